@@ -1,0 +1,211 @@
+//! Evidence files: inside the repository, present, and unchanged since their
+//! hash was recorded.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Component, Path};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::diag::{Code, Diagnostic, Report};
+use crate::load::span_of;
+use crate::model::Workspace;
+use crate::repo::layout::state_path;
+
+/// What a path in an evidence item turned out to be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// A regular file inside the repository, with its SHA-256.
+    File {
+        sha256: String,
+    },
+    Outside(String),
+    Missing,
+    NotFile,
+    Unreadable(String),
+}
+
+/// Resolves an evidence path against the repository root, refusing anything
+/// that leaves it: absolute paths, `..`, and links that point outside.
+pub fn resolve(root: &Path, rel: &str) -> Resolved {
+    let p = Path::new(rel);
+    if p.is_absolute() || rel.starts_with('/') || rel.starts_with('\\') {
+        return Resolved::Outside("the path is absolute".into());
+    }
+    if p.components().any(|c| {
+        matches!(
+            c,
+            Component::ParentDir | Component::Prefix(_) | Component::RootDir
+        )
+    }) {
+        return Resolved::Outside("the path contains `..`".into());
+    }
+    let full = root.join(p);
+    if full.symlink_metadata().is_err() {
+        return Resolved::Missing;
+    }
+    let (Ok(real), Ok(root_real)) = (std::fs::canonicalize(&full), std::fs::canonicalize(root))
+    else {
+        // A dangling link.
+        return Resolved::Missing;
+    };
+    if !real.starts_with(&root_real) {
+        return Resolved::Outside(format!("it is a link to `{}`", real.display()));
+    }
+    if !real.is_file() {
+        return Resolved::NotFile;
+    }
+    match sha256_file(&real) {
+        Ok(sha256) => Resolved::File { sha256 },
+        Err(e) => Resolved::Unreadable(e.to_string()),
+    }
+}
+
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+pub fn sha256_bytes(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn check(ws: &Workspace, report: &mut Report, root: &Path) {
+    // Each distinct path is resolved (and hashed) once, in parallel.
+    let paths: BTreeSet<&str> = ws
+        .assessments
+        .values()
+        .flat_map(|e| e.states.values())
+        .flat_map(|s| s.evidence.iter().filter_map(|ev| ev.path.as_deref()))
+        .collect();
+    let resolved: BTreeMap<&str, Resolved> = paths
+        .into_par_iter()
+        .map(|p| (p, resolve(root, p)))
+        .collect();
+
+    let mut out = Vec::new();
+    for (assessment, entry) in &ws.assessments {
+        for (action, state) in &entry.states {
+            let file = state_path(assessment.as_str(), action.as_str());
+            for (i, ev) in state.evidence.iter().enumerate() {
+                let at = |field: &str| {
+                    report
+                        .sources
+                        .get(&file)
+                        .and_then(|t| span_of(t, &format!("/evidence/{i}/{field}")))
+                        .unwrap_or(0..0)
+                };
+                match (&ev.path, &ev.url) {
+                    (Some(_), Some(_)) | (None, None) => {
+                        let both = ev.path.is_some();
+                        out.push(
+                            Diagnostic::new(
+                                Code::EvidenceMalformed,
+                                format!(
+                                    "evidence `{}` has {} of `path` and `url`",
+                                    ev.name,
+                                    if both { "both" } else { "neither" }
+                                ),
+                            )
+                            .at(&file, at("name"))
+                            .hint("a file in the repository has `path` and `sha256`; a link has `url`"),
+                        );
+                        continue;
+                    }
+                    (None, Some(_)) => {
+                        if ev.sha256.is_some() {
+                            out.push(
+                                Diagnostic::new(
+                                    Code::EvidenceMalformed,
+                                    format!("evidence link `{}` has a `sha256`", ev.name),
+                                )
+                                .at(&file, at("sha256"))
+                                .hint("only files in the repository carry a hash; remove `sha256`"),
+                            );
+                        }
+                        continue;
+                    }
+                    (Some(_), None) => {}
+                }
+                let path = ev.path.as_deref().unwrap_or_default();
+                match &resolved[path] {
+                    Resolved::Outside(why) => out.push(
+                        Diagnostic::new(Code::EvidenceOutsideRepo, format!("evidence path `{path}` leaves the repository"))
+                            .at(&file, at("path"))
+                            .label(why.clone())
+                            .hint("copy the file under `evidence/` and refer to it by its path from the repository root"),
+                    ),
+                    Resolved::Missing => out.push(
+                        Diagnostic::new(Code::EvidenceMissing, format!("evidence file `{path}` does not exist"))
+                            .at(&file, at("path"))
+                            .label("no such file")
+                            .maybe_hint(similar_file(root, path)),
+                    ),
+                    Resolved::NotFile => out.push(
+                        Diagnostic::new(Code::EvidenceNotFile, format!("evidence path `{path}` is not a file"))
+                            .at(&file, at("path")),
+                    ),
+                    Resolved::Unreadable(e) => out.push(
+                        Diagnostic::new(Code::UnreadableFile, format!("cannot read evidence file `{path}`: {e}"))
+                            .at(&file, at("path")),
+                    ),
+                    Resolved::File { sha256 } => match &ev.sha256 {
+                        None => out.push(
+                            Diagnostic::new(Code::EvidenceHashMissing, format!("evidence file `{path}` has no `sha256`"))
+                                .at(&file, at("path"))
+                                .hint(format!("add `sha256 = \"{sha256}\"`")),
+                        ),
+                        Some(recorded) if recorded != sha256 => out.push(
+                            Diagnostic::new(
+                                Code::EvidenceHashMismatch,
+                                format!("evidence file `{path}` changed since its hash was recorded"),
+                            )
+                            .at(&file, at("sha256"))
+                            .label("recorded hash")
+                            .note(format!("the file's SHA-256 is now {sha256}"))
+                            .hint("restore the file, or record the new hash if the change is intended"),
+                        ),
+                        Some(_) => {}
+                    },
+                }
+            }
+        }
+    }
+    report.diagnostics.extend(out);
+}
+
+/// "did you mean" for a missing file: a file of the same directory with a close name.
+fn similar_file(root: &Path, rel: &str) -> Option<String> {
+    let p = Path::new(rel);
+    let dir = root.join(p.parent()?);
+    let name = p.file_name()?.to_string_lossy();
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let best = crate::diag::suggest(&name, names.iter().map(String::as_str))?;
+    let parent = p
+        .parent()
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Some(if parent.is_empty() {
+        format!("did you mean `{best}`?")
+    } else {
+        format!("did you mean `{parent}/{best}`?")
+    })
+}

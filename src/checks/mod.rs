@@ -1,0 +1,16 @@
+//! Checks across files: references, people, evidence (and, later, status
+//! rules and group synchronisation). Each check adds diagnostics to a report.
+
+pub mod evidence;
+pub mod references;
+
+use std::path::Path;
+
+use crate::diag::Report;
+use crate::model::Workspace;
+
+/// Every check `evident validate` runs on a loaded working tree.
+pub fn validate(ws: &Workspace, report: &mut Report, root: &Path) {
+    references::check(ws, report);
+    evidence::check(ws, report, root);
+}

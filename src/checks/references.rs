@@ -1,0 +1,371 @@
+//! Do the files agree with each other? Ids, references between files,
+//! versions and people.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::diag::{Code, Diagnostic, Report, did_you_mean};
+use crate::load::{key_span_of, span_of};
+use crate::model::{ActionState, AssessmentEntry, Template, Workspace};
+use crate::repo::layout::{CONFIG_FILE, action_path, assessment_path, state_path, template_path};
+
+pub fn check(ws: &Workspace, report: &mut Report) {
+    let mut out = Vec::new();
+    config(ws, report, &mut out);
+    for (id, template) in &ws.templates {
+        template_refs(ws, report, &template_path(id.as_str()), template, &mut out);
+    }
+    unused_actions(ws, report, &mut out);
+    for (id, entry) in &ws.assessments {
+        assessment_refs(ws, report, id.as_str(), entry, &mut out);
+    }
+    if ws.is_empty() && !report.has_errors() {
+        out.push(
+            Diagnostic::new(Code::EmptyRepository, "the repository has no templates, actions or assessments yet")
+                .in_file(CONFIG_FILE)
+                .hint("start with `evident new template`, `evident new action` and `evident new assessment`"),
+        );
+    }
+    report.diagnostics.extend(out);
+}
+
+/// Looks up the span of a pointer in a file, or the start of the file.
+fn span(report: &Report, file: &str, pointer: &str) -> std::ops::Range<usize> {
+    report
+        .sources
+        .get(file)
+        .and_then(|t| span_of(t, pointer))
+        .unwrap_or(0..0)
+}
+
+fn key_span(report: &Report, file: &str, pointer: &str) -> std::ops::Range<usize> {
+    report
+        .sources
+        .get(file)
+        .and_then(|t| key_span_of(t, pointer))
+        .unwrap_or(0..0)
+}
+
+fn config(ws: &Workspace, report: &Report, out: &mut Vec<Diagnostic>) {
+    let rule_names: Vec<&str> = Code::ALL
+        .iter()
+        .filter(|c| c.configurable())
+        .map(|c| c.name())
+        .collect();
+    for name in ws.config.rules.keys() {
+        let known = Code::lookup(name);
+        match known {
+            Some(code) if code.configurable() && code.name() == name => {}
+            Some(code) if code.configurable() => out.push(
+                Diagnostic::new(
+                    Code::UnknownRule,
+                    format!("`[rules]` must name rules, not codes: `{name}`"),
+                )
+                .at(
+                    CONFIG_FILE,
+                    key_span(report, CONFIG_FILE, &format!("/rules/{name}")),
+                )
+                .hint(format!("write `{} = …`", code.name())),
+            ),
+            Some(code) => out.push(
+                Diagnostic::new(
+                    Code::UnknownRule,
+                    format!("rule `{name}` cannot be configured"),
+                )
+                .at(
+                    CONFIG_FILE,
+                    key_span(report, CONFIG_FILE, &format!("/rules/{name}")),
+                )
+                .hint(format!(
+                    "`{}` ({}) is always an error",
+                    code.name(),
+                    code.code()
+                )),
+            ),
+            None => out.push(
+                Diagnostic::new(
+                    Code::UnknownRule,
+                    format!("unknown rule `{name}` in `[rules]`"),
+                )
+                .at(
+                    CONFIG_FILE,
+                    key_span(report, CONFIG_FILE, &format!("/rules/{name}")),
+                )
+                .maybe_hint(did_you_mean(name, rule_names.iter().copied()))
+                .note("`evident explain --list` lists the rules"),
+            ),
+        }
+    }
+    if let Some(people) = &ws.config.people {
+        for (role, members) in [
+            ("assessors", &ws.config.roles.assessors),
+            ("admins", &ws.config.roles.admins),
+        ] {
+            for (i, member) in members.iter().enumerate() {
+                if !people.contains_key(member) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::UnknownPerson,
+                            format!("`{member}` in `roles.{role}` is not listed in `[people]`"),
+                        )
+                        .at(
+                            CONFIG_FILE,
+                            span(report, CONFIG_FILE, &format!("/roles/{role}/{i}")),
+                        )
+                        .maybe_hint(
+                            did_you_mean(member, people.keys().map(String::as_str)).or_else(|| {
+                                Some(format!("add `\"{member}\" = \"Name\"` to `[people]`"))
+                            }),
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn template_refs(
+    ws: &Workspace,
+    report: &Report,
+    file: &str,
+    template: &Template,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut first_control: HashMap<&str, usize> = HashMap::new();
+    for (i, control) in template.controls.iter().enumerate() {
+        if let Some(first) = first_control.get(control.id.as_str()) {
+            out.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    format!("control `{}` is defined twice", control.id),
+                )
+                .at(file, span(report, file, &format!("/controls/{i}/id")))
+                .label("defined again here")
+                .related(
+                    file,
+                    span(report, file, &format!("/controls/{first}/id")),
+                    "first defined here",
+                ),
+            );
+        } else {
+            first_control.insert(control.id.as_str(), i);
+        }
+        let mut seen = HashMap::new();
+        for (j, action) in control.actions.iter().enumerate() {
+            if let Some(first) = seen.insert(action.as_str(), j) {
+                out.push(
+                    Diagnostic::new(
+                        Code::DuplicateId,
+                        format!("control `{}` lists action `{action}` twice", control.id),
+                    )
+                    .at(
+                        file,
+                        span(report, file, &format!("/controls/{i}/actions/{j}")),
+                    )
+                    .label("listed again here")
+                    .related(
+                        file,
+                        span(report, file, &format!("/controls/{i}/actions/{first}")),
+                        "first listed here",
+                    )
+                    .hint("remove one of them"),
+                );
+                continue;
+            }
+            if !ws.actions.contains_key(action)
+                && !report_has_file(report, &action_path(action.as_str()))
+            {
+                out.push(
+                    Diagnostic::new(Code::UnknownAction, format!("unknown action `{action}`"))
+                        .at(
+                            file,
+                            span(report, file, &format!("/controls/{i}/actions/{j}")),
+                        )
+                        .label(format!("no file `{}`", action_path(action.as_str())))
+                        .maybe_hint(
+                            did_you_mean(action.as_str(), ws.actions.keys().map(|k| k.as_str()))
+                                .or_else(|| {
+                                    Some(format!(
+                                        "create it with `evident new action {action} --title …`"
+                                    ))
+                                }),
+                        ),
+                );
+            }
+        }
+    }
+}
+
+/// True when a file was read (it may have failed to parse: no second error then).
+fn report_has_file(report: &Report, path: &str) -> bool {
+    report.sources.get(path).is_some()
+}
+
+fn unused_actions(ws: &Workspace, report: &Report, out: &mut Vec<Diagnostic>) {
+    let used: BTreeSet<&str> = ws
+        .templates
+        .values()
+        .flat_map(|t| {
+            t.controls
+                .iter()
+                .flat_map(|c| c.actions.iter().map(|a| a.as_str()))
+        })
+        .collect();
+    for id in ws.actions.keys() {
+        if !used.contains(id.as_str()) {
+            let file = action_path(id.as_str());
+            out.push(
+                Diagnostic::new(
+                    Code::UnusedAction,
+                    format!("action `{id}` is not listed by any template"),
+                )
+                .at(&file, span(report, &file, "/id"))
+                .hint("list it in a control's `actions`, or remove the file"),
+            );
+        }
+    }
+}
+
+fn assessment_refs(
+    ws: &Workspace,
+    report: &Report,
+    id: &str,
+    entry: &AssessmentEntry,
+    out: &mut Vec<Diagnostic>,
+) {
+    let file = assessment_path(id);
+    let a = &entry.assessment;
+    let template = ws.templates.get(&a.template);
+    match template {
+        None if !report_has_file(report, &template_path(a.template.as_str())) => out.push(
+            Diagnostic::new(
+                Code::UnknownTemplate,
+                format!("unknown template `{}`", a.template),
+            )
+            .at(&file, span(report, &file, "/template"))
+            .label(format!("no file `{}`", template_path(a.template.as_str())))
+            .maybe_hint(did_you_mean(
+                a.template.as_str(),
+                ws.templates.keys().map(|k| k.as_str()),
+            )),
+        ),
+        None => {}
+        Some(t) if a.template_version > t.version => out.push(
+            Diagnostic::new(
+                Code::TemplateVersionAhead,
+                format!(
+                    "template `{}` has no version {} (its version is {})",
+                    t.id, a.template_version, t.version
+                ),
+            )
+            .at(&file, span(report, &file, "/template_version"))
+            .hint(format!("set `template_version = {}`", t.version)),
+        ),
+        Some(t) if a.template_version < t.version => out.push(
+            Diagnostic::new(
+                Code::PendingTemplateUpdate,
+                format!(
+                    "template `{}` is at version {}; this assessment accepted version {}",
+                    t.id, t.version, a.template_version
+                ),
+            )
+            .at(&file, span(report, &file, "/template_version"))
+            .hint("review the template's changes, then accept them by raising `template_version`"),
+        ),
+        Some(_) => {}
+    }
+    for (action, state) in &entry.states {
+        let state_file = state_path(id, action.as_str());
+        if let Some(t) = template
+            && !t.lists_action(action.as_str())
+        {
+            let listed: Vec<&str> = t.action_ids().into_iter().map(|a| a.as_str()).collect();
+            out.push(
+                Diagnostic::new(
+                    Code::ActionNotInTemplate,
+                    format!("template `{}` does not list action `{action}`", t.id),
+                )
+                .in_file(&state_file)
+                .span(Some(0..0))
+                .maybe_hint(
+                    did_you_mean(action.as_str(), listed.iter().copied())
+                        .map(|s| format!("{s} (rename the file)"))
+                        .or_else(|| {
+                            Some("remove the file, or list the action in the template".to_owned())
+                        }),
+                ),
+            );
+            continue;
+        }
+        state_refs(ws, report, &state_file, action.as_str(), state, out);
+    }
+}
+
+fn state_refs(
+    ws: &Workspace,
+    report: &Report,
+    file: &str,
+    action: &str,
+    state: &ActionState,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let (Some(owner), Some(people)) = (&state.owner, &ws.config.people)
+        && !people.contains_key(owner)
+    {
+        out.push(
+            Diagnostic::new(
+                Code::UnknownPerson,
+                format!("owner `{owner}` is not listed in `[people]`"),
+            )
+            .at(file, span(report, file, "/owner"))
+            .maybe_hint(
+                did_you_mean(owner, people.keys().map(String::as_str)).or_else(|| {
+                    Some(format!(
+                        "add `\"{owner}\" = \"Name\"` to `[people]` in `{CONFIG_FILE}`"
+                    ))
+                }),
+            ),
+        );
+    }
+    if let (Some(accepted), Some(def)) = (state.accepted_version, ws.actions.get(action)) {
+        if accepted > def.version {
+            out.push(
+                Diagnostic::new(
+                    Code::AcceptedVersionAhead,
+                    format!(
+                        "action `{action}` has no version {accepted} (its version is {})",
+                        def.version
+                    ),
+                )
+                .at(file, span(report, file, "/accepted_version"))
+                .hint(format!("set `accepted_version = {}`", def.version)),
+            );
+        } else if accepted < def.version {
+            out.push(
+                Diagnostic::new(
+                    Code::PendingActionUpdate,
+                    format!("action `{action}` is at version {}; this assessment accepted version {accepted}", def.version),
+                )
+                .at(file, span(report, file, "/accepted_version"))
+                .hint("review the action's changes, then accept them by raising `accepted_version`"),
+            );
+        }
+    }
+    let mut names: HashMap<&str, usize> = HashMap::new();
+    for (i, ev) in state.evidence.iter().enumerate() {
+        if let Some(first) = names.insert(ev.name.as_str(), i) {
+            out.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    format!("evidence `{}` is listed twice", ev.name),
+                )
+                .at(file, span(report, file, &format!("/evidence/{i}/name")))
+                .related(
+                    file,
+                    span(report, file, &format!("/evidence/{first}/name")),
+                    "first listed here",
+                )
+                .hint("give each evidence item its own name"),
+            );
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Command-line interface: arguments, dispatch, exit codes.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+use crate::commands;
+use crate::error::{Error, Outcome};
+use crate::ui::{ColorChoice, Ui};
+
+const ABOUT: &str =
+    "Compliance as code: validate, score and report a git repository of TOML assessments";
+
+const LONG_ABOUT: &str = "\
+evident turns a git repository of TOML files into a compliance program.
+
+Templates (templates/*.toml) list the controls of a regulation and the
+improvement actions (actions/*.toml) that satisfy them. Assessments
+(assessments/<id>/assessment.toml) apply a template; the state of each action
+in an assessment (implementation and test status, owner, notes, evidence)
+lives in assessments/<id>/<action>.toml.";
+
+const AFTER_HELP: &str = "\
+Examples:
+  evident init my-compliance          Start a compliance repository
+  evident validate                    Check every file; exit 1 on errors
+  evident score --by category         Scores by category
+  evident list actions --owner ana@example.com --test-status none
+  evident explain E0303               Explain a diagnostic code
+
+Exit codes: 0 success, 1 errors in the repository or a failed check,
+2 the command could not run (bad arguments, no repository, I/O error).";
+
+#[derive(Debug, Parser)]
+#[command(name = "evident", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
+#[command(propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// The compliance repository (the directory with evident.toml). Default:
+    /// the current directory or the nearest parent with evident.toml.
+    #[arg(
+        long,
+        short = 'R',
+        global = true,
+        value_name = "DIR",
+        env = "EVIDENT_REPO"
+    )]
+    pub repo: Option<PathBuf>,
+    /// When to use colours.
+    #[arg(long, global = true, value_enum, default_value_t, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Print only results and errors, no status messages.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Validate(commands::validate::Args),
+    Score(commands::score::Args),
+    List(commands::list::Args),
+    Init(commands::init::Args),
+    New(commands::new::Args),
+    Schema(commands::schema::Args),
+    Explain(commands::explain::Args),
+    Completions(commands::completions::Args),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap exits 0 for --help/--version and 2 for usage errors.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let ui = Ui::new(cli.global.color, cli.global.quiet);
+    match run(cli, &ui) {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed) => ExitCode::from(1),
+        Err(e) => {
+            ui.error(&e);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
+    let global = &cli.global;
+    match cli.command {
+        Command::Validate(args) => commands::validate::run(ui, global, args),
+        Command::Score(args) => commands::score::run(ui, global, args),
+        Command::List(args) => commands::list::run(ui, global, args),
+        Command::Init(args) => commands::init::run(ui, args),
+        Command::New(args) => commands::new::run(ui, global, args),
+        Command::Schema(args) => commands::schema::run(ui, args),
+        Command::Explain(args) => commands::explain::run(ui, args),
+        Command::Completions(args) => commands::completions::run(ui, args, &mut Cli::command()),
+    }
+}

@@ -1,0 +1,63 @@
+//! `evident init`: start a compliance repository.
+
+use std::path::PathBuf;
+
+use crate::error::{Error, Outcome, Result};
+use crate::repo::layout::{ACTIONS_DIR, ASSESSMENTS_DIR, CONFIG_FILE, EVIDENCE_DIR, TEMPLATES_DIR};
+use crate::repo::write::Changeset;
+use crate::ui::Ui;
+
+/// Where `init` puts the schemas editors use.
+pub const SCHEMA_DIR: &str = ".evident/schemas";
+
+/// Start a compliance repository: evident.toml, the folders, the JSON Schemas
+/// and the editor set-up (Taplo / Even Better TOML), and a git repository.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  evident init\n  evident init my-compliance && cd my-compliance"
+)]
+pub struct Args {
+    /// Directory to set up (created if missing).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Do not create a git repository.
+    #[arg(long)]
+    pub no_git: bool,
+}
+
+pub fn run(ui: &Ui, args: Args) -> Result<Outcome> {
+    let dir = args.dir;
+    if dir.join(CONFIG_FILE).exists() {
+        return Err(Error::new(format!(
+            "`{}` already has an `{CONFIG_FILE}`",
+            dir.display()
+        ))
+        .hint("run `evident validate` there to check it"));
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io("create directory", &dir, e))?;
+
+    let mut set = Changeset::new();
+    set.put(CONFIG_FILE, crate::scaffold::CONFIG_TEXT);
+    for folder in [TEMPLATES_DIR, ACTIONS_DIR, ASSESSMENTS_DIR, EVIDENCE_DIR] {
+        set.put(format!("{folder}/.gitkeep"), "");
+    }
+    for (file, text) in crate::commands::schema::schema_files().files() {
+        set.put(format!("{SCHEMA_DIR}/{file}"), text);
+    }
+    set.put(".taplo.toml", crate::scaffold::taplo_text(SCHEMA_DIR));
+    for (file, status) in set.apply(&dir)? {
+        if status == crate::repo::write::WriteStatus::Created && !file.ends_with(".gitkeep") {
+            ui.status("Created", &file);
+        }
+    }
+
+    if !args.no_git && git2::Repository::discover(&dir).is_err() {
+        git2::Repository::init(&dir)
+            .map_err(|e| Error::git("could not create a git repository", e))?;
+        ui.status("Initialised", "git repository");
+    }
+    ui.err(
+        "\nNext:\n  evident new template gdpr --name \"GDPR\" --regulation GDPR\n  evident new action mfa-admins --title \"Require MFA for administrators\" \\\n      --category control-access --action-type technical --control-type preventative --mandatory\n  evident new assessment gdpr-2026 --template gdpr\n  evident validate\n",
+    );
+    Ok(Outcome::Success)
+}

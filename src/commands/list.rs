@@ -1,0 +1,122 @@
+//! `evident list actions`: the improvement-action list with filters.
+
+use crate::cli::GlobalArgs;
+use crate::commands::{load, require_clean, to_json_text};
+use crate::error::{Outcome, Result};
+use crate::filter::{ActionFilter, action_rows};
+use crate::model::{ActionType, Category, ImplementationStatus, TestStatus};
+use crate::render;
+use crate::ui::Ui;
+
+/// List things in the repository.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub what: What,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum What {
+    Actions(ActionsArgs),
+}
+
+/// List improvement actions with the points they earn and could earn.
+///
+/// Filters combine: values of one filter are alternatives (`--category a,b`),
+/// different filters must all match. Filters on assessments, statuses and
+/// owners look at each action's state in each assessment; the points shown
+/// count only the states that match.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  evident list actions --test-status none,not-assessed --sort remaining\n  evident list actions --regulation gdpr --owner ana@example.com\n  evident list actions --category control-access --action-type technical --format json"
+)]
+pub struct ActionsArgs {
+    /// Only actions of templates with this regulation (or template id).
+    #[arg(long, value_delimiter = ',', value_name = "REGULATION")]
+    pub regulation: Vec<String>,
+    /// Only actions with this solution.
+    #[arg(long, value_delimiter = ',', value_name = "SOLUTION")]
+    pub solution: Vec<String>,
+    /// Only actions in assessments of this group.
+    #[arg(long, value_delimiter = ',', value_name = "GROUP")]
+    pub group: Vec<String>,
+    /// Only actions with this test status.
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "STATUS")]
+    pub test_status: Vec<TestStatus>,
+    /// Only actions of this category.
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "CATEGORY")]
+    pub category: Vec<Category>,
+    /// Only actions owned by this person (`none`: without owner).
+    #[arg(long, value_delimiter = ',', value_name = "EMAIL")]
+    pub owner: Vec<String>,
+    /// Only actions of this type.
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "TYPE")]
+    pub action_type: Vec<ActionType>,
+    /// Only actions of this assessment.
+    #[arg(long, value_delimiter = ',', value_name = "ASSESSMENT")]
+    pub assessment: Vec<String>,
+    /// Only actions with this implementation status.
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "STATUS")]
+    pub status: Vec<ImplementationStatus>,
+    /// Order of the list.
+    #[arg(long, value_enum, default_value_t = Sort::Id)]
+    pub sort: Sort,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Sort {
+    /// By action id.
+    Id,
+    /// Most points still to gain first ("what to do next").
+    Remaining,
+    /// By category, then id.
+    Category,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let What::Actions(args) = args.what;
+    let loaded = load(global)?;
+    if !require_clean(ui, &loaded.report) {
+        return Ok(Outcome::Failed);
+    }
+    let filter = ActionFilter {
+        regulations: args.regulation,
+        solutions: args.solution,
+        groups: args.group,
+        test_statuses: args.test_status,
+        categories: args.category,
+        owners: args.owner,
+        action_types: args.action_type,
+        assessments: args.assessment,
+        statuses: args.status,
+    };
+    filter.check_values(&loaded.workspace)?;
+    let pairs = crate::score::pairs(&loaded.workspace);
+    let mut rows = action_rows(&pairs, &filter);
+    match args.sort {
+        Sort::Id => {}
+        Sort::Remaining => rows.sort_by(|a, b| {
+            b.remaining()
+                .cmp(&a.remaining())
+                .then(a.action.id.cmp(&b.action.id))
+        }),
+        Sort::Category => rows.sort_by(|a, b| {
+            (a.action.category, &a.action.id).cmp(&(b.action.category, &b.action.id))
+        }),
+    }
+    let text = match args.format {
+        Format::Human => render::list::human(&rows, ui.color_stdout),
+        Format::Json => to_json_text(&render::list::json(&rows)),
+    };
+    ui.out(&text);
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,54 @@
+//! `evident score`: compliance scores.
+
+use crate::cli::GlobalArgs;
+use crate::commands::{load, require_clean, to_json_text};
+use crate::error::{Outcome, Result};
+use crate::render::score::{self, By};
+use crate::ui::Ui;
+
+/// Compute compliance scores.
+///
+/// Each action is worth 27, 9, 3 or 1 points (mandatory or discretionary ×
+/// preventative, detective or corrective; `[scoring]` in evident.toml can
+/// change the table). It earns them in an assessment when it is implemented
+/// (or alternative) and its test passed; out-of-scope removes it from the
+/// maximum. The overall score and the breakdowns count each action once: it
+/// earns when it earns in every assessment where it is in scope.
+///
+/// Refuses (exit 1) when the repository has errors.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  evident score\n  evident score --by control\n  evident score --format json | jq .overall.percent"
+)]
+pub struct Args {
+    /// Which breakdown to show (JSON always has all of them).
+    #[arg(long, value_enum, default_value_t = By::Assessment)]
+    pub by: By,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    /// Markdown tables (pull-request comments, job summaries).
+    #[value(alias = "md")]
+    Markdown,
+}
+
+pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let loaded = load(global)?;
+    if !require_clean(ui, &loaded.report) {
+        return Ok(Outcome::Failed);
+    }
+    let scores = crate::score::compute(&loaded.workspace);
+    let text = match args.format {
+        Format::Human => score::human(&scores, args.by, ui.color_stdout),
+        Format::Json => to_json_text(&score::json(&scores, loaded.repo.head_commit().as_deref())),
+        Format::Markdown => score::markdown(&scores, args.by),
+    };
+    ui.out(&text);
+    Ok(Outcome::Success)
+}

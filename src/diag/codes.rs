@@ -1,0 +1,169 @@
+//! Every diagnostic code, its rule name, default severity and explanation.
+//!
+//! Codes are stable: scripts and `[rules]` in `evident.toml` refer to them.
+//! `evident explain CODE` prints the explanation.
+
+use super::Severity;
+
+/// Declares the code table once; everything else is derived from it.
+macro_rules! codes {
+    ($( $variant:ident = $code:literal, $name:literal, $sev:ident, $configurable:literal, $summary:literal, $explanation:literal; )+) => {
+        /// A diagnostic code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($variant),+ }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant),+];
+
+            /// The stable code, e.g. `E0303`.
+            pub fn code(self) -> &'static str {
+                match self { $(Code::$variant => $code),+ }
+            }
+            /// The rule name used in `[rules]`, e.g. `unknown-action`.
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$variant => $name),+ }
+            }
+            pub fn default_severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$sev),+ }
+            }
+            /// Whether `[rules]` may change the level of this code.
+            pub fn configurable(self) -> bool {
+                match self { $(Code::$variant => $configurable),+ }
+            }
+            /// One line: what the code means.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary),+ }
+            }
+            /// A paragraph: why it matters and how to fix it.
+            pub fn explanation(self) -> &'static str {
+                match self { $(Code::$variant => $explanation),+ }
+            }
+        }
+    };
+}
+
+codes! {
+    UnreadableFile = "E0101", "unreadable-file", Error, false,
+        "a file could not be read",
+        "evident could not read the file (permissions, or it vanished while being read). Check that the file exists and is readable.";
+    InvalidUtf8 = "E0102", "invalid-utf8", Error, false,
+        "a file is not valid UTF-8",
+        "TOML files must be UTF-8. The position shown is the first byte that is not valid UTF-8. Re-save the file as UTF-8 (most editors: \"Save with encoding\").";
+    ByteOrderMark = "E0103", "byte-order-mark", Warning, true,
+        "a file starts with a UTF-8 byte-order mark",
+        "The file starts with the invisible byte-order mark U+FEFF. evident reads it, but other TOML tools may not, and the mark makes diffs noisy. Re-save the file as \"UTF-8\" rather than \"UTF-8 with BOM\".";
+    TomlSyntax = "E0104", "toml-syntax", Error, false,
+        "a file is not valid TOML",
+        "The file could not be parsed as TOML (https://toml.io). The position shown is where the parser stopped; the mistake is often just before it (a missing quote, bracket or comma).";
+    MisplacedFile = "E0105", "misplaced-file", Error, true,
+        "a file is in a place evident does not read",
+        "evident reads `evident.toml`, `templates/<id>.toml`, `actions/<id>.toml`, `assessments/<id>/assessment.toml` and `assessments/<id>/<action>.toml`. A TOML file elsewhere under those folders is probably misplaced and would be silently ignored, so it is reported. Move it, or give it the `.toml` extension it lacks.";
+    MissingAssessmentFile = "E0106", "missing-assessment-file", Error, false,
+        "an assessment directory has no assessment.toml",
+        "Every directory under `assessments/` is an assessment and needs an `assessment.toml` naming its template. Create one with `evident new assessment`, or remove the directory.";
+    SymlinkedFile = "E0107", "symlinked-file", Error, false,
+        "a data file is a symbolic link",
+        "Templates, actions, assessments and action states must be regular files: git stores a symbolic link as its target path, so the history of a linked file cannot be read, and a link may point outside the repository. Replace the link with the file itself.";
+    EmptyRepository = "E0108", "empty-repository", Warning, true,
+        "the repository has no templates, actions or assessments",
+        "Nothing to check yet. Start with `evident new template`, `evident new action` and `evident new assessment`.";
+    WrongType = "E0201", "wrong-type", Error, false,
+        "a value has the wrong type",
+        "The value does not have the type the schema requires (string, integer, boolean, date, array or table). `evident schema <kind>` prints the schema.";
+    UnknownKey = "E0202", "unknown-key", Error, false,
+        "a key is not part of the file format",
+        "The file format does not have this key. It is often a typo: the hint suggests the closest known key. `evident schema <kind>` lists the keys.";
+    MissingKey = "E0203", "missing-key", Error, false,
+        "a required key is missing",
+        "The file format requires this key. `evident schema <kind>` describes each key.";
+    InvalidValue = "E0204", "invalid-value", Error, false,
+        "a value is not one of the allowed values",
+        "The value must be one of a fixed list (a status, category, type...). The hint suggests the closest allowed value.";
+    InvalidFormat = "E0205", "invalid-format", Error, false,
+        "a value does not have the required form",
+        "The value does not match the required form: ids use lower-case letters, digits, `.`, `_` and `-`; owners are e-mail addresses; hashes are 64 hex digits; versions start at 1.";
+    InvalidDate = "E0206", "invalid-date", Error, false,
+        "a date is not a TOML local date",
+        "Dates are TOML local dates written without quotes: `date = 2026-03-02`. Quoted strings, times and time zones are not accepted.";
+    IdMismatch = "E0301", "id-mismatch", Error, false,
+        "an id does not match its file name",
+        "The `id` of a template or action must equal its file name without `.toml`, and the `id` of an assessment must equal its directory name, so that references and history stay unambiguous. Rename the file or change the id.";
+    DuplicateId = "E0302", "duplicate-id", Error, false,
+        "an id is used twice",
+        "Control ids must be unique within a template, and evidence names unique within an action state. Rename one of them.";
+    UnknownAction = "E0303", "unknown-action", Error, false,
+        "a template refers to an action that does not exist",
+        "Every id in a control's `actions` must have a file `actions/<id>.toml`. Fix the typo, or create the action with `evident new action`.";
+    UnknownTemplate = "E0304", "unknown-template", Error, false,
+        "an assessment refers to a template that does not exist",
+        "An assessment's `template` must name a file `templates/<id>.toml`.";
+    TemplateVersionAhead = "E0305", "template-version-ahead", Error, false,
+        "an assessment accepted a template version that does not exist",
+        "`template_version` is the version of the template the assessment has accepted; it cannot be newer than the template's `version`.";
+    PendingTemplateUpdate = "E0306", "pending-template-update", Warning, true,
+        "the template changed since the assessment accepted it",
+        "The template's `version` is newer than the assessment's `template_version`. Review the change and accept it by updating `template_version`.";
+    ActionNotInTemplate = "E0307", "action-not-in-template", Error, false,
+        "a state file is for an action the assessment's template does not list",
+        "Each file `assessments/<a>/<action>.toml` records the state of an action of the assessment's template. This one is for an action the template does not list (or that does not exist); it would be ignored by scoring. Fix the file name, or remove the file.";
+    UnknownPerson = "E0308", "unknown-person", Error, true,
+        "an owner or role member is not listed in [people]",
+        "When `evident.toml` has a `[people]` table, every owner and every member of `[roles]` must be listed there. Add the person, or fix the address.";
+    AcceptedVersionAhead = "E0309", "accepted-version-ahead", Error, false,
+        "an action state accepted a version that does not exist",
+        "`accepted_version` cannot be newer than the `version` of the action definition.";
+    UnknownRule = "E0310", "unknown-rule", Error, false,
+        "[rules] names a rule that does not exist",
+        "Keys of `[rules]` are rule names such as `unknown-person`. `evident explain --list` lists them.";
+    UnusedAction = "E0311", "unused-action", Warning, true,
+        "an action is not listed by any template",
+        "The action is defined but no template lists it, so it is never scored. List it in a control, or remove it.";
+    PendingActionUpdate = "E0312", "pending-action-update", Warning, true,
+        "an action definition changed since the assessment accepted it",
+        "The action's `version` is newer than the `accepted_version` recorded in the assessment. Review the change and accept it.";
+    EvidenceOutsideRepo = "E0401", "evidence-outside-repo", Error, false,
+        "an evidence path leaves the repository",
+        "Evidence paths are relative to the repository root and must stay inside it: no absolute paths, no `..`, no symbolic links that point outside. Copy the file into `evidence/` (`evident evidence add` does it).";
+    EvidenceMissing = "E0402", "evidence-missing", Error, false,
+        "an evidence file does not exist",
+        "The evidence `path` names a file that is not in the repository. Add the file, or fix the path.";
+    EvidenceHashMismatch = "E0403", "evidence-hash-mismatch", Error, false,
+        "an evidence file does not match its recorded hash",
+        "The file's SHA-256 differs from `sha256`: the file changed after it was recorded. If the change is intended, record the new hash (shown in the hint); otherwise restore the file.";
+    EvidenceHashMissing = "E0404", "evidence-hash-missing", Error, false,
+        "an evidence file has no recorded hash",
+        "Evidence files carry their SHA-256 so that later changes are detected. Add the `sha256` shown in the hint.";
+    EvidenceMalformed = "E0405", "evidence-malformed", Error, false,
+        "an evidence item needs exactly one of path or url",
+        "Each `[[evidence]]` item is either a file (`path` and `sha256`) or a link (`url`).";
+    EvidenceNotFile = "E0406", "evidence-not-file", Error, false,
+        "an evidence path is not a regular file",
+        "The evidence `path` names a directory or another kind of file. Point it at a file.";
+}
+
+impl Code {
+    /// Looks a code up by its code (`E0303`) or rule name (`unknown-action`).
+    pub fn lookup(s: &str) -> Option<Code> {
+        let s = s.trim();
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.code().eq_ignore_ascii_case(s) || c.name() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique() {
+        let codes: HashSet<_> = Code::ALL.iter().map(|c| c.code()).collect();
+        let names: HashSet<_> = Code::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(codes.len(), Code::ALL.len());
+        assert_eq!(names.len(), Code::ALL.len());
+        assert_eq!(Code::lookup("e0303"), Some(Code::UnknownAction));
+        assert_eq!(Code::lookup("unknown-action"), Some(Code::UnknownAction));
+    }
+}

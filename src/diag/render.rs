@@ -1,0 +1,296 @@
+//! Renderers for diagnostics: terminal (rustc-like), JSON, GitHub workflow
+//! annotations and SARIF 2.1.0.
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::termcolor::Buffer;
+use codespan_reporting::term::{self, Config};
+use serde_json::{Value, json};
+
+use super::{Code, Diagnostic, Report, Severity, Sources};
+
+/// Renders diagnostics as rustc does: header, snippet with underline, hint.
+pub fn human(report: &Report, color: bool) -> String {
+    let mut files = SimpleFiles::new();
+    let mut ids = std::collections::HashMap::new();
+    let mut file_id = |files: &mut SimpleFiles<String, String>, path: &str| -> Option<usize> {
+        if let Some(id) = ids.get(path) {
+            return Some(*id);
+        }
+        let text = report.sources.get(path)?;
+        let id = files.add(path.to_owned(), text.to_owned());
+        ids.insert(path.to_owned(), id);
+        Some(id)
+    };
+    let mut buffer = if color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
+    let config = Config::default();
+    for d in &report.diagnostics {
+        let severity = match d.severity {
+            Severity::Error => CsSeverity::Error,
+            Severity::Warning => CsSeverity::Warning,
+        };
+        let mut cs = CsDiagnostic::new(severity)
+            .with_code(d.code.code())
+            .with_message(&d.message);
+        let mut notes = Vec::new();
+        match (&d.file, &d.span) {
+            (Some(file), Some(span)) => match file_id(&mut files, file) {
+                Some(id) => {
+                    let label = Label::primary(id, span.clone());
+                    cs = cs.with_labels(vec![match &d.label {
+                        Some(l) => label.with_message(l),
+                        None => label,
+                    }]);
+                }
+                None => notes.push(format!("in `{file}`")),
+            },
+            (Some(file), None) => notes.push(format!("in `{file}`")),
+            _ => {}
+        }
+        for r in &d.related {
+            if let Some(id) = file_id(&mut files, &r.file) {
+                cs.labels
+                    .push(Label::secondary(id, r.span.clone()).with_message(&r.message));
+            }
+        }
+        notes.extend(d.notes.iter().map(|n| format!("note: {n}")));
+        if let Some(hint) = &d.hint {
+            notes.push(format!("help: {hint}"));
+        }
+        cs = cs.with_notes(notes);
+        // Rendering only fails when a span is out of range; fall back to a plain line.
+        if term::emit_to_write_style(&mut buffer, &config, &files, &cs).is_err() {
+            use std::io::Write;
+            let _ = writeln!(
+                buffer,
+                "{}[{}]: {}",
+                severity_word(d.severity),
+                d.code.code(),
+                d.message
+            );
+        }
+    }
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// One line that sums a report up.
+pub fn summary_line(report: &Report) -> String {
+    let (e, w) = (report.error_count(), report.warning_count());
+    let files = plural(report.files_checked, "file");
+    match (e, w) {
+        (0, 0) => format!("checked {files}: no problems"),
+        (0, w) => format!("checked {files}: {}", plural(w, "warning")),
+        (e, 0) => format!("checked {files}: {}", plural(e, "error")),
+        (e, w) => format!(
+            "checked {files}: {} and {}",
+            plural(e, "error"),
+            plural(w, "warning")
+        ),
+    }
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+struct Position {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+fn position(sources: &Sources, d: &Diagnostic) -> Option<Position> {
+    let file = d.file.as_deref()?;
+    let span = d.span.as_ref()?;
+    let (line, column) = sources.line_col(file, span.start);
+    let (end_line, end_column) = sources.line_col(file, span.end);
+    Some(Position {
+        line,
+        column,
+        end_line,
+        end_column,
+    })
+}
+
+/// The JSON object of one diagnostic (DESIGN.md section 6).
+pub fn json_diagnostic(sources: &Sources, d: &Diagnostic) -> Value {
+    let pos = position(sources, d);
+    let mut obj = json!({
+        "code": d.code.code(),
+        "rule": d.code.name(),
+        "severity": d.severity,
+        "message": d.message,
+        "file": d.file,
+        "line": pos.as_ref().map(|p| p.line),
+        "column": pos.as_ref().map(|p| p.column),
+    });
+    let map = obj.as_object_mut().expect("json! object");
+    if let Some(p) = &pos {
+        map.insert("end_line".into(), json!(p.end_line));
+        map.insert("end_column".into(), json!(p.end_column));
+    }
+    if let Some(hint) = &d.hint {
+        map.insert("hint".into(), json!(hint));
+    }
+    if !d.notes.is_empty() {
+        map.insert("notes".into(), json!(d.notes));
+    }
+    if !d.related.is_empty() {
+        let related: Vec<Value> = d
+            .related
+            .iter()
+            .map(|r| {
+                let (line, column) = sources.line_col(&r.file, r.span.start);
+                json!({"file": r.file, "line": line, "column": column, "message": r.message})
+            })
+            .collect();
+        map.insert("related".into(), json!(related));
+    }
+    obj
+}
+
+/// The whole report as one JSON object.
+pub fn json(report: &Report) -> Value {
+    json!({
+        "ok": !report.has_errors(),
+        "files": report.files_checked,
+        "errors": report.error_count(),
+        "warnings": report.warning_count(),
+        "diagnostics": report.diagnostics.iter().map(|d| json_diagnostic(&report.sources, d)).collect::<Vec<_>>(),
+    })
+}
+
+/// GitHub Actions workflow commands (`::error file=…,line=…::message`).
+/// `prefix` is the repository's path inside the git work tree ("" at the root).
+pub fn github(report: &Report, prefix: &str) -> String {
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let mut props = Vec::new();
+        if let Some(file) = &d.file {
+            props.push(format!(
+                "file={}",
+                escape_property(&format!("{prefix}{file}"))
+            ));
+        }
+        if let Some(p) = position(&report.sources, d) {
+            props.push(format!("line={}", p.line));
+            props.push(format!("col={}", p.column));
+            props.push(format!("endLine={}", p.end_line));
+            props.push(format!("endColumn={}", p.end_column));
+        }
+        props.push(format!(
+            "title={}",
+            escape_property(&format!("{} {}", d.code.code(), d.code.name()))
+        ));
+        let mut message = d.message.clone();
+        if let Some(hint) = &d.hint {
+            message.push_str("\nhelp: ");
+            message.push_str(hint);
+        }
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        out.push_str(&format!(
+            "::{command} {}::{}\n",
+            props.join(","),
+            escape_data(&message)
+        ));
+    }
+    out
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// SARIF 2.1.0, for GitHub code scanning and other viewers.
+pub fn sarif(report: &Report, prefix: &str) -> Value {
+    let rules: Vec<Value> = Code::ALL
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.code(),
+                "name": c.name(),
+                "shortDescription": {"text": c.summary()},
+                "fullDescription": {"text": c.explanation()},
+                "defaultConfiguration": {"level": sarif_level(c.default_severity())},
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let mut message = d.message.clone();
+            if let Some(hint) = &d.hint {
+                message.push_str(&format!(" (help: {hint})"));
+            }
+            let mut result = json!({
+                "ruleId": d.code.code(),
+                "ruleIndex": Code::ALL.iter().position(|c| *c == d.code),
+                "level": sarif_level(d.severity),
+                "message": {"text": message},
+            });
+            if let Some(file) = &d.file {
+                let mut location = json!({
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": format!("{prefix}{file}"), "uriBaseId": "%SRCROOT%"},
+                    }
+                });
+                if let Some(p) = position(&report.sources, d) {
+                    location["physicalLocation"]["region"] = json!({
+                        "startLine": p.line,
+                        "startColumn": p.column,
+                        "endLine": p.end_line,
+                        "endColumn": p.end_column,
+                    });
+                }
+                result["locations"] = json!([location]);
+            }
+            result
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "evident",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    })
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}

@@ -1,0 +1,65 @@
+//! The error type of commands: what went wrong, hints to fix it, and the
+//! exit code it maps to.
+
+use std::fmt;
+use std::path::Path;
+
+/// Why a command could not do its job (exit code 2). Problems found *in* the
+/// repository's files are diagnostics, not errors.
+#[derive(Debug)]
+pub struct Error {
+    pub message: String,
+    pub hints: Vec<String>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(message: impl Into<String>) -> Self {
+        Error {
+            message: message.into(),
+            hints: Vec::new(),
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// An I/O error on a path, naming the path.
+    pub fn io(action: &str, path: &Path, err: std::io::Error) -> Self {
+        Error::new(format!("could not {action} `{}`: {err}", path.display()))
+    }
+
+    pub fn git(context: &str, err: git2::Error) -> Self {
+        Error::new(format!("{context}: {}", err.message()))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// How a command ended, when it did its job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: the repository has errors or a check failed; diagnostics were printed.
+    Failed,
+}
+
+impl Outcome {
+    pub fn failed_if(cond: bool) -> Self {
+        if cond {
+            Outcome::Failed
+        } else {
+            Outcome::Success
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! evident: compliance as code.
+//!
+//! The data flows one way: [`repo`] finds and reads files, [`load`] turns
+//! them into the typed [`model`], [`checks`] and [`score`] compute, and
+//! [`render`] and the [`commands`] present the results.
+
+pub mod checks;
+pub mod cli;
+pub mod commands;
+pub mod diag;
+pub mod error;
+pub mod filter;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod repo;
+pub mod scaffold;
+pub mod schema;
+pub mod score;
+pub mod ui;

@@ -1,0 +1,27 @@
+//! The data model: the typed contents of a compliance repository.
+//!
+//! Each file kind has one Rust type; the JSON Schemas in `schemas/` are
+//! generated from these types (see `crate::schema`).
+
+mod action;
+mod assessment;
+mod config;
+mod date;
+mod enums;
+mod ids;
+mod state;
+mod template;
+mod workspace;
+
+pub use action::{Action, Link};
+pub use assessment::Assessment;
+pub use config::{CheckSettings, Config, Level, PointsRow, PointsTable, Roles, Scoring};
+pub use date::Date;
+pub use enums::{ActionType, Category, ControlType, ImplementationStatus, TestStatus, Testing};
+pub use ids::{
+    ActionId, AssessmentId, ControlId, GroupId, ID_PATTERN, TemplateId, is_valid_id, parse_id,
+    slugify,
+};
+pub use state::{ActionState, Evidence, Implementation, Test};
+pub use template::{Control, Template};
+pub use workspace::{AssessmentEntry, Workspace};

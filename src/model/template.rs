@@ -1,0 +1,69 @@
+//! Assessment templates: one regulation or standard, its controls, and the
+//! improvement actions each control calls for.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{ActionId, ControlId, TemplateId};
+
+/// An assessment template (`templates/<id>.toml`): one regulation or standard, versioned.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "evident template")]
+pub struct Template {
+    /// The template's id; must equal the file name without `.toml`.
+    pub id: TemplateId,
+    /// Display name, e.g. "GDPR (EU 2016/679)".
+    pub name: String,
+    /// The regulation or standard this template implements; used to filter and group scores.
+    pub regulation: String,
+    /// Version of this template. Bump it on every change so assessments can accept the update.
+    #[schemars(range(min = 1))]
+    pub version: u32,
+    /// What the template covers (Markdown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Where the regulation text is published (URL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The controls of the regulation, in the order the regulation lists them.
+    #[serde(default)]
+    pub controls: Vec<Control>,
+}
+
+/// One control (article, section, requirement) of a template.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Control {
+    /// The control's id as the regulation numbers it, e.g. `art-32`; unique within the template.
+    pub id: ControlId,
+    /// A short title of the control.
+    pub title: String,
+    /// The family or chapter the control belongs to, e.g. "Security of processing".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// What the control requires (Markdown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Ids of the improvement actions (`actions/<id>.toml`) that satisfy this control.
+    #[serde(default)]
+    pub actions: Vec<ActionId>,
+}
+
+impl Template {
+    /// The template's actions, each once, in first-listed order.
+    pub fn action_ids(&self) -> Vec<&ActionId> {
+        let mut seen = std::collections::HashSet::new();
+        self.controls
+            .iter()
+            .flat_map(|c| &c.actions)
+            .filter(|a| seen.insert(a.as_str()))
+            .collect()
+    }
+
+    pub fn lists_action(&self, id: &str) -> bool {
+        self.controls
+            .iter()
+            .any(|c| c.actions.iter().any(|a| a.as_str() == id))
+    }
+}

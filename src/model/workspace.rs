@@ -1,0 +1,72 @@
+//! The whole repository as typed values: the model every computation reads.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use super::{
+    Action, ActionId, ActionState, Assessment, AssessmentId, Config, Template, TemplateId,
+};
+
+/// Everything loaded from one version of a compliance repository. Files with
+/// errors are absent; keys are the ids implied by file paths.
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    pub config: Config,
+    pub templates: BTreeMap<TemplateId, Template>,
+    pub actions: BTreeMap<ActionId, Action>,
+    pub assessments: BTreeMap<AssessmentId, AssessmentEntry>,
+}
+
+/// An assessment and the state files found in its directory.
+#[derive(Clone, Debug)]
+pub struct AssessmentEntry {
+    pub assessment: Assessment,
+    /// Only the files present; a missing file means the default state.
+    pub states: BTreeMap<ActionId, ActionState>,
+}
+
+impl Workspace {
+    pub fn template_of(&self, assessment: &Assessment) -> Option<&Template> {
+        self.templates.get(&assessment.template)
+    }
+
+    /// The actions of an assessment: its template's actions that exist, each once.
+    pub fn actions_of<'a>(&'a self, assessment: &Assessment) -> Vec<&'a Action> {
+        self.template_of(assessment)
+            .map(|t| {
+                t.action_ids()
+                    .into_iter()
+                    .filter_map(|id| self.actions.get(id))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The state of an action in an assessment; the default when there is no file.
+    pub fn state<'a>(
+        &'a self,
+        assessment: &AssessmentId,
+        action: &ActionId,
+    ) -> Cow<'a, ActionState> {
+        self.assessments
+            .get(assessment)
+            .and_then(|e| e.states.get(action))
+            .map(Cow::Borrowed)
+            .unwrap_or_default()
+    }
+
+    /// Assessments whose template lists the action.
+    pub fn assessments_with<'a>(
+        &'a self,
+        action: &'a str,
+    ) -> impl Iterator<Item = &'a AssessmentEntry> + 'a {
+        self.assessments.values().filter(move |e| {
+            self.template_of(&e.assessment)
+                .is_some_and(|t| t.lists_action(action))
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.templates.is_empty() && self.actions.is_empty() && self.assessments.is_empty()
+    }
+}

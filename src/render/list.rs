@@ -1,0 +1,114 @@
+//! The action list as a table and as JSON.
+
+use serde_json::{Value, json};
+
+use super::table::Table;
+use crate::filter::ActionRow;
+
+/// Status of the rows' pairs: the common value, or "mixed" when they differ.
+fn common<T: PartialEq + Copy>(
+    values: impl Iterator<Item = T>,
+    show: impl Fn(T) -> String,
+) -> String {
+    let mut values = values;
+    let Some(first) = values.next() else {
+        return "-".into();
+    };
+    if values.all(|v| v == first) {
+        show(first)
+    } else {
+        "mixed".into()
+    }
+}
+
+pub fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
+    let mut t = Table::new(&[
+        "Action",
+        "Title",
+        "Category",
+        "Type",
+        "Points>",
+        "Implementation",
+        "Test",
+        "Owner",
+    ]);
+    for row in rows {
+        let owner = {
+            let owners: std::collections::BTreeSet<&str> = row
+                .pairs
+                .iter()
+                .map(|p| p.state.owner.as_deref().unwrap_or("-"))
+                .collect();
+            if owners.len() == 1 {
+                owners.into_iter().next().unwrap_or("-").to_owned()
+            } else {
+                "mixed".into()
+            }
+        };
+        t.row(vec![
+            row.action.id.to_string(),
+            truncate(&row.action.title, 48),
+            row.action.category.label().to_owned(),
+            row.action.action_type.as_str().to_owned(),
+            format!("{}/{}", row.score.earned, row.score.max),
+            common(
+                row.pairs.iter().map(|p| p.state.implementation.status),
+                |s| s.as_str().to_owned(),
+            ),
+            common(row.pairs.iter().map(|p| p.state.test.status), |s| {
+                s.as_str().to_owned()
+            }),
+            owner,
+        ]);
+    }
+    if t.is_empty() {
+        return "no actions match\n".into();
+    }
+    t.render(color)
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(max - 1).collect::<String>())
+    }
+}
+
+pub fn json(rows: &[ActionRow<'_, '_>]) -> Value {
+    Value::Array(
+        rows.iter()
+            .map(|row| {
+                let a = row.action;
+                json!({
+                    "id": a.id,
+                    "title": a.title,
+                    "category": a.category,
+                    "action_type": a.action_type,
+                    "control_type": a.control_type,
+                    "mandatory": a.mandatory,
+                    "testing": a.testing,
+                    "solution": a.solution,
+                    "service": a.service,
+                    "points": row.points,
+                    "earned": row.score.earned,
+                    "max": row.score.max,
+                    "percent": row.score.percent(),
+                    "regulations": row.regulations(),
+                    "groups": row.groups(),
+                    "assessments": row.pairs.iter().map(|p| json!({
+                        "id": p.assessment,
+                        "owner": p.state.owner,
+                        "implementation": p.state.implementation.status,
+                        "implementation_date": p.state.implementation.date,
+                        "test": p.state.test.status,
+                        "test_date": p.state.test.date,
+                        "in_scope": p.in_scope,
+                        "earned": if p.in_scope && p.earns { p.points } else { 0 },
+                        "max": if p.in_scope { p.points } else { 0 },
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    )
+}

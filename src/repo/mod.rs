@@ -1,0 +1,211 @@
+//! The repository on disk: finding its root, listing its files, reading them.
+
+pub mod layout;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diag::{Code, Diagnostic};
+use crate::error::{Error, Result};
+use layout::{ASSESSMENT_FILE, ASSESSMENTS_DIR, CONFIG_FILE, Entry};
+
+/// A compliance repository: a directory with `evident.toml`.
+#[derive(Clone, Debug)]
+pub struct Repo {
+    pub root: PathBuf,
+}
+
+/// A data file found in the working tree.
+#[derive(Clone, Debug)]
+pub struct FoundFile {
+    /// Repository-relative, `/`-separated.
+    pub path: String,
+    pub entry: Entry,
+}
+
+/// The result of listing the working tree.
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub files: Vec<FoundFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Repo {
+    /// Finds the repository: `explicit` must hold `evident.toml`; otherwise
+    /// the current directory and its parents are searched.
+    pub fn discover(explicit: Option<&Path>) -> Result<Repo> {
+        match explicit {
+            Some(dir) => {
+                if !dir.is_dir() {
+                    return Err(Error::new(format!(
+                        "`{}` is not a directory",
+                        dir.display()
+                    )));
+                }
+                if dir.join(CONFIG_FILE).is_file() {
+                    return Ok(Repo {
+                        root: absolute(dir),
+                    });
+                }
+                let mut err = Error::new(format!("no `{CONFIG_FILE}` in `{}`", dir.display()));
+                if let Some(parent) = find_upwards(dir) {
+                    err = err.hint(format!("the repository root is `{}`", parent.display()));
+                } else {
+                    err = err.hint(format!(
+                        "run `evident init {}` to start a compliance repository there",
+                        dir.display()
+                    ));
+                }
+                Err(err)
+            }
+            None => {
+                let cwd = std::env::current_dir()
+                    .map_err(|e| Error::new(format!("cannot read the current directory: {e}")))?;
+                find_upwards(&cwd).map(|root| Repo { root }).ok_or_else(|| {
+                    Error::new(format!(
+                        "no `{CONFIG_FILE}` in `{}` or any parent directory",
+                        cwd.display()
+                    ))
+                    .hint("run `evident init` to start a compliance repository here, or pass `--repo DIR`")
+                })
+            }
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// Lists the data files. Symbolic links are reported, never followed.
+    pub fn scan(&self) -> Scan {
+        let mut scan = Scan::default();
+        scan.files.push(FoundFile {
+            path: CONFIG_FILE.to_owned(),
+            entry: Entry::Config,
+        });
+        for dir in [layout::TEMPLATES_DIR, layout::ACTIONS_DIR, ASSESSMENTS_DIR] {
+            let top = self.root.join(dir);
+            if !top.is_dir() {
+                continue;
+            }
+            for item in WalkDir::new(&top).follow_links(false).sort_by_file_name() {
+                let item = match item {
+                    Ok(item) => item,
+                    Err(e) => {
+                        let path = e
+                            .path()
+                            .map(|p| self.relative(p))
+                            .unwrap_or_else(|| dir.to_owned());
+                        scan.diagnostics.push(
+                            Diagnostic::new(
+                                Code::UnreadableFile,
+                                format!("cannot read `{path}`: {e}"),
+                            )
+                            .in_file(path),
+                        );
+                        continue;
+                    }
+                };
+                let rel = self.relative(item.path());
+                let file_type = item.file_type();
+                if file_type.is_dir() {
+                    if dir == ASSESSMENTS_DIR
+                        && item.depth() == 1
+                        && !item.path().join(ASSESSMENT_FILE).exists()
+                    {
+                        scan.diagnostics.push(
+                            Diagnostic::new(
+                                Code::MissingAssessmentFile,
+                                format!("assessment directory `{rel}/` has no `{ASSESSMENT_FILE}`"),
+                            )
+                            .in_file(format!("{rel}/"))
+                            .hint(format!(
+                                "create it with `evident new assessment {} --template <template>`, or remove the directory",
+                                item.file_name().to_string_lossy()
+                            )),
+                        );
+                    }
+                    continue;
+                }
+                let entry = layout::classify(&rel);
+                if file_type.is_symlink() {
+                    if entry.is_data() || matches!(entry, Entry::Misplaced(_)) {
+                        scan.diagnostics.push(
+                            Diagnostic::new(
+                                Code::SymlinkedFile,
+                                format!("`{rel}` is a symbolic link"),
+                            )
+                            .in_file(rel)
+                            .hint("replace the link with the file itself; links are not followed"),
+                        );
+                    }
+                    continue;
+                }
+                match entry {
+                    Entry::Misplaced(reason) => scan.diagnostics.push(
+                        Diagnostic::new(
+                            Code::MisplacedFile,
+                            format!("`{rel}` is not where evident reads files"),
+                        )
+                        .in_file(rel)
+                        .hint(reason),
+                    ),
+                    Entry::Other => {}
+                    entry => scan.files.push(FoundFile { path: rel, entry }),
+                }
+            }
+        }
+        scan
+    }
+
+    /// Repository-relative, `/`-separated path.
+    pub fn relative(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// The git repository that holds this one, if any.
+    pub fn git(&self) -> Option<git2::Repository> {
+        git2::Repository::discover(&self.root).ok()
+    }
+
+    /// Id of the commit HEAD points to, if the repository is in git and has commits.
+    pub fn head_commit(&self) -> Option<String> {
+        let git = self.git()?;
+        let head = git.head().ok()?.peel_to_commit().ok()?;
+        Some(head.id().to_string())
+    }
+
+    /// This repository's path inside its git work tree, with a trailing `/`
+    /// ("" at the top), for paths in GitHub annotations and SARIF.
+    pub fn git_prefix(&self) -> String {
+        let Some(workdir) = self.git().and_then(|g| g.workdir().map(Path::to_path_buf)) else {
+            return String::new();
+        };
+        let workdir = absolute(&workdir);
+        match self.root.strip_prefix(&workdir) {
+            Ok(rel) if rel.as_os_str().is_empty() => String::new(),
+            Ok(rel) => format!("{}/", rel.to_string_lossy().replace('\\', "/")),
+            Err(_) => String::new(),
+        }
+    }
+}
+
+fn find_upwards(start: &Path) -> Option<PathBuf> {
+    let start = absolute(start);
+    start
+        .ancestors()
+        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
+}
+
+/// An absolute, symlink-free path where possible.
+pub fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}

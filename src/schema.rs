@@ -1,0 +1,199 @@
+//! The JSON Schemas of the file formats.
+//!
+//! They are generated from the model types (`generate`), checked into
+//! `schemas/` (a test fails when they drift), embedded in the binary, and
+//! compiled once per run for validation.
+
+use std::sync::OnceLock;
+
+use schemars::generate::SchemaSettings;
+use schemars::transform::{Transform, transform_subschemas};
+use schemars::{JsonSchema, Schema};
+use serde_json::Value;
+
+use crate::model::{Action, ActionState, Assessment, Config, Template};
+
+/// The kinds of files in a compliance repository.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum FileKind {
+    /// `evident.toml`
+    Config,
+    /// `templates/<id>.toml`
+    Template,
+    /// `actions/<id>.toml`
+    Action,
+    /// `assessments/<id>/assessment.toml`
+    Assessment,
+    /// `assessments/<id>/<action>.toml`
+    State,
+}
+
+impl FileKind {
+    pub const ALL: [FileKind; 5] = [
+        FileKind::Config,
+        FileKind::Template,
+        FileKind::Action,
+        FileKind::Assessment,
+        FileKind::State,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Config => "config",
+            FileKind::Template => "template",
+            FileKind::Action => "action",
+            FileKind::Assessment => "assessment",
+            FileKind::State => "state",
+        }
+    }
+
+    /// File name of the schema in `schemas/`.
+    pub fn schema_file(self) -> String {
+        format!("{}.schema.json", self.name())
+    }
+
+    /// The schema text embedded in the binary.
+    pub fn schema_text(self) -> &'static str {
+        match self {
+            FileKind::Config => include_str!("../schemas/config.schema.json"),
+            FileKind::Template => include_str!("../schemas/template.schema.json"),
+            FileKind::Action => include_str!("../schemas/action.schema.json"),
+            FileKind::Assessment => include_str!("../schemas/assessment.schema.json"),
+            FileKind::State => include_str!("../schemas/state.schema.json"),
+        }
+    }
+
+    /// The parsed embedded schema.
+    pub fn schema(self) -> &'static Value {
+        static SCHEMAS: OnceLock<Vec<Value>> = OnceLock::new();
+        let all = SCHEMAS.get_or_init(|| {
+            FileKind::ALL
+                .iter()
+                .map(|k| {
+                    serde_json::from_str(k.schema_text()).expect("embedded schema is valid JSON")
+                })
+                .collect()
+        });
+        &all[self as usize]
+    }
+
+    /// The compiled validator of the embedded schema.
+    pub fn validator(self) -> &'static jsonschema::Validator {
+        static VALIDATORS: OnceLock<Vec<jsonschema::Validator>> = OnceLock::new();
+        let all = VALIDATORS.get_or_init(|| {
+            FileKind::ALL
+                .iter()
+                .map(|k| {
+                    jsonschema::options()
+                        .with_draft(jsonschema::Draft::Draft202012)
+                        .should_validate_formats(true)
+                        .build(k.schema())
+                        .expect("embedded schema compiles")
+                })
+                .collect()
+        });
+        &all[self as usize]
+    }
+
+    /// Generates the schema from the Rust types (the source of truth).
+    pub fn generate(self) -> Value {
+        let schema = match self {
+            FileKind::Config => generate::<Config>(),
+            FileKind::Template => generate::<Template>(),
+            FileKind::Action => generate::<Action>(),
+            FileKind::Assessment => generate::<Assessment>(),
+            FileKind::State => generate::<ActionState>(),
+        };
+        schema.to_value()
+    }
+}
+
+fn generate<T: JsonSchema>() -> Schema {
+    SchemaSettings::draft2020_12()
+        .for_deserialize()
+        .with_transform(NoNull)
+        .into_generator()
+        .into_root_schema_for::<T>()
+}
+
+/// Makes schemas fit TOML and editors. TOML has no null: `Option<T>` means "may be absent", not "may be null".
+/// Removes the `null` alternatives schemars adds, which would otherwise make
+/// editors offer `null` and turn simple type errors into `anyOf` errors.
+#[derive(Clone)]
+struct NoNull;
+
+impl Transform for NoNull {
+    fn transform(&mut self, schema: &mut Schema) {
+        if let Some(obj) = schema.as_object_mut() {
+            if let Some(Value::Array(types)) = obj.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    obj.insert("type".into(), only);
+                }
+            }
+            if let Some(Value::Array(options)) = obj.get("anyOf") {
+                let rest: Vec<Value> = options
+                    .iter()
+                    .filter(|o| o.get("type") != Some(&Value::from("null")))
+                    .cloned()
+                    .collect();
+                if rest.len() == 1 && options.len() == 2 {
+                    obj.remove("anyOf");
+                    if let Value::Object(inner) = &rest[0] {
+                        for (k, v) in inner {
+                            obj.entry(k.clone()).or_insert(v.clone());
+                        }
+                    }
+                }
+            }
+            if obj.get("default") == Some(&Value::Null) {
+                obj.remove("default");
+            }
+            // Integer width formats ("uint32") are not JSON Schema formats; editors flag them.
+            if obj
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| f.starts_with("int") || f.starts_with("uint"))
+            {
+                obj.remove("format");
+            }
+            // Doc comments wrap lines; descriptions read better unwrapped.
+            if let Some(Value::String(d)) = obj.get_mut("description") {
+                *d = d
+                    .split("\n\n")
+                    .map(|p| p.replace('\n', " "))
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+            }
+        }
+        transform_subschemas(self, schema);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The checked-in schemas must be exactly what the types generate.
+    /// Regenerate with `cargo run -- schema --write schemas`.
+    #[test]
+    fn checked_in_schemas_match_the_types() {
+        for kind in FileKind::ALL {
+            let generated = serde_json::to_string_pretty(&kind.generate()).unwrap() + "\n";
+            assert_eq!(
+                generated,
+                kind.schema_text(),
+                "schemas/{} is stale: run `cargo run -- schema --write schemas`",
+                kind.schema_file()
+            );
+        }
+    }
+
+    #[test]
+    fn schemas_compile() {
+        for kind in FileKind::ALL {
+            kind.validator();
+        }
+    }
+}

@@ -1,0 +1,370 @@
+//! Compliance scores (DESIGN.md section 2).
+//!
+//! An action earns its points in an assessment when it is implemented (or
+//! implemented by an alternative) and its test passed. Out of scope (either
+//! status) removes it from that assessment's maximum. Across assessments each
+//! action counts once: toward the maximum when in scope in at least one
+//! assessment, as earned when it earns in every assessment where it is in
+//! scope. Scores are exact integers; percentages are derived for display.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{
+    Action, ActionId, ActionState, AssessmentId, Category, GroupId, ImplementationStatus,
+    PointsTable, TemplateId, TestStatus, Workspace,
+};
+
+/// Earned points out of a maximum.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Score {
+    pub earned: u64,
+    pub max: u64,
+}
+
+impl Score {
+    /// 100 × earned / max rounded half-up to one decimal; 100.0 when max is 0.
+    pub fn percent(self) -> f64 {
+        self.tenths_of_percent() as f64 / 10.0
+    }
+
+    /// The percentage in tenths, computed exactly in integers.
+    pub fn tenths_of_percent(self) -> u64 {
+        if self.max == 0 {
+            return 1000;
+        }
+        (2000 * self.earned + self.max) / (2 * self.max)
+    }
+
+    /// "120 / 300 (40.0%)"
+    pub fn display(self) -> String {
+        format!("{} / {} ({:.1}%)", self.earned, self.max, self.percent())
+    }
+
+    fn add(&mut self, points: u64, in_scope: bool, earns: bool) {
+        if in_scope {
+            self.max += points;
+            if earns {
+                self.earned += points;
+            }
+        }
+    }
+}
+
+impl Serialize for Score {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Score", 3)?;
+        st.serialize_field("earned", &self.earned)?;
+        st.serialize_field("max", &self.max)?;
+        st.serialize_field("percent", &self.percent())?;
+        st.end()
+    }
+}
+
+/// Whether a state counts toward the maximum.
+pub fn in_scope(state: &ActionState) -> bool {
+    state.implementation.status != ImplementationStatus::OutOfScope
+        && state.test.status != TestStatus::OutOfScope
+}
+
+/// Whether a state earns its points (given it is in scope).
+pub fn earns(state: &ActionState) -> bool {
+    in_scope(state)
+        && state.implementation.status.is_implemented()
+        && state.test.status == TestStatus::Passed
+}
+
+/// One action in one assessment: the unit every score is built from.
+#[derive(Clone, Debug)]
+pub struct Pair<'w> {
+    pub assessment: &'w AssessmentId,
+    pub template: &'w TemplateId,
+    pub regulation: &'w str,
+    pub group: Option<&'w GroupId>,
+    pub action: &'w Action,
+    pub state: std::borrow::Cow<'w, ActionState>,
+    pub points: u64,
+    pub in_scope: bool,
+    pub earns: bool,
+}
+
+/// Every (assessment, action) pair of the workspace, each action once per
+/// assessment, in assessment then template order.
+pub fn pairs(ws: &Workspace) -> Vec<Pair<'_>> {
+    let table = ws.config.points_table();
+    let mut out = Vec::new();
+    for (id, entry) in &ws.assessments {
+        let Some(template) = ws.template_of(&entry.assessment) else {
+            continue;
+        };
+        for action in ws.actions_of(&entry.assessment) {
+            let state = ws.state(id, &action.id);
+            out.push(Pair {
+                assessment: id,
+                template: &template.id,
+                regulation: &template.regulation,
+                group: entry.assessment.group.as_ref(),
+                action,
+                points: points(&table, action),
+                in_scope: in_scope(&state),
+                earns: earns(&state),
+                state,
+            });
+        }
+    }
+    out
+}
+
+pub fn points(table: &PointsTable, action: &Action) -> u64 {
+    table.points(action.mandatory, action.control_type)
+}
+
+/// The cross-assessment rule: each action once; in the maximum when in scope
+/// somewhere; earned when it earns everywhere it is in scope.
+pub fn aggregate<'a, 'w: 'a>(pairs: impl IntoIterator<Item = &'a Pair<'w>>) -> Score {
+    let mut by_action: BTreeMap<&str, (u64, bool, bool)> = BTreeMap::new();
+    for p in pairs {
+        let e = by_action
+            .entry(p.action.id.as_str())
+            .or_insert((p.points, false, true));
+        if p.in_scope {
+            e.1 = true;
+            e.2 &= p.earns;
+        }
+    }
+    let mut score = Score::default();
+    for (points, any_in_scope, all_earn) in by_action.values() {
+        score.add(*points, *any_in_scope, *all_earn);
+    }
+    score
+}
+
+/// Within one assessment each action appears once, so a plain sum is right.
+fn sum<'a, 'w: 'a>(pairs: impl IntoIterator<Item = &'a Pair<'w>>) -> Score {
+    let mut score = Score::default();
+    for p in pairs {
+        score.add(p.points, p.in_scope, p.earns);
+    }
+    score
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ControlScore {
+    pub id: String,
+    pub title: String,
+    #[serde(flatten)]
+    pub score: Score,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AssessmentScore {
+    pub id: String,
+    pub name: String,
+    pub template: String,
+    pub regulation: String,
+    pub group: Option<String>,
+    #[serde(flatten)]
+    pub score: Score,
+    pub controls: Vec<ControlScore>,
+}
+
+/// A row of a breakdown (by category, group, regulation, solution or owner).
+#[derive(Clone, Debug, Serialize)]
+pub struct BreakdownRow {
+    /// `null` for actions without a solution / owner.
+    pub id: Option<String>,
+    pub label: String,
+    #[serde(flatten)]
+    pub score: Score,
+}
+
+/// Every score of a workspace.
+#[derive(Clone, Debug, Serialize)]
+pub struct Scores {
+    pub overall: Score,
+    pub assessments: Vec<AssessmentScore>,
+    pub categories: Vec<BreakdownRow>,
+    pub groups: Vec<BreakdownRow>,
+    pub regulations: Vec<BreakdownRow>,
+    pub solutions: Vec<BreakdownRow>,
+    pub owners: Vec<BreakdownRow>,
+}
+
+/// Computes every score from the pairs.
+pub fn compute(ws: &Workspace) -> Scores {
+    let pairs = pairs(ws);
+    let overall = aggregate(&pairs);
+
+    let mut assessments = Vec::new();
+    for (id, entry) in &ws.assessments {
+        let Some(template) = ws.template_of(&entry.assessment) else {
+            continue;
+        };
+        let mine: BTreeMap<&ActionId, &Pair> = pairs
+            .iter()
+            .filter(|p| p.assessment == id)
+            .map(|p| (&p.action.id, p))
+            .collect();
+        let controls = template
+            .controls
+            .iter()
+            .map(|c| {
+                let mut seen = std::collections::HashSet::new();
+                let score = sum(c
+                    .actions
+                    .iter()
+                    .filter(|a| seen.insert(a.as_str()))
+                    .filter_map(|a| mine.get(a).copied()));
+                ControlScore {
+                    id: c.id.to_string(),
+                    title: c.title.clone(),
+                    score,
+                }
+            })
+            .collect();
+        assessments.push(AssessmentScore {
+            id: id.to_string(),
+            name: entry.assessment.name.clone(),
+            template: template.id.to_string(),
+            regulation: template.regulation.clone(),
+            group: entry.assessment.group.as_ref().map(ToString::to_string),
+            score: sum(mine.values().copied()),
+            controls,
+        });
+    }
+
+    let categories = breakdown(&pairs, |p| {
+        Some((
+            p.action.category.as_str().to_owned(),
+            p.action.category.label().to_owned(),
+        ))
+    });
+    let groups = breakdown(&pairs, |p| p.group.map(|g| (g.to_string(), g.to_string())));
+    let regulations = breakdown(&pairs, |p| {
+        Some((p.regulation.to_owned(), p.regulation.to_owned()))
+    });
+    let solutions = breakdown_optional(
+        &pairs,
+        |p| p.action.solution.clone(),
+        |s| s.clone(),
+        "(no solution)",
+    );
+    let owners = breakdown_optional(
+        &pairs,
+        |p| p.state.owner.clone(),
+        |o| {
+            ws.config
+                .person_name(o)
+                .map(|n| format!("{n} <{o}>"))
+                .unwrap_or_else(|| o.clone())
+        },
+        "(unassigned)",
+    );
+    Scores {
+        overall,
+        assessments,
+        categories,
+        groups,
+        regulations,
+        solutions,
+        owners,
+    }
+}
+
+/// Groups pairs by a key (pairs without one are left out) and aggregates each group.
+fn breakdown<'w>(
+    pairs: &[Pair<'w>],
+    key: impl Fn(&Pair<'w>) -> Option<(String, String)>,
+) -> Vec<BreakdownRow> {
+    let mut groups: BTreeMap<String, (String, Vec<&Pair>)> = BTreeMap::new();
+    for p in pairs {
+        if let Some((id, label)) = key(p) {
+            groups
+                .entry(id)
+                .or_insert_with(|| (label, Vec::new()))
+                .1
+                .push(p);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(id, (label, ps))| BreakdownRow {
+            id: Some(id),
+            label,
+            score: aggregate(ps),
+        })
+        .collect()
+}
+
+/// Like [`breakdown`], but pairs without a key form a row with a `null` id, listed first.
+fn breakdown_optional<'w>(
+    pairs: &[Pair<'w>],
+    key: impl Fn(&Pair<'w>) -> Option<String>,
+    label: impl Fn(&String) -> String,
+    none_label: &str,
+) -> Vec<BreakdownRow> {
+    let mut groups: BTreeMap<Option<String>, Vec<&Pair>> = BTreeMap::new();
+    for p in pairs {
+        groups.entry(key(p)).or_default().push(p);
+    }
+    groups
+        .into_iter()
+        .map(|(id, ps)| BreakdownRow {
+            label: id
+                .as_ref()
+                .map(&label)
+                .unwrap_or_else(|| none_label.to_owned()),
+            id,
+            score: aggregate(ps),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_rounds_half_up_exactly() {
+        assert_eq!(Score { earned: 0, max: 0 }.percent(), 100.0);
+        assert_eq!(
+            Score {
+                earned: 120,
+                max: 300
+            }
+            .percent(),
+            40.0
+        );
+        // 1/3 = 33.333… -> 33.3; 2/3 = 66.666… -> 66.7
+        assert_eq!(Score { earned: 1, max: 3 }.percent(), 33.3);
+        assert_eq!(Score { earned: 2, max: 3 }.percent(), 66.7);
+        // 1/16 = 6.25 -> 6.3 (half up); 27/57 = 47.368… -> 47.4
+        assert_eq!(Score { earned: 1, max: 16 }.percent(), 6.3);
+        assert_eq!(
+            Score {
+                earned: 27,
+                max: 57
+            }
+            .percent(),
+            47.4
+        );
+        assert_eq!(
+            Score {
+                earned: 1,
+                max: 2000
+            }
+            .percent(),
+            0.1
+        );
+        assert_eq!(
+            Score {
+                earned: 1,
+                max: 2001
+            }
+            .percent(),
+            0.0
+        );
+    }
+}

@@ -1,0 +1,128 @@
+//! Output: where text goes (stdout for results, stderr for messages), and
+//! whether it is coloured. The only place that writes to the terminal.
+
+use std::io::{IsTerminal, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use crate::error::Error;
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal (honours NO_COLOR and CLICOLOR_FORCE).
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Debug)]
+pub struct Ui {
+    pub color_stdout: bool,
+    pub color_stderr: bool,
+    /// Whether stderr is a terminal (progress bars are drawn only then).
+    pub stderr_is_terminal: bool,
+    pub quiet: bool,
+}
+
+pub const BOLD: Style = Style::new().bold();
+pub const GREEN: Style = AnsiColor::Green.on_default();
+pub const RED: Style = AnsiColor::Red.on_default();
+pub const YELLOW: Style = AnsiColor::Yellow.on_default();
+pub const DIM: Style = Style::new().dimmed();
+pub const CYAN: Style = AnsiColor::Cyan.on_default();
+
+impl Ui {
+    pub fn new(choice: ColorChoice, quiet: bool) -> Self {
+        let decide = |auto: anstream::ColorChoice| match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => !matches!(auto, anstream::ColorChoice::Never),
+        };
+        Ui {
+            color_stdout: decide(anstream::AutoStream::choice(&std::io::stdout())),
+            color_stderr: decide(anstream::AutoStream::choice(&std::io::stderr())),
+            stderr_is_terminal: std::io::stderr().is_terminal(),
+            quiet,
+        }
+    }
+
+    /// Plain output, for tests.
+    pub fn plain() -> Self {
+        Ui {
+            color_stdout: false,
+            color_stderr: false,
+            stderr_is_terminal: false,
+            quiet: false,
+        }
+    }
+
+    /// Styles text for stdout.
+    pub fn paint(&self, style: Style, text: impl std::fmt::Display) -> String {
+        paint(self.color_stdout, style, text)
+    }
+
+    /// Styles text for stderr.
+    pub fn paint_err(&self, style: Style, text: impl std::fmt::Display) -> String {
+        paint(self.color_stderr, style, text)
+    }
+
+    /// Writes a result to stdout. A closed pipe (`evident list | head`) is not an error.
+    pub fn out(&self, text: &str) {
+        let mut stdout = std::io::stdout().lock();
+        if let Err(e) = stdout
+            .write_all(text.as_bytes())
+            .and_then(|_| stdout.flush())
+            && e.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            std::process::exit(0);
+        }
+    }
+
+    pub fn outln(&self, text: &str) {
+        self.out(&format!("{text}\n"));
+    }
+
+    /// Writes a message to stderr.
+    pub fn err(&self, text: &str) {
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    }
+
+    /// A status message ("Created …") on stderr, unless quiet.
+    pub fn status(&self, verb: &str, text: &str) {
+        if !self.quiet {
+            self.err(&format!(
+                "{:>12} {text}\n",
+                self.paint_err(GREEN.bold(), verb)
+            ));
+        }
+    }
+
+    pub fn warn(&self, text: &str) {
+        self.err(&format!(
+            "{}: {text}\n",
+            self.paint_err(YELLOW.bold(), "warning")
+        ));
+    }
+
+    /// Prints an error that stopped the command, with its hints.
+    pub fn error(&self, e: &Error) {
+        let mut text = format!("{}: {}\n", self.paint_err(RED.bold(), "error"), e.message);
+        for hint in &e.hints {
+            text.push_str(&format!(
+                "  {}: {hint}\n",
+                self.paint_err(CYAN.bold(), "help")
+            ));
+        }
+        self.err(&text);
+    }
+}
+
+pub fn paint(enabled: bool, style: Style, text: impl std::fmt::Display) -> String {
+    if enabled {
+        format!("{style}{text}{style:#}")
+    } else {
+        text.to_string()
+    }
+}
