@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{
-    Action, ActionId, ActionState, AssessmentId, Category, GroupId, ImplementationStatus,
-    PointsTable, TemplateId, TestStatus, Workspace,
+    Action, ActionId, ActionState, AssessmentId, GroupId, ImplementationStatus, PointsTable,
+    TemplateId, TestStatus, Workspace,
 };
 
 /// Earned points out of a maximum.
