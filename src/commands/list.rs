@@ -58,6 +58,10 @@ pub struct ActionsArgs {
     /// Only actions with this implementation status.
     #[arg(long, value_delimiter = ',', value_enum, value_name = "STATUS")]
     pub status: Vec<ImplementationStatus>,
+    /// One row per assessment and action instead of one per action (shows
+    /// where a "mixed" status comes from).
+    #[arg(long)]
+    pub per_assessment: bool,
     /// Order of the list.
     #[arg(long, value_enum, default_value_t = Sort::Id)]
     pub sort: Sort,
@@ -114,6 +118,9 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         }),
     }
     let text = match args.format {
+        Format::Human if args.per_assessment => {
+            render::list::human_per_assessment(&rows, ui.color_stdout)
+        }
         Format::Human => render::list::human(&rows, ui.color_stdout),
         Format::Json => to_json_text(&render::list::json(&rows)),
     };

@@ -117,7 +117,18 @@ struct Position {
 
 fn position(sources: &Sources, d: &Diagnostic) -> Option<Position> {
     let file = d.file.as_deref()?;
-    let span = d.span.as_ref()?;
+    if file.ends_with('/') {
+        return None;
+    }
+    let Some(span) = d.span.as_ref() else {
+        // A problem with the file as a whole.
+        return Some(Position {
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+        });
+    };
     let (line, column) = sources.line_col(file, span.start);
     let (end_line, end_column) = sources.line_col(file, span.end);
     Some(Position {

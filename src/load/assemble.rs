@@ -65,10 +65,9 @@ pub fn assemble(files: Vec<RawFile>) -> (Workspace, Report) {
                     &mut report,
                     &file.path,
                     &text,
-                    "/id",
                     id.as_str(),
                     t.id.as_str(),
-                    "file name",
+                    Named::File,
                 );
                 ws.templates.insert(id, t);
             }
@@ -77,10 +76,9 @@ pub fn assemble(files: Vec<RawFile>) -> (Workspace, Report) {
                     &mut report,
                     &file.path,
                     &text,
-                    "/id",
                     id.as_str(),
                     a.id.as_str(),
-                    "file name",
+                    Named::File,
                 );
                 ws.actions.insert(id, a);
             }
@@ -89,10 +87,9 @@ pub fn assemble(files: Vec<RawFile>) -> (Workspace, Report) {
                     &mut report,
                     &file.path,
                     &text,
-                    "/id",
                     id.as_str(),
                     a.id.as_str(),
-                    "directory name",
+                    Named::Directory,
                 );
                 ws.assessments.insert(
                     id,
@@ -161,28 +158,38 @@ fn parse_one(file: &RawFile) -> ParsedItem {
     }
 }
 
+/// What an id must match.
+enum Named {
+    File,
+    Directory,
+}
+
 fn check_id(
     report: &mut Report,
     file: &str,
     text: &str,
-    pointer: &str,
     expected: &str,
     found: &str,
-    what: &str,
+    named: Named,
 ) {
     if expected == found {
         return;
     }
+    let (what, rename) = match named {
+        Named::File => ("file name", format!("rename the file to `{found}.toml`")),
+        Named::Directory => (
+            "directory name",
+            format!("rename the directory to `{found}`"),
+        ),
+    };
     report.diagnostics.push(
         Diagnostic::new(
             Code::IdMismatch,
             format!("id `{found}` does not match the {what} `{expected}`"),
         )
-        .at(file, span_of(text, pointer).unwrap_or(0..0))
+        .at(file, span_of(text, "/id").unwrap_or(0..0))
         .label(format!("expected `{expected}`"))
-        .hint(format!(
-            "change the id to `{expected}`, or rename the {what} to `{found}`"
-        )),
+        .hint(format!("change the id to `{expected}`, or {rename}")),
     );
 }
 

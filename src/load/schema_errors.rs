@@ -252,8 +252,8 @@ fn type_hint(instance: &Value, expected: &str, found: &str) -> Option<String> {
         ("an integer", "a string") if s.is_some_and(|s| s.trim().parse::<i64>().is_ok()) => Some(
             format!("remove the quotes: {}", s.unwrap_or_default().trim()),
         ),
-        ("a boolean (true or false)", "a string") if matches!(s, Some("true" | "false")) => {
-            Some(format!("remove the quotes: {}", s.unwrap_or_default()))
+        ("a boolean (true or false)", "a string") => {
+            Some("write `true` or `false`, without quotes".to_owned())
         }
         (
             "a string",

@@ -67,6 +67,41 @@ pub fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
     t.render(color)
 }
 
+/// One row per (assessment, action): where "mixed" comes from.
+pub fn human_per_assessment(rows: &[ActionRow<'_, '_>], color: bool) -> String {
+    let mut t = Table::new(&[
+        "Action",
+        "Assessment",
+        "Title",
+        "Points>",
+        "Implementation",
+        "Test",
+        "Owner",
+    ]);
+    for row in rows {
+        for p in &row.pairs {
+            let (earned, max) = match (p.in_scope, p.earns) {
+                (false, _) => (0, 0),
+                (true, true) => (p.points, p.points),
+                (true, false) => (0, p.points),
+            };
+            t.row(vec![
+                row.action.id.to_string(),
+                p.assessment.to_string(),
+                truncate(&row.action.title, 40),
+                format!("{earned}/{max}"),
+                p.state.implementation.status.as_str().to_owned(),
+                p.state.test.status.as_str().to_owned(),
+                p.state.owner.clone().unwrap_or_else(|| "-".into()),
+            ]);
+        }
+    }
+    if t.is_empty() {
+        return "no actions match\n".into();
+    }
+    t.render(color)
+}
+
 fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_owned()

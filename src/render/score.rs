@@ -58,8 +58,21 @@ fn colour_for(score: Score) -> anstyle::Style {
     }
 }
 
+/// The percentage, or `n/a` when nothing is in scope (the JSON says 100.0, but a
+/// table reader would take 100% for "fully compliant").
 fn percent_cell(score: Score, color: bool) -> String {
+    if score.max == 0 {
+        return paint(color, crate::ui::DIM, "n/a");
+    }
     paint(color, colour_for(score), format!("{:.1}%", score.percent()))
+}
+
+fn percent_text(score: Score) -> String {
+    if score.max == 0 {
+        "n/a".into()
+    } else {
+        format!("{:.1}%", score.percent())
+    }
 }
 
 fn points_cell(score: Score) -> String {
@@ -85,7 +98,7 @@ pub fn human(scores: &Scores, by: By, color: bool) -> String {
                     a.group.clone().unwrap_or_else(|| "-".into()),
                     points_cell(a.score),
                     percent_cell(a.score, color),
-                    bar(a.score.tenths_of_percent()),
+                    bar_cell(a.score),
                 ]);
             }
             out.push_str(&t.render(color));
@@ -123,6 +136,14 @@ pub fn human(scores: &Scores, by: By, color: bool) -> String {
     out
 }
 
+fn bar_cell(score: Score) -> String {
+    if score.max == 0 {
+        String::new()
+    } else {
+        bar(score.tenths_of_percent())
+    }
+}
+
 fn rows_table(what: &str, rows: &[BreakdownRow], color: bool) -> String {
     if rows.is_empty() {
         return format!("no {}s\n", what.to_lowercase());
@@ -133,7 +154,7 @@ fn rows_table(what: &str, rows: &[BreakdownRow], color: bool) -> String {
             r.label.clone(),
             points_cell(r.score),
             percent_cell(r.score, color),
-            bar(r.score.tenths_of_percent()),
+            bar_cell(r.score),
         ]);
     }
     t.render(color)
@@ -151,11 +172,11 @@ pub fn markdown(scores: &Scores, by: By) -> String {
         let mut s = format!("| {what} | Points | Score |\n|---|---:|---:|\n");
         for (label, score) in rows {
             s.push_str(&format!(
-                "| {} | {} / {} | {:.1}% |\n",
+                "| {} | {} / {} | {} |\n",
                 md_cell(&label),
                 score.earned,
                 score.max,
-                score.percent()
+                percent_text(score)
             ));
         }
         s
@@ -177,9 +198,9 @@ pub fn markdown(scores: &Scores, by: By) -> String {
         By::Control => {
             for a in &scores.assessments {
                 out.push_str(&format!(
-                    "### {} ({:.1}%)\n\n",
+                    "### {} ({})\n\n",
                     md_cell(&a.name),
-                    a.score.percent()
+                    percent_text(a.score)
                 ));
                 out.push_str(&md_rows(
                     "Control",

@@ -1,0 +1,231 @@
+//! Helpers: temporary repositories, running `evident`, and snapshot filters.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::cargo::CommandCargoExt;
+
+/// A compliance repository in a temporary directory.
+pub struct TestRepo {
+    dir: tempfile::TempDir,
+}
+
+/// What a run printed and how it exited.
+#[derive(Debug)]
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Run {
+    /// stdout and stderr with the exit code, for snapshots.
+    pub fn all(&self) -> String {
+        format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.all()))
+    }
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+impl TestRepo {
+    /// An empty directory (no evident.toml).
+    pub fn bare() -> Self {
+        TestRepo {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A repository with an empty evident.toml.
+    pub fn new() -> Self {
+        let repo = Self::bare();
+        repo.write("evident.toml", "");
+        repo
+    }
+
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Self {
+        let repo = Self::bare();
+        copy_dir(&fixtures().join(name), repo.path());
+        repo
+    }
+
+    /// A copy of the bundled example repository.
+    pub fn example() -> Self {
+        let repo = Self::bare();
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo"),
+            repo.path(),
+        );
+        repo
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
+        let path = self.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, contents).expect("write");
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    pub fn remove(&self, rel: &str) {
+        std::fs::remove_file(self.path().join(rel)).expect("remove");
+    }
+
+    /// Runs `evident --repo <this> ARGS`.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = evident();
+        cmd.arg("--repo").arg(self.path()).args(args);
+        run(cmd)
+    }
+
+    /// Runs `evident ARGS` with this repository as the working directory.
+    pub fn run_in(&self, args: &[&str]) -> Run {
+        let mut cmd = evident();
+        cmd.current_dir(self.path()).args(args);
+        run(cmd)
+    }
+
+    /// Every file under the repository with its contents, for before/after comparisons.
+    pub fn snapshot_files(&self) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        for entry in walkdir::WalkDir::new(self.path()).sort_by_file_name() {
+            let entry = entry.expect("walk");
+            if entry.file_type().is_file() {
+                let rel = entry
+                    .path()
+                    .strip_prefix(self.path())
+                    .expect("prefix")
+                    .to_string_lossy()
+                    .into_owned();
+                out.push((rel, std::fs::read(entry.path()).expect("read")));
+            }
+        }
+        out
+    }
+}
+
+/// The binary with a pinned environment: no colour, a fixed "today".
+pub fn evident() -> Command {
+    let mut cmd = Command::cargo_bin("evident").expect("binary");
+    cmd.env_remove("EVIDENT_REPO")
+        .env("NO_COLOR", "1")
+        .env("EVIDENT_TODAY", "2026-11-23")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("COLUMNS", "100");
+    cmd
+}
+
+pub fn run(mut cmd: Command) -> Run {
+    let out = cmd.output().expect("run evident");
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk fixture");
+        let rel = entry.path().strip_prefix(from).expect("prefix");
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Snapshot settings that replace a temp path with `[REPO]`.
+pub fn settings_for(repo: &TestRepo) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    let path = repo.path().to_string_lossy().into_owned();
+    settings.add_filter(&regex_escape(&path), "[REPO]");
+    if let Ok(real) = std::fs::canonicalize(repo.path()) {
+        settings.add_filter(&regex_escape(&real.to_string_lossy()), "[REPO]");
+    }
+    settings
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// TOML text of an action.
+pub fn action_toml(id: &str, category: &str, control_type: &str, mandatory: bool) -> String {
+    format!(
+        "id = \"{id}\"\ntitle = \"Action {id}\"\nversion = 1\ncategory = \"{category}\"\naction_type = \"technical\"\ncontrol_type = \"{control_type}\"\nmandatory = {mandatory}\ntesting = \"manual\"\n"
+    )
+}
+
+/// TOML text of a template with one control per entry.
+pub fn template_toml(id: &str, controls: &[(&str, &[&str])]) -> String {
+    let mut s = format!(
+        "id = \"{id}\"\nname = \"Template {id}\"\nregulation = \"{}\"\nversion = 1\n",
+        id.to_uppercase()
+    );
+    for (control, actions) in controls {
+        let list: Vec<String> = actions.iter().map(|a| format!("\"{a}\"")).collect();
+        s.push_str(&format!(
+            "\n[[controls]]\nid = \"{control}\"\ntitle = \"Control {control}\"\nactions = [{}]\n",
+            list.join(", ")
+        ));
+    }
+    s
+}
+
+pub fn assessment_toml(id: &str, template: &str, group: Option<&str>) -> String {
+    let mut s = format!(
+        "id = \"{id}\"\nname = \"Assessment {id}\"\ntemplate = \"{template}\"\ntemplate_version = 1\n"
+    );
+    if let Some(g) = group {
+        s.push_str(&format!("group = \"{g}\"\n"));
+    }
+    s
+}
+
+/// A minimal valid repository: one action, one template, one assessment.
+pub fn minimal() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write(
+        "actions/mfa.toml",
+        action_toml("mfa", "control-access", "preventative", true),
+    );
+    repo.write(
+        "templates/gdpr.toml",
+        template_toml("gdpr", &[("art-32", &["mfa"])]),
+    );
+    repo.write(
+        "assessments/gdpr-2026/assessment.toml",
+        assessment_toml("gdpr-2026", "gdpr", None),
+    );
+    repo.write(
+        "assessments/gdpr-2026/mfa.toml",
+        "owner = \"ana@example.com\"\n\n[implementation]\nstatus = \"implemented\"\ndate = 2026-02-01\n\n[test]\nstatus = \"none\"\n",
+    );
+    repo
+}
