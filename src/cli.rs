@@ -9,8 +9,7 @@ use crate::commands;
 use crate::error::{Error, Outcome};
 use crate::ui::{ColorChoice, Ui};
 
-const ABOUT: &str =
-    "Compliance as code: validate, score and report a git repository of TOML assessments";
+const ABOUT: &str = "Compliance as code: validate, score and report a git repository of TOML assessments";
 
 const LONG_ABOUT: &str = "\
 evident turns a git repository of TOML files into a compliance program.
@@ -46,13 +45,7 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// The compliance repository (the directory with evident.toml). Default:
     /// the current directory or the nearest parent with evident.toml.
-    #[arg(
-        long,
-        short = 'R',
-        global = true,
-        value_name = "DIR",
-        env = "EVIDENT_REPO"
-    )]
+    #[arg(long, short = 'R', global = true, value_name = "DIR", env = "EVIDENT_REPO")]
     pub repo: Option<PathBuf>,
     /// When to use colours.
     #[arg(long, global = true, value_enum, default_value_t, value_name = "WHEN")]
@@ -65,6 +58,14 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Validate(commands::validate::Args),
+    Check(commands::check::Args),
+    Audit(commands::audit::Args),
+    Diff(commands::diff::Args),
+    Sync(commands::sync::Args),
+    Set(commands::set::Args),
+    Assign(commands::assign::Args),
+    #[command(subcommand)]
+    Evidence(commands::evidence::Command),
     Score(commands::score::Args),
     List(commands::list::Args),
     Init(commands::init::Args),
@@ -99,6 +100,13 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
     let global = &cli.global;
     match cli.command {
         Command::Validate(args) => commands::validate::run(ui, global, args),
+        Command::Check(args) => commands::check::run(ui, global, args),
+        Command::Audit(args) => commands::audit::run(ui, global, args),
+        Command::Diff(args) => commands::diff::run(ui, global, args),
+        Command::Sync(args) => commands::sync::run(ui, global, args),
+        Command::Set(args) => commands::set::run(ui, global, args),
+        Command::Assign(args) => commands::assign::run(ui, global, args),
+        Command::Evidence(cmd) => commands::evidence::run(ui, global, cmd),
         Command::Score(args) => commands::score::run(ui, global, args),
         Command::List(args) => commands::list::run(ui, global, args),
         Command::Init(args) => commands::init::run(ui, args),

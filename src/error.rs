@@ -16,10 +16,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(message: impl Into<String>) -> Self {
-        Error {
-            message: message.into(),
-            hints: Vec::new(),
-        }
+        Error { message: message.into(), hints: Vec::new() }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -56,10 +53,6 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn failed_if(cond: bool) -> Self {
-        if cond {
-            Outcome::Failed
-        } else {
-            Outcome::Success
-        }
+        if cond { Outcome::Failed } else { Outcome::Success }
     }
 }

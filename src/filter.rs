@@ -36,11 +36,7 @@ impl ActionFilter {
     pub fn keeps_action(&self, a: &Action) -> bool {
         any_or(&self.categories, |c| *c == a.category)
             && any_or(&self.action_types, |t| *t == a.action_type)
-            && any_or(&self.solutions, |s| {
-                a.solution
-                    .as_deref()
-                    .is_some_and(|x| x.eq_ignore_ascii_case(s))
-            })
+            && any_or(&self.solutions, |s| a.solution.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(s)))
     }
 
     pub fn keeps_pair(&self, p: &Pair<'_>) -> bool {
@@ -60,16 +56,10 @@ impl ActionFilter {
 
     /// Rejects values that match nothing in the repository, suggesting the closest.
     pub fn check_values(&self, ws: &Workspace) -> Result<()> {
-        let regulations: BTreeSet<String> = ws
-            .templates
-            .values()
-            .flat_map(|t| [t.regulation.to_lowercase(), t.id.to_string()])
-            .collect();
-        let solutions: BTreeSet<String> = ws
-            .actions
-            .values()
-            .filter_map(|a| a.solution.as_ref().map(|s| s.to_lowercase()))
-            .collect();
+        let regulations: BTreeSet<String> =
+            ws.templates.values().flat_map(|t| [t.regulation.to_lowercase(), t.id.to_string()]).collect();
+        let solutions: BTreeSet<String> =
+            ws.actions.values().filter_map(|a| a.solution.as_ref().map(|s| s.to_lowercase())).collect();
         let groups: BTreeSet<String> = ws
             .assessments
             .values()
@@ -79,11 +69,7 @@ impl ActionFilter {
         let mut owners: BTreeSet<String> = ws
             .assessments
             .values()
-            .flat_map(|e| {
-                e.states
-                    .values()
-                    .filter_map(|s| s.owner.as_ref().map(|o| o.to_lowercase()))
-            })
+            .flat_map(|e| e.states.values().filter_map(|s| s.owner.as_ref().map(|o| o.to_lowercase())))
             .collect();
         if let Some(people) = &ws.config.people {
             owners.extend(people.keys().map(|k| k.to_lowercase()));
@@ -100,11 +86,7 @@ impl ActionFilter {
 
 fn check(what: &str, values: &[String], known: &BTreeSet<String>, fold_case: bool) -> Result<()> {
     for v in values {
-        let key = if fold_case {
-            v.to_lowercase()
-        } else {
-            v.clone()
-        };
+        let key = if fold_case { v.to_lowercase() } else { v.clone() };
         if !known.contains(&key) {
             let mut e = Error::new(format!("no {what} `{v}` in this repository"));
             if let Some(hint) = did_you_mean(&key, known.iter().map(String::as_str)) {
@@ -134,10 +116,7 @@ impl ActionRow<'_, '_> {
     }
 
     pub fn groups(&self) -> BTreeSet<&str> {
-        self.pairs
-            .iter()
-            .filter_map(|p| p.group.map(|g| g.as_str()))
-            .collect()
+        self.pairs.iter().filter_map(|p| p.group.map(|g| g.as_str())).collect()
     }
 
     /// Points still to gain.
@@ -148,8 +127,7 @@ impl ActionRow<'_, '_> {
 
 /// Groups the kept pairs by action, in action-id order.
 pub fn action_rows<'p, 'w>(pairs: &'p [Pair<'w>], filter: &ActionFilter) -> Vec<ActionRow<'p, 'w>> {
-    let mut rows: std::collections::BTreeMap<&str, ActionRow<'p, 'w>> =
-        std::collections::BTreeMap::new();
+    let mut rows: std::collections::BTreeMap<&str, ActionRow<'p, 'w>> = std::collections::BTreeMap::new();
     for p in pairs.iter().filter(|p| filter.keeps_pair(p)) {
         rows.entry(p.action.id.as_str())
             .or_insert_with(|| ActionRow {

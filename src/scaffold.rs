@@ -174,20 +174,14 @@ pub fn taplo_text(schema_dir: &str) -> String {
         ("**/evident.toml", None, "config"),
         ("**/templates/*.toml", None, "template"),
         ("**/actions/*.toml", None, "action"),
-        (
-            "**/assessments/*/*.toml",
-            Some("**/assessments/*/assessment.toml"),
-            "state",
-        ),
+        ("**/assessments/*/*.toml", Some("**/assessments/*/assessment.toml"), "state"),
         ("**/assessments/*/assessment.toml", None, "assessment"),
     ] {
         s.push_str(&format!("\n[[rule]]\ninclude = [\"{include}\"]\n"));
         if let Some(exclude) = exclude {
             s.push_str(&format!("exclude = [\"{exclude}\"]\n"));
         }
-        s.push_str(&format!(
-            "[rule.schema]\npath = \"./{schema_dir}/{kind}.schema.json\"\n"
-        ));
+        s.push_str(&format!("[rule.schema]\npath = \"./{schema_dir}/{kind}.schema.json\"\n"));
     }
     s
 }

@@ -29,13 +29,8 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 5] = [
-        FileKind::Config,
-        FileKind::Template,
-        FileKind::Action,
-        FileKind::Assessment,
-        FileKind::State,
-    ];
+    pub const ALL: [FileKind; 5] =
+        [FileKind::Config, FileKind::Template, FileKind::Action, FileKind::Assessment, FileKind::State];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -69,9 +64,7 @@ impl FileKind {
         let all = SCHEMAS.get_or_init(|| {
             FileKind::ALL
                 .iter()
-                .map(|k| {
-                    serde_json::from_str(k.schema_text()).expect("embedded schema is valid JSON")
-                })
+                .map(|k| serde_json::from_str(k.schema_text()).expect("embedded schema is valid JSON"))
                 .collect()
         });
         &all[self as usize]
@@ -133,11 +126,8 @@ impl Transform for NoNull {
                 }
             }
             if let Some(Value::Array(options)) = obj.get("anyOf") {
-                let rest: Vec<Value> = options
-                    .iter()
-                    .filter(|o| o.get("type") != Some(&Value::from("null")))
-                    .cloned()
-                    .collect();
+                let rest: Vec<Value> =
+                    options.iter().filter(|o| o.get("type") != Some(&Value::from("null"))).cloned().collect();
                 if rest.len() == 1 && options.len() == 2 {
                     obj.remove("anyOf");
                     if let Value::Object(inner) = &rest[0] {
@@ -160,11 +150,7 @@ impl Transform for NoNull {
             }
             // Doc comments wrap lines; descriptions read better unwrapped.
             if let Some(Value::String(d)) = obj.get_mut("description") {
-                *d = d
-                    .split("\n\n")
-                    .map(|p| p.replace('\n', " "))
-                    .collect::<Vec<_>>()
-                    .join("\n\n");
+                *d = d.split("\n\n").map(|p| p.replace('\n', " ")).collect::<Vec<_>>().join("\n\n");
             }
         }
         transform_subschemas(self, schema);

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{
-    Action, ActionId, ActionState, AssessmentId, GroupId, ImplementationStatus, PointsTable,
-    TemplateId, TestStatus, Workspace,
+    Action, ActionId, ActionState, AssessmentId, GroupId, ImplementationStatus, PointsTable, TemplateId,
+    TestStatus, Workspace,
 };
 
 /// Earned points out of a maximum.
@@ -71,9 +71,7 @@ pub fn in_scope(state: &ActionState) -> bool {
 
 /// Whether a state earns its points (given it is in scope).
 pub fn earns(state: &ActionState) -> bool {
-    in_scope(state)
-        && state.implementation.status.is_implemented()
-        && state.test.status == TestStatus::Passed
+    in_scope(state) && state.implementation.status.is_implemented() && state.test.status == TestStatus::Passed
 }
 
 /// One action in one assessment: the unit every score is built from.
@@ -126,9 +124,7 @@ pub fn points(table: &PointsTable, action: &Action) -> u64 {
 pub fn aggregate<'a, 'w: 'a>(pairs: impl IntoIterator<Item = &'a Pair<'w>>) -> Score {
     let mut by_action: BTreeMap<&str, (u64, bool, bool)> = BTreeMap::new();
     for p in pairs {
-        let e = by_action
-            .entry(p.action.id.as_str())
-            .or_insert((p.points, false, true));
+        let e = by_action.entry(p.action.id.as_str()).or_insert((p.points, false, true));
         if p.in_scope {
             e.1 = true;
             e.2 &= p.earns;
@@ -202,11 +198,8 @@ pub fn compute(ws: &Workspace) -> Scores {
         let Some(template) = ws.template_of(&entry.assessment) else {
             continue;
         };
-        let mine: BTreeMap<&ActionId, &Pair> = pairs
-            .iter()
-            .filter(|p| p.assessment == id)
-            .map(|p| (&p.action.id, p))
-            .collect();
+        let mine: BTreeMap<&ActionId, &Pair> =
+            pairs.iter().filter(|p| p.assessment == id).map(|p| (&p.action.id, p)).collect();
         let controls = template
             .controls
             .iter()
@@ -217,11 +210,7 @@ pub fn compute(ws: &Workspace) -> Scores {
                     .iter()
                     .filter(|a| seen.insert(a.as_str()))
                     .filter_map(|a| mine.get(a).copied()));
-                ControlScore {
-                    id: c.id.to_string(),
-                    title: c.title.clone(),
-                    score,
-                }
+                ControlScore { id: c.id.to_string(), title: c.title.clone(), score }
             })
             .collect();
         assessments.push(AssessmentScore {
@@ -236,41 +225,18 @@ pub fn compute(ws: &Workspace) -> Scores {
     }
 
     let categories = breakdown(&pairs, |p| {
-        Some((
-            p.action.category.as_str().to_owned(),
-            p.action.category.label().to_owned(),
-        ))
+        Some((p.action.category.as_str().to_owned(), p.action.category.label().to_owned()))
     });
     let groups = breakdown(&pairs, |p| p.group.map(|g| (g.to_string(), g.to_string())));
-    let regulations = breakdown(&pairs, |p| {
-        Some((p.regulation.to_owned(), p.regulation.to_owned()))
-    });
-    let solutions = breakdown_optional(
-        &pairs,
-        |p| p.action.solution.clone(),
-        |s| s.clone(),
-        "(no solution)",
-    );
+    let regulations = breakdown(&pairs, |p| Some((p.regulation.to_owned(), p.regulation.to_owned())));
+    let solutions = breakdown_optional(&pairs, |p| p.action.solution.clone(), |s| s.clone(), "(no solution)");
     let owners = breakdown_optional(
         &pairs,
         |p| p.state.owner.clone(),
-        |o| {
-            ws.config
-                .person_name(o)
-                .map(|n| format!("{n} <{o}>"))
-                .unwrap_or_else(|| o.clone())
-        },
+        |o| ws.config.person_name(o).map(|n| format!("{n} <{o}>")).unwrap_or_else(|| o.clone()),
         "(unassigned)",
     );
-    Scores {
-        overall,
-        assessments,
-        categories,
-        groups,
-        regulations,
-        solutions,
-        owners,
-    }
+    Scores { overall, assessments, categories, groups, regulations, solutions, owners }
 }
 
 /// Groups pairs by a key (pairs without one are left out) and aggregates each group.
@@ -281,20 +247,12 @@ fn breakdown<'w>(
     let mut groups: BTreeMap<String, (String, Vec<&Pair>)> = BTreeMap::new();
     for p in pairs {
         if let Some((id, label)) = key(p) {
-            groups
-                .entry(id)
-                .or_insert_with(|| (label, Vec::new()))
-                .1
-                .push(p);
+            groups.entry(id).or_insert_with(|| (label, Vec::new())).1.push(p);
         }
     }
     groups
         .into_iter()
-        .map(|(id, (label, ps))| BreakdownRow {
-            id: Some(id),
-            label,
-            score: aggregate(ps),
-        })
+        .map(|(id, (label, ps))| BreakdownRow { id: Some(id), label, score: aggregate(ps) })
         .collect()
 }
 
@@ -312,10 +270,7 @@ fn breakdown_optional<'w>(
     groups
         .into_iter()
         .map(|(id, ps)| BreakdownRow {
-            label: id
-                .as_ref()
-                .map(&label)
-                .unwrap_or_else(|| none_label.to_owned()),
+            label: id.as_ref().map(&label).unwrap_or_else(|| none_label.to_owned()),
             id,
             score: aggregate(ps),
         })
@@ -329,42 +284,14 @@ mod tests {
     #[test]
     fn percent_rounds_half_up_exactly() {
         assert_eq!(Score { earned: 0, max: 0 }.percent(), 100.0);
-        assert_eq!(
-            Score {
-                earned: 120,
-                max: 300
-            }
-            .percent(),
-            40.0
-        );
+        assert_eq!(Score { earned: 120, max: 300 }.percent(), 40.0);
         // 1/3 = 33.333… -> 33.3; 2/3 = 66.666… -> 66.7
         assert_eq!(Score { earned: 1, max: 3 }.percent(), 33.3);
         assert_eq!(Score { earned: 2, max: 3 }.percent(), 66.7);
         // 1/16 = 6.25 -> 6.3 (half up); 27/57 = 47.368… -> 47.4
         assert_eq!(Score { earned: 1, max: 16 }.percent(), 6.3);
-        assert_eq!(
-            Score {
-                earned: 27,
-                max: 57
-            }
-            .percent(),
-            47.4
-        );
-        assert_eq!(
-            Score {
-                earned: 1,
-                max: 2000
-            }
-            .percent(),
-            0.1
-        );
-        assert_eq!(
-            Score {
-                earned: 1,
-                max: 2001
-            }
-            .percent(),
-            0.0
-        );
+        assert_eq!(Score { earned: 27, max: 57 }.percent(), 47.4);
+        assert_eq!(Score { earned: 1, max: 2000 }.percent(), 0.1);
+        assert_eq!(Score { earned: 1, max: 2001 }.percent(), 0.0);
     }
 }

@@ -50,12 +50,7 @@ impl Ui {
 
     /// Plain output, for tests.
     pub fn plain() -> Self {
-        Ui {
-            color_stdout: false,
-            color_stderr: false,
-            stderr_is_terminal: false,
-            quiet: false,
-        }
+        Ui { color_stdout: false, color_stderr: false, stderr_is_terminal: false, quiet: false }
     }
 
     /// Styles text for stdout.
@@ -71,9 +66,7 @@ impl Ui {
     /// Writes a result to stdout. A closed pipe (`evident list | head`) is not an error.
     pub fn out(&self, text: &str) {
         let mut stdout = std::io::stdout().lock();
-        if let Err(e) = stdout
-            .write_all(text.as_bytes())
-            .and_then(|_| stdout.flush())
+        if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush())
             && e.kind() == std::io::ErrorKind::BrokenPipe
         {
             std::process::exit(0);
@@ -92,37 +85,41 @@ impl Ui {
     /// A status message ("Created …") on stderr, unless quiet.
     pub fn status(&self, verb: &str, text: &str) {
         if !self.quiet {
-            self.err(&format!(
-                "{:>12} {text}\n",
-                self.paint_err(GREEN.bold(), verb)
-            ));
+            self.err(&format!("{:>12} {text}\n", self.paint_err(GREEN.bold(), verb)));
         }
     }
 
     pub fn warn(&self, text: &str) {
-        self.err(&format!(
-            "{}: {text}\n",
-            self.paint_err(YELLOW.bold(), "warning")
-        ));
+        self.err(&format!("{}: {text}\n", self.paint_err(YELLOW.bold(), "warning")));
     }
 
     /// Prints an error that stopped the command, with its hints.
     pub fn error(&self, e: &Error) {
         let mut text = format!("{}: {}\n", self.paint_err(RED.bold(), "error"), e.message);
         for hint in &e.hints {
-            text.push_str(&format!(
-                "  {}: {hint}\n",
-                self.paint_err(CYAN.bold(), "help")
-            ));
+            text.push_str(&format!("  {}: {hint}\n", self.paint_err(CYAN.bold(), "help")));
         }
         self.err(&text);
     }
 }
 
 pub fn paint(enabled: bool, style: Style, text: impl std::fmt::Display) -> String {
-    if enabled {
-        format!("{style}{text}{style:#}")
-    } else {
-        text.to_string()
+    if enabled { format!("{style}{text}{style:#}") } else { text.to_string() }
+}
+
+impl Ui {
+    /// A progress bar on stderr, drawn only on a terminal and when not quiet.
+    pub fn progress(&self, len: u64, message: &str) -> indicatif::ProgressBar {
+        if !self.stderr_is_terminal || self.quiet {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::new(len);
+        let style =
+            indicatif::ProgressStyle::with_template("{msg:>12} [{bar:30}] {pos}/{len} {per_sec} eta {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> ");
+        bar.set_style(style);
+        bar.set_message(message.to_owned());
+        bar
     }
 }

@@ -33,20 +33,14 @@ pub fn resolve(root: &Path, rel: &str) -> Resolved {
     if p.is_absolute() || rel.starts_with('/') || rel.starts_with('\\') {
         return Resolved::Outside("the path is absolute".into());
     }
-    if p.components().any(|c| {
-        matches!(
-            c,
-            Component::ParentDir | Component::Prefix(_) | Component::RootDir
-        )
-    }) {
+    if p.components().any(|c| matches!(c, Component::ParentDir | Component::Prefix(_) | Component::RootDir)) {
         return Resolved::Outside("the path contains `..`".into());
     }
     let full = root.join(p);
     if full.symlink_metadata().is_err() {
         return Resolved::Missing;
     }
-    let (Ok(real), Ok(root_real)) = (std::fs::canonicalize(&full), std::fs::canonicalize(root))
-    else {
+    let (Ok(real), Ok(root_real)) = (std::fs::canonicalize(&full), std::fs::canonicalize(root)) else {
         // A dangling link.
         return Resolved::Missing;
     };
@@ -92,10 +86,7 @@ pub fn check(ws: &Workspace, report: &mut Report, root: &Path) {
         .flat_map(|e| e.states.values())
         .flat_map(|s| s.evidence.iter().filter_map(|ev| ev.path.as_deref()))
         .collect();
-    let resolved: BTreeMap<&str, Resolved> = paths
-        .into_par_iter()
-        .map(|p| (p, resolve(root, p)))
-        .collect();
+    let resolved: BTreeMap<&str, Resolved> = paths.into_par_iter().map(|p| (p, resolve(root, p))).collect();
 
     let mut out = Vec::new();
     for (assessment, entry) in &ws.assessments {
@@ -199,10 +190,7 @@ fn similar_file(root: &Path, rel: &str) -> Option<String> {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     let best = crate::diag::suggest(&name, names.iter().map(String::as_str))?;
-    let parent = p
-        .parent()
-        .map(|d| d.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let parent = p.parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
     Some(if parent.is_empty() {
         format!("did you mean `{best}`?")
     } else {

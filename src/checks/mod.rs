@@ -2,7 +2,10 @@
 //! rules and group synchronisation). Each check adds diagnostics to a report.
 
 pub mod evidence;
+pub mod group;
+pub mod history;
 pub mod references;
+pub mod status;
 
 use std::path::Path;
 
@@ -13,4 +16,11 @@ use crate::model::Workspace;
 pub fn validate(ws: &Workspace, report: &mut Report, root: &Path) {
     references::check(ws, report);
     evidence::check(ws, report, root);
+}
+
+/// The file rules `evident check` adds to `validate`: status rules and group
+/// synchronisation.
+pub fn file_rules(ws: &Workspace, report: &mut Report, today: crate::model::Date) {
+    status::check(ws, report, today);
+    group::check(ws, report);
 }

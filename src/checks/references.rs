@@ -20,9 +20,12 @@ pub fn check(ws: &Workspace, report: &mut Report) {
     }
     if ws.is_empty() && !report.has_errors() {
         out.push(
-            Diagnostic::new(Code::EmptyRepository, "the repository has no templates, actions or assessments yet")
-                .in_file(CONFIG_FILE)
-                .hint("start with `evident new template`, `evident new action` and `evident new assessment`"),
+            Diagnostic::new(
+                Code::EmptyRepository,
+                "the repository has no templates, actions or assessments yet",
+            )
+            .in_file(CONFIG_FILE)
+            .hint("start with `evident new template`, `evident new action` and `evident new assessment`"),
         );
     }
     report.diagnostics.extend(out);
@@ -30,76 +33,41 @@ pub fn check(ws: &Workspace, report: &mut Report) {
 
 /// Looks up the span of a pointer in a file, or the start of the file.
 fn span(report: &Report, file: &str, pointer: &str) -> std::ops::Range<usize> {
-    report
-        .sources
-        .get(file)
-        .and_then(|t| span_of(t, pointer))
-        .unwrap_or(0..0)
+    report.sources.get(file).and_then(|t| span_of(t, pointer)).unwrap_or(0..0)
 }
 
 fn key_span(report: &Report, file: &str, pointer: &str) -> std::ops::Range<usize> {
-    report
-        .sources
-        .get(file)
-        .and_then(|t| key_span_of(t, pointer))
-        .unwrap_or(0..0)
+    report.sources.get(file).and_then(|t| key_span_of(t, pointer)).unwrap_or(0..0)
 }
 
 fn config(ws: &Workspace, report: &Report, out: &mut Vec<Diagnostic>) {
-    let rule_names: Vec<&str> = Code::ALL
-        .iter()
-        .filter(|c| c.configurable())
-        .map(|c| c.name())
-        .collect();
+    let rule_names: Vec<&str> = Code::ALL.iter().filter(|c| c.configurable()).map(|c| c.name()).collect();
     for name in ws.config.rules.keys() {
         let known = Code::lookup(name);
         match known {
             Some(code) if code.configurable() && code.name() == name => {}
             Some(code) if code.configurable() => out.push(
-                Diagnostic::new(
-                    Code::UnknownRule,
-                    format!("`[rules]` must name rules, not codes: `{name}`"),
-                )
-                .at(
-                    CONFIG_FILE,
-                    key_span(report, CONFIG_FILE, &format!("/rules/{name}")),
-                )
-                .hint(format!("write `{} = …`", code.name())),
+                Diagnostic::new(Code::UnknownRule, format!("`[rules]` must name rules, not codes: `{name}`"))
+                    .at(CONFIG_FILE, key_span(report, CONFIG_FILE, &format!("/rules/{name}")))
+                    .hint(format!("write `{} = …`", code.name())),
             ),
             Some(code) => out.push(
-                Diagnostic::new(
-                    Code::UnknownRule,
-                    format!("rule `{name}` cannot be configured"),
-                )
-                .at(
-                    CONFIG_FILE,
-                    key_span(report, CONFIG_FILE, &format!("/rules/{name}")),
-                )
-                .hint(format!(
-                    "`{}` ({}) is always an error",
-                    code.name(),
-                    code.code()
-                )),
+                Diagnostic::new(Code::UnknownRule, format!("rule `{name}` cannot be configured"))
+                    .at(CONFIG_FILE, key_span(report, CONFIG_FILE, &format!("/rules/{name}")))
+                    .hint(format!("`{}` ({}) is always an error", code.name(), code.code())),
             ),
             None => out.push(
-                Diagnostic::new(
-                    Code::UnknownRule,
-                    format!("unknown rule `{name}` in `[rules]`"),
-                )
-                .at(
-                    CONFIG_FILE,
-                    key_span(report, CONFIG_FILE, &format!("/rules/{name}")),
-                )
-                .maybe_hint(did_you_mean(name, rule_names.iter().copied()))
-                .note("`evident explain --list` lists the rules"),
+                Diagnostic::new(Code::UnknownRule, format!("unknown rule `{name}` in `[rules]`"))
+                    .at(CONFIG_FILE, key_span(report, CONFIG_FILE, &format!("/rules/{name}")))
+                    .maybe_hint(did_you_mean(name, rule_names.iter().copied()))
+                    .note("`evident explain --list` lists the rules"),
             ),
         }
     }
     if let Some(people) = &ws.config.people {
-        for (role, members) in [
-            ("assessors", &ws.config.roles.assessors),
-            ("admins", &ws.config.roles.admins),
-        ] {
+        for (role, members) in
+            [("assessors", &ws.config.roles.assessors), ("admins", &ws.config.roles.admins)]
+        {
             for (i, member) in members.iter().enumerate() {
                 if !people.contains_key(member) {
                     out.push(
@@ -107,14 +75,10 @@ fn config(ws: &Workspace, report: &Report, out: &mut Vec<Diagnostic>) {
                             Code::UnknownPerson,
                             format!("`{member}` in `roles.{role}` is not listed in `[people]`"),
                         )
-                        .at(
-                            CONFIG_FILE,
-                            span(report, CONFIG_FILE, &format!("/roles/{role}/{i}")),
-                        )
+                        .at(CONFIG_FILE, span(report, CONFIG_FILE, &format!("/roles/{role}/{i}")))
                         .maybe_hint(
-                            did_you_mean(member, people.keys().map(String::as_str)).or_else(|| {
-                                Some(format!("add `\"{member}\" = \"Name\"` to `[people]`"))
-                            }),
+                            did_you_mean(member, people.keys().map(String::as_str))
+                                .or_else(|| Some(format!("add `\"{member}\" = \"Name\"` to `[people]`"))),
                         ),
                     );
                 }
@@ -134,17 +98,14 @@ fn template_refs(
     for (i, control) in template.controls.iter().enumerate() {
         if let Some(first) = first_control.get(control.id.as_str()) {
             out.push(
-                Diagnostic::new(
-                    Code::DuplicateId,
-                    format!("control `{}` is defined twice", control.id),
-                )
-                .at(file, span(report, file, &format!("/controls/{i}/id")))
-                .label("defined again here")
-                .related(
-                    file,
-                    span(report, file, &format!("/controls/{first}/id")),
-                    "first defined here",
-                ),
+                Diagnostic::new(Code::DuplicateId, format!("control `{}` is defined twice", control.id))
+                    .at(file, span(report, file, &format!("/controls/{i}/id")))
+                    .label("defined again here")
+                    .related(
+                        file,
+                        span(report, file, &format!("/controls/{first}/id")),
+                        "first defined here",
+                    ),
             );
         } else {
             first_control.insert(control.id.as_str(), i);
@@ -157,10 +118,7 @@ fn template_refs(
                         Code::DuplicateId,
                         format!("control `{}` lists action `{action}` twice", control.id),
                     )
-                    .at(
-                        file,
-                        span(report, file, &format!("/controls/{i}/actions/{j}")),
-                    )
+                    .at(file, span(report, file, &format!("/controls/{i}/actions/{j}")))
                     .label("listed again here")
                     .related(
                         file,
@@ -171,23 +129,15 @@ fn template_refs(
                 );
                 continue;
             }
-            if !ws.actions.contains_key(action)
-                && !report_has_file(report, &action_path(action.as_str()))
-            {
+            if !ws.actions.contains_key(action) && !report_has_file(report, &action_path(action.as_str())) {
                 out.push(
                     Diagnostic::new(Code::UnknownAction, format!("unknown action `{action}`"))
-                        .at(
-                            file,
-                            span(report, file, &format!("/controls/{i}/actions/{j}")),
-                        )
+                        .at(file, span(report, file, &format!("/controls/{i}/actions/{j}")))
                         .label(format!("no file `{}`", action_path(action.as_str())))
                         .maybe_hint(
-                            did_you_mean(action.as_str(), ws.actions.keys().map(|k| k.as_str()))
-                                .or_else(|| {
-                                    Some(format!(
-                                        "create it with `evident new action {action} --title …`"
-                                    ))
-                                }),
+                            did_you_mean(action.as_str(), ws.actions.keys().map(|k| k.as_str())).or_else(
+                                || Some(format!("create it with `evident new action {action} --title …`")),
+                            ),
                         ),
                 );
             }
@@ -204,22 +154,15 @@ fn unused_actions(ws: &Workspace, report: &Report, out: &mut Vec<Diagnostic>) {
     let used: BTreeSet<&str> = ws
         .templates
         .values()
-        .flat_map(|t| {
-            t.controls
-                .iter()
-                .flat_map(|c| c.actions.iter().map(|a| a.as_str()))
-        })
+        .flat_map(|t| t.controls.iter().flat_map(|c| c.actions.iter().map(|a| a.as_str())))
         .collect();
     for id in ws.actions.keys() {
         if !used.contains(id.as_str()) {
             let file = action_path(id.as_str());
             out.push(
-                Diagnostic::new(
-                    Code::UnusedAction,
-                    format!("action `{id}` is not listed by any template"),
-                )
-                .at(&file, span(report, &file, "/id"))
-                .hint("list it in a control's `actions`, or remove the file"),
+                Diagnostic::new(Code::UnusedAction, format!("action `{id}` is not listed by any template"))
+                    .at(&file, span(report, &file, "/id"))
+                    .hint("list it in a control's `actions`, or remove the file"),
             );
         }
     }
@@ -237,16 +180,10 @@ fn assessment_refs(
     let template = ws.templates.get(&a.template);
     match template {
         None if !report_has_file(report, &template_path(a.template.as_str())) => out.push(
-            Diagnostic::new(
-                Code::UnknownTemplate,
-                format!("unknown template `{}`", a.template),
-            )
-            .at(&file, span(report, &file, "/template"))
-            .label(format!("no file `{}`", template_path(a.template.as_str())))
-            .maybe_hint(did_you_mean(
-                a.template.as_str(),
-                ws.templates.keys().map(|k| k.as_str()),
-            )),
+            Diagnostic::new(Code::UnknownTemplate, format!("unknown template `{}`", a.template))
+                .at(&file, span(report, &file, "/template"))
+                .label(format!("no file `{}`", template_path(a.template.as_str())))
+                .maybe_hint(did_you_mean(a.template.as_str(), ws.templates.keys().map(|k| k.as_str()))),
         ),
         None => {}
         Some(t) if a.template_version > t.version => out.push(
@@ -289,9 +226,7 @@ fn assessment_refs(
                 .maybe_hint(
                     did_you_mean(action.as_str(), listed.iter().copied())
                         .map(|s| format!("{s} (rename the file)"))
-                        .or_else(|| {
-                            Some("remove the file, or list the action in the template".to_owned())
-                        }),
+                        .or_else(|| Some("remove the file, or list the action in the template".to_owned())),
                 ),
             );
             continue;
@@ -312,18 +247,11 @@ fn state_refs(
         && !people.contains_key(owner)
     {
         out.push(
-            Diagnostic::new(
-                Code::UnknownPerson,
-                format!("owner `{owner}` is not listed in `[people]`"),
-            )
-            .at(file, span(report, file, "/owner"))
-            .maybe_hint(
-                did_you_mean(owner, people.keys().map(String::as_str)).or_else(|| {
-                    Some(format!(
-                        "add `\"{owner}\" = \"Name\"` to `[people]` in `{CONFIG_FILE}`"
-                    ))
-                }),
-            ),
+            Diagnostic::new(Code::UnknownPerson, format!("owner `{owner}` is not listed in `[people]`"))
+                .at(file, span(report, file, "/owner"))
+                .maybe_hint(did_you_mean(owner, people.keys().map(String::as_str)).or_else(|| {
+                    Some(format!("add `\"{owner}\" = \"Name\"` to `[people]` in `{CONFIG_FILE}`"))
+                })),
         );
     }
     if let (Some(accepted), Some(def)) = (state.accepted_version, ws.actions.get(action)) {
@@ -331,10 +259,7 @@ fn state_refs(
             out.push(
                 Diagnostic::new(
                     Code::AcceptedVersionAhead,
-                    format!(
-                        "action `{action}` has no version {accepted} (its version is {})",
-                        def.version
-                    ),
+                    format!("action `{action}` has no version {accepted} (its version is {})", def.version),
                 )
                 .at(file, span(report, file, "/accepted_version"))
                 .hint(format!("set `accepted_version = {}`", def.version)),
@@ -343,7 +268,10 @@ fn state_refs(
             out.push(
                 Diagnostic::new(
                     Code::PendingActionUpdate,
-                    format!("action `{action}` is at version {}; this assessment accepted version {accepted}", def.version),
+                    format!(
+                        "action `{action}` is at version {}; this assessment accepted version {accepted}",
+                        def.version
+                    ),
                 )
                 .at(file, span(report, file, "/accepted_version"))
                 .hint("review the action's changes, then accept them by raising `accepted_version`"),
@@ -354,17 +282,14 @@ fn state_refs(
     for (i, ev) in state.evidence.iter().enumerate() {
         if let Some(first) = names.insert(ev.name.as_str(), i) {
             out.push(
-                Diagnostic::new(
-                    Code::DuplicateId,
-                    format!("evidence `{}` is listed twice", ev.name),
-                )
-                .at(file, span(report, file, &format!("/evidence/{i}/name")))
-                .related(
-                    file,
-                    span(report, file, &format!("/evidence/{first}/name")),
-                    "first listed here",
-                )
-                .hint("give each evidence item its own name"),
+                Diagnostic::new(Code::DuplicateId, format!("evidence `{}` is listed twice", ev.name))
+                    .at(file, span(report, file, &format!("/evidence/{i}/name")))
+                    .related(
+                        file,
+                        span(report, file, &format!("/evidence/{first}/name")),
+                        "first listed here",
+                    )
+                    .hint("give each evidence item its own name"),
             );
         }
     }

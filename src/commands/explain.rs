@@ -21,18 +21,10 @@ pub fn run(ui: &Ui, args: Args) -> Result<Outcome> {
     if args.list {
         let mut t = Table::new(&["Code", "Rule", "Level", "Meaning"]);
         for c in Code::ALL {
-            let level = format!(
-                "{:?}{}",
-                c.default_severity(),
-                if c.configurable() { "" } else { " (fixed)" }
-            )
-            .to_lowercase();
-            t.row(vec![
-                c.code().into(),
-                c.name().into(),
-                level,
-                c.summary().into(),
-            ]);
+            let level =
+                format!("{:?}{}", c.default_severity(), if c.configurable() { "" } else { " (fixed)" })
+                    .to_lowercase();
+            t.row(vec![c.code().into(), c.name().into(), level, c.summary().into()]);
         }
         ui.out(&t.render(ui.color_stdout));
         return Ok(Outcome::Success);

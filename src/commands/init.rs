@@ -13,9 +13,7 @@ pub const SCHEMA_DIR: &str = ".evident/schemas";
 /// Start a compliance repository: evident.toml, the folders, the JSON Schemas
 /// and the editor set-up (Taplo / Even Better TOML), and a git repository.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Examples:\n  evident init\n  evident init my-compliance && cd my-compliance"
-)]
+#[command(after_help = "Examples:\n  evident init\n  evident init my-compliance && cd my-compliance")]
 pub struct Args {
     /// Directory to set up (created if missing).
     #[arg(default_value = ".")]
@@ -28,11 +26,8 @@ pub struct Args {
 pub fn run(ui: &Ui, args: Args) -> Result<Outcome> {
     let dir = args.dir;
     if dir.join(CONFIG_FILE).exists() {
-        return Err(Error::new(format!(
-            "`{}` already has an `{CONFIG_FILE}`",
-            dir.display()
-        ))
-        .hint("run `evident validate` there to check it"));
+        return Err(Error::new(format!("`{}` already has an `{CONFIG_FILE}`", dir.display()))
+            .hint("run `evident validate` there to check it"));
     }
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("create directory", &dir, e))?;
 
@@ -52,8 +47,7 @@ pub fn run(ui: &Ui, args: Args) -> Result<Outcome> {
     }
 
     if !args.no_git && git2::Repository::discover(&dir).is_err() {
-        git2::Repository::init(&dir)
-            .map_err(|e| Error::git("could not create a git repository", e))?;
+        git2::Repository::init(&dir).map_err(|e| Error::git("could not create a git repository", e))?;
         ui.status("Initialised", "git repository");
     }
     ui.err(

@@ -108,19 +108,15 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     let mut rows = action_rows(&pairs, &filter);
     match args.sort {
         Sort::Id => {}
-        Sort::Remaining => rows.sort_by(|a, b| {
-            b.remaining()
-                .cmp(&a.remaining())
-                .then(a.action.id.cmp(&b.action.id))
-        }),
-        Sort::Category => rows.sort_by(|a, b| {
-            (a.action.category, &a.action.id).cmp(&(b.action.category, &b.action.id))
-        }),
+        Sort::Remaining => {
+            rows.sort_by(|a, b| b.remaining().cmp(&a.remaining()).then(a.action.id.cmp(&b.action.id)))
+        }
+        Sort::Category => {
+            rows.sort_by(|a, b| (a.action.category, &a.action.id).cmp(&(b.action.category, &b.action.id)))
+        }
     }
     let text = match args.format {
-        Format::Human if args.per_assessment => {
-            render::list::human_per_assessment(&rows, ui.color_stdout)
-        }
+        Format::Human if args.per_assessment => render::list::human_per_assessment(&rows, ui.color_stdout),
         Format::Human => render::list::human(&rows, ui.color_stdout),
         Format::Json => to_json_text(&render::list::json(&rows)),
     };

@@ -1,13 +1,20 @@
 //! One module per subcommand: an `Args` struct whose doc comments are the
 //! help text, and a `run` function.
 
+pub mod assign;
+pub mod audit;
+pub mod check;
 pub mod completions;
+pub mod diff;
+pub mod evidence;
 pub mod explain;
 pub mod init;
 pub mod list;
 pub mod new;
 pub mod schema;
 pub mod score;
+pub mod set;
+pub mod sync;
 pub mod validate;
 
 use crate::cli::GlobalArgs;
@@ -24,17 +31,49 @@ pub struct Loaded {
     pub report: Report,
 }
 
-/// Finds the repository, reads every file and runs the file checks.
+/// Finds the repository, reads every file and runs the checks of `validate`.
 pub fn load(global: &GlobalArgs) -> Result<Loaded> {
+    let mut loaded = load_unfinished(global)?;
+    loaded.report.finish(&loaded.workspace.config.rules);
+    Ok(loaded)
+}
+
+/// Like [`load`], but leaves the report open for more checks: the caller
+/// calls `report.finish` (which applies `[rules]` levels).
+pub fn load_unfinished(global: &GlobalArgs) -> Result<Loaded> {
     let repo = Repo::discover(global.repo.as_deref())?;
     let (workspace, mut report) = crate::load::worktree(&repo);
     crate::checks::validate(&workspace, &mut report, &repo.root);
-    report.finish(&workspace.config.rules);
-    Ok(Loaded {
-        repo,
-        workspace,
-        report,
-    })
+    Ok(Loaded { repo, workspace, report })
+}
+
+/// Prints a report in one of the diagnostic formats.
+pub fn print_report(ui: &Ui, loaded: &Loaded, format: DiagnosticFormat) {
+    let report = &loaded.report;
+    match format {
+        DiagnosticFormat::Human => {
+            ui.err(&render::human(report, ui.color_stderr));
+            let line = render::summary_line(report);
+            let style = if report.has_errors() { crate::ui::RED.bold() } else { crate::ui::GREEN.bold() };
+            ui.err(&format!("{}\n", ui.paint_err(style, line)));
+        }
+        DiagnosticFormat::Json => ui.out(&to_json_text(&render::json(report))),
+        DiagnosticFormat::Github => ui.out(&render::github(report, &loaded.repo.git_prefix())),
+        DiagnosticFormat::Sarif => ui.out(&to_json_text(&render::sarif(report, &loaded.repo.git_prefix()))),
+    }
+}
+
+/// Output formats of commands that report diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiagnosticFormat {
+    /// Diagnostics with snippets, on stderr.
+    Human,
+    /// One JSON object with every diagnostic, on stdout.
+    Json,
+    /// GitHub Actions workflow commands (annotations), on stdout.
+    Github,
+    /// SARIF 2.1.0 (code scanning), on stdout.
+    Sarif,
 }
 
 /// For commands that need a clean repository: prints the problems to stderr
@@ -43,17 +82,8 @@ pub fn require_clean(ui: &Ui, report: &Report) -> bool {
     if !report.has_errors() {
         return true;
     }
-    let errors: Vec<_> = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
-    let shown = Report {
-        diagnostics: errors,
-        sources: report.sources.clone(),
-        files_checked: report.files_checked,
-    };
+    let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    let shown = Report { diagnostics: errors, sources: report.sources.clone(), ..Report::default() };
     ui.err(&render::human(&shown, ui.color_stderr));
     ui.err(&format!(
         "{}: the repository has {}; fix them first (`evident validate` lists every problem)\n",

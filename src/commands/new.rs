@@ -6,8 +6,8 @@ use crate::cli::GlobalArgs;
 use crate::diag::did_you_mean;
 use crate::error::{Error, Outcome, Result};
 use crate::model::{
-    Action, ActionId, ActionState, ActionType, Assessment, AssessmentId, Category, ControlType,
-    GroupId, Implementation, Template, TemplateId, Test, Testing, Workspace, parse_id,
+    Action, ActionId, ActionState, ActionType, Assessment, AssessmentId, Category, ControlType, GroupId,
+    Implementation, Template, TemplateId, Test, Testing, Workspace, parse_id,
 };
 use crate::repo::layout::{self, Entry};
 use crate::repo::write::{Changeset, WriteStatus};
@@ -90,9 +90,7 @@ pub struct ActionArgs {
 /// action of its template. In a group, each state file copies the state the
 /// group already has for that action, so the group stays in sync.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Example:\n  evident new assessment gdpr-2026 --template gdpr --group privacy"
-)]
+#[command(after_help = "Example:\n  evident new assessment gdpr-2026 --template gdpr --group privacy")]
 pub struct AssessmentArgs {
     /// Id of the assessment (its directory name).
     #[arg(value_parser = parse_id)]
@@ -127,10 +125,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
                 source: a.source,
                 controls: Vec::new(),
             };
-            set.put(
-                layout::template_path(&a.id),
-                scaffold::template_text(&template),
-            );
+            set.put(layout::template_path(&a.id), scaffold::template_text(&template));
         }
         What::Action(a) => {
             refuse_existing(&loaded.repo, &layout::action_path(&a.id), "action")?;
@@ -163,8 +158,9 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
 
 fn refuse_existing(repo: &crate::repo::Repo, rel: &str, what: &str) -> Result<()> {
     if repo.path(rel).exists() {
-        return Err(Error::new(format!("{what} `{rel}` already exists"))
-            .hint("choose another id, or edit the file"));
+        return Err(
+            Error::new(format!("{what} `{rel}` already exists")).hint("choose another id, or edit the file")
+        );
     }
     Ok(())
 }
@@ -179,19 +175,13 @@ fn new_assessment(
 ) -> Result<()> {
     let dir = format!("{}/{}", layout::ASSESSMENTS_DIR, a.id);
     if repo.path(&dir).exists() {
-        return Err(
-            Error::new(format!("assessment `{dir}/` already exists")).hint("choose another id")
-        );
+        return Err(Error::new(format!("assessment `{dir}/` already exists")).hint("choose another id"));
     }
     let Some(template) = ws.templates.get(a.template.as_str()) else {
         let mut e = Error::new(format!("no template `{}`", a.template));
         if let Some(h) = did_you_mean(&a.template, ws.templates.keys().map(|k| k.as_str())) {
             e = e.hint(h);
-        } else if report
-            .sources
-            .get(&layout::template_path(&a.template))
-            .is_some()
-        {
+        } else if report.sources.get(&layout::template_path(&a.template)).is_some() {
             e = e.hint(format!(
                 "`{}` has errors; `evident validate` shows them",
                 layout::template_path(&a.template)
@@ -216,11 +206,8 @@ fn new_assessment(
     if let Some(g) = &a.group
         && group_members.is_empty()
     {
-        let groups: Vec<&str> = ws
-            .assessments
-            .values()
-            .filter_map(|e| e.assessment.group.as_ref().map(|g| g.as_str()))
-            .collect();
+        let groups: Vec<&str> =
+            ws.assessments.values().filter_map(|e| e.assessment.group.as_ref().map(|g| g.as_str())).collect();
         if let Some(h) = did_you_mean(g, groups.iter().copied()) {
             ui.warn(&format!("`{g}` is a new group; {h}"));
         }
@@ -234,10 +221,7 @@ fn new_assessment(
         service: a.service,
         description: None,
     };
-    set.put(
-        layout::assessment_path(&a.id),
-        scaffold::assessment_text(&assessment),
-    );
+    set.put(layout::assessment_path(&a.id), scaffold::assessment_text(&assessment));
 
     let mut missing = Vec::new();
     for action_id in template.action_ids() {
@@ -247,11 +231,7 @@ fn new_assessment(
         };
         let path = layout::state_path(&a.id, action_id.as_str());
         match group_state(ws, report, &group_members, action_id) {
-            GroupState::Copy {
-                text,
-                from,
-                disagrees,
-            } => {
+            GroupState::Copy { text, from, disagrees } => {
                 if !disagrees.is_empty() {
                     ui.warn(&format!(
                         "the group disagrees on `{action_id}` ({}); copied the state of `{from}` (run `evident sync`)",
@@ -283,11 +263,7 @@ fn new_assessment(
 
 enum GroupState {
     None,
-    Copy {
-        text: String,
-        from: String,
-        disagrees: Vec<String>,
-    },
+    Copy { text: String, from: String, disagrees: Vec<String> },
 }
 
 /// The group's state for an action: the file of the first member (by id)
@@ -300,12 +276,7 @@ fn group_state(
 ) -> GroupState {
     let with_state: BTreeMap<&AssessmentId, &ActionState> = members
         .iter()
-        .filter_map(|m| {
-            ws.assessments
-                .get(*m)
-                .and_then(|e| e.states.get(action))
-                .map(|s| (*m, s))
-        })
+        .filter_map(|m| ws.assessments.get(*m).and_then(|e| e.states.get(action)).map(|s| (*m, s)))
         .collect();
     let Some((first, first_state)) = with_state.iter().next() else {
         return GroupState::None;
@@ -319,11 +290,7 @@ fn group_state(
         .filter(|(_, s)| s.synced_part() != first_state.synced_part())
         .map(|(id, _)| id.to_string())
         .collect();
-    GroupState::Copy {
-        text: text.to_owned(),
-        from: first.to_string(),
-        disagrees,
-    }
+    GroupState::Copy { text: text.to_owned(), from: first.to_string(), disagrees }
 }
 
 /// Every generated file must pass its schema: a failure here is a bug in evident.
@@ -331,29 +298,22 @@ fn verify(set: &Changeset) -> Result<()> {
     for (path, bytes) in set.files() {
         let diags = match layout::classify(path) {
             Entry::Template(_) => {
-                crate::load::parse::<Template>(crate::schema::FileKind::Template, path, bytes)
-                    .diagnostics
+                crate::load::parse::<Template>(crate::schema::FileKind::Template, path, bytes).diagnostics
             }
             Entry::Action(_) => {
-                crate::load::parse::<Action>(crate::schema::FileKind::Action, path, bytes)
-                    .diagnostics
+                crate::load::parse::<Action>(crate::schema::FileKind::Action, path, bytes).diagnostics
             }
             Entry::Assessment(_) => {
-                crate::load::parse::<Assessment>(crate::schema::FileKind::Assessment, path, bytes)
-                    .diagnostics
+                crate::load::parse::<Assessment>(crate::schema::FileKind::Assessment, path, bytes).diagnostics
             }
             Entry::State(..) => {
-                crate::load::parse::<ActionState>(crate::schema::FileKind::State, path, bytes)
-                    .diagnostics
+                crate::load::parse::<ActionState>(crate::schema::FileKind::State, path, bytes).diagnostics
             }
             _ => Vec::new(),
         };
         if let Some(d) = diags.first() {
-            return Err(Error::new(format!(
-                "internal error: generated `{path}` is invalid: {}",
-                d.message
-            ))
-            .hint("please report this bug; nothing was written"));
+            return Err(Error::new(format!("internal error: generated `{path}` is invalid: {}", d.message))
+                .hint("please report this bug; nothing was written"));
         }
     }
     Ok(())

@@ -1,8 +1,7 @@
 //! `evident validate`: check every file and report every problem.
 
 use crate::cli::GlobalArgs;
-use crate::commands::{load, to_json_text};
-use crate::diag::render;
+use crate::commands::{DiagnosticFormat, load, print_report};
 use crate::error::{Outcome, Result};
 use crate::ui::Ui;
 
@@ -18,42 +17,12 @@ use crate::ui::Ui;
 )]
 pub struct Args {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Diagnostics with snippets, on stderr.
-    Human,
-    /// One JSON object with every diagnostic, on stdout.
-    Json,
-    /// GitHub Actions workflow commands (annotations), on stdout.
-    Github,
-    /// SARIF 2.1.0 (code scanning), on stdout.
-    Sarif,
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub format: DiagnosticFormat,
 }
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     let loaded = load(global)?;
-    let report = &loaded.report;
-    match args.format {
-        Format::Human => {
-            ui.err(&render::human(report, ui.color_stderr));
-            let line = render::summary_line(report);
-            let style = if report.has_errors() {
-                crate::ui::RED.bold()
-            } else {
-                crate::ui::GREEN.bold()
-            };
-            ui.err(&format!("{}\n", ui.paint_err(style, line)));
-        }
-        Format::Json => ui.out(&to_json_text(&render::json(report))),
-        Format::Github => ui.out(&render::github(report, &loaded.repo.git_prefix())),
-        Format::Sarif => ui.out(&to_json_text(&render::sarif(
-            report,
-            &loaded.repo.git_prefix(),
-        ))),
-    }
-    Ok(Outcome::failed_if(report.has_errors()))
+    print_report(ui, &loaded, args.format);
+    Ok(Outcome::failed_if(loaded.report.has_errors()))
 }

@@ -139,16 +139,46 @@ codes! {
     EvidenceNotFile = "E0406", "evidence-not-file", Error, false,
         "an evidence path is not a regular file",
         "The evidence `path` names a directory or another kind of file. Point it at a file.";
+    PassedNeedsImplementation = "E0501", "passed-needs-implementation", Error, true,
+        "a test passed but the action is not implemented",
+        "A test can only pass what exists: `test.status = \"passed\"` needs `implementation.status` to be `implemented` or `alternative`. Record the implementation, or change the test status.";
+    PassedNeedsEvidence = "E0502", "passed-needs-evidence", Error, true,
+        "a test passed without evidence",
+        "An assessor's pass must be backed by evidence: add at least one `[[evidence]]` item (a file with `evident evidence add`, or a link) before setting `test.status = \"passed\"`.";
+    JustificationRequired = "E0503", "justification-required", Error, true,
+        "an alternative or out-of-scope status has no notes",
+        "`alternative` implementations and `out-of-scope` statuses change what counts toward the score, so they need a written justification in `notes` of the same table.";
+    DateRequired = "E0504", "date-required", Error, true,
+        "a status that needs a date has none",
+        "Implementation statuses implemented, alternative and out-of-scope, and test results passed, failed-*, out-of-scope and partially-tested record when they were reached: add `date = YYYY-MM-DD` (no quotes) to the same table.";
+    TestBeforeImplementation = "E0505", "test-before-implementation", Error, true,
+        "a test date is before the implementation date",
+        "A test verifies an implementation, so it cannot be dated before it. Fix one of the two dates.";
+    FutureDate = "E0506", "future-date", Error, true,
+        "a date is in the future",
+        "Statuses record what has happened; a date after today is probably a typo. (Set `EVIDENT_TODAY=YYYY-MM-DD` to check as of another day.)";
+    AutomaticOnlyStatus = "E0507", "automatic-only-status", Error, true,
+        "a monitoring-only test status on a manually tested action",
+        "`to-be-detected` and `could-not-be-detected` are set by automatic monitoring; they only make sense for actions with `testing = \"automatic\"`. Use another test status, or change the action's testing type.";
+    GroupOutOfSync = "E0601", "group-out-of-sync", Error, true,
+        "assessments of a group disagree on a shared action",
+        "Assessments in one group keep the state of the actions they share identical (owner, implementation, test and evidence). `evident sync` copies the most recent change to the other assessments of the group.";
+    EvidenceFrozen = "E0701", "evidence-frozen", Error, true,
+        "evidence was removed or altered after a test verdict",
+        "Once a test status is passed, failed-* or out-of-scope, the evidence it rests on may not be removed or changed. Revert the change; to replace evidence, first move the test status back (e.g. to `in-progress`) in its own commit.";
+    AssessorRequired = "E0702", "assessor-required", Error, true,
+        "a test verdict was set by someone who is not an assessor",
+        "Only commit authors listed in `[roles] assessors` (in `evident.toml` at the base of the change) may set a test status to passed or failed-*. Ask an assessor to make that change.";
+    ScoreDrop = "E0703", "score-drop", Error, true,
+        "a score dropped",
+        "The overall score or an assessment's score is lower than at the base of the change, by more than `[check] max-score-drop` percentage points (0 by default: any drop). Restore the status, or raise the threshold if the drop is accepted.";
 }
 
 impl Code {
     /// Looks a code up by its code (`E0303`) or rule name (`unknown-action`).
     pub fn lookup(s: &str) -> Option<Code> {
         let s = s.trim();
-        Code::ALL
-            .iter()
-            .copied()
-            .find(|c| c.code().eq_ignore_ascii_case(s) || c.name() == s)
+        Code::ALL.iter().copied().find(|c| c.code().eq_ignore_ascii_case(s) || c.name() == s)
     }
 }
 

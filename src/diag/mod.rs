@@ -107,11 +107,7 @@ impl Diagnostic {
         span: Range<usize>,
         message: impl Into<String>,
     ) -> Self {
-        self.related.push(Related {
-            file: file.into(),
-            span,
-            message: message.into(),
-        });
+        self.related.push(Related { file: file.into(), span, message: message.into() });
         self
     }
 
@@ -141,9 +137,7 @@ impl Sources {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, path: &str, offset: usize) -> (usize, usize) {
-        self.get(path)
-            .map(|text| line_col(text, offset))
-            .unwrap_or((1, 1))
+        self.get(path).map(|text| line_col(text, offset)).unwrap_or((1, 1))
     }
 }
 
@@ -165,8 +159,10 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Sources,
-    /// How many files were checked.
+    /// How many files (or, for `audit`, commits) were checked.
     pub files_checked: usize,
+    /// What was counted in `files_checked` ("file" when empty).
+    pub unit: &'static str,
 }
 
 impl Report {
@@ -202,18 +198,12 @@ impl Report {
             }
         });
         self.diagnostics.sort_by(|a, b| {
-            (
-                &a.file,
-                a.span.as_ref().map(|s| s.start),
-                a.code,
-                &a.message,
-            )
-                .cmp(&(
-                    &b.file,
-                    b.span.as_ref().map(|s| s.start),
-                    b.code,
-                    &b.message,
-                ))
+            (&a.file, a.span.as_ref().map(|s| s.start), a.code, &a.message).cmp(&(
+                &b.file,
+                b.span.as_ref().map(|s| s.start),
+                b.code,
+                &b.message,
+            ))
         });
         self.diagnostics.dedup();
     }
@@ -230,10 +220,7 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// "did you mean `x`?" for the closest candidate.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     suggest(word, candidates).map(|s| format!("did you mean `{s}`?"))
 }
 
@@ -253,10 +240,7 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(
-            suggest("statsu", ["status", "date", "notes"]),
-            Some("status")
-        );
+        assert_eq!(suggest("statsu", ["status", "date", "notes"]), Some("status"));
         assert_eq!(suggest("zzz", ["status", "date"]), None);
     }
 }

@@ -22,20 +22,14 @@ pub fn human(report: &Report, color: bool) -> String {
         ids.insert(path.to_owned(), id);
         Some(id)
     };
-    let mut buffer = if color {
-        Buffer::ansi()
-    } else {
-        Buffer::no_color()
-    };
+    let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
     let config = Config::default();
     for d in &report.diagnostics {
         let severity = match d.severity {
             Severity::Error => CsSeverity::Error,
             Severity::Warning => CsSeverity::Warning,
         };
-        let mut cs = CsDiagnostic::new(severity)
-            .with_code(d.code.code())
-            .with_message(&d.message);
+        let mut cs = CsDiagnostic::new(severity).with_code(d.code.code()).with_message(&d.message);
         let mut notes = Vec::new();
         match (&d.file, &d.span) {
             (Some(file), Some(span)) => match file_id(&mut files, file) {
@@ -53,8 +47,7 @@ pub fn human(report: &Report, color: bool) -> String {
         }
         for r in &d.related {
             if let Some(id) = file_id(&mut files, &r.file) {
-                cs.labels
-                    .push(Label::secondary(id, r.span.clone()).with_message(&r.message));
+                cs.labels.push(Label::secondary(id, r.span.clone()).with_message(&r.message));
             }
         }
         notes.extend(d.notes.iter().map(|n| format!("note: {n}")));
@@ -65,13 +58,7 @@ pub fn human(report: &Report, color: bool) -> String {
         // Rendering only fails when a span is out of range; fall back to a plain line.
         if term::emit_to_write_style(&mut buffer, &config, &files, &cs).is_err() {
             use std::io::Write;
-            let _ = writeln!(
-                buffer,
-                "{}[{}]: {}",
-                severity_word(d.severity),
-                d.code.code(),
-                d.message
-            );
+            let _ = writeln!(buffer, "{}[{}]: {}", severity_word(d.severity), d.code.code(), d.message);
         }
     }
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
@@ -87,25 +74,17 @@ fn severity_word(s: Severity) -> &'static str {
 /// One line that sums a report up.
 pub fn summary_line(report: &Report) -> String {
     let (e, w) = (report.error_count(), report.warning_count());
-    let files = plural(report.files_checked, "file");
+    let files = plural(report.files_checked, if report.unit.is_empty() { "file" } else { report.unit });
     match (e, w) {
         (0, 0) => format!("checked {files}: no problems"),
         (0, w) => format!("checked {files}: {}", plural(w, "warning")),
         (e, 0) => format!("checked {files}: {}", plural(e, "error")),
-        (e, w) => format!(
-            "checked {files}: {} and {}",
-            plural(e, "error"),
-            plural(w, "warning")
-        ),
+        (e, w) => format!("checked {files}: {} and {}", plural(e, "error"), plural(w, "warning")),
     }
 }
 
 pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
 struct Position {
@@ -122,21 +101,11 @@ fn position(sources: &Sources, d: &Diagnostic) -> Option<Position> {
     }
     let Some(span) = d.span.as_ref() else {
         // A problem with the file as a whole.
-        return Some(Position {
-            line: 1,
-            column: 1,
-            end_line: 1,
-            end_column: 1,
-        });
+        return Some(Position { line: 1, column: 1, end_line: 1, end_column: 1 });
     };
     let (line, column) = sources.line_col(file, span.start);
     let (end_line, end_column) = sources.line_col(file, span.end);
-    Some(Position {
-        line,
-        column,
-        end_line,
-        end_column,
-    })
+    Some(Position { line, column, end_line, end_column })
 }
 
 /// The JSON object of one diagnostic (DESIGN.md section 6).
@@ -194,10 +163,7 @@ pub fn github(report: &Report, prefix: &str) -> String {
     for d in &report.diagnostics {
         let mut props = Vec::new();
         if let Some(file) = &d.file {
-            props.push(format!(
-                "file={}",
-                escape_property(&format!("{prefix}{file}"))
-            ));
+            props.push(format!("file={}", escape_property(&format!("{prefix}{file}"))));
         }
         if let Some(p) = position(&report.sources, d) {
             props.push(format!("line={}", p.line));
@@ -205,10 +171,7 @@ pub fn github(report: &Report, prefix: &str) -> String {
             props.push(format!("endLine={}", p.end_line));
             props.push(format!("endColumn={}", p.end_column));
         }
-        props.push(format!(
-            "title={}",
-            escape_property(&format!("{} {}", d.code.code(), d.code.name()))
-        ));
+        props.push(format!("title={}", escape_property(&format!("{} {}", d.code.code(), d.code.name()))));
         let mut message = d.message.clone();
         if let Some(hint) = &d.hint {
             message.push_str("\nhelp: ");
@@ -218,19 +181,13 @@ pub fn github(report: &Report, prefix: &str) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        out.push_str(&format!(
-            "::{command} {}::{}\n",
-            props.join(","),
-            escape_data(&message)
-        ));
+        out.push_str(&format!("::{command} {}::{}\n", props.join(","), escape_data(&message)));
     }
     out
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {

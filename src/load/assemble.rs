@@ -44,11 +44,7 @@ pub fn assemble(files: Vec<RawFile>) -> (Workspace, Report) {
 
     let mut ws = Workspace::default();
     let mut report = Report::default();
-    let mut states: Vec<(
-        crate::model::AssessmentId,
-        crate::model::ActionId,
-        ActionState,
-    )> = Vec::new();
+    let mut states: Vec<(crate::model::AssessmentId, crate::model::ActionId, ActionState)> = Vec::new();
     for (file, (item, diags, text)) in parsed {
         report.files_checked += 1;
         report.diagnostics.extend(diags);
@@ -61,47 +57,18 @@ pub fn assemble(files: Vec<RawFile>) -> (Workspace, Report) {
         match (file.entry, item) {
             (Entry::Config, Item::Config(c)) => ws.config = c,
             (Entry::Template(id), Item::Template(t)) => {
-                check_id(
-                    &mut report,
-                    &file.path,
-                    &text,
-                    id.as_str(),
-                    t.id.as_str(),
-                    Named::File,
-                );
+                check_id(&mut report, &file.path, &text, id.as_str(), t.id.as_str(), Named::File);
                 ws.templates.insert(id, t);
             }
             (Entry::Action(id), Item::Action(a)) => {
-                check_id(
-                    &mut report,
-                    &file.path,
-                    &text,
-                    id.as_str(),
-                    a.id.as_str(),
-                    Named::File,
-                );
+                check_id(&mut report, &file.path, &text, id.as_str(), a.id.as_str(), Named::File);
                 ws.actions.insert(id, a);
             }
             (Entry::Assessment(id), Item::Assessment(a)) => {
-                check_id(
-                    &mut report,
-                    &file.path,
-                    &text,
-                    id.as_str(),
-                    a.id.as_str(),
-                    Named::Directory,
-                );
-                ws.assessments.insert(
-                    id,
-                    AssessmentEntry {
-                        assessment: a,
-                        states: BTreeMap::new(),
-                    },
-                );
+                check_id(&mut report, &file.path, &text, id.as_str(), a.id.as_str(), Named::Directory);
+                ws.assessments.insert(id, AssessmentEntry { assessment: a, states: BTreeMap::new() });
             }
-            (Entry::State(assessment, action), Item::State(s)) => {
-                states.push((assessment, action, s))
-            }
+            (Entry::State(assessment, action), Item::State(s)) => states.push((assessment, action, s)),
             _ => {}
         }
     }
@@ -119,11 +86,8 @@ fn parse_one(file: &RawFile) -> ParsedItem {
     let bytes = match &file.bytes {
         Ok(b) => b,
         Err(e) => {
-            let d = Diagnostic::new(
-                Code::UnreadableFile,
-                format!("cannot read `{}`: {e}", file.path),
-            )
-            .in_file(&file.path);
+            let d = Diagnostic::new(Code::UnreadableFile, format!("cannot read `{}`: {e}", file.path))
+                .in_file(&file.path);
             return (None, vec![d], None);
         }
     };
@@ -134,26 +98,13 @@ fn parse_one(file: &RawFile) -> ParsedItem {
         (p.value.map(f), p.diagnostics, Some(p.text))
     }
     match &file.entry {
-        Entry::Config => wrap(
-            parse::<Config>(FileKind::Config, &file.path, bytes),
-            Item::Config,
-        ),
-        Entry::Template(_) => wrap(
-            parse::<Template>(FileKind::Template, &file.path, bytes),
-            Item::Template,
-        ),
-        Entry::Action(_) => wrap(
-            parse::<Action>(FileKind::Action, &file.path, bytes),
-            Item::Action,
-        ),
-        Entry::Assessment(_) => wrap(
-            parse::<Assessment>(FileKind::Assessment, &file.path, bytes),
-            Item::Assessment,
-        ),
-        Entry::State(..) => wrap(
-            parse::<ActionState>(FileKind::State, &file.path, bytes),
-            Item::State,
-        ),
+        Entry::Config => wrap(parse::<Config>(FileKind::Config, &file.path, bytes), Item::Config),
+        Entry::Template(_) => wrap(parse::<Template>(FileKind::Template, &file.path, bytes), Item::Template),
+        Entry::Action(_) => wrap(parse::<Action>(FileKind::Action, &file.path, bytes), Item::Action),
+        Entry::Assessment(_) => {
+            wrap(parse::<Assessment>(FileKind::Assessment, &file.path, bytes), Item::Assessment)
+        }
+        Entry::State(..) => wrap(parse::<ActionState>(FileKind::State, &file.path, bytes), Item::State),
         Entry::Misplaced(_) | Entry::Other => (None, Vec::new(), None),
     }
 }
@@ -164,32 +115,19 @@ enum Named {
     Directory,
 }
 
-fn check_id(
-    report: &mut Report,
-    file: &str,
-    text: &str,
-    expected: &str,
-    found: &str,
-    named: Named,
-) {
+fn check_id(report: &mut Report, file: &str, text: &str, expected: &str, found: &str, named: Named) {
     if expected == found {
         return;
     }
     let (what, rename) = match named {
         Named::File => ("file name", format!("rename the file to `{found}.toml`")),
-        Named::Directory => (
-            "directory name",
-            format!("rename the directory to `{found}`"),
-        ),
+        Named::Directory => ("directory name", format!("rename the directory to `{found}`")),
     };
     report.diagnostics.push(
-        Diagnostic::new(
-            Code::IdMismatch,
-            format!("id `{found}` does not match the {what} `{expected}`"),
-        )
-        .at(file, span_of(text, "/id").unwrap_or(0..0))
-        .label(format!("expected `{expected}`"))
-        .hint(format!("change the id to `{expected}`, or {rename}")),
+        Diagnostic::new(Code::IdMismatch, format!("id `{found}` does not match the {what} `{expected}`"))
+            .at(file, span_of(text, "/id").unwrap_or(0..0))
+            .label(format!("expected `{expected}`"))
+            .hint(format!("change the id to `{expected}`, or {rename}")),
     );
 }
 

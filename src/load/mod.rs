@@ -46,33 +46,22 @@ pub fn parse<T: DeserializeOwned>(kind: FileKind, file: &str, bytes: &[u8]) -> P
                     .label("invalid byte sequence")
                     .hint("save the file with UTF-8 encoding"),
             );
-            return Parsed {
-                value: None,
-                diagnostics,
-                text: lossy,
-            };
+            return Parsed { value: None, diagnostics, text: lossy };
         }
     };
     let text: Arc<str> = match text.strip_prefix(BOM) {
         Some(rest) => {
             diagnostics.push(
-                Diagnostic::new(
-                    Code::ByteOrderMark,
-                    "file starts with a UTF-8 byte-order mark",
-                )
-                .at(file, 0..0)
-                .hint("save the file as UTF-8 without BOM"),
+                Diagnostic::new(Code::ByteOrderMark, "file starts with a UTF-8 byte-order mark")
+                    .at(file, 0..0)
+                    .hint("save the file as UTF-8 without BOM"),
             );
             rest.into()
         }
         None => text,
     };
     let value = parse_text::<T>(kind, file, &text, &mut diagnostics);
-    Parsed {
-        value,
-        diagnostics,
-        text,
-    }
+    Parsed { value, diagnostics, text }
 }
 
 fn parse_text<T: DeserializeOwned>(
@@ -119,11 +108,7 @@ fn syntax_diagnostic(file: &str, text: &str, e: &toml::de::Error) -> Diagnostic 
 /// Errors of the typed step: the schema lets these through (e.g. quoted dates).
 fn typed_diagnostic(file: &str, e: &toml::de::Error) -> Diagnostic {
     let message = e.message().trim();
-    let code = if message.contains("date") {
-        Code::InvalidDate
-    } else {
-        Code::WrongType
-    };
+    let code = if message.contains("date") { Code::InvalidDate } else { Code::WrongType };
     let mut d = Diagnostic::new(code, message.to_owned()).at(file, e.span().unwrap_or(0..0));
     if code == Code::InvalidDate {
         d = d.label("expected a date such as 2026-03-02");
@@ -140,11 +125,7 @@ pub fn worktree(repo: &crate::repo::Repo) -> (crate::model::Workspace, crate::di
         .into_par_iter()
         .map(|f| {
             let bytes = std::fs::read(repo.path(&f.path)).map_err(|e| e.to_string());
-            RawFile {
-                path: f.path,
-                entry: f.entry,
-                bytes,
-            }
+            RawFile { path: f.path, entry: f.entry, bytes }
         })
         .collect();
     let (ws, mut report) = assemble(raw);

@@ -22,14 +22,7 @@ pub fn check(
         let pointer = tree::pointer_segments(&err.instance_path().to_string());
         let located = tree::locate(doc, &pointer);
         let node_schema = schema_at(schema, &pointer);
-        out.extend(describe(
-            file,
-            &err,
-            located.as_ref(),
-            node_schema,
-            schema,
-            &pointer,
-        ));
+        out.extend(describe(file, &err, located.as_ref(), node_schema, schema, &pointer));
     }
     out
 }
@@ -44,31 +37,18 @@ fn describe(
 ) -> Vec<Diagnostic> {
     use jsonschema::error::ValidationErrorKind as K;
 
-    let segments = located
-        .map(|l| l.segments.clone())
-        .unwrap_or_else(|| guess_segments(pointer));
+    let segments = located.map(|l| l.segments.clone()).unwrap_or_else(|| guess_segments(pointer));
     let path = tree::display_path(&segments);
     // The root table spans the whole file: point at its start instead.
-    let span = located
-        .filter(|_| !pointer.is_empty())
-        .map(|l| l.primary())
-        .unwrap_or(0..0);
+    let span = located.filter(|_| !pointer.is_empty()).map(|l| l.primary()).unwrap_or(0..0);
     let value_span = located.map(|l| l.value.clone()).unwrap_or(0..0);
-    let in_table = if path.is_empty() {
-        "at the top level".to_owned()
-    } else {
-        format!("in `{path}`")
-    };
-    let description = node_schema
-        .and_then(|s| s.get("description"))
-        .and_then(Value::as_str);
+    let in_table = if path.is_empty() { "at the top level".to_owned() } else { format!("in `{path}`") };
+    let description = node_schema.and_then(|s| s.get("description")).and_then(Value::as_str);
     let instance = err.instance();
 
     match err.kind() {
         K::AdditionalProperties { unexpected } => {
-            let known = node_schema
-                .map(|s| property_names(s, root_schema))
-                .unwrap_or_default();
+            let known = node_schema.map(|s| property_names(s, root_schema)).unwrap_or_default();
             unexpected
                 .iter()
                 .map(|key| {
@@ -78,8 +58,7 @@ fn describe(
                         .map(|(k, _)| k.span())
                         .unwrap_or_else(|| span.clone());
                     let hint = did_you_mean(key, known.iter().map(String::as_str)).or_else(|| {
-                        (!known.is_empty())
-                            .then(|| format!("expected one of: {}", known.join(", ")))
+                        (!known.is_empty()).then(|| format!("expected one of: {}", known.join(", ")))
                     });
                     Diagnostic::new(Code::UnknownKey, format!("unknown key `{key}` {in_table}"))
                         .at(file, key_span)
@@ -94,28 +73,18 @@ fn describe(
                 .map(|s| resolve(s, root_schema))
                 .and_then(|s| s.get("properties"))
                 .and_then(|p| p.get(name));
-            let mut d =
-                Diagnostic::new(Code::MissingKey, format!("missing key `{name}` {in_table}"))
-                    .at(file, span)
-                    .label(format!("`{name}` is required here"));
+            let mut d = Diagnostic::new(Code::MissingKey, format!("missing key `{name}` {in_table}"))
+                .at(file, span)
+                .label(format!("`{name}` is required here"));
             if let Some(prop) = prop {
-                let values = resolve(prop, root_schema)
-                    .get("enum")
-                    .and_then(Value::as_array);
-                let desc = prop
-                    .get("description")
-                    .or_else(|| resolve(prop, root_schema).get("description"));
+                let values = resolve(prop, root_schema).get("enum").and_then(Value::as_array);
+                let desc = prop.get("description").or_else(|| resolve(prop, root_schema).get("description"));
                 d = match (values, desc.and_then(Value::as_str)) {
                     (Some(values), _) => {
                         let names: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
-                        d.hint(format!(
-                            "add `{name} = \"…\"`, one of: {}",
-                            names.join(", ")
-                        ))
+                        d.hint(format!("add `{name} = \"…\"`, one of: {}", names.join(", ")))
                     }
-                    (None, Some(desc)) => {
-                        d.hint(format!("add `{name} = …`: {}", first_sentence(desc)))
-                    }
+                    (None, Some(desc)) => d.hint(format!("add `{name} = …`: {}", first_sentence(desc))),
                     (None, None) => d,
                 };
             }
@@ -124,22 +93,18 @@ fn describe(
         K::Type { kind } => {
             let expected = expected_words(kind);
             let found = located.map(|l| l.kind()).unwrap_or("another type");
-            let mut d = Diagnostic::new(
-                Code::WrongType,
-                format!("`{path}` must be {expected}, found {found}"),
-            )
-            .at(file, value_span)
-            .label(format!("expected {expected}"));
+            let mut d =
+                Diagnostic::new(Code::WrongType, format!("`{path}` must be {expected}, found {found}"))
+                    .at(file, value_span)
+                    .label(format!("expected {expected}"));
             if let Some(hint) = type_hint(instance, &expected, found) {
                 d = d.hint(hint);
             }
             vec![d]
         }
         K::Enum { options } => {
-            let allowed: Vec<&str> = options
-                .as_array()
-                .map(|a| a.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
+            let allowed: Vec<&str> =
+                options.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
             let shown = display_value(instance);
             let mut d = Diagnostic::new(Code::InvalidValue, format!("`{path}` cannot be {shown}"))
                 .at(file, value_span)
@@ -175,21 +140,15 @@ fn describe(
                     .label("expected a date such as 2026-03-02")
                     .hint("write a TOML local date without quotes, time or time zone: `date = 2026-03-02`")
             } else {
-                Diagnostic::new(
-                    Code::InvalidFormat,
-                    format!("`{path}` is not a valid {format}: {shown}"),
-                )
-                .at(file, value_span)
+                Diagnostic::new(Code::InvalidFormat, format!("`{path}` is not a valid {format}: {shown}"))
+                    .at(file, value_span)
             };
             vec![d]
         }
         K::Minimum { limit } | K::ExclusiveMinimum { limit } => vec![
             Diagnostic::new(
                 Code::InvalidFormat,
-                format!(
-                    "`{path}` must be at least {limit}, found {}",
-                    display_value(instance)
-                ),
+                format!("`{path}` must be at least {limit}, found {}", display_value(instance)),
             )
             .at(file, value_span)
             .label("too small"),
@@ -197,30 +156,18 @@ fn describe(
         K::Maximum { limit } | K::ExclusiveMaximum { limit } => vec![
             Diagnostic::new(
                 Code::InvalidFormat,
-                format!(
-                    "`{path}` must be at most {limit}, found {}",
-                    display_value(instance)
-                ),
+                format!("`{path}` must be at most {limit}, found {}", display_value(instance)),
             )
             .at(file, value_span)
             .label("too large"),
         ],
-        _ => vec![
-            Diagnostic::new(Code::InvalidFormat, format!("`{path}`: {err}")).at(file, value_span),
-        ],
+        _ => vec![Diagnostic::new(Code::InvalidFormat, format!("`{path}`: {err}")).at(file, value_span)],
     }
 }
 
 /// When the path could not be found in the tree, treat numeric segments as indexes.
 fn guess_segments(pointer: &[String]) -> Vec<Seg> {
-    pointer
-        .iter()
-        .map(|s| {
-            s.parse()
-                .map(Seg::Index)
-                .unwrap_or_else(|_| Seg::Key(s.clone()))
-        })
-        .collect()
+    pointer.iter().map(|s| s.parse().map(Seg::Index).unwrap_or_else(|_| Seg::Key(s.clone()))).collect()
 }
 
 fn is_id_schema(node: Option<&Value>) -> bool {
@@ -249,16 +196,15 @@ fn expected_words(kind: &jsonschema::error::TypeKind) -> String {
 fn type_hint(instance: &Value, expected: &str, found: &str) -> Option<String> {
     let s = instance.as_str();
     match (expected, found) {
-        ("an integer", "a string") if s.is_some_and(|s| s.trim().parse::<i64>().is_ok()) => Some(
-            format!("remove the quotes: {}", s.unwrap_or_default().trim()),
-        ),
+        ("an integer", "a string") if s.is_some_and(|s| s.trim().parse::<i64>().is_ok()) => {
+            Some(format!("remove the quotes: {}", s.unwrap_or_default().trim()))
+        }
         ("a boolean (true or false)", "a string") => {
             Some("write `true` or `false`, without quotes".to_owned())
         }
-        (
-            "a string",
-            "a date" | "a date-time" | "a time" | "an integer" | "a float" | "a boolean",
-        ) => Some("put the value in double quotes".to_owned()),
+        ("a string", "a date" | "a date-time" | "a time" | "an integer" | "a float" | "a boolean") => {
+            Some("put the value in double quotes".to_owned())
+        }
         ("an array", "a string") => Some(format!("write a list: [{}]", instance)),
         _ => None,
     }
@@ -272,10 +218,7 @@ fn display_value(v: &Value) -> String {
 }
 
 fn first_sentence(s: &str) -> &str {
-    s.split_once(". ")
-        .map(|(a, _)| a)
-        .unwrap_or(s)
-        .trim_end_matches('.')
+    s.split_once(". ").map(|(a, _)| a).unwrap_or(s).trim_end_matches('.')
 }
 
 /// What a pattern asks for, in words.
@@ -302,11 +245,7 @@ fn pattern_meaning(
 /// Follows `$ref`s to `#/$defs/...`.
 fn resolve<'s>(mut schema: &'s Value, root: &'s Value) -> &'s Value {
     for _ in 0..16 {
-        match schema
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        {
+        match schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
             Some(pointer) => match root.pointer(pointer) {
                 Some(target) => schema = target,
                 None => break,

@@ -20,11 +20,7 @@ pub fn pointer_segments(pointer: &str) -> Vec<String> {
     if pointer.is_empty() {
         return Vec::new();
     }
-    pointer
-        .trim_start_matches('/')
-        .split('/')
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect()
+    pointer.trim_start_matches('/').split('/').map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
 }
 
 /// A path for people: `controls[2].actions[1]`, `implementation.status`.
@@ -36,10 +32,7 @@ pub fn display_path(segments: &[Seg]) -> String {
                 if !out.is_empty() {
                     out.push('.');
                 }
-                if k.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                    && !k.is_empty()
-                {
+                if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') && !k.is_empty() {
                     out.push_str(k);
                 } else {
                     out.push_str(&format!("{k:?}"));
@@ -83,10 +76,7 @@ impl Located<'_, '_> {
 }
 
 /// Follows `pointer` (a JSON pointer) through the document.
-pub fn locate<'t, 'i>(
-    root: &'t Spanned<DeTable<'i>>,
-    pointer: &[String],
-) -> Option<Located<'t, 'i>> {
+pub fn locate<'t, 'i>(root: &'t Spanned<DeTable<'i>>, pointer: &[String]) -> Option<Located<'t, 'i>> {
     let mut located = Located {
         key: None,
         value: root.span(),
@@ -144,10 +134,7 @@ pub fn to_json(table: &DeTable<'_>) -> Value {
 }
 
 fn table_to_json(table: &DeTable<'_>) -> Map<String, Value> {
-    table
-        .iter()
-        .map(|(k, v)| (k.get_ref().to_string(), value_to_json(v.get_ref())))
-        .collect()
+    table.iter().map(|(k, v)| (k.get_ref().to_string(), value_to_json(v.get_ref()))).collect()
 }
 
 fn value_to_json(value: &DeValue<'_>) -> Value {
@@ -170,9 +157,7 @@ fn value_to_json(value: &DeValue<'_>) -> Value {
             .unwrap_or_else(|| Value::String(f.as_str().to_owned())),
         DeValue::Boolean(b) => Value::Bool(*b),
         DeValue::Datetime(dt) => Value::String(dt.to_string()),
-        DeValue::Array(items) => {
-            Value::Array(items.iter().map(|v| value_to_json(v.get_ref())).collect())
-        }
+        DeValue::Array(items) => Value::Array(items.iter().map(|v| value_to_json(v.get_ref())).collect()),
         DeValue::Table(t) => Value::Object(table_to_json(t)),
     }
 }

@@ -93,9 +93,7 @@ pub struct CheckSettings {
 
 impl Default for CheckSettings {
     fn default() -> Self {
-        CheckSettings {
-            max_score_drop: 0.0,
-        }
+        CheckSettings { max_score_drop: 0.0 }
     }
 }
 
@@ -108,20 +106,13 @@ pub struct PointsTable {
 
 impl Default for PointsTable {
     fn default() -> Self {
-        PointsTable {
-            mandatory: [27, 3, 3],
-            discretionary: [9, 1, 1],
-        }
+        PointsTable { mandatory: [27, 3, 3], discretionary: [9, 1, 1] }
     }
 }
 
 impl PointsTable {
     pub fn points(&self, mandatory: bool, control_type: ControlType) -> u64 {
-        let row = if mandatory {
-            &self.mandatory
-        } else {
-            &self.discretionary
-        };
+        let row = if mandatory { &self.mandatory } else { &self.discretionary };
         row[control_type as usize]
     }
 }
@@ -131,9 +122,7 @@ impl Config {
         let mut table = PointsTable::default();
         let apply = |row: &mut [u64; 3], over: &Option<PointsRow>| {
             if let Some(over) = over {
-                for (slot, value) in
-                    row.iter_mut()
-                        .zip([over.preventative, over.detective, over.corrective])
+                for (slot, value) in row.iter_mut().zip([over.preventative, over.detective, over.corrective])
                 {
                     if let Some(v) = value {
                         *slot = u64::from(v);
@@ -152,9 +141,6 @@ impl Config {
     }
 
     pub fn is_assessor(&self, email: &str) -> bool {
-        self.roles
-            .assessors
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(email))
+        self.roles.assessors.iter().any(|a| a.eq_ignore_ascii_case(email))
     }
 }

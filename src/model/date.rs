@@ -19,10 +19,7 @@ impl Date {
     /// Today in the local time zone, or the date in `EVIDENT_TODAY` (for
     /// reproducible runs and tests).
     pub fn today() -> Self {
-        if let Some(date) = std::env::var("EVIDENT_TODAY")
-            .ok()
-            .and_then(|s| s.parse().ok())
-        {
+        if let Some(date) = std::env::var("EVIDENT_TODAY").ok().and_then(|s| s.parse().ok()) {
             return date;
         }
         Date(jiff::Zoned::now().date())
@@ -34,11 +31,7 @@ impl Date {
             month: self.0.month() as u8,
             day: self.0.day() as u8,
         };
-        toml_edit::Value::from(toml_edit::Datetime {
-            date: Some(d),
-            time: None,
-            offset: None,
-        })
+        toml_edit::Value::from(toml_edit::Datetime { date: Some(d), time: None, offset: None })
     }
 }
 
@@ -57,10 +50,7 @@ impl FromStr for Date {
         let shaped = bytes.len() == 10
             && bytes[4] == b'-'
             && bytes[7] == b'-'
-            && bytes
-                .iter()
-                .enumerate()
-                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+            && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
         if !shaped {
             return Err(format!("`{s}` is not a date: expected YYYY-MM-DD"));
         }
@@ -105,9 +95,7 @@ impl<'de> Deserialize<'de> for Date {
             }
 
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Date, E> {
-                Err(E::custom(format!(
-                    "dates are TOML dates, not strings: write `{s}` without quotes"
-                )))
+                Err(E::custom(format!("dates are TOML dates, not strings: write `{s}` without quotes")))
             }
         }
 
@@ -134,10 +122,7 @@ mod tests {
 
     #[test]
     fn parse() {
-        assert_eq!(
-            "2026-03-02".parse::<Date>().unwrap(),
-            Date::new(2026, 3, 2).unwrap()
-        );
+        assert_eq!("2026-03-02".parse::<Date>().unwrap(), Date::new(2026, 3, 2).unwrap());
         assert!("2026-02-30".parse::<Date>().is_err());
         assert!("2026-3-2".parse::<Date>().is_err());
         assert!("2026-03-02T10:00:00".parse::<Date>().is_err());

@@ -150,10 +150,7 @@ impl ImplementationStatus {
 
 impl TestStatus {
     pub fn is_failed(self) -> bool {
-        matches!(
-            self,
-            Self::FailedLow | Self::FailedMedium | Self::FailedHigh
-        )
+        matches!(self, Self::FailedLow | Self::FailedMedium | Self::FailedHigh)
     }
 
     /// A verdict: passed, failed or out of scope. Evidence is frozen once one is reached.

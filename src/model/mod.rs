@@ -19,8 +19,7 @@ pub use config::{CheckSettings, Config, Level, PointsRow, PointsTable, Roles, Sc
 pub use date::Date;
 pub use enums::{ActionType, Category, ControlType, ImplementationStatus, TestStatus, Testing};
 pub use ids::{
-    ActionId, AssessmentId, ControlId, GroupId, ID_PATTERN, TemplateId, is_valid_id, parse_id,
-    slugify,
+    ActionId, AssessmentId, ControlId, GroupId, ID_PATTERN, TemplateId, is_valid_id, parse_id, slugify,
 };
 pub use state::{ActionState, Evidence, Implementation, Test};
 pub use template::{Control, Template};

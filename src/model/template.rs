@@ -54,16 +54,10 @@ impl Template {
     /// The template's actions, each once, in first-listed order.
     pub fn action_ids(&self) -> Vec<&ActionId> {
         let mut seen = std::collections::HashSet::new();
-        self.controls
-            .iter()
-            .flat_map(|c| &c.actions)
-            .filter(|a| seen.insert(a.as_str()))
-            .collect()
+        self.controls.iter().flat_map(|c| &c.actions).filter(|a| seen.insert(a.as_str())).collect()
     }
 
     pub fn lists_action(&self, id: &str) -> bool {
-        self.controls
-            .iter()
-            .any(|c| c.actions.iter().any(|a| a.as_str() == id))
+        self.controls.iter().any(|c| c.actions.iter().any(|a| a.as_str() == id))
     }
 }

@@ -3,9 +3,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::{
-    Action, ActionId, ActionState, Assessment, AssessmentId, Config, Template, TemplateId,
-};
+use super::{Action, ActionId, ActionState, Assessment, AssessmentId, Config, Template, TemplateId};
 
 /// Everything loaded from one version of a compliance repository. Files with
 /// errors are absent; keys are the ids implied by file paths.
@@ -33,21 +31,12 @@ impl Workspace {
     /// The actions of an assessment: its template's actions that exist, each once.
     pub fn actions_of<'a>(&'a self, assessment: &Assessment) -> Vec<&'a Action> {
         self.template_of(assessment)
-            .map(|t| {
-                t.action_ids()
-                    .into_iter()
-                    .filter_map(|id| self.actions.get(id))
-                    .collect()
-            })
+            .map(|t| t.action_ids().into_iter().filter_map(|id| self.actions.get(id)).collect())
             .unwrap_or_default()
     }
 
     /// The state of an action in an assessment; the default when there is no file.
-    pub fn state<'a>(
-        &'a self,
-        assessment: &AssessmentId,
-        action: &ActionId,
-    ) -> Cow<'a, ActionState> {
+    pub fn state<'a>(&'a self, assessment: &AssessmentId, action: &ActionId) -> Cow<'a, ActionState> {
         self.assessments
             .get(assessment)
             .and_then(|e| e.states.get(action))
@@ -56,14 +45,10 @@ impl Workspace {
     }
 
     /// Assessments whose template lists the action.
-    pub fn assessments_with<'a>(
-        &'a self,
-        action: &'a str,
-    ) -> impl Iterator<Item = &'a AssessmentEntry> + 'a {
-        self.assessments.values().filter(move |e| {
-            self.template_of(&e.assessment)
-                .is_some_and(|t| t.lists_action(action))
-        })
+    pub fn assessments_with<'a>(&'a self, action: &'a str) -> impl Iterator<Item = &'a AssessmentEntry> + 'a {
+        self.assessments
+            .values()
+            .filter(move |e| self.template_of(&e.assessment).is_some_and(|t| t.lists_action(action)))
     }
 
     pub fn is_empty(&self) -> bool {

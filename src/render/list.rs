@@ -6,39 +6,21 @@ use super::table::Table;
 use crate::filter::ActionRow;
 
 /// Status of the rows' pairs: the common value, or "mixed" when they differ.
-fn common<T: PartialEq + Copy>(
-    values: impl Iterator<Item = T>,
-    show: impl Fn(T) -> String,
-) -> String {
+fn common<T: PartialEq + Copy>(values: impl Iterator<Item = T>, show: impl Fn(T) -> String) -> String {
     let mut values = values;
     let Some(first) = values.next() else {
         return "-".into();
     };
-    if values.all(|v| v == first) {
-        show(first)
-    } else {
-        "mixed".into()
-    }
+    if values.all(|v| v == first) { show(first) } else { "mixed".into() }
 }
 
 pub fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
-    let mut t = Table::new(&[
-        "Action",
-        "Title",
-        "Category",
-        "Type",
-        "Points>",
-        "Implementation",
-        "Test",
-        "Owner",
-    ]);
+    let mut t =
+        Table::new(&["Action", "Title", "Category", "Type", "Points>", "Implementation", "Test", "Owner"]);
     for row in rows {
         let owner = {
-            let owners: std::collections::BTreeSet<&str> = row
-                .pairs
-                .iter()
-                .map(|p| p.state.owner.as_deref().unwrap_or("-"))
-                .collect();
+            let owners: std::collections::BTreeSet<&str> =
+                row.pairs.iter().map(|p| p.state.owner.as_deref().unwrap_or("-")).collect();
             if owners.len() == 1 {
                 owners.into_iter().next().unwrap_or("-").to_owned()
             } else {
@@ -51,13 +33,8 @@ pub fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
             row.action.category.label().to_owned(),
             row.action.action_type.as_str().to_owned(),
             format!("{}/{}", row.score.earned, row.score.max),
-            common(
-                row.pairs.iter().map(|p| p.state.implementation.status),
-                |s| s.as_str().to_owned(),
-            ),
-            common(row.pairs.iter().map(|p| p.state.test.status), |s| {
-                s.as_str().to_owned()
-            }),
+            common(row.pairs.iter().map(|p| p.state.implementation.status), |s| s.as_str().to_owned()),
+            common(row.pairs.iter().map(|p| p.state.test.status), |s| s.as_str().to_owned()),
             owner,
         ]);
     }
@@ -69,15 +46,7 @@ pub fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
 
 /// One row per (assessment, action): where "mixed" comes from.
 pub fn human_per_assessment(rows: &[ActionRow<'_, '_>], color: bool) -> String {
-    let mut t = Table::new(&[
-        "Action",
-        "Assessment",
-        "Title",
-        "Points>",
-        "Implementation",
-        "Test",
-        "Owner",
-    ]);
+    let mut t = Table::new(&["Action", "Assessment", "Title", "Points>", "Implementation", "Test", "Owner"]);
     for row in rows {
         for p in &row.pairs {
             let (earned, max) = match (p.in_scope, p.earns) {

@@ -1,8 +1,10 @@
 //! Presentation: terminal tables, Markdown and JSON of computed results.
 //! Renderers only format; they never compute scores or read files.
 
+pub mod diff;
 pub mod list;
 pub mod score;
+pub mod summary;
 pub mod table;
 
 /// A ten-cell bar for a percentage: `██████░░░░`.

@@ -68,11 +68,7 @@ fn percent_cell(score: Score, color: bool) -> String {
 }
 
 fn percent_text(score: Score) -> String {
-    if score.max == 0 {
-        "n/a".into()
-    } else {
-        format!("{:.1}%", score.percent())
-    }
+    if score.max == 0 { "n/a".into() } else { format!("{:.1}%", score.percent()) }
 }
 
 fn points_cell(score: Score) -> String {
@@ -137,11 +133,7 @@ pub fn human(scores: &Scores, by: By, color: bool) -> String {
 }
 
 fn bar_cell(score: Score) -> String {
-    if score.max == 0 {
-        String::new()
-    } else {
-        bar(score.tenths_of_percent())
-    }
+    if score.max == 0 { String::new() } else { bar(score.tenths_of_percent()) }
 }
 
 fn rows_table(what: &str, rows: &[BreakdownRow], color: bool) -> String {
@@ -150,12 +142,7 @@ fn rows_table(what: &str, rows: &[BreakdownRow], color: bool) -> String {
     }
     let mut t = Table::new(&[what, "Points>", "Score>", ""]);
     for r in rows {
-        t.row(vec![
-            r.label.clone(),
-            points_cell(r.score),
-            percent_cell(r.score, color),
-            bar_cell(r.score),
-        ]);
+        t.row(vec![r.label.clone(), points_cell(r.score), percent_cell(r.score, color), bar_cell(r.score)]);
     }
     t.render(color)
 }
@@ -181,33 +168,19 @@ pub fn markdown(scores: &Scores, by: By) -> String {
         }
         s
     };
-    let rows = |rs: &[BreakdownRow]| {
-        rs.iter()
-            .map(|r| (r.label.clone(), r.score))
-            .collect::<Vec<_>>()
-            .into_iter()
-    };
+    let rows =
+        |rs: &[BreakdownRow]| rs.iter().map(|r| (r.label.clone(), r.score)).collect::<Vec<_>>().into_iter();
     match by {
         By::Assessment => out.push_str(&md_rows(
             "Assessment",
-            &mut scores
-                .assessments
-                .iter()
-                .map(|a| (format!("{} ({})", a.name, a.id), a.score)),
+            &mut scores.assessments.iter().map(|a| (format!("{} ({})", a.name, a.id), a.score)),
         )),
         By::Control => {
             for a in &scores.assessments {
-                out.push_str(&format!(
-                    "### {} ({})\n\n",
-                    md_cell(&a.name),
-                    percent_text(a.score)
-                ));
+                out.push_str(&format!("### {} ({})\n\n", md_cell(&a.name), percent_text(a.score)));
                 out.push_str(&md_rows(
                     "Control",
-                    &mut a
-                        .controls
-                        .iter()
-                        .map(|c| (format!("{} {}", c.id, c.title), c.score)),
+                    &mut a.controls.iter().map(|c| (format!("{} {}", c.id, c.title), c.score)),
                 ));
                 out.push('\n');
             }

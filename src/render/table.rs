@@ -14,10 +14,7 @@ impl Table {
     /// Headers ending in `>` are right-aligned (the `>` is dropped).
     pub fn new(headers: &[&str]) -> Self {
         Table {
-            headers: headers
-                .iter()
-                .map(|h| h.trim_end_matches('>').to_owned())
-                .collect(),
+            headers: headers.iter().map(|h| h.trim_end_matches('>').to_owned()).collect(),
             right: headers.iter().map(|h| h.ends_with('>')).collect(),
             rows: Vec::new(),
         }
@@ -35,11 +32,7 @@ impl Table {
         let mut t = Comfy::new();
         t.load_preset(presets::NOTHING);
         t.set_content_arrangement(ContentArrangement::Disabled);
-        t.set_header(
-            self.headers
-                .iter()
-                .map(|h| Cell::new(paint(color, BOLD, h))),
-        );
+        t.set_header(self.headers.iter().map(|h| Cell::new(paint(color, BOLD, h))));
         for row in &self.rows {
             t.add_row(row.iter().map(Cell::new));
         }

@@ -56,12 +56,10 @@ pub fn classify(path: &str) -> Entry {
     let parts: Vec<&str> = path.split('/').collect();
     match parts.as_slice() {
         [CONFIG_FILE] => Entry::Config,
-        [TEMPLATES_DIR, rest @ ..] => flat_file(rest, TEMPLATES_DIR, |id| {
-            Entry::Template(TemplateId::new(id))
-        }),
-        [ACTIONS_DIR, rest @ ..] => {
-            flat_file(rest, ACTIONS_DIR, |id| Entry::Action(ActionId::new(id)))
+        [TEMPLATES_DIR, rest @ ..] => {
+            flat_file(rest, TEMPLATES_DIR, |id| Entry::Template(TemplateId::new(id)))
         }
+        [ACTIONS_DIR, rest @ ..] => flat_file(rest, ACTIONS_DIR, |id| Entry::Action(ActionId::new(id))),
         [ASSESSMENTS_DIR, name] if is_incidental(name) => Entry::Other,
         [ASSESSMENTS_DIR, _] => Entry::Misplaced(format!(
             "files directly in `{ASSESSMENTS_DIR}/` are not read; each assessment is a directory `{ASSESSMENTS_DIR}/<id>/`"
@@ -117,19 +115,10 @@ mod tests {
     #[test]
     fn classifies_paths() {
         assert_eq!(classify("evident.toml"), Entry::Config);
-        assert_eq!(
-            classify("templates/gdpr.toml"),
-            Entry::Template("gdpr".into())
-        );
+        assert_eq!(classify("templates/gdpr.toml"), Entry::Template("gdpr".into()));
         assert_eq!(classify("actions/mfa.toml"), Entry::Action("mfa".into()));
-        assert_eq!(
-            classify("assessments/g/assessment.toml"),
-            Entry::Assessment("g".into())
-        );
-        assert_eq!(
-            classify("assessments/g/mfa.toml"),
-            Entry::State("g".into(), "mfa".into())
-        );
+        assert_eq!(classify("assessments/g/assessment.toml"), Entry::Assessment("g".into()));
+        assert_eq!(classify("assessments/g/mfa.toml"), Entry::State("g".into(), "mfa".into()));
         assert_eq!(classify("templates/README.md"), Entry::Other);
         assert_eq!(classify("templates/.gitkeep"), Entry::Other);
         assert_eq!(classify("evidence/x.pdf"), Entry::Other);

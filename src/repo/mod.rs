@@ -39,15 +39,10 @@ impl Repo {
         match explicit {
             Some(dir) => {
                 if !dir.is_dir() {
-                    return Err(Error::new(format!(
-                        "`{}` is not a directory",
-                        dir.display()
-                    )));
+                    return Err(Error::new(format!("`{}` is not a directory", dir.display())));
                 }
                 if dir.join(CONFIG_FILE).is_file() {
-                    return Ok(Repo {
-                        root: absolute(dir),
-                    });
+                    return Ok(Repo { root: absolute(dir) });
                 }
                 let mut err = Error::new(format!("no `{CONFIG_FILE}` in `{}`", dir.display()));
                 if let Some(parent) = find_upwards(dir) {
@@ -64,11 +59,10 @@ impl Repo {
                 let cwd = std::env::current_dir()
                     .map_err(|e| Error::new(format!("cannot read the current directory: {e}")))?;
                 find_upwards(&cwd).map(|root| Repo { root }).ok_or_else(|| {
-                    Error::new(format!(
-                        "no `{CONFIG_FILE}` in `{}` or any parent directory",
-                        cwd.display()
-                    ))
-                    .hint("run `evident init` to start a compliance repository here, or pass `--repo DIR`")
+                    Error::new(format!("no `{CONFIG_FILE}` in `{}` or any parent directory", cwd.display()))
+                        .hint(
+                            "run `evident init` to start a compliance repository here, or pass `--repo DIR`",
+                        )
                 })
             }
         }
@@ -81,10 +75,7 @@ impl Repo {
     /// Lists the data files. Symbolic links are reported, never followed.
     pub fn scan(&self) -> Scan {
         let mut scan = Scan::default();
-        scan.files.push(FoundFile {
-            path: CONFIG_FILE.to_owned(),
-            entry: Entry::Config,
-        });
+        scan.files.push(FoundFile { path: CONFIG_FILE.to_owned(), entry: Entry::Config });
         for dir in [layout::TEMPLATES_DIR, layout::ACTIONS_DIR, ASSESSMENTS_DIR] {
             let top = self.root.join(dir);
             if !top.is_dir() {
@@ -94,16 +85,10 @@ impl Repo {
                 let item = match item {
                     Ok(item) => item,
                     Err(e) => {
-                        let path = e
-                            .path()
-                            .map(|p| self.relative(p))
-                            .unwrap_or_else(|| dir.to_owned());
+                        let path = e.path().map(|p| self.relative(p)).unwrap_or_else(|| dir.to_owned());
                         scan.diagnostics.push(
-                            Diagnostic::new(
-                                Code::UnreadableFile,
-                                format!("cannot read `{path}`: {e}"),
-                            )
-                            .in_file(path),
+                            Diagnostic::new(Code::UnreadableFile, format!("cannot read `{path}`: {e}"))
+                                .in_file(path),
                         );
                         continue;
                     }
@@ -133,12 +118,9 @@ impl Repo {
                 if file_type.is_symlink() {
                     if entry.is_data() || matches!(entry, Entry::Misplaced(_)) {
                         scan.diagnostics.push(
-                            Diagnostic::new(
-                                Code::SymlinkedFile,
-                                format!("`{rel}` is a symbolic link"),
-                            )
-                            .in_file(rel)
-                            .hint("replace the link with the file itself; links are not followed"),
+                            Diagnostic::new(Code::SymlinkedFile, format!("`{rel}` is a symbolic link"))
+                                .in_file(rel)
+                                .hint("replace the link with the file itself; links are not followed"),
                         );
                     }
                     continue;
@@ -163,10 +145,7 @@ impl Repo {
     /// Repository-relative, `/`-separated path.
     pub fn relative(&self, path: &Path) -> String {
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
-        rel.components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/")
+        rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
     }
 
     /// The git repository that holds this one, if any.
@@ -198,10 +177,7 @@ impl Repo {
 
 fn find_upwards(start: &Path) -> Option<PathBuf> {
     let start = absolute(start);
-    start
-        .ancestors()
-        .find(|dir| dir.join(CONFIG_FILE).is_file())
-        .map(Path::to_path_buf)
+    start.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file()).map(Path::to_path_buf)
 }
 
 /// An absolute, symlink-free path where possible.

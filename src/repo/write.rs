@@ -59,8 +59,7 @@ impl Changeset {
                 continue;
             }
             let parent = target.parent().unwrap_or(root);
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Error::io("create directory", parent, e))?;
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e))?;
             // Directories just created must still be inside the repository.
             contained_path(root, rel)?;
             let mut builder = tempfile::Builder::new();
@@ -69,24 +68,18 @@ impl Changeset {
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;
-                let mode = std::fs::metadata(&target)
-                    .map(|m| m.permissions().mode())
-                    .unwrap_or(0o644);
+                let mode = std::fs::metadata(&target).map(|m| m.permissions().mode()).unwrap_or(0o644);
                 builder.permissions(std::fs::Permissions::from_mode(mode));
             }
             let mut temp = builder
                 .tempfile_in(parent)
                 .map_err(|e| Error::io("create a temporary file in", parent, e))?;
-            temp.write_all(contents)
-                .map_err(|e| Error::io("write", temp.path(), e))?;
-            temp.as_file()
-                .sync_all()
-                .map_err(|e| Error::io("write", temp.path(), e))?;
+            temp.write_all(contents).map_err(|e| Error::io("write", temp.path(), e))?;
+            temp.as_file().sync_all().map_err(|e| Error::io("write", temp.path(), e))?;
             staged.push((temp, target));
         }
         for (temp, target) in staged {
-            temp.persist(&target)
-                .map_err(|e| Error::io("replace", &target, e.error))?;
+            temp.persist(&target).map_err(|e| Error::io("replace", &target, e.error))?;
         }
         Ok(statuses)
     }
@@ -97,13 +90,9 @@ impl Changeset {
 pub fn contained_path(root: &Path, rel: &str) -> Result<PathBuf> {
     let rel_path = Path::new(rel);
     let escapes = rel_path.is_absolute()
-        || rel_path
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+        || rel_path.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
     if rel.is_empty() || escapes {
-        return Err(Error::new(format!(
-            "refusing to write `{rel}`: the path leaves the repository"
-        )));
+        return Err(Error::new(format!("refusing to write `{rel}`: the path leaves the repository")));
     }
     let root_real = super::absolute(root);
     // The deepest existing ancestor decides where the path really goes.
@@ -134,26 +123,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut set = Changeset::new();
         set.put("a/b.toml", "x = 1\n");
-        assert_eq!(
-            set.apply(dir.path()).unwrap(),
-            vec![("a/b.toml".to_owned(), WriteStatus::Created)]
-        );
+        assert_eq!(set.apply(dir.path()).unwrap(), vec![("a/b.toml".to_owned(), WriteStatus::Created)]);
         assert_eq!(set.apply(dir.path()).unwrap()[0].1, WriteStatus::Unchanged);
         set.put("a/b.toml", "x = 2\n");
         assert_eq!(set.apply(dir.path()).unwrap()[0].1, WriteStatus::Updated);
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("a/b.toml")).unwrap(),
-            "x = 2\n"
-        );
+        assert_eq!(std::fs::read_to_string(dir.path().join("a/b.toml")).unwrap(), "x = 2\n");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("a")).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary files left behind");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("a/b.toml"))
-                .unwrap()
-                .permissions()
-                .mode();
+            let mode = std::fs::metadata(dir.path().join("a/b.toml")).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o644);
         }
     }

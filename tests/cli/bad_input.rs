@@ -13,12 +13,7 @@ fn validate(repo: &TestRepo) -> (Run, serde_json::Value) {
 }
 
 fn codes(json: &serde_json::Value) -> Vec<String> {
-    json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap().to_owned())
-        .collect()
+    json["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_owned()).collect()
 }
 
 fn first(json: &serde_json::Value) -> &serde_json::Value {
@@ -35,20 +30,11 @@ macro_rules! snapshot {
 #[test]
 fn broken_toml() {
     let repo = minimal();
-    repo.write(
-        "actions/mfa.toml",
-        "id = \"mfa\"\ntitle = \"Require MFA\nversion = 1\n[[broken\n",
-    );
+    repo.write("actions/mfa.toml", "id = \"mfa\"\ntitle = \"Require MFA\nversion = 1\n[[broken\n");
     let (run, json) = validate(&repo);
     assert_eq!(run.code, 1);
     assert!(codes(&json).iter().all(|c| c == "E0104"), "{json}");
-    assert_eq!(
-        (
-            first(&json)["line"].as_u64(),
-            first(&json)["column"].as_u64()
-        ),
-        (Some(2), Some(21))
-    );
+    assert_eq!((first(&json)["line"].as_u64(), first(&json)["column"].as_u64()), (Some(2), Some(21)));
     snapshot!(repo, run);
 }
 
@@ -106,13 +92,7 @@ fn quoted_date_and_date_time() {
     let (run, json) = validate(&repo);
     assert_eq!(run.code, 1);
     assert_eq!(codes(&json), ["E0206"]);
-    assert_eq!(
-        (
-            first(&json)["line"].as_u64(),
-            first(&json)["column"].as_u64()
-        ),
-        (Some(3), Some(8))
-    );
+    assert_eq!((first(&json)["line"].as_u64(), first(&json)["column"].as_u64()), (Some(3), Some(8)));
     snapshot!(repo, run);
 
     repo.write(
@@ -139,29 +119,18 @@ fn unknown_ids_with_suggestions() {
     assert_eq!(codes(&json), ["E0304", "E0303", "E0303"]);
     assert_eq!(first(&json)["hint"], "did you mean `gdpr`?");
     assert_eq!(json["diagnostics"][1]["hint"], "did you mean `mfa`?");
-    assert!(
-        json["diagnostics"][2]["hint"]
-            .as_str()
-            .unwrap()
-            .contains("evident new action backups")
-    );
+    assert!(json["diagnostics"][2]["hint"].as_str().unwrap().contains("evident new action backups"));
     snapshot!(repo, run);
 }
 
 #[test]
 fn state_for_an_action_the_template_does_not_list() {
     let repo = minimal();
-    repo.write(
-        "assessments/gdpr-2026/mfaa.toml",
-        "[implementation]\nstatus = \"planned\"\n",
-    );
+    repo.write("assessments/gdpr-2026/mfaa.toml", "[implementation]\nstatus = \"planned\"\n");
     let (run, json) = validate(&repo);
     assert_eq!(run.code, 1);
     assert_eq!(codes(&json), ["E0307"]);
-    assert_eq!(
-        first(&json)["hint"],
-        "did you mean `mfa`? (rename the file)"
-    );
+    assert_eq!(first(&json)["hint"], "did you mean `mfa`? (rename the file)");
 }
 
 #[test]
@@ -197,10 +166,7 @@ fn files_in_the_wrong_place() {
     assert_eq!(run.code, 1);
     let c = codes(&json);
     assert_eq!(c.iter().filter(|c| *c == "E0105").count(), 5, "{json}");
-    assert!(
-        c.contains(&"E0106".to_owned()),
-        "assessments/hipaa has no assessment.toml: {json}"
-    );
+    assert!(c.contains(&"E0106".to_owned()), "assessments/hipaa has no assessment.toml: {json}");
     snapshot!(repo, run);
 }
 
@@ -210,11 +176,8 @@ fn evidence_outside_the_repository() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("secret.txt"), "x").unwrap();
     #[cfg(unix)]
-    std::os::unix::fs::symlink(
-        outside.path().join("secret.txt"),
-        repo.path().join("evidence-link.txt"),
-    )
-    .unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), repo.path().join("evidence-link.txt"))
+        .unwrap();
     let abs = outside.path().join("secret.txt").display().to_string();
     repo.write(
         "assessments/gdpr-2026/mfa.toml",
@@ -228,11 +191,7 @@ fn evidence_outside_the_repository() {
     );
     let (run, json) = validate(&repo);
     assert_eq!(run.code, 1);
-    let expected = if cfg!(unix) {
-        vec!["E0401"; 3]
-    } else {
-        vec!["E0401"; 2]
-    };
+    let expected = if cfg!(unix) { vec!["E0401"; 3] } else { vec!["E0401"; 2] };
     assert_eq!(codes(&json), expected, "{json}");
     settings_for(&repo).bind(|| {
         let mut settings = insta::Settings::clone_current();
@@ -264,20 +223,10 @@ fn evidence_missing_changed_or_unhashed() {
     );
     let (run, json) = validate(&repo);
     assert_eq!(run.code, 1);
-    assert_eq!(
-        codes(&json),
-        ["E0402", "E0403", "E0404", "E0406", "E0405"],
-        "{json}"
-    );
+    assert_eq!(codes(&json), ["E0402", "E0403", "E0404", "E0406", "E0405"], "{json}");
     assert_eq!(first(&json)["hint"], "did you mean `evidence/policy.txt`?");
     // sha256 of "a,b\n"
-    assert!(
-        json["diagnostics"][2]["hint"]
-            .as_str()
-            .unwrap()
-            .contains("sha256 = \""),
-        "{json}"
-    );
+    assert!(json["diagnostics"][2]["hint"].as_str().unwrap().contains("sha256 = \""), "{json}");
     snapshot!(repo, run);
 }
 
@@ -308,19 +257,11 @@ fn directory_without_evident_toml() {
     let repo = TestRepo::bare();
     let run = repo.run(&["validate"]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("no `evident.toml` in"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("no `evident.toml` in"), "{}", run.stderr);
     assert!(run.stderr.contains("evident init"), "{}", run.stderr);
     let run = repo.run_in(&["score"]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("or any parent directory"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("or any parent directory"), "{}", run.stderr);
     let run = crate::support::run({
         let mut c = crate::support::evident();
         c.args(["--repo", "/definitely/not/here", "validate"]);
@@ -335,8 +276,7 @@ fn found_from_a_subdirectory() {
     let repo = minimal();
     std::fs::create_dir_all(repo.path().join("assessments/gdpr-2026")).unwrap();
     let mut cmd = crate::support::evident();
-    cmd.current_dir(repo.path().join("assessments/gdpr-2026"))
-        .arg("validate");
+    cmd.current_dir(repo.path().join("assessments/gdpr-2026")).arg("validate");
     let run = crate::support::run(cmd);
     assert_eq!(run.code, 0, "{}", run.all());
 }
@@ -344,20 +284,11 @@ fn found_from_a_subdirectory() {
 #[test]
 fn invalid_utf8() {
     let repo = minimal();
-    repo.write(
-        "actions/mfa.toml",
-        b"id = \"mfa\"\ntitle = \"caf\xe9\"\n".as_slice(),
-    );
+    repo.write("actions/mfa.toml", b"id = \"mfa\"\ntitle = \"caf\xe9\"\n".as_slice());
     let (run, json) = validate(&repo);
     assert_eq!(run.code, 1);
     assert_eq!(codes(&json), ["E0102"]);
-    assert_eq!(
-        (
-            first(&json)["line"].as_u64(),
-            first(&json)["column"].as_u64()
-        ),
-        (Some(2), Some(13))
-    );
+    assert_eq!((first(&json)["line"].as_u64(), first(&json)["column"].as_u64()), (Some(2), Some(13)));
     snapshot!(repo, run);
 }
 
@@ -370,24 +301,10 @@ fn byte_order_mark_is_a_warning_and_positions_stay_right() {
     assert_eq!(run.code, 0, "{}", run.all());
     assert_eq!(codes(&json), ["E0103"]);
     // With a real error after the BOM, line and column match what an editor shows.
-    repo.write(
-        "actions/mfa.toml",
-        format!(
-            "\u{feff}{}",
-            text.replace("mandatory = true", "mandatory = 1")
-        ),
-    );
+    repo.write("actions/mfa.toml", format!("\u{feff}{}", text.replace("mandatory = true", "mandatory = 1")));
     let (_, json) = validate(&repo);
-    let d = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "E0201")
-        .unwrap();
-    assert_eq!(
-        (d["line"].as_u64(), d["column"].as_u64()),
-        (Some(7), Some(13))
-    );
+    let d = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "E0201").unwrap();
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(7), Some(13)));
     // The BOM can be silenced in [rules].
     repo.write("evident.toml", "[rules]\nbyte-order-mark = \"off\"\n");
     repo.write("actions/mfa.toml", format!("\u{feff}{text}"));
@@ -411,23 +328,12 @@ fn crlf_line_ends() {
     let (run, json) = validate(&repo);
     assert_eq!(run.code, 0, "CRLF files are valid TOML: {}", run.all());
     assert_eq!(codes(&json), Vec::<String>::new());
-    assert_eq!(
-        repo.run(&["score", "--format", "json"]).json()["overall"]["max"],
-        27
-    );
+    assert_eq!(repo.run(&["score", "--format", "json"]).json()["overall"]["max"], 27);
     // Positions in CRLF files are counted like in LF files.
-    let text = repo
-        .read("actions/mfa.toml")
-        .replace("testing = \"manual\"", "testing = \"manul\"");
+    let text = repo.read("actions/mfa.toml").replace("testing = \"manual\"", "testing = \"manul\"");
     repo.write("actions/mfa.toml", text);
     let (_, json) = validate(&repo);
-    assert_eq!(
-        (
-            first(&json)["line"].as_u64(),
-            first(&json)["column"].as_u64()
-        ),
-        (Some(8), Some(11))
-    );
+    assert_eq!((first(&json)["line"].as_u64(), first(&json)["column"].as_u64()), (Some(8), Some(11)));
 }
 
 #[test]
@@ -437,11 +343,8 @@ fn symlinked_data_file() {
         let repo = minimal();
         let outside = tempfile::tempdir().unwrap();
         let target = outside.path().join("x.toml");
-        std::fs::write(
-            &target,
-            crate::support::action_toml("x", "control-access", "detective", false),
-        )
-        .unwrap();
+        std::fs::write(&target, crate::support::action_toml("x", "control-access", "detective", false))
+            .unwrap();
         std::os::unix::fs::symlink(&target, repo.path().join("actions/x.toml")).unwrap();
         let (run, json) = validate(&repo);
         assert_eq!(run.code, 1);
@@ -459,19 +362,9 @@ fn people_and_rules_in_config() {
     let (run, json) = validate(&repo);
     assert_eq!(run.code, 1);
     // Sorted by file: the state file comes before evident.toml.
-    assert_eq!(
-        codes(&json),
-        ["E0308", "E0308", "E0310", "E0310", "E0310"],
-        "{json}"
-    );
-    assert_eq!(
-        json["diagnostics"][0]["hint"],
-        "did you mean `ana@example.org`?"
-    );
-    assert_eq!(
-        json["diagnostics"][2]["hint"],
-        "did you mean `unused-action`?"
-    );
+    assert_eq!(codes(&json), ["E0308", "E0308", "E0310", "E0310", "E0310"], "{json}");
+    assert_eq!(json["diagnostics"][0]["hint"], "did you mean `ana@example.org`?");
+    assert_eq!(json["diagnostics"][2]["hint"], "did you mean `unused-action`?");
     assert_eq!(json["diagnostics"][3]["hint"], "write `unused-action = …`");
     snapshot!(repo, run);
 }
@@ -483,11 +376,7 @@ fn rules_can_lower_and_raise_levels() {
         "actions/unused.toml",
         crate::support::action_toml("unused", "control-access", "detective", false),
     );
-    assert_eq!(
-        repo.run(&["validate"]).code,
-        0,
-        "unused-action is a warning by default"
-    );
+    assert_eq!(repo.run(&["validate"]).code, 0, "unused-action is a warning by default");
     repo.write("evident.toml", "[rules]\nunused-action = \"error\"\n");
     assert_eq!(repo.run(&["validate"]).code, 1);
     repo.write("evident.toml", "[rules]\nunused-action = \"off\"\n");

@@ -23,13 +23,9 @@ fn init_sets_up_a_valid_repository() {
     }
     assert!(target.join(".git").is_dir(), "a git repository is created");
     let taplo = std::fs::read_to_string(target.join(".taplo.toml")).unwrap();
-    assert!(
-        taplo.contains("path = \"./.evident/schemas/template.schema.json\""),
-        "{taplo}"
-    );
+    assert!(taplo.contains("path = \"./.evident/schemas/template.schema.json\""), "{taplo}");
     // The schemas written are the embedded ones.
-    let written =
-        std::fs::read_to_string(target.join(".evident/schemas/state.schema.json")).unwrap();
+    let written = std::fs::read_to_string(target.join(".evident/schemas/state.schema.json")).unwrap();
     let printed = run({
         let mut c = evident();
         c.args(["schema", "state"]);
@@ -48,15 +44,8 @@ fn init_sets_up_a_valid_repository() {
     cmd.arg("init").arg(&target);
     let out = run(cmd);
     assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("already has an `evident.toml`"),
-        "{}",
-        out.stderr
-    );
-    assert_eq!(
-        before,
-        std::fs::read_to_string(target.join("evident.toml")).unwrap()
-    );
+    assert!(out.stderr.contains("already has an `evident.toml`"), "{}", out.stderr);
+    assert_eq!(before, std::fs::read_to_string(target.join("evident.toml")).unwrap());
 }
 
 #[test]
@@ -117,23 +106,9 @@ fn new_commands_write_files_that_validate() {
     let template = repo.read("templates/gdpr.toml")
         + "\n[[controls]]\nid = \"art-32\"\ntitle = \"Security of processing\"\nactions = [\"mfa-admins\", \"log-review\"]\n";
     repo.write("templates/gdpr.toml", template);
-    ok(&[
-        "new",
-        "assessment",
-        "gdpr-2026",
-        "--template",
-        "gdpr",
-        "--group",
-        "privacy",
-    ]);
-    insta::assert_snapshot!(
-        "new_assessment",
-        repo.read("assessments/gdpr-2026/assessment.toml")
-    );
-    insta::assert_snapshot!(
-        "new_state",
-        repo.read("assessments/gdpr-2026/mfa-admins.toml")
-    );
+    ok(&["new", "assessment", "gdpr-2026", "--template", "gdpr", "--group", "privacy"]);
+    insta::assert_snapshot!("new_assessment", repo.read("assessments/gdpr-2026/assessment.toml"));
+    insta::assert_snapshot!("new_state", repo.read("assessments/gdpr-2026/mfa-admins.toml"));
     let out = ok(&["validate"]);
     assert_eq!(out.stderr, "checked 7 files: no problems\n");
     let score = repo.run(&["score", "--format", "json"]).json();
@@ -146,41 +121,20 @@ fn new_assessment_in_a_group_copies_the_group_state() {
     let repo = TestRepo::fixture("scoring");
     // t-two lists a-mfa, a-review, a-restore, a-dpo; the group g has state for
     // a-mfa (one-2026 and two-2026 agree), a-review, a-restore (two-2026 only).
-    let out = repo.run(&[
-        "new",
-        "assessment",
-        "two-b",
-        "--template",
-        "t-two",
-        "--group",
-        "g",
-    ]);
+    let out = repo.run(&["new", "assessment", "two-b", "--template", "t-two", "--group", "g"]);
     assert_eq!(out.code, 0, "{}", out.all());
-    assert_eq!(
-        repo.read("assessments/two-b/a-mfa.toml"),
-        repo.read("assessments/one-2026/a-mfa.toml")
-    );
+    assert_eq!(repo.read("assessments/two-b/a-mfa.toml"), repo.read("assessments/one-2026/a-mfa.toml"));
     assert_eq!(
         repo.read("assessments/two-b/a-restore.toml"),
         repo.read("assessments/two-2026/a-restore.toml")
     );
     // a-dpo has no state in the group: a fresh state file.
-    assert!(
-        repo.read("assessments/two-b/a-dpo.toml")
-            .contains("status = \"not-implemented\"")
-    );
+    assert!(repo.read("assessments/two-b/a-dpo.toml").contains("status = \"not-implemented\""));
     assert_eq!(repo.run(&["validate"]).code, 0);
     // The new assessment scores like its group twin.
     let s = repo.run(&["score", "--format", "json"]).json();
-    let find = |id: &str| {
-        s["assessments"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["id"] == id)
-            .unwrap()
-            .clone()
-    };
+    let find =
+        |id: &str| s["assessments"].as_array().unwrap().iter().find(|a| a["id"] == id).unwrap().clone();
     assert_eq!(find("two-b")["percent"], find("two-2026")["percent"]);
 }
 
@@ -189,22 +143,10 @@ fn new_refuses_bad_input_and_writes_nothing() {
     let repo = TestRepo::fixture("scoring");
     let before = repo.snapshot_files();
     let cases: &[(&[&str], &str)] = &[
-        (
-            &["new", "assessment", "x", "--template", "t-onee"],
-            "did you mean `t-one`?",
-        ),
-        (
-            &["new", "assessment", "one-2026", "--template", "t-one"],
-            "already exists",
-        ),
-        (
-            &["new", "assessment", "../escape", "--template", "t-one"],
-            "is not a valid id",
-        ),
-        (
-            &["new", "assessment", "Big Name", "--template", "t-one"],
-            "try `big-name`",
-        ),
+        (&["new", "assessment", "x", "--template", "t-onee"], "did you mean `t-one`?"),
+        (&["new", "assessment", "one-2026", "--template", "t-one"], "already exists"),
+        (&["new", "assessment", "../escape", "--template", "t-one"], "is not a valid id"),
+        (&["new", "assessment", "Big Name", "--template", "t-one"], "try `big-name`"),
         (
             &[
                 "new",
@@ -237,27 +179,12 @@ fn new_refuses_bad_input_and_writes_nothing() {
             ],
             "control-access",
         ),
-        (
-            &[
-                "new",
-                "template",
-                "t-one",
-                "--name",
-                "x",
-                "--regulation",
-                "y",
-            ],
-            "already exists",
-        ),
+        (&["new", "template", "t-one", "--name", "x", "--regulation", "y"], "already exists"),
     ];
     for (args, expected) in cases {
         let out = repo.run(args);
         assert_eq!(out.code, 2, "{args:?}: {}", out.all());
-        assert!(
-            out.stderr.contains(expected),
-            "{args:?}: expected `{expected}` in\n{}",
-            out.stderr
-        );
+        assert!(out.stderr.contains(expected), "{args:?}: expected `{expected}` in\n{}", out.stderr);
     }
     assert_eq!(before, repo.snapshot_files(), "nothing was written");
 }
@@ -270,94 +197,33 @@ fn list_actions_with_filters() {
         full.extend_from_slice(args);
         let out = repo.run(&full);
         assert_eq!(out.code, 0, "{args:?}: {}", out.all());
-        out.json()
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a["id"].as_str().unwrap().to_owned())
-            .collect()
+        out.json().as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_owned()).collect()
     };
     assert_eq!(ids(&[]).len(), 8);
-    assert_eq!(
-        ids(&["--regulation", "Reg Two"]),
-        ["a-dpo", "a-mfa", "a-restore", "a-review"]
-    );
-    assert_eq!(
-        ids(&["--regulation", "t-two"]),
-        ids(&["--regulation", "reg two"])
-    );
+    assert_eq!(ids(&["--regulation", "Reg Two"]), ["a-dpo", "a-mfa", "a-restore", "a-review"]);
+    assert_eq!(ids(&["--regulation", "t-two"]), ids(&["--regulation", "reg two"]));
     assert_eq!(ids(&["--solution", "entra id"]), ["a-mfa"]);
-    assert_eq!(
-        ids(&["--group", "g", "--category", "control-access"]),
-        ["a-mfa", "a-review"]
-    );
-    assert_eq!(
-        ids(&["--test-status", "passed"]),
-        ["a-enc", "a-log", "a-mfa", "a-train"]
-    );
-    assert_eq!(
-        ids(&["--test-status", "passed", "--status", "not-implemented"]),
-        ["a-enc"]
-    );
+    assert_eq!(ids(&["--group", "g", "--category", "control-access"]), ["a-mfa", "a-review"]);
+    assert_eq!(ids(&["--test-status", "passed"]), ["a-enc", "a-log", "a-mfa", "a-train"]);
+    assert_eq!(ids(&["--test-status", "passed", "--status", "not-implemented"]), ["a-enc"]);
     assert_eq!(ids(&["--owner", "ana@example.com"]), ["a-mfa"]);
-    assert_eq!(
-        ids(&["--owner", "none", "--assessment", "one-b"]),
-        ["a-enc", "a-ir", "a-log", "a-train"]
-    );
-    assert_eq!(
-        ids(&["--action-type", "documentation"]),
-        Vec::<String>::new()
-    );
-    assert_eq!(
-        ids(&["--category", "discover-and-respond,protect-information"]),
-        ["a-enc", "a-ir", "a-log"]
-    );
+    assert_eq!(ids(&["--owner", "none", "--assessment", "one-b"]), ["a-enc", "a-ir", "a-log", "a-train"]);
+    assert_eq!(ids(&["--action-type", "documentation"]), Vec::<String>::new());
+    assert_eq!(ids(&["--category", "discover-and-respond,protect-information"]), ["a-enc", "a-ir", "a-log"]);
     // "what to do next": most points still to gain first.
     assert_eq!(ids(&["--sort", "remaining"])[..2], ["a-enc", "a-mfa"]);
 
     // Points count only the states the filters keep: a-mfa earns in the group
     // (27/27) but fails in one-b, so overall it earns 0/27.
     let out = repo
-        .run(&[
-            "list",
-            "actions",
-            "--format",
-            "json",
-            "--group",
-            "g",
-            "--owner",
-            "ana@example.com",
-        ])
+        .run(&["list", "actions", "--format", "json", "--group", "g", "--owner", "ana@example.com"])
         .json();
-    assert_eq!(
-        (out[0]["earned"].as_u64(), out[0]["max"].as_u64()),
-        (Some(27), Some(27))
-    );
-    let out = repo
-        .run(&[
-            "list",
-            "actions",
-            "--format",
-            "json",
-            "--category",
-            "control-access",
-        ])
-        .json();
-    let mfa = out
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == "a-mfa")
-        .unwrap();
-    assert_eq!(
-        (mfa["earned"].as_u64(), mfa["max"].as_u64()),
-        (Some(0), Some(27))
-    );
+    assert_eq!((out[0]["earned"].as_u64(), out[0]["max"].as_u64()), (Some(27), Some(27)));
+    let out = repo.run(&["list", "actions", "--format", "json", "--category", "control-access"]).json();
+    let mfa = out.as_array().unwrap().iter().find(|a| a["id"] == "a-mfa").unwrap();
+    assert_eq!((mfa["earned"].as_u64(), mfa["max"].as_u64()), (Some(0), Some(27)));
     assert_eq!(mfa["assessments"].as_array().unwrap().len(), 3);
-    assert_eq!(
-        mfa["regulations"],
-        serde_json::json!(["Reg One", "Reg Two"])
-    );
+    assert_eq!(mfa["regulations"], serde_json::json!(["Reg One", "Reg Two"]));
 
     let out = repo.run(&["list", "actions"]);
     insta::assert_snapshot!(out.stdout);
@@ -370,11 +236,7 @@ fn list_rejects_unknown_filter_values() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("no group `gg`"), "{}", out.stderr);
     let out = repo.run(&["list", "actions", "--owner", "ana@example.co"]);
-    assert!(
-        out.stderr.contains("did you mean `ana@example.com`?"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("did you mean `ana@example.com`?"), "{}", out.stderr);
     let out = repo.run(&["list", "actions", "--test-status", "pass"]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("possible values"), "{}", out.stderr);
@@ -400,11 +262,7 @@ fn explain_codes() {
         c.args(["explain", "--list"]);
         c
     });
-    assert!(
-        list.stdout.contains("E0401  evidence-outside-repo"),
-        "{}",
-        list.stdout
-    );
+    assert!(list.stdout.contains("E0401  evidence-outside-repo"), "{}", list.stdout);
     let bad = run({
         let mut c = evident();
         c.args(["explain", "E9999"]);
@@ -423,14 +281,8 @@ fn schema_prints_each_kind() {
         });
         assert_eq!(out.code, 0);
         let schema: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-        assert_eq!(
-            schema["$schema"],
-            "https://json-schema.org/draft/2020-12/schema"
-        );
-        assert_eq!(
-            schema["additionalProperties"], false,
-            "{kind} rejects unknown keys"
-        );
+        assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+        assert_eq!(schema["additionalProperties"], false, "{kind} rejects unknown keys");
         assert!(schema["description"].is_string() || schema["title"].is_string());
     }
 }
@@ -480,13 +332,7 @@ fn broken_pipe_is_not_an_error() {
 #[test]
 fn list_per_assessment_shows_where_mixed_comes_from() {
     let repo = TestRepo::fixture("scoring");
-    let out = repo.run(&[
-        "list",
-        "actions",
-        "--per-assessment",
-        "--category",
-        "control-access",
-    ]);
+    let out = repo.run(&["list", "actions", "--per-assessment", "--category", "control-access"]);
     assert_eq!(out.code, 0, "{}", out.all());
     insta::assert_snapshot!(out.stdout);
 }

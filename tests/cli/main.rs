@@ -2,7 +2,11 @@
 //! `evident` binary on a repository copied or written into a temp directory.
 
 mod bad_input;
+mod check;
 mod commands;
+mod diff;
+mod edit;
 mod scoring;
 mod support;
+mod sync;
 mod validate;

@@ -23,11 +23,7 @@ fn find<'a>(list: &'a Value, id: &str) -> &'a Value {
 }
 
 fn triple(v: &Value) -> (u64, u64, f64) {
-    (
-        v["earned"].as_u64().unwrap(),
-        v["max"].as_u64().unwrap(),
-        v["percent"].as_f64().unwrap(),
-    )
+    (v["earned"].as_u64().unwrap(), v["max"].as_u64().unwrap(), v["percent"].as_f64().unwrap())
 }
 
 #[test]
@@ -58,10 +54,7 @@ fn assessments_and_controls() {
 
     // An assessment with no actions has nothing to lose: 0 / 0 is 100%.
     assert_eq!(triple(find(a, "empty-2026")), (0, 0, 100.0));
-    assert_eq!(
-        triple(find(&find(a, "empty-2026")["controls"], "e1")),
-        (0, 0, 100.0)
-    );
+    assert_eq!(triple(find(&find(a, "empty-2026")["controls"], "e1")), (0, 0, 100.0));
 }
 
 #[test]
@@ -86,24 +79,11 @@ fn breakdowns() {
     // Categories, same rule as overall:
     //   control-access: a-mfa 0/27 + a-review 0/0 = 0/27
     //   discover-and-respond: a-log 3/3 + a-ir 0/3 = 3/6 = 50.0
-    assert_eq!(
-        triple(find(&s["categories"], "control-access")),
-        (0, 27, 0.0)
-    );
-    assert_eq!(
-        triple(find(&s["categories"], "discover-and-respond")),
-        (3, 6, 50.0)
-    );
-    assert_eq!(
-        triple(find(&s["categories"], "protect-information")),
-        (0, 27, 0.0)
-    );
-    let ids: Vec<&str> = s["categories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    assert_eq!(triple(find(&s["categories"], "control-access")), (0, 27, 0.0));
+    assert_eq!(triple(find(&s["categories"], "discover-and-respond")), (3, 6, 50.0));
+    assert_eq!(triple(find(&s["categories"], "protect-information")), (0, 27, 0.0));
+    let ids: Vec<&str> =
+        s["categories"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
     let mut sorted = ids.clone();
     sorted.sort();
     assert_eq!(ids, sorted, "categories are sorted by id");
@@ -112,11 +92,7 @@ fn breakdowns() {
     // 0/9; a-ir out of scope in its only group assessment 0/0; a-enc 0/27;
     // a-review 0/0; a-restore 0/1; a-dpo 0/9. 30 / 76 = 39.47% -> 39.5
     assert_eq!(triple(find(&s["groups"], "g")), (30, 76, 39.5));
-    assert_eq!(
-        s["groups"].as_array().unwrap().len(),
-        1,
-        "ungrouped assessments form no group"
-    );
+    assert_eq!(s["groups"].as_array().unwrap().len(), 1, "ungrouped assessments form no group");
 
     // Regulation "Reg One" = one-2026 + one-b: a-mfa 0/27 (fails in one-b); a-log
     // 3/3; a-train 0/9; a-ir 0/3; a-enc 0/27. 3 / 69 = 4.35% -> 4.3
@@ -126,29 +102,16 @@ fn breakdowns() {
     // Owners by state: ana owns a-mfa in the group (both earn) 27/27; ben owns
     // a-log in one-2026 3/3; cy owns a-mfa in one-b 0/27; the rest is unassigned:
     // a-train 0/9, a-ir 0/3, a-enc 0/27, a-restore 0/1, a-dpo 0/9 = 0/49.
-    assert_eq!(
-        triple(find(&s["owners"], "ana@example.com")),
-        (27, 27, 100.0)
-    );
+    assert_eq!(triple(find(&s["owners"], "ana@example.com")), (27, 27, 100.0));
     assert_eq!(triple(find(&s["owners"], "ben@example.com")), (3, 3, 100.0));
     assert_eq!(triple(find(&s["owners"], "cy@example.com")), (0, 27, 0.0));
-    let unassigned = s["owners"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["id"].is_null())
-        .unwrap();
+    let unassigned = s["owners"].as_array().unwrap().iter().find(|o| o["id"].is_null()).unwrap();
     assert_eq!(triple(unassigned), (0, 49, 0.0));
 
     // Solutions: a-mfa "Entra ID" 0/27, a-enc "Key Vault" 0/27; no solution:
     // a-log 3/3 + a-train 0/9 + a-ir 0/3 + a-restore 0/1 + a-dpo 0/9 = 3/25 = 12.0
     assert_eq!(triple(find(&s["solutions"], "Entra ID")), (0, 27, 0.0));
-    let none = s["solutions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["id"].is_null())
-        .unwrap();
+    let none = s["solutions"].as_array().unwrap().iter().find(|o| o["id"].is_null()).unwrap();
     assert_eq!(triple(none), (3, 25, 12.0));
 }
 
@@ -158,15 +121,10 @@ fn json_contract_shape() {
     // Not a git repository: no commit.
     assert_eq!(s["commit"], Value::Null);
     let first = &s["assessments"][0];
-    for key in [
-        "id", "template", "group", "earned", "max", "percent", "controls",
-    ] {
+    for key in ["id", "template", "group", "earned", "max", "percent", "controls"] {
         assert!(first.get(key).is_some(), "assessment has `{key}`");
     }
-    assert_eq!(
-        s["assessments"][0]["id"], "empty-2026",
-        "assessments sorted by id"
-    );
+    assert_eq!(s["assessments"][0]["id"], "empty-2026", "assessments sorted by id");
     assert_eq!(find(&s["assessments"], "one-2026")["group"], "g");
     assert_eq!(find(&s["assessments"], "one-b")["group"], Value::Null);
     for key in ["overall", "assessments", "categories", "groups"] {
@@ -178,29 +136,13 @@ fn json_contract_shape() {
 fn commit_is_head_in_a_git_repository() {
     let repo = TestRepo::fixture("scoring");
     let git = |args: &[&str]| {
-        let st = std::process::Command::new("git")
-            .args(args)
-            .current_dir(repo.path())
-            .output()
-            .unwrap();
-        assert!(
-            st.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&st.stderr)
-        );
+        let st = std::process::Command::new("git").args(args).current_dir(repo.path()).output().unwrap();
+        assert!(st.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&st.stderr));
         String::from_utf8_lossy(&st.stdout).trim().to_owned()
     };
     git(&["init", "-q"]);
     git(&["add", "."]);
-    git(&[
-        "-c",
-        "user.name=T",
-        "-c",
-        "user.email=t@example.com",
-        "commit",
-        "-qm",
-        "init",
-    ]);
+    git(&["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-qm", "init"]);
     let head = git(&["rev-parse", "HEAD"]);
     assert_eq!(score_json(&repo)["commit"], json!(head));
 }
@@ -223,26 +165,11 @@ fn scoring_table_overrides() {
 #[test]
 fn out_of_scope_on_either_status_and_alternative() {
     let repo = TestRepo::new();
-    repo.write(
-        "actions/a.toml",
-        action_toml("a", "control-access", "preventative", true),
-    );
-    repo.write(
-        "actions/b.toml",
-        action_toml("b", "control-access", "detective", true),
-    );
-    repo.write(
-        "actions/c.toml",
-        action_toml("c", "control-access", "corrective", false),
-    );
-    repo.write(
-        "templates/t.toml",
-        template_toml("t", &[("x", &["a", "b", "c"])]),
-    );
-    repo.write(
-        "assessments/s/assessment.toml",
-        assessment_toml("s", "t", None),
-    );
+    repo.write("actions/a.toml", action_toml("a", "control-access", "preventative", true));
+    repo.write("actions/b.toml", action_toml("b", "control-access", "detective", true));
+    repo.write("actions/c.toml", action_toml("c", "control-access", "corrective", false));
+    repo.write("templates/t.toml", template_toml("t", &[("x", &["a", "b", "c"])]));
+    repo.write("assessments/s/assessment.toml", assessment_toml("s", "t", None));
     let url = "\n[[evidence]]\nname = \"e\"\nurl = \"https://example.com/e\"\n";
     // a: alternative + passed earns 27.
     repo.write(

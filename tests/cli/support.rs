@@ -8,6 +8,8 @@ use assert_cmd::cargo::CommandCargoExt;
 /// A compliance repository in a temporary directory.
 pub struct TestRepo {
     dir: tempfile::TempDir,
+    /// Commits made so far; each commit is dated one hour after the previous.
+    commits: std::cell::Cell<u32>,
 }
 
 /// What a run printed and how it exited.
@@ -21,10 +23,7 @@ pub struct Run {
 impl Run {
     /// stdout and stderr with the exit code, for snapshots.
     pub fn all(&self) -> String {
-        format!(
-            "exit: {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
+        format!("exit: {}\n--- stdout\n{}--- stderr\n{}", self.code, self.stdout, self.stderr)
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -40,9 +39,7 @@ pub fn fixtures() -> PathBuf {
 impl TestRepo {
     /// An empty directory (no evident.toml).
     pub fn bare() -> Self {
-        TestRepo {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
+        TestRepo { dir: tempfile::tempdir().expect("temp dir"), commits: std::cell::Cell::new(0) }
     }
 
     /// A repository with an empty evident.toml.
@@ -62,10 +59,7 @@ impl TestRepo {
     /// A copy of the bundled example repository.
     pub fn example() -> Self {
         let repo = Self::bare();
-        copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo"),
-            repo.path(),
-        );
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo"), repo.path());
         repo
     }
 
@@ -107,12 +101,8 @@ impl TestRepo {
         for entry in walkdir::WalkDir::new(self.path()).sort_by_file_name() {
             let entry = entry.expect("walk");
             if entry.file_type().is_file() {
-                let rel = entry
-                    .path()
-                    .strip_prefix(self.path())
-                    .expect("prefix")
-                    .to_string_lossy()
-                    .into_owned();
+                let rel =
+                    entry.path().strip_prefix(self.path()).expect("prefix").to_string_lossy().into_owned();
                 out.push((rel, std::fs::read(entry.path()).expect("read")));
             }
         }
@@ -211,21 +201,80 @@ pub fn assessment_toml(id: &str, template: &str, group: Option<&str>) -> String 
 /// A minimal valid repository: one action, one template, one assessment.
 pub fn minimal() -> TestRepo {
     let repo = TestRepo::new();
-    repo.write(
-        "actions/mfa.toml",
-        action_toml("mfa", "control-access", "preventative", true),
-    );
-    repo.write(
-        "templates/gdpr.toml",
-        template_toml("gdpr", &[("art-32", &["mfa"])]),
-    );
-    repo.write(
-        "assessments/gdpr-2026/assessment.toml",
-        assessment_toml("gdpr-2026", "gdpr", None),
-    );
+    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true));
+    repo.write("templates/gdpr.toml", template_toml("gdpr", &[("art-32", &["mfa"])]));
+    repo.write("assessments/gdpr-2026/assessment.toml", assessment_toml("gdpr-2026", "gdpr", None));
     repo.write(
         "assessments/gdpr-2026/mfa.toml",
         "owner = \"ana@example.com\"\n\n[implementation]\nstatus = \"implemented\"\ndate = 2026-02-01\n\n[test]\nstatus = \"none\"\n",
     );
     repo
+}
+
+/// Git in a test repository, with pinned names and dates.
+impl TestRepo {
+    /// `git init` on branch main.
+    pub fn git_init(&self) {
+        self.git(&["init", "-q", "-b", "main"]);
+    }
+
+    /// Runs git and returns its stdout; panics on failure.
+    pub fn git(&self, args: &[&str]) -> String {
+        let n = self.commits.get();
+        let date = format!("2026-01-{:02}T{:02}:00:00+00:00", 1 + n / 24, n % 24);
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(self.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .env("GIT_COMMITTER_NAME", "CI")
+            .env("GIT_COMMITTER_EMAIL", "ci@example.com")
+            .output()
+            .expect("run git");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// Commits everything as `email` (name: the part before `@`) and returns the commit id.
+    pub fn commit(&self, email: &str, message: &str) -> String {
+        self.git(&["add", "-A"]);
+        let name = email.split('@').next().unwrap_or(email);
+        let author = format!("{name} <{email}>");
+        self.git(&["commit", "-q", "--allow-empty", "--author", &author, "-m", message]);
+        self.commits.set(self.commits.get() + 1);
+        self.git(&["rev-parse", "HEAD"])
+    }
+}
+
+/// A state file's text.
+pub fn state_toml(owner: Option<&str>, implementation: &str, test: &str, evidence: &[&str]) -> String {
+    let mut s = String::new();
+    if let Some(o) = owner {
+        s.push_str(&format!("owner = \"{o}\"\n\n"));
+    }
+    s.push_str(&format!("[implementation]\nstatus = \"{implementation}\"\n"));
+    if matches!(implementation, "implemented" | "alternative" | "out-of-scope") {
+        s.push_str("date = 2026-01-01\n");
+    }
+    if matches!(implementation, "alternative" | "out-of-scope") {
+        s.push_str("notes = \"justified\"\n");
+    }
+    s.push_str(&format!("\n[test]\nstatus = \"{test}\"\n"));
+    if matches!(
+        test,
+        "passed" | "failed-low" | "failed-medium" | "failed-high" | "out-of-scope" | "partially-tested"
+    ) {
+        s.push_str("date = 2026-01-02\n");
+    }
+    if test == "out-of-scope" {
+        s.push_str("notes = \"justified\"\n");
+    }
+    for url in evidence {
+        s.push_str(&format!(
+            "\n[[evidence]]\nname = \"{url}\"\nurl = \"https://evidence.example.com/{url}\"\n"
+        ));
+    }
+    s
 }

@@ -1,0 +1,106 @@
+//! Group synchronisation: assessments of one group agree on the state of the
+//! actions they share.
+
+use std::collections::BTreeMap;
+
+use crate::diag::{Code, Diagnostic, Report};
+use crate::model::{ActionId, ActionState, AssessmentId, GroupId, Workspace};
+use crate::repo::layout::state_path;
+
+/// A shared action of a group whose members disagree.
+#[derive(Debug, Clone)]
+pub struct Disagreement<'w> {
+    pub group: &'w GroupId,
+    pub action: &'w ActionId,
+    /// Every member that lists the action, with its state.
+    pub states: Vec<(&'w AssessmentId, std::borrow::Cow<'w, ActionState>)>,
+}
+
+/// Members of each group, by group.
+pub fn groups(ws: &Workspace) -> BTreeMap<&GroupId, Vec<&AssessmentId>> {
+    let mut out: BTreeMap<&GroupId, Vec<&AssessmentId>> = BTreeMap::new();
+    for (id, entry) in &ws.assessments {
+        if let Some(g) = &entry.assessment.group {
+            out.entry(g).or_default().push(id);
+        }
+    }
+    out
+}
+
+/// The actions shared by at least two members of each group, with their states.
+pub fn shared_actions(ws: &Workspace) -> Vec<Disagreement<'_>> {
+    let mut out = Vec::new();
+    for (group, members) in groups(ws) {
+        let mut by_action: BTreeMap<&ActionId, Vec<&AssessmentId>> = BTreeMap::new();
+        for m in &members {
+            let Some(entry) = ws.assessments.get(*m) else {
+                continue;
+            };
+            for action in ws.actions_of(&entry.assessment) {
+                by_action.entry(&action.id).or_default().push(m);
+            }
+        }
+        for (action, holders) in by_action {
+            if holders.len() < 2 {
+                continue;
+            }
+            let states = holders.into_iter().map(|m| (m, ws.state(m, action))).collect();
+            out.push(Disagreement { group, action, states });
+        }
+    }
+    out
+}
+
+/// The shared actions whose members disagree.
+pub fn disagreements(ws: &Workspace) -> Vec<Disagreement<'_>> {
+    shared_actions(ws)
+        .into_iter()
+        .filter(|d| d.states.windows(2).any(|w| w[0].1.synced_part() != w[1].1.synced_part()))
+        .collect()
+}
+
+pub fn check(ws: &Workspace, report: &mut Report) {
+    let mut out = Vec::new();
+    for d in disagreements(ws) {
+        let (first_id, first_state) = &d.states[0];
+        for (member, state) in &d.states[1..] {
+            if state.synced_part() == first_state.synced_part() {
+                continue;
+            }
+            let file = state_path(member.as_str(), d.action.as_str());
+            let other = state_path(first_id.as_str(), d.action.as_str());
+            let what = differences(first_state, state).join(", ");
+            out.push(
+                Diagnostic::new(
+                    Code::GroupOutOfSync,
+                    format!(
+                        "group `{}`: `{member}` and `{first_id}` disagree on `{}` ({what})",
+                        d.group, d.action
+                    ),
+                )
+                .at(&file, 0..0)
+                .note(format!("compare with `{other}`"))
+                .hint("run `evident sync` to copy the most recent change to the whole group"),
+            );
+        }
+    }
+    report.diagnostics.extend(out);
+}
+
+/// Which synced parts differ, in words.
+pub fn differences(a: &ActionState, b: &ActionState) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if a.owner != b.owner {
+        out.push("owner");
+    }
+    if a.implementation != b.implementation {
+        out.push("implementation");
+    }
+    if a.test != b.test {
+        out.push("test");
+    }
+    if a.evidence != b.evidence {
+        out.push("evidence");
+    }
+    out
+}

@@ -1,0 +1,149 @@
+//! Status rules (DESIGN.md section 3): what a state file may say, given the
+//! action it belongs to and today's date.
+
+use crate::diag::{Code, Diagnostic, Report};
+use crate::load::span_of;
+use crate::model::{
+    Action, ActionState, Date, ImplementationStatus as Impl, TestStatus as TS, Testing, Workspace,
+};
+use crate::repo::layout::state_path;
+
+pub fn check(ws: &Workspace, report: &mut Report, today: Date) {
+    let mut out = Vec::new();
+    for (assessment, entry) in &ws.assessments {
+        for (action_id, state) in &entry.states {
+            let Some(action) = ws.actions.get(action_id) else {
+                continue;
+            };
+            let file = state_path(assessment.as_str(), action_id.as_str());
+            let at =
+                |pointer: &str| report.sources.get(&file).and_then(|t| span_of(t, pointer)).unwrap_or(0..0);
+            for problem in problems(action, state, today) {
+                out.push(
+                    Diagnostic::new(problem.code, problem.message)
+                        .at(&file, at(problem.pointer))
+                        .maybe_hint(problem.hint),
+                );
+            }
+        }
+    }
+    report.diagnostics.extend(out);
+}
+
+/// One broken rule, before it is placed in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub code: Code,
+    pub message: String,
+    /// Where in the state file (a JSON pointer).
+    pub pointer: &'static str,
+    pub hint: Option<String>,
+}
+
+fn problem(code: Code, pointer: &'static str, message: impl Into<String>, hint: Option<String>) -> Problem {
+    Problem { code, message: message.into(), pointer, hint }
+}
+
+fn needs_date_impl(s: Impl) -> bool {
+    matches!(s, Impl::Implemented | Impl::Alternative | Impl::OutOfScope)
+}
+
+fn needs_date_test(s: TS) -> bool {
+    s.is_verdict() || s == TS::PartiallyTested
+}
+
+/// Every status rule the state breaks. Used by `check` and by the editing
+/// commands before they write.
+pub fn problems(action: &Action, state: &ActionState, today: Date) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let imp = &state.implementation;
+    let test = &state.test;
+    if test.status == TS::Passed && !imp.status.is_implemented() {
+        out.push(problem(
+            Code::PassedNeedsImplementation,
+            "/test/status",
+            format!("the test passed but the implementation is `{}`", imp.status),
+            Some(
+                "set the implementation to `implemented` or `alternative`, or change the test status".into(),
+            ),
+        ));
+    }
+    if test.status == TS::Passed && state.evidence.is_empty() {
+        out.push(problem(
+            Code::PassedNeedsEvidence,
+            "/test/status",
+            "the test passed without evidence",
+            Some("add evidence first: `evident evidence add <action> <file>` or `--url <url>`".into()),
+        ));
+    }
+    if matches!(imp.status, Impl::Alternative | Impl::OutOfScope) && blank(&imp.notes) {
+        out.push(problem(
+            Code::JustificationRequired,
+            "/implementation/status",
+            format!("implementation `{}` needs notes that justify it", imp.status),
+            Some("add `notes = \"…\"` to `[implementation]`".into()),
+        ));
+    }
+    if test.status == TS::OutOfScope && blank(&test.notes) {
+        out.push(problem(
+            Code::JustificationRequired,
+            "/test/status",
+            "test `out-of-scope` needs notes that justify it",
+            Some("add `notes = \"…\"` to `[test]`".into()),
+        ));
+    }
+    if needs_date_impl(imp.status) && imp.date.is_none() {
+        out.push(problem(
+            Code::DateRequired,
+            "/implementation/status",
+            format!("implementation `{}` needs a date", imp.status),
+            Some(format!("add `date = {today}` (or the day it happened) to `[implementation]`")),
+        ));
+    }
+    if needs_date_test(test.status) && test.date.is_none() {
+        out.push(problem(
+            Code::DateRequired,
+            "/test/status",
+            format!("test `{}` needs a date", test.status),
+            Some(format!("add `date = {today}` (or the day of the test) to `[test]`")),
+        ));
+    }
+    if let (Some(i), Some(t)) = (imp.date, test.date)
+        && t < i
+    {
+        out.push(problem(
+            Code::TestBeforeImplementation,
+            "/test/date",
+            format!("the test date {t} is before the implementation date {i}"),
+            None,
+        ));
+    }
+    for (date, pointer) in [(imp.date, "/implementation/date"), (test.date, "/test/date")] {
+        if let Some(d) = date
+            && d > today
+        {
+            out.push(problem(
+                Code::FutureDate,
+                pointer,
+                format!("{d} is in the future (today is {today})"),
+                None,
+            ));
+        }
+    }
+    if test.status.is_automatic_only() && action.testing == Testing::Manual {
+        out.push(problem(
+            Code::AutomaticOnlyStatus,
+            "/test/status",
+            format!(
+                "`{}` is only for automatically tested actions; `{}` is tested manually",
+                test.status, action.id
+            ),
+            Some("use `to-be-determined` or `could-not-be-determined` for manual tests".into()),
+        ));
+    }
+    out
+}
+
+fn blank(notes: &Option<String>) -> bool {
+    notes.as_deref().is_none_or(|n| n.trim().is_empty())
+}

@@ -1,0 +1,1 @@
+//! Editing state files (being written).

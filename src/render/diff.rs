@@ -1,0 +1,1 @@
+//! Rendering of `evident diff` (being written).
