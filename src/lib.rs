@@ -20,4 +20,5 @@ pub mod repo;
 pub mod scaffold;
 pub mod schema;
 pub mod score;
+pub mod sync;
 pub mod ui;
