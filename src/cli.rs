@@ -57,19 +57,19 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Init(commands::init::Args),
+    New(commands::new::Args),
     Validate(commands::validate::Args),
     Check(commands::check::Args),
-    Audit(commands::audit::Args),
+    Score(commands::score::Args),
+    List(commands::list::Args),
     Diff(commands::diff::Args),
-    Sync(commands::sync::Args),
     Set(commands::set::Args),
     Assign(commands::assign::Args),
     #[command(subcommand)]
     Evidence(commands::evidence::Command),
-    Score(commands::score::Args),
-    List(commands::list::Args),
-    Init(commands::init::Args),
-    New(commands::new::Args),
+    Sync(commands::sync::Args),
+    Audit(commands::audit::Args),
     Schema(commands::schema::Args),
     Explain(commands::explain::Args),
     Completions(commands::completions::Args),

@@ -1,13 +1,61 @@
-//! `evident assign` (being written).
+//! `evident assign`: give one or more actions an owner.
 
 use crate::cli::GlobalArgs;
-use crate::error::{Error, Outcome, Result};
+use crate::commands::set::{conclude, refuse_inputs};
+use crate::edit::{self, Session};
+use crate::error::{Outcome, Result};
+use crate::model::{Action, AssessmentId, Date};
 use crate::ui::Ui;
 
-/// (not yet available)
+/// Assign improvement actions to an owner, several at once.
+///
+/// Sets `owner` in the state file of each action, in every assessment that
+/// lists it (or in the `--assessment`s given); in a group, every assessment of
+/// the group that lists the action gets the same owner. When evident.toml has
+/// a `[people]` table, the owner must be listed there. Nothing is written
+/// unless every action can be assigned.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_help = "Examples:
+  evident assign mfa-admins block-legacy-auth --to ana@example.com
+  evident assign dpia-process --to cy@example.com --assessment gdpr-2026")]
+pub struct Args {
+    /// The actions to assign (their ids: actions/<ACTION>.toml).
+    #[arg(required = true, value_name = "ACTION")]
+    pub actions: Vec<String>,
+    /// The new owner: an e-mail address.
+    #[arg(long, value_name = "EMAIL")]
+    pub to: String,
+    /// Only in this assessment (repeat for several). Default: every assessment
+    /// that lists the action, when there is one or they are all in one group.
+    #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
+    pub assessments: Vec<String>,
+    /// Show what would change without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}
 
-pub fn run(_ui: &Ui, _global: &GlobalArgs, _args: Args) -> Result<Outcome> {
-    Err(Error::new("`evident assign` is not available yet"))
+pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let loaded = crate::commands::load(global)?;
+    if let Some(report) = edit::unusable_inputs(&loaded.report) {
+        return Ok(refuse_inputs(ui, &report));
+    }
+    let ws = &loaded.workspace;
+    edit::check_person(ws, &args.to)?;
+    // Every action is resolved before any file is opened: one bad id stops them all.
+    let mut actions: Vec<(&Action, Vec<AssessmentId>)> = Vec::new();
+    for id in &args.actions {
+        let action = edit::action(ws, &loaded.report, id)?;
+        if !actions.iter().any(|(a, _)| a.id == action.id) {
+            actions.push((action, edit::targets(ws, &action.id, &args.assessments)?));
+        }
+    }
+    let mut session = Session::new(&loaded.repo.root, ws, Date::today());
+    for (action, targets) in actions {
+        for assessment in targets {
+            if let Some(file) = session.open(&assessment, action)? {
+                file.set_owner(&args.to);
+            }
+        }
+    }
+    conclude(ui, &loaded.repo.root, &session.plan(&ws.config.rules), args.dry_run)
 }

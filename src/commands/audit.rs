@@ -8,9 +8,11 @@ use crate::history::GitRepo;
 use crate::history::events::{self, BlobCache};
 use crate::ui::Ui;
 
-/// Check every commit of the history: no evidence removed or altered after a
-/// test verdict, and test verdicts set only by assessors (as listed in
-/// evident.toml just before each commit).
+/// Check the whole history: frozen evidence and verdicts by assessors only.
+///
+/// Checks every commit: no evidence removed or altered after a test verdict,
+/// and test verdicts set only by assessors (as listed in evident.toml just
+/// before each commit).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  evident audit\n  evident audit --format json > audit.json")]
 pub struct Args {

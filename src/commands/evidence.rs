@@ -1,18 +1,172 @@
-//! `evident evidence add|remove` (being written).
+//! `evident evidence add|remove`: record evidence of an action, or take it off.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
 
 use crate::cli::GlobalArgs;
+use crate::commands::set::{conclude, refuse_inputs};
+use crate::edit::{self, EVIDENCE_TYPES, Session};
 use crate::error::{Error, Outcome, Result};
+use crate::model::{Date, Evidence};
 use crate::ui::Ui;
 
 /// Add or remove evidence of an action.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// (not yet available)
-    Add,
-    /// (not yet available)
-    Remove,
+    Add(AddArgs),
+    Remove(RemoveArgs),
 }
 
-pub fn run(_ui: &Ui, _global: &GlobalArgs, _cmd: Command) -> Result<Outcome> {
-    Err(Error::new("`evident evidence` is not available yet"))
+/// Add evidence to an action: a file or a link.
+///
+/// A file is copied to evidence/<ACTION>/<file name> (a file already under
+/// evidence/ is referred to where it is) and recorded with its SHA-256, so that
+/// later changes to it are detected. When a different file of that name is
+/// already there, the copy is called <name>-2.<ext>; when the same content is
+/// there, it is reused. In a group, every assessment of the group that lists
+/// the action gets the same item.
+#[derive(Debug, clap::Args)]
+#[command(after_help = format!(
+    "Accepted file types: {}\n\nExamples:\n  evident evidence add mfa-admins ~/exports/ca-policy.json --name \"CA policy export\"\n  evident evidence add mfa-admins --url https://wiki.example.com/runbooks/mfa --name Runbook",
+    EVIDENCE_TYPES.iter().map(|t| format!(".{t}")).collect::<Vec<_>>().join(" ")
+))]
+pub struct AddArgs {
+    /// The action (its id: actions/<ACTION>.toml).
+    pub action: String,
+    /// The evidence file.
+    #[arg(required_unless_present = "url", conflicts_with = "url")]
+    pub file: Option<PathBuf>,
+    /// A link to evidence kept elsewhere (http or https) instead of a file; needs --name.
+    #[arg(long, value_name = "URL", requires = "name")]
+    pub url: Option<String>,
+    /// What the evidence is. Default: the file name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Only in this assessment (repeat for several). Default: every assessment
+    /// that lists the action, when there is one or they are all in one group.
+    #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
+    pub assessments: Vec<String>,
+    /// Show what would change without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Remove an evidence item from an action.
+///
+/// Refused once the test status is passed, failed-* or out-of-scope: the
+/// evidence a verdict rests on is kept. The file itself stays in the
+/// repository (delete it with `git rm` if nothing needs it). In a group, the
+/// item is removed from every assessment of the group that lists the action.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  evident evidence remove mfa-admins \"CA policy export\"")]
+pub struct RemoveArgs {
+    /// The action (its id: actions/<ACTION>.toml).
+    pub action: String,
+    /// The name of the evidence item.
+    pub name: String,
+    /// Only in this assessment (repeat for several). Default: every assessment
+    /// that lists the action, when there is one or they are all in one group.
+    #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
+    pub assessments: Vec<String>,
+    /// Show what would change without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+pub fn run(ui: &Ui, global: &GlobalArgs, cmd: Command) -> Result<Outcome> {
+    match cmd {
+        Command::Add(args) => add(ui, global, args),
+        Command::Remove(args) => remove(ui, global, args),
+    }
+}
+
+fn add(ui: &Ui, global: &GlobalArgs, args: AddArgs) -> Result<Outcome> {
+    let loaded = crate::commands::load(global)?;
+    if let Some(report) = edit::unusable_inputs(&loaded.report) {
+        return Ok(refuse_inputs(ui, &report));
+    }
+    let ws = &loaded.workspace;
+    let root = &loaded.repo.root;
+    let action = edit::action(ws, &loaded.report, &args.action)?;
+    let targets = edit::targets(ws, &action.id, &args.assessments)?;
+    let mut session = Session::new(root, ws, Date::today());
+    let item = match (&args.url, &args.file) {
+        (Some(url), _) => {
+            edit::check_url(url)?;
+            Evidence {
+                name: name(args.name.as_deref(), None)?,
+                path: None,
+                sha256: None,
+                url: Some(url.clone()),
+            }
+        }
+        (None, Some(file)) => {
+            let found = edit::evidence_file(root, &action.id, file)?;
+            session.copy(&found);
+            let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+            found.item(name(args.name.as_deref(), file_name)?)
+        }
+        (None, None) => return Err(Error::new("give a FILE or `--url`")),
+    };
+    for assessment in targets {
+        if let Some(file) = session.open(&assessment, action)? {
+            file.add_evidence(&item)?;
+        }
+    }
+    conclude(ui, root, &session.plan(&ws.config.rules), args.dry_run)
+}
+
+/// The name of a new item: `--name`, or the file name.
+fn name(given: Option<&str>, file_name: Option<String>) -> Result<String> {
+    match given.map(str::trim) {
+        Some("") => Err(Error::new("`--name` is empty")
+            .hint("say what the evidence is, e.g. `--name \"CA policy export\"`")),
+        Some(name) => Ok(name.to_owned()),
+        None => file_name.ok_or_else(|| Error::new("give the evidence a name with `--name`")),
+    }
+}
+
+fn remove(ui: &Ui, global: &GlobalArgs, args: RemoveArgs) -> Result<Outcome> {
+    let loaded = crate::commands::load(global)?;
+    if let Some(report) = edit::unusable_inputs(&loaded.report) {
+        return Ok(refuse_inputs(ui, &report));
+    }
+    let ws = &loaded.workspace;
+    let action = edit::action(ws, &loaded.report, &args.action)?;
+    let mut session = Session::new(&loaded.repo.root, ws, Date::today());
+    let mut removed = Vec::new();
+    let mut edited = BTreeSet::new();
+    let mut not_found = None;
+    for assessment in edit::targets(ws, &action.id, &args.assessments)? {
+        let Some(file) = session.open(&assessment, action)? else {
+            continue;
+        };
+        // A group member that lacks the item (the group was out of sync) is
+        // skipped; only an item found nowhere is an error.
+        if file.before.evidence.iter().any(|e| e.name == args.name) {
+            removed.push(file.remove_evidence(&args.name)?);
+            edited.insert(file.path.clone());
+        } else if not_found.is_none() {
+            not_found = file.remove_evidence(&args.name).err();
+        }
+    }
+    if removed.is_empty()
+        && let Some(err) = not_found
+    {
+        return Err(err);
+    }
+    let outcome = conclude(ui, &loaded.repo.root, &session.plan(&ws.config.rules), args.dry_run)?;
+    if outcome == Outcome::Success {
+        let paths: BTreeSet<&str> = removed.iter().filter_map(|e| e.path.as_deref()).collect();
+        for path in paths {
+            let users = edit::evidence_users(ws, path, &edited);
+            let text = if users.is_empty() {
+                format!("{path}: no longer used; delete it with `git rm {path}` if nothing else needs it")
+            } else {
+                format!("{path}: still used by {}", users.join(", "))
+            };
+            ui.status("Kept", &text);
+        }
+    }
+    Ok(outcome)
 }

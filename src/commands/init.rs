@@ -10,8 +10,10 @@ use crate::ui::Ui;
 /// Where `init` puts the schemas editors use.
 pub const SCHEMA_DIR: &str = ".evident/schemas";
 
-/// Start a compliance repository: evident.toml, the folders, the JSON Schemas
-/// and the editor set-up (Taplo / Even Better TOML), and a git repository.
+/// Start a compliance repository.
+///
+/// Writes evident.toml, the folders, the JSON Schemas and the editor set-up
+/// (Taplo / Even Better TOML), and creates a git repository.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  evident init\n  evident init my-compliance && cd my-compliance")]
 pub struct Args {

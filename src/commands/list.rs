@@ -1,7 +1,7 @@
 //! `evident list actions`: the improvement-action list with filters.
 
 use crate::cli::GlobalArgs;
-use crate::commands::{load, require_clean, to_json_text};
+use crate::commands::{OutputFormat, load, require_clean, to_json_text};
 use crate::error::{Outcome, Result};
 use crate::filter::{ActionFilter, action_rows};
 use crate::model::{ActionType, Category, ImplementationStatus, TestStatus};
@@ -66,8 +66,8 @@ pub struct ActionsArgs {
     #[arg(long, value_enum, default_value_t = Sort::Id)]
     pub sort: Sort,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -78,12 +78,6 @@ pub enum Sort {
     Remaining,
     /// By category, then id.
     Category,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
 }
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
@@ -116,9 +110,12 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         }
     }
     let text = match args.format {
-        Format::Human if args.per_assessment => render::list::human_per_assessment(&rows, ui.color_stdout),
-        Format::Human => render::list::human(&rows, ui.color_stdout),
-        Format::Json => to_json_text(&render::list::json(&rows)),
+        OutputFormat::Human if args.per_assessment => {
+            render::list::human_per_assessment(&rows, ui.color_stdout)
+        }
+        OutputFormat::Human => render::list::human(&rows, ui.color_stdout),
+        OutputFormat::Json => to_json_text(&render::list::json(&rows)),
+        OutputFormat::Markdown => render::list::markdown(&rows),
     };
     ui.out(&text);
     Ok(Outcome::Success)

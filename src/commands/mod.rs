@@ -63,6 +63,18 @@ pub fn print_report(ui: &Ui, loaded: &Loaded, format: DiagnosticFormat) {
     }
 }
 
+/// Output formats of commands that print results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Tables for people; coloured on a terminal.
+    Human,
+    /// JSON for scripts.
+    Json,
+    /// Markdown, for pull-request comments and job summaries.
+    #[value(alias = "md")]
+    Markdown,
+}
+
 /// Output formats of commands that report diagnostics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum DiagnosticFormat {

@@ -14,8 +14,9 @@ use crate::repo::write::{Changeset, WriteStatus};
 use crate::scaffold;
 use crate::ui::Ui;
 
-/// Create a template, an action or an assessment. Every file written is
-/// checked against its schema first.
+/// Create a template, an action or an assessment.
+///
+/// Every file written is checked against its schema first.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]

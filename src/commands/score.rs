@@ -1,7 +1,7 @@
 //! `evident score`: compliance scores.
 
 use crate::cli::GlobalArgs;
-use crate::commands::{load, require_clean, to_json_text};
+use crate::commands::{OutputFormat, load, require_clean, to_json_text};
 use crate::error::{Outcome, Result};
 use crate::render::score::{self, By};
 use crate::ui::Ui;
@@ -25,17 +25,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = By::Assessment)]
     pub by: By,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-    /// Markdown tables (pull-request comments, job summaries).
-    #[value(alias = "md")]
-    Markdown,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
 }
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
@@ -45,9 +36,9 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     }
     let scores = crate::score::compute(&loaded.workspace);
     let text = match args.format {
-        Format::Human => score::human(&scores, args.by, ui.color_stdout),
-        Format::Json => to_json_text(&score::json(&scores, loaded.repo.head_commit().as_deref())),
-        Format::Markdown => score::markdown(&scores, args.by),
+        OutputFormat::Human => score::human(&scores, args.by, ui.color_stdout),
+        OutputFormat::Json => to_json_text(&score::json(&scores, loaded.repo.head_commit().as_deref())),
+        OutputFormat::Markdown => score::markdown(&scores, args.by),
     };
     ui.out(&text);
     Ok(Outcome::Success)

@@ -5,8 +5,10 @@ use crate::commands::{DiagnosticFormat, load, print_report};
 use crate::error::{Outcome, Result};
 use crate::ui::Ui;
 
-/// Check every file of the repository: TOML syntax, the JSON Schemas, ids,
-/// references between files, people, and evidence files and their hashes.
+/// Check every file: syntax, schemas, references, people and evidence.
+///
+/// Checks TOML syntax, the JSON Schemas, ids, references between files,
+/// people, and evidence files and their hashes.
 ///
 /// Every problem is reported (not only the first) with a code, the file, line
 /// and column, and a hint. Exit code 1 when there are errors; warnings alone

@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use super::md_cell;
 use super::table::Table;
 use crate::filter::ActionRow;
 
@@ -18,15 +19,7 @@ pub fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
     let mut t =
         Table::new(&["Action", "Title", "Category", "Type", "Points>", "Implementation", "Test", "Owner"]);
     for row in rows {
-        let owner = {
-            let owners: std::collections::BTreeSet<&str> =
-                row.pairs.iter().map(|p| p.state.owner.as_deref().unwrap_or("-")).collect();
-            if owners.len() == 1 {
-                owners.into_iter().next().unwrap_or("-").to_owned()
-            } else {
-                "mixed".into()
-            }
-        };
+        let owner = owner_of(row);
         t.row(vec![
             row.action.id.to_string(),
             truncate(&row.action.title, 48),
@@ -71,12 +64,47 @@ pub fn human_per_assessment(rows: &[ActionRow<'_, '_>], color: bool) -> String {
     t.render(color)
 }
 
+/// The owner of the row's states, or "mixed" when they differ.
+fn owner_of(row: &ActionRow<'_, '_>) -> String {
+    common_text(row.pairs.iter().map(|p| p.state.owner.as_deref().unwrap_or("-")))
+}
+
+fn common_text<'a>(mut values: impl Iterator<Item = &'a str>) -> String {
+    let Some(first) = values.next() else { return "-".into() };
+    if values.all(|v| v == first) { first.to_owned() } else { "mixed".into() }
+}
+
 fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_owned()
     } else {
         format!("{}…", s.chars().take(max - 1).collect::<String>())
     }
+}
+
+/// A Markdown table, for pull-request comments and issues.
+pub fn markdown(rows: &[ActionRow<'_, '_>]) -> String {
+    if rows.is_empty() {
+        return "_No actions match._\n".into();
+    }
+    let mut out = String::from(
+        "| Action | Title | Category | Points | Implementation | Test | Owner |\n|---|---|---|---:|---|---|---|\n",
+    );
+    for row in rows {
+        let owner = owner_of(row);
+        out.push_str(&format!(
+            "| {} | {} | {} | {}/{} | {} | {} | {} |\n",
+            md_cell(row.action.id.as_str()),
+            md_cell(&row.action.title),
+            row.action.category.label(),
+            row.score.earned,
+            row.score.max,
+            common(row.pairs.iter().map(|p| p.state.implementation.status), |s| s.as_str().to_owned()),
+            common(row.pairs.iter().map(|p| p.state.test.status), |s| s.as_str().to_owned()),
+            md_cell(&owner),
+        ));
+    }
+    out
 }
 
 pub fn json(rows: &[ActionRow<'_, '_>]) -> Value {
