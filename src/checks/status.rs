@@ -73,7 +73,10 @@ pub fn problems(action: &Action, state: &ActionState, today: Date) -> Vec<Proble
             Code::PassedNeedsEvidence,
             "/test/status",
             "the test passed without evidence",
-            Some(format!("add evidence first: `evident evidence add {} <file>` (or `--url <url> --name <name>`)", action.id)),
+            Some(format!(
+                "add evidence first: `evident evidence add {} <file>` (or `--url <url> --name <name>`)",
+                action.id
+            )),
         ));
     }
     if matches!(imp.status, Impl::Alternative | Impl::OutOfScope) && blank(&imp.notes) {
