@@ -10,7 +10,7 @@ use crate::diag::{Code, Diagnostic, Report};
 use crate::history::GitRepo;
 use crate::history::events::{BlobCache, CommitChanges, StateChange};
 use crate::load::span_of;
-use crate::model::{ActionState, Config, Evidence, TestStatus};
+use crate::model::{Config, Evidence, TestStatus};
 use crate::repo::layout::{self, Entry};
 use crate::score::{Score, Scores};
 
@@ -23,43 +23,46 @@ pub enum Roles<'a> {
     AtParent,
 }
 
-pub fn check(
-    git: &GitRepo,
-    commits: &[CommitChanges],
-    roles: Roles<'_>,
-    cache: &mut BlobCache,
-    report: &mut Report,
-) {
-    let mut out = Vec::new();
-    let mut evidence_index: HashMap<Oid, HashMap<String, Vec<(String, TestStatus)>>> = HashMap::new();
-    for c in commits {
+/// The history rules, fed one commit at a time so that long histories are
+/// checked without holding every commit's changes in memory.
+pub struct HistoryRules<'a> {
+    roles: Roles<'a>,
+    diagnostics: Vec<Diagnostic>,
+    /// For each parent commit looked at: evidence path -> verdict states resting on it.
+    evidence_index: HashMap<Oid, HashMap<String, Vec<(String, TestStatus)>>>,
+}
+
+impl<'a> HistoryRules<'a> {
+    pub fn new(roles: Roles<'a>) -> Self {
+        HistoryRules { roles, diagnostics: Vec::new(), evidence_index: HashMap::new() }
+    }
+
+    pub fn visit(&mut self, git: &GitRepo, c: &CommitChanges, cache: &mut BlobCache, report: &Report) {
         for s in &c.states {
-            frozen_evidence(c, s, report, &mut out);
-            let config = match &roles {
+            frozen_evidence(c, s, report, &mut self.diagnostics);
+            let config = match &self.roles {
                 Roles::Fixed(config) => Some(*config),
-                Roles::AtParent => c.config_before.as_ref(),
+                Roles::AtParent => c.config_before.as_deref(),
             };
             if let Some(config) = config {
-                assessor(c, s, config, report, &mut out);
+                assessor(c, s, config, report, &mut self.diagnostics);
             }
         }
-        // Evidence files changed or deleted while a verdict rests on them.
+        self.evidence_files(git, c, cache, report);
+    }
+
+    /// Evidence files changed or deleted while a verdict rests on them.
+    fn evidence_files(&mut self, git: &GitRepo, c: &CommitChanges, cache: &mut BlobCache, report: &Report) {
         for f in &c.files {
-            let (Some(_), Some(parent)) = (f.change.old, c.first_parent) else {
-                continue;
-            };
-            if f.change.new.is_some()
-                && matches!(
-                    layout::classify(&f.change.path),
-                    Entry::Config | Entry::Template(_) | Entry::Action(_) | Entry::Assessment(_)
-                )
-            {
+            let (Some(_), Some(parent)) = (f.change.old, c.first_parent) else { continue };
+            if f.change.new.is_some() && layout::classify(&f.change.path).is_data() {
                 continue;
             }
-            let index = evidence_index.entry(parent).or_insert_with(|| verdict_evidence(git, parent, cache));
+            let index =
+                self.evidence_index.entry(parent).or_insert_with(|| verdict_evidence(git, parent, cache));
             for (state_path, status) in index.get(&f.change.path).into_iter().flatten() {
                 let what = if f.change.new.is_some() { "changed" } else { "deleted" };
-                out.push(
+                self.diagnostics.push(
                     Diagnostic::new(
                         Code::EvidenceFrozen,
                         format!(
@@ -78,7 +81,10 @@ pub fn check(
             }
         }
     }
-    report.diagnostics.extend(out);
+
+    pub fn finish(self, report: &mut Report) {
+        report.diagnostics.extend(self.diagnostics);
+    }
 }
 
 fn frozen_evidence(c: &CommitChanges, s: &StateChange, report: &Report, out: &mut Vec<Diagnostic>) {
@@ -150,7 +156,7 @@ fn verdict_evidence(
         if !matches!(entry, Entry::State(..)) {
             continue;
         }
-        let Some(state): Option<ActionState> = cache.state(git, blob) else {
+        let Some(state) = cache.state(git, blob) else {
             continue;
         };
         if state.test.status.is_verdict() {

@@ -1,18 +1,23 @@
 //! `evident audit`: the history rules over the whole history.
 
-use crate::checks::history::{self as history_rules, Roles};
+use crate::checks::history::{HistoryRules, Roles};
 use crate::cli::GlobalArgs;
-use crate::commands::{DiagnosticFormat, load_unfinished, print_report};
+use crate::commands::{DiagnosticFormat, Loaded, print_report};
+use crate::diag::Report;
 use crate::error::{Error, Outcome, Result};
 use crate::history::GitRepo;
 use crate::history::events::{self, BlobCache};
+use crate::model::{Config, Workspace};
+use crate::repo::Repo;
+use crate::repo::layout::CONFIG_FILE;
+use crate::schema::FileKind;
 use crate::ui::Ui;
 
 /// Check the whole history: frozen evidence and verdicts by assessors only.
 ///
 /// Checks every commit: no evidence removed or altered after a test verdict,
 /// and test verdicts set only by assessors (as listed in evident.toml just
-/// before each commit).
+/// before each commit). The working tree is not checked: that is `check`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  evident audit\n  evident audit --format json > audit.json")]
 pub struct Args {
@@ -25,22 +30,30 @@ pub struct Args {
 }
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let mut loaded = load_unfinished(global)?;
-    // Only the history rules: `validate` problems of the working tree are not this command's business.
-    loaded.report.diagnostics.clear();
-    let git = GitRepo::open(&loaded.repo.root)?;
-    let head = git
-        .head()?
-        .ok_or_else(|| Error::new("the repository has no commits yet").hint("commit the repository first"))?;
+    let repo = Repo::discover(global.repo.as_deref())?;
+    // Only the rule levels are needed from the working tree.
+    let config_path = repo.path(CONFIG_FILE);
+    let bytes = std::fs::read(&config_path).map_err(|e| Error::io("read", &config_path, e))?;
+    let config: Config = crate::load::parse(FileKind::Config, CONFIG_FILE, &bytes).value.unwrap_or_default();
+
+    let git = GitRepo::open(&repo.root)?;
+    let head = git.committed_head()?;
     let ids = events::commits(&git, None, head, args.first_parent)?;
     let bar = ui.progress(ids.len() as u64, "Auditing");
     let mut cache = BlobCache::default();
-    let changes = events::changes(&git, &ids, &mut cache, || bar.inc(1))?;
+    let mut rules = HistoryRules::new(Roles::AtParent);
+    let empty = Report::default();
+    events::walk(&git, &ids, events::Parents::All, &mut cache, |c, cache| {
+        bar.inc(1);
+        rules.visit(&git, &c, cache, &empty);
+    })?;
     bar.finish_and_clear();
-    history_rules::check(&git, &changes, Roles::AtParent, &mut cache, &mut loaded.report);
-    loaded.report.files_checked = ids.len();
-    loaded.report.unit = "commit";
-    loaded.report.finish(&loaded.workspace.config.rules);
+
+    let mut report = Report { files_checked: ids.len(), unit: "commit", ..Report::default() };
+    rules.finish(&mut report);
+    report.finish(&config.rules);
+    report.locate_in_worktree(&repo);
+    let loaded = Loaded { repo, workspace: Workspace { config, ..Workspace::default() }, report };
     print_report(ui, &loaded, args.format);
     Ok(Outcome::failed_if(loaded.report.has_errors()))
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::checks::history::{self as history_rules, Roles};
+use crate::checks::history::{self as history_rules, HistoryRules, Roles};
 use crate::cli::GlobalArgs;
 use crate::commands::{DiagnosticFormat, load_unfinished, print_report};
 use crate::error::{Error, Outcome, Result};
@@ -50,7 +50,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     let mut range = None;
     if let Some(rev) = &args.base {
         let git = GitRepo::open(&loaded.repo.root)?;
-        let head = git.head()?.ok_or_else(|| Error::new("the repository has no commits yet"))?;
+        let head = git.committed_head()?;
         let base = git.resolve(rev)?;
         if git.repo.graph_descendant_of(head, base).ok() != Some(true) && head != base {
             ui.warn(&format!(
@@ -64,9 +64,18 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         let ids = events::commits(&git, Some(base), head, false)?;
         let bar = ui.progress(ids.len() as u64, "Checking");
         let mut cache = BlobCache::default();
-        let changes = events::changes(&git, &ids, &mut cache, || bar.inc(1))?;
+        let mut rules = HistoryRules::new(Roles::Fixed(&base_ws.config));
+        let mut changes = Vec::new();
+        events::walk(&git, &ids, events::Parents::All, &mut cache, |c, cache| {
+            bar.inc(1);
+            rules.visit(&git, &c, cache, &loaded.report);
+            // The summary lists status changes only.
+            if !c.states.is_empty() {
+                changes.push(c);
+            }
+        })?;
         bar.finish_and_clear();
-        history_rules::check(&git, &changes, Roles::Fixed(&base_ws.config), &mut cache, &mut loaded.report);
+        rules.finish(&mut loaded.report);
         let before = crate::score::compute(&base_ws);
         if let Some(after) = &after {
             history_rules::score_drops(

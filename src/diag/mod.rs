@@ -178,6 +178,25 @@ impl Report {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
+    /// For diagnostics found in history: reads the files they name from the
+    /// working tree (for snippets) and points each at the place its message is
+    /// about when it has none yet (the test status of a state file).
+    pub fn locate_in_worktree(&mut self, repo: &crate::repo::Repo) {
+        for d in &mut self.diagnostics {
+            let Some(file) = d.file.clone() else { continue };
+            if self.sources.get(&file).is_none()
+                && let Ok(text) = std::fs::read_to_string(repo.path(&file))
+            {
+                self.sources.insert(file.clone(), text);
+            }
+            if d.span.as_ref().is_none_or(|s| s.is_empty())
+                && let Some(text) = self.sources.get(&file)
+            {
+                d.span = crate::load::span_of(text, "/test/status").or(d.span.clone());
+            }
+        }
+    }
+
     /// Applies `[rules]` levels and sorts by file and position, so output is stable.
     pub fn finish(&mut self, levels: &BTreeMap<String, Level>) {
         self.diagnostics.retain_mut(|d| {

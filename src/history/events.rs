@@ -2,14 +2,16 @@
 //! the state before and after, who made it and when.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use git2::Oid;
 
+use super::difftree::DiffTree;
+pub use super::difftree::Parents;
 use super::{Change, GitRepo, Signature};
 use crate::error::Result;
 use crate::model::{ActionId, ActionState, AssessmentId, Config};
 use crate::repo::layout::{self, Entry};
-use crate::schema::FileKind;
 
 /// One commit's change to one state file.
 #[derive(Clone, Debug)]
@@ -20,8 +22,8 @@ pub struct StateChange {
     pub assessment: AssessmentId,
     pub action: ActionId,
     /// `None`: the file did not exist (or could not be parsed).
-    pub old: Option<ActionState>,
-    pub new: Option<ActionState>,
+    pub old: Option<Arc<ActionState>>,
+    pub new: Option<Arc<ActionState>>,
     pub old_exists: bool,
     pub new_exists: bool,
     /// The file moved here from this path in the same commit (same content).
@@ -48,7 +50,7 @@ pub struct CommitChanges {
     pub states: Vec<StateChange>,
     pub files: Vec<FileChange>,
     /// The configuration before this commit (at its first parent).
-    pub config_before: Option<Config>,
+    pub config_before: Option<Arc<Config>>,
 }
 
 /// Commits reachable from `head` but not from `base`, oldest first.
@@ -66,68 +68,129 @@ pub fn commits(git: &GitRepo, base: Option<Oid>, head: Oid, first_parent: bool) 
     walk.map(|r| r.map_err(|e| crate::error::Error::git("cannot walk history", e))).collect()
 }
 
-/// Parses blobs once per id.
+/// Parses blobs once per id. History only needs the values, so blobs go
+/// straight to the typed parser; the schema checks and diagnostics of
+/// `validate` are for the working tree.
 #[derive(Default)]
 pub struct BlobCache {
-    states: HashMap<Oid, Option<ActionState>>,
-    configs: HashMap<Oid, Option<Config>>,
+    states: HashMap<Oid, Option<Arc<ActionState>>>,
+    configs: HashMap<Oid, Option<Arc<Config>>>,
 }
 
 impl BlobCache {
-    pub fn state(&mut self, git: &GitRepo, id: Oid) -> Option<ActionState> {
-        self.states
-            .entry(id)
-            .or_insert_with(|| {
-                let bytes = git.blob(id).ok()?;
-                crate::load::parse::<ActionState>(FileKind::State, "", &bytes).value
-            })
-            .clone()
+    pub fn state(&mut self, git: &GitRepo, id: Oid) -> Option<Arc<ActionState>> {
+        self.states.entry(id).or_insert_with(|| parse_fast::<ActionState>(git, id).map(Arc::new)).clone()
     }
 
-    pub fn config(&mut self, git: &GitRepo, id: Oid) -> Option<Config> {
-        self.configs
-            .entry(id)
-            .or_insert_with(|| {
-                let bytes = git.blob(id).ok()?;
-                crate::load::parse::<Config>(FileKind::Config, "", &bytes).value
-            })
-            .clone()
+    pub fn config(&mut self, git: &GitRepo, id: Oid) -> Option<Arc<Config>> {
+        self.configs.entry(id).or_insert_with(|| parse_fast::<Config>(git, id).map(Arc::new)).clone()
     }
 }
 
-/// What each commit changed, in commit order. A merge commit reports only what
-/// it introduced itself: files that differ from every parent.
+fn parse_fast<T: serde::de::DeserializeOwned>(git: &GitRepo, id: Oid) -> Option<T> {
+    let blob = git.repo.find_blob(id).ok()?;
+    let text = std::str::from_utf8(blob.content()).ok()?;
+    toml::from_str(text.strip_prefix('\u{feff}').unwrap_or(text)).ok()
+}
+
+/// What a walk needs to know of a commit before its changes.
+struct Meta {
+    id: Oid,
+    author: Signature,
+    summary: String,
+    parents: Vec<Oid>,
+}
+
+/// Walks `commits` in order and hands each one's changes to `visit`.
+///
+/// With [`Parents::All`] a merge commit reports only what it introduced
+/// itself (files that differ from every parent); with [`Parents::First`] it
+/// reports everything that differs from its first parent (a first-parent
+/// view of history). The changes come from `git diff-tree` when git can be
+/// run (see [`super::difftree`]), otherwise from libgit2.
+pub fn walk(
+    git: &GitRepo,
+    commits: &[Oid],
+    parents: Parents,
+    cache: &mut BlobCache,
+    mut visit: impl FnMut(CommitChanges, &mut BlobCache),
+) -> Result<()> {
+    let metas: Vec<Meta> = commits.iter().map(|id| meta(git, *id)).collect::<Result<_>>()?;
+    let pairs: Vec<(Oid, Option<Oid>)> = metas.iter().map(|m| (m.id, m.parents.first().copied())).collect();
+    let mut trees = super::git::TreeCache::default();
+    let mut lister = DiffTree::spawn(git, &pairs, parents);
+    for m in metas {
+        let first_parent = m.parents.first().copied();
+        let parent_tree =
+            first_parent.and_then(|p| git.commit(p).ok()).and_then(|c| git.narrowed_tree_id(&c, &mut trees));
+        let changed = match &mut lister {
+            Some(lister) => lister.next(m.id)?,
+            None => libgit2_changes(git, &m, parent_tree, parents, &mut trees)?,
+        };
+        let config_before = parent_tree
+            .and_then(|t| git.blob_below(t, layout::CONFIG_FILE, &mut trees))
+            .and_then(|b| cache.config(git, b));
+        let (states, files) = split(git, cache, m.id, &m.author, changed);
+        visit(
+            CommitChanges {
+                id: m.id,
+                author: m.author,
+                summary: m.summary,
+                first_parent,
+                states,
+                files,
+                config_before,
+            },
+            cache,
+        );
+    }
+    Ok(())
+}
+
+fn meta(git: &GitRepo, id: Oid) -> Result<Meta> {
+    let commit = git.commit(id)?;
+    Ok(Meta {
+        id,
+        author: Signature::of(&commit.author()),
+        summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned(),
+        parents: commit.parent_ids().collect(),
+    })
+}
+
+/// The changes of one commit, read with libgit2 (the fallback of `diff-tree`).
+fn libgit2_changes(
+    git: &GitRepo,
+    m: &Meta,
+    parent_tree: Option<Oid>,
+    parents: Parents,
+    trees: &mut super::git::TreeCache,
+) -> Result<Vec<Change>> {
+    let commit = git.commit(m.id)?;
+    let tree = git.narrowed_tree_id(&commit, trees);
+    let mut changed = git.changes_by_id(parent_tree, tree, trees);
+    if parents == Parents::All && m.parents.len() > 1 {
+        let others: Vec<Oid> = m.parents[1..]
+            .iter()
+            .filter_map(|p| git.commit(*p).ok().and_then(|c| git.narrowed_tree_id(&c, trees)))
+            .collect();
+        changed.retain(|c| others.iter().all(|t| c.new != git.blob_below(*t, &c.path, trees)));
+    }
+    Ok(changed)
+}
+
+/// What each commit changed, in commit order (see [`walk`]).
 pub fn changes(
     git: &GitRepo,
     commits: &[Oid],
+    parents: Parents,
     cache: &mut BlobCache,
     mut progress: impl FnMut(),
 ) -> Result<Vec<CommitChanges>> {
     let mut out = Vec::with_capacity(commits.len());
-    for &id in commits {
+    walk(git, commits, parents, cache, |c, _| {
         progress();
-        let commit = git.commit(id)?;
-        let author = Signature::of(&commit.author());
-        let summary = String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned();
-        let tree = git.tree_of(id)?;
-        let parents: Vec<Oid> = commit.parent_ids().collect();
-        let first_parent = parents.first().copied();
-        let parent_tree = match first_parent {
-            Some(p) => git.tree_of(p)?,
-            None => None,
-        };
-        let mut changed = git.changes(parent_tree.as_ref(), tree.as_ref());
-        if parents.len() > 1 {
-            let others: Vec<_> = parents[1..].iter().filter_map(|p| git.tree_of(*p).ok().flatten()).collect();
-            changed.retain(|c| others.iter().all(|t| c.new != git.blob_at(t, &c.path)));
-        }
-        let config_before = parent_tree
-            .as_ref()
-            .and_then(|t| git.blob_at(t, layout::CONFIG_FILE))
-            .and_then(|b| cache.config(git, b));
-        let (states, files) = split(git, cache, id, &author, changed);
-        out.push(CommitChanges { id, author, summary, first_parent, states, files, config_before });
-    }
+        out.push(c);
+    })?;
     Ok(out)
 }
 

@@ -93,6 +93,30 @@ impl GitRepo {
         }
     }
 
+    /// HEAD, which must hold the compliance repository: history commands
+    /// refuse a folder that was never committed in the git repository around it.
+    pub fn committed_head(&self) -> Result<Oid> {
+        let head = self.head()?.ok_or_else(|| {
+            Error::new("the repository has no commits yet").hint("commit the compliance repository first")
+        })?;
+        let tracked = self.tree_of(head)?.is_some_and(|t| t.get_name(layout::CONFIG_FILE).is_some());
+        if !tracked {
+            let place = if self.prefix.is_empty() {
+                "the top of the git repository".to_owned()
+            } else {
+                format!("`{}`", self.prefix)
+            };
+            return Err(Error::new(format!(
+                "HEAD has no `{}` at {place}: the compliance repository is not committed",
+                layout::CONFIG_FILE
+            ))
+            .hint(
+                "commit it (`git add` and `git commit`), or run evident in the git repository that holds it",
+            ));
+        }
+        Ok(head)
+    }
+
     /// Resolves a revision (`main`, `HEAD~3`, a commit id) to a commit.
     pub fn resolve(&self, rev: &str) -> Result<Oid> {
         match self.repo.revparse_single(rev).and_then(|o| o.peel_to_commit()) {
@@ -119,7 +143,12 @@ impl GitRepo {
 
     /// The tree of a commit, narrowed to the compliance repository.
     pub fn tree_of(&self, commit: Oid) -> Result<Option<Tree<'_>>> {
-        let tree = self.commit(commit)?.tree().map_err(|e| Error::git("cannot read a tree", e))?;
+        self.narrow(&self.commit(commit)?)
+    }
+
+    /// A commit's tree, narrowed to the compliance repository.
+    pub fn narrow(&self, commit: &git2::Commit<'_>) -> Result<Option<Tree<'_>>> {
+        let tree = self.repo.find_tree(commit.tree_id()).map_err(|e| Error::git("cannot read a tree", e))?;
         if self.prefix.is_empty() {
             return Ok(Some(tree));
         }
@@ -192,43 +221,102 @@ impl GitRepo {
 
     /// The files that differ between two trees (either may be absent).
     pub fn changes(&self, old: Option<&Tree<'_>>, new: Option<&Tree<'_>>) -> Vec<Change> {
+        self.changes_by_id(old.map(Tree::id), new.map(Tree::id), &mut TreeCache::default())
+    }
+
+    /// The files that differ between two trees given by id, reusing trees read
+    /// for the previous commit (see [`TreeCache`]).
+    pub fn changes_by_id(&self, old: Option<Oid>, new: Option<Oid>, cache: &mut TreeCache) -> Vec<Change> {
         let mut out = Vec::new();
-        self.diff_trees(old, new, "", &mut out);
+        let mut path = Vec::new();
+        let old = old.and_then(|id| cache.get(&self.repo, id));
+        let new = new.and_then(|id| cache.get(&self.repo, id));
+        self.diff_trees(old.as_deref(), new.as_deref(), &mut path, &mut out, cache);
+        cache.next_generation();
         out
     }
 
-    fn diff_trees(&self, old: Option<&Tree<'_>>, new: Option<&Tree<'_>>, base: &str, out: &mut Vec<Change>) {
-        let old_entries = old.map(entries).unwrap_or_default();
-        let new_entries = new.map(entries).unwrap_or_default();
-        let (mut i, mut j) = (0, 0);
-        while i < old_entries.len() || j < new_entries.len() {
-            let ordering = match (old_entries.get(i), new_entries.get(j)) {
-                (Some(a), Some(b)) => git_order(a, b),
+    /// The tree id of a commit, narrowed to the compliance repository.
+    pub fn narrowed_tree_id(&self, commit: &git2::Commit<'_>, cache: &mut TreeCache) -> Option<Oid> {
+        let mut id = commit.tree_id();
+        for part in self.prefix.split('/').filter(|p| !p.is_empty()) {
+            let tree = cache.get(&self.repo, id)?;
+            id = entries(&tree).find(|e| e.name == part.as_bytes() && e.is_tree())?.id();
+        }
+        Some(id)
+    }
+
+    /// The blob at a path below a tree, both read through the cache.
+    pub fn blob_below(&self, tree: Oid, path: &str, cache: &mut TreeCache) -> Option<Oid> {
+        let mut id = tree;
+        let mut parts = path.split('/').peekable();
+        while let Some(part) = parts.next() {
+            let data = cache.get(&self.repo, id)?;
+            let last = parts.peek().is_none();
+            let entry = entries(&data).find(|e| e.name == part.as_bytes() && (e.is_tree() != last))?;
+            if last {
+                return entry.is_blob().then(|| entry.id());
+            }
+            id = entry.id();
+        }
+        None
+    }
+
+    /// Merge-joins two sorted trees on raw entry names; unchanged entries (same
+    /// id) are skipped without reading them, and nothing is allocated for them.
+    fn diff_trees(
+        &self,
+        old: Option<&[u8]>,
+        new: Option<&[u8]>,
+        path: &mut Vec<u8>,
+        out: &mut Vec<Change>,
+        cache: &mut TreeCache,
+    ) {
+        let (mut a, mut b) = (old.unwrap_or_default(), new.unwrap_or_default());
+        loop {
+            // Most records of a changed folder are unchanged: identical bytes on
+            // both sides are skipped without parsing them.
+            if let (Some(la), Some(lb)) = (record_len(a), record_len(b))
+                && a[..la] == b[..lb]
+            {
+                a = &a[la..];
+                b = &b[lb..];
+                continue;
+            }
+            let (ea, eb) = (entry_at(a), entry_at(b));
+            let ordering = match (&ea, &eb) {
+                (Some((x, _)), Some((y, _))) => git_order(x, y),
                 (Some(_), None) => std::cmp::Ordering::Less,
-                _ => std::cmp::Ordering::Greater,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => break,
             };
-            match ordering {
-                std::cmp::Ordering::Less => {
-                    self.emit(Some(&old_entries[i]), None, base, out);
-                    i += 1;
+            match (ordering, ea, eb) {
+                (std::cmp::Ordering::Less, Some((x, rest)), _) => {
+                    self.emit(Some(&x), None, path, out, cache);
+                    a = rest;
                 }
-                std::cmp::Ordering::Greater => {
-                    self.emit(None, Some(&new_entries[j]), base, out);
-                    j += 1;
+                (std::cmp::Ordering::Greater, _, Some((y, rest))) => {
+                    self.emit(None, Some(&y), path, out, cache);
+                    b = rest;
                 }
-                std::cmp::Ordering::Equal => {
-                    let (a, b) = (&old_entries[i], &new_entries[j]);
-                    if a.id != b.id || a.is_tree != b.is_tree {
-                        if a.is_tree && b.is_tree {
-                            let (ta, tb) = (self.repo.find_tree(a.id).ok(), self.repo.find_tree(b.id).ok());
-                            self.diff_trees(ta.as_ref(), tb.as_ref(), &format!("{base}{}/", a.name), out);
-                        } else {
-                            self.emit(Some(a), Some(b), base, out);
-                        }
+                (std::cmp::Ordering::Equal, Some((x, rest_a)), Some((y, rest_b))) => {
+                    a = rest_a;
+                    b = rest_b;
+                    if x.raw_id == y.raw_id && x.is_tree() == y.is_tree() {
+                        continue;
                     }
-                    i += 1;
-                    j += 1;
+                    if x.is_tree() && y.is_tree() {
+                        let (ta, tb) = (cache.get(&self.repo, x.id()), cache.get(&self.repo, y.id()));
+                        let len = path.len();
+                        path.extend_from_slice(x.name);
+                        path.push(b'/');
+                        self.diff_trees(ta.as_deref(), tb.as_deref(), path, out, cache);
+                        path.truncate(len);
+                    } else {
+                        self.emit(Some(&x), Some(&y), path, out, cache);
+                    }
                 }
+                _ => break,
             }
         }
     }
@@ -236,64 +324,143 @@ impl GitRepo {
     /// Reports one side's entry (a blob, or every blob under a tree).
     fn emit(
         &self,
-        old: Option<&TreeEntryInfo>,
-        new: Option<&TreeEntryInfo>,
-        base: &str,
+        old: Option<&RawEntry<'_>>,
+        new: Option<&RawEntry<'_>>,
+        path: &mut Vec<u8>,
         out: &mut Vec<Change>,
+        cache: &mut TreeCache,
     ) {
-        let blob = |e: Option<&TreeEntryInfo>| e.filter(|e| !e.is_tree).map(|e| e.id);
+        let blob = |e: Option<&RawEntry<'_>>| e.filter(|e| e.is_blob()).map(RawEntry::id);
         let (old_blob, new_blob) = (blob(old), blob(new));
-        let name = old.or(new).map(|e| e.name.as_str()).unwrap_or_default();
+        let Some(name) = old.or(new).map(|e| e.name) else { return };
+        let len = path.len();
+        path.extend_from_slice(name);
         if old_blob.is_some() || new_blob.is_some() {
-            out.push(Change { path: format!("{base}{name}"), old: old_blob, new: new_blob });
+            out.push(Change {
+                path: String::from_utf8_lossy(path).into_owned(),
+                old: old_blob,
+                new: new_blob,
+            });
         }
         // A tree on either side: every blob under it was added or removed.
+        path.push(b'/');
         for (side, is_old) in [(old, true), (new, false)] {
-            if let Some(e) = side.filter(|e| e.is_tree)
-                && let Ok(tree) = self.repo.find_tree(e.id)
+            if let Some(e) = side.filter(|e| e.is_tree())
+                && let Some(tree) = cache.get(&self.repo, e.id())
             {
-                let tree = Some(&tree);
-                let dir = format!("{base}{}/", e.name);
                 if is_old {
-                    self.diff_trees(tree, None, &dir, out);
+                    self.diff_trees(Some(&tree), None, path, out, cache);
                 } else {
-                    self.diff_trees(None, tree, &dir, out);
+                    self.diff_trees(None, Some(&tree), path, out, cache);
                 }
             }
         }
+        path.truncate(len);
     }
 }
 
-struct TreeEntryInfo {
-    name: String,
-    id: Oid,
-    is_tree: bool,
+/// One record of a raw tree object: `<octal mode> <name>\0<20-byte id>`.
+struct RawEntry<'a> {
+    mode: u32,
+    name: &'a [u8],
+    /// The raw id, compared as bytes; turned into an `Oid` only when needed.
+    raw_id: &'a [u8],
 }
 
-fn entries(tree: &Tree<'_>) -> Vec<TreeEntryInfo> {
-    tree.iter()
-        .filter(|e| e.filemode() != 0o160000) // submodules
-        .map(|e| TreeEntryInfo {
-            name: String::from_utf8_lossy(e.name_bytes()).into_owned(),
-            id: e.id(),
-            is_tree: e.kind() == Some(ObjectType::Tree),
-        })
-        .collect()
+impl RawEntry<'_> {
+    fn id(&self) -> Oid {
+        Oid::from_bytes(self.raw_id).unwrap_or(Oid::ZERO_SHA1)
+    }
+
+    fn is_tree(&self) -> bool {
+        self.mode == 0o40000
+    }
+
+    /// Regular files: not symbolic links (git stores those as blobs) nor submodules.
+    fn is_blob(&self) -> bool {
+        self.mode & 0o170000 == 0o100000
+    }
 }
 
-/// Git's tree order: names compared as bytes, trees as if followed by `/`.
-/// Entries of the same name but different kinds compare equal here so that a
+/// Iterates the records of a raw tree object without allocating. Git writes
+/// trees, so a malformed record only ends the iteration.
+fn entries(data: &[u8]) -> impl Iterator<Item = RawEntry<'_>> {
+    let mut rest = data;
+    std::iter::from_fn(move || {
+        let (entry, after) = entry_at(rest)?;
+        rest = after;
+        Some(entry)
+    })
+}
+
+/// The length of the record at the start of a raw tree (the NUL after the
+/// name, then the 20-byte id).
+fn record_len(data: &[u8]) -> Option<usize> {
+    let nul = memchr::memchr(0, data)?;
+    (data.len() >= nul + 21).then_some(nul + 21)
+}
+
+/// The record at the start of a raw tree, and what follows it.
+fn entry_at(data: &[u8]) -> Option<(RawEntry<'_>, &[u8])> {
+    let len = record_len(data)?;
+    let record = &data[..len];
+    let space = memchr::memchr(b' ', record)?;
+    let mode = record[..space]
+        .iter()
+        .try_fold(0u32, |m, &d| d.is_ascii_digit().then(|| m * 8 + u32::from(d - b'0')))?;
+    let name = &record[space + 1..len - 21];
+    let raw_id = &record[len - 20..];
+    Some((RawEntry { mode, name, raw_id }, &data[len..]))
+}
+
+/// Git's tree order: names compared as bytes, a tree as if its name ended in
+/// `/`. Entries of one name but different kinds compare equal here, so that a
 /// blob replaced by a tree is seen as one change.
-fn git_order(a: &TreeEntryInfo, b: &TreeEntryInfo) -> std::cmp::Ordering {
-    if a.name == b.name {
+fn git_order(a: &RawEntry<'_>, b: &RawEntry<'_>) -> std::cmp::Ordering {
+    let (x, y) = (a.name, b.name);
+    if x == y {
         return std::cmp::Ordering::Equal;
     }
-    let key = |e: &TreeEntryInfo| {
-        let mut k = e.name.as_bytes().to_vec();
-        if e.is_tree {
-            k.push(b'/');
+    let common = x.len().min(y.len());
+    match x[..common].cmp(&y[..common]) {
+        std::cmp::Ordering::Equal => {}
+        other => return other,
+    }
+    let next = |name: &[u8], tree: bool| name.get(common).copied().or(tree.then_some(b'/'));
+    next(x, a.is_tree()).cmp(&next(y, b.is_tree()))
+}
+
+/// Raw tree objects read for the current and the previous commit. Walking
+/// history oldest first, a commit's trees are the next commit's parent trees,
+/// so each is read from the pack once instead of twice.
+#[derive(Default)]
+pub struct TreeCache {
+    previous: std::collections::HashMap<Oid, std::rc::Rc<[u8]>>,
+    current: std::collections::HashMap<Oid, std::rc::Rc<[u8]>>,
+}
+
+impl TreeCache {
+    fn get(&mut self, repo: &Repository, id: Oid) -> Option<std::rc::Rc<[u8]>> {
+        if let Some(t) = self.current.get(&id) {
+            return Some(t.clone());
         }
-        k
-    };
-    key(a).cmp(&key(b))
+        let tree = match self.previous.remove(&id) {
+            Some(t) => t,
+            None => {
+                let odb = repo.odb().ok()?;
+                let object = odb.read(id).ok()?;
+                if object.kind() != ObjectType::Tree {
+                    return None;
+                }
+                std::rc::Rc::from(object.data())
+            }
+        };
+        self.current.insert(id, tree.clone());
+        Some(tree)
+    }
+
+    /// Keeps what the last commit read; forgets the commit before.
+    fn next_generation(&mut self) {
+        self.previous = std::mem::take(&mut self.current);
+    }
 }

@@ -160,7 +160,7 @@ pub fn markdown(s: &Summary<'_>) -> String {
             "| Commit | Author | Assessment | Action | Implementation | Test |\n|---|---|---|---|---|---|\n",
         );
         for (c, st) in changes {
-            let (imp, test) = status_change(st.old.as_ref(), st.new.as_ref());
+            let (imp, test) = status_change(st.old.as_deref(), st.new.as_deref());
             out.push_str(&format!(
                 "| `{}` | {} | {} | {} | {imp} | {test} |\n",
                 &c.id.to_string()[..7],

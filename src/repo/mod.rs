@@ -153,10 +153,15 @@ impl Repo {
         git2::Repository::discover(&self.root).ok()
     }
 
-    /// Id of the commit HEAD points to, if the repository is in git and has commits.
+    /// Id of the commit HEAD points to, if the repository is committed in git:
+    /// `None` outside git, before the first commit, and when HEAD does not
+    /// hold this repository's `evident.toml` (a folder inside another
+    /// project's git repository that was never committed there).
     pub fn head_commit(&self) -> Option<String> {
         let git = self.git()?;
         let head = git.head().ok()?.peel_to_commit().ok()?;
+        let config = format!("{}{CONFIG_FILE}", self.git_prefix());
+        head.tree().ok()?.get_path(Path::new(&config)).ok()?;
         Some(head.id().to_string())
     }
 

@@ -433,3 +433,23 @@ fn github_step_summary_is_appended() {
         "{text}"
     );
 }
+
+#[test]
+fn a_folder_never_committed_in_the_git_repository_around_it() {
+    let outer = TestRepo::bare();
+    outer.git_init();
+    outer.write("README.md", "another project\n");
+    outer.commit(ANA, "Another project");
+    outer.write("compliance/evident.toml", "");
+    let mut cmd = crate::support::evident();
+    cmd.arg("--repo").arg(outer.path().join("compliance")).args(["score", "--format", "json"]);
+    let run = crate::support::run(cmd);
+    assert_eq!(run.json()["commit"], serde_json::Value::Null, "not the other project's HEAD");
+    for args in [&["audit"][..], &["check", "--base", "HEAD"][..]] {
+        let mut cmd = crate::support::evident();
+        cmd.arg("--repo").arg(outer.path().join("compliance")).args(args);
+        let run = crate::support::run(cmd);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.all());
+        assert!(run.stderr.contains("the compliance repository is not committed"), "{}", run.stderr);
+    }
+}
