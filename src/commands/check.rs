@@ -5,12 +5,17 @@ use std::path::PathBuf;
 
 use crate::checks::history::{self as history_rules, HistoryRules, Roles};
 use crate::cli::GlobalArgs;
-use crate::commands::{DiagnosticFormat, load_unfinished, print_report};
+use crate::commands::{DiagnosticFormat, Loaded, print_report};
+use crate::diag::Report;
 use crate::error::{Error, Outcome, Result};
+use crate::history::events::CommitChanges;
 use crate::history::events::{self, BlobCache};
-use crate::history::{GitRepo, load_at};
+use crate::history::{GitRepo, snapshot_at};
+use crate::model::Config;
 use crate::model::Date;
 use crate::render::summary::{Links, Summary, markdown};
+use crate::repo::Repo;
+use crate::score::Scores;
 use crate::ui::Ui;
 
 /// Check the repository as a pull request should be checked.
@@ -42,63 +47,61 @@ pub struct Args {
     pub summary: Option<PathBuf>,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let mut loaded = load_unfinished(global)?;
-    crate::checks::file_rules(&loaded.workspace, &mut loaded.report, Date::today());
-    let after = (!loaded.report.has_errors()).then(|| crate::score::compute(&loaded.workspace));
+/// What the history of a change says (`--base`).
+struct Range {
+    base_name: String,
+    base: String,
+    head: String,
+    /// Commits with state changes, for the summary.
+    changes: Vec<CommitChanges>,
+    /// Scores and configuration at the base.
+    before: Scores,
+    base_config: Config,
+    diagnostics: Report,
+    commits: usize,
+    warnings: Vec<String>,
+}
 
-    let mut range = None;
-    if let Some(rev) = &args.base {
-        let git = GitRepo::open(&loaded.repo.root)?;
-        let head = git.committed_head()?;
-        let base = git.resolve(rev)?;
-        if git.repo.graph_descendant_of(head, base).ok() != Some(true) && head != base {
-            ui.warn(&format!(
-                "`{rev}` is not an ancestor of HEAD; checking the commits of HEAD that `{rev}` lacks"
-            ));
+pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let repo = Repo::discover(global.repo.as_deref())?;
+    // The working tree and the history are independent: read them side by side.
+    let (loaded, range) = std::thread::scope(|scope| {
+        let history = args.base.as_deref().map(|rev| scope.spawn(|| read_range(ui, &repo, rev)));
+        let loaded = load_worktree(&repo);
+        let range = history.map(|h| h.join().unwrap_or_else(|_| Err(Error::new("reading history failed"))));
+        (loaded, range.transpose())
+    });
+    let mut loaded = loaded;
+    let range = range?;
+    let after = (!loaded.report.has_errors()).then(|| crate::score::compute(&loaded.workspace));
+    if let Some(range) = &range {
+        for w in &range.warnings {
+            ui.warn(w);
         }
-        if is_dirty(&git) {
-            ui.warn("the working tree has uncommitted changes: the file rules and the scores include them, the history rules cover commits only");
-        }
-        let (base_ws, _) = load_at(&git, base)?;
-        let ids = events::commits(&git, Some(base), head, false)?;
-        let bar = ui.progress(ids.len() as u64, "Checking");
-        let mut cache = BlobCache::default();
-        let mut rules = HistoryRules::new(Roles::Fixed(&base_ws.config));
-        let mut changes = Vec::new();
-        events::walk(&git, &ids, events::Parents::All, &mut cache, |c, cache| {
-            bar.inc(1);
-            rules.visit(&git, &c, cache, &loaded.report);
-            // The summary lists status changes only.
-            if !c.states.is_empty() {
-                changes.push(c);
-            }
-        })?;
-        bar.finish_and_clear();
-        rules.finish(&mut loaded.report);
-        let before = crate::score::compute(&base_ws);
+        loaded.report.diagnostics.extend(range.diagnostics.diagnostics.iter().cloned());
         if let Some(after) = &after {
             history_rules::score_drops(
-                &before,
+                &range.before,
                 after,
-                base_ws.config.check.max_score_drop,
+                range.base_config.check.max_score_drop,
                 &mut loaded.report,
             );
         }
-        range = Some((rev.as_str(), base.to_string(), head.to_string(), changes, before));
     }
+    loaded.report.locate_in_worktree(&loaded.repo);
     loaded.report.finish(&loaded.workspace.config.rules);
     print_report(ui, &loaded, args.format);
 
     let github_summary = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()).map(PathBuf::from);
     if args.summary.is_some() || github_summary.is_some() {
-        let head = range.as_ref().map(|r| r.2.clone()).or_else(|| loaded.repo.head_commit());
+        let head = range.as_ref().map(|r| r.head.clone()).or_else(|| loaded.repo.head_commit());
         let summary = Summary {
             report: &loaded.report,
-            base: range.as_ref().map(|r| (r.0, r.1.clone())),
+            base: range.as_ref().map(|r| (r.base_name.as_str(), r.base.clone())),
             head: head.clone(),
-            commits: range.as_ref().map(|r| r.3.as_slice()).unwrap_or_default(),
-            before: range.as_ref().map(|r| &r.4),
+            commits: range.as_ref().map(|r| r.changes.as_slice()).unwrap_or_default(),
+            commit_count: range.as_ref().map_or(0, |r| r.commits),
+            before: range.as_ref().map(|r| &r.before),
             after: after.as_ref(),
             links: Links::from_env(&loaded.repo.git_prefix(), head.as_deref()),
         };
@@ -111,6 +114,62 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         }
     }
     Ok(Outcome::failed_if(loaded.report.has_errors()))
+}
+
+/// The working tree with the checks of `validate` and the file rules.
+fn load_worktree(repo: &Repo) -> Loaded {
+    let (workspace, mut report) = crate::load::worktree(repo);
+    crate::checks::validate(&workspace, &mut report, &repo.root);
+    crate::checks::file_rules(&workspace, &mut report, Date::today());
+    Loaded { repo: repo.clone(), workspace, report }
+}
+
+/// The history rules over BASE..HEAD, and the base's scores and configuration.
+fn read_range(ui: &Ui, repo: &Repo, rev: &str) -> Result<Range> {
+    let git = GitRepo::open(&repo.root)?;
+    let head = git.committed_head()?;
+    let base = git.resolve(rev)?;
+    let mut warnings = Vec::new();
+    if git.repo.graph_descendant_of(head, base).ok() != Some(true) && head != base {
+        warnings.push(format!(
+            "`{rev}` is not an ancestor of HEAD; checking the commits of HEAD that `{rev}` lacks"
+        ));
+    }
+    if is_dirty(&git) {
+        warnings.push(
+            "the working tree has uncommitted changes: the file rules and the scores include them, the history rules cover commits only"
+                .to_owned(),
+        );
+    }
+    let (base_ws, _) = snapshot_at(&git, base)?;
+    let ids = events::commits(&git, Some(base), head, false)?;
+    let bar = ui.progress(ids.len() as u64, "Checking");
+    let mut cache = BlobCache::default();
+    let mut rules = HistoryRules::new(Roles::Fixed(&base_ws.config));
+    let mut changes = Vec::new();
+    // Spans are found later, in the working tree's text.
+    let no_sources = Report::default();
+    events::walk(&git, &ids, events::Parents::All, &mut cache, |c, cache| {
+        bar.inc(1);
+        rules.visit(&git, &c, cache, &no_sources);
+        if !c.states.is_empty() {
+            changes.push(c);
+        }
+    })?;
+    bar.finish_and_clear();
+    let mut diagnostics = Report::default();
+    rules.finish(&mut diagnostics);
+    Ok(Range {
+        base_name: rev.to_owned(),
+        base: base.to_string(),
+        head: head.to_string(),
+        changes,
+        before: crate::score::compute(&base_ws),
+        base_config: base_ws.config,
+        diagnostics,
+        commits: ids.len(),
+        warnings,
+    })
 }
 
 /// Writes (or, for $GITHUB_STEP_SUMMARY, appends) the summary.

@@ -178,11 +178,14 @@ impl Report {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
-    /// For diagnostics found in history: reads the files they name from the
+    /// For diagnostics of the history rules: reads the files they name from the
     /// working tree (for snippets) and points each at the place its message is
     /// about when it has none yet (the test status of a state file).
     pub fn locate_in_worktree(&mut self, repo: &crate::repo::Repo) {
         for d in &mut self.diagnostics {
+            if !matches!(d.code, Code::EvidenceFrozen | Code::AssessorRequired) {
+                continue;
+            }
             let Some(file) = d.file.clone() else { continue };
             if self.sources.get(&file).is_none()
                 && let Ok(text) = std::fs::read_to_string(repo.path(&file))

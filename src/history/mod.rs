@@ -13,7 +13,18 @@ use crate::diag::Report;
 use crate::error::Result;
 use crate::model::Workspace;
 
-/// Loads the workspace as it was at a commit (without cross-file checks).
+/// The workspace as it was at a commit, for computing (scores, history):
+/// typed parsing only; files that do not parse are left out and listed.
+pub fn snapshot_at(git: &GitRepo, commit: Oid) -> Result<(Workspace, Vec<String>)> {
+    let files = match git.tree_of(commit)? {
+        Some(tree) => git.raw_files(&tree),
+        None => Vec::new(),
+    };
+    Ok(crate::load::assemble_quietly(files))
+}
+
+/// Loads the workspace as it was at a commit with the diagnostics of every
+/// file (without cross-file checks).
 pub fn load_at(git: &GitRepo, commit: Oid) -> Result<(Workspace, Report)> {
     let files = match git.tree_of(commit)? {
         Some(tree) => git.raw_files(&tree),

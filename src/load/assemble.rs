@@ -23,7 +23,7 @@ pub struct RawFile {
 /// A file's typed content (if valid), its diagnostics and its text.
 type ParsedItem = (Option<Item>, Vec<Diagnostic>, Option<std::sync::Arc<str>>);
 
-enum Item {
+pub enum Item {
     Config(Config),
     Template(Template),
     Action(Action),
@@ -80,6 +80,62 @@ pub fn assemble(files: Vec<RawFile>) -> (Workspace, Report) {
         }
     }
     (ws, report)
+}
+
+/// Builds the workspace of a past version: typed parsing only (no schema
+/// checks, no diagnostics); files that do not parse are left out. History
+/// needs the values, and its files were checked when they were committed.
+pub fn assemble_quietly(files: Vec<RawFile>) -> (Workspace, Vec<String>) {
+    let parsed: Vec<(RawFile, Option<Item>)> = files
+        .into_par_iter()
+        .map(|file| {
+            let item = file.bytes.as_ref().ok().and_then(|b| parse_typed(&file.entry, b));
+            (file, item)
+        })
+        .collect();
+    let mut ws = Workspace::default();
+    let mut broken = Vec::new();
+    let mut states = Vec::new();
+    for (file, item) in parsed {
+        let Some(item) = item else {
+            broken.push(file.path);
+            continue;
+        };
+        match (file.entry, item) {
+            (Entry::Config, Item::Config(c)) => ws.config = c,
+            (Entry::Template(id), Item::Template(t)) => {
+                ws.templates.insert(id, t);
+            }
+            (Entry::Action(id), Item::Action(a)) => {
+                ws.actions.insert(id, a);
+            }
+            (Entry::Assessment(id), Item::Assessment(a)) => {
+                ws.assessments.insert(id, AssessmentEntry { assessment: a, states: BTreeMap::new() });
+            }
+            (Entry::State(assessment, action), Item::State(s)) => states.push((assessment, action, s)),
+            _ => {}
+        }
+    }
+    for (assessment, action, state) in states {
+        if let Some(entry) = ws.assessments.get_mut(&assessment) {
+            entry.states.insert(action, state);
+        }
+    }
+    (ws, broken)
+}
+
+/// The typed value of a file, without schema checks.
+pub fn parse_typed(entry: &Entry, bytes: &[u8]) -> Option<Item> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match entry {
+        Entry::Config => toml::from_str(text).ok().map(Item::Config),
+        Entry::Template(_) => toml::from_str(text).ok().map(Item::Template),
+        Entry::Action(_) => toml::from_str(text).ok().map(Item::Action),
+        Entry::Assessment(_) => toml::from_str(text).ok().map(Item::Assessment),
+        Entry::State(..) => toml::from_str(text).ok().map(Item::State),
+        Entry::Misplaced(_) | Entry::Other => None,
+    }
 }
 
 fn parse_one(file: &RawFile) -> ParsedItem {

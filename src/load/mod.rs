@@ -10,7 +10,7 @@ pub mod assemble;
 pub mod schema_errors;
 pub mod tree;
 
-pub use assemble::{RawFile, assemble, key_span_of, span_of};
+pub use assemble::{Item, RawFile, assemble, assemble_quietly, key_span_of, parse_typed, span_of};
 
 use std::sync::Arc;
 

@@ -51,7 +51,10 @@ pub struct Summary<'a> {
     /// The base as given and its commit.
     pub base: Option<(&'a str, String)>,
     pub head: Option<String>,
+    /// Commits with state changes.
     pub commits: &'a [CommitChanges],
+    /// Commits in the range.
+    pub commit_count: usize,
     pub before: Option<&'a Scores>,
     pub after: Option<&'a Scores>,
     pub links: Links,
@@ -98,8 +101,8 @@ pub fn markdown(s: &Summary<'_>) -> String {
             "Compared `{}` (`{}`) with {head}: {} commit{}.\n\n",
             md_cell(name),
             &id[..7.min(id.len())],
-            s.commits.len(),
-            if s.commits.len() == 1 { "" } else { "s" }
+            s.commit_count,
+            if s.commit_count == 1 { "" } else { "s" }
         ));
     }
 

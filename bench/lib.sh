@@ -1,0 +1,143 @@
+# Shared by the bench/ scripts: build, generate a repository, time commands.
+# Settings (environment variables):
+#   RUNS=5           timed runs of each command (after one warm-up run)
+#   ASSESSMENTS=20   ACTIONS=500   TEMPLATES=5   SEED=42    shape of the generated repository
+#   COMMITS=...      commits of history in the generated repository (0: not a git repository)
+#   REPO=DIR         benchmark an existing repository instead of generating one
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RUNS=${RUNS:-5}
+ASSESSMENTS=${ASSESSMENTS:-20}
+ACTIONS=${ACTIONS:-500}
+TEMPLATES=${TEMPLATES:-5}
+SEED=${SEED:-42}
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+EVIDENT=$TARGET/release/evident
+GEN=$TARGET/release/examples/gen
+NPROC=$(nproc 2> /dev/null || echo 2)
+SCRIPT=$(basename "$0")
+
+for tool in cargo git python3; do
+    command -v "$tool" > /dev/null || { echo "$SCRIPT: $tool is required" >&2; exit 2; }
+done
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "$SCRIPT: RUNS must be a positive integer" >&2; exit 2; }
+
+build() {
+    echo "== building (cargo build --release, example gen)" >&2
+    (cd "$ROOT" && cargo build --release --quiet && cargo build --release --quiet --example gen)
+}
+
+# The repository: generated once, reused while the generator and its arguments are unchanged.
+prepare_repo() {
+    local commits=$1
+    if [[ -n ${REPO:-} ]]; then
+        [[ -f $REPO/evident.toml ]] || { echo "$SCRIPT: no evident.toml in $REPO" >&2; exit 2; }
+        return
+    fi
+    REPO=$ROOT/bench/out/repo-${ASSESSMENTS}x${ACTIONS}
+    [[ $commits != 1000 ]] && REPO+="-c$commits"
+    local gen_args=(--assessments "$ASSESSMENTS" --actions "$ACTIONS" --templates "$TEMPLATES" --seed "$SEED")
+    [[ $commits != 0 ]] && gen_args+=(--commits "$commits")
+    local stamp="${gen_args[*]} gen.rs=$(sha256sum "$ROOT/examples/gen.rs" | cut -c1-16)"
+    if [[ -f $REPO/evident.toml && -f $REPO.stamp && $(cat "$REPO.stamp") == "$stamp" ]]; then
+        echo "== reusing $REPO" >&2
+    else
+        echo "== generating $REPO (${gen_args[*]})" >&2
+        mkdir -p "$(dirname "$REPO")"
+        rm -f "$REPO.stamp"
+        "$GEN" --out "$REPO" --force "${gen_args[@]}"
+        echo "$stamp" > "$REPO.stamp"
+    fi
+}
+
+if [[ $(date +%N) =~ ^[0-9]+$ ]]; then
+    now_ns() { date +%s%N; }
+else
+    now_ns() { python3 -c 'import time; print(time.time_ns())'; }
+fi
+
+# Peak RSS (KiB) of one run of a command: GNU time if it works here, else python3's wait4.
+if [[ -x /usr/bin/time ]] && /usr/bin/time -f %M -o /dev/null true 2> /dev/null; then
+    RSS_TOOL="/usr/bin/time -f %M"
+    peak_rss_kib() {
+        local out
+        out=$(mktemp)
+        /usr/bin/time -f %M -o "$out" "$@" > /dev/null 2>&1 || true
+        tail -n 1 "$out"
+        rm -f "$out"
+    }
+else
+    RSS_TOOL="python3 os.wait4"
+    peak_rss_kib() {
+        python3 - "$@" << 'EOF' 2> /dev/null || echo "n/a"
+import os, subprocess, sys
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, _, usage = os.wait4(p.pid, 0)
+# ru_maxrss is in KiB on Linux and in bytes on macOS.
+print(usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss)
+EOF
+    }
+fi
+
+# time_runs NAME RSS FUNCTION: one warm-up run, then RUNS timed runs; appends
+# "NAME|RSS|t1 t2 ..." (µs). RSS is "-" or the KiB of a separate run.
+RESULTS=()
+time_runs() {
+    local name=$1 rss=$2 fn=$3 times=() t0 t1 rc
+    "$fn" > /dev/null 2>&1 || true
+    for ((i = 0; i < RUNS; i++)); do
+        rc=0
+        t0=$(now_ns)
+        "$fn" > /dev/null 2>&1 || rc=$?
+        t1=$(now_ns)
+        if ((rc > 1)); then
+            echo "$SCRIPT: $name failed with exit code $rc" >&2
+            exit 1
+        fi
+        times+=($(((t1 - t0) / 1000)))
+    done
+    RESULTS+=("$name|$rss|${times[*]}")
+}
+
+tool_rev() {
+    local rev
+    rev=$(git -C "$ROOT" rev-parse --short HEAD 2> /dev/null || echo "?")
+    [[ -n $(git -C "$ROOT" status --porcelain -- src Cargo.toml Cargo.lock 2> /dev/null) ]] && rev+="+dirty"
+    echo "$rev"
+}
+
+# print_table HEADER...: the RESULTS as a table; a row's ratio is its median over
+# the median of the row named by its "ratio to" (the first row by default).
+# A name "X vs Y" is shown as X with its ratio to the row named Y.
+print_table() {
+    python3 - "$RUNS" "$RSS_TOOL" "$EVIDENT ($(tool_rev)); $NPROC CPUs" "$@" -- "${RESULTS[@]}" << 'EOF'
+import statistics, sys
+args = sys.argv[1:]
+runs, rss_tool, tool = args[0], args[1], args[2]
+split = args.index("--")
+headers, results = args[3:split], args[split + 1:]
+rows = {}
+order = []
+for arg in results:
+    name, rss, times = arg.split("|")
+    ms = [int(t) / 1000 for t in times.split()]
+    rows[name] = (min(ms), statistics.median(ms), rss)
+    order.append(name)
+for h in headers:
+    print(h)
+print(f"evident: {tool}; {runs} runs each; peak RSS via {rss_tool}")
+print()
+print(f"{'command':<58}{'min ms':>9}{'median ms':>11}{'ratio':>8}{'peak RSS':>11}")
+first = order[0]
+for name in order:
+    shown, ref = (name.split(" vs ") + [None])[:2]
+    # Rows are compared with the first row, or with the row their name names after "vs".
+    ref = ref or first
+    lo, med, rss = rows[name]
+    ratio = f"{med / rows[ref][1]:.2f}" if ref in rows and rows[ref][1] > 0 else "-"
+    mem = f"{int(rss) / 1024:.1f} MiB" if rss.isdigit() else "-"
+    print(f"{shown:<58}{lo:>9.1f}{med:>11.1f}{ratio:>8}{mem:>11}")
+print()
+print("ratio = median / median of the reference row (the first row unless the name says `vs`)")
+EOF
+}
