@@ -42,9 +42,8 @@ pub fn assemble(files: Vec<RawFile>) -> (Workspace, Report) {
         })
         .collect();
 
-    let mut ws = Workspace::default();
+    let mut builder = Builder::default();
     let mut report = Report::default();
-    let mut states: Vec<(crate::model::AssessmentId, crate::model::ActionId, ActionState)> = Vec::new();
     for (file, (item, diags, text)) in parsed {
         report.files_checked += 1;
         report.diagnostics.extend(diags);
@@ -54,32 +53,60 @@ pub fn assemble(files: Vec<RawFile>) -> (Workspace, Report) {
         let (Some(item), Some(text)) = (item, text) else {
             continue;
         };
-        match (file.entry, item) {
-            (Entry::Config, Item::Config(c)) => ws.config = c,
+        if let Some((declared, expected, named)) = builder.add(file.entry, item) {
+            check_id(&mut report, &file.path, &text, &expected, &declared, named);
+        }
+    }
+    (builder.finish(), report)
+}
+
+/// Collects typed files into a workspace. State files wait until every
+/// assessment is in: a state whose assessment.toml is broken or missing has
+/// nowhere to go (the assessment's own diagnostics say why).
+#[derive(Default)]
+struct Builder {
+    ws: Workspace,
+    states: Vec<(crate::model::AssessmentId, crate::model::ActionId, ActionState)>,
+}
+
+impl Builder {
+    /// Adds a file's value. Returns the id the file declares, the id its path
+    /// implies and what names it, when the two differ.
+    fn add(&mut self, entry: Entry, item: Item) -> Option<(String, String, Named)> {
+        let mismatch = |declared: &str, expected: &str, named| {
+            (declared != expected).then(|| (declared.to_owned(), expected.to_owned(), named))
+        };
+        match (entry, item) {
+            (Entry::Config, Item::Config(c)) => self.ws.config = c,
             (Entry::Template(id), Item::Template(t)) => {
-                check_id(&mut report, &file.path, &text, id.as_str(), t.id.as_str(), Named::File);
-                ws.templates.insert(id, t);
+                let m = mismatch(t.id.as_str(), id.as_str(), Named::File);
+                self.ws.templates.insert(id, t);
+                return m;
             }
             (Entry::Action(id), Item::Action(a)) => {
-                check_id(&mut report, &file.path, &text, id.as_str(), a.id.as_str(), Named::File);
-                ws.actions.insert(id, a);
+                let m = mismatch(a.id.as_str(), id.as_str(), Named::File);
+                self.ws.actions.insert(id, a);
+                return m;
             }
             (Entry::Assessment(id), Item::Assessment(a)) => {
-                check_id(&mut report, &file.path, &text, id.as_str(), a.id.as_str(), Named::Directory);
-                ws.assessments.insert(id, AssessmentEntry { assessment: a, states: BTreeMap::new() });
+                let m = mismatch(a.id.as_str(), id.as_str(), Named::Directory);
+                self.ws.assessments.insert(id, AssessmentEntry { assessment: a, states: BTreeMap::new() });
+                return m;
             }
-            (Entry::State(assessment, action), Item::State(s)) => states.push((assessment, action, s)),
+            (Entry::State(assessment, action), Item::State(s)) => self.states.push((assessment, action, s)),
             _ => {}
         }
+        None
     }
-    for (assessment, action, state) in states {
-        // A state whose assessment.toml is broken or missing has nowhere to go;
-        // the assessment's own diagnostics say why.
-        if let Some(entry) = ws.assessments.get_mut(&assessment) {
-            entry.states.insert(action, state);
+
+    fn finish(mut self) -> Workspace {
+        for (assessment, action, state) in self.states {
+            if let Some(entry) = self.ws.assessments.get_mut(&assessment) {
+                entry.states.insert(action, state);
+            }
         }
+        self.ws
     }
-    (ws, report)
 }
 
 /// Builds the workspace of a past version: typed parsing only (no schema
@@ -93,35 +120,17 @@ pub fn assemble_quietly(files: Vec<RawFile>) -> (Workspace, Vec<String>) {
             (file, item)
         })
         .collect();
-    let mut ws = Workspace::default();
+    let mut builder = Builder::default();
     let mut broken = Vec::new();
-    let mut states = Vec::new();
     for (file, item) in parsed {
-        let Some(item) = item else {
-            broken.push(file.path);
-            continue;
-        };
-        match (file.entry, item) {
-            (Entry::Config, Item::Config(c)) => ws.config = c,
-            (Entry::Template(id), Item::Template(t)) => {
-                ws.templates.insert(id, t);
+        match item {
+            Some(item) => {
+                builder.add(file.entry, item);
             }
-            (Entry::Action(id), Item::Action(a)) => {
-                ws.actions.insert(id, a);
-            }
-            (Entry::Assessment(id), Item::Assessment(a)) => {
-                ws.assessments.insert(id, AssessmentEntry { assessment: a, states: BTreeMap::new() });
-            }
-            (Entry::State(assessment, action), Item::State(s)) => states.push((assessment, action, s)),
-            _ => {}
+            None => broken.push(file.path),
         }
     }
-    for (assessment, action, state) in states {
-        if let Some(entry) = ws.assessments.get_mut(&assessment) {
-            entry.states.insert(action, state);
-        }
-    }
-    (ws, broken)
+    (builder.finish(), broken)
 }
 
 /// The typed value of a file, without schema checks.
