@@ -1,0 +1,323 @@
+//! Changes to one state file, made with `toml_edit` so that the rest of the text stays as it was.
+
+use std::fmt::Display;
+
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, TableLike, Value};
+
+use crate::checks::status::{Problem, problems};
+use crate::diag::{Code, did_you_mean};
+use crate::error::{Error, Result};
+use crate::model::{
+    Action, ActionState, AssessmentId, Date, Evidence, Implementation, ImplementationStatus, Test, TestStatus,
+};
+
+/// A change to `[implementation]` or `[test]`. When the status changes and no
+/// date is given, the date becomes today (the day the status was reached);
+/// a status that keeps its value keeps its date, and gets today's when it
+/// needs one and has none.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StatusChange<S> {
+    pub status: Option<S>,
+    pub date: Option<Date>,
+    /// New notes; an empty string removes them.
+    pub notes: Option<String>,
+}
+
+impl<S> StatusChange<S> {
+    pub fn is_empty(&self) -> bool {
+        self.status.is_none() && self.date.is_none() && self.notes.is_none()
+    }
+}
+
+/// The two status tables, for code shared between them.
+pub trait StatusTable: Copy + PartialEq + Display {
+    /// The table's key in a state file.
+    const TABLE: &'static str;
+    /// The status and date of the table in a state.
+    fn current(state: &ActionState) -> (Self, Option<Date>);
+    /// A state that has this status and nothing else.
+    fn alone(self) -> ActionState;
+}
+
+impl StatusTable for ImplementationStatus {
+    const TABLE: &'static str = "implementation";
+    fn current(state: &ActionState) -> (Self, Option<Date>) {
+        (state.implementation.status, state.implementation.date)
+    }
+    fn alone(self) -> ActionState {
+        ActionState {
+            implementation: Implementation { status: self, ..Default::default() },
+            ..Default::default()
+        }
+    }
+}
+
+impl StatusTable for TestStatus {
+    const TABLE: &'static str = "test";
+    fn current(state: &ActionState) -> (Self, Option<Date>) {
+        (state.test.status, state.test.date)
+    }
+    fn alone(self) -> ActionState {
+        ActionState { test: Test { status: self, ..Default::default() }, ..Default::default() }
+    }
+}
+
+/// Whether the status rules want a date with this status. Asks
+/// `checks::status` rather than repeating its list, so the two cannot drift.
+fn needs_date<S: StatusTable>(action: &Action, status: S, today: Date) -> bool {
+    let prefix = format!("/{}/", S::TABLE);
+    problems(action, &status.alone(), today)
+        .iter()
+        .any(|p| p.code == Code::DateRequired && p.pointer.starts_with(&prefix))
+}
+
+/// One state file being edited.
+#[derive(Debug)]
+pub struct StateEdit {
+    /// Repository-relative path.
+    pub path: String,
+    pub assessment: AssessmentId,
+    pub action: Action,
+    /// The text on disk without a byte-order mark; `None` for a new file.
+    pub(super) original: Option<String>,
+    /// The state as read (for a new file: the default state).
+    pub before: ActionState,
+    pub(super) doc: DocumentMut,
+    pub(super) today: Date,
+    /// Rules the edit itself breaks (e.g. evidence removed after a verdict).
+    pub(super) refusals: Vec<Problem>,
+}
+
+impl StateEdit {
+    pub fn is_new(&self) -> bool {
+        self.original.is_none()
+    }
+
+    pub fn set_owner(&mut self, owner: &str) {
+        let root_had_values =
+            self.doc.iter().any(|(_, item)| item.is_value() || item.as_table().is_some_and(Table::is_dotted));
+        set_value(self.doc.as_table_mut(), "owner", Value::from(owner));
+        if !root_had_values {
+            separate_first_table(&mut self.doc, "owner");
+        }
+    }
+
+    pub fn change_implementation(&mut self, change: &StatusChange<ImplementationStatus>) -> Result<()> {
+        self.change_status(change)
+    }
+
+    pub fn change_test(&mut self, change: &StatusChange<TestStatus>) -> Result<()> {
+        self.change_status(change)
+    }
+
+    fn change_status<S: StatusTable>(&mut self, change: &StatusChange<S>) -> Result<()> {
+        if change.is_empty() {
+            return Ok(());
+        }
+        let (current, current_date) = S::current(&self.before);
+        let mut date = change.date;
+        if let Some(status) = change.status
+            && date.is_none()
+            && (status != current || (current_date.is_none() && needs_date(&self.action, status, self.today)))
+        {
+            date = Some(self.today);
+        }
+        let path = self.path.clone();
+        let table = status_table(&mut self.doc, S::TABLE, &path)?;
+        // `status` is required: a table this edit creates gets the current one.
+        let status = change.status.or((!table.contains_key("status")).then_some(current));
+        if let Some(status) = status {
+            set_value(table, "status", Value::from(status.to_string()));
+        }
+        if let Some(date) = date {
+            set_value(table, "date", date.to_toml());
+        }
+        match change.notes.as_deref() {
+            Some(notes) if notes.trim().is_empty() => {
+                table.remove("notes");
+            }
+            Some(notes) => set_value(table, "notes", Value::from(notes)),
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// Adds an evidence item. An identical item already there is left alone
+    /// (returns false); another item with the same name, or the same file or
+    /// link under another name, is an error.
+    pub fn add_evidence(&mut self, item: &Evidence) -> Result<bool> {
+        if let Some(existing) = self.before.evidence.iter().find(|e| e.name == item.name) {
+            if existing == item {
+                return Ok(false);
+            }
+            return Err(Error::new(format!("`{}` already has evidence named `{}`", self.path, item.name))
+                .hint("choose another name with `--name`, or remove the other item first with `evident evidence remove`"));
+        }
+        // The same file or link twice under two names is a slip, not more evidence.
+        let same_place = |e: &&Evidence| {
+            (e.path.is_some() && e.path == item.path) || (e.url.is_some() && e.url == item.url)
+        };
+        if let Some(existing) = self.before.evidence.iter().find(same_place) {
+            let place = item.path.as_deref().or(item.url.as_deref()).unwrap_or_default();
+            return Err(Error::new(format!(
+                "`{}` already records `{place}` as evidence `{}`",
+                self.path, existing.name
+            ))
+            .hint("to rename it, remove it with `evident evidence remove` and add it again"));
+        }
+        let table = evidence_table(item);
+        match self.doc.get_mut("evidence") {
+            None => {
+                let mut tables = ArrayOfTables::new();
+                tables.push(table);
+                self.doc.insert("evidence", Item::ArrayOfTables(tables));
+            }
+            Some(Item::ArrayOfTables(tables)) => tables.push(table),
+            Some(Item::Value(Value::Array(array))) => {
+                array.push(Value::InlineTable(table.into_inline_table()))
+            }
+            Some(_) => return Err(unexpected_shape(&self.path, "evidence")),
+        }
+        Ok(true)
+    }
+
+    /// Removes the evidence item called `name` and returns it. Refused (as a
+    /// diagnostic, so that `[rules]` applies) once the test reached a verdict.
+    pub fn remove_evidence(&mut self, name: &str) -> Result<Evidence> {
+        let Some(index) = self.before.evidence.iter().position(|e| e.name == name) else {
+            let names: Vec<&str> = self.before.evidence.iter().map(|e| e.name.as_str()).collect();
+            let err = Error::new(format!("`{}` has no evidence named `{name}`", self.path));
+            return Err(match (did_you_mean(name, names.iter().copied()), names.is_empty()) {
+                (Some(hint), _) => err.hint(hint),
+                (None, true) => err.hint("it has no evidence at all"),
+                (None, false) => err.hint(format!("its evidence: {}", names.join(", "))),
+            });
+        };
+        let status = self.before.test.status;
+        if status.is_verdict() {
+            self.refusals.push(Problem {
+                code: Code::EvidenceFrozen,
+                message: format!("cannot remove evidence `{name}`: the test status is `{status}`"),
+                pointer: "/test/status",
+                hint: Some(format!(
+                    "evidence is kept once a test is passed, failed or out of scope; to replace it, first move the test status back (e.g. `evident set {} --test in-progress`) in its own commit",
+                    self.action.id
+                )),
+            });
+        }
+        match self.doc.get_mut("evidence") {
+            Some(Item::ArrayOfTables(tables)) if index < tables.len() => {
+                tables.remove(index);
+            }
+            Some(Item::Value(Value::Array(array))) if index < array.len() => {
+                array.remove(index);
+            }
+            _ => return Err(unexpected_shape(&self.path, "evidence")),
+        }
+        // An empty `[[evidence]]` list is no list at all.
+        let empty = match self.doc.get("evidence") {
+            Some(Item::ArrayOfTables(t)) => t.is_empty(),
+            Some(Item::Value(Value::Array(a))) => a.is_empty(),
+            _ => false,
+        };
+        if empty {
+            self.doc.remove("evidence");
+        }
+        Ok(self.before.evidence[index].clone())
+    }
+}
+
+/// `[implementation]` or `[test]`, created (in file order: implementation,
+/// test, evidence) when the file has none.
+fn status_table<'d>(doc: &'d mut DocumentMut, key: &str, path: &str) -> Result<&'d mut dyn TableLike> {
+    if doc.get(key).is_none() {
+        let mut table = Table::new();
+        // A new table takes the position just before the first table that
+        // must follow it; on a tie the printer keeps insertion order, which
+        // puts it after the table already there.
+        let followers: &[&str] = if key == "implementation" { &["test", "evidence"] } else { &["evidence"] };
+        let position = followers.iter().filter_map(|k| position_of(doc, k)).min();
+        table.set_position(position.map(|p| p - 1));
+        doc.insert(key, Item::Table(table));
+    }
+    doc.get_mut(key).and_then(Item::as_table_like_mut).ok_or_else(|| unexpected_shape(path, key))
+}
+
+/// Lays out a top-level key added to a file that had none: the comments
+/// heading the file stay at its top, above the key, and a blank line
+/// separates the key from the first table.
+fn separate_first_table(doc: &mut DocumentMut, new_key: &str) {
+    let first = doc
+        .iter()
+        .filter_map(|(key, _)| position_of(doc, key).map(|p| (p, key.to_owned())))
+        .min()
+        .map(|(_, key)| key);
+    let decor = match first.and_then(|key| doc.get_mut(&key)) {
+        Some(Item::Table(t)) => t.decor_mut(),
+        Some(Item::ArrayOfTables(a)) => match a.get_mut(0) {
+            Some(t) => t.decor_mut(),
+            None => return,
+        },
+        _ => return,
+    };
+    let heading = decor.prefix().and_then(|p| p.as_str()).unwrap_or_default().to_owned();
+    decor.set_prefix("\n");
+    if !heading.trim().is_empty()
+        && let Some(mut key) = doc.as_table_mut().key_mut(new_key)
+    {
+        key.leaf_decor_mut().set_prefix(heading);
+    }
+}
+
+fn position_of(doc: &DocumentMut, key: &str) -> Option<isize> {
+    match doc.get(key)? {
+        // Dotted tables (`test.status = ...`) have no header to place.
+        Item::Table(t) if !t.is_dotted() => t.position(),
+        Item::ArrayOfTables(a) => a.get(0).and_then(Table::position),
+        _ => None,
+    }
+}
+
+/// Sets a value and keeps the old one's surrounding spaces and trailing
+/// comment. An equal value is left untouched, so that quoting and layout
+/// survive a no-op edit.
+fn set_value(table: &mut dyn TableLike, key: &str, mut new: Value) {
+    match table.get_mut(key) {
+        Some(Item::Value(old)) => {
+            if same_value(old, &new) {
+                return;
+            }
+            *new.decor_mut() = old.decor().clone();
+            *old = new;
+        }
+        _ => {
+            table.insert(key, Item::Value(new));
+        }
+    }
+}
+
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(a), Value::String(b)) => a.value() == b.value(),
+        (Value::Datetime(a), Value::Datetime(b)) => a.value() == b.value(),
+        (Value::Integer(a), Value::Integer(b)) => a.value() == b.value(),
+        _ => false,
+    }
+}
+
+fn evidence_table(item: &Evidence) -> Table {
+    let mut table = Table::new();
+    table.insert("name", Item::Value(Value::from(item.name.as_str())));
+    for (key, value) in [("path", &item.path), ("sha256", &item.sha256), ("url", &item.url)] {
+        if let Some(v) = value {
+            table.insert(key, Item::Value(Value::from(v.as_str())));
+        }
+    }
+    table
+}
+
+/// The schema was checked before editing, so this only happens on a bug.
+fn unexpected_shape(path: &str, key: &str) -> Error {
+    Error::new(format!("internal error: `{key}` in `{path}` has an unexpected shape"))
+        .hint("please report this bug; nothing was written")
+}
