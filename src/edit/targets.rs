@@ -2,8 +2,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use toml_edit::TableLike;
-
 use crate::diag::{Code, Diagnostic, Report, did_you_mean, suggest};
 use crate::error::{Error, Result};
 use crate::model::{Action, ActionId, AssessmentId, Workspace};
