@@ -64,6 +64,7 @@ pub enum Command {
     Score(commands::score::Args),
     List(commands::list::Args),
     Diff(commands::diff::Args),
+    History(commands::history::Args),
     Set(commands::set::Args),
     Assign(commands::assign::Args),
     #[command(subcommand)]
@@ -103,6 +104,7 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
         Command::Check(args) => commands::check::run(ui, global, args),
         Command::Audit(args) => commands::audit::run(ui, global, args),
         Command::Diff(args) => commands::diff::run(ui, global, args),
+        Command::History(args) => commands::history::run(ui, global, args),
         Command::Sync(args) => commands::sync::run(ui, global, args),
         Command::Set(args) => commands::set::run(ui, global, args),
         Command::Assign(args) => commands::assign::run(ui, global, args),

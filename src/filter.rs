@@ -129,7 +129,7 @@ impl ActionRow<'_, '_> {
 pub fn action_rows<'p, 'w>(pairs: &'p [Pair<'w>], filter: &ActionFilter) -> Vec<ActionRow<'p, 'w>> {
     let mut rows: std::collections::BTreeMap<&str, ActionRow<'p, 'w>> = std::collections::BTreeMap::new();
     for p in pairs.iter().filter(|p| filter.keeps_pair(p)) {
-        rows.entry(p.action.id.as_str())
+        rows.entry(p.id.as_str())
             .or_insert_with(|| ActionRow {
                 action: p.action,
                 points: p.points,

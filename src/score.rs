@@ -78,6 +78,8 @@ pub fn earns(state: &ActionState) -> bool {
 #[derive(Clone, Debug)]
 pub struct Pair<'w> {
     pub assessment: &'w AssessmentId,
+    /// The action's id (its file name).
+    pub id: &'w ActionId,
     pub template: &'w TemplateId,
     pub regulation: &'w str,
     pub group: Option<&'w GroupId>,
@@ -97,10 +99,11 @@ pub fn pairs(ws: &Workspace) -> Vec<Pair<'_>> {
         let Some(template) = ws.template_of(&entry.assessment) else {
             continue;
         };
-        for action in ws.actions_of(&entry.assessment) {
-            let state = ws.state(id, &action.id);
+        for (action_id, action) in ws.actions_of(&entry.assessment) {
+            let state = ws.state(id, action_id);
             out.push(Pair {
                 assessment: id,
+                id: action_id,
                 template: &template.id,
                 regulation: &template.regulation,
                 group: entry.assessment.group.as_ref(),
@@ -124,7 +127,7 @@ pub fn points(table: &PointsTable, action: &Action) -> u64 {
 pub fn aggregate<'a, 'w: 'a>(pairs: impl IntoIterator<Item = &'a Pair<'w>>) -> Score {
     let mut by_action: BTreeMap<&str, (u64, bool, bool)> = BTreeMap::new();
     for p in pairs {
-        let e = by_action.entry(p.action.id.as_str()).or_insert((p.points, false, true));
+        let e = by_action.entry(p.id.as_str()).or_insert((p.points, false, true));
         if p.in_scope {
             e.1 = true;
             e.2 &= p.earns;
@@ -199,7 +202,7 @@ pub fn compute(ws: &Workspace) -> Scores {
             continue;
         };
         let mine: BTreeMap<&ActionId, &Pair> =
-            pairs.iter().filter(|p| p.assessment == id).map(|p| (&p.action.id, p)).collect();
+            pairs.iter().filter(|p| p.assessment == id).map(|p| (p.id, p)).collect();
         let controls = template
             .controls
             .iter()

@@ -36,8 +36,8 @@ pub fn shared_actions(ws: &Workspace) -> Vec<Disagreement<'_>> {
             let Some(entry) = ws.assessments.get(*m) else {
                 continue;
             };
-            for action in ws.actions_of(&entry.assessment) {
-                by_action.entry(&action.id).or_default().push(m);
+            for (action_id, _) in ws.actions_of(&entry.assessment) {
+                by_action.entry(action_id).or_default().push(m);
             }
         }
         for (action, holders) in by_action {

@@ -8,6 +8,7 @@ pub mod completions;
 pub mod diff;
 pub mod evidence;
 pub mod explain;
+pub mod history;
 pub mod init;
 pub mod list;
 pub mod new;
@@ -110,4 +111,18 @@ pub fn to_json_text(value: &serde_json::Value) -> String {
     let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
     s.push('\n');
     s
+}
+
+/// The timeline of the repository's history (cached under `.git/evident/`),
+/// with a progress bar on long walks.
+pub fn timeline(ui: &Ui, repo: &Repo, all_parents: bool) -> Result<crate::history::timeline::Timeline> {
+    let git = crate::history::GitRepo::open(&repo.root)?;
+    let head = git.committed_head()?;
+    let total = crate::history::events::commits(&git, None, head, true)?.len() as u64;
+    let bar = ui.progress(total, "History");
+    let options = crate::history::engine::Options { all_parents };
+    let mut scorer = crate::history::scorer::IncrementalScorer::default();
+    let timeline = crate::history::engine::build(&git, head, options, &mut scorer, &|n| bar.inc(n))?;
+    bar.finish_and_clear();
+    Ok(timeline)
 }

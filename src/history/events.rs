@@ -26,6 +26,8 @@ pub struct StateChange {
     pub new: Option<Arc<ActionState>>,
     pub old_exists: bool,
     pub new_exists: bool,
+    /// The blob of the new version, if the file exists after the commit.
+    pub new_blob: Option<Oid>,
     /// The file moved here from this path in the same commit (same content).
     pub renamed_from: Option<String>,
     /// The file moved to this path in the same commit (same content).
@@ -212,6 +214,7 @@ fn split(
                 new: change.new.and_then(|b| cache.state(git, b)),
                 old_exists: change.old.is_some(),
                 new_exists: change.new.is_some(),
+                new_blob: change.new,
                 path: change.path.clone(),
                 assessment,
                 action,

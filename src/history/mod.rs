@@ -2,8 +2,12 @@
 //! commits (DESIGN.md section 4).
 
 pub mod difftree;
+pub mod engine;
 pub mod events;
 pub mod git;
+pub mod live;
+pub mod scorer;
+pub mod timeline;
 
 pub use git::{Change, GitRepo, Signature};
 

@@ -28,10 +28,14 @@ impl Workspace {
         self.templates.get(&assessment.template)
     }
 
-    /// The actions of an assessment: its template's actions that exist, each once.
-    pub fn actions_of<'a>(&'a self, assessment: &Assessment) -> Vec<&'a Action> {
+    /// The actions of an assessment: its template's actions that exist, each
+    /// once, with the id they are known by (their file name, which is what
+    /// templates and state files refer to, even if the file's `id` differs).
+    pub fn actions_of<'a>(&'a self, assessment: &Assessment) -> Vec<(&'a ActionId, &'a Action)> {
         self.template_of(assessment)
-            .map(|t| t.action_ids().into_iter().filter_map(|id| self.actions.get(id)).collect())
+            .map(|t| {
+                t.action_ids().into_iter().filter_map(|id| self.actions.get_key_value(id.as_str())).collect()
+            })
             .unwrap_or_default()
     }
 

@@ -2,6 +2,7 @@
 //! Renderers only format; they never compute scores or read files.
 
 pub mod diff;
+pub mod history;
 pub mod list;
 pub mod score;
 pub mod summary;

@@ -1,0 +1,98 @@
+//! `evident history`: the status timeline from git history.
+
+use crate::cli::GlobalArgs;
+use crate::commands::{OutputFormat, to_json_text};
+use crate::error::{Error, Outcome, Result};
+use crate::history::timeline::{StatusEvent, Timeline};
+use crate::model::{Date, parse_id};
+use crate::repo::Repo;
+use crate::ui::Ui;
+
+/// Show the history of action states: who changed what, when.
+///
+/// Every commit that changed a state file is a status event: implementation
+/// and test status, owner, dates, notes and evidence, before → after. History
+/// follows the first parent of each merge (the main line), so a merged branch
+/// shows as its merge commit; `--all-parents` lists the branch's own commits
+/// with their authors instead. Results are cached under `.git/evident/`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  evident history mfa-admins\n  evident history --assessment gdpr-2026 --since 2026-01-01\n  evident history --author chloe.martin@example.com --format json\n  evident history --scores"
+)]
+pub struct Args {
+    /// Only this action.
+    #[arg(value_parser = parse_id)]
+    pub action: Option<String>,
+    /// Only this assessment.
+    #[arg(long, value_name = "ASSESSMENT")]
+    pub assessment: Option<String>,
+    /// Only changes made on or after this date (YYYY-MM-DD, the author's date).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<Date>,
+    /// Only changes by this commit author (e-mail).
+    #[arg(long, value_name = "EMAIL")]
+    pub author: Option<String>,
+    /// List the commits of merged branches with their own authors.
+    #[arg(long)]
+    pub all_parents: bool,
+    /// Show the overall and per-assessment scores after each commit instead.
+    #[arg(long)]
+    pub scores: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+fn parse_date(s: &str) -> std::result::Result<Date, String> {
+    s.parse()
+}
+
+pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let repo = Repo::discover(global.repo.as_deref())?;
+    let timeline = crate::commands::timeline(ui, &repo, args.all_parents)?;
+    if let Some(action) = &args.action {
+        let known = timeline.events.iter().any(|e| &e.action == action);
+        if !known {
+            let mut e = Error::new(format!("no status changes of action `{action}` in the history"));
+            let names: std::collections::BTreeSet<&str> =
+                timeline.events.iter().map(|e| e.action.as_str()).collect();
+            if let Some(h) = crate::diag::did_you_mean(action, names.iter().copied()) {
+                e = e.hint(h);
+            }
+            return Err(e);
+        }
+    }
+    for problem in &timeline.problems {
+        let c = &timeline.commits[problem.commit];
+        ui.warn(&format!(
+            "{} in {} ({}): {}; its last good version was kept",
+            problem.path,
+            c.short(),
+            c.date(),
+            problem.message
+        ));
+    }
+    if args.scores {
+        ui.out(&match args.format {
+            OutputFormat::Json => to_json_text(&serde_json::to_value(&timeline.points).unwrap_or_default()),
+            _ => crate::render::history::scores(&timeline, args.format == OutputFormat::Markdown),
+        });
+        return Ok(Outcome::Success);
+    }
+    let events: Vec<&StatusEvent> = timeline.events.iter().filter(|e| keep(&timeline, e, &args)).collect();
+    let text = match args.format {
+        OutputFormat::Human => crate::render::history::human(&timeline, &events, ui.color_stdout),
+        OutputFormat::Markdown => crate::render::history::markdown(&timeline, &events),
+        OutputFormat::Json => to_json_text(&crate::render::history::json(&timeline, &events)),
+    };
+    ui.out(&text);
+    Ok(Outcome::Success)
+}
+
+fn keep(t: &Timeline, e: &StatusEvent, args: &Args) -> bool {
+    let c = &t.commits[e.commit];
+    args.action.as_ref().is_none_or(|a| &e.action == a)
+        && args.assessment.as_ref().is_none_or(|a| &e.assessment == a)
+        && args.author.as_ref().is_none_or(|a| c.author_email.eq_ignore_ascii_case(a))
+        && args.since.is_none_or(|d| c.date() >= d.to_string())
+}

@@ -1,0 +1,267 @@
+//! The history engine: walks the main line of a branch oldest first, keeps a
+//! [`Live`] workspace up to date from the changed files only, and records
+//! status events and the scores after every commit.
+
+use git2::Oid;
+
+use super::GitRepo;
+use super::events::{self, BlobCache, CommitChanges, Parents, StateChange};
+use super::live::Live;
+use super::timeline::{CommitInfo, Points, Problem, ScorePoint, StateSnapshot, StatusEvent, Timeline};
+use crate::error::Result;
+use crate::load::{Item, parse_typed};
+use crate::model::{ActionState, Workspace};
+use crate::repo::layout::{self, Entry};
+
+/// How to read history.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Also list the status events of commits on merged branches, by their
+    /// own authors (scores still follow the main line).
+    pub all_parents: bool,
+}
+
+/// Computes the scores after each commit.
+pub trait Scorer {
+    /// Everything may have changed (definitions, configuration, the first commit).
+    fn reset(&mut self, ws: &Workspace);
+    /// Only these state files changed since the last call.
+    fn states_changed(
+        &mut self,
+        ws: &Workspace,
+        changed: &[(crate::model::AssessmentId, crate::model::ActionId)],
+    );
+    /// The scores now.
+    fn point(&self, commit: usize) -> ScorePoint;
+}
+
+/// The reference scorer: every score from scratch, with `score::compute`.
+/// Slow on long histories; the incremental scorer is checked against it.
+#[derive(Default)]
+pub struct FullScorer {
+    last: Option<crate::score::Scores>,
+}
+
+impl Scorer for FullScorer {
+    fn reset(&mut self, ws: &Workspace) {
+        self.last = Some(crate::score::compute(ws));
+    }
+
+    fn states_changed(&mut self, ws: &Workspace, _: &[(crate::model::AssessmentId, crate::model::ActionId)]) {
+        self.reset(ws);
+    }
+
+    fn point(&self, commit: usize) -> ScorePoint {
+        let Some(s) = &self.last else {
+            return ScorePoint {
+                commit,
+                overall: Points::default(),
+                assessments: Vec::new(),
+                categories: Vec::new(),
+            };
+        };
+        ScorePoint {
+            commit,
+            overall: s.overall.into(),
+            assessments: s.assessments.iter().map(|a| (a.id.clone(), a.score.into())).collect(),
+            categories: s.categories.iter().filter_map(|c| Some((c.id.clone()?, c.score.into()))).collect(),
+        }
+    }
+}
+
+/// Builds the timeline of the history that leads to `head`.
+pub fn build(
+    git: &GitRepo,
+    head: Oid,
+    options: Options,
+    scorer: &mut dyn Scorer,
+    progress: &dyn Fn(u64),
+) -> Result<Timeline> {
+    let mainline = events::commits(git, None, head, true)?;
+    let mut timeline = Timeline { shallow: git.repo.is_shallow(), ..Timeline::default() };
+    let mut live = Live::default();
+    let mut cache = BlobCache::default();
+    let mut walker = Walker { git, live: &mut live, scorer, timeline: &mut timeline, first: true };
+    events::walk(git, &mainline, Parents::First, &mut cache, |c, _| {
+        progress(1);
+        walker.commit(c, !options.all_parents);
+    })?;
+    if options.all_parents {
+        add_branch_events(git, head, &mut timeline, progress)?;
+    }
+    Ok(timeline)
+}
+
+/// Applies one main-line commit after another.
+struct Walker<'a> {
+    git: &'a GitRepo,
+    live: &'a mut Live,
+    scorer: &'a mut dyn Scorer,
+    timeline: &'a mut Timeline,
+    first: bool,
+}
+
+impl Walker<'_> {
+    fn commit(&mut self, c: CommitChanges, with_events: bool) {
+        let index = self.timeline.commits.len();
+        self.timeline.commits.push(info(&c));
+        let mut definitions = false;
+        for f in &c.files {
+            let entry = layout::classify(&f.change.path);
+            if !entry.is_data() {
+                continue;
+            }
+            definitions = true;
+            match f.change.new {
+                None => self.live.apply(entry, None),
+                Some(blob) => match self.git.blob(blob).ok().and_then(|b| parse_typed(&entry, &b)) {
+                    Some(item) => self.live.apply(entry, Some(item)),
+                    None => self.problem(index, &f.change.path, blob),
+                },
+            }
+        }
+        let mut changed = Vec::new();
+        for s in &c.states {
+            let Some(state) = self.apply_state(index, s) else { continue };
+            if with_events && s.renamed_from.is_none() && s.renamed_to.is_none() {
+                let (before, after) = state;
+                if before != after {
+                    self.timeline.events.push(StatusEvent {
+                        commit: index,
+                        assessment: s.assessment.to_string(),
+                        action: s.action.to_string(),
+                        before,
+                        after,
+                    });
+                }
+            }
+            changed.push((s.assessment.clone(), s.action.clone()));
+        }
+        if definitions || self.first {
+            self.scorer.reset(&self.live.ws);
+        } else if !changed.is_empty() {
+            self.scorer.states_changed(&self.live.ws, &changed);
+        }
+        self.first = false;
+        self.timeline.points.push(self.scorer.point(index));
+    }
+
+    /// Applies a state change; returns the snapshots before and after, or
+    /// `None` when the new version cannot be read (the last good one stays).
+    #[allow(clippy::type_complexity)]
+    fn apply_state(
+        &mut self,
+        index: usize,
+        s: &StateChange,
+    ) -> Option<(Option<StateSnapshot>, Option<StateSnapshot>)> {
+        let before = self.live.state(&s.assessment, &s.action).map(StateSnapshot::from);
+        let entry = Entry::State(s.assessment.clone(), s.action.clone());
+        match (&s.new, s.new_exists) {
+            (Some(new), _) => {
+                let after = Some(StateSnapshot::from(new.as_ref()));
+                self.live.apply(entry, Some(Item::State(ActionState::clone(new))));
+                Some((before, after))
+            }
+            (None, false) => {
+                self.live.apply(entry, None);
+                Some((before, None))
+            }
+            (None, true) => {
+                self.problem_message(index, &s.path, s.new_blob);
+                None
+            }
+        }
+    }
+
+    fn problem(&mut self, index: usize, path: &str, blob: Oid) {
+        self.problem_message(index, path, Some(blob));
+    }
+
+    fn problem_message(&mut self, index: usize, path: &str, blob: Option<Oid>) {
+        let message = blob
+            .and_then(|b| self.git.blob(b).ok())
+            .map(|bytes| first_problem(path, &bytes))
+            .unwrap_or_else(|| "cannot be read".to_owned());
+        self.timeline.problems.push(Problem { commit: index, path: path.to_owned(), message });
+    }
+}
+
+/// What the full loader says is wrong with a file.
+fn first_problem(path: &str, bytes: &[u8]) -> String {
+    use crate::schema::FileKind;
+    let diags = match layout::classify(path) {
+        Entry::Config => {
+            crate::load::parse::<crate::model::Config>(FileKind::Config, path, bytes).diagnostics
+        }
+        Entry::Template(_) => {
+            crate::load::parse::<crate::model::Template>(FileKind::Template, path, bytes).diagnostics
+        }
+        Entry::Action(_) => {
+            crate::load::parse::<crate::model::Action>(FileKind::Action, path, bytes).diagnostics
+        }
+        Entry::Assessment(_) => {
+            crate::load::parse::<crate::model::Assessment>(FileKind::Assessment, path, bytes).diagnostics
+        }
+        Entry::State(..) => crate::load::parse::<ActionState>(FileKind::State, path, bytes).diagnostics,
+        _ => Vec::new(),
+    };
+    diags.into_iter().find(|d| d.is_error()).map(|d| d.message).unwrap_or_else(|| "cannot be read".to_owned())
+}
+
+fn info(c: &CommitChanges) -> CommitInfo {
+    CommitInfo {
+        id: c.id.to_string(),
+        author_name: c.author.name.clone(),
+        author_email: c.author.email.clone(),
+        time: c.author.time,
+        offset_minutes: c.author.offset_minutes,
+        summary: c.summary.clone(),
+    }
+}
+
+/// Events of the commits on merged branches, each attributed to its own
+/// author; merges then count only what they changed themselves.
+fn add_branch_events(
+    git: &GitRepo,
+    head: Oid,
+    timeline: &mut Timeline,
+    progress: &dyn Fn(u64),
+) -> Result<()> {
+    let all = events::commits(git, None, head, false)?;
+    let mut events = Vec::new();
+    let mut commits = Vec::new();
+    let mut cache = BlobCache::default();
+    events::walk(git, &all, Parents::All, &mut cache, |c, _| {
+        progress(1);
+        let index = commits.len();
+        commits.push(info(&c));
+        for s in &c.states {
+            if s.renamed_from.is_some() || s.renamed_to.is_some() || (s.new.is_none() && s.new_exists) {
+                continue;
+            }
+            let before = s.old.as_deref().map(StateSnapshot::from);
+            let after = s.new.as_deref().map(StateSnapshot::from);
+            if before != after {
+                events.push(StatusEvent {
+                    commit: index,
+                    assessment: s.assessment.to_string(),
+                    action: s.action.to_string(),
+                    before,
+                    after,
+                });
+            }
+        }
+    })?;
+    // Re-number the score points to the full commit list.
+    let position: std::collections::HashMap<&str, usize> =
+        commits.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+    for p in &mut timeline.points {
+        p.commit = position.get(timeline.commits[p.commit].id.as_str()).copied().unwrap_or(p.commit);
+    }
+    for p in &mut timeline.problems {
+        p.commit = position.get(timeline.commits[p.commit].id.as_str()).copied().unwrap_or(p.commit);
+    }
+    timeline.commits = commits;
+    timeline.events = events;
+    Ok(())
+}

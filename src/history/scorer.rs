@@ -1,0 +1,290 @@
+//! Scores kept up to date by deltas: a state change touches one pair, its
+//! assessment's sums and its action's counters, not every score.
+//!
+//! The rules are those of `crate::score` (and checked against it in tests):
+//! an action counts toward the overall maximum when it is in scope in at
+//! least one assessment that lists it, and earns when it earns in every
+//! assessment where it is in scope.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::engine::Scorer;
+use super::timeline::{Points, ScorePoint};
+use crate::model::{ActionId, AssessmentId, Workspace};
+use crate::score::{Score, earns, in_scope, points};
+
+/// One action in one assessment.
+#[derive(Clone, Copy, Debug)]
+struct Pair {
+    assessment: usize,
+    action: usize,
+    in_scope: bool,
+    earns: bool,
+}
+
+/// One action across assessments.
+#[derive(Clone, Debug)]
+struct ActionTotals {
+    category: &'static str,
+    points: u64,
+    /// Pairs where the action is in scope.
+    in_scope: u32,
+    /// Pairs where it is in scope but does not earn.
+    not_earning: u32,
+}
+
+impl ActionTotals {
+    /// What the action adds to the overall score.
+    fn contribution(&self) -> Score {
+        if self.in_scope == 0 {
+            return Score::default();
+        }
+        Score { earned: if self.not_earning == 0 { self.points } else { 0 }, max: self.points }
+    }
+}
+
+#[derive(Default)]
+pub struct IncrementalScorer {
+    assessments: Vec<(String, Score)>,
+    pairs: Vec<Pair>,
+    /// (assessment, action) -> index into `pairs`.
+    index: HashMap<(AssessmentId, ActionId), usize>,
+    actions: Vec<ActionTotals>,
+    overall: Score,
+    categories: BTreeMap<&'static str, Score>,
+}
+
+fn add(total: &mut Score, s: Score) {
+    total.earned += s.earned;
+    total.max += s.max;
+}
+
+fn sub(total: &mut Score, s: Score) {
+    total.earned -= s.earned;
+    total.max -= s.max;
+}
+
+/// What a pair adds to its assessment.
+fn pair_score(points: u64, in_scope: bool, earns: bool) -> Score {
+    if !in_scope {
+        return Score::default();
+    }
+    Score { earned: if earns { points } else { 0 }, max: points }
+}
+
+impl Scorer for IncrementalScorer {
+    fn reset(&mut self, ws: &Workspace) {
+        *self = IncrementalScorer::default();
+        let table = ws.config.points_table();
+        let mut action_index: HashMap<&ActionId, usize> = HashMap::new();
+        for (id, entry) in &ws.assessments {
+            let Some(_) = ws.template_of(&entry.assessment) else { continue };
+            let a = self.assessments.len();
+            let mut total = Score::default();
+            for (action_id, action) in ws.actions_of(&entry.assessment) {
+                let x = *action_index.entry(action_id).or_insert_with(|| {
+                    self.actions.push(ActionTotals {
+                        category: action.category.as_str(),
+                        points: points(&table, action),
+                        in_scope: 0,
+                        not_earning: 0,
+                    });
+                    self.actions.len() - 1
+                });
+                let state = ws.state(id, action_id);
+                let (s, e) = (in_scope(&state), earns(&state));
+                let totals = &mut self.actions[x];
+                totals.in_scope += u32::from(s);
+                totals.not_earning += u32::from(s && !e);
+                add(&mut total, pair_score(totals.points, s, e));
+                self.index.insert((id.clone(), action_id.clone()), self.pairs.len());
+                self.pairs.push(Pair { assessment: a, action: x, in_scope: s, earns: e });
+            }
+            self.assessments.push((id.to_string(), total));
+        }
+        for totals in &self.actions {
+            let c = totals.contribution();
+            add(&mut self.overall, c);
+            add(self.categories.entry(totals.category).or_default(), c);
+        }
+    }
+
+    fn states_changed(&mut self, ws: &Workspace, changed: &[(AssessmentId, ActionId)]) {
+        for key in changed {
+            let Some(&p) = self.index.get(key) else { continue };
+            let state = ws.state(&key.0, &key.1);
+            let (s, e) = (in_scope(&state), earns(&state));
+            let pair = self.pairs[p];
+            if (pair.in_scope, pair.earns) == (s, e) {
+                continue;
+            }
+            let totals = &mut self.actions[pair.action];
+            let before = totals.contribution();
+            totals.in_scope = totals.in_scope + u32::from(s) - u32::from(pair.in_scope);
+            totals.not_earning =
+                totals.not_earning + u32::from(s && !e) - u32::from(pair.in_scope && !pair.earns);
+            let after = totals.contribution();
+            let category = totals.category;
+            let points = totals.points;
+            sub(&mut self.overall, before);
+            add(&mut self.overall, after);
+            let cat = self.categories.entry(category).or_default();
+            sub(cat, before);
+            add(cat, after);
+            let assessment = &mut self.assessments[pair.assessment].1;
+            sub(assessment, pair_score(points, pair.in_scope, pair.earns));
+            add(assessment, pair_score(points, s, e));
+            self.pairs[p] = Pair { in_scope: s, earns: e, ..pair };
+        }
+    }
+
+    fn point(&self, commit: usize) -> ScorePoint {
+        ScorePoint {
+            commit,
+            overall: self.overall.into(),
+            assessments: self.assessments.iter().map(|(id, s)| (id.clone(), Points::from(*s))).collect(),
+            categories: self.categories.iter().map(|(id, s)| ((*id).to_owned(), Points::from(*s))).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::GitRepo;
+    use crate::history::engine::{FullScorer, Options, build};
+
+    fn git(dir: &std::path::Path, args: &[&str]) {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "A")
+            .env("GIT_AUTHOR_EMAIL", "a@example.com")
+            .env("GIT_COMMITTER_NAME", "A")
+            .env("GIT_COMMITTER_EMAIL", "a@example.com")
+            .output()
+            .expect("git");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    fn write(dir: &std::path::Path, rel: &str, text: &str) {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// A small deterministic random generator (xorshift).
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+    }
+
+    const IMPL: [&str; 5] = ["not-implemented", "implemented", "alternative", "planned", "out-of-scope"];
+    const TEST: [&str; 5] = ["none", "passed", "failed-low", "out-of-scope", "in-progress"];
+
+    fn action(id: usize, rng: &mut Rng) -> String {
+        let ct = ["preventative", "detective", "corrective"][rng.next(3) as usize];
+        let cat = ["control-access", "protect-information", "manage-devices"][rng.next(3) as usize];
+        format!(
+            "id = \"a{id}\"\ntitle = \"A{id}\"\nversion = 1\ncategory = \"{cat}\"\naction_type = \"technical\"\ncontrol_type = \"{ct}\"\nmandatory = {}\ntesting = \"manual\"\n",
+            rng.next(2) == 0
+        )
+    }
+
+    fn template(id: &str, rng: &mut Rng) -> String {
+        let mut s = format!("id = \"{id}\"\nname = \"{id}\"\nregulation = \"{id}\"\nversion = 1\n");
+        for c in 0..3 {
+            let list: Vec<String> = (0..4).map(|_| format!("\"a{}\"", rng.next(10))).collect();
+            s.push_str(&format!(
+                "\n[[controls]]\nid = \"c{c}\"\ntitle = \"c\"\nactions = [{}]\n",
+                list.join(", ")
+            ));
+        }
+        s
+    }
+
+    /// Scores after every commit of a random history, from both scorers.
+    #[test]
+    fn incremental_scores_equal_full_scores() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut rng = Rng(0x9e3779b97f4a7c15);
+        git(root, &["init", "-q", "-b", "main"]);
+        write(root, "evident.toml", "");
+        for i in 0..10 {
+            write(root, &format!("actions/a{i}.toml"), &action(i, &mut rng));
+        }
+        for t in ["t1", "t2"] {
+            write(root, &format!("templates/{t}.toml"), &template(t, &mut rng));
+        }
+        let assessments =
+            [("s1", "t1", Some("g")), ("s2", "t2", Some("g")), ("s3", "t1", None), ("s4", "t2", None)];
+        for (id, t, g) in assessments {
+            let group = g.map(|g| format!("group = \"{g}\"\n")).unwrap_or_default();
+            write(
+                root,
+                &format!("assessments/{id}/assessment.toml"),
+                &format!("id = \"{id}\"\nname = \"{id}\"\ntemplate = \"{t}\"\ntemplate_version = 1\n{group}"),
+            );
+        }
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "start"]);
+        for step in 0..120 {
+            match rng.next(20) {
+                // Definitions change now and then: points, controls, the scoring table.
+                0 => write(
+                    root,
+                    &format!("actions/a{}.toml", rng.next(10)),
+                    &action(rng.next(10) as usize, &mut rng),
+                ),
+                1 => write(
+                    root,
+                    &format!("templates/t{}.toml", 1 + rng.next(2)),
+                    &template(&format!("t{}", 1 + rng.next(2)), &mut rng),
+                ),
+                2 => write(
+                    root,
+                    "evident.toml",
+                    &format!("[scoring]\nmandatory = {{ preventative = {} }}\n", 1 + rng.next(30)),
+                ),
+                3 => {
+                    let a = assessments[rng.next(4) as usize].0;
+                    let _ =
+                        std::fs::remove_file(root.join(format!("assessments/{a}/a{}.toml", rng.next(10))));
+                }
+                _ => {
+                    for _ in 0..1 + rng.next(3) {
+                        let a = assessments[rng.next(4) as usize].0;
+                        let imp = IMPL[rng.next(5) as usize];
+                        let test = TEST[rng.next(5) as usize];
+                        write(
+                            root,
+                            &format!("assessments/{a}/a{}.toml", rng.next(10)),
+                            &format!("[implementation]\nstatus = \"{imp}\"\n\n[test]\nstatus = \"{test}\"\n"),
+                        );
+                    }
+                }
+            }
+            git(root, &["add", "-A"]);
+            git(root, &["commit", "-qm", &format!("step {step}"), "--allow-empty"]);
+        }
+        let repo = GitRepo::open(root).unwrap();
+        let head = repo.head().unwrap().unwrap();
+        let full = build(&repo, head, Options::default(), &mut FullScorer::default(), &|_| {}).unwrap();
+        let fast =
+            build(&repo, head, Options::default(), &mut IncrementalScorer::default(), &|_| {}).unwrap();
+        assert_eq!(full.points.len(), 121);
+        for (f, i) in full.points.iter().zip(&fast.points) {
+            assert_eq!(f, i, "commit {} ({})", f.commit, full.commits[f.commit].summary);
+        }
+        let moved = full.points.windows(2).filter(|w| w[0].overall != w[1].overall).count();
+        assert!(moved > 20, "the history moves the score ({moved} times)");
+    }
+}

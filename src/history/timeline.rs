@@ -1,0 +1,152 @@
+//! The timeline of a repository: what each commit changed in the actions'
+//! states (status events) and the scores after each commit (the score series).
+//! This is what `evident history`, `evident export history` and the report's
+//! trends and status timelines read.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ActionState, ImplementationStatus, TestStatus};
+use crate::score::Score;
+
+/// Everything the history engine found.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Timeline {
+    /// The commits read, oldest first.
+    pub commits: Vec<CommitInfo>,
+    /// Changes of action states, in commit order.
+    pub events: Vec<StatusEvent>,
+    /// Scores after each commit of the main line (first parents), in order.
+    pub points: Vec<ScorePoint>,
+    /// Files of past commits that could not be read; their last good version was kept.
+    pub problems: Vec<Problem>,
+    /// The history is cut short (a shallow clone).
+    pub shallow: bool,
+}
+
+/// A commit, as the timeline shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitInfo {
+    /// The full commit id.
+    pub id: String,
+    pub author_name: String,
+    pub author_email: String,
+    /// Author time: seconds since the epoch and the author's offset from UTC in minutes.
+    pub time: i64,
+    pub offset_minutes: i32,
+    /// The first line of the message.
+    pub summary: String,
+}
+
+impl CommitInfo {
+    pub fn short(&self) -> &str {
+        &self.id[..self.id.len().min(7)]
+    }
+
+    /// The author's local date, `YYYY-MM-DD`.
+    pub fn date(&self) -> String {
+        crate::history::Signature {
+            name: String::new(),
+            email: String::new(),
+            time: self.time,
+            offset_minutes: self.offset_minutes,
+        }
+        .date()
+    }
+}
+
+/// One commit's change to the state of one action in one assessment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatusEvent {
+    /// Index into [`Timeline::commits`].
+    pub commit: usize,
+    pub assessment: String,
+    pub action: String,
+    /// `None`: there was no state file (the defaults applied).
+    pub before: Option<StateSnapshot>,
+    /// `None`: the state file was removed.
+    pub after: Option<StateSnapshot>,
+}
+
+impl StatusEvent {
+    pub fn before_or_default(&self) -> StateSnapshot {
+        self.before.clone().unwrap_or_default()
+    }
+
+    pub fn after_or_default(&self) -> StateSnapshot {
+        self.after.clone().unwrap_or_default()
+    }
+
+    /// Whether the test status changed (what "testing history" lists).
+    pub fn test_changed(&self) -> bool {
+        self.before_or_default().test != self.after_or_default().test
+    }
+}
+
+/// The parts of an action state the timeline shows. Dates are `YYYY-MM-DD`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateSnapshot {
+    pub owner: Option<String>,
+    pub implementation: ImplementationStatus,
+    pub implementation_date: Option<String>,
+    pub implementation_notes: Option<String>,
+    pub test: TestStatus,
+    pub test_date: Option<String>,
+    pub test_notes: Option<String>,
+    /// Names of the evidence items.
+    pub evidence: Vec<String>,
+}
+
+impl From<&ActionState> for StateSnapshot {
+    fn from(s: &ActionState) -> Self {
+        StateSnapshot {
+            owner: s.owner.clone(),
+            implementation: s.implementation.status,
+            implementation_date: s.implementation.date.map(|d| d.to_string()),
+            implementation_notes: s.implementation.notes.clone(),
+            test: s.test.status,
+            test_date: s.test.date.map(|d| d.to_string()),
+            test_notes: s.test.notes.clone(),
+            evidence: s.evidence.iter().map(|e| e.name.clone()).collect(),
+        }
+    }
+}
+
+/// The scores after one commit of the main line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScorePoint {
+    /// Index into [`Timeline::commits`].
+    pub commit: usize,
+    pub overall: Points,
+    /// By assessment id, sorted.
+    pub assessments: Vec<(String, Points)>,
+    /// By category id, sorted.
+    pub categories: Vec<(String, Points)>,
+}
+
+/// Earned and maximum points, as stored in the timeline.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Points {
+    pub earned: u64,
+    pub max: u64,
+}
+
+impl From<Score> for Points {
+    fn from(s: Score) -> Self {
+        Points { earned: s.earned, max: s.max }
+    }
+}
+
+impl From<Points> for Score {
+    fn from(p: Points) -> Self {
+        Score { earned: p.earned, max: p.max }
+    }
+}
+
+/// A file of a past commit that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// Index into [`Timeline::commits`].
+    pub commit: usize,
+    pub path: String,
+    pub message: String,
+}

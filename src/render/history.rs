@@ -1,0 +1,165 @@
+//! The status timeline and the score series, for people and scripts.
+
+use serde_json::{Value, json};
+
+use super::md_cell;
+use super::table::Table;
+use crate::history::timeline::{StateSnapshot, StatusEvent, Timeline};
+use crate::score::Score;
+use crate::ui::{BOLD, DIM, GREEN, RED, paint};
+
+/// What changed between two snapshots, in words.
+pub fn changes(before: &StateSnapshot, after: &StateSnapshot, removed: bool) -> Vec<String> {
+    if removed {
+        return vec!["state file removed".into()];
+    }
+    let mut out = Vec::new();
+    if before.implementation != after.implementation {
+        out.push(format!("implementation {} → {}", before.implementation, after.implementation));
+    }
+    if before.test != after.test {
+        out.push(format!("test {} → {}", before.test, after.test));
+    }
+    if before.owner != after.owner {
+        let o = |x: &Option<String>| x.clone().unwrap_or_else(|| "nobody".into());
+        out.push(format!("owner {} → {}", o(&before.owner), o(&after.owner)));
+    }
+    for name in after.evidence.iter().filter(|n| !before.evidence.contains(n)) {
+        out.push(format!("+ evidence {name}"));
+    }
+    for name in before.evidence.iter().filter(|n| !after.evidence.contains(n)) {
+        out.push(format!("- evidence {name}"));
+    }
+    if before.implementation_date != after.implementation_date
+        && before.implementation == after.implementation
+    {
+        out.push(format!(
+            "implementation date {}",
+            after.implementation_date.as_deref().unwrap_or("removed")
+        ));
+    }
+    if before.test_date != after.test_date && before.test == after.test {
+        out.push(format!("test date {}", after.test_date.as_deref().unwrap_or("removed")));
+    }
+    if before.implementation_notes != after.implementation_notes {
+        out.push("implementation notes".into());
+    }
+    if before.test_notes != after.test_notes {
+        out.push("test notes".into());
+    }
+    out
+}
+
+fn event_changes(e: &StatusEvent) -> Vec<String> {
+    changes(&e.before_or_default(), &e.after_or_default(), e.after.is_none())
+}
+
+pub fn human(t: &Timeline, events: &[&StatusEvent], color: bool) -> String {
+    if events.is_empty() {
+        return "no status changes\n".into();
+    }
+    let mut table = Table::new(&["Date", "Commit", "Author", "Assessment", "Action", "Change"]);
+    for e in events {
+        let c = &t.commits[e.commit];
+        let change =
+            event_changes(e).into_iter().map(|s| colour_change(&s, color)).collect::<Vec<_>>().join(", ");
+        table.row(vec![
+            c.date(),
+            paint(color, DIM, c.short()),
+            c.author_name.clone(),
+            e.assessment.clone(),
+            paint(color, BOLD, &e.action),
+            change,
+        ]);
+    }
+    table.render(color)
+}
+
+/// Greens what reached `passed` or `implemented`, reds failures.
+fn colour_change(s: &str, color: bool) -> String {
+    if s.ends_with("→ passed") || s.ends_with("→ implemented") {
+        paint(color, GREEN, s)
+    } else if s.contains("→ failed") || s.starts_with("- evidence") {
+        paint(color, RED, s)
+    } else {
+        s.to_owned()
+    }
+}
+
+pub fn markdown(t: &Timeline, events: &[&StatusEvent]) -> String {
+    if events.is_empty() {
+        return "_No status changes._\n".into();
+    }
+    let mut out = String::from(
+        "| Date | Commit | Author | Assessment | Action | Change |\n|---|---|---|---|---|---|\n",
+    );
+    for e in events {
+        let c = &t.commits[e.commit];
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} | {} |\n",
+            c.date(),
+            c.short(),
+            md_cell(&c.author_name),
+            md_cell(&e.assessment),
+            md_cell(&e.action),
+            md_cell(&event_changes(e).join("; "))
+        ));
+    }
+    out
+}
+
+pub fn json(t: &Timeline, events: &[&StatusEvent]) -> Value {
+    Value::Array(
+        events
+            .iter()
+            .map(|e| {
+                let c = &t.commits[e.commit];
+                json!({
+                    "commit": c.id,
+                    "date": c.date(),
+                    "time": c.time,
+                    "author": {"name": c.author_name, "email": c.author_email},
+                    "summary": c.summary,
+                    "assessment": e.assessment,
+                    "action": e.action,
+                    "before": e.before,
+                    "after": e.after,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The score series: one row per commit that moved a score.
+pub fn scores(t: &Timeline, markdown: bool) -> String {
+    let mut rows = Vec::new();
+    let mut last: Option<(u64, u64)> = None;
+    for p in &t.points {
+        let now = (p.overall.earned, p.overall.max);
+        if last == Some(now) {
+            continue;
+        }
+        last = Some(now);
+        let c = &t.commits[p.commit];
+        let s = Score::from(p.overall);
+        rows.push((
+            c.date(),
+            c.short().to_owned(),
+            c.author_name.clone(),
+            format!("{}/{}", s.earned, s.max),
+            format!("{:.1}%", s.percent()),
+        ));
+    }
+    if markdown {
+        let mut out = String::from("| Date | Commit | Author | Points | Score |\n|---|---|---|---:|---:|\n");
+        for r in rows {
+            out.push_str(&format!("| {} | `{}` | {} | {} | {} |\n", r.0, r.1, md_cell(&r.2), r.3, r.4));
+        }
+        return out;
+    }
+    let mut table = Table::new(&["Date", "Commit", "Author", "Points>", "Score>"]);
+    for r in rows {
+        table.row(vec![r.0, r.1, r.2, r.3, r.4]);
+    }
+    if table.is_empty() { "no commits\n".into() } else { table.render(false) }
+}
