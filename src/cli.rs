@@ -65,6 +65,9 @@ pub enum Command {
     List(commands::list::Args),
     Diff(commands::diff::Args),
     History(commands::history::Args),
+    Report(commands::report::Args),
+    #[command(subcommand)]
+    Export(commands::export::Command),
     Set(commands::set::Args),
     Assign(commands::assign::Args),
     #[command(subcommand)]
@@ -105,6 +108,8 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
         Command::Audit(args) => commands::audit::run(ui, global, args),
         Command::Diff(args) => commands::diff::run(ui, global, args),
         Command::History(args) => commands::history::run(ui, global, args),
+        Command::Report(args) => commands::report::run(ui, global, args),
+        Command::Export(cmd) => commands::export::run(ui, global, cmd),
         Command::Sync(args) => commands::sync::run(ui, global, args),
         Command::Set(args) => commands::set::run(ui, global, args),
         Command::Assign(args) => commands::assign::run(ui, global, args),

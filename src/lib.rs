@@ -17,6 +17,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod repo;
+pub mod report;
 pub mod scaffold;
 pub mod schema;
 pub mod score;

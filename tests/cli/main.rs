@@ -6,6 +6,8 @@ mod check;
 mod commands;
 mod diff;
 mod edit;
+mod export;
+mod report;
 mod scoring;
 mod support;
 mod sync;
