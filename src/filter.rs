@@ -50,7 +50,7 @@ impl ActionFilter {
             && any_or(&self.test_statuses, |s| *s == p.state.test.status)
             && any_or(&self.owners, |o| match &p.state.owner {
                 Some(owner) => owner.eq_ignore_ascii_case(o),
-                None => o == "none",
+                None => o.eq_ignore_ascii_case("none"),
             })
     }
 

@@ -140,7 +140,11 @@ impl Transform for NoNull {
             if obj.get("default") == Some(&Value::Null) {
                 obj.remove("default");
             }
-            // Integer width formats ("uint32") are not JSON Schema formats; editors flag them.
+            // Integer width formats ("uint32") are not JSON Schema formats; editors flag
+            // them. Their upper bound is what matters to a user.
+            if obj.get("format").and_then(Value::as_str) == Some("uint32") {
+                obj.insert("maximum".into(), Value::from(u32::MAX));
+            }
             if obj
                 .get("format")
                 .and_then(Value::as_str)

@@ -8,8 +8,6 @@
 //! only `--prefer ASSESSMENT` resolves. Uncommitted changes count as the most
 //! recent change.
 
-use git2::Oid;
-
 use crate::checks::group::{Disagreement, disagreements};
 use crate::history::GitRepo;
 use crate::history::events::BlobCache;
@@ -124,11 +122,7 @@ fn last_agreement(git: &GitRepo, d: &Disagreement<'_>, cache: &mut BlobCache) ->
         let states: Vec<Synced> =
             d.states.iter().map(|(m, _)| state_at(git, tree.as_ref(), m, d.action, cache)).collect();
         if states.windows(2).all(|w| w[0] == w[1]) {
-            let author = crate::history::Signature::of(&commit.author());
-            return Some((
-                states[0].clone(),
-                format!("{} ({}, {})", short(commit.id()), author.name, author.date()),
-            ));
+            return Some((states[0].clone(), describe(&commit)));
         }
         commit = commit.parent(0).ok()?;
     }
@@ -189,10 +183,5 @@ fn last_change(
 }
 
 fn describe(commit: &git2::Commit<'_>) -> String {
-    let author = crate::history::Signature::of(&commit.author());
-    format!("{} ({}, {})", short(commit.id()), author.name, author.date())
-}
-
-fn short(id: Oid) -> String {
-    id.to_string()[..7].to_owned()
+    crate::history::Signature::of(&commit.author()).describe(commit.id())
 }

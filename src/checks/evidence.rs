@@ -13,6 +13,21 @@ use crate::load::span_of;
 use crate::model::Workspace;
 use crate::repo::layout::state_path;
 
+/// The file types evidence files may have: the seeds' list (documents,
+/// images, video, archives) and their current forms.
+pub const EVIDENCE_TYPES: &[&str] = &[
+    "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "md", "csv", "json", "pdf", "jpg", "jpeg", "png",
+    "mkv", "zip", "rar",
+];
+
+/// Whether a file name has one of the [`EVIDENCE_TYPES`].
+pub fn is_evidence_type(name: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .is_some_and(|e| EVIDENCE_TYPES.contains(&e.as_str()))
+}
+
 /// What a path in an evidence item turned out to be.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Resolved {
@@ -23,6 +38,8 @@ pub enum Resolved {
     Outside(String),
     Missing,
     NotFile,
+    /// One of the repository's own data files (a template, an action state...).
+    Data,
     Unreadable(String),
 }
 
@@ -35,6 +52,12 @@ pub fn resolve(root: &Path, rel: &str) -> Resolved {
     }
     if p.components().any(|c| matches!(c, Component::ParentDir | Component::Prefix(_) | Component::RootDir)) {
         return Resolved::Outside("the path contains `..`".into());
+    }
+    if p.components().next().is_some_and(|c| c.as_os_str() == ".git") {
+        return Resolved::Outside("it is inside `.git/`, which git does not version".into());
+    }
+    if crate::repo::layout::classify(&rel.replace('\\', "/")).is_data() {
+        return Resolved::Data;
     }
     let full = root.join(p);
     if full.symlink_metadata().is_err() {
@@ -146,6 +169,11 @@ pub fn check(ws: &Workspace, report: &mut Report, root: &Path) {
                             .label("no such file")
                             .maybe_hint(similar_file(root, path)),
                     ),
+                    Resolved::Data => out.push(
+                        Diagnostic::new(Code::EvidenceIsData, format!("evidence path `{path}` is one of the repository's data files"))
+                            .at(&file, at("path"))
+                            .hint("evidence is a document, export or screenshot kept under `evidence/`"),
+                    ),
                     Resolved::NotFile => out.push(
                         Diagnostic::new(Code::EvidenceNotFile, format!("evidence path `{path}` is not a file"))
                             .at(&file, at("path")),
@@ -154,7 +182,16 @@ pub fn check(ws: &Workspace, report: &mut Report, root: &Path) {
                         Diagnostic::new(Code::UnreadableFile, format!("cannot read evidence file `{path}`: {e}"))
                             .at(&file, at("path")),
                     ),
-                    Resolved::File { sha256 } => match &ev.sha256 {
+                    Resolved::File { sha256 } => {
+                        if !is_evidence_type(path) {
+                            out.push(
+                                Diagnostic::new(Code::EvidenceType, format!("evidence file `{path}` is not a document, image, video or archive"))
+                                    .at(&file, at("path"))
+                                    .note(format!("accepted: .{}", EVIDENCE_TYPES.join(" .")))
+                                    .hint("convert it (e.g. to .pdf or .txt), or set `evidence-type = \"off\"` in `[rules]`"),
+                            );
+                        }
+                        match &ev.sha256 {
                         None => out.push(
                             Diagnostic::new(Code::EvidenceHashMissing, format!("evidence file `{path}` has no `sha256`"))
                                 .at(&file, at("path"))
@@ -171,7 +208,8 @@ pub fn check(ws: &Workspace, report: &mut Report, root: &Path) {
                             .hint("restore the file, or record the new hash if the change is intended"),
                         ),
                         Some(_) => {}
-                    },
+                        }
+                    }
                 }
             }
         }

@@ -44,18 +44,54 @@ impl<'a> HistoryRules<'a> {
                 Roles::Fixed(config) => Some(*config),
                 Roles::AtParent => c.config_before.as_deref(),
             };
-            if let Some(config) = config {
-                assessor(c, s, config, report, &mut self.diagnostics);
+            if let Some(config) = config
+                && let Some(d) = assessor(c, s, config, report)
+                && !copied_within_group(git, c, s, cache)
+            {
+                self.diagnostics.push(d);
             }
         }
         self.evidence_files(git, c, cache, report);
+        let authority = match &self.roles {
+            Roles::Fixed(config) => Some(*config),
+            Roles::AtParent => c.config_before.as_deref(),
+        };
+        if let Some(authority) = authority {
+            self.roles_changes(git, c, authority, cache);
+        }
+    }
+
+    /// `[roles]` changed by someone who is not an admin (when admins are named).
+    fn roles_changes(&mut self, git: &GitRepo, c: &CommitChanges, authority: &Config, cache: &mut BlobCache) {
+        let Some(change) = c.files.iter().find(|f| f.change.path == layout::CONFIG_FILE) else { return };
+        if authority.roles.admins.is_empty()
+            || authority.roles.admins.iter().any(|a| a.eq_ignore_ascii_case(&c.author.email))
+        {
+            return;
+        }
+        let after = change.change.new.and_then(|b| cache.config(git, b));
+        let before = c.config_before.as_deref();
+        let roles_of = |config: Option<&Config>| config.map(|c| c.roles.clone()).unwrap_or_default();
+        if roles_of(before) == roles_of(after.as_deref()) {
+            return;
+        }
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::RolesChanged,
+                format!("`[roles]` changed in {} by {}, who is not an admin", describe(c), c.author.email),
+            )
+            .in_file(layout::CONFIG_FILE)
+            .note(format!("admins: {}", authority.roles.admins.join(", ")))
+            .hint("ask an admin to change who is an assessor or an admin"),
+        );
     }
 
     /// Evidence files changed or deleted while a verdict rests on them.
     fn evidence_files(&mut self, git: &GitRepo, c: &CommitChanges, cache: &mut BlobCache, report: &Report) {
         for f in &c.files {
             let (Some(_), Some(parent)) = (f.change.old, c.first_parent) else { continue };
-            if f.change.new.is_some() && layout::classify(&f.change.path).is_data() {
+            // Data files cannot be evidence (E0407), so their changes need no index.
+            if layout::classify(&f.change.path).is_data() {
                 continue;
             }
             let index =
@@ -75,7 +111,7 @@ impl<'a> HistoryRules<'a> {
                     .hint(format!(
                         "restore `{}` as it was before {}",
                         f.change.path,
-                        short(c.id)
+                        crate::history::short_id(c.id)
                     )),
                 );
             }
@@ -115,19 +151,20 @@ fn frozen_evidence(c: &CommitChanges, s: &StateChange, report: &Report, out: &mu
     }
 }
 
-fn assessor(c: &CommitChanges, s: &StateChange, config: &Config, report: &Report, out: &mut Vec<Diagnostic>) {
-    let Some(new) = &s.new else { return };
+/// A verdict set by someone who is not an assessor, if this change is one.
+fn assessor(c: &CommitChanges, s: &StateChange, config: &Config, report: &Report) -> Option<Diagnostic> {
+    let new = s.new.as_ref()?;
     let old_status = s.old.as_ref().map(|o| o.test.status).unwrap_or_default();
     let status = new.test.status;
     let verdict = status == TestStatus::Passed || status.is_failed();
     // A move carries the verdict with it; it is not a new verdict.
     if !verdict || old_status == status || s.renamed_from.is_some() || config.roles.assessors.is_empty() {
-        return;
+        return None;
     }
     if config.is_assessor(&c.author.email) {
-        return;
+        return None;
     }
-    out.push(
+    Some(
         Diagnostic::new(
             Code::AssessorRequired,
             format!(
@@ -139,7 +176,37 @@ fn assessor(c: &CommitChanges, s: &StateChange, config: &Config, report: &Report
         .at(s.path.clone(), span(report, &s.path, "/test/status"))
         .note(format!("assessors: {}", config.roles.assessors.join(", ")))
         .hint("ask an assessor to record the test result"),
-    );
+    )
+}
+
+/// Whether a verdict was copied from another assessment of the same group
+/// (`evident new assessment --group`, `evident sync`): some other member of
+/// the group already had the same test result for the action before the
+/// commit. A copy is group synchronisation, not a new verdict.
+fn copied_within_group(git: &GitRepo, c: &CommitChanges, s: &StateChange, cache: &mut BlobCache) -> bool {
+    let Some(new) = &s.new else { return false };
+    let (Ok(Some(tree)), Some(parent)) = (git.tree_of(c.id), c.first_parent) else { return false };
+    let Ok(Some(before)) = git.tree_of(parent) else { return false };
+    let group_in = |tree: &git2::Tree<'_>, assessment: &str| -> Option<String> {
+        let blob = git.blob_at(tree, &layout::assessment_path(assessment))?;
+        let bytes = git.blob(blob).ok()?;
+        let a: crate::model::Assessment = toml::from_str(std::str::from_utf8(&bytes).ok()?).ok()?;
+        a.group.map(|g| g.to_string())
+    };
+    let Some(group) = group_in(&tree, s.assessment.as_str()) else { return false };
+    let Some(assessments) =
+        before.get_name(layout::ASSESSMENTS_DIR).and_then(|e| git.repo.find_tree(e.id()).ok())
+    else {
+        return false;
+    };
+    assessments.iter().filter_map(|e| e.name().ok().map(str::to_owned)).any(|member| {
+        member.as_str() != s.assessment.as_str()
+            && group_in(&before, &member).as_deref() == Some(group.as_str())
+            && git
+                .blob_at(&before, &layout::state_path(&member, s.action.as_str()))
+                .and_then(|b| cache.state(git, b))
+                .is_some_and(|other| other.test == new.test)
+    })
 }
 
 /// For every evidence path, the state files with a verdict that rest on it.
@@ -174,13 +241,30 @@ fn span(report: &Report, file: &str, pointer: &str) -> std::ops::Range<usize> {
     report.sources.get(file).and_then(|t| span_of(t, pointer)).unwrap_or(0..0)
 }
 
-pub fn short(id: Oid) -> String {
-    id.to_string()[..7].to_owned()
+/// "1a2b3c4 (Ana Lima, 2026-03-04)"
+fn describe(c: &CommitChanges) -> String {
+    c.author.describe(c.id)
 }
 
-/// "1a2b3c4 (Ana Lima, 2026-03-04)"
-pub fn describe(c: &CommitChanges) -> String {
-    format!("{} ({}, {})", short(c.id), c.author.name, c.author.date())
+/// The codes of the history rules.
+pub const HISTORY_CODES: [Code; 4] =
+    [Code::EvidenceFrozen, Code::AssessorRequired, Code::ScoreDrop, Code::RolesChanged];
+
+/// Rule levels for checking a change: the working tree's, except for the
+/// history rules, whose levels come from the base (a change cannot switch
+/// off the rules it is checked by).
+pub fn levels_from_base(
+    worktree: &std::collections::BTreeMap<String, crate::model::Level>,
+    base: &Config,
+) -> std::collections::BTreeMap<String, crate::model::Level> {
+    let mut levels = worktree.clone();
+    for code in HISTORY_CODES {
+        levels.remove(code.name());
+        if let Some(level) = base.rules.get(code.name()) {
+            levels.insert(code.name().to_owned(), *level);
+        }
+    }
+    levels
 }
 
 /// Whether `after` is lower than `before` by more than `threshold` percentage

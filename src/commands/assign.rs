@@ -46,7 +46,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     for id in &args.actions {
         let action = edit::action(ws, &loaded.report, id)?;
         if !actions.iter().any(|(a, _)| a.id == action.id) {
-            actions.push((action, edit::targets(ws, &action.id, &args.assessments)?));
+            actions.push((action, edit::targets_everywhere(ws, &action.id, &args.assessments)?));
         }
     }
     let mut session = Session::new(&loaded.repo.root, ws, Date::today());

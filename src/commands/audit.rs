@@ -39,6 +39,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     let git = GitRepo::open(&repo.root)?;
     let head = git.committed_head()?;
     let ids = events::commits(&git, None, head, args.first_parent)?;
+    git.require_complete(&ids, "an audit of the whole history")?;
     let bar = ui.progress(ids.len() as u64, "Auditing");
     let mut cache = BlobCache::default();
     let mut rules = HistoryRules::new(Roles::AtParent);

@@ -74,22 +74,28 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     let mut loaded = loaded;
     let range = range?;
     let after = (!loaded.report.has_errors()).then(|| crate::score::compute(&loaded.workspace));
+    let mut levels = loaded.workspace.config.rules.clone();
     if let Some(range) = &range {
         for w in &range.warnings {
             ui.warn(w);
         }
         loaded.report.diagnostics.extend(range.diagnostics.diagnostics.iter().cloned());
-        if let Some(after) = &after {
+        // The change is judged by the base's rules: its own evident.toml may not
+        // relax the history rules or re-weight the points it is compared on.
+        levels = history_rules::levels_from_base(&levels, &range.base_config);
+        if after.is_some() {
+            let mut judged = loaded.workspace.clone();
+            judged.config.scoring = range.base_config.scoring.clone();
             history_rules::score_drops(
                 &range.before,
-                after,
+                &crate::score::compute(&judged),
                 range.base_config.check.max_score_drop,
                 &mut loaded.report,
             );
         }
     }
     loaded.report.locate_in_worktree(&loaded.repo);
-    loaded.report.finish(&loaded.workspace.config.rules);
+    loaded.report.finish(&levels);
     print_report(ui, &loaded, args.format);
 
     let github_summary = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()).map(PathBuf::from);
@@ -143,6 +149,7 @@ fn read_range(ui: &Ui, repo: &Repo, rev: &str) -> Result<Range> {
     }
     let (base_ws, _) = snapshot_at(&git, base)?;
     let ids = events::commits(&git, Some(base), head, false)?;
+    git.require_complete(&ids, &format!("checking `{rev}..HEAD`"))?;
     let bar = ui.progress(ids.len() as u64, "Checking");
     let mut cache = BlobCache::default();
     let mut rules = HistoryRules::new(Roles::Fixed(&base_ws.config));

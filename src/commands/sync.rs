@@ -50,8 +50,17 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     let conflicts: Vec<&Plan> =
         plans.iter().filter(|p| matches!(p.resolution, Resolution::Conflict { .. })).collect();
     if !conflicts.is_empty() {
+        let groups = crate::checks::group::groups(ws);
         for p in &conflicts {
             report_conflict(ui, p);
+            if let Some(prefer) = &prefer
+                && !groups.get(&p.group).is_some_and(|members| members.contains(&prefer))
+            {
+                ui.err(&format!(
+                    "  note: `--prefer {prefer}` does not apply: it is not in group `{}`\n",
+                    p.group
+                ));
+            }
         }
         ui.err(&format!(
             "{}: nothing was written; {} to resolve\n",

@@ -169,9 +169,18 @@ codes! {
     AssessorRequired = "E0702", "assessor-required", Error, true,
         "a test verdict was set by someone who is not an assessor",
         "Only commit authors listed in `[roles] assessors` (in `evident.toml` at the base of the change) may set a test status to passed or failed-*. Ask an assessor to make that change.";
+    RolesChanged = "E0704", "roles-changed", Error, true,
+        "[roles] was changed by someone who is not an admin",
+        "Who is an assessor or an admin decides who may set test verdicts, so only the admins listed in `[roles] admins` (before the change) may change `[roles]`. The rule applies once `[roles] admins` lists someone.";
     ScoreDrop = "E0703", "score-drop", Error, true,
         "a score dropped",
         "The overall score or an assessment's score is lower than at the base of the change, by more than `[check] max-score-drop` percentage points (0 by default: any drop). Restore the status, or raise the threshold if the drop is accepted.";
+    EvidenceIsData = "E0407", "evidence-is-data", Error, false,
+        "an evidence path names one of the repository's data files",
+        "Evidence is what proves an action: a document, an export, a screenshot, usually under `evidence/`. A template, an action or a state file cannot be its own evidence.";
+    EvidenceType = "E0408", "evidence-type", Warning, true,
+        "an evidence file is not of an accepted type",
+        "Evidence files are documents (.doc .docx .xls .xlsx .ppt .pptx .txt .md .csv .json .pdf), images (.jpg .jpeg .png), video (.mkv) or archives (.zip .rar), as `evident evidence add` accepts. Other files are allowed with this warning; `[rules] evidence-type = \"off\"` silences it.";
 }
 
 impl Code {

@@ -86,6 +86,8 @@ pub struct StateEdit {
     pub(super) today: Date,
     /// Rules the edit itself breaks (e.g. evidence removed after a verdict).
     pub(super) refusals: Vec<Problem>,
+    /// The test status committed in HEAD, when the repository is in git.
+    pub(super) committed_test: Option<TestStatus>,
 }
 
 impl StateEdit {
@@ -194,6 +196,21 @@ impl StateEdit {
             });
         };
         let status = self.before.test.status;
+        if let Some(committed) = self.committed_test.filter(|c| c.is_verdict() && !status.is_verdict()) {
+            // `check --base` compares each commit with its parent: removing the
+            // evidence in the commit that withdraws the verdict still breaks the rule.
+            self.refusals.push(Problem {
+                code: Code::EvidenceFrozen,
+                message: format!(
+                    "cannot remove evidence `{name}` yet: the test status committed in HEAD is `{committed}`"
+                ),
+                pointer: "/test/status",
+                hint: Some(
+                    "commit the change of the test status first, then remove the evidence in a later commit"
+                        .to_owned(),
+                ),
+            });
+        }
         if status.is_verdict() {
             self.refusals.push(Problem {
                 code: Code::EvidenceFrozen,

@@ -8,13 +8,7 @@ use crate::error::{Error, Result};
 use crate::model::{ActionId, Evidence, Workspace};
 use crate::repo::layout::{EVIDENCE_DIR, state_path};
 
-/// File types accepted as evidence: the seeds' list (documents .doc .xls .ppt
-/// .txt .pdf, images .jpg .png, video .mkv, archives .zip .rar) and their
-/// modern forms, plus the plain-text exports compliance work produces.
-pub const EVIDENCE_TYPES: &[&str] = &[
-    "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "md", "csv", "json", "pdf", "jpg", "jpeg", "png",
-    "mkv", "zip", "rar",
-];
+pub use crate::checks::evidence::EVIDENCE_TYPES;
 
 /// An evidence file ready to record.
 #[derive(Clone, Debug)]
@@ -63,7 +57,7 @@ pub fn evidence_file(root: &Path, action: &ActionId, file: &Path) -> Result<Evid
         ))
         .hint(format!("give the file's own path (`{}`) to copy it into the repository", real.display())));
     }
-    let rel = relative(root, &real);
+    let rel = crate::repo::relative_path(root, &real);
     if inside_real && rel.starts_with(&format!("{EVIDENCE_DIR}/")) {
         check_type(&rel)?;
         return match resolve(root, &rel) {
@@ -144,12 +138,6 @@ fn lexical_absolute(path: &Path) -> Option<PathBuf> {
         }
     }
     Some(out)
-}
-
-/// Repository-relative, `/`-separated.
-fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// Checks a link given as evidence: http or https, no spaces.

@@ -11,7 +11,7 @@ use crate::checks::status::problems;
 use crate::diag::{Code, Diagnostic, Report};
 use crate::error::{Error, Result};
 use crate::load::span_of;
-use crate::model::{Action, ActionId, ActionState, AssessmentId, Date, Level, Workspace};
+use crate::model::{Action, ActionId, ActionState, AssessmentId, Date, Level, TestStatus, Workspace};
 use crate::repo::layout::state_path;
 use crate::repo::write::{Changeset, contained_path};
 use crate::schema::FileKind;
@@ -99,6 +99,7 @@ impl<'w> Session<'w> {
             doc,
             today: self.today,
             refusals: Vec::new(),
+            committed_test: committed_test_status(&self.root, path),
         }))
     }
 
@@ -252,4 +253,15 @@ fn group_warnings(ws: &Workspace, states: &[(AssessmentId, ActionId, ActionState
         }
     }
     out
+}
+
+/// The test status of a state file as committed in HEAD, if the repository is in git.
+fn committed_test_status(root: &Path, path: &str) -> Option<TestStatus> {
+    let git = crate::history::GitRepo::open(root).ok()?;
+    let head = git.head().ok()??;
+    let tree = git.tree_of(head).ok()??;
+    let blob = git.blob_at(&tree, path)?;
+    let bytes = git.blob(blob).ok()?;
+    let state: ActionState = toml::from_str(std::str::from_utf8(&bytes).ok()?).ok()?;
+    Some(state.test.status)
 }

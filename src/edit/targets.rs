@@ -63,12 +63,29 @@ pub fn action<'w>(ws: &'w Workspace, report: &Report, id: &str) -> Result<&'w Ac
 /// action are added, because a group keeps the state of a shared action
 /// identical. Sorted by id.
 pub fn targets(ws: &Workspace, action: &ActionId, asked: &[String]) -> Result<Vec<AssessmentId>> {
+    targets_with(ws, action, asked, false)
+}
+
+/// Like [`targets`], but without `asked` every assessment listing the action
+/// is meant (an owner is the owner of the action, wherever it appears).
+pub fn targets_everywhere(ws: &Workspace, action: &ActionId, asked: &[String]) -> Result<Vec<AssessmentId>> {
+    targets_with(ws, action, asked, true)
+}
+
+fn targets_with(
+    ws: &Workspace,
+    action: &ActionId,
+    asked: &[String],
+    everywhere: bool,
+) -> Result<Vec<AssessmentId>> {
     let listing = listing(ws, action);
     if listing.is_empty() {
         return Err(Error::new(format!("no assessment lists `{action}`"))
             .hint("add the action to a control of a template, or create an assessment with `evident new assessment`"));
     }
-    let chosen: Vec<&AssessmentId> = if asked.is_empty() {
+    let chosen: Vec<&AssessmentId> = if asked.is_empty() && everywhere {
+        listing.clone()
+    } else if asked.is_empty() {
         unambiguous(ws, action, &listing)?
     } else {
         asked.iter().map(|a| asked_assessment(ws, action, &listing, a)).collect::<Result<_>>()?

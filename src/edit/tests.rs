@@ -19,6 +19,7 @@ fn doc_edit(text: &str) -> StateEdit {
         doc: text.parse().expect("doc"),
         today: Date::new(2026, 11, 23).expect("date"),
         refusals: Vec::new(),
+        committed_test: None,
     }
 }
 

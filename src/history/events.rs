@@ -224,24 +224,32 @@ fn split(
             _ => files.push(FileChange { commit, author: author.clone(), change }),
         }
     }
-    // A state file deleted and the same content added for the same action
-    // elsewhere in one commit is a move (an assessment renamed).
-    let deleted: Vec<(usize, String)> = states
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.old_exists && !s.new_exists)
-        .map(|(i, s)| (i, s.path.clone()))
+    // A state file deleted and the same content added for the same action in
+    // one commit is a move, but only when its assessment was renamed in that
+    // commit (the old assessment.toml removed, the new one added): a verdict
+    // may not be carried into another, existing assessment.
+    let assessments = |removed: bool| -> std::collections::HashSet<AssessmentId> {
+        files
+            .iter()
+            .filter(|f| f.change.old.is_some() == removed && f.change.new.is_some() != removed)
+            .filter_map(|f| match layout::classify(&f.change.path) {
+                Entry::Assessment(id) => Some(id),
+                _ => None,
+            })
+            .collect()
+    };
+    let (gone, new) = (assessments(true), assessments(false));
+    let deleted: Vec<usize> = (0..states.len())
+        .filter(|&i| states[i].old_exists && !states[i].new_exists && gone.contains(&states[i].assessment))
         .collect();
-    let blob_of = |s: &StateChange, old: bool| if old { s.old.clone() } else { s.new.clone() };
-    for (i, from) in deleted {
-        let Some(old_state) = blob_of(&states[i], true) else {
-            continue;
-        };
-        let action = states[i].action.clone();
+    for i in deleted {
+        let Some(old_state) = states[i].old.clone() else { continue };
+        let (from, action) = (states[i].path.clone(), states[i].action.clone());
         if let Some(j) = states.iter().position(|s| {
             !s.old_exists
                 && s.new_exists
                 && s.action == action
+                && new.contains(&s.assessment)
                 && s.renamed_from.is_none()
                 && s.new.as_ref() == Some(&old_state)
         }) {

@@ -20,6 +20,12 @@ pub struct GitRepo {
     pub prefix: String,
 }
 
+/// The seven-digit form of a commit id.
+pub fn short_id(id: Oid) -> String {
+    let full = id.to_string();
+    full[..7.min(full.len())].to_owned()
+}
+
 /// A file that differs between two trees (paths relative to the compliance root).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
@@ -47,6 +53,11 @@ impl Signature {
             time: sig.when().seconds(),
             offset_minutes: sig.when().offset_minutes(),
         }
+    }
+
+    /// "1a2b3c4 (Ana Lima, 2026-03-04)": a commit as messages name it.
+    pub fn describe(&self, commit: Oid) -> String {
+        format!("{} ({}, {})", short_id(commit), self.name, self.date())
     }
 
     /// The local date of the signature, `YYYY-MM-DD`.
@@ -115,6 +126,27 @@ impl GitRepo {
             ));
         }
         Ok(head)
+    }
+
+    /// The commits whose parents a shallow clone cut off (`.git/shallow`).
+    pub fn shallow_roots(&self) -> std::collections::HashSet<Oid> {
+        std::fs::read_to_string(self.repo.path().join("shallow"))
+            .map(|text| text.lines().filter_map(|l| Oid::from_str(l.trim()).ok()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Refuses to check `commits` when a shallow clone cut their history: the
+    /// first commit after the cut would look like it added every file.
+    pub fn require_complete(&self, commits: &[Oid], what: &str) -> Result<()> {
+        let roots = self.shallow_roots();
+        if let Some(cut) = commits.iter().find(|c| roots.contains(c)) {
+            return Err(Error::new(format!(
+                "{what} needs history this shallow clone does not have (it stops at {})",
+                short_id(*cut)
+            ))
+            .hint("fetch the history: `git fetch --unshallow` (in GitHub Actions: `fetch-depth: 0` in actions/checkout)"));
+        }
+        Ok(())
     }
 
     /// Resolves a revision (`main`, `HEAD~3`, a commit id) to a commit.

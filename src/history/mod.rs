@@ -9,7 +9,7 @@ pub mod live;
 pub mod scorer;
 pub mod timeline;
 
-pub use git::{Change, GitRepo, Signature};
+pub use git::{Change, GitRepo, Signature, short_id};
 
 use git2::Oid;
 

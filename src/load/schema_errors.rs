@@ -93,6 +93,20 @@ fn describe(
         K::Type { kind } => {
             let expected = expected_words(kind);
             let found = located.map(|l| l.kind()).unwrap_or("another type");
+            if found == "a float" && instance.is_string() {
+                // TOML's nan and inf have no JSON form; they arrive here as strings.
+                return vec![
+                    Diagnostic::new(
+                        Code::InvalidFormat,
+                        format!(
+                            "`{path}` must be a finite number, found `{}`",
+                            instance.as_str().unwrap_or_default()
+                        ),
+                    )
+                    .at(file, value_span)
+                    .label("not a finite number"),
+                ];
+            }
             let mut d =
                 Diagnostic::new(Code::WrongType, format!("`{path}` must be {expected}, found {found}"))
                     .at(file, value_span)
@@ -217,8 +231,17 @@ fn display_value(v: &Value) -> String {
     }
 }
 
+/// The first sentence of a description (not cut at "e.g." or "i.e.").
 fn first_sentence(s: &str) -> &str {
-    s.split_once(". ").map(|(a, _)| a).unwrap_or(s).trim_end_matches('.')
+    let mut from = 0;
+    while let Some(i) = s[from..].find(". ").map(|i| from + i) {
+        let before = &s[..i];
+        if !(before.ends_with("e.g") || before.ends_with("i.e") || before.ends_with("etc")) {
+            return &s[..i];
+        }
+        from = i + 2;
+    }
+    s.trim_end_matches('.')
 }
 
 /// What a pattern asks for, in words.

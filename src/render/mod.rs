@@ -14,6 +14,16 @@ pub fn bar(tenths_of_percent: u64) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled))
 }
 
+/// User text as a Markdown code span: backticks inside are kept by choosing
+/// a longer fence, and nothing else needs escaping there.
+pub fn md_code(text: &str) -> String {
+    let text = text.replace(['\n', '\r'], " ");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
 /// Escapes user text for Markdown: no HTML, emphasis, links or code spans come
 /// from the text itself, and it stays on one line (it may sit in a table cell).
 pub fn md_cell(text: &str) -> String {

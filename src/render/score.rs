@@ -82,7 +82,7 @@ pub fn human(scores: &Scores, by: By, color: bool) -> String {
         paint(color, BOLD, "Overall"),
         points_cell(scores.overall),
         percent_cell(scores.overall, color),
-        bar(scores.overall.tenths_of_percent()),
+        bar_cell(scores.overall),
     );
     match by {
         By::Assessment => {

@@ -4,7 +4,7 @@
 use crate::diag::{Report, Severity};
 use crate::history::events::CommitChanges;
 use crate::model::ActionState;
-use crate::render::md_cell;
+use crate::render::{md_cell, md_code};
 use crate::score::{Score, Scores};
 
 /// Where links to files point.
@@ -98,8 +98,8 @@ pub fn markdown(s: &Summary<'_>) -> String {
             .map(|h| format!("`{}`", &h[..7.min(h.len())]))
             .unwrap_or_else(|| "the working tree".into());
         out.push_str(&format!(
-            "Compared `{}` (`{}`) with {head}: {} commit{}.\n\n",
-            md_cell(name),
+            "Compared {} (`{}`) with {head}: {} commit{}.\n\n",
+            md_code(name),
             &id[..7.min(id.len())],
             s.commit_count,
             if s.commit_count == 1 { "" } else { "s" }
@@ -166,7 +166,7 @@ pub fn markdown(s: &Summary<'_>) -> String {
             let (imp, test) = status_change(st.old.as_deref(), st.new.as_deref());
             out.push_str(&format!(
                 "| `{}` | {} | {} | {} | {imp} | {test} |\n",
-                &c.id.to_string()[..7],
+                crate::history::short_id(c.id),
                 md_cell(&c.author.name),
                 md_cell(st.assessment.as_str()),
                 md_cell(st.action.as_str()),

@@ -75,7 +75,17 @@ impl Repo {
     /// Lists the data files. Symbolic links are reported, never followed.
     pub fn scan(&self) -> Scan {
         let mut scan = Scan::default();
-        scan.files.push(FoundFile { path: CONFIG_FILE.to_owned(), entry: Entry::Config });
+        let config_is_link =
+            self.path(CONFIG_FILE).symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
+        if config_is_link {
+            scan.diagnostics.push(
+                Diagnostic::new(Code::SymlinkedFile, format!("`{CONFIG_FILE}` is a symbolic link"))
+                    .in_file(CONFIG_FILE)
+                    .hint("replace the link with the file itself; links are not followed"),
+            );
+        } else {
+            scan.files.push(FoundFile { path: CONFIG_FILE.to_owned(), entry: Entry::Config });
+        }
         for dir in [layout::TEMPLATES_DIR, layout::ACTIONS_DIR, ASSESSMENTS_DIR] {
             let top = self.root.join(dir);
             if !top.is_dir() {
@@ -116,11 +126,15 @@ impl Repo {
                 }
                 let entry = layout::classify(&rel);
                 if file_type.is_symlink() {
-                    if entry.is_data() || matches!(entry, Entry::Misplaced(_)) {
+                    let to_dir = item.path().is_dir();
+                    if entry.is_data() || matches!(entry, Entry::Misplaced(_)) || to_dir {
+                        let what = if to_dir { "folder" } else { "file" };
                         scan.diagnostics.push(
                             Diagnostic::new(Code::SymlinkedFile, format!("`{rel}` is a symbolic link"))
                                 .in_file(rel)
-                                .hint("replace the link with the file itself; links are not followed"),
+                                .hint(format!(
+                                    "replace the link with the {what} itself; links are not followed"
+                                )),
                         );
                     }
                     continue;
@@ -144,8 +158,7 @@ impl Repo {
 
     /// Repository-relative, `/`-separated path.
     pub fn relative(&self, path: &Path) -> String {
-        let rel = path.strip_prefix(&self.root).unwrap_or(path);
-        rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+        relative_path(&self.root, path)
     }
 
     /// The git repository that holds this one, if any.
@@ -178,6 +191,12 @@ impl Repo {
             Err(_) => String::new(),
         }
     }
+}
+
+/// `path` relative to `root`, `/`-separated (as repository paths are written).
+pub fn relative_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 fn find_upwards(start: &Path) -> Option<PathBuf> {

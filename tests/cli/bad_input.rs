@@ -407,3 +407,64 @@ fn nothing_is_written_by_validate() {
     repo.run(&["score"]);
     assert_eq!(before, repo.snapshot_files());
 }
+
+#[test]
+fn evidence_inside_git_or_on_data_files() {
+    let repo = minimal();
+    repo.write(".git/config", "[core]\n");
+    let sha = |text: &str| {
+        use sha2::Digest;
+        sha2::Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    repo.write("evidence/export.xml", "<x/>");
+    let mfa_text = repo.read("actions/mfa.toml");
+    repo.write(
+        "assessments/gdpr-2026/mfa.toml",
+        format!(
+            "[implementation]\nstatus = \"implemented\"\ndate = 2026-02-01\n\n[test]\nstatus = \"none\"\n\n\
+             [[evidence]]\nname = \"git\"\npath = \".git/config\"\nsha256 = \"{}\"\n\n\
+             [[evidence]]\nname = \"data\"\npath = \"actions/mfa.toml\"\nsha256 = \"{}\"\n\n\
+             [[evidence]]\nname = \"xml\"\npath = \"evidence/export.xml\"\nsha256 = \"{}\"\n",
+            sha("[core]\n"),
+            sha(&mfa_text),
+            sha("<x/>")
+        ),
+    );
+    let (run, json) = validate(&repo);
+    assert_eq!(run.code, 1);
+    assert_eq!(codes(&json), ["E0401", "E0407", "E0408"], "{json}");
+}
+
+#[test]
+fn a_symlinked_config() {
+    #[cfg(unix)]
+    {
+        let repo = minimal();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("evident.toml"), "").unwrap();
+        repo.remove("evident.toml");
+        std::os::unix::fs::symlink(outside.path().join("evident.toml"), repo.path().join("evident.toml"))
+            .unwrap();
+        let (run, json) = validate(&repo);
+        assert_eq!(run.code, 1);
+        assert_eq!(codes(&json), ["E0107"]);
+    }
+}
+
+#[test]
+fn messages_for_numbers_out_of_range() {
+    let repo = minimal();
+    repo.write("evident.toml", "[check]\nmax-score-drop = nan\n");
+    repo.write(
+        "actions/mfa.toml",
+        repo.read("actions/mfa.toml").replace("version = 1", "version = 99999999999"),
+    );
+    let (_, json) = validate(&repo);
+    let messages: Vec<&str> =
+        json["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
+    assert!(messages.contains(&"`version` must be at most 4294967295, found `99999999999`"), "{messages:?}");
+    assert!(
+        messages.contains(&"`check.max-score-drop` must be a finite number, found `nan`"),
+        "{messages:?}"
+    );
+}

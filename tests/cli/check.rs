@@ -453,3 +453,132 @@ fn a_folder_never_committed_in_the_git_repository_around_it() {
         assert!(run.stderr.contains("the compliance repository is not committed"), "{}", run.stderr);
     }
 }
+
+#[test]
+fn a_change_cannot_relax_the_rules_it_is_checked_by() {
+    let (repo, base) = grouped();
+    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["x"]));
+    repo.write(
+        "evident.toml",
+        repo.read("evident.toml") + "\n[rules]\nassessor-required = \"off\"\nscore-drop = \"off\"\n",
+    );
+    repo.commit(BOB, "Pass MFA and switch the rules off");
+    let (run, codes) = check(&repo, &base);
+    assert_eq!(codes, ["E0702", "E0702"], "the base's [rules] apply to the history rules: {}", run.all());
+
+    // Re-weighting the points table to hide a drop does not work either: the drop
+    // is measured with the base's table. logs (1 point) fails; the change makes
+    // every action worth 0, so its own scores would read 0/0 = 100%.
+    let (repo, base) = grouped();
+    repo.write(
+        "assessments/gdpr-2026/logs.toml",
+        state_toml(Some(ANA), "implemented", "failed-low", &["siem-export"]),
+    );
+    repo.write(
+        "evident.toml",
+        repo.read("evident.toml")
+            + "\n[scoring]\nmandatory = { preventative = 0, detective = 0, corrective = 0 }\ndiscretionary = { preventative = 0, detective = 0, corrective = 0 }\n",
+    );
+    repo.commit(CY, "Logs failed; nothing is worth anything");
+    assert_eq!(check(&repo, &base).1, ["E0703", "E0703"]);
+}
+
+#[test]
+fn only_admins_change_roles() {
+    let (repo, _) = grouped();
+    repo.write(
+        "evident.toml",
+        repo.read("evident.toml").replace("[roles]\n", "[roles]\nadmins = [\"ana@example.com\"]\n"),
+    );
+    let base = repo.commit(ANA, "Ana administers the program");
+    repo.write(
+        "evident.toml",
+        repo.read("evident.toml").replace("assessors = [\"cy@example.com\"]", "assessors = []"),
+    );
+    repo.commit(BOB, "Nobody is an assessor any more");
+    assert_eq!(check(&repo, &base).1, ["E0704"]);
+    // An admin may.
+    let (repo, _) = grouped();
+    repo.write(
+        "evident.toml",
+        repo.read("evident.toml").replace("[roles]\n", "[roles]\nadmins = [\"ana@example.com\"]\n"),
+    );
+    let base = repo.commit(ANA, "Ana administers the program");
+    repo.write(
+        "evident.toml",
+        repo.read("evident.toml")
+            .replace("[\"cy@example.com\"]", "[\"cy@example.com\", \"bob@example.com\"]"),
+    );
+    repo.commit(ANA, "Bob becomes an assessor");
+    assert_eq!(check(&repo, &base).1, Vec::<String>::new());
+    // In `audit`, the roles of the time apply: emptying the assessors to pass a
+    // test oneself is caught by the admin rule.
+    let run = repo.run(&["audit", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+}
+
+#[test]
+fn a_group_copy_is_not_a_new_verdict() {
+    let (repo, _) = grouped();
+    // Cy (assessor) passes mfa in both assessments of the group.
+    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    let base = repo.commit(CY, "Pass MFA");
+    // Bob (not an assessor) starts a third assessment in the group: its state files
+    // copy the group's, verdict included.
+    repo.write("templates/lgpd.toml", template_toml("lgpd", &[("art-46", &["mfa"])]));
+    let run = repo.run(&["new", "assessment", "lgpd-2026", "--template", "lgpd", "--group", "privacy"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(repo.read("assessments/lgpd-2026/mfa.toml").contains("status = \"passed\""));
+    repo.commit(BOB, "Start the LGPD assessment");
+    let (run, codes) = check(&repo, &base);
+    assert_eq!(codes, Vec::<String>::new(), "{}", run.all());
+
+    // The same verdict in an assessment outside the group is a new verdict.
+    repo.write("templates/iso.toml", template_toml("iso", &[("a.5.17", &["mfa"])]));
+    repo.write("assessments/iso-2026/assessment.toml", assessment_toml("iso-2026", "iso", None));
+    repo.write(
+        "assessments/iso-2026/mfa.toml",
+        state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]),
+    );
+    repo.commit(BOB, "Copy the MFA pass into ISO");
+    assert_eq!(check(&repo, &base).1, ["E0702"]);
+}
+
+#[test]
+fn a_verdict_cannot_be_moved_into_another_assessment() {
+    let (repo, _) = grouped();
+    repo.write("templates/iso.toml", template_toml("iso", &[("a.8.15", &["logs"])]));
+    repo.write("assessments/iso-2026/assessment.toml", assessment_toml("iso-2026", "iso", None));
+    let base = repo.commit(ANA, "An ISO assessment");
+    // Bob moves gdpr's passed `logs` state into the existing ISO assessment.
+    repo.git(&["mv", "assessments/gdpr-2026/logs.toml", "assessments/iso-2026/logs.toml"]);
+    repo.commit(BOB, "Move logs");
+    let (run, codes) = check(&repo, &base);
+    // The removal from gdpr-2026 (evidence frozen) and a verdict by a non-assessor in iso-2026.
+    assert!(codes.contains(&"E0701".to_owned()) && codes.contains(&"E0702".to_owned()), "{}", run.all());
+}
+
+#[test]
+fn a_shallow_clone_with_a_fetched_base() {
+    let (repo, base) = grouped();
+    repo.write("assessments/ccpa-2026/backup.toml", state_toml(None, "planned", "none", &[]));
+    repo.commit(ANA, "Plan backups");
+    repo.write("assessments/ccpa-2026/backup.toml", state_toml(None, "planned", "in-progress", &[]));
+    repo.commit(ANA, "Start testing");
+    let clone = TestRepo::bare();
+    let url = format!("file://{}", repo.path().display());
+    for args in [
+        vec!["clone", "-q", "--depth", "1", url.as_str(), "."],
+        vec!["fetch", "-q", "--depth", "1", "origin", base.as_str()],
+    ] {
+        let out = std::process::Command::new("git").args(&args).current_dir(clone.path()).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    // The base is there, but the commits between it and HEAD are not.
+    let run = clone.run(&["check", "--base", &base]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("shallow clone"), "{}", run.stderr);
+    let run = clone.run(&["audit"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("fetch-depth: 0"), "{}", run.stderr);
+}

@@ -336,3 +336,25 @@ fn list_per_assessment_shows_where_mixed_comes_from() {
     assert_eq!(out.code, 0, "{}", out.all());
     insta::assert_snapshot!(out.stdout);
 }
+
+#[test]
+fn owner_none_in_any_case() {
+    let repo = TestRepo::fixture("scoring");
+    let ids = |owner: &str| -> usize {
+        let out = repo.run(&["list", "actions", "--format", "json", "--owner", owner]);
+        assert_eq!(out.code, 0, "{}", out.all());
+        out.json().as_array().unwrap().len()
+    };
+    assert_eq!(ids("none"), ids("NONE"));
+    assert!(ids("none") > 0);
+}
+
+#[test]
+fn the_example_workflow_is_the_documented_one() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = std::fs::read_to_string(root.join("docs/github-workflow.yml")).unwrap();
+    let example = std::fs::read_to_string(root.join("example-repo/.github/workflows/evident.yml")).unwrap();
+    assert_eq!(docs, example);
+    // The annotation run must not write the job summary a second time.
+    assert!(docs.contains("GITHUB_STEP_SUMMARY: \"\""));
+}

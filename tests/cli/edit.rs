@@ -342,8 +342,19 @@ fn assign_is_all_or_nothing() {
     // `nope` does not exist: `enc` is not assigned either.
     let run = writes_nothing(&repo, &["assign", "enc", "nope", "--to", "bo@example.com"], 2);
     assert!(run.stderr.starts_with("error: no action `nope`"), "{}", run.stderr);
-    // `mfa` needs `--assessment`: nothing is written for `enc`.
-    let run = writes_nothing(&repo, &["assign", "enc", "mfa", "--to", "bo@example.com"], 2);
+}
+
+#[test]
+fn assign_sets_the_owner_wherever_the_action_appears() {
+    let repo = program();
+    // `mfa` is in the group (gdpr-2026, ccpa-2026) and in hipaa-2026: an owner is
+    // the action's owner everywhere, unlike a status, which `set` asks to place.
+    ok(&repo, &["assign", "enc", "mfa", "--to", "bo@example.com"]);
+    for a in ["gdpr-2026", "ccpa-2026", "hipaa-2026"] {
+        let state: toml::Table = repo.read(&format!("assessments/{a}/mfa.toml")).parse().unwrap();
+        assert_eq!(state["owner"].as_str(), Some("bo@example.com"), "{a}");
+    }
+    let run = writes_nothing(&repo, &["set", "mfa", "--implementation", "planned"], 2);
     assert!(run.stderr.contains("`mfa` is in 3 assessments"), "{}", run.stderr);
 }
 
@@ -534,4 +545,105 @@ fn evidence_remove_until_a_verdict() {
     let run = writes_nothing(&repo, &["evidence", "remove", "mfa", "-a", "gdpr-2026", "Runbook"], 1);
     settings_for(&repo).bind(|| insta::assert_snapshot!("evidence_remove_refused", run.all()));
     assert_checks_clean(&repo);
+}
+
+#[test]
+fn evidence_stays_until_the_withdrawn_verdict_is_committed() {
+    let repo = program();
+    repo.git_init();
+    ok(
+        &repo,
+        &[
+            "evidence",
+            "add",
+            "mfa",
+            "--url",
+            "https://wiki.example.com/mfa",
+            "--name",
+            "Runbook",
+            "--assessment",
+            "hipaa-2026",
+        ],
+    );
+    ok(
+        &repo,
+        &["set", "mfa", "--assessment", "hipaa-2026", "--implementation", "implemented", "--test", "passed"],
+    );
+    repo.commit("cy@example.com", "Pass MFA");
+    ok(&repo, &["set", "mfa", "--assessment", "hipaa-2026", "--test", "in-progress"]);
+    // `check --base` compares commit with parent: removing the evidence in the
+    // same commit as the withdrawal breaks the rule, so the editor refuses.
+    let run =
+        writes_nothing(&repo, &["evidence", "remove", "mfa", "Runbook", "--assessment", "hipaa-2026"], 1);
+    assert!(run.stderr.contains("the test status committed in HEAD is `passed`"), "{}", run.stderr);
+    repo.commit("cy@example.com", "Retest MFA");
+    ok(&repo, &["evidence", "remove", "mfa", "Runbook", "--assessment", "hipaa-2026"]);
+}
+
+/// The editing examples of README.md, on the bundled example repository.
+#[test]
+fn readme_editing_examples() {
+    let repo = TestRepo::example();
+    repo.write("exports/ca-policy.json", "{\"policy\": \"CA-01\"}\n");
+    let runs: &[(&[&str], i32)] = &[
+        (&["set", "dpia-process", "--implementation", "implemented", "--notes", "DPIA template adopted"], 0),
+        (&["set", "privacy-by-design-review", "--implementation", "implemented"], 0),
+        (
+            &[
+                "set",
+                "non-discrimination",
+                "--test",
+                "in-progress",
+                "--test-notes",
+                "Sampling opt-out requests",
+            ],
+            0,
+        ),
+        (&["assign", "dlp-policies", "sensitivity-labels", "--to", "jonas.berg@example.com"], 0),
+        (
+            &[
+                "evidence",
+                "add",
+                "mfa-admins",
+                "exports/ca-policy.json",
+                "--assessment",
+                "hipaa-2026",
+                "--name",
+                "CA policy export",
+            ],
+            0,
+        ),
+        (
+            &[
+                "evidence",
+                "add",
+                "dpia-process",
+                "--url",
+                "https://wiki.example.com/dpia",
+                "--name",
+                "DPIA procedure",
+            ],
+            0,
+        ),
+        (
+            &[
+                "evidence",
+                "remove",
+                "mfa-admins",
+                "Conditional Access policy export (March 2026)",
+                "--assessment",
+                "hipaa-2026",
+            ],
+            1,
+        ),
+    ];
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for (args, code) in runs {
+        // Run from the repository, as the README does (the evidence file path is relative).
+        let run = repo.run_in(args);
+        assert_eq!(run.code, *code, "{args:?}: {}", run.all());
+        assert!(readme.contains(&format!("evident {}", args[0])), "README shows `evident {}`", args[0]);
+    }
+    assert_eq!(repo.run(&["check"]).code, 0, "{}", repo.run(&["check"]).all());
 }
