@@ -94,6 +94,13 @@ fn template_refs(
     template: &Template,
     out: &mut Vec<Diagnostic>,
 ) {
+    if template.controls.iter().all(|c| c.actions.is_empty()) {
+        out.push(
+            Diagnostic::new(Code::EmptyTemplate, format!("template `{}` lists no actions", template.id))
+                .at(file, span(report, file, "/id"))
+                .hint("add `[[controls]]` with the `actions` that satisfy them"),
+        );
+    }
     let mut first_control: HashMap<&str, usize> = HashMap::new();
     for (i, control) in template.controls.iter().enumerate() {
         if let Some(first) = first_control.get(control.id.as_str()) {

@@ -59,7 +59,8 @@ pub struct ActionsArgs {
     #[arg(long, value_delimiter = ',', value_enum, value_name = "STATUS")]
     pub status: Vec<ImplementationStatus>,
     /// One row per assessment and action instead of one per action (shows
-    /// where a "mixed" status comes from).
+    /// where a "mixed" status comes from). JSON always lists each action's
+    /// assessments.
     #[arg(long)]
     pub per_assessment: bool,
     /// Order of the list.
@@ -115,6 +116,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         }
         OutputFormat::Human => render::list::human(&rows, ui.color_stdout),
         OutputFormat::Json => to_json_text(&render::list::json(&rows)),
+        OutputFormat::Markdown if args.per_assessment => render::list::markdown_per_assessment(&rows),
         OutputFormat::Markdown => render::list::markdown(&rows),
     };
     ui.out(&text);

@@ -118,6 +118,9 @@ codes! {
     UnusedAction = "E0311", "unused-action", Warning, true,
         "an action is not listed by any template",
         "The action is defined but no template lists it, so it is never scored. List it in a control, or remove it.";
+    EmptyTemplate = "E0313", "empty-template", Warning, true,
+        "a template lists no actions",
+        "A template whose controls list no actions has nothing to score: its assessments are always at n/a. List the actions that satisfy each control.";
     PendingActionUpdate = "E0312", "pending-action-update", Warning, true,
         "an action definition changed since the assessment accepted it",
         "The action's `version` is newer than the `accepted_version` recorded in the assessment. Review the change and accept it.";

@@ -82,6 +82,32 @@ fn truncate(s: &str, max: usize) -> String {
     }
 }
 
+/// One row per (assessment, action), as Markdown.
+pub fn markdown_per_assessment(rows: &[ActionRow<'_, '_>]) -> String {
+    if rows.is_empty() {
+        return "_No actions match._\n".into();
+    }
+    let mut out = String::from(
+        "| Action | Assessment | Title | Points | Implementation | Test | Owner |\n|---|---|---|---:|---|---|---|\n",
+    );
+    for row in rows {
+        for p in &row.pairs {
+            let max = if p.in_scope { p.points } else { 0 };
+            let earned = if p.in_scope && p.earns { p.points } else { 0 };
+            out.push_str(&format!(
+                "| {} | {} | {} | {earned}/{max} | {} | {} | {} |\n",
+                md_cell(row.action.id.as_str()),
+                md_cell(p.assessment.as_str()),
+                md_cell(&row.action.title),
+                p.state.implementation.status,
+                p.state.test.status,
+                md_cell(p.state.owner.as_deref().unwrap_or("-")),
+            ));
+        }
+    }
+    out
+}
+
 /// A Markdown table, for pull-request comments and issues.
 pub fn markdown(rows: &[ActionRow<'_, '_>]) -> String {
     if rows.is_empty() {

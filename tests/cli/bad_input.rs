@@ -468,3 +468,12 @@ fn messages_for_numbers_out_of_range() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn a_template_that_lists_no_actions() {
+    let repo = minimal();
+    repo.write("templates/empty.toml", crate::support::template_toml("empty", &[("c1", &[])]));
+    let (run, json) = validate(&repo);
+    assert_eq!(run.code, 0, "a warning: {}", run.all());
+    assert_eq!(codes(&json), ["E0313"]);
+}
