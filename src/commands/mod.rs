@@ -115,16 +115,42 @@ pub fn to_json_text(value: &serde_json::Value) -> String {
     s
 }
 
-/// The timeline of the repository's history (cached under `.git/evident/`),
-/// with a progress bar on long walks.
+/// The timeline of the repository's history, with a progress bar on long
+/// walks. The main-line timeline is cached under `.git/evident/`; a run
+/// reads only the commits the cache does not have.
 pub fn timeline(ui: &Ui, repo: &Repo, all_parents: bool) -> Result<crate::history::timeline::Timeline> {
+    use crate::history::cache::{TimelineCache, reusable, truncate};
+    use crate::history::engine::{Options, build_from};
     let git = crate::history::GitRepo::open(&repo.root)?;
     let head = git.committed_head()?;
-    let total = crate::history::events::commits(&git, None, head, true)?.len() as u64;
-    let bar = ui.progress(total, "History");
-    let options = crate::history::engine::Options { all_parents };
+    let mainline = crate::history::events::commits(&git, None, head, true)?;
+    let cache = TimelineCache::of(&git);
+    let done = if all_parents {
+        crate::history::timeline::Timeline::default()
+    } else {
+        match cache.load() {
+            Ok(Some(mut cached)) => {
+                let k = reusable(&cached, &mainline);
+                truncate(&mut cached, k);
+                cached
+            }
+            Ok(None) => crate::history::timeline::Timeline::default(),
+            Err(why) => {
+                ui.warn(&format!("ignoring the history cache ({why}); reading the whole history"));
+                crate::history::timeline::Timeline::default()
+            }
+        }
+    };
+    let reused = done.commits.len();
+    let bar = ui.progress((mainline.len() - reused) as u64, "History");
     let mut scorer = crate::history::scorer::IncrementalScorer::default();
-    let timeline = crate::history::engine::build(&git, head, options, &mut scorer, &|n| bar.inc(n))?;
+    let timeline = build_from(&git, &mainline, done, Options { all_parents }, &mut scorer, &|n| bar.inc(n))?;
     bar.finish_and_clear();
+    if !all_parents
+        && (reused != mainline.len() || reused != timeline.commits.len())
+        && let Err(why) = cache.store(&timeline)
+    {
+        ui.warn(&format!("could not cache the history under .git/evident/ ({why})"));
+    }
     Ok(timeline)
 }

@@ -78,16 +78,40 @@ pub fn build(
     progress: &dyn Fn(u64),
 ) -> Result<Timeline> {
     let mainline = events::commits(git, None, head, true)?;
-    let mut timeline = Timeline { shallow: git.repo.is_shallow(), ..Timeline::default() };
-    let mut live = Live::default();
+    build_from(git, &mainline, Timeline::default(), options, scorer, progress)
+}
+
+/// Continues `done`, the timeline of the first commits of `mainline`, to the
+/// end of `mainline` (the whole history when `done` is empty).
+pub fn build_from(
+    git: &GitRepo,
+    mainline: &[Oid],
+    done: Timeline,
+    options: Options,
+    scorer: &mut dyn Scorer,
+    progress: &dyn Fn(u64),
+) -> Result<Timeline> {
+    let start = done.commits.len().min(mainline.len());
+    let mut timeline = Timeline { shallow: git.repo.is_shallow(), ..done };
+    if start == mainline.len() && !options.all_parents {
+        return Ok(timeline);
+    }
+    // Resume from the state after the last commit already done.
+    let mut live = match start {
+        0 => Live::default(),
+        k => Live::new(super::snapshot_at(git, mainline[k - 1])?.0),
+    };
     let mut cache = BlobCache::default();
     let mut walker = Walker { git, live: &mut live, scorer, timeline: &mut timeline, first: true };
-    events::walk(git, &mainline, Parents::First, &mut cache, |c, _| {
+    events::walk(git, &mainline[start..], Parents::First, &mut cache, |c, _| {
         progress(1);
         walker.commit(c, !options.all_parents);
     })?;
     if options.all_parents {
-        add_branch_events(git, head, &mut timeline, progress)?;
+        let head = mainline.last().copied();
+        if let Some(head) = head {
+            add_branch_events(git, head, &mut timeline, progress)?;
+        }
     }
     Ok(timeline)
 }

@@ -1,6 +1,7 @@
 //! Status history is git history: reading workspaces and changes out of
 //! commits (DESIGN.md section 4).
 
+pub mod cache;
 pub mod difftree;
 pub mod engine;
 pub mod events;

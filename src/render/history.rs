@@ -147,7 +147,7 @@ pub fn scores(t: &Timeline, markdown: bool) -> String {
             c.short().to_owned(),
             c.author_name.clone(),
             format!("{}/{}", s.earned, s.max),
-            format!("{:.1}%", s.percent()),
+            super::score::percent_text(s),
         ));
     }
     if markdown {

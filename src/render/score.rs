@@ -67,7 +67,7 @@ fn percent_cell(score: Score, color: bool) -> String {
     paint(color, colour_for(score), format!("{:.1}%", score.percent()))
 }
 
-fn percent_text(score: Score) -> String {
+pub(crate) fn percent_text(score: Score) -> String {
     if score.max == 0 { "n/a".into() } else { format!("{:.1}%", score.percent()) }
 }
 
