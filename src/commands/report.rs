@@ -1,13 +1,196 @@
-//! `evident report` (being written).
+//! `evident report`: a static HTML site or a Markdown document of the
+//! compliance program, from the working tree and its git history.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use crate::cli::GlobalArgs;
+use crate::commands::{load, require_clean};
 use crate::error::{Error, Outcome, Result};
+use crate::history::timeline::Timeline;
+use crate::repo::Repo;
+use crate::repo::write::{Changeset, contained_path};
+use crate::report::{self, Templates, context::FILES_DIR};
 use crate::ui::Ui;
 
-/// (not yet available)
-#[derive(Debug, clap::Args)]
-pub struct Args {}
+/// The file that marks a folder as written by `evident report`, listing what it wrote.
+pub const MARKER: &str = ".evident-report";
 
-pub fn run(_ui: &Ui, _global: &GlobalArgs, _args: Args) -> Result<Outcome> {
-    Err(Error::new("`evident report` is not available yet"))
+/// Render a compliance report: a static HTML site or one Markdown document.
+///
+/// The site has an overview (overall score, scores by assessment, group,
+/// category, regulation, solution and owner, what to do next, score trends
+/// as charts), the action list with filters, a page per assessment (controls
+/// and their actions) and a page per action (guidance, statuses, notes,
+/// evidence and its status timeline from git history). It needs no network
+/// and no server: open `index.html`. Evidence files are copied into the
+/// output so that their links work offline.
+///
+/// Every file is written or none. The output folder is created if needed; a
+/// folder that is not empty must have been written by `evident report`
+/// (it holds a `.evident-report` file) unless `--force` is given. Files of
+/// an earlier report that are no longer part of it are removed.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  evident report --out site                  then open site/index.html\n  evident report --format md --out docs/compliance\n  evident report --out site --templates my-templates"
+)]
+pub struct Args {
+    /// Output format: a static HTML site, or one Markdown document (`report.md`).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// The folder to write the report into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// A folder of templates that replace the built-in ones by file name
+    /// (base.html, index.html, actions.html, assessment.html, action.html,
+    /// macros.html, report.md, style.css, app.js).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Show the status changes of merged branches' commits with their own
+    /// authors (like `evident history --all-parents`).
+    #[arg(long)]
+    pub all_parents: bool,
+    /// Write into a non-empty folder that evident did not write before.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// A static site: index.html, actions.html, a page per assessment and action.
+    Html,
+    /// One Markdown document: report.md.
+    #[value(alias = "markdown")]
+    Md,
+}
+
+pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let loaded = load(global)?;
+    if !require_clean(ui, &loaded.report) {
+        return Ok(Outcome::Failed);
+    }
+    let templates = match &args.templates {
+        Some(dir) => Templates::with_overrides(dir)?,
+        None => Templates::default(),
+    };
+    let previous = prepare_out(&args.out, args.force)?;
+    let timeline = history(ui, &loaded.repo, args.all_parents)?;
+    let ws = &loaded.workspace;
+    let evidence = read_evidence(ui, &loaded.repo, report::evidence_paths(ws));
+    let available: BTreeSet<String> = evidence.keys().cloned().collect();
+    let scores = crate::score::compute(ws);
+    let view = report::build(&report::Input {
+        workspace: ws,
+        scores: &scores,
+        timeline: &timeline,
+        evidence_available: &available,
+    });
+    let mut files = match args.format {
+        ReportFormat::Html => report::html::render(&view, &templates)?,
+        ReportFormat::Md => {
+            vec![(report::md::FILE.to_owned(), report::md::render(&view, &templates)?.into_bytes())]
+        }
+    };
+    for (path, bytes) in evidence {
+        files.push((format!("{FILES_DIR}/{path}"), bytes));
+    }
+    write(&args.out, files, &previous)?;
+    let opened = match args.format {
+        ReportFormat::Html => "index.html",
+        ReportFormat::Md => report::md::FILE,
+    };
+    ui.status("Wrote", &format!("the report to `{}`", args.out.join(opened).display()));
+    Ok(Outcome::Success)
+}
+
+/// The timeline, or an empty one when the repository has no commits (the
+/// report then shows the working tree only, and says so).
+fn history(ui: &Ui, repo: &Repo, all_parents: bool) -> Result<Timeline> {
+    if repo.head_commit().is_none() {
+        return Ok(Timeline::default());
+    }
+    crate::commands::timeline(ui, repo, all_parents)
+}
+
+/// Reads the evidence files to copy. A file that cannot be read (validation
+/// reports it) is left out with a warning; its name is shown without a link.
+fn read_evidence(ui: &Ui, repo: &Repo, paths: BTreeSet<String>) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for path in paths {
+        let inside =
+            contained_path(&repo.root, &path).map_err(|_| Error::new("the path leaves the repository"));
+        let read = inside.and_then(|full| {
+            let meta = std::fs::symlink_metadata(&full).map_err(|e| Error::io("read", &full, e))?;
+            if !meta.is_file() {
+                return Err(Error::new(format!("`{path}` is not a regular file")));
+            }
+            std::fs::read(&full).map_err(|e| Error::io("read", &full, e))
+        });
+        match read {
+            Ok(bytes) => {
+                out.insert(path, bytes);
+            }
+            Err(e) => ui.warn(&format!("evidence `{path}` is not copied into the report: {}", e.message)),
+        }
+    }
+    out
+}
+
+/// Checks that the output folder may be written: missing, empty, written by
+/// evident before (its marker lists the files it holds), or `--force`.
+/// Returns the files of the previous report.
+fn prepare_out(out: &Path, force: bool) -> Result<Vec<String>> {
+    if out.exists() && !out.is_dir() {
+        return Err(Error::new(format!("`{}` is not a folder", out.display())));
+    }
+    if !out.exists() {
+        return Ok(Vec::new());
+    }
+    let marker = out.join(MARKER);
+    if let Ok(text) = std::fs::read_to_string(&marker) {
+        return Ok(text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(str::to_owned)
+            .collect());
+    }
+    let mut entries = std::fs::read_dir(out).map_err(|e| Error::io("read", out, e))?;
+    if entries.next().is_some() && !force {
+        return Err(Error::new(format!(
+            "`{}` is not empty and was not written by `evident report`",
+            out.display()
+        ))
+        .hint("choose an empty or new folder, or pass `--force` to write into it (files of the same names are replaced)"));
+    }
+    Ok(Vec::new())
+}
+
+/// Writes every file (all or none), the marker, and removes the files of the
+/// previous report that are not part of this one.
+fn write(out: &Path, files: Vec<(String, Vec<u8>)>, previous: &[String]) -> Result<()> {
+    std::fs::create_dir_all(out).map_err(|e| Error::io("create", out, e))?;
+    let mut set = Changeset::new();
+    let mut names = BTreeSet::new();
+    for (path, bytes) in files {
+        names.insert(path.clone());
+        set.put(path, bytes);
+    }
+    let mut marker = String::from(
+        "# Written by `evident report`. Writing a report here again replaces the files listed below\n# and removes those the new report no longer has.\n",
+    );
+    for name in &names {
+        marker.push_str(name);
+        marker.push('\n');
+    }
+    set.put(MARKER, marker);
+    set.apply(out)?;
+    for stale in previous.iter().filter(|p| !names.contains(*p)) {
+        let Ok(path) = contained_path(out, stale) else { continue };
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io("remove", &path, e)),
+        }
+    }
+    Ok(())
 }

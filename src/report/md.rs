@@ -1,0 +1,73 @@
+//! The Markdown report: the same content as the site in one document
+//! (`report.md`). User text goes through the `md` filter (no HTML, emphasis,
+//! links or table breaks from the text itself); guidance keeps its Markdown
+//! with raw HTML escaped, quoted under its action.
+
+use minijinja::context;
+use minijinja::value::{Serde, Value};
+
+use super::context::Report;
+use super::templates::Templates;
+use super::{environment, render_error};
+use crate::error::Result;
+
+pub const FILE: &str = "report.md";
+
+/// The text of `report.md`.
+pub fn render(report: &Report, templates: &Templates) -> Result<String> {
+    let env = environment(templates)?;
+    let template = env.get_template(FILE).map_err(|e| render_error(FILE, &e))?;
+    let mut text = template
+        .render(context! { report => Value::from(Serde(report)) })
+        .map_err(|e| render_error(FILE, &e))?;
+    // Templates leave blank lines around optional sections; keep at most one.
+    while text.contains("\n\n\n") {
+        text = text.replace("\n\n\n", "\n\n");
+    }
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// Escapes user text for Markdown (one line, no markup).
+pub fn md(text: &str) -> String {
+    crate::render::md_cell(text)
+}
+
+/// User Markdown (guidance) as a block quote, its raw HTML escaped.
+pub fn md_quote(text: &str) -> String {
+    super::markdown::neutralize(text.trim_end())
+        .lines()
+        .map(|l| if l.is_empty() { ">".to_owned() } else { format!("> {l}") })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A link destination for Markdown: `<...>` with the characters that would end it encoded.
+pub fn md_url(url: &str) -> String {
+    let mut out = String::from("<");
+    for c in url.chars() {
+        match c {
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            ' ' => out.push_str("%20"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('>');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(md("<script>|*x*"), "&lt;script&gt;\\|\\*x\\*");
+        assert_eq!(md_quote("a <b>\n\nc"), "> a &lt;b&gt;\n>\n> c");
+        assert_eq!(md_url("https://x.example/a b>"), "<https://x.example/a%20b%3E>");
+    }
+}
