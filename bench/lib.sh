@@ -123,6 +123,9 @@ for arg in results:
     ms = [int(t) / 1000 for t in times.split()]
     rows[name] = (min(ms), statistics.median(ms), rss)
     order.append(name)
+# A reference may name a row by its shown name (the part before " vs ").
+for name in list(order):
+    rows.setdefault(name.split(" vs ")[0], rows[name])
 for h in headers:
     print(h)
 print(f"evident: {tool}; {runs} runs each; peak RSS via {rss_tool}")
