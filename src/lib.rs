@@ -4,6 +4,7 @@
 //! them into the typed [`model`], [`checks`] and [`score`] compute, and
 //! [`render`] and the [`commands`] present the results.
 
+pub mod alerts;
 pub mod checks;
 pub mod cli;
 pub mod commands;

@@ -11,6 +11,7 @@ use crate::repo::layout::{CONFIG_FILE, action_path, assessment_path, state_path,
 pub fn check(ws: &Workspace, report: &mut Report) {
     let mut out = Vec::new();
     config(ws, report, &mut out);
+    alerts(ws, report, &mut out);
     for (id, template) in &ws.templates {
         template_refs(ws, report, &template_path(id.as_str()), template, &mut out);
     }
@@ -80,6 +81,111 @@ fn config(ws: &Workspace, report: &Report, out: &mut Vec<Diagnostic>) {
                             did_you_mean(member, people.keys().map(String::as_str))
                                 .or_else(|| Some(format!("add `\"{member}\" = \"Name\"` to `[people]`"))),
                         ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `[[alerts]]` policies: unique ids, options that fit the trigger, filters that name
+/// things that exist.
+fn alerts(ws: &Workspace, report: &Report, out: &mut Vec<Diagnostic>) {
+    use crate::model::{ImplementationStatus, TestStatus};
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, alert) in ws.config.alerts.iter().enumerate() {
+        let at = |key: &str| span(report, CONFIG_FILE, &format!("/alerts/{i}/{key}"));
+        let invalid = |message: String, key: &str| {
+            Diagnostic::new(Code::InvalidAlert, message).at(CONFIG_FILE, at(key))
+        };
+        if let Some(&first) = seen.get(alert.id.as_str()) {
+            out.push(
+                invalid(format!("alert `{}` is defined twice", alert.id), "id")
+                    .label("defined again here")
+                    .related(
+                        CONFIG_FILE,
+                        span(report, CONFIG_FILE, &format!("/alerts/{first}/id")),
+                        "first defined here",
+                    )
+                    .hint("give each `[[alerts]]` its own `id`"),
+            );
+        } else {
+            seen.insert(alert.id.as_str(), i);
+        }
+        let on = alert.on.as_str();
+        if alert.on.is_score() {
+            if !alert.to.is_empty() {
+                out.push(
+                    invalid(format!("alert `{}`: `to` is for status alerts, not `{on}`", alert.id), "to")
+                        .hint(
+                            "remove `to`; a score alert fires when the score moves by more than `threshold`",
+                        ),
+                );
+            }
+            if !alert.actions.is_empty() {
+                out.push(
+                    invalid(
+                        format!("alert `{}`: a `{on}` alert cannot watch single actions", alert.id),
+                        "actions",
+                    )
+                    .hint("watch `assessments`, `categories` or `owners` instead, or use a status alert"),
+                );
+            }
+        } else if alert.threshold.is_some() {
+            out.push(
+                invalid(
+                    format!("alert `{}`: `threshold` is for score alerts, not `{on}`", alert.id),
+                    "threshold",
+                )
+                .hint("remove `threshold`, or use `on = \"score-increase\"` or `\"score-decrease\"`"),
+            );
+        }
+        let statuses = match alert.on {
+            crate::model::AlertTrigger::ImplementationStatus => ImplementationStatus::names(),
+            crate::model::AlertTrigger::TestStatus => TestStatus::names(),
+            _ => Vec::new(),
+        };
+        for (j, status) in alert.to.iter().enumerate() {
+            if !alert.on.is_score() && !statuses.contains(&status.as_str()) {
+                out.push(
+                    invalid(
+                        format!("alert `{}`: `{status}` is not a {}", alert.id, on.replace('-', " ")),
+                        &format!("to/{j}"),
+                    )
+                    .maybe_hint(did_you_mean(status, statuses.iter().copied()))
+                    .note(format!("one of: {}", statuses.join(", "))),
+                );
+            }
+        }
+        for (j, id) in alert.assessments.iter().enumerate() {
+            if !ws.assessments.keys().any(|a| a.as_str() == id) {
+                out.push(
+                    invalid(
+                        format!("alert `{}`: no assessment `{id}`", alert.id),
+                        &format!("assessments/{j}"),
+                    )
+                    .maybe_hint(did_you_mean(id, ws.assessments.keys().map(|a| a.as_str()))),
+                );
+            }
+        }
+        for (j, id) in alert.actions.iter().enumerate() {
+            if !ws.actions.keys().any(|a| a.as_str() == id) {
+                out.push(
+                    invalid(format!("alert `{}`: no action `{id}`", alert.id), &format!("actions/{j}"))
+                        .maybe_hint(did_you_mean(id, ws.actions.keys().map(|a| a.as_str()))),
+                );
+            }
+        }
+        if let Some(people) = &ws.config.people {
+            for (j, owner) in alert.owners.iter().enumerate() {
+                if !people.contains_key(owner) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::UnknownPerson,
+                            format!("`{owner}` in alert `{}` is not listed in `[people]`", alert.id),
+                        )
+                        .at(CONFIG_FILE, at(&format!("owners/{j}")))
+                        .maybe_hint(did_you_mean(owner, people.keys().map(String::as_str))),
                     );
                 }
             }

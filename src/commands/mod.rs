@@ -1,6 +1,7 @@
 //! One module per subcommand: an `Args` struct whose doc comments are the
 //! help text, and a `run` function.
 
+pub mod alerts;
 pub mod assign;
 pub mod audit;
 pub mod check;
@@ -70,6 +71,7 @@ pub fn print_report(ui: &Ui, loaded: &Loaded, format: DiagnosticFormat) {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     /// Tables for people; coloured on a terminal.
+    #[value(alias = "text")]
     Human,
     /// JSON for scripts.
     Json,

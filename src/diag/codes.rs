@@ -121,6 +121,9 @@ codes! {
     EmptyTemplate = "E0313", "empty-template", Warning, true,
         "a template lists no actions",
         "A template whose controls list no actions has nothing to score: its assessments are always at n/a. List the actions that satisfy each control.";
+    InvalidAlert = "E0314", "invalid-alert", Error, false,
+        "an [[alerts]] policy cannot work as written",
+        "Each `[[alerts]]` policy in `evident.toml` needs a unique `id`. Status alerts (`on = \"implementation-status\"` or `\"test-status\"`) may list `to` statuses of that kind; score alerts (`score-increase`, `score-decrease`) may set a `threshold` in percentage points but not `to` or `actions`. Assessments and actions named in a filter must exist.";
     PendingActionUpdate = "E0312", "pending-action-update", Warning, true,
         "an action definition changed since the assessment accepted it",
         "The action's `version` is newer than the `accepted_version` recorded in the assessment. Review the change and accept it.";

@@ -29,6 +29,78 @@ pub struct Config {
     /// Settings of `evident check`.
     #[serde(default)]
     pub check: CheckSettings,
+    /// Alert policies: which changes `evident alerts --base REV` reports, and to whom.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<AlertPolicy>,
+}
+
+/// An alert policy (`[[alerts]]`): a kind of change worth telling someone about.
+///
+/// A status alert fires for every change of an action's implementation or test status in a
+/// commit of the range that passes its filters. A score alert compares the range's end points:
+/// the overall score, or, when `assessments`, `categories` or `owners` is set, the score of
+/// each of those.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AlertPolicy {
+    /// A short name for the alert, shown with what fired it.
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9._-]*$"))]
+    pub id: String,
+    /// What fires the alert: a change of "implementation-status" or "test-status", or a
+    /// "score-increase" or "score-decrease" beyond `threshold`.
+    pub on: AlertTrigger,
+    /// Status alerts: only changes to one of these statuses (default: any change).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<String>,
+    /// Score alerts: the change, in percentage points, that must be exceeded (default 0: any change).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 100.0))]
+    pub threshold: Option<f64>,
+    /// Only these assessments (ids).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assessments: Vec<String>,
+    /// Only actions of these categories.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<super::Category>,
+    /// Only actions owned by these people (e-mail; the owner before or after the change).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<String>,
+    /// Status alerts: only these actions (ids).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+    /// Who should hear about it (e-mail addresses, chat channels): passed on with the alert so
+    /// that CI can route it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notify: Vec<String>,
+}
+
+/// What fires an alert.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AlertTrigger {
+    /// An action's implementation status changed.
+    ImplementationStatus,
+    /// An action's test status changed.
+    TestStatus,
+    /// A score rose by more than the threshold.
+    ScoreIncrease,
+    /// A score fell by more than the threshold.
+    ScoreDecrease,
+}
+
+impl AlertTrigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertTrigger::ImplementationStatus => "implementation-status",
+            AlertTrigger::TestStatus => "test-status",
+            AlertTrigger::ScoreIncrease => "score-increase",
+            AlertTrigger::ScoreDecrease => "score-decrease",
+        }
+    }
+
+    pub fn is_score(self) -> bool {
+        matches!(self, AlertTrigger::ScoreIncrease | AlertTrigger::ScoreDecrease)
+    }
 }
 
 /// Who may do what, by commit author e-mail address.

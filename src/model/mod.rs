@@ -15,7 +15,9 @@ mod workspace;
 
 pub use action::{Action, Link};
 pub use assessment::Assessment;
-pub use config::{CheckSettings, Config, Level, PointsRow, PointsTable, Roles, Scoring};
+pub use config::{
+    AlertPolicy, AlertTrigger, CheckSettings, Config, Level, PointsRow, PointsTable, Roles, Scoring,
+};
 pub use date::Date;
 pub use enums::{ActionType, Category, ControlType, ImplementationStatus, TestStatus, Testing};
 pub use ids::{

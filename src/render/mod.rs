@@ -1,6 +1,7 @@
 //! Presentation: terminal tables, Markdown and JSON of computed results.
 //! Renderers only format; they never compute scores or read files.
 
+pub mod alerts;
 pub mod diff;
 pub mod history;
 pub mod list;

@@ -92,9 +92,11 @@ fn replay_writes_a_year_that_ends_at_example_repo() {
         .as_array()
         .expect("points")
         .iter()
-        .map(|p| (p["overall"]["earned"].as_u64().expect("earned"), p["overall"]["max"].as_u64().expect("max")))
+        .map(|p| {
+            (p["overall"]["earned"].as_u64().expect("earned"), p["overall"]["max"].as_u64().expect("max"))
+        })
         .collect();
-    let tenths = |(earned, max): (u64, u64)| if max == 0 { 0 } else { 1000 * earned / max };
+    let tenths = |(earned, max): (u64, u64)| (1000 * earned).checked_div(max).unwrap_or(0);
     let percents: Vec<u64> = overall.iter().map(|&p| tenths(p)).collect();
     let dips = percents.windows(2).filter(|w| w[1] < w[0]).count();
     assert!(dips >= 3, "{dips} regressions in the score series");
@@ -103,5 +105,8 @@ fn replay_writes_a_year_that_ends_at_example_repo() {
     assert_eq!(end.0, score["overall"]["earned"].as_u64().expect("earned"));
     assert_eq!(end.1, score["overall"]["max"].as_u64().expect("max"));
     let midway = percents[percents.len() / 2];
-    assert!(tenths(end) > midway && midway > percents[percents.len() / 10], "scores do not rise: {percents:?}");
+    assert!(
+        tenths(end) > midway && midway > percents[percents.len() / 10],
+        "scores do not rise: {percents:?}"
+    );
 }

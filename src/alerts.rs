@@ -1,0 +1,224 @@
+//! Alerts: which `[[alerts]]` policies of `evident.toml` a range of commits
+//! fires. Status alerts look at every state change in the range's commits;
+//! score alerts compare the scores at the two ends of the range.
+
+use serde::Serialize;
+
+use crate::checks::history::dropped;
+use crate::history::events::{CommitChanges, StateChange};
+use crate::history::git::short_id;
+use crate::model::{ActionId, ActionState, AlertPolicy, AlertTrigger, Workspace};
+use crate::score::{Score, Scores};
+
+/// One policy and what fired it in the range.
+#[derive(Clone, Debug, Serialize)]
+pub struct Fired {
+    pub id: String,
+    pub on: &'static str,
+    /// What the policy watches, in words ("test status changes to failed-high").
+    pub watches: String,
+    pub notify: Vec<String>,
+    pub events: Vec<Event>,
+}
+
+/// Something that fired an alert.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Event {
+    /// A commit changed an action's implementation or test status.
+    Status {
+        commit: String,
+        date: String,
+        author: String,
+        author_email: String,
+        assessment: String,
+        action: String,
+        title: Option<String>,
+        owner: Option<String>,
+        before: String,
+        after: String,
+    },
+    /// A score moved between the two ends of the range.
+    Score {
+        /// `overall`, `assessment`, `category` or `owner`.
+        scope: &'static str,
+        id: Option<String>,
+        label: String,
+        before: Score,
+        after: Score,
+    },
+}
+
+/// The two ends of the range and the commits between them.
+pub struct Range<'a> {
+    pub commits: &'a [CommitChanges],
+    pub before: &'a Workspace,
+    pub after: &'a Workspace,
+    pub scores_before: &'a Scores,
+    pub scores_after: &'a Scores,
+}
+
+/// Every policy that fired, in the order of `evident.toml`, with its events.
+pub fn evaluate(policies: &[AlertPolicy], range: &Range<'_>) -> Vec<Fired> {
+    policies
+        .iter()
+        .filter_map(|policy| {
+            let events =
+                if policy.on.is_score() { score_events(policy, range) } else { status_events(policy, range) };
+            (!events.is_empty()).then(|| Fired {
+                id: policy.id.clone(),
+                on: policy.on.as_str(),
+                watches: describe(policy),
+                notify: policy.notify.clone(),
+                events,
+            })
+        })
+        .collect()
+}
+
+/// A policy in words, for people reading the alert.
+pub fn describe(policy: &AlertPolicy) -> String {
+    let mut text = match policy.on {
+        AlertTrigger::ImplementationStatus => "implementation status changes".to_owned(),
+        AlertTrigger::TestStatus => "test status changes".to_owned(),
+        AlertTrigger::ScoreIncrease => "score increases".to_owned(),
+        AlertTrigger::ScoreDecrease => "score decreases".to_owned(),
+    };
+    if !policy.to.is_empty() {
+        text.push_str(&format!(" to {}", policy.to.join(", ")));
+    }
+    if policy.on.is_score() {
+        text.push_str(&match policy.threshold.unwrap_or(0.0) {
+            t if t > 0.0 => format!(" of more than {t} percentage points"),
+            _ => String::new(),
+        });
+    }
+    let mut filters = Vec::new();
+    for (what, values) in [
+        ("assessments", policy.assessments.clone()),
+        ("categories", policy.categories.iter().map(|c| c.as_str().to_owned()).collect()),
+        ("owners", policy.owners.clone()),
+        ("actions", policy.actions.clone()),
+    ] {
+        if !values.is_empty() {
+            filters.push(format!("{what} {}", values.join(", ")));
+        }
+    }
+    if !filters.is_empty() {
+        text.push_str(&format!(" ({})", filters.join("; ")));
+    }
+    text
+}
+
+fn status_events(policy: &AlertPolicy, range: &Range<'_>) -> Vec<Event> {
+    let mut out = Vec::new();
+    for commit in range.commits {
+        for change in &commit.states {
+            let default = ActionState::default();
+            let before = change.old.as_deref().unwrap_or(&default);
+            let after = change.new.as_deref().unwrap_or(&default);
+            let (was, now) = match policy.on {
+                AlertTrigger::ImplementationStatus => {
+                    (before.implementation.status.as_str(), after.implementation.status.as_str())
+                }
+                _ => (before.test.status.as_str(), after.test.status.as_str()),
+            };
+            if was == now || !passes(policy, range, change, before, after, now) {
+                continue;
+            }
+            let action = definition(range, &change.action);
+            out.push(Event::Status {
+                commit: commit.id.to_string(),
+                date: commit.author.date(),
+                author: commit.author.name.clone(),
+                author_email: commit.author.email.clone(),
+                assessment: change.assessment.as_str().to_owned(),
+                action: change.action.as_str().to_owned(),
+                title: action.map(|a| a.title.clone()),
+                owner: after.owner.clone().or_else(|| before.owner.clone()),
+                before: was.to_owned(),
+                after: now.to_owned(),
+            });
+        }
+    }
+    out
+}
+
+/// The action's definition at the end of the range, or at its start if it was removed.
+fn definition<'a>(range: &'a Range<'_>, id: &ActionId) -> Option<&'a crate::model::Action> {
+    range.after.actions.get(id).or_else(|| range.before.actions.get(id))
+}
+
+fn passes(
+    policy: &AlertPolicy,
+    range: &Range<'_>,
+    change: &StateChange,
+    before: &ActionState,
+    after: &ActionState,
+    now: &str,
+) -> bool {
+    let listed = |list: &[String], value: &str| list.is_empty() || list.iter().any(|v| v == value);
+    let owned = policy.owners.is_empty()
+        || [&before.owner, &after.owner].into_iter().flatten().any(|o| policy.owners.contains(o));
+    let category = policy.categories.is_empty()
+        || definition(range, &change.action).is_some_and(|a| policy.categories.contains(&a.category));
+    listed(&policy.to, now)
+        && listed(&policy.assessments, change.assessment.as_str())
+        && listed(&policy.actions, change.action.as_str())
+        && owned
+        && category
+}
+
+/// A score a policy watches: scope, id, label, and the score at each end (if it exists there).
+type Watched = (&'static str, Option<String>, String, Option<Score>, Option<Score>);
+
+fn score_events(policy: &AlertPolicy, range: &Range<'_>) -> Vec<Event> {
+    let (before, after) = (range.scores_before, range.scores_after);
+    let mut watched: Vec<Watched> = Vec::new();
+    let filtered =
+        !(policy.assessments.is_empty() && policy.categories.is_empty() && policy.owners.is_empty());
+    if !filtered {
+        watched.push(("overall", None, "overall".to_owned(), Some(before.overall), Some(after.overall)));
+    }
+    for id in &policy.assessments {
+        let find = |s: &Scores| s.assessments.iter().find(|a| &a.id == id).map(|a| a.score);
+        watched.push(("assessment", Some(id.clone()), id.clone(), find(before), find(after)));
+    }
+    for category in &policy.categories {
+        let find = |s: &Scores| {
+            s.categories.iter().find(|r| r.id.as_deref() == Some(category.as_str())).map(|r| r.score)
+        };
+        watched.push((
+            "category",
+            Some(category.as_str().to_owned()),
+            category.label().to_owned(),
+            find(before),
+            find(after),
+        ));
+    }
+    for owner in &policy.owners {
+        fn find<'s>(s: &'s Scores, owner: &str) -> Option<&'s crate::score::BreakdownRow> {
+            s.owners.iter().find(|r| r.id.as_deref() == Some(owner))
+        }
+        let (b, a) = (find(before, owner), find(after, owner));
+        let label = a.or(b).map_or_else(|| owner.clone(), |r| r.label.clone());
+        watched.push(("owner", Some(owner.clone()), label, b.map(|r| r.score), a.map(|r| r.score)));
+    }
+    let threshold = policy.threshold.unwrap_or(0.0);
+    watched
+        .into_iter()
+        .filter_map(|(scope, id, label, b, a)| {
+            let (b, a) = (b?, a?);
+            let moved = match policy.on {
+                AlertTrigger::ScoreDecrease => dropped(b, a, threshold),
+                _ => dropped(a, b, threshold),
+            };
+            moved.then_some(Event::Score { scope, id, label, before: b, after: a })
+        })
+        .collect()
+}
+
+/// The short commit id of an event, for tables.
+pub fn short(commit: &str) -> String {
+    git2::Oid::from_str(commit).map(short_id).unwrap_or_else(|_| commit.chars().take(7).collect())
+}

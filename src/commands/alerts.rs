@@ -1,0 +1,99 @@
+//! `evident alerts`: the `[[alerts]]` policies a range of commits fires.
+
+use crate::alerts::{self, Range};
+use crate::cli::GlobalArgs;
+use crate::commands::{OutputFormat, load, require_clean, to_json_text};
+use crate::error::{Outcome, Result};
+use crate::history::events::{self, BlobCache};
+use crate::history::{GitRepo, snapshot_at};
+use crate::render::alerts::{self as render, Header};
+use crate::ui::Ui;
+
+/// List the alerts a range of commits fires, ready for CI to post to chat or mail
+///
+/// Alert policies are `[[alerts]]` tables in evident.toml (the working tree's,
+/// checked as `evident validate` does). A status alert (`on =
+/// "implementation-status"` or `"test-status"`) fires for each change of that
+/// status in a commit of BASE..HEAD that passes its filters (`to` statuses,
+/// `assessments`, `categories`, `owners`, `actions`); merged branches' commits
+/// count with their own authors. A score alert (`on = "score-increase"` or
+/// `"score-decrease"`) compares the scores at BASE and HEAD: the overall score,
+/// or the score of each assessment, category or owner it names, and fires when
+/// one moves by more than `threshold` percentage points (default 0: any move).
+/// `notify` is passed on as it is, for CI to route the alert.
+///
+///     [[alerts]]
+///     id = "failed-tests"
+///     on = "test-status"
+///     to = ["failed-low", "failed-medium", "failed-high"]
+///     notify = ["#compliance", "security@example.com"]
+///
+///     [[alerts]]
+///     id = "privacy-score-drop"
+///     on = "score-decrease"
+///     threshold = 1.0
+///     assessments = ["gdpr-2026", "ccpa-2026"]
+#[derive(Debug, clap::Args)]
+#[command(
+    verbatim_doc_comment,
+    after_help = "Examples:\n  evident alerts --base origin/main\n  evident alerts --base v2026-q3 --format md > alerts.md\n  evident alerts --base HEAD~20 --format json --exit-code"
+)]
+pub struct Args {
+    /// The start of the range (exclusive): a branch, tag or commit.
+    #[arg(long, value_name = "REV")]
+    pub base: String,
+    /// Output format (`text` is the terminal listing).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Exit with 1 when an alert fired (for CI steps that notify only then).
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let loaded = load(global)?;
+    if !require_clean(ui, &loaded.report) {
+        return Ok(Outcome::Failed);
+    }
+    let policies = &loaded.workspace.config.alerts;
+    let git = GitRepo::open(&loaded.repo.root)?;
+    let head = git.committed_head()?;
+    let base = git.resolve(&args.base)?;
+    let (before, _) = snapshot_at(&git, base)?;
+    let (after, unreadable) = snapshot_at(&git, head)?;
+    if !unreadable.is_empty() {
+        ui.warn(&format!("left out of the scores at HEAD, as they do not parse: {}", unreadable.join(", ")));
+    }
+    let ids = events::commits(&git, Some(base), head, false)?;
+    git.require_complete(&ids, &format!("the alerts of `{}..HEAD`", args.base))?;
+    let bar = ui.progress(ids.len() as u64, "Reading");
+    let mut commits = Vec::new();
+    let mut cache = BlobCache::default();
+    events::walk(&git, &ids, events::Parents::All, &mut cache, |c, _| {
+        bar.inc(1);
+        if !c.states.is_empty() {
+            commits.push(c);
+        }
+    })?;
+    bar.finish_and_clear();
+    if policies.is_empty() {
+        ui.warn("evident.toml has no `[[alerts]]` policies; `evident alerts --help` shows how to write one");
+    }
+    let (scores_before, scores_after) = (crate::score::compute(&before), crate::score::compute(&after));
+    let range = Range {
+        commits: &commits,
+        before: &before,
+        after: &after,
+        scores_before: &scores_before,
+        scores_after: &scores_after,
+    };
+    let fired = alerts::evaluate(policies, &range);
+    let header =
+        Header { base: &args.base, base_id: base.to_string(), head_id: head.to_string(), commits: ids.len() };
+    ui.out(&match args.format {
+        OutputFormat::Human => render::human(&header, &fired, ui.color_stdout),
+        OutputFormat::Markdown => render::markdown(&header, &fired),
+        OutputFormat::Json => to_json_text(&render::json(&header, &fired)),
+    });
+    Ok(if args.exit_code && !fired.is_empty() { Outcome::Failed } else { Outcome::Success })
+}

@@ -1,0 +1,124 @@
+//! What `evident alerts` prints: per fired policy, its recipients and what
+//! fired it, as a terminal listing, Markdown (for chat or mail) or JSON.
+
+use serde_json::{Value, json};
+
+use super::table::Table;
+use super::{md_cell, md_code};
+use crate::alerts::{Event, Fired, short};
+use crate::score::Score;
+
+/// The range an alert run covered.
+pub struct Header<'a> {
+    pub base: &'a str,
+    pub base_id: String,
+    pub head_id: String,
+    pub commits: usize,
+}
+
+pub fn json(header: &Header<'_>, fired: &[Fired]) -> Value {
+    json!({
+        "base": header.base,
+        "base_commit": header.base_id,
+        "head_commit": header.head_id,
+        "commits": header.commits,
+        "alerts": fired,
+    })
+}
+
+fn title(header: &Header<'_>, fired: &[Fired]) -> String {
+    let what = match fired.len() {
+        0 => "no alerts fired".to_owned(),
+        1 => "1 alert fired".to_owned(),
+        n => format!("{n} alerts fired"),
+    };
+    format!("{what} in {}..HEAD ({})", header.base, crate::diag::render::plural(header.commits, "commit"))
+}
+
+fn score_text(before: Score, after: Score) -> String {
+    let change = (after.tenths_of_percent() as f64 - before.tenths_of_percent() as f64) / 10.0;
+    format!(
+        "{:.1}% → {:.1}% ({change:+.1}; {}/{} → {}/{})",
+        before.percent(),
+        after.percent(),
+        before.earned,
+        before.max,
+        after.earned,
+        after.max
+    )
+}
+
+pub fn human(header: &Header<'_>, fired: &[Fired], color: bool) -> String {
+    let mut out = format!("{}\n", title(header, fired));
+    for alert in fired {
+        out.push_str(&format!("\n{}: {}", alert.id, alert.watches));
+        if !alert.notify.is_empty() {
+            out.push_str(&format!(" → {}", alert.notify.join(", ")));
+        }
+        out.push('\n');
+        let mut statuses = Table::new(&["Date", "Commit", "Author", "Assessment", "Action", "Change"]);
+        let mut scores = Table::new(&["Score", "Change"]);
+        for event in &alert.events {
+            match event {
+                Event::Status { commit, date, author, assessment, action, before, after, .. } => statuses
+                    .row(vec![
+                        date.clone(),
+                        short(commit),
+                        author.clone(),
+                        assessment.clone(),
+                        action.clone(),
+                        format!("{before} → {after}"),
+                    ]),
+                Event::Score { scope, label, before, after, .. } => {
+                    let name = if *scope == "overall" { label.clone() } else { format!("{scope} {label}") };
+                    scores.row(vec![name, score_text(*before, *after)]);
+                }
+            }
+        }
+        for table in [statuses, scores] {
+            if !table.is_empty() {
+                for line in table.render(color).lines() {
+                    out.push_str(&format!("  {line}\n"));
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn markdown(header: &Header<'_>, fired: &[Fired]) -> String {
+    let mut out = format!("## {}\n", title(header, fired));
+    for alert in fired {
+        out.push_str(&format!("\n### {}\n\n{}", md_code(&alert.id), md_cell(&alert.watches)));
+        if !alert.notify.is_empty() {
+            let to: Vec<String> = alert.notify.iter().map(|n| md_cell(n)).collect();
+            out.push_str(&format!(" → {}", to.join(", ")));
+        }
+        out.push_str("\n\n");
+        for event in &alert.events {
+            match event {
+                Event::Status { commit, date, author, assessment, action, title, before, after, .. } => {
+                    out.push_str(&format!(
+                        "- {date} `{}` {}: {} in {} ({}): {} → {}\n",
+                        short(commit),
+                        md_cell(author),
+                        md_code(action),
+                        md_code(assessment),
+                        md_cell(title.as_deref().unwrap_or("")),
+                        md_code(before),
+                        md_code(after)
+                    ));
+                }
+                Event::Score { scope, label, before, after, .. } => {
+                    let name = if *scope == "overall" {
+                        "overall score".to_owned()
+                    } else {
+                        format!("{scope} {}", md_cell(label))
+                    };
+                    out.push_str(&format!("- {name}: {}\n", score_text(*before, *after)));
+                }
+            }
+        }
+    }
+    out
+}
