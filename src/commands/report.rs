@@ -169,7 +169,7 @@ fn prepare_out(out: &Path, force: bool) -> Result<Vec<String>> {
 /// previous report that are not part of this one.
 fn write(out: &Path, files: Vec<(String, Vec<u8>)>, previous: &[String]) -> Result<()> {
     std::fs::create_dir_all(out).map_err(|e| Error::io("create", out, e))?;
-    let mut set = Changeset::new();
+    let mut set = Changeset::new().regenerable();
     let mut names = BTreeSet::new();
     for (path, bytes) in files {
         names.insert(path.clone());

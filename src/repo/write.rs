@@ -17,14 +17,28 @@ pub enum WriteStatus {
 
 /// A set of files to write together. Nothing is written until every file has
 /// been staged, so a failure part-way leaves the repository as it was.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Changeset {
     files: Vec<(String, Vec<u8>)>,
+    durable: bool,
+}
+
+impl Default for Changeset {
+    fn default() -> Self {
+        Changeset { files: Vec::new(), durable: true }
+    }
 }
 
 impl Changeset {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Output that can be generated again (a report) need not be flushed to
+    /// disk file by file; the user's own files always are.
+    pub fn regenerable(mut self) -> Self {
+        self.durable = false;
+        self
     }
 
     /// Adds a file; a later entry for the same path replaces the earlier one.
@@ -75,8 +89,12 @@ impl Changeset {
                 .tempfile_in(parent)
                 .map_err(|e| Error::io("create a temporary file in", parent, e))?;
             temp.write_all(contents).map_err(|e| Error::io("write", temp.path(), e))?;
-            temp.as_file().sync_all().map_err(|e| Error::io("write", temp.path(), e))?;
-            staged.push((temp, target));
+            if self.durable {
+                temp.as_file().sync_all().map_err(|e| Error::io("write", temp.path(), e))?;
+            }
+            // Close the file but keep the path (removed if we fail): a large
+            // report must not hold a descriptor per file.
+            staged.push((temp.into_temp_path(), target));
         }
         for (temp, target) in staged {
             temp.persist(&target).map_err(|e| Error::io("replace", &target, e.error))?;
