@@ -57,7 +57,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 
 use evident::model::{
     Action, ActionId, ActionState, ActionType, Assessment, AssessmentId, Category, Control, ControlId,
@@ -66,6 +66,10 @@ use evident::model::{
 };
 use evident::scaffold::{action_text, assessment_text, state_text, template_text};
 use sha2::{Digest, Sha256};
+
+#[path = "common/fast_import.rs"]
+mod fast_import;
+use fast_import::{data, import};
 
 const USAGE: &str = "\
 usage: cargo run --release --example gen -- --out DIR [--assessments N] [--actions N]
@@ -1082,12 +1086,6 @@ fn state_file(repo: &Repo, assessment: usize, action: usize) -> String {
 // ---------------------------------------------------------------------------------------------
 // History
 
-fn data(out: &mut Vec<u8>, bytes: &[u8]) {
-    let _ = writeln!(out, "data {}", bytes.len());
-    out.extend_from_slice(bytes);
-    out.push(b'\n');
-}
-
 fn commit_header(out: &mut Vec<u8>, person: &Person, ts: i64, message: &str) {
     let _ = writeln!(out, "commit refs/heads/main");
     let _ = writeln!(out, "author {} <{}> {ts} +0000", person.name, person.email);
@@ -1191,54 +1189,6 @@ fn history(repo: &mut Repo, files: &mut BTreeMap<String, Vec<u8>>, commits: usiz
     out
 }
 
-fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "`git {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-fn import(dir: &Path, stream: &[u8]) -> Result<(), String> {
-    git(dir, &["init", "-q"])?;
-    git(dir, &["symbolic-ref", "HEAD", "refs/heads/main"])?;
-    let mut child = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["fast-import", "--quiet", "--done"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run git fast-import: {e}"))?;
-    {
-        let mut stdin = child.stdin.take().expect("piped stdin");
-        stdin.write_all(stream).map_err(|e| format!("writing to git fast-import: {e}"))?;
-    }
-    let out = child.wait_with_output().map_err(|e| format!("git fast-import: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("git fast-import failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
-    }
-    // The working tree already holds the last commit's files: fill the index from HEAD and
-    // check that they agree.
-    git(dir, &["reset", "-q"])?;
-    // Files the generator did not write (left by --force) show as untracked: not our business.
-    let status = git(dir, &["status", "--porcelain", "--untracked-files=no"])?;
-    if !status.is_empty() {
-        return Err(format!("the written files differ from the last commit (a generator bug):\n{status}"));
-    }
-    Ok(())
-}
-
 // ---------------------------------------------------------------------------------------------
 
 const OWN_ENTRIES: &[&str] =
@@ -1306,7 +1256,7 @@ fn run(opts: &Opts) -> Result<(), (u8, String)> {
     write_tree(&opts.out, &files).map_err(|e| (1, e))?;
     let written = started.elapsed().as_secs_f64() - prepared;
     if let Some(stream) = &stream {
-        import(&opts.out, stream).map_err(|e| (1, e))?;
+        import(&opts.out, stream, "generator").map_err(|e| (1, e))?;
     }
     let mut phases = match &stream {
         Some(stream) => format!(

@@ -43,7 +43,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 
 use evident::model::{
     Action, ActionState, Assessment, Config, Date, Evidence, ImplementationStatus as Impl, Template,
@@ -52,6 +52,10 @@ use evident::model::{
 use evident::scaffold::state_text;
 use jiff::civil::{Date as Day, Weekday};
 use sha2::{Digest, Sha256};
+
+#[path = "common/fast_import.rs"]
+mod fast_import;
+use fast_import::{data, import};
 
 const USAGE: &str = "\
 usage: cargo run --release --example replay -- --out DIR [--from DIR] [--force]
@@ -3199,12 +3203,6 @@ fn write_history(ctx: &Ctx, commits: &[Commit]) -> Result<Replayed, String> {
     Ok((out, w.files))
 }
 
-fn data(out: &mut Vec<u8>, bytes: &[u8]) {
-    let _ = writeln!(out, "data {}", bytes.len());
-    out.extend_from_slice(bytes);
-    out.push(b'\n');
-}
-
 /// The rules of `evident validate`, `evident check` and `evident audit` that the story could
 /// break, for one commit.
 fn check_commit(
@@ -3341,51 +3339,6 @@ fn check_commit(
 // ---------------------------------------------------------------------------------------------
 // The output directory and git
 
-fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "`git {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-fn import(dir: &Path, stream: &[u8]) -> Result<(), String> {
-    git(dir, &["init", "-q"])?;
-    git(dir, &["symbolic-ref", "HEAD", "refs/heads/main"])?;
-    let mut child = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["fast-import", "--quiet", "--done"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run git fast-import: {e}"))?;
-    {
-        let mut stdin = child.stdin.take().expect("piped stdin");
-        stdin.write_all(stream).map_err(|e| format!("writing to git fast-import: {e}"))?;
-    }
-    let out = child.wait_with_output().map_err(|e| format!("git fast-import: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("git fast-import failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
-    }
-    git(dir, &["reset", "-q"])?;
-    let status = git(dir, &["status", "--porcelain", "--untracked-files=no"])?;
-    if !status.is_empty() {
-        return Err(format!("the written files differ from the last commit (a replay bug):\n{status}"));
-    }
-    Ok(())
-}
-
 fn canonical(p: &Path) -> PathBuf {
     std::fs::canonicalize(p)
         .unwrap_or_else(|_| std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf()))
@@ -3508,7 +3461,7 @@ fn run(opts: &Opts) -> Result<(), (u8, String)> {
     paths.extend(ctx.extra_files.keys().cloned());
     prepare_dir(opts, &paths)?;
     write_tree(&opts.out, &files, &src.exec).map_err(|e| (1, e))?;
-    import(&opts.out, &stream).map_err(|e| (1, e))?;
+    import(&opts.out, &stream, "replay").map_err(|e| (1, e))?;
     let authors: BTreeSet<&str> = commits.iter().map(|c| c.author.email.as_str()).collect();
     eprintln!(
         "wrote {}: {} commits by {} authors, {} to {} ({} files) in {:.2}s (plan {planned:.2}s, git {:.2}s)",
