@@ -73,6 +73,8 @@ pub enum Command {
     #[command(subcommand)]
     Evidence(commands::evidence::Command),
     Sync(commands::sync::Args),
+    Updates(commands::updates::Args),
+    Accept(commands::accept::Args),
     Audit(commands::audit::Args),
     Alerts(commands::alerts::Args),
     Schema(commands::schema::Args),
@@ -113,6 +115,8 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
         Command::Report(args) => commands::report::run(ui, global, args),
         Command::Export(cmd) => commands::export::run(ui, global, cmd),
         Command::Sync(args) => commands::sync::run(ui, global, args),
+        Command::Updates(args) => commands::updates::run(ui, global, args),
+        Command::Accept(args) => commands::accept::run(ui, global, args),
         Command::Set(args) => commands::set::run(ui, global, args),
         Command::Assign(args) => commands::assign::run(ui, global, args),
         Command::Evidence(cmd) => commands::evidence::run(ui, global, cmd),

@@ -629,7 +629,7 @@ pub struct ControlChanges {
     pub description: Option<TextChange>,
 }
 
-fn template_diff(
+pub fn template_diff(
     id: &TemplateId,
     before: Option<&Template>,
     after: Option<&Template>,
@@ -736,7 +736,7 @@ pub struct ActionChanges {
     pub links_removed: Vec<Link>,
 }
 
-fn action_diff(
+pub fn action_diff(
     id: &ActionId,
     before: Option<&Action>,
     after: Option<&Action>,

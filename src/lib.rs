@@ -24,3 +24,4 @@ pub mod schema;
 pub mod score;
 pub mod sync;
 pub mod ui;
+pub mod updates;

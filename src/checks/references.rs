@@ -325,8 +325,12 @@ fn assessment_refs(
     }
     for (action, state) in &entry.states {
         let state_file = state_path(id, action.as_str());
+        // With a template update pending, the state may belong to an action of
+        // the accepted version (E0306 already says the update is pending).
+        let pending_template = template.is_some_and(|t| a.template_version < t.version);
         if let Some(t) = template
             && !t.lists_action(action.as_str())
+            && !pending_template
         {
             let listed: Vec<&str> = t.action_ids().into_iter().map(|a| a.as_str()).collect();
             out.push(

@@ -1,7 +1,7 @@
 //! `evident list actions`: the improvement-action list with filters.
 
 use crate::cli::GlobalArgs;
-use crate::commands::{OutputFormat, load, require_clean, to_json_text};
+use crate::commands::{OutputFormat, load_for_scoring, require_clean, to_json_text};
 use crate::error::{Outcome, Result};
 use crate::filter::{ActionFilter, action_rows};
 use crate::model::{ActionType, Category, ImplementationStatus, TestStatus};
@@ -83,7 +83,7 @@ pub enum Sort {
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     let What::Actions(args) = args.what;
-    let loaded = load(global)?;
+    let loaded = load_for_scoring(ui, global)?;
     if !require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
     }

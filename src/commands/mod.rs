@@ -1,6 +1,7 @@
 //! One module per subcommand: an `Args` struct whose doc comments are the
 //! help text, and a `run` function.
 
+pub mod accept;
 pub mod alerts;
 pub mod assign;
 pub mod audit;
@@ -19,6 +20,7 @@ pub mod schema;
 pub mod score;
 pub mod set;
 pub mod sync;
+pub mod updates;
 pub mod validate;
 
 use crate::cli::GlobalArgs;
@@ -39,6 +41,18 @@ pub struct Loaded {
 pub fn load(global: &GlobalArgs) -> Result<Loaded> {
     let mut loaded = load_unfinished(global)?;
     loaded.report.finish(&loaded.workspace.config.rules);
+    Ok(loaded)
+}
+
+/// Like [`load`], for commands that score: assessments with pending updates
+/// are scored on the definitions they accepted, read from git history.
+pub fn load_for_scoring(ui: &Ui, global: &GlobalArgs) -> Result<Loaded> {
+    let mut loaded = load(global)?;
+    if !loaded.report.has_errors() {
+        for warning in crate::updates::apply_deferred(&mut loaded.workspace, &loaded.repo.root) {
+            ui.warn(&warning);
+        }
+    }
     Ok(loaded)
 }
 

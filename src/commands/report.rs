@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::cli::GlobalArgs;
-use crate::commands::{load, require_clean};
+use crate::commands::{load_for_scoring, require_clean};
 use crate::error::{Error, Outcome, Result};
 use crate::history::timeline::Timeline;
 use crate::repo::Repo;
@@ -65,7 +65,7 @@ pub enum ReportFormat {
 }
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let loaded = load(global)?;
+    let loaded = load_for_scoring(ui, global)?;
     if !require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
     }

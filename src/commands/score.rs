@@ -1,7 +1,7 @@
 //! `evident score`: compliance scores.
 
 use crate::cli::GlobalArgs;
-use crate::commands::{OutputFormat, load, require_clean, to_json_text};
+use crate::commands::{OutputFormat, load_for_scoring, require_clean, to_json_text};
 use crate::error::{Outcome, Result};
 use crate::render::score::{self, By};
 use crate::ui::Ui;
@@ -30,7 +30,7 @@ pub struct Args {
 }
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let loaded = load(global)?;
+    let loaded = load_for_scoring(ui, global)?;
     if !require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
     }

@@ -104,6 +104,11 @@ impl StateEdit {
         }
     }
 
+    /// Records that the assessment accepted this version of the action definition.
+    pub fn set_accepted_version(&mut self, version: u32) {
+        set_value(self.doc.as_table_mut(), "accepted_version", Value::from(i64::from(version)));
+    }
+
     pub fn change_implementation(&mut self, change: &StatusChange<ImplementationStatus>) -> Result<()> {
         self.change_status(change)
     }

@@ -45,6 +45,13 @@ impl Plan {
         self.report.has_errors()
     }
 
+    /// Adds another file (not a state file) to write with the others.
+    pub fn add_file(&mut self, path: &str, contents: String, change: FileChange, what: Vec<String>) {
+        self.changeset.put(path, contents);
+        self.files.push(FileResult { path: path.to_owned(), change, what });
+        self.files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+
     /// Writes every changed file at once (all or nothing).
     pub fn write(&self, root: &Path) -> Result<Vec<(String, WriteStatus)>> {
         if self.is_refused() {
@@ -57,6 +64,12 @@ impl Plan {
 /// What changed between two states, in words ("test none → passed").
 pub fn describe(before: &ActionState, after: &ActionState) -> Vec<String> {
     let mut out = Vec::new();
+    value_change(
+        &mut out,
+        "accepted version",
+        before.accepted_version.as_ref(),
+        after.accepted_version.as_ref(),
+    );
     value_change(&mut out, "owner", before.owner.as_deref(), after.owner.as_deref());
     let (bi, ai) = (&before.implementation, &after.implementation);
     status_change(&mut out, "implementation", bi.status, ai.status);

@@ -25,4 +25,4 @@ pub use ids::{
 };
 pub use state::{ActionState, Evidence, Implementation, Test};
 pub use template::{Control, Template};
-pub use workspace::{AssessmentEntry, Workspace};
+pub use workspace::{AssessmentEntry, Deferred, Workspace};

@@ -13,6 +13,19 @@ pub struct Workspace {
     pub templates: BTreeMap<TemplateId, Template>,
     pub actions: BTreeMap<ActionId, Action>,
     pub assessments: BTreeMap<AssessmentId, AssessmentEntry>,
+    /// Definitions an assessment is still scored on because it has not
+    /// accepted a newer version of them, read from git history
+    /// (`crate::updates::apply_deferred`). Empty unless a command fills it.
+    pub deferred: BTreeMap<AssessmentId, Deferred>,
+}
+
+/// The accepted versions of the definitions with a pending update in one assessment.
+#[derive(Clone, Debug, Default)]
+pub struct Deferred {
+    /// The template as of the assessment's `template_version`.
+    pub template: Option<Template>,
+    /// Actions as of the `accepted_version` of their state files.
+    pub actions: BTreeMap<ActionId, Action>,
 }
 
 /// An assessment and the state files found in its directory.
@@ -24,17 +37,29 @@ pub struct AssessmentEntry {
 }
 
 impl Workspace {
+    /// The template an assessment is scored on: the version it accepted.
     pub fn template_of(&self, assessment: &Assessment) -> Option<&Template> {
-        self.templates.get(&assessment.template)
+        self.deferred
+            .get(&assessment.id)
+            .and_then(|d| d.template.as_ref())
+            .or_else(|| self.templates.get(&assessment.template))
     }
 
     /// The actions of an assessment: its template's actions that exist, each
-    /// once, with the id they are known by (their file name, which is what
+    /// once (in the versions the assessment accepted), with the id they are known by (their file name, which is what
     /// templates and state files refer to, even if the file's `id` differs).
     pub fn actions_of<'a>(&'a self, assessment: &Assessment) -> Vec<(&'a ActionId, &'a Action)> {
+        let deferred = self.deferred.get(&assessment.id);
+        let accepted = |(id, action): (&'a ActionId, &'a Action)| {
+            (id, deferred.and_then(|d| d.actions.get(id)).unwrap_or(action))
+        };
         self.template_of(assessment)
             .map(|t| {
-                t.action_ids().into_iter().filter_map(|id| self.actions.get_key_value(id.as_str())).collect()
+                t.action_ids()
+                    .into_iter()
+                    .filter_map(|id| self.actions.get_key_value(id.as_str()))
+                    .map(accepted)
+                    .collect()
             })
             .unwrap_or_default()
     }

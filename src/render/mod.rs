@@ -8,6 +8,7 @@ pub mod list;
 pub mod score;
 pub mod summary;
 pub mod table;
+pub mod updates;
 
 /// A ten-cell bar for a percentage: `██████░░░░`.
 pub fn bar(tenths_of_percent: u64) -> String {

@@ -13,4 +13,5 @@ mod report;
 mod scoring;
 mod support;
 mod sync;
+mod updates;
 mod validate;

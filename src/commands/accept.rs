@@ -1,0 +1,136 @@
+//! `evident accept`: accept pending template and action updates.
+
+use std::collections::BTreeSet;
+
+use crate::cli::GlobalArgs;
+use crate::commands::set::{conclude, refuse_inputs};
+use crate::edit::{self, FileChange, Session};
+use crate::error::{Error, Outcome, Result};
+use crate::model::{AssessmentId, Date, Workspace};
+use crate::repo::layout::assessment_path;
+use crate::ui::Ui;
+use crate::updates::{Pending, group_of, pending};
+
+/// Accept pending updates of actions or templates, group-wide.
+///
+/// Accepting an action update sets `accepted_version` in its state file to the
+/// action's current `version`; accepting a template update sets
+/// `template_version` in assessment.toml. From then on the assessment is
+/// scored on the current definition. An update is accepted in every
+/// assessment of the group at once, as groups share their actions. `evident
+/// updates` shows what each update changes first.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  evident accept mfa-admins                      every assessment where it is pending
+  evident accept mfa-admins --assessment gdpr-2026   (and the rest of its group)
+  evident accept --template --assessment hipaa-2026
+  evident accept --all --dry-run")]
+pub struct Args {
+    /// The actions whose pending updates to accept.
+    #[arg(value_name = "ACTION", required_unless_present_any = ["all", "template"])]
+    pub actions: Vec<String>,
+    /// Accept every pending update (actions and templates).
+    #[arg(long, conflicts_with = "actions")]
+    pub all: bool,
+    /// Accept the pending template updates.
+    #[arg(long, conflicts_with = "all")]
+    pub template: bool,
+    /// Only in this assessment and the rest of its group (repeat for several).
+    #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
+    pub assessments: Vec<String>,
+    /// Show what would change without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let loaded = crate::commands::load(global)?;
+    if let Some(report) = edit::unusable_inputs(&loaded.report) {
+        return Ok(refuse_inputs(ui, &report));
+    }
+    let ws = &loaded.workspace;
+    for a in &args.assessments {
+        if !ws.assessments.keys().any(|k| k.as_str() == a) {
+            let mut e = Error::new(format!("no assessment `{a}`"));
+            if let Some(hint) = crate::diag::did_you_mean(a, ws.assessments.keys().map(|k| k.as_str())) {
+                e = e.hint(hint);
+            }
+            return Err(e);
+        }
+    }
+    let chosen = choose(ws, &args)?;
+    if chosen.is_empty() {
+        ui.status("Nothing", "to accept: no pending updates match");
+        return Ok(Outcome::Success);
+    }
+    let mut session = Session::new(&loaded.repo.root, ws, Date::today());
+    let mut templates = Vec::new();
+    for p in &chosen {
+        if p.kind == "template" {
+            templates.push(p);
+            continue;
+        }
+        let Some(action) = ws.actions.get(p.id.as_str()) else { continue };
+        if let Some(file) = session.open(&p.assessment, action)? {
+            file.set_accepted_version(p.current);
+        }
+    }
+    let mut plan = session.plan(&ws.config.rules);
+    for p in templates {
+        let path = assessment_path(p.assessment.as_str());
+        let full = loaded.repo.path(&path);
+        let text = std::fs::read_to_string(&full).map_err(|e| Error::io("read", &full, e))?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let mut doc: toml_edit::DocumentMut =
+            text.parse().map_err(|e| Error::new(format!("cannot edit `{path}`: {e}")))?;
+        let decor = doc.get("template_version").and_then(|i| i.as_value()).map(|v| v.decor().clone());
+        let mut value = toml_edit::Value::from(i64::from(p.current));
+        if let Some(decor) = decor {
+            *value.decor_mut() = decor;
+        }
+        doc.insert("template_version", toml_edit::Item::Value(value));
+        let what = vec![format!("template version {} → {}", p.accepted, p.current)];
+        plan.add_file(&path, doc.to_string(), FileChange::Updated, what);
+    }
+    conclude(ui, &loaded.repo.root, &plan, args.dry_run)
+}
+
+/// The pending updates the arguments name, each expanded to its group.
+fn choose(ws: &Workspace, args: &Args) -> Result<Vec<Pending>> {
+    let all = pending(ws);
+    let asked: BTreeSet<&str> = args.assessments.iter().map(String::as_str).collect();
+    let in_scope = |p: &Pending| {
+        asked.is_empty() || group_of(ws, &all, p).iter().any(|a: &AssessmentId| asked.contains(a.as_str()))
+    };
+    let mut out: Vec<Pending> = Vec::new();
+    if args.all || args.template {
+        let kinds: &[&str] = if args.all { &["action", "template"] } else { &["template"] };
+        out.extend(all.iter().filter(|p| kinds.contains(&p.kind) && in_scope(p)).cloned());
+    }
+    for id in &args.actions {
+        if !ws.actions.keys().any(|k| k.as_str() == id) {
+            let mut e = Error::new(format!("no action `{id}`"));
+            if let Some(hint) = crate::diag::did_you_mean(id, ws.actions.keys().map(|k| k.as_str())) {
+                e = e.hint(hint);
+            }
+            return Err(e);
+        }
+        let matching: Vec<&Pending> =
+            all.iter().filter(|p| p.kind == "action" && &p.id == id && in_scope(p)).collect();
+        if matching.is_empty() {
+            return Err(Error::new(format!(
+                "action `{id}` has no pending update{}",
+                where_(&args.assessments)
+            ))
+            .hint("`evident updates` lists the pending updates"));
+        }
+        out.extend(matching.into_iter().cloned());
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn where_(assessments: &[String]) -> String {
+    if assessments.is_empty() { String::new() } else { format!(" in `{}`", assessments.join("`, `")) }
+}

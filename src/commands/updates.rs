@@ -1,0 +1,53 @@
+//! `evident updates`: templates and actions that moved past what an assessment accepted.
+
+use crate::cli::GlobalArgs;
+use crate::commands::{OutputFormat, load_for_scoring, require_clean, to_json_text};
+use crate::error::{Error, Outcome, Result};
+use crate::render::updates as render;
+use crate::ui::Ui;
+
+/// List pending updates: definitions an assessment has not accepted yet.
+///
+/// An action is pending in an assessment when `actions/<id>.toml` has a
+/// higher `version` than the `accepted_version` of its state file; a template
+/// is pending when its `version` is higher than the assessment's
+/// `template_version`. Until accepted, the assessment is scored on the
+/// version it accepted, read from git history. For each update this shows
+/// what changed in the definition and what accepting it would do to the
+/// assessment's and the overall score. Accept with `evident accept`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  evident updates\n  evident updates --assessment gdpr-2026 --format json"
+)]
+pub struct Args {
+    /// Only this assessment.
+    #[arg(long, short = 'a', value_name = "ASSESSMENT")]
+    pub assessment: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let loaded = load_for_scoring(ui, global)?;
+    if !require_clean(ui, &loaded.report) {
+        return Ok(Outcome::Failed);
+    }
+    let ws = &loaded.workspace;
+    if let Some(a) = &args.assessment
+        && !ws.assessments.keys().any(|k| k.as_str() == a)
+    {
+        let mut e = Error::new(format!("no assessment `{a}`"));
+        if let Some(hint) = crate::diag::did_you_mean(a, ws.assessments.keys().map(|k| k.as_str())) {
+            e = e.hint(hint);
+        }
+        return Err(e);
+    }
+    let updates = crate::updates::updates(ws, args.assessment.as_deref());
+    ui.out(&match args.format {
+        OutputFormat::Human => render::human(&updates, ui.color_stdout),
+        OutputFormat::Markdown => render::markdown(&updates),
+        OutputFormat::Json => to_json_text(&serde_json::json!({ "updates": updates })),
+    });
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,259 @@
+//! Pending updates: an action definition (`version`) or a template that moved
+//! past what an assessment accepted (`accepted_version` in the state file,
+//! `template_version` in assessment.toml). Until the assessment accepts the
+//! update, it is scored on the definition it accepted, read from git history.
+
+use std::collections::{BTreeMap, HashMap};
+
+use git2::Oid;
+use serde::Serialize;
+
+use crate::history::GitRepo;
+use crate::model::{Action, ActionId, AssessmentId, Deferred, Template, Workspace};
+use crate::repo::layout::{action_path, template_path};
+
+/// One definition an assessment has not accepted yet.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Pending {
+    pub assessment: AssessmentId,
+    /// `action` or `template`.
+    pub kind: &'static str,
+    /// The action or template id.
+    pub id: String,
+    pub accepted: u32,
+    pub current: u32,
+}
+
+/// Every pending update, by assessment, templates before actions.
+pub fn pending(ws: &Workspace) -> Vec<Pending> {
+    let mut out = Vec::new();
+    for (id, entry) in &ws.assessments {
+        let a = &entry.assessment;
+        if let Some(t) = ws.templates.get(&a.template)
+            && a.template_version < t.version
+        {
+            out.push(Pending {
+                assessment: id.clone(),
+                kind: "template",
+                id: t.id.as_str().to_owned(),
+                accepted: a.template_version,
+                current: t.version,
+            });
+        }
+        for (action_id, state) in &entry.states {
+            if let (Some(accepted), Some(def)) = (state.accepted_version, ws.actions.get(action_id))
+                && accepted < def.version
+            {
+                out.push(Pending {
+                    assessment: id.clone(),
+                    kind: "action",
+                    id: action_id.as_str().to_owned(),
+                    accepted,
+                    current: def.version,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The accepted definitions of the pending updates, from the history of the
+/// branch: for each, the newest committed version of the file with the
+/// accepted `version`. Updates whose accepted version is not in the history
+/// (or the repository is not in git) are returned as warnings; they are
+/// scored on the current definition.
+pub fn resolve(git: &GitRepo, pending: &[Pending]) -> (BTreeMap<AssessmentId, Deferred>, Vec<String>) {
+    let mut wanted: BTreeMap<String, Vec<&Pending>> = BTreeMap::new();
+    for p in pending {
+        let path = if p.kind == "template" { template_path(&p.id) } else { action_path(&p.id) };
+        wanted.entry(path).or_default().push(p);
+    }
+    let mut found: HashMap<(String, u32), Found> = HashMap::new();
+    if let Ok(head) = git.committed_head() {
+        search(git, head, &wanted, &mut found);
+    }
+    let mut deferred: BTreeMap<AssessmentId, Deferred> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    for (path, list) in &wanted {
+        for p in list {
+            match found.get(&(path.clone(), p.accepted)) {
+                Some(Found::Template(t)) => deferred.entry(p.assessment.clone()).or_default().template = Some(t.clone()),
+                Some(Found::Action(a)) => {
+                    deferred.entry(p.assessment.clone()).or_default().actions.insert(ActionId::new(p.id.clone()), a.clone());
+                }
+                None => warnings.push(format!(
+                    "{} `{}` version {} (accepted by `{}`) is not in the git history; `{}` is scored on version {}",
+                    p.kind, p.id, p.accepted, p.assessment, p.assessment, p.current
+                )),
+            }
+        }
+    }
+    (deferred, warnings)
+}
+
+#[derive(Clone, Debug)]
+enum Found {
+    Template(Template),
+    Action(Action),
+}
+
+/// Walks the first-parent history from `head`, newest first, parsing each
+/// wanted file whenever its blob changes, until every wanted version is found.
+fn search(
+    git: &GitRepo,
+    head: Oid,
+    wanted: &BTreeMap<String, Vec<&Pending>>,
+    found: &mut HashMap<(String, u32), Found>,
+) {
+    let Ok(mut walk) = git.repo.revwalk() else { return };
+    let _ = walk.simplify_first_parent();
+    if walk.push(head).is_err() {
+        return;
+    }
+    let mut missing: usize = wanted
+        .values()
+        .map(|l| l.iter().map(|p| p.accepted).collect::<std::collections::BTreeSet<_>>().len())
+        .sum();
+    let mut last_blob: HashMap<&str, Oid> = HashMap::new();
+    for id in walk.flatten() {
+        if missing == 0 {
+            break;
+        }
+        let Ok(Some(tree)) = git.tree_of(id) else { continue };
+        for (path, list) in wanted {
+            let Some(blob) = git.blob_at(&tree, path) else { continue };
+            if last_blob.insert(path, blob) == Some(blob) {
+                continue;
+            }
+            let Ok(bytes) = git.blob(blob) else { continue };
+            let Some(def) = parse(path, &bytes, list[0].kind) else { continue };
+            let version = match &def {
+                Found::Template(t) => t.version,
+                Found::Action(a) => a.version,
+            };
+            let key = (path.clone(), version);
+            if list.iter().any(|p| p.accepted == version) && !found.contains_key(&key) {
+                found.insert(key, def);
+                missing -= 1;
+            }
+        }
+    }
+}
+
+fn parse(path: &str, bytes: &[u8], kind: &str) -> Option<Found> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let _ = path;
+    if kind == "template" {
+        toml::from_str(text).ok().map(Found::Template)
+    } else {
+        toml::from_str(text).ok().map(Found::Action)
+    }
+}
+
+/// Fills `ws.deferred` from git history when updates are pending, so that
+/// scores use the accepted definitions. Returns warnings for the user.
+pub fn apply_deferred(ws: &mut Workspace, root: &std::path::Path) -> Vec<String> {
+    let pending = pending(ws);
+    if pending.is_empty() {
+        return Vec::new();
+    }
+    let Ok(git) = GitRepo::open(root) else {
+        return vec![format!(
+            "{} pending update(s) are scored on the current definitions: the repository is not in git, so the accepted versions cannot be read",
+            pending.len()
+        )];
+    };
+    let (deferred, warnings) = resolve(&git, &pending);
+    ws.deferred = deferred;
+    warnings
+}
+
+/// A pending update with what it changes and what accepting it would do.
+#[derive(Clone, Debug, Serialize)]
+pub struct Update {
+    #[serde(flatten)]
+    pub pending: Pending,
+    /// The assessments that accept it together (its group's assessments with the same update).
+    pub accepted_with: Vec<AssessmentId>,
+    /// The definition as accepted, when the history has it.
+    pub found_in_history: bool,
+    pub action_changes: Option<crate::diff::ActionDiff>,
+    pub template_changes: Option<crate::diff::TemplateDiff>,
+    /// The assessment's score now (on the accepted definition) and once accepted.
+    pub score_now: crate::score::Score,
+    pub score_accepted: crate::score::Score,
+    pub overall_now: crate::score::Score,
+    pub overall_accepted: crate::score::Score,
+}
+
+/// Every pending update of `ws` (whose `deferred` is filled) with its
+/// definition diff and score effect, optionally for one assessment.
+pub fn updates(ws: &Workspace, only: Option<&str>) -> Vec<Update> {
+    let all = pending(ws);
+    let now = crate::score::compute(ws);
+    let table = ws.config.points_table();
+    let mut out = Vec::new();
+    for p in all.iter().filter(|p| only.is_none_or(|a| p.assessment.as_str() == a)) {
+        let together = group_of(ws, &all, p);
+        let mut accepted = ws.clone();
+        for a in &together {
+            if let Some(d) = accepted.deferred.get_mut(a) {
+                if p.kind == "template" {
+                    d.template = None;
+                } else {
+                    d.actions.remove(p.id.as_str());
+                }
+            }
+        }
+        let after = crate::score::compute(&accepted);
+        let deferred = ws.deferred.get(&p.assessment);
+        let (action_changes, template_changes, found) = if p.kind == "template" {
+            let old = deferred.and_then(|d| d.template.as_ref());
+            let current = ws.templates.get(p.id.as_str());
+            let diff = old.and_then(|o| crate::diff::template_diff(&o.id, Some(o), current));
+            (None, diff, old.is_some())
+        } else {
+            let old = deferred.and_then(|d| d.actions.get(p.id.as_str()));
+            let current = ws.actions.get(p.id.as_str());
+            let id = ActionId::new(p.id.clone());
+            let diff = old.and_then(|o| crate::diff::action_diff(&id, Some(o), current, (table, table)));
+            (diff, None, old.is_some())
+        };
+        let score_of = |s: &crate::score::Scores| {
+            s.assessments.iter().find(|a| a.id == p.assessment.as_str()).map(|a| a.score).unwrap_or_default()
+        };
+        out.push(Update {
+            pending: p.clone(),
+            accepted_with: together,
+            found_in_history: found,
+            action_changes,
+            template_changes,
+            score_now: score_of(&now),
+            score_accepted: score_of(&after),
+            overall_now: now.overall,
+            overall_accepted: after.overall,
+        });
+    }
+    out
+}
+
+/// The assessments that accept `p` together: itself and the assessments of
+/// its group with the same pending update.
+pub fn group_of(ws: &Workspace, all: &[Pending], p: &Pending) -> Vec<AssessmentId> {
+    let group = ws.assessments.get(&p.assessment).and_then(|e| e.assessment.group.clone());
+    let mut out: Vec<AssessmentId> = all
+        .iter()
+        .filter(|q| q.kind == p.kind && q.id == p.id)
+        .filter(|q| {
+            q.assessment == p.assessment
+                || group.is_some()
+                    && ws.assessments.get(&q.assessment).and_then(|e| e.assessment.group.as_ref())
+                        == group.as_ref()
+        })
+        .map(|q| q.assessment.clone())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}

@@ -1,0 +1,154 @@
+//! Pending updates on a real git history: a deferred update is scored on the
+//! accepted definition (read from history), `evident updates` shows the
+//! change and its score effect, and `evident accept` accepts group-wide.
+//!
+//! The repository is `check::grouped()` (group privacy): gdpr-2026 lists mfa
+//! and logs, ccpa-2026 lists mfa and backup. mfa is mandatory preventative
+//! (27 points) at version 1; version 2 makes it discretionary (9 points).
+
+use serde_json::Value;
+
+use crate::check::{ANA, CY, grouped, set_both};
+use crate::support::{TestRepo, action_toml, state_toml, template_toml};
+
+fn accepted(version: u32, text: &str) -> String {
+    format!("accepted_version = {version}\n{text}")
+}
+
+/// mfa passed in both assessments at version 1, then version 2 is committed.
+fn deferred() -> TestRepo {
+    let (repo, _) = grouped();
+    set_both(&repo, "mfa", &accepted(1, &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"])));
+    repo.commit(CY, "Test MFA");
+    let v2 =
+        action_toml("mfa", "control-access", "preventative", false).replace("version = 1", "version = 2");
+    repo.write("actions/mfa.toml", v2);
+    repo.commit(ANA, "MFA becomes discretionary");
+    repo
+}
+
+fn scores(repo: &TestRepo) -> (Value, Vec<(String, u64, u64)>) {
+    let run = repo.run(&["score", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let json = run.json();
+    let rows = json["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (a["id"].as_str().unwrap().to_owned(), a["earned"].as_u64().unwrap(), a["max"].as_u64().unwrap())
+        })
+        .collect();
+    (json["overall"].clone(), rows)
+}
+
+fn pair(v: &Value) -> (u64, u64) {
+    (v["earned"].as_u64().unwrap(), v["max"].as_u64().unwrap())
+}
+
+#[test]
+fn a_deferred_update_is_scored_on_the_accepted_definition() {
+    let repo = deferred();
+    // Still version 1: gdpr-2026 mfa 27 + logs 1 = 28/28; ccpa-2026 mfa 27 of 27 + backup 3 = 27/30;
+    // overall mfa 27 + logs 1 + backup 3 = 28/31.
+    let (overall, rows) = scores(&repo);
+    assert_eq!(pair(&overall), (28, 31));
+    assert_eq!(rows, [("ccpa-2026".into(), 27, 30), ("gdpr-2026".into(), 28, 28)]);
+
+    // `check` warns (E0312) but passes.
+    let check = repo.run(&["check", "--format", "json"]);
+    assert_eq!(check.code, 0, "{}", check.all());
+    let json = check.json();
+    let codes: Vec<&str> =
+        json["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["E0312", "E0312"]);
+
+    // What accepting would do: mfa is worth 9. gdpr-2026 9 + 1 = 10/10; ccpa-2026 9/12;
+    // overall (accepted in both, as a group) 9 + 1 + 3 = 10/13.
+    let run = repo.run(&["updates", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let updates = run.json()["updates"].as_array().unwrap().clone();
+    assert_eq!(updates.len(), 2);
+    let ccpa = &updates[0];
+    assert_eq!(ccpa["assessment"], "ccpa-2026");
+    assert_eq!((ccpa["kind"].as_str().unwrap(), ccpa["id"].as_str().unwrap()), ("action", "mfa"));
+    assert_eq!((ccpa["accepted"].as_u64(), ccpa["current"].as_u64()), (Some(1), Some(2)));
+    assert_eq!(ccpa["accepted_with"], serde_json::json!(["ccpa-2026", "gdpr-2026"]));
+    assert_eq!(pair(&ccpa["score_now"]), (27, 30));
+    assert_eq!(pair(&ccpa["score_accepted"]), (9, 12));
+    assert_eq!(pair(&ccpa["overall_accepted"]), (10, 13));
+    let changes = &ccpa["action_changes"]["changes"];
+    assert_eq!(changes["mandatory"], serde_json::json!({"before": true, "after": false}));
+    assert_eq!(changes["points"], serde_json::json!({"before": 27, "after": 9}));
+    assert_eq!(pair(&updates[1]["score_accepted"]), (10, 10));
+
+    let text = repo.run(&["updates"]);
+    crate::support::settings_for(&repo).bind(|| insta::assert_snapshot!("updates_text", text.all()));
+}
+
+#[test]
+fn accept_is_group_wide_and_keeps_the_files_as_written() {
+    let repo = deferred();
+    let before = repo.read("assessments/ccpa-2026/mfa.toml");
+    let dry = repo.run(&["accept", "mfa", "--assessment", "gdpr-2026", "--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.all());
+    assert_eq!(repo.read("assessments/ccpa-2026/mfa.toml"), before, "a dry run writes nothing");
+    let run = repo.run(&["accept", "mfa", "--assessment", "gdpr-2026"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(run.stderr.contains("ccpa-2026/mfa.toml: accepted version 1 → 2"), "{}", run.all());
+    // Only the version line changed.
+    assert_eq!(
+        repo.read("assessments/ccpa-2026/mfa.toml"),
+        before.replace("accepted_version = 1", "accepted_version = 2")
+    );
+    let (overall, rows) = scores(&repo);
+    assert_eq!(pair(&overall), (10, 13));
+    assert_eq!(rows, [("ccpa-2026".into(), 9, 12), ("gdpr-2026".into(), 10, 10)]);
+    let updates = repo.run(&["updates", "--format", "json"]).json();
+    assert_eq!(updates["updates"], serde_json::json!([]));
+    // Accepting again is refused with a pointer to `updates`.
+    let again = repo.run(&["accept", "mfa"]);
+    assert_eq!(again.code, 2, "{}", again.all());
+    assert!(again.stderr.contains("has no pending update"), "{}", again.all());
+}
+
+#[test]
+fn a_template_update_is_deferred_until_accepted() {
+    let (repo, _) = grouped();
+    // ccpa version 2 drops backup from its control: until accepted, ccpa-2026 still counts it.
+    let v2 = template_toml("ccpa", &[("1798.150", &["mfa"])]).replace("version = 1", "version = 2");
+    repo.write("templates/ccpa.toml", v2);
+    repo.commit(ANA, "CCPA template v2");
+    let (_, rows) = scores(&repo);
+    assert_eq!(rows[0], ("ccpa-2026".into(), 0, 30), "mfa 27 + backup 3, as in version 1");
+    let updates = repo.run(&["updates", "--format", "json"]).json();
+    let t = &updates["updates"][0];
+    assert_eq!((t["kind"].as_str(), t["id"].as_str()), (Some("template"), Some("ccpa")));
+    assert_eq!(t["template_changes"]["controls"][0]["actions_removed"], serde_json::json!(["backup"]));
+    let run = repo.run(&["accept", "--template", "--assessment", "ccpa-2026"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(repo.read("assessments/ccpa-2026/assessment.toml").contains("template_version = 2\n"));
+    // Now backup's state file belongs to no listed action: validate says so, the user removes it.
+    let stale = repo.run(&["score"]);
+    assert_eq!(stale.code, 1, "{}", stale.all());
+    assert!(stale.stderr.contains("template `ccpa` does not list action `backup`"), "{}", stale.all());
+    repo.remove("assessments/ccpa-2026/backup.toml");
+    let (_, rows) = scores(&repo);
+    assert_eq!(rows[0], ("ccpa-2026".into(), 0, 27));
+}
+
+#[test]
+fn an_accepted_version_missing_from_history_is_scored_on_the_current_one() {
+    let repo = deferred();
+    // Rewrite history so that version 1 of mfa was never committed.
+    repo.git(&["checkout", "-q", "--orphan", "fresh"]);
+    repo.commit(ANA, "Squashed");
+    let run = repo.run(&["score", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stderr.contains("version 1 (accepted by `ccpa-2026`) is not in the git history"),
+        "{}",
+        run.all()
+    );
+    assert_eq!(pair(&run.json()["overall"]), (10, 13));
+}
