@@ -88,6 +88,8 @@ pub struct Pair<'w> {
     pub points: u64,
     pub in_scope: bool,
     pub earns: bool,
+    /// The action's definition moved past the version this assessment accepted.
+    pub pending_update: bool,
 }
 
 /// Every (assessment, action) pair of the workspace, each action once per
@@ -111,6 +113,9 @@ pub fn pairs(ws: &Workspace) -> Vec<Pair<'_>> {
                 points: points(&table, action),
                 in_scope: in_scope(&state),
                 earns: earns(&state),
+                pending_update: state
+                    .accepted_version
+                    .is_some_and(|v| ws.actions.get(action_id).is_some_and(|current| v < current.version)),
                 state,
             });
         }

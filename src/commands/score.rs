@@ -41,5 +41,15 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         OutputFormat::Markdown => score::markdown(&scores, args.by),
     };
     ui.out(&text);
+    let pending = crate::updates::pending(&loaded.workspace).len();
+    if pending > 0 && args.format == OutputFormat::Human {
+        ui.status(
+            "Note",
+            &format!(
+                "{} pending: scored on the accepted definitions until accepted (`evident updates`)",
+                crate::diag::render::plural(pending, "update")
+            ),
+        );
+    }
     Ok(Outcome::Success)
 }

@@ -22,7 +22,7 @@ pub fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
         let owner = owner_of(row);
         t.row(vec![
             row.action.id.to_string(),
-            truncate(&row.action.title, 48),
+            with_pending(truncate(&row.action.title, 48), row.pairs.iter().any(|p| p.pending_update)),
             row.action.category.label().to_owned(),
             row.action.action_type.as_str().to_owned(),
             format!("{}/{}", row.score.earned, row.score.max),
@@ -50,7 +50,7 @@ pub fn human_per_assessment(rows: &[ActionRow<'_, '_>], color: bool) -> String {
             t.row(vec![
                 row.action.id.to_string(),
                 p.assessment.to_string(),
-                truncate(&row.action.title, 40),
+                with_pending(truncate(&row.action.title, 40), p.pending_update),
                 format!("{earned}/{max}"),
                 p.state.implementation.status.as_str().to_owned(),
                 p.state.test.status.as_str().to_owned(),
@@ -62,6 +62,11 @@ pub fn human_per_assessment(rows: &[ActionRow<'_, '_>], color: bool) -> String {
         return "no actions match\n".into();
     }
     t.render(color)
+}
+
+/// Marks a title whose action has an update the assessment has not accepted.
+fn with_pending(title: String, pending: bool) -> String {
+    if pending { format!("{title} [update pending]") } else { title }
 }
 
 /// The owner of the row's states, or "mixed" when they differ.
@@ -98,7 +103,7 @@ pub fn markdown_per_assessment(rows: &[ActionRow<'_, '_>]) -> String {
                 "| {} | {} | {} | {earned}/{max} | {} | {} | {} |\n",
                 md_cell(row.action.id.as_str()),
                 md_cell(p.assessment.as_str()),
-                md_cell(&row.action.title),
+                md_cell(&with_pending(row.action.title.clone(), p.pending_update)),
                 p.state.implementation.status,
                 p.state.test.status,
                 md_cell(p.state.owner.as_deref().unwrap_or("-")),
@@ -121,7 +126,7 @@ pub fn markdown(rows: &[ActionRow<'_, '_>]) -> String {
         out.push_str(&format!(
             "| {} | {} | {} | {}/{} | {} | {} | {} |\n",
             md_cell(row.action.id.as_str()),
-            md_cell(&row.action.title),
+            md_cell(&with_pending(row.action.title.clone(), row.pairs.iter().any(|p| p.pending_update))),
             row.action.category.label(),
             row.score.earned,
             row.score.max,
@@ -162,6 +167,7 @@ pub fn json(rows: &[ActionRow<'_, '_>]) -> Value {
                         "test": p.state.test.status,
                         "test_date": p.state.test.date,
                         "in_scope": p.in_scope,
+                        "pending_update": p.pending_update,
                         "earned": if p.in_scope && p.earns { p.points } else { 0 },
                         "max": if p.in_scope { p.points } else { 0 },
                     })).collect::<Vec<_>>(),

@@ -207,6 +207,8 @@ pub struct StateView {
     pub score: ScoreView,
     pub in_scope: bool,
     pub accepted_version: Option<u32>,
+    /// The action's definition moved past the accepted version (scored on the accepted one).
+    pub pending_update: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -474,6 +476,7 @@ impl<'a> Lookup<'a> {
             score: score_view(pair_score(p)),
             in_scope: p.in_scope,
             accepted_version: s.accepted_version,
+            pending_update: p.pending_update,
         }
     }
 

@@ -82,6 +82,16 @@ fn a_deferred_update_is_scored_on_the_accepted_definition() {
     assert_eq!(changes["points"], serde_json::json!({"before": 27, "after": 9}));
     assert_eq!(pair(&updates[1]["score_accepted"]), (10, 10));
 
+    // `list` and `score` say so.
+    let list = repo.run(&["list", "actions"]);
+    assert!(list.stdout.contains("Action mfa [update pending]"), "{}", list.all());
+    let list = repo.run(&["list", "actions", "--format", "json"]).json();
+    let mfa = list.as_array().unwrap().iter().find(|a| a["id"] == "mfa").unwrap().clone();
+    assert_eq!(mfa["points"], 27, "scored on version 1");
+    assert!(mfa["assessments"].as_array().unwrap().iter().all(|a| a["pending_update"] == true));
+    let score = repo.run(&["score"]);
+    assert!(score.stderr.contains("2 updates pending"), "{}", score.all());
+
     let text = repo.run(&["updates"]);
     crate::support::settings_for(&repo).bind(|| insta::assert_snapshot!("updates_text", text.all()));
 }
