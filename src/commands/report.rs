@@ -35,7 +35,8 @@ pub const MARKER: &str = ".evident-report";
     after_help = "Examples:\n  evident report --out site                  then open site/index.html\n  evident report --format md --out docs/compliance\n  evident report --out site --templates my-templates"
 )]
 pub struct Args {
-    /// Output format: a static HTML site, or one Markdown document (`report.md`).
+    /// Output format: a static HTML site, one Markdown document (`report.md`), or
+    /// the report's data as JSON (`report.json`).
     #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
     pub format: ReportFormat,
     /// The folder to write the report into (created if missing).
@@ -62,7 +63,13 @@ pub enum ReportFormat {
     /// One Markdown document: report.md.
     #[value(alias = "markdown")]
     Md,
+    /// The data the templates are rendered from (`report.json`): for scripts,
+    /// and to see what a `--templates` copy can use.
+    Json,
 }
+
+/// The file `--format json` writes.
+const JSON_FILE: &str = "report.json";
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     let loaded = load_for_scoring(ui, global)?;
@@ -90,14 +97,21 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         ReportFormat::Md => {
             vec![(report::md::FILE.to_owned(), report::md::render(&view, &templates)?.into_bytes())]
         }
+        ReportFormat::Json => {
+            let text = crate::commands::to_json_text(&serde_json::to_value(&view).unwrap_or_default());
+            vec![(JSON_FILE.to_owned(), text.into_bytes())]
+        }
     };
-    for (path, bytes) in evidence {
-        files.push((format!("{FILES_DIR}/{path}"), bytes));
+    if args.format != ReportFormat::Json {
+        for (path, bytes) in evidence {
+            files.push((format!("{FILES_DIR}/{path}"), bytes));
+        }
     }
     write(&args.out, files, &previous)?;
     let opened = match args.format {
         ReportFormat::Html => "index.html",
         ReportFormat::Md => report::md::FILE,
+        ReportFormat::Json => JSON_FILE,
     };
     ui.status("Wrote", &format!("the report to `{}`", args.out.join(opened).display()));
     Ok(Outcome::Success)

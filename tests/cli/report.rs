@@ -245,6 +245,15 @@ fn site_pages_and_scores_match_evident_score() {
     assert!(!next.contains("actions/mfa.html"), "mfa earns already");
     assert!(next.contains("would add\n12 points") || next.contains("would add 12 points"), "{next}");
     check_links(&site);
+
+    // The same data as JSON, for scripts and template authors.
+    let (run, dir) = report(&repo, &["--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(files(&dir), [".evident-report", "report.json"]);
+    let data: serde_json::Value = serde_json::from_str(&read(&dir, "report.json")).unwrap();
+    assert_eq!((data["overall"]["earned"].as_u64(), data["overall"]["max"].as_u64()), (Some(28), Some(40)));
+    assert_eq!(data["actions"].as_array().unwrap().len(), 4);
+    assert_eq!(data["head"]["id"].as_str(), Some(repo.git(&["rev-parse", "HEAD"]).as_str()));
 }
 
 #[test]
