@@ -91,7 +91,7 @@ pub fn build_from(
     scorer: &mut dyn Scorer,
     progress: &dyn Fn(u64),
 ) -> Result<Timeline> {
-    let start = done.commits.len().min(mainline.len());
+    let mut start = done.commits.len().min(mainline.len());
     let mut timeline = Timeline { shallow: git.repo.is_shallow(), ..done };
     if start == mainline.len() && !options.all_parents {
         return Ok(timeline);
@@ -99,7 +99,14 @@ pub fn build_from(
     // Resume from the state after the last commit already done.
     let mut live = match start {
         0 => Live::default(),
-        k => Live::new(super::snapshot_at(git, mainline[k - 1])?.0),
+        k => match resume_at(git, mainline[k - 1])? {
+            Some(live) => live,
+            None => {
+                start = 0;
+                super::cache::truncate(&mut timeline, 0);
+                Live::default()
+            }
+        },
     };
     let mut cache = BlobCache::default();
     let mut walker = Walker { git, live: &mut live, scorer, timeline: &mut timeline, first: true };
@@ -114,6 +121,21 @@ pub fn build_from(
         }
     }
     Ok(timeline)
+}
+
+/// The live workspace after `commit`, as a walk from the first commit would
+/// have left it (states of a missing assessment kept aside); `None` when a
+/// file does not parse there: only a walk knows its last good version.
+fn resume_at(git: &GitRepo, commit: Oid) -> Result<Option<Live>> {
+    let mut live = Live::default();
+    let Some(tree) = git.tree_of(commit)? else { return Ok(Some(live)) };
+    for (_, entry, blob) in git.data_files(&tree) {
+        match git.blob(blob).ok().and_then(|b| parse_typed(&entry, &b)) {
+            Some(item) => live.apply(entry, Some(item)),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(live))
 }
 
 /// Applies one main-line commit after another.
