@@ -109,7 +109,15 @@ pub fn build_from(
         },
     };
     let mut cache = BlobCache::default();
-    let mut walker = Walker { git, live: &mut live, scorer, timeline: &mut timeline, first: true };
+    let shallow_roots = git.shallow_roots();
+    let mut walker = Walker {
+        git,
+        live: &mut live,
+        scorer,
+        timeline: &mut timeline,
+        first: true,
+        shallow_roots: &shallow_roots,
+    };
     events::walk(git, &mainline[start..], Parents::First, &mut cache, |c, _| {
         progress(1);
         walker.commit(c, !options.all_parents);
@@ -145,10 +153,14 @@ struct Walker<'a> {
     scorer: &'a mut dyn Scorer,
     timeline: &'a mut Timeline,
     first: bool,
+    /// Commits whose parents a shallow clone cut off: their files were not
+    /// added by them, so they have no events.
+    shallow_roots: &'a std::collections::HashSet<Oid>,
 }
 
 impl Walker<'_> {
     fn commit(&mut self, c: CommitChanges, with_events: bool) {
+        let with_events = with_events && !self.shallow_roots.contains(&c.id);
         let index = self.timeline.commits.len();
         self.timeline.commits.push(info(&c));
         let mut definitions = false;
@@ -277,11 +289,13 @@ fn add_branch_events(
     let mut events = Vec::new();
     let mut commits = Vec::new();
     let mut cache = BlobCache::default();
+    let shallow_roots = git.shallow_roots();
     events::walk(git, &all, Parents::All, &mut cache, |c, _| {
         progress(1);
         let index = commits.len();
         commits.push(info(&c));
-        for s in &c.states {
+        let states = if shallow_roots.contains(&c.id) { &[][..] } else { &c.states[..] };
+        for s in states {
             if s.renamed_from.is_some() || s.renamed_to.is_some() || (s.new.is_none() && s.new_exists) {
                 continue;
             }
