@@ -51,16 +51,10 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     let repo = Repo::discover(global.repo.as_deref())?;
     let timeline = crate::commands::timeline(ui, &repo, args.all_parents)?;
     if let Some(action) = &args.action {
-        let known = timeline.events.iter().any(|e| &e.action == action);
-        if !known {
-            let mut e = Error::new(format!("no status changes of action `{action}` in the history"));
-            let names: std::collections::BTreeSet<&str> =
-                timeline.events.iter().map(|e| e.action.as_str()).collect();
-            if let Some(h) = crate::diag::did_you_mean(action, names.iter().copied()) {
-                e = e.hint(h);
-            }
-            return Err(e);
-        }
+        require_known(&timeline, "action", action, |e| &e.action)?;
+    }
+    if let Some(assessment) = &args.assessment {
+        require_known(&timeline, "assessment", assessment, |e| &e.assessment)?;
     }
     for problem in &timeline.problems {
         let c = &timeline.commits[problem.commit];
@@ -87,6 +81,24 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     };
     ui.out(&text);
     Ok(Outcome::Success)
+}
+
+/// Refuses a name that no status event has: most likely a typo.
+fn require_known(
+    t: &Timeline,
+    what: &str,
+    name: &str,
+    field: impl Fn(&StatusEvent) -> &String,
+) -> Result<()> {
+    if t.events.iter().any(|e| field(e) == name) {
+        return Ok(());
+    }
+    let mut e = Error::new(format!("no status changes of {what} `{name}` in the history"));
+    let names: std::collections::BTreeSet<&str> = t.events.iter().map(|e| field(e).as_str()).collect();
+    if let Some(h) = crate::diag::did_you_mean(name, names.iter().copied()) {
+        e = e.hint(h);
+    }
+    Err(e)
 }
 
 fn keep(t: &Timeline, e: &StatusEvent, args: &Args) -> bool {
