@@ -56,6 +56,15 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     if let Some(assessment) = &args.assessment {
         require_known(&timeline, "assessment", assessment, |e| &e.assessment)?;
     }
+    if timeline.shallow
+        && let Some(first) = timeline.points.first().map(|p| &timeline.commits[p.commit])
+    {
+        ui.warn(&format!(
+            "this is a shallow clone: history starts at {} ({}); fetch the rest with `git fetch --unshallow`",
+            first.short(),
+            first.date()
+        ));
+    }
     for problem in &timeline.problems {
         let c = &timeline.commits[problem.commit];
         ui.warn(&format!(
