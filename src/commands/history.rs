@@ -77,7 +77,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     }
     if args.scores {
         ui.out(&match args.format {
-            OutputFormat::Json => to_json_text(&serde_json::to_value(&timeline.points).unwrap_or_default()),
+            OutputFormat::Json => to_json_text(&crate::render::history::scores_json(&timeline)),
             _ => crate::render::history::scores(&timeline, args.format == OutputFormat::Markdown),
         });
         return Ok(Outcome::Success);

@@ -166,6 +166,38 @@ pub fn json(t: &Timeline, events: &[&StatusEvent]) -> Value {
     )
 }
 
+/// The score series for scripts: every main-line commit with the overall,
+/// per-assessment and per-category scores after it (the shapes of
+/// `evident score --format json`).
+pub fn scores_json(t: &Timeline) -> Value {
+    let score = |id: Option<&str>, p: crate::history::timeline::Points| {
+        let s = Score::from(p);
+        let mut v = json!({"earned": s.earned, "max": s.max, "percent": s.percent()});
+        if let Some(id) = id {
+            v["id"] = json!(id);
+        }
+        v
+    };
+    Value::Array(
+        t.points
+            .iter()
+            .map(|p| {
+                let c = &t.commits[p.commit];
+                json!({
+                    "commit": c.id,
+                    "date": c.date(),
+                    "time": c.time,
+                    "author": {"name": c.author_name, "email": c.author_email},
+                    "summary": c.summary,
+                    "overall": score(None, p.overall),
+                    "assessments": p.assessments.iter().map(|(id, s)| score(Some(id), *s)).collect::<Vec<_>>(),
+                    "categories": p.categories.iter().map(|(id, s)| score(Some(id), *s)).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    )
+}
+
 /// The score series: one row per commit that moved a score.
 pub fn scores(t: &Timeline, markdown: bool) -> String {
     let mut rows = Vec::new();
