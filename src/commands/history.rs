@@ -14,7 +14,11 @@ use crate::ui::Ui;
 /// and test status, owner, dates, notes and evidence, before → after. History
 /// follows the first parent of each merge (the main line), so a merged branch
 /// shows as its merge commit; `--all-parents` lists the branch's own commits
-/// with their authors instead. Results are cached under `.git/evident/`.
+/// with their authors instead. Results are cached under `.git/evident/` (a
+/// damaged or outdated cache is rebuilt). In a shallow clone history starts
+/// at the first commit it has, and a warning says which; a file of a past
+/// commit that cannot be read is named in a warning and its last good version
+/// is kept.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  evident history mfa-admins\n  evident history --assessment gdpr-2026 --since 2026-01-01\n  evident history --author chloe.martin@example.com --format json\n  evident history --scores"
@@ -35,7 +39,9 @@ pub struct Args {
     /// List the commits of merged branches with their own authors.
     #[arg(long)]
     pub all_parents: bool,
-    /// Show the overall and per-assessment scores after each commit instead.
+    /// Show the overall and per-assessment scores after each commit instead
+    /// (human and Markdown list the commits that moved the overall score; JSON
+    /// has every commit, with per-category scores too).
     #[arg(long)]
     pub scores: bool,
     /// Output format.

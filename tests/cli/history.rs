@@ -959,8 +959,11 @@ fn history_scores_equal_evident_score_at_every_commit() {
     commit(&repo, "8 backup becomes preventative (27) and passes");
     repo.write("evident.toml", "[scoring]\nmandatory = { preventative = 30 }\n");
     commit(&repo, "9 the points table changes");
-    repo.write("templates/ccpa.toml", template_toml("ccpa", &[("1798.150", &["mfa", "backup", "enc"])]));
-    commit(&repo, "10 ccpa lists enc too (no state there)");
+    repo.write(
+        "templates/ccpa.toml",
+        template_toml("ccpa", &[("1798.150", &["mfa", "backup", "enc"]), ("1798.100", &["enc"])]),
+    );
+    commit(&repo, "10 ccpa lists enc too, in two controls (no state there)");
     repo.write("assessments/ccpa-2026/enc.toml", state_toml(Some(BOB), "out-of-scope", "none", &[]));
     commit(&repo, "11 enc out of scope in ccpa");
     repo.write("assessments/ccpa-2026/mfa.toml", state_toml(Some(ANA), "implemented", "passed", &["r"]));
@@ -1001,7 +1004,7 @@ fn history_scores_equal_evident_score_at_every_commit() {
     // Per assessment, at some commits:
     // 2: ccpa = backup 0/3 (mfa out of scope); gdpr = mfa 27/27 + logs 0/1 + enc 0/9.
     // 8: ccpa = mfa 0/27 + backup 27/27 = 27/54; gdpr = 27 + 1 + 9 = 37/37.
-    // 10: ccpa = mfa 0/30 + backup 30/30 + enc 0/9 = 30/69; gdpr 40/40.
+    // 10: ccpa = mfa 0/30 + backup 30/30 + enc 0/9 (once, though two controls list it) = 30/69; gdpr 40/40.
     // 14: ccpa = 30 + 30 (enc out of scope) = 60/60; gdpr = mfa 30 + logs 0/1 + enc 0/9 = 30/40.
     let assessments = |i: usize| -> Vec<(u64, u64)> { series[i][1..3].iter().map(|(_, s)| *s).collect() };
     assert_eq!(assessments(2), [(0, 3), (27, 37)]);
