@@ -268,4 +268,35 @@ mod tests {
         let earned: Vec<u64> = resumed.points.iter().map(|p| p.overall.earned).collect();
         assert_eq!(earned, [0, 1, 0, 1, 0, 0, 0]);
     }
+
+    #[test]
+    fn resume_goes_back_to_the_commit_that_broke_a_file() {
+        let (dir, git) = repo(3);
+        // Commit 3 breaks a definition file; commit 4 changes a state.
+        write(dir.path(), "actions/a.toml", "id = \"a\"\ntitle = [broken\n");
+        run_git(dir.path(), &["commit", "-qam", "break a"]);
+        write(
+            dir.path(),
+            "assessments/s/a.toml",
+            "[implementation]\nstatus = \"implemented\"\n\n[test]\nstatus = \"passed\"\n",
+        );
+        run_git(dir.path(), &["commit", "-qam", "pass"]);
+        let done = timeline_of(&git);
+        assert_eq!(done.problems.len(), 1);
+        assert_eq!(done.problems[0].commit, 3);
+        run_git(dir.path(), &["commit", "-q", "--allow-empty", "-m", "later"]);
+        let ids = mainline(&git);
+        let read = std::cell::Cell::new(0);
+        let resumed =
+            build_from(&git, &ids, done, Options::default(), &mut IncrementalScorer::default(), &|n| {
+                read.set(read.get() + n)
+            })
+            .unwrap();
+        // From commit 3 (the break) to 5: three commits, not six.
+        assert_eq!(read.get(), 3);
+        assert_eq!(bytes(&resumed), bytes(&timeline_of(&git)));
+        // The last good action (1 point) still scores: passed from commit 4.
+        let earned: Vec<u64> = resumed.points.iter().map(|p| p.overall.earned).collect();
+        assert_eq!(earned, [0, 1, 0, 0, 1, 1]);
+    }
 }

@@ -96,18 +96,19 @@ pub fn build_from(
     if start == mainline.len() && !options.all_parents {
         return Ok(timeline);
     }
-    // Resume from the state after the last commit already done.
-    let mut live = match start {
-        0 => Live::default(),
-        k => match resume_at(git, mainline[k - 1])? {
-            Some(live) => live,
-            None => {
-                start = 0;
-                super::cache::truncate(&mut timeline, 0);
-                Live::default()
-            }
-        },
+    // Resume from the state after the last commit already done; when a file
+    // does not parse there, from before the last commit that broke a file
+    // (only a walk knows a broken file's last good version).
+    let mut live = loop {
+        if start == 0 {
+            break Live::default();
+        }
+        if let Some(live) = resume_at(git, mainline[start - 1])? {
+            break live;
+        }
+        start = timeline.problems.iter().map(|p| p.commit).filter(|&c| c < start).max().unwrap_or(0);
     };
+    super::cache::truncate(&mut timeline, start);
     let mut cache = BlobCache::default();
     let shallow_roots = git.shallow_roots();
     let mut walker = Walker {
@@ -133,7 +134,7 @@ pub fn build_from(
 
 /// The live workspace after `commit`, as a walk from the first commit would
 /// have left it (states of a missing assessment kept aside); `None` when a
-/// file does not parse there: only a walk knows its last good version.
+/// file does not parse there.
 fn resume_at(git: &GitRepo, commit: Oid) -> Result<Option<Live>> {
     let mut live = Live::default();
     let Some(tree) = git.tree_of(commit)? else { return Ok(Some(live)) };
