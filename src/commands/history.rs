@@ -14,7 +14,11 @@ use crate::ui::Ui;
 /// and test status, owner, dates, notes and evidence, before → after. History
 /// follows the first parent of each merge (the main line), so a merged branch
 /// shows as its merge commit; `--all-parents` lists the branch's own commits
-/// with their authors instead. Results are cached under `.git/evident/`.
+/// with their authors instead. Results are cached under `.git/evident/` (a
+/// damaged or outdated cache is rebuilt). In a shallow clone history starts
+/// at the first commit it has, and a warning says which; a file of a past
+/// commit that cannot be read is named in a warning and its last good version
+/// is kept.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  evident history mfa-admins\n  evident history --assessment gdpr-2026 --since 2026-01-01\n  evident history --author chloe.martin@example.com --format json\n  evident history --scores"
@@ -35,7 +39,9 @@ pub struct Args {
     /// List the commits of merged branches with their own authors.
     #[arg(long)]
     pub all_parents: bool,
-    /// Show the overall and per-assessment scores after each commit instead.
+    /// Show the overall and per-assessment scores after each commit instead
+    /// (human and Markdown list the commits that moved the overall score; JSON
+    /// has every commit, with per-category scores too).
     #[arg(long)]
     pub scores: bool,
     /// Output format.
@@ -51,16 +57,19 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     let repo = Repo::discover(global.repo.as_deref())?;
     let timeline = crate::commands::timeline(ui, &repo, args.all_parents)?;
     if let Some(action) = &args.action {
-        let known = timeline.events.iter().any(|e| &e.action == action);
-        if !known {
-            let mut e = Error::new(format!("no status changes of action `{action}` in the history"));
-            let names: std::collections::BTreeSet<&str> =
-                timeline.events.iter().map(|e| e.action.as_str()).collect();
-            if let Some(h) = crate::diag::did_you_mean(action, names.iter().copied()) {
-                e = e.hint(h);
-            }
-            return Err(e);
-        }
+        require_known(&timeline, "action", action, |e| &e.action)?;
+    }
+    if let Some(assessment) = &args.assessment {
+        require_known(&timeline, "assessment", assessment, |e| &e.assessment)?;
+    }
+    if timeline.shallow
+        && let Some(first) = timeline.points.first().map(|p| &timeline.commits[p.commit])
+    {
+        ui.warn(&format!(
+            "this is a shallow clone: history starts at {} ({}); fetch the rest with `git fetch --unshallow`",
+            first.short(),
+            first.date()
+        ));
     }
     for problem in &timeline.problems {
         let c = &timeline.commits[problem.commit];
@@ -74,7 +83,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     }
     if args.scores {
         ui.out(&match args.format {
-            OutputFormat::Json => to_json_text(&serde_json::to_value(&timeline.points).unwrap_or_default()),
+            OutputFormat::Json => to_json_text(&crate::render::history::scores_json(&timeline)),
             _ => crate::render::history::scores(&timeline, args.format == OutputFormat::Markdown),
         });
         return Ok(Outcome::Success);
@@ -87,6 +96,24 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     };
     ui.out(&text);
     Ok(Outcome::Success)
+}
+
+/// Refuses a name that no status event has: most likely a typo.
+fn require_known(
+    t: &Timeline,
+    what: &str,
+    name: &str,
+    field: impl Fn(&StatusEvent) -> &String,
+) -> Result<()> {
+    if t.events.iter().any(|e| field(e) == name) {
+        return Ok(());
+    }
+    let mut e = Error::new(format!("no status changes of {what} `{name}` in the history"));
+    let names: std::collections::BTreeSet<&str> = t.events.iter().map(|e| field(e).as_str()).collect();
+    if let Some(h) = crate::diag::did_you_mean(name, names.iter().copied()) {
+        e = e.hint(h);
+    }
+    Err(e)
 }
 
 fn keep(t: &Timeline, e: &StatusEvent, args: &Args) -> bool {

@@ -94,3 +94,209 @@ pub fn truncate(timeline: &mut Timeline, k: usize) {
     timeline.points.retain(|p| p.commit < k);
     timeline.problems.retain(|p| p.commit < k);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::engine::{Options, build, build_from};
+    use crate::history::scorer::IncrementalScorer;
+
+    fn run_git(dir: &std::path::Path, args: &[&str]) {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "A")
+            .env("GIT_AUTHOR_EMAIL", "a@example.com")
+            .env("GIT_COMMITTER_NAME", "A")
+            .env("GIT_COMMITTER_EMAIL", "a@example.com")
+            .output()
+            .expect("git");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    fn write(dir: &std::path::Path, rel: &str, text: &str) {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// A repository of `n` commits, each changing the state of action a (1 point).
+    fn repo(n: usize) -> (tempfile::TempDir, GitRepo) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        run_git(root, &["init", "-q", "-b", "main"]);
+        write(root, "evident.toml", "");
+        write(
+            root,
+            "actions/a.toml",
+            "id = \"a\"\ntitle = \"A\"\nversion = 1\ncategory = \"control-access\"\naction_type = \"technical\"\ncontrol_type = \"detective\"\nmandatory = false\ntesting = \"manual\"\n",
+        );
+        write(
+            root,
+            "templates/t.toml",
+            "id = \"t\"\nname = \"t\"\nregulation = \"T\"\nversion = 1\n\n[[controls]]\nid = \"c\"\ntitle = \"c\"\nactions = [\"a\"]\n",
+        );
+        write(
+            root,
+            "assessments/s/assessment.toml",
+            "id = \"s\"\nname = \"s\"\ntemplate = \"t\"\ntemplate_version = 1\n",
+        );
+        for i in 0..n {
+            let test = if i % 2 == 0 { "none" } else { "passed" };
+            write(
+                root,
+                "assessments/s/a.toml",
+                &format!(
+                    "[implementation]\nstatus = \"implemented\"\n\n[test]\nstatus = \"{test}\"\nnotes = \"{i}\"\n"
+                ),
+            );
+            run_git(root, &["add", "-A"]);
+            run_git(root, &["commit", "-qm", &format!("commit {i}")]);
+        }
+        let repo = GitRepo::open(root).unwrap();
+        (dir, repo)
+    }
+
+    fn timeline_of(git: &GitRepo) -> Timeline {
+        let head = git.head().unwrap().unwrap();
+        build(git, head, Options::default(), &mut IncrementalScorer::default(), &|_| {}).unwrap()
+    }
+
+    fn bytes(t: &Timeline) -> Vec<u8> {
+        postcard::to_stdvec(t).unwrap()
+    }
+
+    fn mainline(git: &GitRepo) -> Vec<git2::Oid> {
+        crate::history::events::commits(git, None, git.head().unwrap().unwrap(), true).unwrap()
+    }
+
+    #[test]
+    fn round_trip_and_header_mismatches() {
+        let (_dir, git) = repo(3);
+        let timeline = timeline_of(&git);
+        let cache = TimelineCache::of(&git);
+        assert!(cache.load().unwrap().is_none(), "no file yet");
+        cache.store(&timeline).unwrap();
+        assert_eq!(bytes(&cache.load().unwrap().unwrap()), bytes(&timeline));
+        // The same file read for another compliance repository of the work tree.
+        let other = TimelineCache { path: cache.path.clone(), prefix: "sub/".into() };
+        assert_eq!(other.load().err().as_deref(), Some("written for another repository or format"));
+        let good = std::fs::read(&cache.path).unwrap();
+        // The magic string (length 22, then its bytes), then the format number.
+        assert_eq!(good[0] as usize, MAGIC.len());
+        let mut format = good.clone();
+        format[1 + MAGIC.len()] = FORMAT as u8 + 1;
+        std::fs::write(&cache.path, &format).unwrap();
+        assert!(cache.load().is_err());
+        let mut magic = good.clone();
+        magic[1] = b'E';
+        std::fs::write(&cache.path, &magic).unwrap();
+        assert!(cache.load().is_err());
+        // Another evident version: not damage, just no cache.
+        let version = env!("CARGO_PKG_VERSION").as_bytes();
+        let at = good.windows(version.len()).position(|w| w == version).unwrap();
+        let mut older = good.clone();
+        older[at] = if older[at] == b'0' { b'9' } else { b'0' };
+        std::fs::write(&cache.path, &older).unwrap();
+        assert!(cache.load().unwrap().is_none());
+    }
+
+    #[test]
+    fn every_truncation_is_refused() {
+        let (_dir, git) = repo(4);
+        let cache = TimelineCache::of(&git);
+        cache.store(&timeline_of(&git)).unwrap();
+        let good = std::fs::read(&cache.path).unwrap();
+        for len in 0..good.len() {
+            std::fs::write(&cache.path, &good[..len]).unwrap();
+            assert!(cache.load().is_err(), "a file cut to {len} of {} bytes was accepted", good.len());
+        }
+    }
+
+    #[test]
+    fn reuses_the_matching_prefix_only() {
+        let (dir, git) = repo(5);
+        let full = timeline_of(&git);
+        let ids = mainline(&git);
+        assert_eq!(reusable(&full, &ids), 5);
+        assert_eq!(reusable(&full, &ids[..3]), 3);
+        // History rewritten from the fourth commit: three commits still match.
+        run_git(dir.path(), &["reset", "-q", "--hard", "HEAD~2"]);
+        write(dir.path(), "assessments/s/a.toml", "[implementation]\nstatus = \"planned\"\n");
+        run_git(dir.path(), &["commit", "-qam", "rewritten"]);
+        let rewritten = mainline(&git);
+        assert_eq!(reusable(&full, &rewritten), 3);
+        let mut kept = full.clone();
+        truncate(&mut kept, 3);
+        assert_eq!(kept.commits.len(), 3);
+        assert_eq!(kept.points.len(), 3);
+        assert!(kept.events.iter().all(|e| e.commit < 3));
+        assert_eq!(kept.events.len(), 3, "one event per commit");
+    }
+
+    #[test]
+    fn build_from_reads_only_new_commits() {
+        let (dir, git) = repo(4);
+        let mut done = timeline_of(&git);
+        // Mark a reused commit: a run that re-read it would lose the mark.
+        done.commits[0].summary = "from the cache".into();
+        for i in 4..7 {
+            write(
+                dir.path(),
+                "assessments/s/a.toml",
+                &format!(
+                    "[implementation]\nstatus = \"implemented\"\n\n[test]\nstatus = \"failed-low\"\nnotes = \"{i}\"\n"
+                ),
+            );
+            run_git(dir.path(), &["commit", "-qam", &format!("commit {i}")]);
+        }
+        let ids = mainline(&git);
+        let read = std::cell::Cell::new(0);
+        let resumed =
+            build_from(&git, &ids, done, Options::default(), &mut IncrementalScorer::default(), &|n| {
+                read.set(read.get() + n)
+            })
+            .unwrap();
+        assert_eq!(read.get(), 3, "only the three new commits are read");
+        assert_eq!(resumed.commits[0].summary, "from the cache");
+        let mut fresh = timeline_of(&git);
+        fresh.commits[0].summary = "from the cache".into();
+        assert_eq!(bytes(&resumed), bytes(&fresh));
+        // Scores: passed at 1 and 3 (1/1), failed from 4 on (0/1).
+        let earned: Vec<u64> = resumed.points.iter().map(|p| p.overall.earned).collect();
+        assert_eq!(earned, [0, 1, 0, 1, 0, 0, 0]);
+    }
+
+    #[test]
+    fn resume_goes_back_to_the_commit_that_broke_a_file() {
+        let (dir, git) = repo(3);
+        // Commit 3 breaks a definition file; commit 4 changes a state.
+        write(dir.path(), "actions/a.toml", "id = \"a\"\ntitle = [broken\n");
+        run_git(dir.path(), &["commit", "-qam", "break a"]);
+        write(
+            dir.path(),
+            "assessments/s/a.toml",
+            "[implementation]\nstatus = \"implemented\"\n\n[test]\nstatus = \"passed\"\n",
+        );
+        run_git(dir.path(), &["commit", "-qam", "pass"]);
+        let done = timeline_of(&git);
+        assert_eq!(done.problems.len(), 1);
+        assert_eq!(done.problems[0].commit, 3);
+        run_git(dir.path(), &["commit", "-q", "--allow-empty", "-m", "later"]);
+        let ids = mainline(&git);
+        let read = std::cell::Cell::new(0);
+        let resumed =
+            build_from(&git, &ids, done, Options::default(), &mut IncrementalScorer::default(), &|n| {
+                read.set(read.get() + n)
+            })
+            .unwrap();
+        // From commit 3 (the break) to 5: three commits, not six.
+        assert_eq!(read.get(), 3);
+        assert_eq!(bytes(&resumed), bytes(&timeline_of(&git)));
+        // The last good action (1 point) still scores: passed from commit 4.
+        let earned: Vec<u64> = resumed.points.iter().map(|p| p.overall.earned).collect();
+        assert_eq!(earned, [0, 1, 0, 0, 1, 1]);
+    }
+}

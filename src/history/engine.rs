@@ -91,18 +91,34 @@ pub fn build_from(
     scorer: &mut dyn Scorer,
     progress: &dyn Fn(u64),
 ) -> Result<Timeline> {
-    let start = done.commits.len().min(mainline.len());
+    let mut start = done.commits.len().min(mainline.len());
     let mut timeline = Timeline { shallow: git.repo.is_shallow(), ..done };
     if start == mainline.len() && !options.all_parents {
         return Ok(timeline);
     }
-    // Resume from the state after the last commit already done.
-    let mut live = match start {
-        0 => Live::default(),
-        k => Live::new(super::snapshot_at(git, mainline[k - 1])?.0),
+    // Resume from the state after the last commit already done; when a file
+    // does not parse there, from before the last commit that broke a file
+    // (only a walk knows a broken file's last good version).
+    let mut live = loop {
+        if start == 0 {
+            break Live::default();
+        }
+        if let Some(live) = resume_at(git, mainline[start - 1])? {
+            break live;
+        }
+        start = timeline.problems.iter().map(|p| p.commit).filter(|&c| c < start).max().unwrap_or(0);
     };
+    super::cache::truncate(&mut timeline, start);
     let mut cache = BlobCache::default();
-    let mut walker = Walker { git, live: &mut live, scorer, timeline: &mut timeline, first: true };
+    let shallow_roots = git.shallow_roots();
+    let mut walker = Walker {
+        git,
+        live: &mut live,
+        scorer,
+        timeline: &mut timeline,
+        first: true,
+        shallow_roots: &shallow_roots,
+    };
     events::walk(git, &mainline[start..], Parents::First, &mut cache, |c, _| {
         progress(1);
         walker.commit(c, !options.all_parents);
@@ -116,6 +132,21 @@ pub fn build_from(
     Ok(timeline)
 }
 
+/// The live workspace after `commit`, as a walk from the first commit would
+/// have left it (states of a missing assessment kept aside); `None` when a
+/// file does not parse there.
+fn resume_at(git: &GitRepo, commit: Oid) -> Result<Option<Live>> {
+    let mut live = Live::default();
+    let Some(tree) = git.tree_of(commit)? else { return Ok(Some(live)) };
+    for (_, entry, blob) in git.data_files(&tree) {
+        match git.blob(blob).ok().and_then(|b| parse_typed(&entry, &b)) {
+            Some(item) => live.apply(entry, Some(item)),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(live))
+}
+
 /// Applies one main-line commit after another.
 struct Walker<'a> {
     git: &'a GitRepo,
@@ -123,10 +154,14 @@ struct Walker<'a> {
     scorer: &'a mut dyn Scorer,
     timeline: &'a mut Timeline,
     first: bool,
+    /// Commits whose parents a shallow clone cut off: their files were not
+    /// added by them, so they have no events.
+    shallow_roots: &'a std::collections::HashSet<Oid>,
 }
 
 impl Walker<'_> {
     fn commit(&mut self, c: CommitChanges, with_events: bool) {
+        let with_events = with_events && !self.shallow_roots.contains(&c.id);
         let index = self.timeline.commits.len();
         self.timeline.commits.push(info(&c));
         let mut definitions = false;
@@ -255,11 +290,13 @@ fn add_branch_events(
     let mut events = Vec::new();
     let mut commits = Vec::new();
     let mut cache = BlobCache::default();
+    let shallow_roots = git.shallow_roots();
     events::walk(git, &all, Parents::All, &mut cache, |c, _| {
         progress(1);
         let index = commits.len();
         commits.push(info(&c));
-        for s in &c.states {
+        let states = if shallow_roots.contains(&c.id) { &[][..] } else { &c.states[..] };
+        for s in states {
             if s.renamed_from.is_some() || s.renamed_to.is_some() || (s.new.is_none() && s.new_exists) {
                 continue;
             }

@@ -51,7 +51,40 @@ pub fn changes(before: &StateSnapshot, after: &StateSnapshot, removed: bool) -> 
 }
 
 fn event_changes(e: &StatusEvent) -> Vec<String> {
-    changes(&e.before_or_default(), &e.after_or_default(), e.after.is_none())
+    let mut out = changes(&e.before_or_default(), &e.after_or_default(), e.after.is_none());
+    if e.before.is_none() && out.is_empty() {
+        // A new state file that says what the defaults say.
+        out.push("state file added".into());
+    }
+    out
+}
+
+/// The longest Change cell of the terminal table, in characters: evidence
+/// names are free text, and a row should stay within a wide screen.
+const CHANGE_WIDTH: usize = 160;
+
+/// The parts that fit in [`CHANGE_WIDTH`] in order, then how many were left
+/// out; a first part that is too long on its own is cut with an ellipsis.
+fn fit(parts: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut width = 0;
+    let mut left_out = 0;
+    for part in parts {
+        let len = part.chars().count() + if out.is_empty() { 0 } else { 2 };
+        if width + len <= CHANGE_WIDTH {
+            width += len;
+            out.push(part);
+        } else if out.is_empty() {
+            out.push(format!("{}…", part.chars().take(CHANGE_WIDTH / 2).collect::<String>()));
+            width = CHANGE_WIDTH / 2 + 1;
+        } else {
+            left_out += 1;
+        }
+    }
+    if left_out > 0 {
+        out.push(format!("and {left_out} more (see --format json)"));
+    }
+    out
 }
 
 pub fn human(t: &Timeline, events: &[&StatusEvent], color: bool) -> String {
@@ -61,8 +94,11 @@ pub fn human(t: &Timeline, events: &[&StatusEvent], color: bool) -> String {
     let mut table = Table::new(&["Date", "Commit", "Author", "Assessment", "Action", "Change"]);
     for e in events {
         let c = &t.commits[e.commit];
-        let change =
-            event_changes(e).into_iter().map(|s| colour_change(&s, color)).collect::<Vec<_>>().join(", ");
+        let change = fit(event_changes(e))
+            .into_iter()
+            .map(|s| colour_change(&s, color))
+            .collect::<Vec<_>>()
+            .join(", ");
         table.row(vec![
             c.date(),
             paint(color, DIM, c.short()),
@@ -124,6 +160,38 @@ pub fn json(t: &Timeline, events: &[&StatusEvent]) -> Value {
                     "action": e.action,
                     "before": e.before,
                     "after": e.after,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The score series for scripts: every main-line commit with the overall,
+/// per-assessment and per-category scores after it (the shapes of
+/// `evident score --format json`).
+pub fn scores_json(t: &Timeline) -> Value {
+    let score = |id: Option<&str>, p: crate::history::timeline::Points| {
+        let s = Score::from(p);
+        let mut v = json!({"earned": s.earned, "max": s.max, "percent": s.percent()});
+        if let Some(id) = id {
+            v["id"] = json!(id);
+        }
+        v
+    };
+    Value::Array(
+        t.points
+            .iter()
+            .map(|p| {
+                let c = &t.commits[p.commit];
+                json!({
+                    "commit": c.id,
+                    "date": c.date(),
+                    "time": c.time,
+                    "author": {"name": c.author_name, "email": c.author_email},
+                    "summary": c.summary,
+                    "overall": score(None, p.overall),
+                    "assessments": p.assessments.iter().map(|(id, s)| score(Some(id), *s)).collect::<Vec<_>>(),
+                    "categories": p.categories.iter().map(|(id, s)| score(Some(id), *s)).collect::<Vec<_>>(),
                 })
             })
             .collect(),

@@ -8,6 +8,7 @@ mod commands;
 mod diff;
 mod edit;
 mod export;
+mod history;
 mod replay;
 mod report;
 mod scoring;

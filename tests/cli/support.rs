@@ -222,13 +222,18 @@ impl TestRepo {
     pub fn git(&self, args: &[&str]) -> String {
         let n = self.commits.get();
         let date = format!("2026-01-{:02}T{:02}:00:00+00:00", 1 + n / 24, n % 24);
+        self.git_at(args, &date)
+    }
+
+    /// Runs git with author and committer dates set to `date` (RFC 3339).
+    pub fn git_at(&self, args: &[&str], date: &str) -> String {
         let out = Command::new("git")
             .args(args)
             .current_dir(self.path())
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
             .env("GIT_COMMITTER_NAME", "CI")
             .env("GIT_COMMITTER_EMAIL", "ci@example.com")
             .output()
@@ -243,6 +248,17 @@ impl TestRepo {
         let name = email.split('@').next().unwrap_or(email);
         let author = format!("{name} <{email}>");
         self.git(&["commit", "-q", "--allow-empty", "--author", &author, "-m", message]);
+        self.commits.set(self.commits.get() + 1);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    /// Like [`TestRepo::commit`], at a given author date (RFC 3339, with the
+    /// author's offset, e.g. `2026-03-05T23:30:00-05:00`).
+    pub fn commit_at(&self, email: &str, message: &str, date: &str) -> String {
+        self.git(&["add", "-A"]);
+        let name = email.split('@').next().unwrap_or(email);
+        let author = format!("{name} <{email}>");
+        self.git_at(&["commit", "-q", "--allow-empty", "--author", &author, "-m", message], date);
         self.commits.set(self.commits.get() + 1);
         self.git(&["rev-parse", "HEAD"])
     }
