@@ -7,6 +7,7 @@ mod commands;
 mod diff;
 mod edit;
 mod export;
+mod oscal;
 mod report;
 mod scoring;
 mod support;
