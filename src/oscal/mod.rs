@@ -8,3 +8,4 @@ pub mod mapping;
 pub mod model;
 pub mod prose;
 pub mod read;
+pub mod results;

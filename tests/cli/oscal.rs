@@ -407,3 +407,275 @@ fn files_owned_by_something_else_are_not_overwritten() {
     );
     assert!(err.contains("it was written by the import of template `a`"), "{err}");
 }
+
+/// The vendored OSCAL 1.1.2 assessment-results schema (draft-07), compiled
+/// with format checks on. Its `\p{L}`/`\p{N}` patterns need a regex engine
+/// with Unicode classes: jsonschema's default (fancy-regex) has them.
+fn assessment_results_validator() -> jsonschema::Validator {
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(data("oscal_assessment-results_schema.json")).unwrap())
+            .unwrap();
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the OSCAL schema compiles")
+}
+
+fn assert_valid_oscal(doc: &Value) {
+    let validator = assessment_results_validator();
+    let errors: Vec<String> =
+        validator.iter_errors(doc).take(10).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "not valid OSCAL assessment results:\n{}", errors.join("\n"));
+}
+
+#[test]
+fn the_schema_check_catches_invalid_documents() {
+    // Guards the test above: a broken document must fail the same validator.
+    let validator = assessment_results_validator();
+    let bad = serde_json::json!({"assessment-results": {"uuid": "not-a-uuid", "metadata": {}, "import-ap": {"href": "x"}, "results": []}});
+    assert!(!validator.is_valid(&bad));
+    let token = serde_json::json!("1abc");
+    let schema = serde_json::json!({"pattern": "^(\\p{L}|_)(\\p{L}|\\p{N}|[.\\-_])*$"});
+    assert!(!jsonschema::is_valid(&schema, &token));
+    assert!(jsonschema::is_valid(&schema, &serde_json::json!("é1")));
+}
+
+/// A repository with one assessment whose history has three authors.
+///
+/// Template `t`: control `c-1` (a1, a2), `164.308(a)(1)` (a3), `c-3` (a4).
+/// a1 passed (set by cy, with a file and a link as evidence), a2 failed
+/// (set first by cy, last by dee), a3 planned and untested, a4 out of scope.
+fn assessed_repo() -> TestRepo {
+    use crate::support::{assessment_toml, template_toml};
+    let repo = TestRepo::new();
+    repo.git_init();
+    for a in ["a1", "a2", "a3", "a4"] {
+        repo.write(&format!("actions/{a}.toml"), action_toml(a, "control-access", "preventative", true));
+    }
+    repo.write(
+        "templates/t.toml",
+        template_toml("t", &[("c-1", &["a1", "a2"]), ("164.308(a)(1)", &["a3"]), ("c-3", &["a4"])]),
+    );
+    repo.write("assessments/x/assessment.toml", assessment_toml("x", "t", None));
+    repo.write("evidence/ca policy.txt", "conditional access policy\n");
+    repo.commit("ana@example.com", "Start the assessment"); // 2026-01-01T00:00
+    let state =
+        |imp: &str, test: &str, extra: &str| format!("[implementation]\n{imp}\n\n[test]\n{test}\n{extra}");
+    repo.write(
+        "assessments/x/a1.toml",
+        state("status = \"implemented\"\ndate = 2026-01-02", "status = \"none\"", ""),
+    );
+    repo.write(
+        "assessments/x/a2.toml",
+        state("status = \"implemented\"\ndate = 2026-01-02", "status = \"none\"", ""),
+    );
+    repo.write("assessments/x/a3.toml", state("status = \"planned\"", "status = \"none\"", ""));
+    repo.write(
+        "assessments/x/a4.toml",
+        state(
+            "status = \"out-of-scope\"\ndate = 2026-01-02\nnotes = \"No such systems\"",
+            "status = \"none\"",
+            "",
+        ),
+    );
+    repo.commit("ana@example.com", "Implement"); // 2026-01-01T01:00
+    let file = repo.path().join("evidence/ca policy.txt");
+    let run = repo.run(&["evidence", "add", "a1", file.to_str().unwrap(), "--name", "CA policy"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let run =
+        repo.run(&["evidence", "add", "a1", "--url", "https://wiki.example.com/mfa", "--name", "Runbook"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let run = repo.run(&[
+        "set",
+        "a1",
+        "--test",
+        "passed",
+        "--test-date",
+        "2026-01-05",
+        "--test-notes",
+        "Sampled 20 sign-ins.",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let run = repo.run(&["set", "a2", "--test", "failed-low", "--test-date", "2026-01-05"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    repo.commit("cy@example.com", "Test a1 and a2"); // 2026-01-01T02:00
+    let run = repo.run(&[
+        "set",
+        "a2",
+        "--test",
+        "failed-medium",
+        "--test-date",
+        "2026-01-06",
+        "--test-notes",
+        "Two admins without MFA.",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    repo.commit("dee@example.com", "Retest a2"); // 2026-01-01T03:00
+    repo.commit("ana@example.com", "Unrelated"); // 2026-01-01T04:00 (HEAD)
+    repo
+}
+
+fn export(repo: &TestRepo, args: &[&str]) -> Value {
+    let mut all = vec!["export", "oscal"];
+    all.extend_from_slice(args);
+    let run = repo.run(&all);
+    assert_eq!(run.code, 0, "{}", run.all());
+    run.json()
+}
+
+#[test]
+fn export_reports_statuses_evidence_and_assessors_from_history() {
+    let repo = assessed_repo();
+    let doc = export(&repo, &["--assessment", "x"]);
+    assert_valid_oscal(&doc);
+    let ar = &doc["assessment-results"];
+    let meta = &ar["metadata"];
+    assert_eq!(meta["oscal-version"], "1.1.2");
+    assert_eq!(meta["last-modified"], "2026-01-01T04:00:00Z", "the HEAD commit's date, not the clock");
+    assert_eq!(meta["version"].as_str(), Some(repo.git(&["rev-parse", "HEAD"]).as_str()));
+    // The people who last set a test status: cy (a1) and dee (a2).
+    let mut names: Vec<&str> =
+        meta["parties"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["cy", "dee"]);
+    let results = ar["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    let r = &results[0];
+    assert_eq!(r["title"], "Assessment x");
+    // First and last change of the assessment's states: commits 1 and 3.
+    assert_eq!(
+        (r["start"].as_str(), r["end"].as_str()),
+        (Some("2026-01-01T01:00:00Z"), Some("2026-01-01T03:00:00Z"))
+    );
+    let sel = &r["reviewed-controls"]["control-selections"][0];
+    assert_eq!(
+        sel["include-controls"],
+        serde_json::json!([{"control-id": "c-1"}, {"control-id": "_164.308_a__1_"}])
+    );
+    assert_eq!(sel["exclude-controls"], serde_json::json!([{"control-id": "c-3"}]));
+
+    let obs = r["observations"].as_array().unwrap();
+    assert_eq!(obs.len(), 4);
+    let a1 = &obs[0];
+    assert_eq!(a1["title"], "Action a1");
+    assert_eq!(a1["collected"], "2026-01-01T02:00:00Z");
+    assert!(
+        a1["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("Implementation: implemented (2026-01-02). Test: passed (2026-01-05).")
+    );
+    assert!(a1["description"].as_str().unwrap().contains("Test notes: Sampled 20 sign-ins."));
+    let evidence = a1["relevant-evidence"].as_array().unwrap();
+    let hrefs: Vec<&str> = evidence.iter().map(|e| e["href"].as_str().unwrap()).collect();
+    assert_eq!(hrefs, ["evidence/ca%20policy.txt", "https://wiki.example.com/mfa"]);
+    assert_eq!(evidence[0]["description"], "CA policy");
+    let cy = meta["parties"].as_array().unwrap().iter().find(|p| p["name"] == "cy").unwrap();
+    assert_eq!(a1["origins"][0]["actors"][0]["actor-uuid"], cy["uuid"]);
+    assert_eq!(cy["email-addresses"], serde_json::json!(["cy@example.com"]));
+    let a2 = &obs[1];
+    assert_eq!(a2["collected"], "2026-01-01T03:00:00Z", "dee set a2's test status last");
+    assert_eq!(a2["types"], serde_json::json!(["finding"]));
+    assert!(a2["remarks"].as_str().unwrap().contains("by dee <dee@example.com>: Retest a2"));
+    // a3 was never tested: no assessor, collected at HEAD.
+    assert_eq!(obs[2]["collected"], "2026-01-01T04:00:00Z");
+    assert!(obs[2].get("origins").is_none());
+
+    let findings = r["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2, "c-3 is out of scope: no finding");
+    assert_eq!(findings[0]["target"]["target-id"], "c-1");
+    assert_eq!(
+        findings[0]["target"]["status"],
+        serde_json::json!({"state": "not-satisfied", "reason": "fail"})
+    );
+    assert_eq!(findings[0]["related-observations"].as_array().unwrap().len(), 2);
+    assert_eq!(findings[0]["related-observations"][0]["observation-uuid"], a1["uuid"]);
+    assert_eq!(findings[1]["title"], "164.308(a)(1) Control 164.308(a)(1)");
+    assert_eq!(
+        findings[1]["target"]["status"],
+        serde_json::json!({"state": "not-satisfied", "reason": "other"})
+    );
+
+    // Every `uuid` is a version 5 UUID defined once; every reference points to one of them.
+    let (mut defined, mut referenced) = (Vec::new(), Vec::new());
+    walk_uuids(&doc, &mut defined, &mut referenced);
+    assert_eq!(defined.len(), 1 + 2 + 1 + 4 + 2, "document, 2 parties, result, 4 observations, 2 findings");
+    assert!(defined.iter().all(|u| u.as_bytes()[14] == b'5'), "{defined:?}");
+    let unique: std::collections::BTreeSet<&String> = defined.iter().collect();
+    assert_eq!(unique.len(), defined.len());
+    assert!(referenced.iter().all(|r| unique.contains(r)), "{referenced:?}");
+}
+
+#[test]
+fn export_is_reproducible_and_writes_atomically() {
+    let repo = assessed_repo();
+    let first = repo.run(&["export", "oscal"]);
+    assert_eq!(first.code, 0, "{}", first.all());
+    // A clone elsewhere, exported later, gives the same bytes.
+    let clone = TestRepo::bare();
+    let status = std::process::Command::new("git")
+        .args(["clone", "-q", repo.path().to_str().unwrap(), clone.path().join("c").to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let run = crate::support::run({
+        let mut cmd = crate::support::evident();
+        cmd.arg("--repo").arg(clone.path().join("c")).args(["export", "oscal"]);
+        cmd
+    });
+    assert_eq!(run.stdout, first.stdout);
+    // --out writes the same document to a file, leaving no temporary file behind.
+    let out = repo.path().join("out/ar.json");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let run = repo.run(&["export", "oscal", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), first.stdout);
+    assert_eq!(std::fs::read_dir(out.parent().unwrap()).unwrap().count(), 1);
+}
+
+#[test]
+fn export_of_an_imported_baseline_validates() {
+    let repo = TestRepo::new();
+    repo.git_init();
+    import(&repo, &data(LOW_RESOLVED), &["--template", "low"]);
+    let run = repo.run(&["new", "assessment", "low-2026", "--template", "low"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    repo.commit("ana@example.com", "LOW baseline");
+    let doc = export(&repo, &[]);
+    assert_valid_oscal(&doc);
+    let r = &doc["assessment-results"]["results"][0];
+    assert_eq!(r["observations"].as_array().unwrap().len(), 149);
+    assert_eq!(r["findings"].as_array().unwrap().len(), 149);
+    assert_eq!(r["findings"][1]["target"]["target-id"], "ac-2");
+}
+
+#[test]
+fn export_errors() {
+    let repo = assessed_repo();
+    let run = repo.run(&["export", "oscal", "--assessment", "y"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("no assessment `y`"), "{}", run.all());
+    let plain = minimal();
+    let run = plain.run(&["export", "oscal"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("not in a git repository"), "{}", run.all());
+}
+
+/// Values of `uuid` keys, and of `…-uuid` keys (references).
+fn walk_uuids(v: &Value, defined: &mut Vec<String>, referenced: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v.as_str()) {
+                    ("uuid", Some(s)) => defined.push(s.to_owned()),
+                    (k, Some(s)) if k.ends_with("-uuid") => referenced.push(s.to_owned()),
+                    _ => walk_uuids(v, defined, referenced),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| walk_uuids(i, defined, referenced)),
+        _ => {}
+    }
+}
