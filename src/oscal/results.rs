@@ -23,6 +23,9 @@ use crate::score::{earns, in_scope};
 /// The OSCAL version of the output (and of the vendored schema).
 pub const OSCAL_VERSION: &str = "1.1.2";
 
+/// Namespace of evident's own properties (`props[].ns`): the action id and its statuses.
+pub const NS: &str = "urn:evident:oscal";
+
 /// What the export reads besides the working tree.
 pub struct History<'a> {
     pub timeline: &'a Timeline,
@@ -35,7 +38,7 @@ struct Ids {
 
 impl Ids {
     fn new(root_commit: &str) -> Self {
-        let base = Uuid::new_v5(&Uuid::NAMESPACE_URL, b"https://github.com/evident-compliance/evident/oscal");
+        let base = Uuid::new_v5(&Uuid::NAMESPACE_URL, NS.as_bytes());
         Ids { namespace: Uuid::new_v5(&base, root_commit.as_bytes()) }
     }
 
@@ -292,10 +295,16 @@ fn observation(
     }
     let method = if action.testing == Testing::Automatic { "TEST" } else { "EXAMINE" };
     let kind = if test.status.is_failed() { "finding" } else { "control-objective" };
+    let prop = |name: &str, value: &str| json!({"name": name, "ns": NS, "value": value});
     let mut obs = json!({
         "uuid": uuid,
         "title": action.title,
         "description": description,
+        "props": [
+            prop("action-id", action.id.as_str()),
+            prop("implementation-status", imp.status.as_str()),
+            prop("test-status", test.status.as_str()),
+        ],
         "methods": [method],
         "types": [kind],
     });

@@ -560,6 +560,14 @@ fn export_reports_statuses_evidence_and_assessors_from_history() {
     assert_eq!(obs.len(), 4);
     let a1 = &obs[0];
     assert_eq!(a1["title"], "Action a1");
+    assert_eq!(
+        a1["props"],
+        serde_json::json!([
+            {"name": "action-id", "ns": "urn:evident:oscal", "value": "a1"},
+            {"name": "implementation-status", "ns": "urn:evident:oscal", "value": "implemented"},
+            {"name": "test-status", "ns": "urn:evident:oscal", "value": "passed"},
+        ])
+    );
     assert_eq!(a1["collected"], "2026-01-01T02:00:00Z");
     assert!(
         a1["description"]

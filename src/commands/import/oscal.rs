@@ -57,8 +57,8 @@ use crate::ui::Ui;
 Examples:
   evident import oscal --catalog NIST_SP-800-53_rev5_catalog.json \\
       --profile NIST_SP-800-53_rev5_LOW-baseline_profile.json --template nist-low
-  evident import oscal --catalog NIST_SP-800-53_rev5_MODERATE-baseline-resolved-profile_catalog.json \\
-      --template nist-moderate --mapping oscal-mapping.toml --dry-run")]
+  evident import oscal --catalog MODERATE-baseline-resolved-profile_catalog.json \\
+      --template nist-moderate --mapping oscal-mapping.toml --dry-run --format json")]
 pub struct Args {
     /// The OSCAL catalog (JSON); a resolved profile is a catalog too.
     #[arg(long, value_name = "FILE")]
@@ -75,6 +75,7 @@ pub struct Args {
     /// Show what would change; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Format of the summary (added, removed and changed controls and actions).
     #[arg(long, value_enum, default_value = "human")]
     pub format: OutputFormat,
 }
