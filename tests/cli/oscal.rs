@@ -156,6 +156,8 @@ fn reimporting_a_changed_catalog_makes_a_new_version() {
     let repo = TestRepo::new();
     import(&repo, &data(CATALOG), &["--profile", &data(LOW), "--template", "low"]);
     let untouched = repo.read("actions/low-ac-3.toml");
+    let run = repo.run(&["new", "assessment", "low-2026", "--template", "low"]);
+    assert_eq!(run.code, 0, "{}", run.all());
     // A newer catalog: AC-2 gets a new title, AC-1's guidance changes, AC-7 is withdrawn.
     let mut cat: Value = serde_json::from_str(&std::fs::read_to_string(data(CATALOG)).unwrap()).unwrap();
     let ac = &mut cat["catalog"]["groups"][0]["controls"];
@@ -172,7 +174,25 @@ fn reimporting_a_changed_catalog_makes_a_new_version() {
     }
     let newer = repo.path().join("newer.json");
     std::fs::write(&newer, serde_json::to_string(&cat).unwrap()).unwrap();
-    let out = import(&repo, newer.to_str().unwrap(), &["--profile", &data(LOW), "--template", "low"]);
+    let run = repo.run(&[
+        "import",
+        "oscal",
+        "--catalog",
+        newer.to_str().unwrap(),
+        "--profile",
+        &data(LOW),
+        "--template",
+        "low",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stderr.contains("warning: assessment `low-2026` has 1 state files for actions no longer in the template; review and remove them (`git rm`): assessments/low-2026/low-ac-7.toml"),
+        "{}",
+        run.all()
+    );
+    let out = run.json();
     assert_eq!(out["change"], "updated");
     assert_eq!((out["version"].as_u64(), out["previous_version"].as_u64()), (Some(2), Some(1)));
     assert_eq!(out["controls"]["changed"], serde_json::json!(["ac-2"]));
@@ -189,7 +209,12 @@ fn reimporting_a_changed_catalog_makes_a_new_version() {
     assert_eq!(repo.read("actions/low-ac-3.toml"), untouched, "unchanged actions are not rewritten");
     assert!(repo.path().join("actions/low-ac-7.toml").exists(), "removed actions keep their file");
     let run = repo.run(&["validate"]);
+    assert_eq!(run.code, 1, "the state file of the removed action is reported: {}", run.all());
+    assert!(run.stderr.contains("E0307"), "{}", run.all());
+    repo.remove("assessments/low-2026/low-ac-7.toml");
+    let run = repo.run(&["validate"]);
     assert_eq!(run.code, 0, "{}", run.all());
+    assert!(run.stderr.contains("template `low` changed") || run.stderr.contains("E0306"), "{}", run.all());
 
     // Widening LOW to MODERATE adds the controls MODERATE has on top: 287 - 149 (one of them AC-7).
     let out =

@@ -130,6 +130,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         }
     }
     let kept: Vec<String> = plan.actions.removed.iter().map(|a| layout::action_path(a)).collect();
+    warn_orphaned_states(ui, &loaded.workspace, &plan);
     match args.format {
         OutputFormat::Json => {
             let describe = |m: &crate::oscal::model::Metadata, file: &str| json!({"file": file, "title": m.title, "version": m.version, "oscal_version": m.oscal_version});
@@ -171,13 +172,37 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
             if !kept.is_empty() {
                 out.push_str(&format!(
                     "  kept {} (no longer in the template; delete them once no assessment uses them)\n",
-                    kept.join(", ")
+                    shorten(&kept)
                 ));
             }
             ui.out(&out);
         }
     }
     Ok(Outcome::Success)
+}
+
+/// Assessments of the template keep state files of actions the import removed:
+/// `evident validate` reports them (E0307) until they are removed.
+fn warn_orphaned_states(ui: &Ui, ws: &crate::model::Workspace, plan: &Plan) {
+    for (id, entry) in &ws.assessments {
+        if entry.assessment.template != plan.template.id {
+            continue;
+        }
+        let orphans: Vec<String> = plan
+            .actions
+            .removed
+            .iter()
+            .filter(|a| entry.states.contains_key(a.as_str()))
+            .map(|a| layout::state_path(id.as_str(), a))
+            .collect();
+        if !orphans.is_empty() {
+            ui.warn(&format!(
+                "assessment `{id}` has {} state files for actions no longer in the template; review and remove them (`git rm`): {}",
+                orphans.len(),
+                shorten(&orphans)
+            ));
+        }
+    }
 }
 
 fn change_word(plan: &Plan) -> &'static str {
@@ -190,23 +215,25 @@ fn change_word(plan: &Plan) -> &'static str {
 
 /// "  controls: 2 added (ac-2.14, ac-25), 1 removed (ac-13), 3 changed (…)".
 fn delta_lines(what: &str, d: &Delta) -> String {
-    fn list(n: &[String]) -> String {
-        const SHOWN: usize = 12;
-        let mut s = n.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
-        if n.len() > SHOWN {
-            s.push_str(&format!(", … {} more", n.len() - SHOWN));
-        }
-        s
-    }
     let mut parts = Vec::new();
     for (word, ids) in [("added", &d.added), ("removed", &d.removed), ("changed", &d.changed)] {
         if ids.is_empty() {
             parts.push(format!("0 {word}"));
         } else {
-            parts.push(format!("{} {word} ({})", ids.len(), list(ids)));
+            parts.push(format!("{} {word} ({})", ids.len(), shorten(ids)));
         }
     }
     format!("  {what}: {}\n", parts.join(", "))
+}
+
+/// The first dozen items of a list, and how many more there are.
+fn shorten(items: &[String]) -> String {
+    const SHOWN: usize = 12;
+    let mut s = items.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    if items.len() > SHOWN {
+        s.push_str(&format!(", … {} more", items.len() - SHOWN));
+    }
+    s
 }
 
 /// Prints the diagnostics of bad input and makes the error of the command.
