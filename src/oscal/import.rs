@@ -96,11 +96,11 @@ pub fn select(catalog: &Read<Catalog>, profile: &Read<Profile>) -> Result<BTreeS
         for sel in &import.include_controls {
             let with_children = sel.with_child_controls.as_deref() == Some("yes");
             for id in &sel.with_ids {
-                if !known.contains(id.as_str()) {
+                let Some(&known_id) = known.get(id.as_str()) else {
                     missing(id, &mut report);
                     continue;
-                }
-                chosen.insert(known.get(id.as_str()).copied().unwrap_or_default());
+                };
+                chosen.insert(known_id);
                 if with_children {
                     chosen.extend(children.get(id.as_str()).into_iter().flatten().copied());
                 }

@@ -311,8 +311,13 @@ fn observation(
     if let Some(commit) = tested {
         let party = ids.of(&format!("party/{}", commit.author_email.to_lowercase()));
         parties.entry(party.clone()).or_insert_with(|| {
-            let mut p = json!({"uuid": party, "type": "person", "name": commit.author_name});
-            if commit.author_email.contains('@') {
+            // OSCAL strings are non-empty and trimmed; git allows an empty author name.
+            let name = match commit.author_name.trim() {
+                "" => commit.author_email.trim(),
+                n => n,
+            };
+            let mut p = json!({"uuid": party, "type": "person", "name": if name.is_empty() { "unknown" } else { name }});
+            if commit.author_email.contains('@') && !commit.author_email.contains(char::is_whitespace) {
                 p["email-addresses"] = json!([commit.author_email]);
             }
             p
