@@ -68,6 +68,8 @@ pub enum Command {
     Report(commands::report::Args),
     #[command(subcommand)]
     Export(commands::export::Command),
+    #[command(subcommand)]
+    Import(commands::import::Command),
     Set(commands::set::Args),
     Assign(commands::assign::Args),
     #[command(subcommand)]
@@ -114,6 +116,7 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
         Command::History(args) => commands::history::run(ui, global, args),
         Command::Report(args) => commands::report::run(ui, global, args),
         Command::Export(cmd) => commands::export::run(ui, global, cmd),
+        Command::Import(cmd) => commands::import::run(ui, global, cmd),
         Command::Sync(args) => commands::sync::run(ui, global, args),
         Command::Updates(args) => commands::updates::run(ui, global, args),
         Command::Accept(args) => commands::accept::run(ui, global, args),

@@ -16,6 +16,7 @@ pub mod filter;
 pub mod history;
 pub mod load;
 pub mod model;
+pub mod oscal;
 pub mod render;
 pub mod repo;
 pub mod report;

@@ -26,11 +26,19 @@ pub enum FileKind {
     Assessment,
     /// `assessments/<id>/<action>.toml`
     State,
+    /// The mapping file of `evident import oscal --mapping`
+    OscalMapping,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 5] =
-        [FileKind::Config, FileKind::Template, FileKind::Action, FileKind::Assessment, FileKind::State];
+    pub const ALL: [FileKind; 6] = [
+        FileKind::Config,
+        FileKind::Template,
+        FileKind::Action,
+        FileKind::Assessment,
+        FileKind::State,
+        FileKind::OscalMapping,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -39,6 +47,7 @@ impl FileKind {
             FileKind::Action => "action",
             FileKind::Assessment => "assessment",
             FileKind::State => "state",
+            FileKind::OscalMapping => "oscal-mapping",
         }
     }
 
@@ -55,6 +64,7 @@ impl FileKind {
             FileKind::Action => include_str!("../schemas/action.schema.json"),
             FileKind::Assessment => include_str!("../schemas/assessment.schema.json"),
             FileKind::State => include_str!("../schemas/state.schema.json"),
+            FileKind::OscalMapping => include_str!("../schemas/oscal-mapping.schema.json"),
         }
     }
 
@@ -96,6 +106,7 @@ impl FileKind {
             FileKind::Action => generate::<Action>(),
             FileKind::Assessment => generate::<Assessment>(),
             FileKind::State => generate::<ActionState>(),
+            FileKind::OscalMapping => generate::<crate::oscal::mapping::Mapping>(),
         };
         schema.to_value()
     }

@@ -9,8 +9,12 @@ use crate::ui::Ui;
 pub enum Command {
     /// (not yet available)
     History,
+    Oscal(crate::commands::export_oscal::Args),
 }
 
-pub fn run(_ui: &Ui, _global: &GlobalArgs, _cmd: Command) -> Result<Outcome> {
-    Err(Error::new("`evident export` is not available yet"))
+pub fn run(ui: &Ui, global: &GlobalArgs, cmd: Command) -> Result<Outcome> {
+    match cmd {
+        Command::Oscal(args) => crate::commands::export_oscal::run(ui, global, args),
+        Command::History => Err(Error::new("`evident export` is not available yet")),
+    }
 }

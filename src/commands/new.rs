@@ -295,7 +295,7 @@ fn group_state(
 }
 
 /// Every generated file must pass its schema: a failure here is a bug in evident.
-fn verify(set: &Changeset) -> Result<()> {
+pub(crate) fn verify(set: &Changeset) -> Result<()> {
     for (path, bytes) in set.files() {
         let diags = match layout::classify(path) {
             Entry::Template(_) => {

@@ -1,0 +1,102 @@
+//! `evident export oscal`: assessments as OSCAL assessment results (JSON).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::cli::GlobalArgs;
+use crate::commands::to_json_text;
+use crate::diag::did_you_mean;
+use crate::error::{Error, Outcome, Result};
+use crate::model::AssessmentEntry;
+use crate::oscal::results::{self, History};
+use crate::ui::Ui;
+
+/// Export assessments as OSCAL 1.1.2 assessment results (JSON).
+///
+/// One result per assessment: an observation per action (implementation and
+/// test status, notes, owner, evidence as relevant-evidence links, and the
+/// commit author who last set the test status as the assessor), and a
+/// finding per control: satisfied when every in-scope action of the control
+/// is implemented (or alternative) and passed, not-satisfied otherwise
+/// (reason `fail` when a test failed). Controls whose actions are all out
+/// of scope are excluded from the reviewed controls.
+///
+/// The output is reproducible: UUIDs are derived from the repository and
+/// the ids (UUID v5), and dates come from git history (last-modified is
+/// the HEAD commit's date), so the same commit gives the same file. It
+/// reads the working tree's files and the committed history: commit first.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  evident export oscal --assessment nist-low-2026 --out ar.json
+  evident export oscal > all-assessments.json       # one result per assessment")]
+pub struct Args {
+    /// An assessment to export (repeat for several). Default: every assessment.
+    #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
+    pub assessments: Vec<String>,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let loaded = crate::commands::load(global)?;
+    if !crate::commands::require_clean(ui, &loaded.report) {
+        return Ok(Outcome::Failed);
+    }
+    let ws = &loaded.workspace;
+    let chosen: Vec<&AssessmentEntry> = if args.assessments.is_empty() {
+        ws.assessments.values().collect()
+    } else {
+        let mut ids = args.assessments.clone();
+        ids.sort();
+        ids.dedup();
+        ids.iter()
+            .map(|id| {
+                ws.assessments.get(id.as_str()).ok_or_else(|| {
+                    let e = Error::new(format!("no assessment `{id}`"));
+                    match did_you_mean(id, ws.assessments.keys().map(|k| k.as_str())) {
+                        Some(h) => e.hint(h),
+                        None => e.hint("`evident list assessments` lists them"),
+                    }
+                })
+            })
+            .collect::<Result<_>>()?
+    };
+    if chosen.is_empty() {
+        return Err(Error::new("the repository has no assessments to export")
+            .hint("create one with `evident new assessment`"));
+    }
+    let timeline = crate::commands::timeline(ui, &loaded.repo, false)?;
+    let doc = results::document(ws, &chosen, &History { timeline: &timeline });
+    let text = to_json_text(&doc);
+    match &args.out {
+        Some(path) => {
+            write_atomically(path, text.as_bytes())?;
+            ui.status("Wrote", &path.display().to_string());
+        }
+        None => ui.out(&text),
+    }
+    Ok(Outcome::Success)
+}
+
+/// Writes a temporary file next to `path` and renames it into place.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".evident-")
+        .suffix(".tmp")
+        .tempfile_in(parent)
+        .map_err(|e| Error::io("create a temporary file in", parent, e))?;
+    temp.write_all(bytes).map_err(|e| Error::io("write", temp.path(), e))?;
+    temp.as_file().sync_all().map_err(|e| Error::io("write", temp.path(), e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    temp.persist(path).map_err(|e| Error::io("write", path, e.error))?;
+    Ok(())
+}
