@@ -20,6 +20,19 @@ use crate::ui::Ui;
     after_help = "Examples:\n  evident history mfa-admins\n  evident history --assessment gdpr-2026 --since 2026-01-01\n  evident history --author chloe.martin@example.com --format json\n  evident history --scores"
 )]
 pub struct Args {
+    #[command(flatten)]
+    pub filter: EventFilter,
+    /// Show the overall and per-assessment scores after each commit instead.
+    #[arg(long)]
+    pub scores: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+/// Which status events to show; shared with `evident export history`.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct EventFilter {
     /// Only this action.
     #[arg(value_parser = parse_id)]
     pub action: Option<String>,
@@ -35,33 +48,37 @@ pub struct Args {
     /// List the commits of merged branches with their own authors.
     #[arg(long)]
     pub all_parents: bool,
-    /// Show the overall and per-assessment scores after each commit instead.
-    #[arg(long)]
-    pub scores: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
 }
 
-fn parse_date(s: &str) -> std::result::Result<Date, String> {
-    s.parse()
-}
-
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let repo = Repo::discover(global.repo.as_deref())?;
-    let timeline = crate::commands::timeline(ui, &repo, args.all_parents)?;
-    if let Some(action) = &args.action {
-        let known = timeline.events.iter().any(|e| &e.action == action);
-        if !known {
-            let mut e = Error::new(format!("no status changes of action `{action}` in the history"));
-            let names: std::collections::BTreeSet<&str> =
-                timeline.events.iter().map(|e| e.action.as_str()).collect();
-            if let Some(h) = crate::diag::did_you_mean(action, names.iter().copied()) {
-                e = e.hint(h);
-            }
-            return Err(e);
-        }
+impl EventFilter {
+    /// Whether an event passes the filter.
+    pub fn keep(&self, t: &Timeline, e: &StatusEvent) -> bool {
+        let c = &t.commits[e.commit];
+        self.action.as_ref().is_none_or(|a| &e.action == a)
+            && self.assessment.as_ref().is_none_or(|a| &e.assessment == a)
+            && self.author.as_ref().is_none_or(|a| c.author_email.eq_ignore_ascii_case(a))
+            && self.since.is_none_or(|d| c.date() >= d.to_string())
     }
+
+    /// An action the history never mentions is probably a typo: an error
+    /// with the closest action that it does mention.
+    pub fn check_action(&self, timeline: &Timeline) -> Result<()> {
+        let Some(action) = &self.action else { return Ok(()) };
+        if timeline.events.iter().any(|e| &e.action == action) {
+            return Ok(());
+        }
+        let mut e = Error::new(format!("no status changes of action `{action}` in the history"));
+        let names: std::collections::BTreeSet<&str> =
+            timeline.events.iter().map(|e| e.action.as_str()).collect();
+        if let Some(h) = crate::diag::did_you_mean(action, names.iter().copied()) {
+            e = e.hint(h);
+        }
+        Err(e)
+    }
+}
+
+/// Warns about the files of past commits the timeline could not read.
+pub fn warn_problems(ui: &Ui, timeline: &Timeline) {
     for problem in &timeline.problems {
         let c = &timeline.commits[problem.commit];
         ui.warn(&format!(
@@ -72,6 +89,17 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
             problem.message
         ));
     }
+}
+
+fn parse_date(s: &str) -> std::result::Result<Date, String> {
+    s.parse()
+}
+
+pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let repo = Repo::discover(global.repo.as_deref())?;
+    let timeline = crate::commands::timeline(ui, &repo, args.filter.all_parents)?;
+    args.filter.check_action(&timeline)?;
+    warn_problems(ui, &timeline);
     if args.scores {
         ui.out(&match args.format {
             OutputFormat::Json => to_json_text(&serde_json::to_value(&timeline.points).unwrap_or_default()),
@@ -79,7 +107,8 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         });
         return Ok(Outcome::Success);
     }
-    let events: Vec<&StatusEvent> = timeline.events.iter().filter(|e| keep(&timeline, e, &args)).collect();
+    let events: Vec<&StatusEvent> =
+        timeline.events.iter().filter(|e| args.filter.keep(&timeline, e)).collect();
     let text = match args.format {
         OutputFormat::Human => crate::render::history::human(&timeline, &events, ui.color_stdout),
         OutputFormat::Markdown => crate::render::history::markdown(&timeline, &events),
@@ -87,12 +116,4 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     };
     ui.out(&text);
     Ok(Outcome::Success)
-}
-
-fn keep(t: &Timeline, e: &StatusEvent, args: &Args) -> bool {
-    let c = &t.commits[e.commit];
-    args.action.as_ref().is_none_or(|a| &e.action == a)
-        && args.assessment.as_ref().is_none_or(|a| &e.assessment == a)
-        && args.author.as_ref().is_none_or(|a| c.author_email.eq_ignore_ascii_case(a))
-        && args.since.is_none_or(|d| c.date() >= d.to_string())
 }

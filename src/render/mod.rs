@@ -7,6 +7,7 @@ pub mod list;
 pub mod score;
 pub mod summary;
 pub mod table;
+pub mod table_export;
 
 /// A ten-cell bar for a percentage: `██████░░░░`.
 pub fn bar(tenths_of_percent: u64) -> String {
