@@ -68,6 +68,8 @@ pub enum Command {
     Report(commands::report::Args),
     #[command(subcommand)]
     Export(commands::export::Command),
+    #[command(subcommand)]
+    Import(commands::import::Command),
     Set(commands::set::Args),
     Assign(commands::assign::Args),
     #[command(subcommand)]
@@ -110,6 +112,7 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
         Command::History(args) => commands::history::run(ui, global, args),
         Command::Report(args) => commands::report::run(ui, global, args),
         Command::Export(cmd) => commands::export::run(ui, global, cmd),
+        Command::Import(cmd) => commands::import::run(ui, global, cmd),
         Command::Sync(args) => commands::sync::run(ui, global, args),
         Command::Set(args) => commands::set::run(ui, global, args),
         Command::Assign(args) => commands::assign::run(ui, global, args),

@@ -10,6 +10,7 @@ pub mod evidence;
 pub mod explain;
 pub mod export;
 pub mod history;
+pub mod import;
 pub mod init;
 pub mod list;
 pub mod new;

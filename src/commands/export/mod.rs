@@ -1,6 +1,7 @@
 //! `evident export`: data for spreadsheets and other tools. One file per
 //! export; the spreadsheet writing itself is `render::table_export`.
 
+pub mod actions;
 pub mod history;
 
 use std::io::Write;
@@ -14,11 +15,13 @@ use crate::ui::Ui;
 /// Export data for spreadsheets and other tools.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
+    Actions(actions::Args),
     History(history::Args),
 }
 
 pub fn run(ui: &Ui, global: &GlobalArgs, cmd: Command) -> Result<Outcome> {
     match cmd {
+        Command::Actions(args) => actions::run(ui, global, args),
         Command::History(args) => history::run(ui, global, args),
     }
 }
