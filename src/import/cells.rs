@@ -123,9 +123,9 @@ pub fn status<S: Copy + 'static>(
     Err((format!("unknown {what} \"{t}\""), Some(hint)))
 }
 
-/// Text; `None` when empty. Line breaks are kept (`\r\n` becomes `\n`).
+/// Text, as it is; `None` when blank (as `evident set` treats blank notes).
 pub fn text(v: &Value) -> Option<String> {
-    let t = super::text_of(v).replace("\r\n", "\n");
+    let t = super::text_of(v);
     (!t.trim().is_empty()).then_some(t)
 }
 

@@ -7,6 +7,7 @@ mod commands;
 mod diff;
 mod edit;
 mod export;
+mod import;
 mod report;
 mod scoring;
 mod support;
