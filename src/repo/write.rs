@@ -20,6 +20,9 @@ pub enum WriteStatus {
 #[derive(Debug, Default)]
 pub struct Changeset {
     files: Vec<(String, Vec<u8>)>,
+    /// Where each path is in `files`, so that a bulk edit of many files
+    /// does not search the list for every file it adds.
+    index: std::collections::HashMap<String, usize>,
 }
 
 impl Changeset {
@@ -27,11 +30,17 @@ impl Changeset {
         Self::default()
     }
 
-    /// Adds a file; a later entry for the same path replaces the earlier one.
+    /// Adds a file; a later entry for the same path replaces the earlier one
+    /// (in its place).
     pub fn put(&mut self, rel: impl Into<String>, contents: impl Into<Vec<u8>>) {
         let rel = rel.into();
-        self.files.retain(|(p, _)| *p != rel);
-        self.files.push((rel, contents.into()));
+        match self.index.get(&rel) {
+            Some(&i) => self.files[i].1 = contents.into(),
+            None => {
+                self.index.insert(rel.clone(), self.files.len());
+                self.files.push((rel, contents.into()));
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {
