@@ -90,6 +90,17 @@ fn actions(ui: &Ui, global: &GlobalArgs, args: ActionsArgs) -> Result<Outcome> {
             return refuse(ui, &args, &problems);
         }
     };
+    if args.format == ImportFormat::Text {
+        for ignored in crate::import::actions::ignored_edits(ws, &sheet) {
+            ui.warn(&format!(
+                "column \"{}\" is not imported: {} differ{} from the repository (first: row {}); only the owner, status, date and notes columns are",
+                ignored.column,
+                rows(ignored.rows),
+                if ignored.rows == 1 { "s" } else { "" },
+                ignored.first_row
+            ));
+        }
+    }
     if update.files.is_empty() {
         if args.format == ImportFormat::Json {
             ui.out(&to_json_text(&serde_json::json!({"rows": update.rows, "changes": [], "written": false})));

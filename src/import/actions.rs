@@ -430,3 +430,42 @@ fn merge(
     }
     files
 }
+
+/// A read-only column some rows changed: the edits are not imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignored {
+    pub column: &'static str,
+    pub rows: usize,
+    pub first_row: usize,
+}
+
+/// The read-only columns (title, category, points...) whose cells differ
+/// from what an export would write now, so that people learn their edits
+/// there are not imported. Rows that do not name a known pair are skipped
+/// (they are [`plan`]'s errors).
+pub fn ignored_edits(ws: &Workspace, sheet: &Sheet) -> Vec<Ignored> {
+    let Ok(columns) = columns(sheet) else { return Vec::new() };
+    let editable: BTreeSet<&str> = Field::ALL.iter().map(|f| f.header()).collect();
+    let pairs = crate::score::pairs(ws);
+    let by_key: HashMap<(&str, &str), &crate::score::Pair<'_>> =
+        pairs.iter().map(|p| ((p.assessment.as_str(), p.id.as_str()), p)).collect();
+    let mut found: BTreeMap<usize, Ignored> = BTreeMap::new();
+    for row in sheet.rows.iter().filter(|r| !r.is_blank()) {
+        let key = |h: &str| super::text_of(columns.cell(row, h)).trim().to_owned();
+        let (assessment, action) = (key("Assessment"), key("Action"));
+        let Some(pair) = by_key.get(&(assessment.as_str(), action.as_str())) else { continue };
+        let now = crate::commands::export::actions::table(&[pair]).rows.remove(0);
+        for (i, header) in HEADERS.iter().enumerate() {
+            if editable.contains(header) {
+                continue;
+            }
+            let cell = super::text_of(columns.cell(row, header));
+            if cell.trim() != now[i].csv_text().trim() {
+                let entry =
+                    found.entry(i).or_insert(Ignored { column: header, rows: 0, first_row: row.number });
+                entry.rows += 1;
+            }
+        }
+    }
+    found.into_values().collect()
+}

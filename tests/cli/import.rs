@@ -697,3 +697,26 @@ proptest! {
         prop_assert_eq!(state(&repo), before);
     }
 }
+
+#[test]
+fn edits_of_read_only_columns_are_not_imported_and_said_so() {
+    let repo = program();
+    let before = state(&repo);
+    let file = edited_csv(&repo, |rows| {
+        set(rows, "gdpr-2026", "mfa", "Title", "Multi-factor everywhere");
+        set(rows, "iso-2026", "mfa", "Title", "MFA");
+        set(rows, "iso-2026", "backup", "Points earned", "3");
+    });
+    let run = repo.run(&["import", "actions", &file]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stderr.contains(
+            r#"warning: column "Title" is not imported: 2 rows differ from the repository (first: row 4)"#
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(r#"warning: column "Points earned" is not imported: 1 row differs from the repository (first: row 5)"#), "{}", run.stderr);
+    assert!(run.stderr.contains("No change"), "{}", run.stderr);
+    assert_eq!(state(&repo), before);
+}
