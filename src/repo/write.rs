@@ -85,7 +85,9 @@ impl Changeset {
                 .map_err(|e| Error::io("create a temporary file in", parent, e))?;
             temp.write_all(contents).map_err(|e| Error::io("write", temp.path(), e))?;
             temp.as_file().sync_all().map_err(|e| Error::io("write", temp.path(), e))?;
-            staged.push((temp, target));
+            // Keep the path, not the open file: a bulk edit stages thousands
+            // of files, more than a process may hold open.
+            staged.push((temp.into_temp_path(), target));
         }
         for (temp, target) in staged {
             temp.persist(&target).map_err(|e| Error::io("replace", &target, e.error))?;

@@ -22,7 +22,9 @@ use crate::ui::Ui;
 ///
 /// CSV goes to stdout unless `--out FILE` is given; XLSX needs `--out`. A
 /// file is replaced atomically. In the workbook the header row is frozen,
-/// every column has a filter and the dates are Excel dates.
+/// every column has a filter and the dates are Excel dates. Times are the
+/// author's local time: CSV adds the offset from UTC (ISO 8601), Excel dates
+/// have no time zone.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   evident export history --format xlsx --out testing-history.xlsx

@@ -12,12 +12,6 @@ use crate::import::actions::{Changes, Field, FieldValue, Update};
 use crate::model::{Date, Workspace};
 use crate::ui::{CYAN, RED, Ui};
 
-/// Import data from spreadsheets.
-#[derive(Debug, clap::Subcommand)]
-pub enum Command {
-    Actions(ActionsArgs),
-}
-
 /// Update many actions at once from a spreadsheet (CSV or XLSX).
 ///
 /// Reads the file `evident export actions` writes, after you edited it: the
@@ -68,13 +62,7 @@ pub enum ImportFormat {
 /// Problems shown in full; the rest are counted.
 const SHOWN: usize = 50;
 
-pub fn run(ui: &Ui, global: &GlobalArgs, cmd: Command) -> Result<Outcome> {
-    match cmd {
-        Command::Actions(args) => actions(ui, global, args),
-    }
-}
-
-fn actions(ui: &Ui, global: &GlobalArgs, args: ActionsArgs) -> Result<Outcome> {
+pub fn run(ui: &Ui, global: &GlobalArgs, args: ActionsArgs) -> Result<Outcome> {
     let loaded = crate::commands::load(global)?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
         return Ok(refuse_inputs(ui, &report));

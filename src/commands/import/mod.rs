@@ -1,0 +1,20 @@
+//! `evident import`: spreadsheets read back into the repository. One file
+//! per import; reading and checking the sheets is `crate::import`.
+
+pub mod actions;
+
+use crate::cli::GlobalArgs;
+use crate::error::{Outcome, Result};
+use crate::ui::Ui;
+
+/// Import data from spreadsheets.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    Actions(actions::ActionsArgs),
+}
+
+pub fn run(ui: &Ui, global: &GlobalArgs, cmd: Command) -> Result<Outcome> {
+    match cmd {
+        Command::Actions(args) => actions::run(ui, global, args),
+    }
+}
