@@ -720,3 +720,35 @@ fn edits_of_read_only_columns_are_not_imported_and_said_so() {
     assert!(run.stderr.contains("No change"), "{}", run.stderr);
     assert_eq!(state(&repo), before);
 }
+
+/// A bulk update writes more files than a process may hold open at once
+/// (regression: every staged file used to stay open until all were written).
+#[test]
+fn a_bulk_update_of_many_files_stays_within_the_open_file_limit() {
+    let repo = TestRepo::new();
+    repo.write("evident.toml", "[people]\n\"ana@example.com\" = \"Ana\"\n");
+    let ids: Vec<String> = (0..150).map(|i| format!("a{i:03}")).collect();
+    for id in &ids {
+        repo.write(&format!("actions/{id}.toml"), action_toml(id, "control-access", "detective", false));
+    }
+    let list: Vec<&str> = ids.iter().map(String::as_str).collect();
+    repo.write("templates/big.toml", template_toml("big", &[("c1", &list)]));
+    repo.write("assessments/big-2026/assessment.toml", assessment_toml("big-2026", "big", None));
+    let file = edited_csv(&repo, |rows| {
+        for r in rows.iter_mut().skip(1) {
+            r[col("Owner")] = ANA.into();
+        }
+    });
+    let bin = assert_cmd::cargo::cargo_bin("evident");
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args(["-c", "ulimit -n 64 && exec \"$0\" \"$@\""])
+        .arg(&bin)
+        .args(["--repo", repo.path().to_str().unwrap(), "import", "actions", &file])
+        .env("NO_COLOR", "1")
+        .env("EVIDENT_TODAY", "2026-11-23");
+    let run = crate::support::run(cmd);
+    assert_eq!(run.code, 0, "{}", run.all());
+    for id in &ids {
+        assert!(repo.read(&format!("assessments/big-2026/{id}.toml")).contains(ANA));
+    }
+}
