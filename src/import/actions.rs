@@ -18,7 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::cells::{self, CellError};
-use super::{Problem, Row, Sheet, Value};
+use super::{Columns, Problem, Row, Sheet, Value};
 use crate::commands::export::actions::HEADERS;
 use crate::diag::{Code, did_you_mean};
 use crate::model::{ActionId, ActionState, AssessmentId, Date, ImplementationStatus, TestStatus, Workspace};
@@ -115,82 +115,6 @@ pub struct Update {
     pub rows: usize,
 }
 
-/// Where each column is in the file.
-struct Columns {
-    index: HashMap<&'static str, usize>,
-}
-
-impl Columns {
-    fn cell<'r>(&self, row: &'r Row, header: &str) -> &'r Value {
-        self.index.get(header).and_then(|i| row.cells.get(*i)).unwrap_or(&Value::Empty)
-    }
-}
-
-/// Checks the header row: every column of the export, each once, and no other.
-fn columns(sheet: &Sheet) -> Result<Columns, Vec<Problem>> {
-    let mut problems = Vec::new();
-    let mut index = HashMap::new();
-    let header_row =
-        Row { number: sheet.header_row, line: Some(1).filter(|_| sheet.sheet.is_none()), cells: Vec::new() };
-    let expected = || format!("the columns are: {}", HEADERS.map(|h| format!("\"{h}\"")).join(", "));
-    if sheet.headers.iter().all(|h| h.trim().is_empty()) {
-        return Err(vec![Problem::file(Code::ImportColumns, sheet, "the file has no header row").hint(
-            format!(
-                "the first row names the columns, as `evident export actions` writes them; {}",
-                expected()
-            ),
-        )]);
-    }
-    for (i, header) in sheet.headers.iter().enumerate() {
-        let h = header.trim();
-        if h.is_empty() {
-            continue;
-        }
-        match HEADERS.iter().find(|k| k.eq_ignore_ascii_case(h)) {
-            Some(known) => {
-                if index.insert(*known, i).is_some() {
-                    problems.push(
-                        Problem::at(
-                            Code::ImportColumns,
-                            sheet,
-                            &header_row,
-                            Some(h),
-                            format!("column \"{known}\" appears twice"),
-                        )
-                        .hint("delete one of them"),
-                    );
-                }
-            }
-            None => {
-                let hint = did_you_mean(h, HEADERS.iter().copied()).unwrap_or_else(expected);
-                problems.push(
-                    Problem::at(
-                        Code::ImportColumns,
-                        sheet,
-                        &header_row,
-                        Some(h),
-                        format!("unknown column \"{h}\""),
-                    )
-                    .hint(hint),
-                );
-            }
-        }
-    }
-    let missing: Vec<&str> = HEADERS.iter().copied().filter(|h| !index.contains_key(h)).collect();
-    if !missing.is_empty() {
-        let list = missing.iter().map(|h| format!("\"{h}\"")).collect::<Vec<_>>().join(", ");
-        problems.push(
-            Problem::file(
-                Code::ImportColumns,
-                sheet,
-                format!("missing column{} {list}", if missing.len() == 1 { "" } else { "s" }),
-            )
-            .hint(format!("{}; export again with `evident export actions` to get them all", expected())),
-        );
-    }
-    if problems.is_empty() { Ok(Columns { index }) } else { Err(problems) }
-}
-
 /// The (assessment, action) pairs of the repository, and group membership.
 struct Index<'w> {
     ws: &'w Workspace,
@@ -229,7 +153,7 @@ struct Read<'w> {
 
 /// Reads every row and plans the update, or returns every problem found.
 pub fn plan(ws: &Workspace, sheet: &Sheet) -> Result<Update, Vec<Problem>> {
-    let columns = columns(sheet)?;
+    let columns = Columns::check(sheet, &HEADERS, "evident export actions")?;
     let index = Index::of(ws);
     let mut problems = Vec::new();
     let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
@@ -444,7 +368,7 @@ pub struct Ignored {
 /// there are not imported. Rows that do not name a known pair are skipped
 /// (they are [`plan`]'s errors).
 pub fn ignored_edits(ws: &Workspace, sheet: &Sheet) -> Vec<Ignored> {
-    let Ok(columns) = columns(sheet) else { return Vec::new() };
+    let Ok(columns) = Columns::check(sheet, &HEADERS, "evident export actions") else { return Vec::new() };
     let editable: BTreeSet<&str> = Field::ALL.iter().map(|f| f.header()).collect();
     let pairs = crate::score::pairs(ws);
     let by_key: HashMap<(&str, &str), &crate::score::Pair<'_>> =

@@ -8,13 +8,15 @@
 
 pub mod actions;
 pub mod cells;
+pub mod template;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
-use crate::diag::Code;
+use crate::diag::{Code, did_you_mean};
 use crate::error::{Error, Result};
 
 /// A spreadsheet read into memory.
@@ -152,6 +154,97 @@ impl Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.location(), self.message)
+    }
+}
+
+/// Where each column is in the file.
+pub struct Columns {
+    index: HashMap<&'static str, usize>,
+}
+
+impl Columns {
+    /// The cell of a row in a column (empty when the row is short).
+    pub fn cell<'r>(&self, row: &'r Row, header: &str) -> &'r Value {
+        self.index.get(header).and_then(|i| row.cells.get(*i)).unwrap_or(&Value::Empty)
+    }
+
+    /// The cell as trimmed text.
+    pub fn text(&self, row: &Row, header: &str) -> String {
+        text_of(self.cell(row, header)).trim().to_owned()
+    }
+
+    /// Checks the header row: every column of `headers` (the export's, which
+    /// `command` writes), each once, in any order, and no other.
+    pub fn check(sheet: &Sheet, headers: &[&'static str], command: &str) -> Result<Columns, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let mut index = HashMap::new();
+        let header_row = Row {
+            number: sheet.header_row,
+            line: Some(1).filter(|_| sheet.sheet.is_none()),
+            cells: Vec::new(),
+        };
+        let expected = || {
+            format!(
+                "the columns are: {}",
+                headers.iter().map(|h| format!("\"{h}\"")).collect::<Vec<_>>().join(", ")
+            )
+        };
+        if sheet.headers.iter().all(|h| h.trim().is_empty()) {
+            return Err(vec![Problem::file(Code::ImportColumns, sheet, "the file has no header row").hint(
+                format!(
+                    "the first row names the columns, as `evident export actions` writes them; {}",
+                    expected()
+                ),
+            )]);
+        }
+        for (i, header) in sheet.headers.iter().enumerate() {
+            let h = header.trim();
+            if h.is_empty() {
+                continue;
+            }
+            match headers.iter().find(|k| k.eq_ignore_ascii_case(h)) {
+                Some(known) => {
+                    if index.insert(*known, i).is_some() {
+                        problems.push(
+                            Problem::at(
+                                Code::ImportColumns,
+                                sheet,
+                                &header_row,
+                                Some(h),
+                                format!("column \"{known}\" appears twice"),
+                            )
+                            .hint("delete one of them"),
+                        );
+                    }
+                }
+                None => {
+                    let hint = did_you_mean(h, headers.iter().copied()).unwrap_or_else(expected);
+                    problems.push(
+                        Problem::at(
+                            Code::ImportColumns,
+                            sheet,
+                            &header_row,
+                            Some(h),
+                            format!("unknown column \"{h}\""),
+                        )
+                        .hint(hint),
+                    );
+                }
+            }
+        }
+        let missing: Vec<&str> = headers.iter().copied().filter(|h| !index.contains_key(h)).collect();
+        if !missing.is_empty() {
+            let list = missing.iter().map(|h| format!("\"{h}\"")).collect::<Vec<_>>().join(", ");
+            problems.push(
+                Problem::file(
+                    Code::ImportColumns,
+                    sheet,
+                    format!("missing column{} {list}", if missing.len() == 1 { "" } else { "s" }),
+                )
+                .hint(format!("{}; export again with `{command}` to get them all", expected())),
+            );
+        }
+        if problems.is_empty() { Ok(Columns { index }) } else { Err(problems) }
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod history;
+pub mod template;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,12 +18,14 @@ use crate::ui::Ui;
 pub enum Command {
     Actions(actions::Args),
     History(history::Args),
+    Template(template::Args),
 }
 
 pub fn run(ui: &Ui, global: &GlobalArgs, cmd: Command) -> Result<Outcome> {
     match cmd {
         Command::Actions(args) => actions::run(ui, global, args),
         Command::History(args) => history::run(ui, global, args),
+        Command::Template(args) => template::run(ui, global, args),
     }
 }
 

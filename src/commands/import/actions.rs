@@ -71,11 +71,11 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: ActionsArgs) -> Result<Outcome> {
     let (sheet, mut problems) = crate::import::read(&args.file, crate::commands::export::actions::SHEET)?;
     let update = match crate::import::actions::plan(ws, &sheet) {
         Ok(update) if problems.is_empty() => update,
-        Ok(_) => return refuse(ui, &args, &problems),
+        Ok(_) => return refuse(ui, &args.file, args.format, &problems),
         Err(more) => {
             problems.extend(more);
             problems.sort_by_key(|p| p.row);
-            return refuse(ui, &args, &problems);
+            return refuse(ui, &args.file, args.format, &problems);
         }
     };
     if args.format == ImportFormat::Text {
@@ -135,8 +135,13 @@ fn rows(n: usize) -> String {
 }
 
 /// Prints every problem (the first [`SHOWN`] in text) and refuses the import.
-fn refuse(ui: &Ui, args: &ActionsArgs, problems: &[Problem]) -> Result<Outcome> {
-    if args.format == ImportFormat::Json {
+pub(super) fn refuse(
+    ui: &Ui,
+    file: &std::path::Path,
+    format: ImportFormat,
+    problems: &[Problem],
+) -> Result<Outcome> {
+    if format == ImportFormat::Json {
         let list: Vec<_> = problems.iter().map(Problem::to_json).collect();
         ui.out(&to_json_text(&serde_json::json!({"problems": list, "written": false})));
     } else {
@@ -159,7 +164,7 @@ fn refuse(ui: &Ui, args: &ActionsArgs, problems: &[Problem]) -> Result<Outcome> 
     Err(Error::new(format!(
         "{} in `{}`; nothing was written",
         crate::diag::render::plural(problems.len(), "problem"),
-        args.file.display()
+        file.display()
     ))
     .hint("fix the cells named above and import again (`--format json` lists every problem)"))
 }
