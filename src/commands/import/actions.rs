@@ -41,7 +41,7 @@ use crate::ui::{CYAN, RED, Ui};
   evident import actions actions.xlsx
   evident import actions todo.csv --format json")]
 pub struct ActionsArgs {
-    /// The spreadsheet: `.csv`, or `.xlsx` (the sheet \"Actions\", or its only sheet).
+    /// The spreadsheet: `.csv`, or `.xlsx` (the sheet "Actions", or its only sheet).
     pub file: PathBuf,
     /// Show what would change without writing anything.
     #[arg(long)]
