@@ -14,6 +14,7 @@ pub mod edit;
 pub mod error;
 pub mod filter;
 pub mod history;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod oscal;

@@ -14,16 +14,27 @@ use crate::ui::Ui;
 /// and test status, owner, dates, notes and evidence, before → after. History
 /// follows the first parent of each merge (the main line), so a merged branch
 /// shows as its merge commit; `--all-parents` lists the branch's own commits
-/// with their authors instead. Results are cached under `.git/evident/` (a
-/// damaged or outdated cache is rebuilt). In a shallow clone history starts
-/// at the first commit it has, and a warning says which; a file of a past
-/// commit that cannot be read is named in a warning and its last good version
-/// is kept.
+/// with their authors instead. Results are cached under `.git/evident/`.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  evident history mfa-admins\n  evident history --assessment gdpr-2026 --since 2026-01-01\n  evident history --author chloe.martin@example.com --format json\n  evident history --scores"
 )]
 pub struct Args {
+    #[command(flatten)]
+    pub filter: EventFilter,
+    /// Show the overall and per-assessment scores after each commit instead
+    /// (human and Markdown list the commits that moved the overall score; JSON
+    /// has every commit, with per-category scores too).
+    #[arg(long)]
+    pub scores: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+/// Which status events to show; shared with `evident export history`.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct EventFilter {
     /// Only this action.
     #[arg(value_parser = parse_id)]
     pub action: Option<String>,
@@ -39,63 +50,29 @@ pub struct Args {
     /// List the commits of merged branches with their own authors.
     #[arg(long)]
     pub all_parents: bool,
-    /// Show the overall and per-assessment scores after each commit instead
-    /// (human and Markdown list the commits that moved the overall score; JSON
-    /// has every commit, with per-category scores too).
-    #[arg(long)]
-    pub scores: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
 }
 
-fn parse_date(s: &str) -> std::result::Result<Date, String> {
-    s.parse()
-}
+impl EventFilter {
+    /// Whether an event passes the filter.
+    pub fn keep(&self, t: &Timeline, e: &StatusEvent) -> bool {
+        let c = &t.commits[e.commit];
+        self.action.as_ref().is_none_or(|a| &e.action == a)
+            && self.assessment.as_ref().is_none_or(|a| &e.assessment == a)
+            && self.author.as_ref().is_none_or(|a| c.author_email.eq_ignore_ascii_case(a))
+            && self.since.is_none_or(|d| c.date() >= d.to_string())
+    }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let repo = Repo::discover(global.repo.as_deref())?;
-    let timeline = crate::commands::timeline(ui, &repo, args.all_parents)?;
-    if let Some(action) = &args.action {
-        require_known(&timeline, "action", action, |e| &e.action)?;
+    /// An action or assessment the history never mentions is probably a
+    /// typo: an error with the closest one that it does mention.
+    pub fn check_names(&self, timeline: &Timeline) -> Result<()> {
+        if let Some(action) = &self.action {
+            require_known(timeline, "action", action, |e| &e.action)?;
+        }
+        if let Some(assessment) = &self.assessment {
+            require_known(timeline, "assessment", assessment, |e| &e.assessment)?;
+        }
+        Ok(())
     }
-    if let Some(assessment) = &args.assessment {
-        require_known(&timeline, "assessment", assessment, |e| &e.assessment)?;
-    }
-    if timeline.shallow
-        && let Some(first) = timeline.points.first().map(|p| &timeline.commits[p.commit])
-    {
-        ui.warn(&format!(
-            "this is a shallow clone: history starts at {} ({}); fetch the rest with `git fetch --unshallow`",
-            first.short(),
-            first.date()
-        ));
-    }
-    for problem in &timeline.problems {
-        let c = &timeline.commits[problem.commit];
-        ui.warn(&format!(
-            "{} in {} ({}): {}; its last good version was kept",
-            problem.path,
-            c.short(),
-            c.date(),
-            problem.message
-        ));
-    }
-    if args.scores {
-        ui.out(&match args.format {
-            OutputFormat::Json => to_json_text(&crate::render::history::scores_json(&timeline)),
-            _ => crate::render::history::scores(&timeline, args.format == OutputFormat::Markdown),
-        });
-        return Ok(Outcome::Success);
-    }
-    let events: Vec<&StatusEvent> = timeline.events.iter().filter(|e| keep(&timeline, e, &args)).collect();
-    let text = match args.format {
-        OutputFormat::Human => crate::render::history::human(&timeline, &events, ui.color_stdout),
-        OutputFormat::Markdown => crate::render::history::markdown(&timeline, &events),
-        OutputFormat::Json => to_json_text(&crate::render::history::json(&timeline, &events)),
-    };
-    ui.out(&text);
-    Ok(Outcome::Success)
 }
 
 /// Refuses a name that no status event has: most likely a typo.
@@ -116,10 +93,53 @@ fn require_known(
     Err(e)
 }
 
-fn keep(t: &Timeline, e: &StatusEvent, args: &Args) -> bool {
-    let c = &t.commits[e.commit];
-    args.action.as_ref().is_none_or(|a| &e.action == a)
-        && args.assessment.as_ref().is_none_or(|a| &e.assessment == a)
-        && args.author.as_ref().is_none_or(|a| c.author_email.eq_ignore_ascii_case(a))
-        && args.since.is_none_or(|d| c.date() >= d.to_string())
+/// Warns where a shallow clone's history starts, and about the files of past
+/// commits the timeline could not read.
+pub fn warn_problems(ui: &Ui, timeline: &Timeline) {
+    if timeline.shallow
+        && let Some(first) = timeline.points.first().map(|p| &timeline.commits[p.commit])
+    {
+        ui.warn(&format!(
+            "this is a shallow clone: history starts at {} ({}); fetch the rest with `git fetch --unshallow`",
+            first.short(),
+            first.date()
+        ));
+    }
+    for problem in &timeline.problems {
+        let c = &timeline.commits[problem.commit];
+        ui.warn(&format!(
+            "{} in {} ({}): {}; its last good version was kept",
+            problem.path,
+            c.short(),
+            c.date(),
+            problem.message
+        ));
+    }
+}
+
+fn parse_date(s: &str) -> std::result::Result<Date, String> {
+    s.parse()
+}
+
+pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let repo = Repo::discover(global.repo.as_deref())?;
+    let timeline = crate::commands::timeline(ui, &repo, args.filter.all_parents)?;
+    args.filter.check_names(&timeline)?;
+    warn_problems(ui, &timeline);
+    if args.scores {
+        ui.out(&match args.format {
+            OutputFormat::Json => to_json_text(&crate::render::history::scores_json(&timeline)),
+            _ => crate::render::history::scores(&timeline, args.format == OutputFormat::Markdown),
+        });
+        return Ok(Outcome::Success);
+    }
+    let events: Vec<&StatusEvent> =
+        timeline.events.iter().filter(|e| args.filter.keep(&timeline, e)).collect();
+    let text = match args.format {
+        OutputFormat::Human => crate::render::history::human(&timeline, &events, ui.color_stdout),
+        OutputFormat::Markdown => crate::render::history::markdown(&timeline, &events),
+        OutputFormat::Json => to_json_text(&crate::render::history::json(&timeline, &events)),
+    };
+    ui.out(&text);
+    Ok(Outcome::Success)
 }

@@ -31,6 +31,24 @@ pub enum What {
     after_help = "Examples:\n  evident list actions --test-status none,not-assessed --sort remaining\n  evident list actions --regulation gdpr --owner ana@example.com\n  evident list actions --category control-access --action-type technical --format json"
 )]
 pub struct ActionsArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// One row per assessment and action instead of one per action (shows
+    /// where a "mixed" status comes from). JSON always lists each action's
+    /// assessments.
+    #[arg(long)]
+    pub per_assessment: bool,
+    /// Order of the list.
+    #[arg(long, value_enum, default_value_t = Sort::Id)]
+    pub sort: Sort,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+/// The filters of the action list; shared with `evident export actions`.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct FilterArgs {
     /// Only actions of templates with this regulation (or template id).
     #[arg(long, value_delimiter = ',', value_name = "REGULATION")]
     pub regulation: Vec<String>,
@@ -58,17 +76,25 @@ pub struct ActionsArgs {
     /// Only actions with this implementation status.
     #[arg(long, value_delimiter = ',', value_enum, value_name = "STATUS")]
     pub status: Vec<ImplementationStatus>,
-    /// One row per assessment and action instead of one per action (shows
-    /// where a "mixed" status comes from). JSON always lists each action's
-    /// assessments.
-    #[arg(long)]
-    pub per_assessment: bool,
-    /// Order of the list.
-    #[arg(long, value_enum, default_value_t = Sort::Id)]
-    pub sort: Sort,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+}
+
+impl FilterArgs {
+    /// The filter, with every value checked against the repository.
+    pub fn filter(self, ws: &crate::model::Workspace) -> Result<ActionFilter> {
+        let filter = ActionFilter {
+            regulations: self.regulation,
+            solutions: self.solution,
+            groups: self.group,
+            test_statuses: self.test_status,
+            categories: self.category,
+            owners: self.owner,
+            action_types: self.action_type,
+            assessments: self.assessment,
+            statuses: self.status,
+        };
+        filter.check_values(ws)?;
+        Ok(filter)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -87,18 +113,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     if !require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
     }
-    let filter = ActionFilter {
-        regulations: args.regulation,
-        solutions: args.solution,
-        groups: args.group,
-        test_statuses: args.test_status,
-        categories: args.category,
-        owners: args.owner,
-        action_types: args.action_type,
-        assessments: args.assessment,
-        statuses: args.status,
-    };
-    filter.check_values(&loaded.workspace)?;
+    let filter = args.filter.filter(&loaded.workspace)?;
     let pairs = crate::score::pairs(&loaded.workspace);
     let mut rows = action_rows(&pairs, &filter);
     match args.sort {

@@ -11,7 +11,6 @@ pub mod diff;
 pub mod evidence;
 pub mod explain;
 pub mod export;
-pub mod export_oscal;
 pub mod history;
 pub mod import;
 pub mod init;

@@ -208,6 +208,30 @@ codes! {
     OscalMappingUnknown = "E0836", "oscal-mapping-unknown", Warning, false,
         "the import mapping names a family or control the catalog does not have",
         "Keys of `[families]` in an OSCAL mapping file are OSCAL group ids (`ac`, `au`...), keys of `[controls]` control ids (`ac-2.1`). A key the catalog does not have changes nothing; it is probably a typo.";
+    ImportColumns = "E0801", "import-columns", Error, false,
+        "a spreadsheet to import does not have the expected columns",
+        "`evident import actions` reads the file `evident export actions` writes: its header row names every column of the export, each once, in any order. Columns were renamed, deleted or added. Export again and copy your edits over, or restore the header names the error lists.";
+    ImportUnknownRow = "E0802", "import-unknown-row", Error, false,
+        "a row of a spreadsheet names an assessment or action the repository does not have",
+        "Each row of an action spreadsheet is keyed by its `Assessment` and `Action` columns, which must name an assessment of `assessments/` and an action its template lists. Rows cannot create assessments or actions: use `evident new` for that.";
+    ImportDuplicateRow = "E0803", "import-duplicate-row", Error, false,
+        "two rows of a spreadsheet are for the same assessment and action",
+        "A bulk update has one row per assessment and action; with two, it is not clear which one is meant. Delete one of them.";
+    ImportInvalidValue = "E0804", "import-invalid-value", Error, false,
+        "a cell of a spreadsheet has a value evident does not accept",
+        "Statuses are the names `evident set --help` lists (or their labels, in any case), owners are e-mail addresses (listed in `[people]` when `evident.toml` has that table), and cells hold values, not errors such as `#N/A`.";
+    ImportInvalidDate = "E0805", "import-invalid-date", Error, false,
+        "a date in a spreadsheet is not a date, or is ambiguous",
+        "Dates are Excel date cells, Excel serial numbers, or text `YYYY-MM-DD`. `03/04/2026` is refused: it is 3 April or 4 March depending on the settings of whoever saved the file, and a wrong guess would silently record a wrong date. Write it as `2026-04-03`.";
+    ImportFormula = "E0806", "import-formula", Error, false,
+        "a cell of a workbook to import holds a formula",
+        "A formula's value depends on the spreadsheet program and on other cells, and the workbook only stores its last computed value, which may be stale. Replace formulas by their values (copy, then Paste Values) before importing.";
+    ImportMergedCells = "E0807", "import-merged-cells", Error, false,
+        "a workbook to import has merged cells",
+        "A merged cell keeps its value in its first cell only, so the other rows it covers would read as blank and lose their owner, status or notes. Unmerge the cells and fill every row.";
+    ImportGroupConflict = "E0808", "import-group-conflict", Error, false,
+        "two rows of one group set a shared action to different values",
+        "Assessments of a group keep one state per shared action, so a bulk update changes it in every assessment of the group. Two rows of the group that change the same column to different values cannot both be applied: make them agree.";
 }
 
 impl Code {

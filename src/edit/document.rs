@@ -109,6 +109,19 @@ impl StateEdit {
         set_value(self.doc.as_table_mut(), "accepted_version", Value::from(i64::from(version)));
     }
 
+    /// Removes the owner (a blank owner in a bulk update).
+    pub fn remove_owner(&mut self) {
+        self.doc.remove("owner");
+    }
+
+    /// Removes the date of `[implementation]` (`test: false`) or `[test]`.
+    pub fn remove_date(&mut self, test: bool) {
+        let table = if test { TestStatus::TABLE } else { ImplementationStatus::TABLE };
+        if let Some(t) = self.doc.get_mut(table).and_then(Item::as_table_like_mut) {
+            t.remove("date");
+        }
+    }
+
     pub fn change_implementation(&mut self, change: &StatusChange<ImplementationStatus>) -> Result<()> {
         self.change_status(change)
     }

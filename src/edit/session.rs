@@ -27,6 +27,9 @@ pub struct Session<'w> {
     /// State files that cannot be edited, and their diagnostics.
     unreadable: Vec<String>,
     unreadable_report: Report,
+    /// The git repository and its HEAD, opened once for every file (`None`
+    /// inside: not in git, or no commit yet).
+    head: Option<Option<HeadTree>>,
 }
 
 impl<'w> Session<'w> {
@@ -39,6 +42,7 @@ impl<'w> Session<'w> {
             copies: BTreeMap::new(),
             unreadable: Vec::new(),
             unreadable_report: Report::default(),
+            head: None,
         }
     }
 
@@ -99,7 +103,7 @@ impl<'w> Session<'w> {
             doc,
             today: self.today,
             refusals: Vec::new(),
-            committed_test: committed_test_status(&self.root, path),
+            committed_test: self.committed_test_status(path),
         }))
     }
 
@@ -255,13 +259,32 @@ fn group_warnings(ws: &Workspace, states: &[(AssessmentId, ActionId, ActionState
     out
 }
 
-/// The test status of a state file as committed in HEAD, if the repository is in git.
-fn committed_test_status(root: &Path, path: &str) -> Option<TestStatus> {
-    let git = crate::history::GitRepo::open(root).ok()?;
-    let head = git.head().ok()??;
-    let tree = git.tree_of(head).ok()??;
-    let blob = git.blob_at(&tree, path)?;
-    let bytes = git.blob(blob).ok()?;
-    let state: ActionState = toml::from_str(std::str::from_utf8(&bytes).ok()?).ok()?;
-    Some(state.test.status)
+/// HEAD's tree, read once per session and walked through a cache.
+struct HeadTree {
+    git: crate::history::GitRepo,
+    tree: git2::Oid,
+    cache: crate::history::git::TreeCache,
+}
+
+impl HeadTree {
+    fn open(root: &Path) -> Option<HeadTree> {
+        let git = crate::history::GitRepo::open(root).ok()?;
+        let commit = git.commit(git.head().ok()??).ok()?;
+        let mut cache = crate::history::git::TreeCache::default();
+        let tree = git.narrowed_tree_id(&commit, &mut cache)?;
+        drop(commit);
+        Some(HeadTree { git, tree, cache })
+    }
+}
+
+impl Session<'_> {
+    /// The test status of a state file as committed in HEAD, if the repository is in git.
+    fn committed_test_status(&mut self, path: &str) -> Option<TestStatus> {
+        let root = &self.root;
+        let head = self.head.get_or_insert_with(|| HeadTree::open(root)).as_mut()?;
+        let blob = head.git.blob_below(head.tree, path, &mut head.cache)?;
+        let bytes = head.git.blob(blob).ok()?;
+        let state: ActionState = toml::from_str(std::str::from_utf8(&bytes).ok()?).ok()?;
+        Some(state.test.status)
+    }
 }

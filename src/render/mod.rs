@@ -8,6 +8,7 @@ pub mod list;
 pub mod score;
 pub mod summary;
 pub mod table;
+pub mod table_export;
 pub mod updates;
 
 /// A ten-cell bar for a percentage: `██████░░░░`.

@@ -20,12 +20,15 @@ pub enum WriteStatus {
 #[derive(Debug)]
 pub struct Changeset {
     files: Vec<(String, Vec<u8>)>,
+    /// Where each path is in `files`, so that a bulk edit of many files
+    /// does not search the list for every file it adds.
+    index: std::collections::HashMap<String, usize>,
     durable: bool,
 }
 
 impl Default for Changeset {
     fn default() -> Self {
-        Changeset { files: Vec::new(), durable: true }
+        Changeset { files: Vec::new(), index: std::collections::HashMap::new(), durable: true }
     }
 }
 
@@ -41,11 +44,17 @@ impl Changeset {
         self
     }
 
-    /// Adds a file; a later entry for the same path replaces the earlier one.
+    /// Adds a file; a later entry for the same path replaces the earlier one
+    /// (in its place).
     pub fn put(&mut self, rel: impl Into<String>, contents: impl Into<Vec<u8>>) {
         let rel = rel.into();
-        self.files.retain(|(p, _)| *p != rel);
-        self.files.push((rel, contents.into()));
+        match self.index.get(&rel) {
+            Some(&i) => self.files[i].1 = contents.into(),
+            None => {
+                self.index.insert(rel.clone(), self.files.len());
+                self.files.push((rel, contents.into()));
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -92,8 +101,8 @@ impl Changeset {
             if self.durable {
                 temp.as_file().sync_all().map_err(|e| Error::io("write", temp.path(), e))?;
             }
-            // Close the file but keep the path (removed if we fail): a large
-            // report must not hold a descriptor per file.
+            // Keep the path, not the open file (removed if we fail): a bulk
+            // edit stages thousands of files, more than a process may hold open.
             staged.push((temp.into_temp_path(), target));
         }
         for (temp, target) in staged {

@@ -9,6 +9,7 @@ mod diff;
 mod edit;
 mod export;
 mod history;
+mod import;
 mod oscal;
 mod replay;
 mod report;

@@ -1,19 +1,27 @@
-//! `evident import`: bring controls and updates in from other formats.
+//! `evident import`: bring controls and updates in from other formats: OSCAL
+//! catalogs, and spreadsheets read back into the repository. One file per
+//! import; reading and checking the sheets is `crate::import`.
 
+pub mod actions;
 pub mod oscal;
+pub mod template;
 
 use crate::cli::GlobalArgs;
 use crate::error::{Outcome, Result};
 use crate::ui::Ui;
 
-/// Import templates and actions from other formats.
+/// Import templates and actions from OSCAL catalogs and spreadsheets.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
+    Actions(actions::ActionsArgs),
     Oscal(oscal::Args),
+    Template(template::Args),
 }
 
 pub fn run(ui: &Ui, global: &GlobalArgs, cmd: Command) -> Result<Outcome> {
     match cmd {
+        Command::Actions(args) => actions::run(ui, global, args),
         Command::Oscal(args) => oscal::run(ui, global, args),
+        Command::Template(args) => template::run(ui, global, args),
     }
 }

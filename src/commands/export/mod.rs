@@ -1,0 +1,100 @@
+//! `evident export`: data for spreadsheets, auditors and other tools. One
+//! file per export; the spreadsheet writing itself is `render::table_export`.
+
+pub mod actions;
+pub mod history;
+pub mod oscal;
+pub mod template;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::cli::GlobalArgs;
+use crate::error::{Error, Outcome, Result};
+use crate::render::table_export::{Table, TableFormat, encode};
+use crate::ui::Ui;
+
+/// Export data for spreadsheets, auditors (OSCAL) and other tools.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    Actions(actions::Args),
+    History(history::Args),
+    Oscal(oscal::Args),
+    Template(template::Args),
+}
+
+pub fn run(ui: &Ui, global: &GlobalArgs, cmd: Command) -> Result<Outcome> {
+    match cmd {
+        Command::Actions(args) => actions::run(ui, global, args),
+        Command::History(args) => history::run(ui, global, args),
+        Command::Oscal(args) => oscal::run(ui, global, args),
+        Command::Template(args) => template::run(ui, global, args),
+    }
+}
+
+/// Where an export goes: `--out FILE`, or stdout for `-` or no `--out`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Output {
+    /// File format.
+    #[arg(long, value_enum)]
+    pub format: TableFormat,
+    /// The file to write (replaced atomically). Default for CSV, and `-`: stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+impl Output {
+    /// The file to write, `None` for stdout. Refuses XLSX on stdout (usage error).
+    pub fn target(&self) -> Result<Option<&Path>> {
+        let file = self.out.as_deref().filter(|p| *p != Path::new("-"));
+        if file.is_none() && self.format == TableFormat::Xlsx {
+            return Err(Error::new("an XLSX workbook is a binary file and is not written to stdout")
+                .hint("name the file with `--out FILE.xlsx`, or use `--format csv`"));
+        }
+        Ok(file)
+    }
+
+    /// Checks the target, encodes the table and writes it.
+    pub fn write(&self, ui: &Ui, table: &Table) -> Result<()> {
+        let target = self.target()?;
+        let bytes = encode(table, self.format)?;
+        match target {
+            None => ui.out(&String::from_utf8_lossy(&bytes)),
+            Some(path) => {
+                write_atomically(path, &bytes)?;
+                let rows = crate::diag::render::plural(table.rows.len(), "row");
+                ui.status("Wrote", &format!("{} ({rows})", path.display()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes to a temporary file next to `path` and renames it into place, so a
+/// reader never sees half a file and a failure leaves the old file as it was.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if path.is_dir() {
+        return Err(Error::new(format!("`{}` is a directory", path.display()))
+            .hint("give a file name, e.g. `--out history.xlsx`"));
+    }
+    let mut temp = tempfile::Builder::new()
+        .prefix(".evident-")
+        .suffix(".tmp")
+        .tempfile_in(parent)
+        .map_err(|e| Error::io("create a temporary file in", parent, e))?;
+    temp.write_all(bytes).map_err(|e| Error::io("write", temp.path(), e))?;
+    temp.as_file().sync_all().map_err(|e| Error::io("write", temp.path(), e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Temporary files are private (0600); an export is an ordinary file.
+        let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
+        let _ = temp.as_file().set_permissions(std::fs::Permissions::from_mode(mode));
+    }
+    temp.persist(path).map_err(|e| Error::io("replace", path, e.error))?;
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! `evident export template`: a template's controls as a spreadsheet, the
+//! file `evident import template` reads back as a new version.
+
+use crate::cli::GlobalArgs;
+use crate::commands::{load, require_clean};
+use crate::error::{Error, Outcome, Result};
+use crate::model::{Template, TemplateId, parse_id};
+use crate::render::table_export::{Cell, Table};
+use crate::ui::Ui;
+
+/// Export an assessment template, one row per control, as CSV or XLSX.
+///
+/// Each row has the template's id, name, regulation, version, source and
+/// description (the same on every row), and one control: its id, title,
+/// family, description and the ids of its actions (one per line). Edit it
+/// (add, remove or change controls; add or remove actions) and
+/// `evident import template` makes it the template's next version.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  evident export template gdpr --format xlsx --out gdpr.xlsx
+  evident export template hipaa --format csv")]
+pub struct Args {
+    /// The template (its id: templates/<ID>.toml).
+    #[arg(value_parser = parse_id)]
+    pub id: String,
+    #[command(flatten)]
+    pub output: super::Output,
+}
+
+/// The sheet `evident import template` looks for in a workbook.
+pub const SHEET: &str = "Template";
+
+pub const HEADERS: [&str; 11] = [
+    "Template",
+    "Name",
+    "Regulation",
+    "Version",
+    "Source",
+    "Description",
+    "Control",
+    "Control title",
+    "Family",
+    "Control description",
+    "Actions",
+];
+
+pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    args.output.target()?;
+    let loaded = load(global)?;
+    if !require_clean(ui, &loaded.report) {
+        return Ok(Outcome::Failed);
+    }
+    let ws = &loaded.workspace;
+    let Some(template) = ws.templates.get(&TemplateId::from(args.id.as_str())) else {
+        let mut e = Error::new(format!("no template `{}`", args.id));
+        if let Some(h) = crate::diag::did_you_mean(&args.id, ws.templates.keys().map(|k| k.as_str())) {
+            e = e.hint(h);
+        }
+        return Err(e);
+    };
+    args.output.write(ui, &table(template))?;
+    Ok(Outcome::Success)
+}
+
+/// One row per control, in the template's order.
+pub fn table(t: &Template) -> Table {
+    let rows = t
+        .controls
+        .iter()
+        .map(|c| {
+            vec![
+                Cell::text(t.id.as_str()),
+                Cell::text(&t.name),
+                Cell::text(&t.regulation),
+                Cell::Int(i64::from(t.version)),
+                Cell::opt(t.source.as_deref()),
+                Cell::opt(t.description.as_deref()),
+                Cell::text(c.id.as_str()),
+                Cell::text(&c.title),
+                Cell::opt(c.family.as_deref()),
+                Cell::opt(c.description.as_deref()),
+                Cell::text(c.actions.iter().map(|a| a.as_str()).collect::<Vec<_>>().join("\n")),
+            ]
+        })
+        .collect();
+    Table { sheet: SHEET.into(), headers: HEADERS.to_vec(), rows }
+}

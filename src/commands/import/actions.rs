@@ -1,0 +1,227 @@
+//! `evident import actions`: a spreadsheet of actions as a bulk update.
+
+use std::path::PathBuf;
+
+use crate::cli::GlobalArgs;
+use crate::commands::set::{conclude, refuse_inputs};
+use crate::commands::to_json_text;
+use crate::edit::{self, FileChange, Session, StatusChange};
+use crate::error::{Error, Outcome, Result};
+use crate::import::Problem;
+use crate::import::actions::{Changes, Field, FieldValue, Update};
+use crate::model::{Date, Workspace};
+use crate::ui::{CYAN, RED, Ui};
+
+/// Update many actions at once from a spreadsheet (CSV or XLSX).
+///
+/// Reads the file `evident export actions` writes, after you edited it: the
+/// Owner, Implementation status/date/notes and Test status/date/notes columns
+/// of each row are the new state of that action in that assessment; the other
+/// columns are for reading and are ignored. Rows the file does not have are
+/// left alone, so a filtered export imports too.
+///
+/// Every row is checked before anything is written; any problem (unknown
+/// status, ambiguous date, unknown action, duplicate row, formula or merged
+/// cell...) is reported with its sheet, row and column, and nothing is
+/// written (exit 2). The changes then go through the same checks as
+/// `evident set`: state files keep their comments and layout, the status
+/// rules must hold (exit 1 otherwise), and a change to an action of a group
+/// is made in every assessment of the group. An unchanged export imports as
+/// "no change" and writes nothing.
+///
+/// Cells: a blank owner, date or notes cell removes the value, except that a
+/// blank date next to a status the row changes becomes today. Statuses by
+/// name (`failed-low`) or label, in any case. Dates as date cells, Excel
+/// serial numbers or `YYYY-MM-DD` text; `dd/mm/yyyy` is refused as ambiguous.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  evident export actions --format xlsx --out actions.xlsx
+  # edit owners, statuses, dates and notes in a spreadsheet program, then:
+  evident import actions actions.xlsx --dry-run
+  evident import actions actions.xlsx
+  evident import actions todo.csv --format json")]
+pub struct ActionsArgs {
+    /// The spreadsheet: `.csv`, or `.xlsx` (the sheet "Actions", or its only sheet).
+    pub file: PathBuf,
+    /// Show what would change without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ImportFormat::Text)]
+    pub format: ImportFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFormat {
+    /// Messages for people, on stderr.
+    Text,
+    /// One JSON object on stdout: the changes, or the problems.
+    Json,
+}
+
+/// Problems shown in full; the rest are counted.
+const SHOWN: usize = 50;
+
+pub fn run(ui: &Ui, global: &GlobalArgs, args: ActionsArgs) -> Result<Outcome> {
+    let loaded = crate::commands::load(global)?;
+    if let Some(report) = edit::unusable_inputs(&loaded.report) {
+        return Ok(refuse_inputs(ui, &report));
+    }
+    let ws = &loaded.workspace;
+    let (sheet, mut problems) = crate::import::read(&args.file, crate::commands::export::actions::SHEET)?;
+    let update = match crate::import::actions::plan(ws, &sheet) {
+        Ok(update) if problems.is_empty() => update,
+        Ok(_) => return refuse(ui, &args.file, args.format, &problems),
+        Err(more) => {
+            problems.extend(more);
+            problems.sort_by_key(|p| p.row);
+            return refuse(ui, &args.file, args.format, &problems);
+        }
+    };
+    if args.format == ImportFormat::Text {
+        for ignored in crate::import::actions::ignored_edits(ws, &sheet) {
+            ui.warn(&format!(
+                "column \"{}\" is not imported: {} differ{} from the repository (first: row {}); only the owner, status, date and notes columns are",
+                ignored.column,
+                rows(ignored.rows),
+                if ignored.rows == 1 { "s" } else { "" },
+                ignored.first_row
+            ));
+        }
+    }
+    if update.files.is_empty() {
+        if args.format == ImportFormat::Json {
+            ui.out(&to_json_text(&serde_json::json!({"rows": update.rows, "changes": [], "written": false})));
+        } else {
+            ui.status(
+                "No change",
+                &format!("{} matches the repository ({} read)", sheet.file, rows(update.rows)),
+            );
+        }
+        return Ok(Outcome::Success);
+    }
+    let mut session = Session::new(&loaded.repo.root, ws, Date::today());
+    apply(&mut session, ws, &update)?;
+    let plan = session.plan(&ws.config.rules);
+    if args.format == ImportFormat::Text {
+        return conclude(ui, &loaded.repo.root, &plan, args.dry_run);
+    }
+    if !plan.report.diagnostics.is_empty() {
+        ui.err(&crate::diag::render::human(&plan.report, ui.color_stderr));
+    }
+    let written = !plan.is_refused() && !args.dry_run;
+    if written {
+        plan.write(&loaded.repo.root)?;
+    }
+    let changes: Vec<serde_json::Value> = plan
+        .files
+        .iter()
+        .filter(|f| f.change != FileChange::Unchanged)
+        .map(|f| {
+            let change = if f.change == FileChange::Created { "created" } else { "updated" };
+            serde_json::json!({"path": f.path, "change": change, "what": f.what})
+        })
+        .collect();
+    let mut out = serde_json::json!({"rows": update.rows, "changes": changes, "written": written});
+    if plan.is_refused() {
+        out["diagnostics"] = crate::diag::render::json(&plan.report);
+    }
+    ui.out(&to_json_text(&out));
+    Ok(Outcome::failed_if(plan.is_refused()))
+}
+
+fn rows(n: usize) -> String {
+    crate::diag::render::plural(n, "row")
+}
+
+/// Prints every problem (the first [`SHOWN`] in text) and refuses the import.
+pub(super) fn refuse(
+    ui: &Ui,
+    file: &std::path::Path,
+    format: ImportFormat,
+    problems: &[Problem],
+) -> Result<Outcome> {
+    if format == ImportFormat::Json {
+        let list: Vec<_> = problems.iter().map(Problem::to_json).collect();
+        ui.out(&to_json_text(&serde_json::json!({"problems": list, "written": false})));
+    } else {
+        for p in problems.iter().take(SHOWN) {
+            let mut text = format!(
+                "{}: {}: {}\n",
+                ui.paint_err(RED.bold(), format!("error[{}]", p.code.code())),
+                p.location(),
+                p.message
+            );
+            if let Some(hint) = &p.hint {
+                text.push_str(&format!("  {}: {hint}\n", ui.paint_err(CYAN.bold(), "help")));
+            }
+            ui.err(&text);
+        }
+        if problems.len() > SHOWN {
+            ui.err(&format!("... and {} more\n", problems.len() - SHOWN));
+        }
+    }
+    Err(Error::new(format!(
+        "{} in `{}`; nothing was written",
+        crate::diag::render::plural(problems.len(), "problem"),
+        file.display()
+    ))
+    .hint("fix the cells named above and import again (`--format json` lists every problem)"))
+}
+
+/// Makes the changes of the update in the session's files.
+fn apply(session: &mut Session<'_>, ws: &Workspace, update: &Update) -> Result<()> {
+    for ((assessment, action_id), changes) in &update.files {
+        let Some(action) = ws.actions.get(action_id) else { continue };
+        let Some(file) = session.open(assessment, action)? else { continue };
+        match changes.get(&Field::Owner) {
+            Some((FieldValue::Text(Some(owner)), _)) => file.set_owner(owner),
+            Some((FieldValue::Text(None), _)) => file.remove_owner(),
+            _ => {}
+        }
+        let implementation = StatusChange {
+            status: match changes.get(&Field::ImplementationStatus) {
+                Some((FieldValue::Implementation(s), _)) => Some(*s),
+                _ => None,
+            },
+            date: date(changes, Field::ImplementationDate),
+            notes: notes(changes, Field::ImplementationNotes),
+        };
+        file.change_implementation(&implementation)?;
+        if implementation.status.is_none() && blank_date(changes, Field::ImplementationDate) {
+            file.remove_date(false);
+        }
+        let test = StatusChange {
+            status: match changes.get(&Field::TestStatus) {
+                Some((FieldValue::Test(s), _)) => Some(*s),
+                _ => None,
+            },
+            date: date(changes, Field::TestDate),
+            notes: notes(changes, Field::TestNotes),
+        };
+        file.change_test(&test)?;
+        if test.status.is_none() && blank_date(changes, Field::TestDate) {
+            file.remove_date(true);
+        }
+    }
+    Ok(())
+}
+
+fn date(changes: &Changes, field: Field) -> Option<Date> {
+    match changes.get(&field) {
+        Some((FieldValue::Date(d), _)) => *d,
+        _ => None,
+    }
+}
+
+fn blank_date(changes: &Changes, field: Field) -> bool {
+    matches!(changes.get(&field), Some((FieldValue::Date(None), _)))
+}
+
+/// New notes: the text, or "" (which removes them) for a blank cell.
+fn notes(changes: &Changes, field: Field) -> Option<String> {
+    match changes.get(&field) {
+        Some((FieldValue::Text(t), _)) => Some(t.clone().unwrap_or_default()),
+        _ => None,
+    }
+}
