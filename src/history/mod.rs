@@ -8,6 +8,8 @@ pub mod events;
 pub mod git;
 pub mod live;
 pub mod scorer;
+#[cfg(test)]
+mod testing;
 pub mod timeline;
 
 pub use git::{Change, GitRepo, Signature, short_id};

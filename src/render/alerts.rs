@@ -6,7 +6,6 @@ use serde_json::{Value, json};
 use super::table::Table;
 use super::{md_cell, md_code};
 use crate::alerts::{Event, Fired, short};
-use crate::score::Score;
 
 /// The range an alert run covered.
 pub struct Header<'a> {
@@ -35,19 +34,6 @@ fn title(header: &Header<'_>, fired: &[Fired]) -> String {
     format!("{what} in {}..HEAD ({})", header.base, crate::diag::render::plural(header.commits, "commit"))
 }
 
-fn score_text(before: Score, after: Score) -> String {
-    let change = (after.tenths_of_percent() as f64 - before.tenths_of_percent() as f64) / 10.0;
-    format!(
-        "{:.1}% → {:.1}% ({change:+.1}; {}/{} → {}/{})",
-        before.percent(),
-        after.percent(),
-        before.earned,
-        before.max,
-        after.earned,
-        after.max
-    )
-}
-
 pub fn human(header: &Header<'_>, fired: &[Fired], color: bool) -> String {
     let mut out = format!("{}\n", title(header, fired));
     for alert in fired {
@@ -71,7 +57,7 @@ pub fn human(header: &Header<'_>, fired: &[Fired], color: bool) -> String {
                     ]),
                 Event::Score { scope, label, before, after, .. } => {
                     let name = if *scope == "overall" { label.clone() } else { format!("{scope} {label}") };
-                    scores.row(vec![name, score_text(*before, *after)]);
+                    scores.row(vec![name, super::score_move(*before, *after)]);
                 }
             }
         }
@@ -115,7 +101,7 @@ pub fn markdown(header: &Header<'_>, fired: &[Fired]) -> String {
                     } else {
                         format!("{scope} {}", md_cell(label))
                     };
-                    out.push_str(&format!("- {name}: {}\n", score_text(*before, *after)));
+                    out.push_str(&format!("- {name}: {}\n", super::score_move(*before, *after)));
                 }
             }
         }

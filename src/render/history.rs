@@ -149,21 +149,26 @@ pub fn json(t: &Timeline, events: &[&StatusEvent]) -> Value {
         events
             .iter()
             .map(|e| {
-                let c = &t.commits[e.commit];
-                json!({
-                    "commit": c.id,
-                    "date": c.date(),
-                    "time": c.time,
-                    "author": {"name": c.author_name, "email": c.author_email},
-                    "summary": c.summary,
-                    "assessment": e.assessment,
-                    "action": e.action,
-                    "before": e.before,
-                    "after": e.after,
-                })
+                let mut v = commit_json(&t.commits[e.commit]);
+                v["assessment"] = json!(e.assessment);
+                v["action"] = json!(e.action);
+                v["before"] = json!(e.before);
+                v["after"] = json!(e.after);
+                v
             })
             .collect(),
     )
+}
+
+/// A commit as the JSON outputs name it.
+fn commit_json(c: &crate::history::timeline::CommitInfo) -> Value {
+    json!({
+        "commit": c.id,
+        "date": c.date(),
+        "time": c.time,
+        "author": {"name": c.author_name, "email": c.author_email},
+        "summary": c.summary,
+    })
 }
 
 /// The score series for scripts: every main-line commit with the overall,
@@ -182,17 +187,13 @@ pub fn scores_json(t: &Timeline) -> Value {
         t.points
             .iter()
             .map(|p| {
-                let c = &t.commits[p.commit];
-                json!({
-                    "commit": c.id,
-                    "date": c.date(),
-                    "time": c.time,
-                    "author": {"name": c.author_name, "email": c.author_email},
-                    "summary": c.summary,
-                    "overall": score(None, p.overall),
-                    "assessments": p.assessments.iter().map(|(id, s)| score(Some(id), *s)).collect::<Vec<_>>(),
-                    "categories": p.categories.iter().map(|(id, s)| score(Some(id), *s)).collect::<Vec<_>>(),
-                })
+                let mut v = commit_json(&t.commits[p.commit]);
+                v["overall"] = score(None, p.overall);
+                v["assessments"] =
+                    json!(p.assessments.iter().map(|(id, s)| score(Some(id), *s)).collect::<Vec<_>>());
+                v["categories"] =
+                    json!(p.categories.iter().map(|(id, s)| score(Some(id), *s)).collect::<Vec<_>>());
+                v
             })
             .collect(),
     )

@@ -17,6 +17,20 @@ pub fn bar(tenths_of_percent: u64) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled))
 }
 
+/// A score's move: `38.2% → 41.0% (+2.8; 132/346 → 142/346)`.
+pub fn score_move(before: crate::score::Score, after: crate::score::Score) -> String {
+    let change = (after.tenths_of_percent() as f64 - before.tenths_of_percent() as f64) / 10.0;
+    format!(
+        "{:.1}% → {:.1}% ({change:+.1}; {}/{} → {}/{})",
+        before.percent(),
+        after.percent(),
+        before.earned,
+        before.max,
+        after.earned,
+        after.max
+    )
+}
+
 /// User text as a Markdown code span: backticks inside are kept by choosing
 /// a longer fence, and nothing else needs escaping there.
 pub fn md_code(text: &str) -> String {

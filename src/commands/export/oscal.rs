@@ -1,7 +1,6 @@
 //! `evident export oscal`: assessments as OSCAL assessment results (JSON).
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::cli::GlobalArgs;
 use crate::commands::to_json_text;
@@ -71,32 +70,10 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     let text = to_json_text(&doc);
     match &args.out {
         Some(path) => {
-            write_atomically(path, text.as_bytes())?;
+            super::write_atomically(path, text.as_bytes())?;
             ui.status("Wrote", &path.display().to_string());
         }
         None => ui.out(&text),
     }
     Ok(Outcome::Success)
-}
-
-/// Writes a temporary file next to `path` and renames it into place.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".evident-")
-        .suffix(".tmp")
-        .tempfile_in(parent)
-        .map_err(|e| Error::io("create a temporary file in", parent, e))?;
-    temp.write_all(bytes).map_err(|e| Error::io("write", temp.path(), e))?;
-    temp.as_file().sync_all().map_err(|e| Error::io("write", temp.path(), e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    temp.persist(path).map_err(|e| Error::io("write", path, e.error))?;
-    Ok(())
 }
