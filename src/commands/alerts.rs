@@ -9,6 +9,24 @@ use crate::history::{GitRepo, snapshot_at};
 use crate::render::alerts::{self as render, Header};
 use crate::ui::Ui;
 
+const AFTER_HELP: &str = r##"Policies in evident.toml:
+  [[alerts]]
+  id = "failed-tests"
+  on = "test-status"
+  to = ["failed-low", "failed-medium", "failed-high"]
+  notify = ["#compliance", "security@example.com"]
+
+  [[alerts]]
+  id = "privacy-score-drop"
+  on = "score-decrease"
+  threshold = 1.0
+  assessments = ["gdpr-2026", "ccpa-2026"]
+
+Examples:
+  evident alerts --base origin/main
+  evident alerts --base v2026-q3 --format md > alerts.md
+  evident alerts --base HEAD~20 --format json --exit-code"##;
+
 /// List the alerts a range of commits fires, ready for CI to post to chat or mail
 ///
 /// Alert policies are `[[alerts]]` tables in evident.toml (the working tree's,
@@ -21,23 +39,8 @@ use crate::ui::Ui;
 /// or the score of each assessment, category or owner it names, and fires when
 /// one moves by more than `threshold` percentage points (default 0: any move).
 /// `notify` is passed on as it is, for CI to route the alert.
-///
-///     [[alerts]]
-///     id = "failed-tests"
-///     on = "test-status"
-///     to = ["failed-low", "failed-medium", "failed-high"]
-///     notify = ["#compliance", "security@example.com"]
-///
-///     [[alerts]]
-///     id = "privacy-score-drop"
-///     on = "score-decrease"
-///     threshold = 1.0
-///     assessments = ["gdpr-2026", "ccpa-2026"]
 #[derive(Debug, clap::Args)]
-#[command(
-    verbatim_doc_comment,
-    after_help = "Examples:\n  evident alerts --base origin/main\n  evident alerts --base v2026-q3 --format md > alerts.md\n  evident alerts --base HEAD~20 --format json --exit-code"
-)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// The start of the range (exclusive): a branch, tag or commit.
     #[arg(long, value_name = "REV")]
