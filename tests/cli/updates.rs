@@ -91,6 +91,11 @@ fn a_deferred_update_is_scored_on_the_accepted_definition() {
     assert!(mfa["assessments"].as_array().unwrap().iter().all(|a| a["pending_update"] == true));
     let score = repo.run(&["score"]);
     assert!(score.stderr.contains("2 updates pending"), "{}", score.all());
+    let out = repo.path().join("_md");
+    let run = repo.run(&["report", "--format", "md", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("| Assessment gdpr-2026 (update pending) |"), "{md}");
 
     let text = repo.run(&["updates"]);
     crate::support::settings_for(&repo).bind(|| insta::assert_snapshot!("updates_text", text.all()));
