@@ -2,6 +2,8 @@
 //! fires. Status alerts look at every state change in the range's commits;
 //! score alerts compare the scores at the two ends of the range.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::checks::history::dropped;
@@ -112,10 +114,24 @@ pub fn describe(policy: &AlertPolicy) -> String {
 
 fn status_events(policy: &AlertPolicy, range: &Range<'_>) -> Vec<Event> {
     let mut out = Vec::new();
+    // A file that does not parse in some commit keeps its last good state, as
+    // in `evident history`: breaking and fixing a file are not status changes.
+    let mut last_good: HashMap<(&str, &str), Option<&ActionState>> = HashMap::new();
+    let default = ActionState::default();
     for commit in range.commits {
         for change in &commit.states {
-            let default = ActionState::default();
-            let before = change.old.as_deref().unwrap_or(&default);
+            let key = (change.assessment.as_str(), change.action.as_str());
+            if change.new_exists && change.new.is_none() {
+                last_good.entry(key).or_insert(change.old.as_deref());
+                continue;
+            }
+            let before = if change.old_exists && change.old.is_none() {
+                last_good.get(&key).copied().flatten()
+            } else {
+                change.old.as_deref()
+            };
+            last_good.remove(&key);
+            let before = before.unwrap_or(&default);
             let after = change.new.as_deref().unwrap_or(&default);
             let (was, now) = match policy.on {
                 AlertTrigger::ImplementationStatus => {

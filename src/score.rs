@@ -128,11 +128,15 @@ pub fn points(table: &PointsTable, action: &Action) -> u64 {
 }
 
 /// The cross-assessment rule: each action once; in the maximum when in scope
-/// somewhere; earned when it earns everywhere it is in scope.
+/// somewhere; earned when it earns everywhere it is in scope. While
+/// assessments are scored on different versions of an action (a pending
+/// update), it counts with the highest points of those versions, whatever
+/// the order of the assessments.
 pub fn aggregate<'a, 'w: 'a>(pairs: impl IntoIterator<Item = &'a Pair<'w>>) -> Score {
     let mut by_action: BTreeMap<&str, (u64, bool, bool)> = BTreeMap::new();
     for p in pairs {
         let e = by_action.entry(p.id.as_str()).or_insert((p.points, false, true));
+        e.0 = e.0.max(p.points);
         if p.in_scope {
             e.1 = true;
             e.2 &= p.earns;

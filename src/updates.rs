@@ -57,20 +57,24 @@ pub fn pending(ws: &Workspace) -> Vec<Pending> {
     out
 }
 
-/// The accepted definitions of the pending updates, from the history of the
-/// branch: for each, the newest committed version of the file with the
-/// accepted `version`. Updates whose accepted version is not in the history
-/// (or the repository is not in git) are returned as warnings; they are
-/// scored on the current definition.
-pub fn resolve(git: &GitRepo, pending: &[Pending]) -> (BTreeMap<AssessmentId, Deferred>, Vec<String>) {
+/// The accepted definitions of the pending updates, from the history of
+/// `start` (merged branches included): for each, the newest committed version
+/// of the file with the accepted `version`. Updates whose accepted version is
+/// not in the history are returned as warnings; they are scored on the
+/// current definition.
+pub fn resolve(
+    git: &GitRepo,
+    start: Option<Oid>,
+    pending: &[Pending],
+) -> (BTreeMap<AssessmentId, Deferred>, Vec<String>) {
     let mut wanted: BTreeMap<String, Vec<&Pending>> = BTreeMap::new();
     for p in pending {
         let path = if p.kind == "template" { template_path(&p.id) } else { action_path(&p.id) };
         wanted.entry(path).or_default().push(p);
     }
     let mut found: HashMap<(String, u32), Found> = HashMap::new();
-    if let Ok(head) = git.committed_head() {
-        search(git, head, &wanted, &mut found);
+    if let Some(start) = start {
+        search(git, start, &wanted, &mut found);
     }
     let mut deferred: BTreeMap<AssessmentId, Deferred> = BTreeMap::new();
     let mut warnings = Vec::new();
@@ -97,8 +101,9 @@ enum Found {
     Action(Action),
 }
 
-/// Walks the first-parent history from `head`, newest first, parsing each
-/// wanted file whenever its blob changes, until every wanted version is found.
+/// Walks the history of `head` (every parent, newest commit first), parsing
+/// each wanted file whenever its blob changes, until every wanted version is
+/// found. A version accepted on a merged branch is found there.
 fn search(
     git: &GitRepo,
     head: Oid,
@@ -106,7 +111,7 @@ fn search(
     found: &mut HashMap<(String, u32), Found>,
 ) {
     let Ok(mut walk) = git.repo.revwalk() else { return };
-    let _ = walk.simplify_first_parent();
+    let _ = walk.set_sorting(git2::Sort::TIME);
     if walk.push(head).is_err() {
         return;
     }
@@ -164,7 +169,18 @@ pub fn apply_deferred(ws: &mut Workspace, root: &std::path::Path) -> Vec<String>
             pending.len()
         )];
     };
-    let (deferred, warnings) = resolve(&git, &pending);
+    let head = git.committed_head().ok();
+    apply_deferred_at(ws, &git, head)
+}
+
+/// Like [`apply_deferred`] for a workspace as of `commit` (a snapshot of
+/// history, or the working tree on top of HEAD).
+pub fn apply_deferred_at(ws: &mut Workspace, git: &GitRepo, commit: Option<Oid>) -> Vec<String> {
+    let pending = pending(ws);
+    if pending.is_empty() {
+        return Vec::new();
+    }
+    let (deferred, warnings) = resolve(git, commit, &pending);
     ws.deferred = deferred;
     warnings
 }

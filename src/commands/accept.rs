@@ -75,12 +75,24 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
             file.set_accepted_version(p.current);
         }
     }
+    let orphans = orphaned_states(ws, &templates);
+    if !orphans.is_empty() {
+        return Err(Error::new(format!(
+            "the new template version no longer lists the actions of these state files: {}",
+            orphans.join(", ")
+        ))
+        .hint(format!(
+            "decide what to keep (their history stays in git), remove them with `git rm {}`, then accept again; nothing was written",
+            orphans.join(" ")
+        )));
+    }
     let mut plan = session.plan(&ws.config.rules);
     for p in templates {
         let path = assessment_path(p.assessment.as_str());
         let full = loaded.repo.path(&path);
-        let text = std::fs::read_to_string(&full).map_err(|e| Error::io("read", &full, e))?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let original = std::fs::read_to_string(&full).map_err(|e| Error::io("read", &full, e))?;
+        let bom = original.starts_with('\u{feff}');
+        let text = original.strip_prefix('\u{feff}').unwrap_or(&original);
         let mut doc: toml_edit::DocumentMut =
             text.parse().map_err(|e| Error::new(format!("cannot edit `{path}`: {e}")))?;
         let decor = doc.get("template_version").and_then(|i| i.as_value()).map(|v| v.decor().clone());
@@ -90,17 +102,46 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         }
         doc.insert("template_version", toml_edit::Item::Value(value));
         let what = vec![format!("template version {} → {}", p.accepted, p.current)];
-        plan.add_file(&path, doc.to_string(), FileChange::Updated, what);
+        // Keep the file's byte-order mark and line endings: only the version changes.
+        let mut new = edit::render(&doc, Some(text));
+        if bom {
+            new.insert(0, '\u{feff}');
+        }
+        plan.add_file(&path, new, FileChange::Updated, what);
     }
     conclude(ui, &loaded.repo.root, &plan, args.dry_run)
+}
+
+/// State files of actions the accepted template versions no longer list.
+fn orphaned_states(ws: &Workspace, templates: &[&Pending]) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in templates {
+        let (Some(entry), Some(current)) =
+            (ws.assessments.get(&p.assessment), ws.templates.get(p.id.as_str()))
+        else {
+            continue;
+        };
+        for action in entry.states.keys() {
+            if !current.lists_action(action.as_str()) {
+                out.push(crate::repo::layout::state_path(p.assessment.as_str(), action.as_str()));
+            }
+        }
+    }
+    out
 }
 
 /// The pending updates the arguments name, each expanded to its group.
 fn choose(ws: &Workspace, args: &Args) -> Result<Vec<Pending>> {
     let all = pending(ws);
     let asked: BTreeSet<&str> = args.assessments.iter().map(String::as_str).collect();
+    // An assessment asked for brings the rest of its group.
+    let group = |a: &str| ws.assessments.get(a).and_then(|e| e.assessment.group.as_ref());
+    let asked_groups: BTreeSet<_> = asked.iter().filter_map(|a| group(a)).collect();
     let in_scope = |p: &Pending| {
-        asked.is_empty() || group_of(ws, &all, p).iter().any(|a: &AssessmentId| asked.contains(a.as_str()))
+        asked.is_empty()
+            || asked.contains(p.assessment.as_str())
+            || group(p.assessment.as_str()).is_some_and(|g| asked_groups.contains(g))
+            || group_of(ws, &all, p).iter().any(|a: &AssessmentId| asked.contains(a.as_str()))
     };
     let mut out: Vec<Pending> = Vec::new();
     if args.all || args.template {

@@ -61,9 +61,27 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     let policies = &loaded.workspace.config.alerts;
     let git = GitRepo::open(&loaded.repo.root)?;
     let head = git.committed_head()?;
-    let base = git.resolve(&args.base)?;
-    let (before, _) = snapshot_at(&git, base)?;
-    let (after, unreadable) = snapshot_at(&git, head)?;
+    let named = git.resolve(&args.base)?;
+    // A base that is not an ancestor (main moved on since the branch left it):
+    // compare with where they meet, so the branch's own changes are judged.
+    let base = match git.repo.merge_base(named, head) {
+        Ok(meet) if meet != named => {
+            ui.warn(&format!(
+                "`{}` is not an ancestor of HEAD; comparing with their merge base {}",
+                args.base,
+                crate::history::short_id(meet)
+            ));
+            meet
+        }
+        _ => named,
+    };
+    let (mut before, _) = snapshot_at(&git, base)?;
+    let (mut after, unreadable) = snapshot_at(&git, head)?;
+    // Assessments with pending updates are scored on the accepted definitions.
+    crate::updates::apply_deferred_at(&mut before, &git, Some(base));
+    for w in crate::updates::apply_deferred_at(&mut after, &git, Some(head)) {
+        ui.warn(&w);
+    }
     if !unreadable.is_empty() {
         ui.warn(&format!("left out of the scores at HEAD, as they do not parse: {}", unreadable.join(", ")));
     }

@@ -73,6 +73,12 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     });
     let mut loaded = loaded;
     let range = range?;
+    if !loaded.report.has_errors() {
+        // Assessments with pending updates are scored on the accepted definitions.
+        for w in crate::updates::apply_deferred(&mut loaded.workspace, &loaded.repo.root) {
+            ui.warn(&w);
+        }
+    }
     let after = (!loaded.report.has_errors()).then(|| crate::score::compute(&loaded.workspace));
     let mut levels = loaded.workspace.config.rules.clone();
     if let Some(range) = &range {
@@ -147,7 +153,8 @@ fn read_range(ui: &Ui, repo: &Repo, rev: &str) -> Result<Range> {
                 .to_owned(),
         );
     }
-    let (base_ws, _) = snapshot_at(&git, base)?;
+    let (mut base_ws, _) = snapshot_at(&git, base)?;
+    crate::updates::apply_deferred_at(&mut base_ws, &git, Some(base));
     let ids = events::commits(&git, Some(base), head, false)?;
     git.require_complete(&ids, &format!("checking `{rev}..HEAD`"))?;
     let bar = ui.progress(ids.len() as u64, "Checking");

@@ -129,14 +129,20 @@ fn sides(git: &GitRepo, args: &Args) -> Result<(Side, Side)> {
 
 /// Loads one side, with the files that have errors (and are missing from it).
 fn load(repo: &Repo, git: &GitRepo, side: &Side) -> Result<(Workspace, Vec<Entry>)> {
-    let (workspace, report) = match (&side.commit, side.kind) {
+    let (mut workspace, report, at) = match (&side.commit, side.kind) {
         (Some(id), _) => {
             let oid = git2::Oid::from_str(id).map_err(|e| Error::git("invalid commit id", e))?;
-            load_at(git, oid)?
+            let (ws, report) = load_at(git, oid)?;
+            (ws, report, Some(oid))
         }
-        (None, SideKind::Worktree) => crate::load::worktree(repo),
-        (None, _) => (Workspace::default(), Report::default()),
+        (None, SideKind::Worktree) => {
+            let (ws, report) = crate::load::worktree(repo);
+            (ws, report, git.committed_head().ok())
+        }
+        (None, _) => (Workspace::default(), Report::default(), None),
     };
+    // Scores of assessments with pending updates use the accepted definitions.
+    crate::updates::apply_deferred_at(&mut workspace, git, at);
     let files: BTreeSet<&str> =
         report.diagnostics.iter().filter(|d| d.is_error()).filter_map(|d| d.file.as_deref()).collect();
     Ok((workspace, files.into_iter().map(layout::classify).collect()))

@@ -80,6 +80,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         Some(dir) => Templates::with_overrides(dir)?,
         None => Templates::default(),
     };
+    refuse_data_folders(&loaded.repo, &args.out)?;
     let previous = prepare_out(&args.out, args.force)?;
     let timeline = history(ui, &loaded.repo, args.all_parents)?;
     let ws = &loaded.workspace;
@@ -148,6 +149,51 @@ fn read_evidence(ui: &Ui, repo: &Repo, paths: BTreeSet<String>) -> BTreeMap<Stri
         }
     }
     out
+}
+
+/// Refuses an output folder that is the repository's root or holds (or is in)
+/// its data folders: the pages would become files evident reads.
+fn refuse_data_folders(repo: &Repo, out: &Path) -> Result<()> {
+    let absolute = |p: &Path| -> PathBuf {
+        // The nearest existing ancestor, resolved, with the rest appended.
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        let mut existing = p.as_path();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_owned());
+                    existing = parent;
+                }
+                _ => break,
+            }
+        }
+        let mut full = std::fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+        for name in rest.iter().rev() {
+            full.push(name);
+        }
+        full
+    };
+    let out = absolute(out);
+    let root = absolute(&repo.root);
+    let data = [
+        crate::repo::layout::TEMPLATES_DIR,
+        crate::repo::layout::ACTIONS_DIR,
+        crate::repo::layout::ASSESSMENTS_DIR,
+    ];
+    let clash = out == root || data.iter().any(|d| out.starts_with(root.join(d)));
+    if clash {
+        return Err(Error::new(format!(
+            "`{}` is the repository or one of its data folders; the report's pages would become files evident reads",
+            out.display()
+        ))
+        .hint("write the report outside `templates/`, `actions/` and `assessments/`, e.g. `--out site` (and add it to .gitignore)"));
+    }
+    Ok(())
 }
 
 /// Checks that the output folder may be written: missing, empty, written by

@@ -80,6 +80,8 @@ pub struct StateEdit {
     pub action: Action,
     /// The text on disk without a byte-order mark; `None` for a new file.
     pub(super) original: Option<String>,
+    /// The file on disk starts with a byte-order mark (kept when it is written).
+    pub(super) bom: bool,
     /// The state as read (for a new file: the default state).
     pub before: ActionState,
     pub(super) doc: DocumentMut,

@@ -28,7 +28,7 @@ mod tests;
 pub use document::{StateEdit, StatusChange};
 pub use evidence::{EVIDENCE_TYPES, EvidenceFile, check_url, evidence_file, evidence_users};
 pub use plan::{FileChange, FileResult, Plan, describe};
-pub use session::Session;
+pub use session::{Session, render};
 pub use targets::{action, check_person, targets, targets_everywhere, unusable_inputs};
 
 // Shared between the parts of this module.

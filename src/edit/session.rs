@@ -61,6 +61,7 @@ impl<'w> Session<'w> {
 
     fn read(&mut self, path: &str, assessment: &AssessmentId, action: &Action) -> Result<Option<StateEdit>> {
         let full = contained_path(&self.root, path)?;
+        let mut bom = false;
         let (original, before) = match std::fs::symlink_metadata(&full) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, new_state(action)),
             Err(e) => return Err(Error::io("read", &full, e)),
@@ -75,6 +76,7 @@ impl<'w> Session<'w> {
             }
             Ok(_) => {
                 let bytes = std::fs::read(&full).map_err(|e| Error::io("read", &full, e))?;
+                bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
                 let parsed = crate::load::parse::<ActionState>(FileKind::State, path, &bytes);
                 let errors: Vec<Diagnostic> =
                     parsed.diagnostics.into_iter().filter(|d| d.is_error()).collect();
@@ -99,6 +101,7 @@ impl<'w> Session<'w> {
             assessment: assessment.clone(),
             action: action.clone(),
             original,
+            bom,
             before,
             doc,
             today: self.today,
@@ -132,7 +135,8 @@ impl<'w> Session<'w> {
                 continue;
             };
             if result.change != FileChange::Unchanged {
-                changeset.put(edit.path.clone(), result.text.clone());
+                let text = if edit.bom { format!("\u{feff}{}", result.text) } else { result.text.clone() };
+                changeset.put(edit.path.clone(), text);
             }
             after_states.push((edit.assessment.clone(), edit.action.id.clone(), result.after.clone()));
             files.push(FileResult { path: edit.path, change: result.change, what: result.what });
@@ -220,7 +224,7 @@ fn check_file(edit: &StateEdit, today: Date, caused: &mut Report, already: &mut 
 }
 
 /// The document's text, with the original's line endings and final newline.
-pub(super) fn render(doc: &DocumentMut, original: Option<&str>) -> String {
+pub fn render(doc: &DocumentMut, original: Option<&str>) -> String {
     let mut text = doc.to_string();
     if !text.ends_with('\n') && original.is_none_or(|o| o.ends_with('\n')) {
         text.push('\n');

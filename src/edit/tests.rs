@@ -16,6 +16,7 @@ fn doc_edit(text: &str) -> StateEdit {
         before: toml::from_str(text).expect("state"),
         action,
         original: Some(text.into()),
+        bom: false,
         doc: text.parse().expect("doc"),
         today: Date::new(2026, 11, 23).expect("date"),
         refusals: Vec::new(),

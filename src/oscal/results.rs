@@ -79,6 +79,21 @@ fn uri_path(path: &str) -> String {
     out
 }
 
+/// A URL as a URI reference: bytes URIs do not allow (non-ASCII, spaces,
+/// `<>"{}|\^` and backquote) are percent-encoded; existing `%XX` escapes
+/// and the URI's own delimiters stay.
+fn uri_url(url: &str) -> String {
+    let mut out = String::new();
+    for b in url.trim().bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Who last set an action's test status in an assessment, and in which commit.
 fn last_test_change<'t>(timeline: &'t Timeline, assessment: &str, action: &str) -> Option<&'t CommitInfo> {
     timeline
@@ -330,7 +345,7 @@ fn observation(
         .map(|e| {
             let mut item = json!({});
             if let Some(url) = &e.url {
-                item["href"] = json!(url);
+                item["href"] = json!(uri_url(url));
             } else if let Some(path) = &e.path {
                 item["href"] = json!(uri_path(path));
             }
@@ -360,6 +375,13 @@ fn observation(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_become_uri_references() {
+        assert_eq!(uri_url("https://wiki.example.com/Über"), "https://wiki.example.com/%C3%9Cber");
+        assert_eq!(uri_url("https://ex.com/?a=1&b=<2>"), "https://ex.com/?a=1&b=%3C2%3E");
+        assert_eq!(uri_url("https://ex.com/a%20b#frag"), "https://ex.com/a%20b#frag");
+    }
 
     #[test]
     fn tokens_and_uris() {

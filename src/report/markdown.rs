@@ -79,6 +79,20 @@ pub fn is_safe_url(url: &str) -> bool {
 /// viewed), links other than http, https and relative ones turned into text.
 /// Everything else is left as written.
 pub fn neutralize(markdown: &str) -> String {
+    // Escaping an HTML block turns the text inside it back into Markdown, whose
+    // links and images must then be checked too: repeat until nothing changes.
+    let mut text = neutralize_once(markdown);
+    for _ in 0..8 {
+        let again = neutralize_once(&text);
+        if again == text {
+            break;
+        }
+        text = again;
+    }
+    text
+}
+
+fn neutralize_once(markdown: &str) -> String {
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         match event {
@@ -162,6 +176,15 @@ mod tests {
         assert!(out.contains("&lt;b&gt;bold&lt;/b&gt;"), "{out}");
         assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{out}");
         assert!(out.contains("```\n<kept>\n```"), "{out}");
+    }
+
+    #[test]
+    fn links_inside_an_escaped_html_block_are_checked_too() {
+        let out =
+            neutralize("<div>\nSee [x](javascript:alert(1)) and ![p](https://t.example/p.png)\n</div>\n");
+        assert!(out.contains("\\[x](javascript:"), "{out}");
+        assert!(!out.contains("![p]"), "{out}");
+        assert!(out.contains("&lt;div&gt;"), "{out}");
     }
 
     #[test]

@@ -227,3 +227,33 @@ owners = ["dan@example.com"]
     let validate = repo.run(&["validate"]);
     crate::support::settings_for(&repo).bind(|| insta::assert_snapshot!("alerts_invalid", validate.all()));
 }
+
+#[test]
+fn a_file_broken_for_a_while_is_not_a_status_change() {
+    let (repo, base, _) = story();
+    let path = "assessments/gdpr-2026/logs.toml";
+    let good = repo.read(path);
+    repo.write(path, good.replace("status = \"failed-low\"", "status = failed-low"));
+    repo.commit(ANA, "Oops");
+    repo.write(path, &good);
+    repo.commit(ANA, "Fix");
+    let events = fired(&alerts(&repo, &base));
+    let logs: Vec<&String> = events.iter().filter(|e| e.contains(" logs ")).collect();
+    assert_eq!(logs, ["failed-tests: gdpr-2026 logs passed→failed-low by cy@example.com"]);
+}
+
+#[test]
+fn a_base_that_moved_on_is_compared_at_the_merge_base() {
+    let (repo, base, _) = story();
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    // Main moves on after the branch left it: everything passes there.
+    repo.git(&["checkout", "-q", "-b", "other", &base]);
+    repo.write("assessments/ccpa-2026/backup.toml", state_toml(Some(ANA), "implemented", "none", &[]));
+    repo.commit(BOB, "Elsewhere");
+    repo.git(&["checkout", "-q", &head]);
+    let run = repo.run(&["alerts", "--base", "other", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(run.stderr.contains("not an ancestor of HEAD"), "{}", run.all());
+    // The same as against the real base: the branch's own changes.
+    assert_eq!(fired(&run.json()), fired(&alerts(&repo, &base)));
+}

@@ -471,6 +471,14 @@ fn output_folder_rules() {
     std::fs::write(&file, "x").unwrap();
     let run = repo.run(&["report", "--out", file.to_str().unwrap()]);
     assert_eq!(run.code, 2, "{}", run.all());
+    // The repository itself and its data folders are refused: pages there would be read as data.
+    for out in [".", "assessments/site", "actions", "templates/x/y"] {
+        let run = repo.run_in(&["report", "--out", out, "--force"]);
+        assert_eq!(run.code, 2, "{out}: {}", run.all());
+        assert!(run.stderr.contains("data folders"), "{}", run.all());
+    }
+    assert!(!repo.path().join("assessments/site").exists());
+    assert_eq!(repo.run(&["validate"]).code, 0);
 }
 
 #[test]

@@ -55,6 +55,10 @@ fn a_deferred_update_is_scored_on_the_accepted_definition() {
     assert_eq!(pair(&overall), (28, 31));
     assert_eq!(rows, [("ccpa-2026".into(), 27, 30), ("gdpr-2026".into(), 28, 28)]);
 
+    // The unaccepted bump costs no score, so a change gate does not fail on it.
+    let gate = repo.run(&["check", "--base", "HEAD~1", "--format", "json"]);
+    assert_eq!(gate.code, 0, "{}", gate.all());
+
     // `check` warns (E0312) but passes.
     let check = repo.run(&["check", "--format", "json"]);
     assert_eq!(check.code, 0, "{}", check.all());
@@ -140,14 +144,19 @@ fn a_template_update_is_deferred_until_accepted() {
     let t = &updates["updates"][0];
     assert_eq!((t["kind"].as_str(), t["id"].as_str()), (Some("template"), Some("ccpa")));
     assert_eq!(t["template_changes"]["controls"][0]["actions_removed"], serde_json::json!(["backup"]));
+    // backup's state file would belong to no listed action: accept refuses and says what to do.
+    let run = repo.run(&["accept", "--template", "--assessment", "ccpa-2026"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("git rm assessments/ccpa-2026/backup.toml"), "{}", run.all());
+    assert!(repo.read("assessments/ccpa-2026/assessment.toml").contains("template_version = 1\n"));
+    repo.remove("assessments/ccpa-2026/backup.toml");
+    // CRLF and a byte-order mark survive; only the version line changes.
+    let path = "assessments/ccpa-2026/assessment.toml";
+    let crlf = format!("\u{feff}{}", repo.read(path).replace('\n', "\r\n"));
+    repo.write(path, &crlf);
     let run = repo.run(&["accept", "--template", "--assessment", "ccpa-2026"]);
     assert_eq!(run.code, 0, "{}", run.all());
-    assert!(repo.read("assessments/ccpa-2026/assessment.toml").contains("template_version = 2\n"));
-    // Now backup's state file belongs to no listed action: validate says so, the user removes it.
-    let stale = repo.run(&["score"]);
-    assert_eq!(stale.code, 1, "{}", stale.all());
-    assert!(stale.stderr.contains("template `ccpa` does not list action `backup`"), "{}", stale.all());
-    repo.remove("assessments/ccpa-2026/backup.toml");
+    assert_eq!(repo.read(path), crlf.replace("template_version = 1", "template_version = 2"));
     let (_, rows) = scores(&repo);
     assert_eq!(rows[0], ("ccpa-2026".into(), 0, 27));
 }
@@ -165,5 +174,58 @@ fn an_accepted_version_missing_from_history_is_scored_on_the_current_one() {
         "{}",
         run.all()
     );
+    assert_eq!(pair(&run.json()["overall"]), (10, 13));
+}
+
+#[test]
+fn overall_scores_do_not_depend_on_which_assessment_accepted_first() {
+    // mfa counts once overall, with the highest points among the versions in force (27 while
+    // either assessment is on version 1): 27 + logs 1 + backup 3 = 28/31 either way.
+    let mut overall = Vec::new();
+    for first in ["gdpr-2026", "ccpa-2026"] {
+        let repo = deferred();
+        let run = repo.run(&["accept", "mfa", "--assessment", first]);
+        assert_eq!(run.code, 0, "{}", run.all());
+        // Groups accept together; undo the other half to get assessments on different versions.
+        let other = if first == "gdpr-2026" { "ccpa-2026" } else { "gdpr-2026" };
+        repo.git(&["checkout", "-q", "--", &format!("assessments/{other}/mfa.toml")]);
+        let (o, _) = scores(&repo);
+        overall.push(pair(&o));
+    }
+    assert_eq!(overall, [(28, 31), (28, 31)]);
+}
+
+#[test]
+fn an_accepted_version_on_a_merged_branch_is_found() {
+    let (repo, _) = grouped();
+    set_both(&repo, "mfa", &accepted(1, &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"])));
+    repo.commit(CY, "Test MFA");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let v2 =
+        action_toml("mfa", "control-access", "preventative", false).replace("version = 1", "version = 2");
+    repo.write("actions/mfa.toml", v2);
+    repo.commit(ANA, "MFA v2");
+    set_both(&repo, "mfa", &accepted(2, &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"])));
+    repo.commit(ANA, "Accept MFA v2");
+    let v3 = action_toml("mfa", "control-access", "detective", true).replace("version = 1", "version = 3");
+    repo.write("actions/mfa.toml", v3);
+    repo.commit(ANA, "MFA v3");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&[
+        "-c",
+        "user.name=Ana",
+        "-c",
+        "user.email=ana@example.com",
+        "merge",
+        "-q",
+        "--no-ff",
+        "feature",
+        "-m",
+        "Merge feature",
+    ]);
+    // Both assessments accepted v2 (9 points) on the branch; v3 (3 points) is pending.
+    let run = repo.run(&["score", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(!run.stderr.contains("not in the git history"), "{}", run.all());
     assert_eq!(pair(&run.json()["overall"]), (10, 13));
 }

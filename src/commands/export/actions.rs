@@ -3,7 +3,7 @@
 
 use crate::cli::GlobalArgs;
 use crate::commands::list::FilterArgs;
-use crate::commands::{load, require_clean};
+use crate::commands::{load_for_scoring, require_clean};
 use crate::error::{Outcome, Result};
 use crate::filter::action_rows;
 use crate::render::table_export::{Cell, Table};
@@ -65,7 +65,7 @@ pub const HEADERS: [&str; 23] = [
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     args.output.target()?;
-    let loaded = load(global)?;
+    let loaded = load_for_scoring(ui, global)?;
     if !require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
     }

@@ -63,7 +63,7 @@ pub enum ImportFormat {
 const SHOWN: usize = 50;
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: ActionsArgs) -> Result<Outcome> {
-    let loaded = crate::commands::load(global)?;
+    let loaded = crate::commands::load_for_scoring(ui, global)?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
         return Ok(refuse_inputs(ui, &report));
     }
