@@ -131,7 +131,7 @@ fn search(
                 continue;
             }
             let Ok(bytes) = git.blob(blob) else { continue };
-            let Some(def) = parse(path, &bytes, list[0].kind) else { continue };
+            let Some(def) = parse(&bytes, list[0].kind) else { continue };
             let version = match &def {
                 Found::Template(t) => t.version,
                 Found::Action(a) => a.version,
@@ -145,10 +145,9 @@ fn search(
     }
 }
 
-fn parse(path: &str, bytes: &[u8], kind: &str) -> Option<Found> {
+fn parse(bytes: &[u8], kind: &str) -> Option<Found> {
     let text = std::str::from_utf8(bytes).ok()?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let _ = path;
     if kind == "template" {
         toml::from_str(text).ok().map(Found::Template)
     } else {
@@ -170,7 +169,7 @@ pub fn apply_deferred(ws: &mut Workspace, root: &std::path::Path) -> Vec<String>
         )];
     };
     let head = git.committed_head().ok();
-    apply_deferred_at(ws, &git, head)
+    defer(ws, &git, head, &pending)
 }
 
 /// Like [`apply_deferred`] for a workspace as of `commit` (a snapshot of
@@ -180,7 +179,11 @@ pub fn apply_deferred_at(ws: &mut Workspace, git: &GitRepo, commit: Option<Oid>)
     if pending.is_empty() {
         return Vec::new();
     }
-    let (deferred, warnings) = resolve(git, commit, &pending);
+    defer(ws, git, commit, &pending)
+}
+
+fn defer(ws: &mut Workspace, git: &GitRepo, commit: Option<Oid>, pending: &[Pending]) -> Vec<String> {
+    let (deferred, warnings) = resolve(git, commit, pending);
     ws.deferred = deferred;
     warnings
 }

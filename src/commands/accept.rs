@@ -6,10 +6,10 @@ use crate::cli::GlobalArgs;
 use crate::commands::set::{conclude, refuse_inputs};
 use crate::edit::{self, FileChange, Session};
 use crate::error::{Error, Outcome, Result};
-use crate::model::{AssessmentId, Date, Workspace};
+use crate::model::{Date, Workspace};
 use crate::repo::layout::assessment_path;
 use crate::ui::Ui;
-use crate::updates::{Pending, group_of, pending};
+use crate::updates::{Pending, pending};
 
 /// Accept pending updates of actions or templates, group-wide.
 ///
@@ -50,15 +50,9 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     }
     let ws = &loaded.workspace;
     for a in &args.assessments {
-        if !ws.assessments.keys().any(|k| k.as_str() == a) {
-            let mut e = Error::new(format!("no assessment `{a}`"));
-            if let Some(hint) = crate::diag::did_you_mean(a, ws.assessments.keys().map(|k| k.as_str())) {
-                e = e.hint(hint);
-            }
-            return Err(e);
-        }
+        edit::known_assessment(ws, a)?;
     }
-    let chosen = choose(ws, &args)?;
+    let chosen = choose(ws, &loaded.report, &args)?;
     if chosen.is_empty() {
         ui.status("Nothing", "to accept: no pending updates match");
         return Ok(Outcome::Success);
@@ -131,7 +125,7 @@ fn orphaned_states(ws: &Workspace, templates: &[&Pending]) -> Vec<String> {
 }
 
 /// The pending updates the arguments name, each expanded to its group.
-fn choose(ws: &Workspace, args: &Args) -> Result<Vec<Pending>> {
+fn choose(ws: &Workspace, report: &crate::diag::Report, args: &Args) -> Result<Vec<Pending>> {
     let all = pending(ws);
     let asked: BTreeSet<&str> = args.assessments.iter().map(String::as_str).collect();
     // An assessment asked for brings the rest of its group.
@@ -141,7 +135,6 @@ fn choose(ws: &Workspace, args: &Args) -> Result<Vec<Pending>> {
         asked.is_empty()
             || asked.contains(p.assessment.as_str())
             || group(p.assessment.as_str()).is_some_and(|g| asked_groups.contains(g))
-            || group_of(ws, &all, p).iter().any(|a: &AssessmentId| asked.contains(a.as_str()))
     };
     let mut out: Vec<Pending> = Vec::new();
     if args.all || args.template {
@@ -149,13 +142,7 @@ fn choose(ws: &Workspace, args: &Args) -> Result<Vec<Pending>> {
         out.extend(all.iter().filter(|p| kinds.contains(&p.kind) && in_scope(p)).cloned());
     }
     for id in &args.actions {
-        if !ws.actions.keys().any(|k| k.as_str() == id) {
-            let mut e = Error::new(format!("no action `{id}`"));
-            if let Some(hint) = crate::diag::did_you_mean(id, ws.actions.keys().map(|k| k.as_str())) {
-                e = e.hint(hint);
-            }
-            return Err(e);
-        }
+        edit::action(ws, report, id)?;
         let matching: Vec<&Pending> =
             all.iter().filter(|p| p.kind == "action" && &p.id == id && in_scope(p)).collect();
         if matching.is_empty() {

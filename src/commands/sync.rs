@@ -3,7 +3,6 @@
 
 use crate::cli::GlobalArgs;
 use crate::commands::{load, require_clean};
-use crate::diag::did_you_mean;
 use crate::error::{Error, Outcome, Result};
 use crate::history::GitRepo;
 use crate::model::{ActionState, AssessmentId, Workspace};
@@ -40,7 +39,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         return Ok(Outcome::Failed);
     }
     let ws = &loaded.workspace;
-    let prefer = args.prefer.as_deref().map(|p| known_assessment(ws, p)).transpose()?;
+    let prefer = args.prefer.as_deref().map(|p| crate::edit::known_assessment(ws, p)).transpose()?;
     let git = GitRepo::open(&loaded.repo.root).ok();
     let plans = plan(ws, git.as_ref(), prefer.as_ref());
     if plans.is_empty() {
@@ -94,17 +93,6 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         }
     }
     Ok(Outcome::Success)
-}
-
-fn known_assessment(ws: &Workspace, id: &str) -> Result<AssessmentId> {
-    if ws.assessments.contains_key(id) {
-        return Ok(AssessmentId::new(id));
-    }
-    let mut e = Error::new(format!("no assessment `{id}`"));
-    if let Some(h) = did_you_mean(id, ws.assessments.keys().map(|k| k.as_str())) {
-        e = e.hint(h);
-    }
-    Err(e)
 }
 
 fn report_conflict(ui: &Ui, p: &Plan) {

@@ -2,7 +2,7 @@
 
 use crate::cli::GlobalArgs;
 use crate::commands::{OutputFormat, load_for_scoring, require_clean, to_json_text};
-use crate::error::{Error, Outcome, Result};
+use crate::error::{Outcome, Result};
 use crate::render::updates as render;
 use crate::ui::Ui;
 
@@ -34,14 +34,8 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         return Ok(Outcome::Failed);
     }
     let ws = &loaded.workspace;
-    if let Some(a) = &args.assessment
-        && !ws.assessments.keys().any(|k| k.as_str() == a)
-    {
-        let mut e = Error::new(format!("no assessment `{a}`"));
-        if let Some(hint) = crate::diag::did_you_mean(a, ws.assessments.keys().map(|k| k.as_str())) {
-            e = e.hint(hint);
-        }
-        return Err(e);
+    if let Some(a) = &args.assessment {
+        crate::edit::known_assessment(ws, a)?;
     }
     let updates = crate::updates::updates(ws, args.assessment.as_deref());
     ui.out(&match args.format {

@@ -29,7 +29,7 @@ pub use document::{StateEdit, StatusChange};
 pub use evidence::{EVIDENCE_TYPES, EvidenceFile, check_url, evidence_file, evidence_users};
 pub use plan::{FileChange, FileResult, Plan, describe};
 pub use session::{Session, render};
-pub use targets::{action, check_person, targets, targets_everywhere, unusable_inputs};
+pub use targets::{action, check_person, known_assessment, targets, targets_everywhere, unusable_inputs};
 
 // Shared between the parts of this module.
 use targets::group_of;

@@ -54,6 +54,18 @@ pub fn action<'w>(ws: &'w Workspace, report: &Report, id: &str) -> Result<&'w Ac
     Err(err)
 }
 
+/// An assessment named on the command line, with a suggestion when it does not exist.
+pub fn known_assessment(ws: &Workspace, id: &str) -> Result<AssessmentId> {
+    if ws.assessments.contains_key(id) {
+        return Ok(AssessmentId::new(id));
+    }
+    let mut e = Error::new(format!("no assessment `{id}`"));
+    if let Some(h) = did_you_mean(id, ws.assessments.keys().map(AssessmentId::as_str)) {
+        e = e.hint(h);
+    }
+    Err(e)
+}
+
 /// The assessments an edit of `action` goes to.
 ///
 /// With `asked` assessments: those, each of which must list the action.

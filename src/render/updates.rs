@@ -10,16 +10,7 @@ fn effect(before: Score, after: Score) -> String {
     if before == after {
         return format!("{:.1}% (no change)", before.percent());
     }
-    let change = (after.tenths_of_percent() as f64 - before.tenths_of_percent() as f64) / 10.0;
-    format!(
-        "{:.1}% → {:.1}% ({change:+.1}; {}/{} → {}/{})",
-        before.percent(),
-        after.percent(),
-        before.earned,
-        before.max,
-        after.earned,
-        after.max
-    )
+    super::score_move(before, after)
 }
 
 fn changes(u: &Update, color: bool) -> Vec<String> {

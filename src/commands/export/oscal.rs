@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use crate::cli::GlobalArgs;
 use crate::commands::to_json_text;
-use crate::diag::did_you_mean;
 use crate::error::{Error, Outcome, Result};
 use crate::model::AssessmentEntry;
 use crate::oscal::results::{self, History};
@@ -51,13 +50,8 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         ids.dedup();
         ids.iter()
             .map(|id| {
-                ws.assessments.get(id.as_str()).ok_or_else(|| {
-                    let e = Error::new(format!("no assessment `{id}`"));
-                    match did_you_mean(id, ws.assessments.keys().map(|k| k.as_str())) {
-                        Some(h) => e.hint(h),
-                        None => e.hint("`evident list assessments` lists them"),
-                    }
-                })
+                let id = crate::edit::known_assessment(ws, id)?;
+                Ok(&ws.assessments[&id])
             })
             .collect::<Result<_>>()?
     };
