@@ -48,6 +48,11 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
         return Ok(refuse_inputs(ui, &report));
     }
+    // Pending updates are read from the state files: one that does not load
+    // could hide one, so "nothing to accept" would not be true.
+    if !crate::commands::require_clean(ui, &loaded.report) {
+        return Ok(Outcome::Failed);
+    }
     let ws = &loaded.workspace;
     for a in &args.assessments {
         edit::known_assessment(ws, a)?;

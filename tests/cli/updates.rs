@@ -125,6 +125,13 @@ fn accept_is_group_wide_and_keeps_the_files_as_written() {
     assert_eq!(rows, [("ccpa-2026".into(), 9, 12), ("gdpr-2026".into(), 10, 10)]);
     let updates = repo.run(&["updates", "--format", "json"]).json();
     assert_eq!(updates["updates"], serde_json::json!([]));
+    // A state file that does not load could hide a pending update: refused, nothing written.
+    let broken = repo.read("assessments/gdpr-2026/logs.toml");
+    repo.write("assessments/gdpr-2026/logs.toml", format!("{broken}x = [\n"));
+    let run = repo.run(&["accept", "--all"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stderr.contains("assessments/gdpr-2026/logs.toml:"), "{}", run.all());
+    repo.write("assessments/gdpr-2026/logs.toml", &broken);
     // Accepting again is refused with a pointer to `updates`.
     let again = repo.run(&["accept", "mfa"]);
     assert_eq!(again.code, 2, "{}", again.all());
