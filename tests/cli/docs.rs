@@ -237,3 +237,25 @@ fn library_does_not_import_commands() {
          move what it needs out of `commands/` into the library"
     );
 }
+
+/// docs/ARCHITECTURE.md's code map names every top-level module of `src/`.
+#[test]
+fn architecture_names_every_module() {
+    let map = std::fs::read_to_string(root().join("docs/ARCHITECTURE.md")).unwrap();
+    let lib = std::fs::read_to_string(root().join("src/lib.rs")).unwrap();
+    let modules: Vec<&str> = lib
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub mod ").or_else(|| l.trim().strip_prefix("mod ")))
+        .map(|l| l.trim_end_matches(';'))
+        .collect();
+    assert!(modules.contains(&"score"), "{modules:?}");
+    let missing: Vec<&&str> = modules
+        .iter()
+        .filter(|m| !map.contains(&format!("### `src/{m}/`")) && !map.contains(&format!("### `src/{m}.rs`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/ARCHITECTURE.md's code map has no `### `src/<module>/`` (or `.rs`) heading for {missing:?}: \
+         say what lives there"
+    );
+}
