@@ -259,3 +259,28 @@ fn architecture_names_every_module() {
          say what lives there"
     );
 }
+
+/// docs/ARCHITECTURE.md: `model/` and the computations (`score.rs`, `diff.rs`,
+/// `filter.rs`, `render/`, `report/` but for the `--templates` folder) open no
+/// files, run no git and start no processes.
+#[test]
+fn pure_modules_do_no_io() {
+    let pure = |path: &str| {
+        path.starts_with("src/model/")
+            || path.starts_with("src/render/")
+            || (path.starts_with("src/report/") && path != "src/report/templates.rs")
+            || ["src/score.rs", "src/diff.rs", "src/filter.rs"].contains(&path)
+    };
+    let found: Vec<String> = sources()
+        .iter()
+        .filter(|(path, _)| pure(path))
+        .flat_map(|(path, text)| {
+            uses(path, text, &["std::fs", "fs::", "File::", "git2", "std::process", "Command::new"])
+        })
+        .collect();
+    assert!(
+        found.is_empty(),
+        "I/O in a module that only computes or formats (docs/ARCHITECTURE.md, invariants): {found:?}\n\
+         read in `repo`/`load`/`history` or the command, and pass the values in"
+    );
+}
