@@ -6,6 +6,7 @@ mod bad_input;
 mod check;
 mod commands;
 mod diff;
+mod docs;
 mod edit;
 mod export;
 mod history;
