@@ -159,9 +159,8 @@ impl WriteLock {
             Err(e) => return Err(Error::io("read", &path, e)),
         };
         let journal: Journal = serde_json::from_str(&text).map_err(|e| {
-            Error::new(format!("the write journal `{}` is damaged: {e}", path.display())).hint(
-                "an evident write was interrupted; check `git status`, then remove the journal by hand",
-            )
+            Error::new(format!("the write journal `{}` is damaged: {e}", path.display()))
+                .hint("an evident write was interrupted; check `git status`, then remove the journal by hand")
         })?;
         journal.roll_back()?;
         fs::remove_file(&path).map_err(|e| Error::io("remove", &path, e))?;

@@ -158,7 +158,8 @@ impl Changeset {
         let faults = Faults::from_env();
         let mut replaced = 0;
         for entry in &journal.entries {
-            let result = faults.before_replace(replaced).and_then(|_| std::fs::rename(&entry.temp, &entry.target));
+            let result =
+                faults.before_replace(replaced).and_then(|_| std::fs::rename(&entry.temp, &entry.target));
             if let Err(e) = result {
                 let err = Error::io("replace", &entry.target, e);
                 return Err(match journal.roll_back() {
@@ -252,7 +253,13 @@ impl Faults {
 /// Replaces one file outside the repository's own files (an export's
 /// `--out FILE`): staged next to it, flushed to disk and renamed into place,
 /// so a reader never sees half a file and a failure leaves the old one.
+/// A device or a pipe (`--out /dev/stdout`) is written to, not replaced.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut file =
+            std::fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io("open", path, e))?;
+        return file.write_all(bytes).and_then(|_| file.flush()).map_err(|e| Error::io("write", path, e));
+    }
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

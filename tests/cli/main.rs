@@ -18,3 +18,4 @@ mod support;
 mod sync;
 mod updates;
 mod validate;
+mod writes;
