@@ -167,10 +167,11 @@ impl Changeset {
                         if let Some(state) = state {
                             let _ = std::fs::remove_file(state.journal_path());
                         }
-                        err.hint(format!(
-                            "nothing was changed: the {} already replaced were restored",
-                            crate::diag::render::plural(replaced, "file")
-                        ))
+                        err.hint(match replaced {
+                            0 => "nothing was changed".to_owned(),
+                            1 => "nothing was changed: the file already replaced was restored".to_owned(),
+                            n => format!("nothing was changed: the {n} files already replaced were restored"),
+                        })
                     }
                     Err(r) => {
                         // Keep every backup and the journal for the next run.

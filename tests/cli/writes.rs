@@ -184,7 +184,7 @@ fn a_failed_replace_restores_the_files_already_replaced() {
     assert!(run.stderr.contains("could not replace `"), "{}", run.stderr);
     assert!(run.stderr.contains("injected failure"), "{}", run.stderr);
     assert!(
-        run.stderr.contains("nothing was changed: the 1 file already replaced were restored"),
+        run.stderr.contains("nothing was changed: the file already replaced was restored"),
         "{}",
         run.stderr
     );
@@ -337,4 +337,16 @@ fn a_closed_pipe_ends_quietly() {
     let out = child.wait_with_output().expect("wait");
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn a_report_removes_the_temporary_files_a_killed_report_left() {
+    let repo = group_repo();
+    let out = repo.path().join("site");
+    let out = out.to_str().expect("utf-8");
+    assert_eq!(repo.run(&["report", "--out", out]).code, 0);
+    repo.write("site/.evident-killed.tmp", "half a page");
+    let run = repo.run(&["report", "--out", out]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(!repo.path().join("site/.evident-killed.tmp").exists());
 }
