@@ -156,8 +156,7 @@ impl Changeset {
             journal.save(state)?;
         }
         let faults = Faults::from_env();
-        let mut replaced = 0;
-        for entry in &journal.entries {
+        for (replaced, entry) in journal.entries.iter().enumerate() {
             let result =
                 faults.before_replace(replaced).and_then(|_| std::fs::rename(&entry.temp, &entry.target));
             if let Err(e) = result {
@@ -184,7 +183,6 @@ impl Changeset {
                     }
                 });
             }
-            replaced += 1;
         }
         if self.durable {
             let parents: std::collections::BTreeSet<&Path> =
