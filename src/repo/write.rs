@@ -189,12 +189,18 @@ impl Changeset {
                 journal.entries.iter().filter_map(|e| e.target.parent()).collect();
             parents.into_iter().for_each(super::journal::sync_dir);
         }
+        temps.0.clear();
         if let Some(state) = state {
             let path = state.journal_path();
-            std::fs::remove_file(&path).map_err(|e| Error::io("remove", &path, e))?;
+            if let Err(e) = std::fs::remove_file(&path) {
+                // The journal stays, so the backups must too: the next run
+                // rolls the whole write back.
+                std::mem::take(&mut backups.0);
+                return Err(Error::io("remove", &path, e)
+                    .hint("the next evident command undoes this write; then run it again"));
+            }
             super::journal::sync_dir(&state.dir);
         }
-        temps.0.clear();
         drop(backups);
         Ok(statuses)
     }
