@@ -19,3 +19,4 @@ mod support;
 mod sync;
 mod updates;
 mod validate;
+mod writes;
