@@ -114,8 +114,14 @@ fn a_non_assessor_passing_a_test() {
 
 #[test]
 fn roles_come_from_the_base() {
-    let (repo, base) = grouped();
-    // Bob makes himself an assessor, then passes the test.
+    let (repo, _) = grouped();
+    repo.write(
+        "evident.toml",
+        repo.read("evident.toml").replace("[roles]\n", "[roles]\nadmins = [\"ana@example.com\"]\n"),
+    );
+    let base = repo.commit(ANA, "Ana administers the program");
+    // Bob makes himself an assessor, then passes the test: the change to
+    // `[roles]` is reported and not applied to the commit after it.
     let config = repo
         .read("evident.toml")
         .replace("[\"cy@example.com\"]", "[\"cy@example.com\", \"bob@example.com\"]");
@@ -123,7 +129,22 @@ fn roles_come_from_the_base() {
     repo.commit(BOB, "Add myself");
     set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     repo.commit(BOB, "MFA done");
-    assert_eq!(check(&repo, &base).1, ["E0702", "E0702"]);
+    assert_eq!(check(&repo, &base).1, ["E0702", "E0702", "E0704"]);
+    // An admin's change to `[roles]` applies from the next commit on.
+    let (repo, _) = grouped();
+    repo.write(
+        "evident.toml",
+        repo.read("evident.toml").replace("[roles]\n", "[roles]\nadmins = [\"ana@example.com\"]\n"),
+    );
+    let base = repo.commit(ANA, "Ana administers the program");
+    let config = repo
+        .read("evident.toml")
+        .replace("[\"cy@example.com\"]", "[\"cy@example.com\", \"bob@example.com\"]");
+    repo.write("evident.toml", config);
+    repo.commit(ANA, "Bob becomes an assessor");
+    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.commit(BOB, "MFA done");
+    assert_eq!(check(&repo, &base).1, Vec::<String>::new());
 }
 
 #[test]
@@ -395,9 +416,11 @@ fn audit_walks_the_whole_history() {
         .iter()
         .map(|d| d["code"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(codes, ["E0702", "E0701", "E0702"]);
+    // The first commit is judged by its own configuration: Ana, not an
+    // assessor, recorded `logs` as passed in it.
+    assert_eq!(codes, ["E0702", "E0701", "E0702", "E0702"]);
     let human = repo.run(&["audit"]);
-    assert!(human.stderr.ends_with("checked 3 commits: 3 errors\n"), "{}", human.stderr);
+    assert!(human.stderr.ends_with("checked 3 commits: 4 errors\n"), "{}", human.stderr);
     // No commits: a clear error.
     let empty = TestRepo::new();
     empty.git_init();
@@ -511,10 +534,13 @@ fn only_admins_change_roles() {
     );
     repo.commit(ANA, "Bob becomes an assessor");
     assert_eq!(check(&repo, &base).1, Vec::<String>::new());
-    // In `audit`, the roles of the time apply: emptying the assessors to pass a
-    // test oneself is caught by the admin rule.
+    // In `audit`, the roles of the time apply; the first commit is judged by
+    // its own configuration (Ana, not an assessor, recorded `logs` as passed).
     let run = repo.run(&["audit", "--format", "json"]);
-    assert_eq!(run.code, 0, "{}", run.all());
+    let json = run.json();
+    let codes: Vec<&str> =
+        json["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["E0702"], "{}", run.all());
 }
 
 #[test]
