@@ -13,7 +13,7 @@ use crate::history::events::{BlobCache, CommitChanges, StateChange};
 use crate::load::span_of;
 use crate::model::{ActionId, ActionState, AssessmentId, Config, Evidence, Level, TestStatus};
 use crate::repo::layout::{self, Entry};
-use crate::score::{Score, Scores};
+use crate::score::Score;
 
 /// Where the configuration that judges the first commits of a walk comes from.
 pub enum Roles<'a> {
@@ -188,6 +188,11 @@ impl<'a> HistoryRules<'a> {
         self.recorded.insert(key, verdict);
     }
 
+    /// The configuration in force after a commit walked.
+    pub fn in_force(&self, commit: Oid) -> Option<Arc<Config>> {
+        self.in_force.get(&commit).cloned()
+    }
+
     /// The verdicts assessors recorded that are still the last word on their
     /// action's test.
     pub fn recorded_verdicts(&self) -> Vec<RecordedVerdict> {
@@ -221,13 +226,34 @@ impl<'a> HistoryRules<'a> {
         if admin {
             return after;
         }
+        if after.is_none() {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::AdminSettingsChanged,
+                    format!(
+                        "`evident.toml` was deleted in {} by {}, who is not an admin",
+                        describe(c),
+                        c.author.email
+                    ),
+                )
+                .in_file(layout::CONFIG_FILE)
+                .note(format!("admins: {}", authority.roles.admins.join(", ")))
+                .note("the commits after it are judged by the configuration before it")
+                .hint("restore `evident.toml`; only an admin may remove it"),
+            );
+            return None;
+        }
         let mut allowed = true;
         if before.roles != after_ref.roles {
             allowed = false;
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::RolesChanged,
-                    format!("`[roles]` changed in {} by {}, who is not an admin", describe(c), c.author.email),
+                    format!(
+                        "`[roles]` changed in {} by {}, who is not an admin",
+                        describe(c),
+                        c.author.email
+                    ),
                 )
                 .in_file(layout::CONFIG_FILE)
                 .note(format!("admins: {}", authority.roles.admins.join(", ")))
@@ -237,12 +263,11 @@ impl<'a> HistoryRules<'a> {
         let tables = admin_tables_changed(&before, after_ref);
         if !tables.is_empty() {
             allowed = false;
-            let what = if after.is_none() { " (`evident.toml` deleted)" } else { "" };
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::AdminSettingsChanged,
                     format!(
-                        "{} changed in {} by {}, who is not an admin{what}",
+                        "{} changed in {} by {}, who is not an admin",
                         tables.iter().map(|t| format!("`[{t}]`")).collect::<Vec<_>>().join(", "),
                         describe(c),
                         c.author.email
@@ -564,52 +589,6 @@ pub fn dropped(before: Score, after: Score, threshold: f64) -> bool {
     let rhs_after = 100_000 * (e2 * m1);
     let t_milli = (threshold.max(0.0) * 1000.0).round() as u128;
     lhs > rhs_after && lhs - rhs_after > t_milli * m1 * m2
-}
-
-/// Score drops between the base and the head of a change.
-pub fn score_drops(before: &Scores, after: &Scores, threshold: f64, report: &mut Report) {
-    let mut out = Vec::new();
-    let describe_drop = |what: &str, b: Score, a: Score| {
-        format!(
-            "{what} dropped from {:.1}% ({}/{}) to {:.1}% ({}/{})",
-            b.percent(),
-            b.earned,
-            b.max,
-            a.percent(),
-            a.earned,
-            a.max
-        )
-    };
-    let threshold_note = if threshold > 0.0 {
-        format!("`[check] max-score-drop` allows {threshold} percentage points")
-    } else {
-        "`[check] max-score-drop` is 0: any drop fails".to_owned()
-    };
-    if dropped(before.overall, after.overall, threshold) {
-        out.push(
-            Diagnostic::new(
-                Code::ScoreDrop,
-                describe_drop("the overall score", before.overall, after.overall),
-            )
-            .in_file(layout::CONFIG_FILE)
-            .note(threshold_note.clone()),
-        );
-    }
-    for b in &before.assessments {
-        if let Some(a) = after.assessments.iter().find(|a| a.id == b.id)
-            && dropped(b.score, a.score, threshold)
-        {
-            out.push(
-                Diagnostic::new(
-                    Code::ScoreDrop,
-                    describe_drop(&format!("the score of `{}`", b.id), b.score, a.score),
-                )
-                .in_file(layout::assessment_path(&b.id))
-                .note(threshold_note.clone()),
-            );
-        }
-    }
-    report.diagnostics.extend(out);
 }
 
 #[cfg(test)]

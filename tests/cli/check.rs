@@ -212,12 +212,13 @@ fn sha256(bytes: &[u8]) -> String {
 #[test]
 fn a_score_drop_of_one_point() {
     let (repo, base) = grouped();
-    // logs (1 point) goes from passed to failed: gdpr-2026 1/28 -> 0/28, overall 1/31 -> 0/31.
+    // logs (1 point) goes from passed back to in progress (not a verdict, so
+    // nothing an assessor recorded): gdpr-2026 1/28 -> 0/28, overall 1/31 -> 0/31.
     repo.write(
         "assessments/gdpr-2026/logs.toml",
-        state_toml(Some(ANA), "implemented", "failed-low", &["siem-export"]),
+        state_toml(Some(ANA), "implemented", "in-progress", &["siem-export"]),
     );
-    repo.commit(CY, "Logs failed the retest");
+    repo.commit(CY, "Retesting logs");
     let (run, codes) = check(&repo, &base);
     assert_eq!(codes, ["E0703", "E0703"], "{}", run.all());
     let messages: Vec<String> = run.json()["diagnostics"]
@@ -227,11 +228,16 @@ fn a_score_drop_of_one_point() {
         .map(|d| d["message"].as_str().unwrap().to_owned())
         .collect();
     assert!(
-        messages.contains(&"the score of `gdpr-2026` dropped from 3.6% (1/28) to 0.0% (0/28)".to_owned()),
+        messages.contains(
+            &"the score of `gdpr-2026` dropped 3.6 points, allowed 0: from 3.6% (1/28) to 0.0% (0/28)"
+                .to_owned()
+        ),
         "{messages:?}"
     );
     assert!(
-        messages.contains(&"the overall score dropped from 3.2% (1/31) to 0.0% (0/31)".to_owned()),
+        messages.contains(
+            &"the overall score dropped 3.2 points, allowed 0: from 3.2% (1/31) to 0.0% (0/31)".to_owned()
+        ),
         "{messages:?}"
     );
 
@@ -241,10 +247,36 @@ fn a_score_drop_of_one_point() {
     let base = repo.commit(ANA, "Allow small drops");
     repo.write(
         "assessments/gdpr-2026/logs.toml",
-        state_toml(Some(ANA), "implemented", "failed-low", &["siem-export"]),
+        state_toml(Some(ANA), "implemented", "in-progress", &["siem-export"]),
     );
-    repo.commit(CY, "Logs failed the retest");
+    repo.commit(CY, "Retesting logs");
     assert_eq!(check(&repo, &base).1, Vec::<String>::new());
+    // Just over it: the message shows the drop with the digits that make it fail.
+    let (repo, _) = grouped();
+    repo.write("evident.toml", repo.read("evident.toml") + "\n[check]\nmax-score-drop = 3.2\n");
+    let base = repo.commit(ANA, "Allow small drops");
+    repo.write(
+        "assessments/gdpr-2026/logs.toml",
+        state_toml(Some(ANA), "implemented", "in-progress", &["siem-export"]),
+    );
+    repo.commit(CY, "Retesting logs");
+    let (run, codes) = check(&repo, &base);
+    assert_eq!(codes, ["E0703", "E0703"], "{}", run.all());
+    let messages: Vec<String> = run.json()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap().to_owned())
+        .collect();
+    // overall 1/31 = 3.2258 points, not 3.2; gdpr-2026 1/28 = 3.57 points.
+    assert!(
+        messages.iter().any(|m| m.starts_with("the overall score dropped 3.23 points, allowed 3.2:")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.starts_with("the score of `gdpr-2026` dropped 3.6 points, allowed 3.2:")),
+        "{messages:?}"
+    );
 }
 
 #[test]
@@ -490,12 +522,12 @@ fn a_change_cannot_relax_the_rules_it_is_checked_by() {
     assert_eq!(codes, ["E0702", "E0702"], "the base's [rules] apply to the history rules: {}", run.all());
 
     // Re-weighting the points table to hide a drop does not work either: the drop
-    // is measured with the base's table. logs (1 point) fails; the change makes
-    // every action worth 0, so its own scores would read 0/0 = 100%.
+    // is also measured with the base's table. logs (1 point) is withdrawn; the
+    // change makes every action worth 0, so its own scores would read 0/0 = 100%.
     let (repo, base) = grouped();
     repo.write(
         "assessments/gdpr-2026/logs.toml",
-        state_toml(Some(ANA), "implemented", "failed-low", &["siem-export"]),
+        state_toml(Some(ANA), "implemented", "in-progress", &["siem-export"]),
     );
     repo.write(
         "evident.toml",
