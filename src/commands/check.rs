@@ -25,11 +25,16 @@ use crate::ui::Ui;
 /// dates present, in order and not in the future; monitoring-only statuses only
 /// on automatic actions) and group synchronisation.
 ///
-/// With `--base REV`, also checks every commit in REV..HEAD: no evidence
-/// removed or altered after a test verdict, test verdicts set only by
-/// assessors (from `[roles]` in evident.toml at REV), and no drop of the
-/// overall or any assessment's score between REV and the working tree beyond
-/// `[check] max-score-drop` (read at REV). Rule levels come from `[rules]`.
+/// With `--base REV`, also checks every commit in REV..HEAD, merges included,
+/// each by the roles and rule levels in force at its parent (REV's for the
+/// first): no evidence removed or altered after a test verdict; test verdicts
+/// (passed, failed-*, out-of-scope) set only by assessors; `[roles]`,
+/// `[rules]`, `[check]` and `[scoring]` changed only by admins; no action
+/// definition changed without a version bump. And no drop of the overall or
+/// any assessment's score between REV and the working tree beyond `[check]
+/// max-score-drop`, each side scored by its own `[scoring]`; a drop that comes
+/// entirely from test verdicts assessors recorded in the range passes and is
+/// reported, unless `[check] assessor-drops = "fail"`.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  evident check\n  evident check --base origin/main --summary summary.md\n  evident check --base main --format sarif > evident.sarif"

@@ -291,3 +291,153 @@ fn a_state_file_broken_and_restored_is_not_a_new_verdict() {
     let run = check(&repo, &base);
     assert!(messages(&run).iter().any(|m| m.contains("by bob@example.com")), "{}", run.all());
 }
+
+/// The MFA re-test: mfa passed in both assessments at the base (Cy), then Cy
+/// re-tests and records `failed-medium`. Points: mfa 27, logs 1, backup 3.
+/// Base: gdpr-2026 28/28, ccpa-2026 27/30, overall 28/31. After: gdpr-2026
+/// 1/28, ccpa-2026 0/30, overall 1/31.
+fn retested(config: &str, by: &str) -> (TestRepo, String) {
+    let (repo, _) = administered();
+    repo.write("evident.toml", repo.read("evident.toml") + config);
+    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    let base = repo.commit(CY, "MFA passed");
+    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "failed-medium", &["ca-policy"]));
+    repo.commit(by, "MFA re-test: two admins without FIDO2 keys");
+    (repo, base)
+}
+
+#[test]
+fn an_assessors_failed_retest_passes_with_the_finding_reported() {
+    let (repo, base) = retested("", CY);
+    let run = check(&repo, &base);
+    assert_eq!(codes(&run), Vec::<String>::new(), "{}", run.all());
+    assert_eq!(run.code, 0);
+    // JSON names each drop and the verdicts that explain it.
+    let gate = &run.json()["score_gate"];
+    let drops = gate["drops"].as_array().unwrap();
+    assert_eq!(drops.len(), 3, "overall and both assessments: {gate}");
+    assert!(drops.iter().all(|d| d["passed"] == true), "{gate}");
+    let overall = drops.iter().find(|d| d["assessment"].is_null()).unwrap();
+    assert_eq!(overall["before"]["earned"], 28);
+    assert_eq!(overall["after"]["earned"], 1);
+    let verdicts = overall["verdicts"].as_array().unwrap();
+    assert_eq!(verdicts.len(), 2, "{gate}");
+    let gdpr = verdicts.iter().find(|v| v["assessment"] == "gdpr-2026").unwrap();
+    assert_eq!(gdpr["action"], "mfa");
+    assert_eq!(gdpr["before"], "passed");
+    assert_eq!(gdpr["after"], "failed-medium");
+    assert_eq!(gdpr["author"], CY);
+    assert_eq!(gdpr["points"], 27);
+    // The terminal says so.
+    let human = repo.run(&["check", "--base", &base]);
+    assert_eq!(human.code, 0, "{}", human.all());
+    assert!(
+        human.stderr.contains("note: the overall score dropped 87.1 points, allowed 0: from 90.3% (28/31) to 3.2% (1/31) (passed: every point of the drop comes from test verdicts that assessors recorded)"),
+        "{}",
+        human.stderr
+    );
+    assert!(
+        human.stderr.contains("`mfa` in `gdpr-2026`: passed → failed-medium, by cy@example.com in"),
+        "{}",
+        human.stderr
+    );
+    // The Markdown summary.
+    let path = repo.path().join("summary.md");
+    let run = repo.run(&["check", "--base", &base, "--summary", path.to_str().unwrap()]);
+    assert_eq!(run.code, 0);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("### Score drops"), "{text}");
+    assert!(
+        text.contains("- ✅ passed as a recorded finding: the overall score dropped 87.1 points"),
+        "{text}"
+    );
+    assert!(text.contains("| gdpr-2026 | mfa | passed → **failed-medium** | cy@example.com |"), "{text}");
+    // The score-decrease alert still fires.
+    repo.write(
+        "evident.toml",
+        repo.read("evident.toml") + "\n[[alerts]]\nid = \"score-down\"\non = \"score-decrease\"\n",
+    );
+    let run = repo.run(&["alerts", "--base", &base, "--format", "json"]);
+    assert!(run.stdout.contains("score-down"), "{}", run.all());
+}
+
+#[test]
+fn the_same_retest_by_a_non_assessor_fails() {
+    let (repo, base) = retested("", BOB);
+    let run = check(&repo, &base);
+    let found = codes(&run);
+    assert_eq!(count(&found, "E0702"), 2, "{}", run.all());
+    assert_eq!(count(&found, "E0703"), 3, "{}", run.all());
+    let gate = &run.json()["score_gate"];
+    assert!(
+        gate["drops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["passed"] == false && d["verdicts"].as_array().unwrap().is_empty()),
+        "{gate}"
+    );
+}
+
+#[test]
+fn an_assessors_verdict_with_an_unrelated_scope_change_fails_and_says_which_is_which() {
+    // Besides the re-test, Bob takes backup (3 points, not implemented) out of
+    // scope and withdraws logs' result: ccpa-2026 27/30 -> 0/27 is all Cy's,
+    // but gdpr-2026 28/28 -> 0/28 is not (logs' point is Bob's).
+    let (repo, base) = retested("", CY);
+    repo.write(
+        "assessments/gdpr-2026/logs.toml",
+        state_toml(Some(ANA), "implemented", "in-progress", &["siem-export"]),
+    );
+    repo.commit(BOB, "Logs: re-testing");
+    let run = check(&repo, &base);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let gate = run.json()["score_gate"].clone();
+    let drops = gate["drops"].as_array().unwrap();
+    let by = |a: Option<&str>| drops.iter().find(|d| d["assessment"].as_str() == a).unwrap().clone();
+    assert_eq!(by(Some("ccpa-2026"))["passed"], true, "{gate}");
+    assert_eq!(by(Some("gdpr-2026"))["passed"], false, "{gate}");
+    assert_eq!(by(None)["passed"], false, "{gate}");
+    let reason = by(Some("gdpr-2026"))["reason"].as_str().unwrap().to_owned();
+    assert!(reason.starts_with("test verdicts that assessors recorded explain only part of it: without them the score would still drop to 96.4% (27/28)"), "{reason}");
+    assert_eq!(by(Some("gdpr-2026"))["verdicts"][0]["points"], 27);
+    assert_eq!(codes(&run), ["E0703", "E0703"], "gdpr-2026 and the overall score: {}", run.all());
+}
+
+#[test]
+fn assessor_drops_fail_makes_the_assessors_drop_fail() {
+    let (repo, base) = retested("\n[check]\nassessor-drops = \"fail\"\n", CY);
+    let run = check(&repo, &base);
+    assert_eq!(codes(&run), ["E0703", "E0703", "E0703"], "{}", run.all());
+    assert!(
+        messages(&run).len() == 3 && run.stdout.contains("`[check] assessor-drops` is \\\"fail\\\""),
+        "{}",
+        run.all()
+    );
+    // A mistyped value is a schema error.
+    let (repo, _) = administered();
+    repo.write("evident.toml", repo.read("evident.toml") + "\n[check]\nassessor-drops = \"maybe\"\n");
+    let run = repo.run(&["validate"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+}
+
+#[test]
+fn a_drop_within_the_threshold_is_unaffected() {
+    // logs (1 point) fails its re-test by Cy: overall 28/31 -> 27/31 is 3.2
+    // points; gdpr-2026 28/28 -> 27/28 is 3.6 points; both within 4.
+    let (repo, _) = administered();
+    repo.write(
+        "evident.toml",
+        repo.read("evident.toml") + "\n[check]\nmax-score-drop = 4.0\nassessor-drops = \"fail\"\n",
+    );
+    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    let base = repo.commit(CY, "MFA passed");
+    repo.write(
+        "assessments/gdpr-2026/logs.toml",
+        state_toml(Some(ANA), "implemented", "failed-low", &["siem-export"]),
+    );
+    repo.commit(CY, "Logs failed");
+    let run = check(&repo, &base);
+    assert_eq!(codes(&run), Vec::<String>::new(), "{}", run.all());
+    assert_eq!(run.json()["score_gate"]["drops"], serde_json::json!([]));
+}
