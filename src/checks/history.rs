@@ -100,8 +100,11 @@ impl<'a> HistoryRules<'a> {
     pub fn visit(&mut self, git: &GitRepo, c: &CommitChanges, cache: &mut BlobCache, report: &Report) {
         let config = self.judging(git, c, cache);
         let start = self.diagnostics.len();
+        // The other parents of a merge (none for most commits).
+        let merged: Vec<Oid> =
+            git.commit(c.id).map(|commit| commit.parent_ids().skip(1).collect()).unwrap_or_default();
         let mut states: Vec<StateChange> = c.states.clone();
-        states.extend(brought_in(git, c, cache));
+        states.extend(brought_in(git, c, &merged, cache));
         for s in &mut states {
             // A file broken in an earlier commit is compared with its last good version.
             if s.old.is_none() && s.old_exists {
@@ -136,23 +139,26 @@ impl<'a> HistoryRules<'a> {
         self.diagnostics.extend(made);
         let after = match adopted {
             Some(new) => new,
-            None => self.merged_config(git, c).unwrap_or(config),
+            None => self.merged_config(git, c, &merged).unwrap_or(config),
         };
         self.in_force.insert(c.id, after);
     }
 
     /// For a merge that did not change `evident.toml` itself: the configuration
     /// in force on the side whose `evident.toml` it kept.
-    fn merged_config(&self, git: &GitRepo, c: &CommitChanges) -> Option<Arc<Config>> {
-        let commit = git.commit(c.id).ok()?;
-        if commit.parent_count() < 2 {
+    fn merged_config(&self, git: &GitRepo, c: &CommitChanges, merged: &[Oid]) -> Option<Arc<Config>> {
+        if merged.is_empty() {
             return None;
         }
         let mine = git.tree_of(c.id).ok()??;
         let mine = git.blob_at(&mine, layout::CONFIG_FILE);
-        commit.parent_ids().skip(1).find_map(|p| {
-            let theirs = git.tree_of(p).ok()??;
-            (git.blob_at(&theirs, layout::CONFIG_FILE) == mine).then(|| self.in_force.get(&p).cloned())?
+        let first = c.first_parent.and_then(|p| git.tree_of(p).ok().flatten());
+        if first.is_some_and(|t| git.blob_at(&t, layout::CONFIG_FILE) == mine) {
+            return None;
+        }
+        merged.iter().find_map(|p| {
+            let theirs = git.tree_of(*p).ok()??;
+            (git.blob_at(&theirs, layout::CONFIG_FILE) == mine).then(|| self.in_force.get(p).cloned())?
         })
     }
 
@@ -210,9 +216,8 @@ impl<'a> HistoryRules<'a> {
         cache: &mut BlobCache,
     ) -> Option<Arc<Config>> {
         let change = c.files.iter().find(|f| f.change.path == layout::CONFIG_FILE)?;
-        if c.first_parent.is_none() {
-            return None; // a root commit is judged by the configuration it brings
-        }
+        // A root commit is judged by the configuration it brings.
+        c.first_parent?;
         // Deleted: nothing in force; broken: unknown. Keep the last that loaded.
         let after = match change.change.new {
             Some(b) => Some(cache.config(git, b)?),
@@ -524,14 +529,9 @@ fn apply_level(d: &mut Diagnostic, levels: &BTreeMap<String, Level>) -> bool {
 /// unrelated to its first parent's (`git merge --allow-unrelated-histories`):
 /// they were never judged against this history's rules, so the merge
 /// answers for them.
-fn brought_in(git: &GitRepo, c: &CommitChanges, cache: &mut BlobCache) -> Vec<StateChange> {
+fn brought_in(git: &GitRepo, c: &CommitChanges, merged: &[Oid], cache: &mut BlobCache) -> Vec<StateChange> {
     let Some(first) = c.first_parent else { return Vec::new() };
-    let Ok(commit) = git.commit(c.id) else { return Vec::new() };
-    if commit.parent_count() < 2 {
-        return Vec::new();
-    }
-    let unrelated = commit.parent_ids().skip(1).any(|p| git.repo.merge_base(first, p).is_err());
-    if !unrelated {
+    if !merged.iter().any(|p| git.repo.merge_base(first, *p).is_err()) {
         return Vec::new();
     }
     let (Ok(Some(before)), Ok(Some(after))) = (git.tree_of(first), git.tree_of(c.id)) else {
