@@ -1,6 +1,9 @@
-//! History rules (DESIGN.md section 3), over the commits of a range:
-//! evidence is frozen once a test verdict is reached, only assessors set
-//! verdicts, and scores do not drop.
+//! History rules, over the commits of a range or the whole history: evidence
+//! is frozen once a test verdict is reached, only assessors set verdicts,
+//! only admins change the settings that decide the rules, and action
+//! definitions do not change without a version bump. Each commit is judged by
+//! the configuration in force at its parent, never by what it changes itself.
+//! The score gate is in [`super::gate`].
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -11,7 +14,7 @@ use crate::diag::{Code, Diagnostic, Report};
 use crate::history::GitRepo;
 use crate::history::events::{BlobCache, CommitChanges, StateChange};
 use crate::load::span_of;
-use crate::model::{ActionId, ActionState, AssessmentId, Config, Evidence, Level, TestStatus};
+use crate::model::{ActionId, ActionState, AssessmentId, Config, Evidence, TestStatus};
 use crate::repo::layout::{self, Entry};
 use crate::score::Score;
 
@@ -103,8 +106,9 @@ impl<'a> HistoryRules<'a> {
         // The other parents of a merge (none for most commits).
         let merged: Vec<Oid> =
             git.commit(c.id).map(|commit| commit.parent_ids().skip(1).collect()).unwrap_or_default();
+        let widened = brought_in(git, c, &merged, cache);
+        let c = widened.as_ref().unwrap_or(c);
         let mut states: Vec<StateChange> = c.states.clone();
-        states.extend(brought_in(git, c, &merged, cache));
         for s in &mut states {
             // A file broken in an earlier commit is compared with its last good version.
             if s.old.is_none() && s.old_exists {
@@ -135,10 +139,11 @@ impl<'a> HistoryRules<'a> {
         let adopted = self.config_changes(git, c, &config, cache);
         // The rule levels of the configuration that judged the commit.
         let mut made = self.diagnostics.split_off(start);
-        made.retain_mut(|d| apply_level(d, &config.rules));
+        made.retain_mut(|d| d.apply_level(&config.rules));
         self.diagnostics.extend(made);
         let after = match adopted {
             Some(new) => new,
+            None if widened.is_some() => config,
             None => self.merged_config(git, c, &merged).unwrap_or(config),
         };
         self.in_force.insert(c.id, after);
@@ -166,7 +171,8 @@ impl<'a> HistoryRules<'a> {
     fn record(&mut self, c: &CommitChanges, s: &StateChange, config: &Config, flagged: bool) {
         let old_test = s.old.as_ref().map(|o| o.test.clone()).unwrap_or_default();
         let new_test = s.new.as_ref().map(|n| n.test.clone()).unwrap_or_default();
-        if old_test == new_test && s.new_exists {
+        // The status is what scores: notes or a date edited later leave the verdict whose it was.
+        if old_test.status == new_test.status && s.new.is_some() {
             return;
         }
         let key = (s.assessment.clone(), s.action.clone());
@@ -509,41 +515,40 @@ fn admin_tables_changed(before: &Config, after: &Config) -> Vec<&'static str> {
     out
 }
 
-/// Applies a rule level from `[rules]`; false when the rule is off.
-fn apply_level(d: &mut Diagnostic, levels: &BTreeMap<String, Level>) -> bool {
-    match levels.get(d.code.name()) {
-        Some(Level::Off) => false,
-        Some(Level::Warning) => {
-            d.severity = crate::diag::Severity::Warning;
-            true
-        }
-        Some(Level::Error) => {
-            d.severity = crate::diag::Severity::Error;
-            true
-        }
-        None => true,
-    }
-}
-
-/// The state files that a merge brings in from a parent whose history is
-/// unrelated to its first parent's (`git merge --allow-unrelated-histories`):
-/// they were never judged against this history's rules, so the merge
-/// answers for them.
-fn brought_in(git: &GitRepo, c: &CommitChanges, merged: &[Oid], cache: &mut BlobCache) -> Vec<StateChange> {
-    let Some(first) = c.first_parent else { return Vec::new() };
+/// A merge of a history unrelated to its first parent's (`git merge
+/// --allow-unrelated-histories`) with everything it brings in: those files
+/// were never judged against this history's rules, so the merge answers for
+/// them (state files, `evident.toml`, definitions, evidence). `None` for any
+/// other commit.
+fn brought_in(
+    git: &GitRepo,
+    c: &CommitChanges,
+    merged: &[Oid],
+    cache: &mut BlobCache,
+) -> Option<CommitChanges> {
+    let first = c.first_parent?;
     if !merged.iter().any(|p| git.repo.merge_base(first, *p).is_err()) {
-        return Vec::new();
+        return None;
     }
     let (Ok(Some(before)), Ok(Some(after))) = (git.tree_of(first), git.tree_of(c.id)) else {
-        return Vec::new();
+        return None;
     };
-    let already: std::collections::HashSet<&str> = c.states.iter().map(|s| s.path.as_str()).collect();
+    let already: std::collections::HashSet<&str> = c
+        .states
+        .iter()
+        .map(|s| s.path.as_str())
+        .chain(c.files.iter().map(|f| f.change.path.as_str()))
+        .collect();
     let changes: Vec<crate::history::Change> = git
         .changes(Some(&before), Some(&after))
         .into_iter()
         .filter(|ch| !already.contains(ch.path.as_str()))
         .collect();
-    crate::history::events::split(git, cache, c.id, &c.author, changes).0
+    let (states, files) = crate::history::events::split(git, cache, c.id, &c.author, changes);
+    let mut wide = c.clone();
+    wide.states.extend(states);
+    wide.files.extend(files);
+    Some(wide)
 }
 
 /// The codes of the history rules.

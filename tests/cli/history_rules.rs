@@ -441,3 +441,43 @@ fn a_drop_within_the_threshold_is_unaffected() {
     assert_eq!(codes(&run), Vec::<String>::new(), "{}", run.all());
     assert_eq!(run.json()["score_gate"]["drops"], serde_json::json!([]));
 }
+
+#[test]
+fn an_orphan_roots_configuration_is_not_taken_in_by_the_merge() {
+    let (repo, base) = administered();
+    // Bob's unrelated history names him assessor and admin; the merge keeps his evident.toml.
+    repo.git(&["checkout", "-q", "--orphan", "takeover"]);
+    repo.git(&["rm", "-q", "-r", "-f", "."]);
+    repo.write(
+        "evident.toml",
+        "[roles]\nassessors = [\"bob@example.com\"]\nadmins = [\"bob@example.com\"]\n",
+    );
+    repo.commit(BOB, "My rules");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&[
+        "-c",
+        "user.name=bob",
+        "-c",
+        "user.email=bob@example.com",
+        "merge",
+        "-q",
+        "--allow-unrelated-histories",
+        "-X",
+        "theirs",
+        "-m",
+        "Merge",
+        "takeover",
+    ]);
+    assert!(repo.read("evident.toml").contains("admins = [\"bob@example.com\"]"));
+    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.commit(BOB, "MFA done");
+    for run in [audit(&repo, &[]), check(&repo, &base)] {
+        let found = codes(&run);
+        assert_eq!(count(&found, "E0704"), 1, "{}", run.all());
+        let bob: Vec<String> = messages(&run)
+            .into_iter()
+            .filter(|m| m.contains("`passed`") && m.contains("by bob@example.com"))
+            .collect();
+        assert_eq!(bob.len(), 2, "{}", run.all());
+    }
+}
