@@ -232,9 +232,18 @@ impl<'a> HistoryRules<'a> {
         let before = c.config_before.clone().unwrap_or_else(|| authority.clone());
         let default = Config::default();
         let after_ref: &Config = after.as_deref().unwrap_or(&default);
-        let admin = authority.roles.admins.is_empty()
-            || authority.roles.admins.iter().any(|a| a.eq_ignore_ascii_case(&c.author.email));
-        if admin {
+        if authority.roles.admins.is_empty() {
+            // Nobody is named to change the settings, so anyone may; but within
+            // a change under review the base's stay in force: a pull request
+            // cannot relax the rules or grant the roles it is checked by.
+            let settings_changed =
+                before.roles != after_ref.roles || !admin_tables_changed(&before, after_ref).is_empty();
+            return match self.roles {
+                Roles::Fixed(_) if settings_changed => None,
+                _ => after,
+            };
+        }
+        if authority.roles.admins.iter().any(|a| a.eq_ignore_ascii_case(&c.author.email)) {
             return after;
         }
         if after.is_none() {

@@ -130,6 +130,16 @@ fn roles_come_from_the_base() {
     set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     repo.commit(BOB, "MFA done");
     assert_eq!(check(&repo, &base).1, ["E0702", "E0702", "E0704"]);
+    // With no admins named, a change cannot grant itself a role either.
+    let (repo, base) = grouped();
+    let config = repo
+        .read("evident.toml")
+        .replace("[\"cy@example.com\"]", "[\"cy@example.com\", \"bob@example.com\"]");
+    repo.write("evident.toml", config);
+    repo.commit(BOB, "Add myself");
+    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.commit(BOB, "MFA done");
+    assert_eq!(check(&repo, &base).1, ["E0702", "E0702"]);
     // An admin's change to `[roles]` applies from the next commit on.
     let (repo, _) = grouped();
     repo.write(

@@ -69,6 +69,17 @@ fn rules_switched_off_by_a_non_admin_do_not_apply_to_the_next_commit() {
     assert_eq!(count(&found, "E0705"), 1, "{}", run.all());
     assert_eq!(count(&found, "E0702"), 3, "{}", run.all());
 
+    // With no admins named anyone may change the settings, but not for the
+    // change under review: `check --base` keeps the base's in force.
+    let (repo, base) = grouped();
+    repo.write("evident.toml", repo.read("evident.toml") + "\n[rules]\nassessor-required = \"off\"\n");
+    repo.commit(BOB, "Quieter rules");
+    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.commit(BOB, "MFA done");
+    let run = check(&repo, &base);
+    assert_eq!(codes(&run), ["E0702", "E0702"], "{}", run.all());
+    assert_eq!(run.code, 1);
+
     // Raising the threshold or re-weighting the points is an admin change too.
     for table in ["[check]\nmax-score-drop = 100.0\n", "[scoring]\ndiscretionary = { detective = 9 }\n"] {
         let (repo, base) = administered();
