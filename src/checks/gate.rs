@@ -84,6 +84,22 @@ pub struct Explaining {
     pub points: u64,
 }
 
+impl Explaining {
+    /// "`mfa` in `gdpr-2026`: passed → failed-medium, by cy@example.com in 1a2b3c4, 27 points"
+    pub fn describe(&self) -> String {
+        format!(
+            "`{}` in `{}`: {} → {}, by {} in {}, {} points",
+            self.action,
+            self.assessment,
+            self.before,
+            self.after,
+            self.author,
+            &self.commit[..7.min(self.commit.len())],
+            self.points
+        )
+    }
+}
+
 impl Drop {
     /// "the overall score" / "the score of `gdpr-2026`".
     pub fn what(&self) -> String {
@@ -247,16 +263,7 @@ pub fn diagnostics(gate: &Gate, report: &mut Report) {
             diag = diag.note("scored on both sides with the base's `[scoring]` table: the change's own table hides this drop");
         }
         for v in &d.verdicts {
-            diag = diag.note(format!(
-                "recorded by an assessor: `{}` in `{}`, {} → {}, by {} in {}, {} points",
-                v.action,
-                v.assessment,
-                v.before,
-                v.after,
-                v.author,
-                &v.commit[..7.min(v.commit.len())],
-                v.points
-            ));
+            diag = diag.note(format!("recorded by an assessor: {}", v.describe()));
         }
         if gate.max_score_drop == 0.0 {
             diag = diag.hint("restore what lowered the score; `[check] max-score-drop` (0: any drop fails) is for admins to change");

@@ -269,16 +269,7 @@ pub fn allowed_drops_text(gate: &Gate) -> String {
 fn allowed_drop_line(d: &Drop, threshold: f64) -> String {
     let mut out = format!("note: {} (passed: {})\n", d.describe(threshold), d.reason);
     for v in &d.verdicts {
-        out.push_str(&format!(
-            "  = `{}` in `{}`: {} → {}, by {} in {}, {} points\n",
-            v.action,
-            v.assessment,
-            v.before,
-            v.after,
-            v.author,
-            &v.commit[..7.min(v.commit.len())],
-            v.points
-        ));
+        out.push_str(&format!("  = {}\n", v.describe()));
     }
     out
 }

@@ -42,6 +42,17 @@ pub fn grouped() -> (TestRepo, String) {
     (repo, base)
 }
 
+/// `grouped()` with Ana as the admin; returns the commit that names her.
+pub fn administered() -> (TestRepo, String) {
+    let (repo, _) = grouped();
+    repo.write(
+        "evident.toml",
+        repo.read("evident.toml").replace("[roles]\n", "[roles]\nadmins = [\"ana@example.com\"]\n"),
+    );
+    let base = repo.commit(ANA, "Ana administers the program");
+    (repo, base)
+}
+
 pub fn set_both(repo: &TestRepo, action: &str, text: &str) {
     repo.write(&format!("assessments/gdpr-2026/{action}.toml"), text);
     repo.write(&format!("assessments/ccpa-2026/{action}.toml"), text);
@@ -114,12 +125,7 @@ fn a_non_assessor_passing_a_test() {
 
 #[test]
 fn roles_come_from_the_base() {
-    let (repo, _) = grouped();
-    repo.write(
-        "evident.toml",
-        repo.read("evident.toml").replace("[roles]\n", "[roles]\nadmins = [\"ana@example.com\"]\n"),
-    );
-    let base = repo.commit(ANA, "Ana administers the program");
+    let (repo, base) = administered();
     // Bob makes himself an assessor, then passes the test: the change to
     // `[roles]` is reported and not applied to the commit after it.
     let config = repo
@@ -141,12 +147,7 @@ fn roles_come_from_the_base() {
     repo.commit(BOB, "MFA done");
     assert_eq!(check(&repo, &base).1, ["E0702", "E0702"]);
     // An admin's change to `[roles]` applies from the next commit on.
-    let (repo, _) = grouped();
-    repo.write(
-        "evident.toml",
-        repo.read("evident.toml").replace("[roles]\n", "[roles]\nadmins = [\"ana@example.com\"]\n"),
-    );
-    let base = repo.commit(ANA, "Ana administers the program");
+    let (repo, base) = administered();
     let config = repo
         .read("evident.toml")
         .replace("[\"cy@example.com\"]", "[\"cy@example.com\", \"bob@example.com\"]");
@@ -252,25 +253,23 @@ fn a_score_drop_of_one_point() {
     );
 
     // A threshold at the base allows it: 1/28 is 3.57 percentage points.
-    let (repo, _) = grouped();
-    repo.write("evident.toml", repo.read("evident.toml") + "\n[check]\nmax-score-drop = 4.0\n");
-    let base = repo.commit(ANA, "Allow small drops");
-    repo.write(
-        "assessments/gdpr-2026/logs.toml",
-        state_toml(Some(ANA), "implemented", "in-progress", &["siem-export"]),
-    );
-    repo.commit(CY, "Retesting logs");
-    assert_eq!(check(&repo, &base).1, Vec::<String>::new());
+    let withdrawn = |threshold: &str| {
+        let (repo, _) = grouped();
+        repo.write(
+            "evident.toml",
+            repo.read("evident.toml") + "\n[check]\nmax-score-drop = " + threshold + "\n",
+        );
+        let base = repo.commit(ANA, "Allow small drops");
+        repo.write(
+            "assessments/gdpr-2026/logs.toml",
+            state_toml(Some(ANA), "implemented", "in-progress", &["siem-export"]),
+        );
+        repo.commit(CY, "Retesting logs");
+        check(&repo, &base)
+    };
+    assert_eq!(withdrawn("4.0").1, Vec::<String>::new());
     // Just over it: the message shows the drop with the digits that make it fail.
-    let (repo, _) = grouped();
-    repo.write("evident.toml", repo.read("evident.toml") + "\n[check]\nmax-score-drop = 3.2\n");
-    let base = repo.commit(ANA, "Allow small drops");
-    repo.write(
-        "assessments/gdpr-2026/logs.toml",
-        state_toml(Some(ANA), "implemented", "in-progress", &["siem-export"]),
-    );
-    repo.commit(CY, "Retesting logs");
-    let (run, codes) = check(&repo, &base);
+    let (run, codes) = withdrawn("3.2");
     assert_eq!(codes, ["E0703", "E0703"], "{}", run.all());
     let messages: Vec<String> = run.json()["diagnostics"]
         .as_array()
@@ -550,12 +549,7 @@ fn a_change_cannot_relax_the_rules_it_is_checked_by() {
 
 #[test]
 fn only_admins_change_roles() {
-    let (repo, _) = grouped();
-    repo.write(
-        "evident.toml",
-        repo.read("evident.toml").replace("[roles]\n", "[roles]\nadmins = [\"ana@example.com\"]\n"),
-    );
-    let base = repo.commit(ANA, "Ana administers the program");
+    let (repo, base) = administered();
     repo.write(
         "evident.toml",
         repo.read("evident.toml").replace("assessors = [\"cy@example.com\"]", "assessors = []"),
@@ -563,12 +557,7 @@ fn only_admins_change_roles() {
     repo.commit(BOB, "Nobody is an assessor any more");
     assert_eq!(check(&repo, &base).1, ["E0704"]);
     // An admin may.
-    let (repo, _) = grouped();
-    repo.write(
-        "evident.toml",
-        repo.read("evident.toml").replace("[roles]\n", "[roles]\nadmins = [\"ana@example.com\"]\n"),
-    );
-    let base = repo.commit(ANA, "Ana administers the program");
+    let (repo, base) = administered();
     repo.write(
         "evident.toml",
         repo.read("evident.toml")

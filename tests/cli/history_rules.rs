@@ -4,7 +4,7 @@
 //!
 //! People: ana (admin), bob (neither assessor nor admin), cy (assessor).
 
-use crate::check::{ANA, BOB, CY, grouped, set_both};
+use crate::check::{ANA, BOB, CY, administered, grouped, set_both};
 use crate::support::{Run, TestRepo, state_toml};
 
 fn codes(run: &Run) -> Vec<String> {
@@ -35,15 +35,11 @@ fn audit(repo: &TestRepo, extra: &[&str]) -> Run {
     repo.run(&args)
 }
 
-/// `grouped()` with Ana as the admin; returns the commit that names her.
-fn administered() -> (TestRepo, String) {
-    let (repo, _) = grouped();
-    repo.write(
-        "evident.toml",
-        repo.read("evident.toml").replace("[roles]\n", "[roles]\nadmins = [\"ana@example.com\"]\n"),
-    );
-    let base = repo.commit(ANA, "Ana administers the program");
-    (repo, base)
+/// `git merge -q ARGS` with Bob as the author of the merge commit.
+fn merge_as_bob(repo: &TestRepo, args: &[&str]) {
+    let mut all = vec!["-c", "user.name=bob", "-c", "user.email=bob@example.com", "merge", "-q"];
+    all.extend_from_slice(args);
+    repo.git(&all);
 }
 
 fn count(codes: &[String], code: &str) -> usize {
@@ -201,18 +197,7 @@ fn an_orphan_root_merged_in_answers_for_its_states() {
     repo.write("assessments/ccpa-2026/backup.toml", state_toml(None, "implemented", "passed", &["tape"]));
     repo.commit(BOB, "Backups");
     repo.git(&["checkout", "-q", "main"]);
-    repo.git(&[
-        "-c",
-        "user.name=bob",
-        "-c",
-        "user.email=bob@example.com",
-        "merge",
-        "-q",
-        "--allow-unrelated-histories",
-        "-m",
-        "Merge",
-        "laundry",
-    ]);
+    merge_as_bob(&repo, &["--allow-unrelated-histories", "-m", "Merge", "laundry"]);
     assert!(repo.read("assessments/ccpa-2026/backup.toml").contains("passed"));
     for run in [audit(&repo, &[]), audit(&repo, &["--first-parent"]), check(&repo, &base)] {
         let bob: Vec<String> = messages(&run)
@@ -233,18 +218,7 @@ fn first_parent_audit_holds_a_merge_to_what_it_brings_in() {
     repo.git(&["checkout", "-q", "main"]);
     repo.write("assessments/ccpa-2026/backup.toml", state_toml(None, "planned", "none", &[]));
     repo.commit(ANA, "Plan backups");
-    repo.git(&[
-        "-c",
-        "user.name=bob",
-        "-c",
-        "user.email=bob@example.com",
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "Merge",
-        "feature",
-    ]);
+    merge_as_bob(&repo, &["--no-ff", "-m", "Merge", "feature"]);
     // All parents: Cy's commit set the verdicts; the merge adds nothing.
     let run = audit(&repo, &[]);
     assert!(!messages(&run).iter().any(|m| m.contains("bob@example.com")), "{}", run.all());
@@ -465,20 +439,7 @@ fn an_orphan_roots_configuration_is_not_taken_in_by_the_merge() {
     );
     repo.commit(BOB, "My rules");
     repo.git(&["checkout", "-q", "main"]);
-    repo.git(&[
-        "-c",
-        "user.name=bob",
-        "-c",
-        "user.email=bob@example.com",
-        "merge",
-        "-q",
-        "--allow-unrelated-histories",
-        "-X",
-        "theirs",
-        "-m",
-        "Merge",
-        "takeover",
-    ]);
+    merge_as_bob(&repo, &["--allow-unrelated-histories", "-X", "theirs", "-m", "Merge", "takeover"]);
     assert!(repo.read("evident.toml").contains("admins = [\"bob@example.com\"]"));
     set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     repo.commit(BOB, "MFA done");
