@@ -362,6 +362,14 @@ fn the_same_retest_by_a_non_assessor_fails() {
             .all(|d| d["passed"] == false && d["verdicts"].as_array().unwrap().is_empty()),
         "{gate}"
     );
+    let path = repo.path().join("summary.md");
+    let run = repo.run(&["check", "--base", &base, "--summary", path.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("- ❌ failed: the overall score dropped 87.1 points, allowed 0: from 90.3% (28/31) to 3.2% (1/31) — no test verdict recorded by an assessor explains it"),
+        "{text}"
+    );
 }
 
 #[test]
