@@ -793,6 +793,9 @@ pub struct ConfigDiff {
     /// `[rules]` levels that changed (`null`: the rule's default level).
     pub rules: Vec<RuleDiff>,
     pub max_score_drop: Option<Change<f64>>,
+    /// `[check] assessor-drops`: "allow" or "fail".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessor_drops: Option<Change<&'static str>>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -856,6 +859,10 @@ impl ConfigDiff {
             scoring: change(&before.points_table().into(), &after.points_table().into()),
             rules,
             max_score_drop: change(&before.check.max_score_drop, &after.check.max_score_drop),
+            assessor_drops: change(
+                &before.check.assessor_drops.as_str(),
+                &after.check.assessor_drops.as_str(),
+            ),
         }
     }
 
@@ -868,6 +875,7 @@ impl ConfigDiff {
             && self.scoring.is_none()
             && self.rules.is_empty()
             && self.max_score_drop.is_none()
+            && self.assessor_drops.is_none()
     }
 }
 

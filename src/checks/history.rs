@@ -1,8 +1,12 @@
-//! History rules (docs/design/rules.md), over the commits of a range:
-//! evidence is frozen once a test verdict is reached, only assessors set
-//! verdicts, and scores do not drop.
+//! History rules (docs/design/rules.md), over the commits of a range or the whole history: evidence
+//! is frozen once a test verdict is reached, only assessors set verdicts,
+//! only admins change the settings that decide the rules, and action
+//! definitions do not change without a version bump. Each commit is judged by
+//! the configuration in force at its parent, never by what it changes itself.
+//! The score gate is in [`super::gate`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use git2::Oid;
 
@@ -10,80 +14,334 @@ use crate::diag::{Code, Diagnostic, Report};
 use crate::history::GitRepo;
 use crate::history::events::{BlobCache, CommitChanges, StateChange};
 use crate::load::span_of;
-use crate::model::{Config, Evidence, TestStatus};
+use crate::model::{ActionId, ActionState, AssessmentId, Config, Evidence, TestStatus};
 use crate::repo::layout::{self, Entry};
-use crate::score::{Score, Scores};
+use crate::score::Score;
 
-/// Whose `[roles]` decide who is an assessor.
+/// Where the configuration that judges the first commits of a walk comes from.
 pub enum Roles<'a> {
-    /// One configuration for the whole range (`check --base`: the base's, so a
-    /// change cannot make its own author an assessor).
+    /// `check --base`: the base's configuration judges the first commit of
+    /// the range (and any commit whose parent is outside the range).
     Fixed(&'a Config),
-    /// The configuration before each commit (`audit`: the rules then in force).
+    /// `audit`: the configuration at each commit's parent; a root commit is
+    /// judged by its own.
     AtParent,
+}
+
+/// A test verdict that an assessor recorded (the author held the role in the
+/// configuration that judged the commit).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedVerdict {
+    pub commit: Oid,
+    pub author: String,
+    pub assessment: AssessmentId,
+    pub action: ActionId,
+    pub before: TestStatus,
+    pub after: TestStatus,
 }
 
 /// The history rules, fed one commit at a time so that long histories are
 /// checked without holding every commit's changes in memory.
+///
+/// Each commit is judged by the configuration in force at its first parent:
+/// the parent's `evident.toml`, except that a change to it that its author
+/// was not allowed to make (E0704, E0705), a deleted or broken
+/// `evident.toml`, is not applied: the last configuration that loaded and was
+/// changed by someone allowed to stays in force. Rule levels (`[rules]`)
+/// come from the same configuration, commit by commit.
 pub struct HistoryRules<'a> {
     roles: Roles<'a>,
     diagnostics: Vec<Diagnostic>,
     /// For each parent commit looked at: evidence path -> verdict states resting on it.
     evidence_index: HashMap<Oid, HashMap<String, Vec<(String, TestStatus)>>>,
+    /// The configuration in force after each commit walked.
+    in_force: HashMap<Oid, Arc<Config>>,
+    /// State files that stopped parsing: the last version that parsed, so
+    /// that restoring the file is compared with what it was.
+    last_good: HashMap<String, Option<Arc<ActionState>>>,
+    /// For each (assessment, action): the verdict an assessor recorded, when
+    /// that is the last change of its test in the walk.
+    recorded: BTreeMap<(AssessmentId, ActionId), Option<RecordedVerdict>>,
 }
 
 impl<'a> HistoryRules<'a> {
     pub fn new(roles: Roles<'a>) -> Self {
-        HistoryRules { roles, diagnostics: Vec::new(), evidence_index: HashMap::new() }
+        HistoryRules {
+            roles,
+            diagnostics: Vec::new(),
+            evidence_index: HashMap::new(),
+            in_force: HashMap::new(),
+            last_good: HashMap::new(),
+            recorded: BTreeMap::new(),
+        }
+    }
+
+    /// The configuration that judges `c`.
+    fn judging(&self, git: &GitRepo, c: &CommitChanges, cache: &mut BlobCache) -> Arc<Config> {
+        if let Some(parent) = c.first_parent {
+            if let Some(config) = self.in_force.get(&parent) {
+                return config.clone();
+            }
+            return match &self.roles {
+                Roles::Fixed(base) => Arc::new((*base).clone()),
+                Roles::AtParent => c.config_before.clone().unwrap_or_default(),
+            };
+        }
+        // A root commit: its own configuration.
+        c.files
+            .iter()
+            .find(|f| f.change.path == layout::CONFIG_FILE)
+            .and_then(|f| f.change.new)
+            .and_then(|b| cache.config(git, b))
+            .or_else(|| match &self.roles {
+                Roles::Fixed(base) => Some(Arc::new((*base).clone())),
+                Roles::AtParent => None,
+            })
+            .unwrap_or_default()
     }
 
     pub fn visit(&mut self, git: &GitRepo, c: &CommitChanges, cache: &mut BlobCache, report: &Report) {
-        for s in &c.states {
-            frozen_evidence(c, s, report, &mut self.diagnostics);
-            let config = match &self.roles {
-                Roles::Fixed(config) => Some(*config),
-                Roles::AtParent => c.config_before.as_deref(),
-            };
-            if let Some(config) = config
-                && let Some(d) = assessor(c, s, config, report)
-                && !copied_within_group(git, c, s, cache)
-            {
-                self.diagnostics.push(d);
+        let config = self.judging(git, c, cache);
+        let start = self.diagnostics.len();
+        // The other parents of a merge (none for most commits).
+        let merged: Vec<Oid> =
+            git.commit(c.id).map(|commit| commit.parent_ids().skip(1).collect()).unwrap_or_default();
+        let widened = brought_in(git, c, &merged, cache);
+        let c = widened.as_ref().unwrap_or(c);
+        let mut states: Vec<StateChange> = c.states.clone();
+        for s in &mut states {
+            // A file broken in an earlier commit is compared with its last good version.
+            if s.old.is_none() && s.old_exists {
+                if let Some(good) = self.last_good.get(&s.path) {
+                    s.old = good.clone();
+                }
+            }
+            if s.new.is_none() && s.new_exists {
+                let good = s.old.clone();
+                self.last_good.insert(s.path.clone(), good);
+            } else {
+                self.last_good.remove(&s.path);
             }
         }
-        self.evidence_files(git, c, cache, report);
-        let authority = match &self.roles {
-            Roles::Fixed(config) => Some(*config),
-            Roles::AtParent => c.config_before.as_deref(),
-        };
-        if let Some(authority) = authority {
-            self.roles_changes(git, c, authority, cache);
+        for s in &states {
+            if s.new_exists && s.new.is_none() {
+                continue; // broken: judged when it parses again
+            }
+            frozen_evidence(c, s, report, &mut self.diagnostics);
+            let flagged = assessor(c, s, &config, report)
+                .filter(|_| !copied_within_group(git, c, s, cache))
+                .map(|d| self.diagnostics.push(d))
+                .is_some();
+            self.record(c, s, &config, flagged);
         }
+        self.evidence_files(git, c, cache, report);
+        self.definitions(git, c, report);
+        let adopted = self.config_changes(git, c, &config, cache);
+        // The rule levels of the configuration that judged the commit.
+        let mut made = self.diagnostics.split_off(start);
+        made.retain_mut(|d| d.apply_level(&config.rules));
+        self.diagnostics.extend(made);
+        let after = match adopted {
+            Some(new) => new,
+            None if widened.is_some() => config,
+            None => self.merged_config(git, c, &merged).unwrap_or(config),
+        };
+        self.in_force.insert(c.id, after);
     }
 
-    /// `[roles]` changed by someone who is not an admin (when admins are named).
-    fn roles_changes(&mut self, git: &GitRepo, c: &CommitChanges, authority: &Config, cache: &mut BlobCache) {
-        let Some(change) = c.files.iter().find(|f| f.change.path == layout::CONFIG_FILE) else { return };
-        if authority.roles.admins.is_empty()
-            || authority.roles.admins.iter().any(|a| a.eq_ignore_ascii_case(&c.author.email))
-        {
+    /// For a merge that did not change `evident.toml` itself: the configuration
+    /// in force on the side whose `evident.toml` it kept.
+    fn merged_config(&self, git: &GitRepo, c: &CommitChanges, merged: &[Oid]) -> Option<Arc<Config>> {
+        if merged.is_empty() {
+            return None;
+        }
+        let mine = git.tree_of(c.id).ok()??;
+        let mine = git.blob_at(&mine, layout::CONFIG_FILE);
+        let first = c.first_parent.and_then(|p| git.tree_of(p).ok().flatten());
+        if first.is_some_and(|t| git.blob_at(&t, layout::CONFIG_FILE) == mine) {
+            return None;
+        }
+        merged.iter().find_map(|p| {
+            let theirs = git.tree_of(*p).ok()??;
+            (git.blob_at(&theirs, layout::CONFIG_FILE) == mine).then(|| self.in_force.get(p).cloned())?
+        })
+    }
+
+    /// Remembers who last changed each action's test, for the score gate.
+    fn record(&mut self, c: &CommitChanges, s: &StateChange, config: &Config, flagged: bool) {
+        let old_test = s.old.as_ref().map(|o| o.test.clone()).unwrap_or_default();
+        let new_test = s.new.as_ref().map(|n| n.test.clone()).unwrap_or_default();
+        // The status is what scores: notes or a date edited later leave the verdict whose it was.
+        if old_test.status == new_test.status && s.new.is_some() {
             return;
         }
-        let after = change.change.new.and_then(|b| cache.config(git, b));
-        let before = c.config_before.as_deref();
-        let roles_of = |config: Option<&Config>| config.map(|c| c.roles.clone()).unwrap_or_default();
-        if roles_of(before) == roles_of(after.as_deref()) {
-            return;
+        let key = (s.assessment.clone(), s.action.clone());
+        let by_assessor = !flagged
+            && s.new.is_some()
+            && new_test.status.is_verdict()
+            && s.renamed_from.is_none()
+            && config.is_assessor(&c.author.email);
+        let verdict = by_assessor.then(|| RecordedVerdict {
+            commit: c.id,
+            author: c.author.email.clone(),
+            assessment: s.assessment.clone(),
+            action: s.action.clone(),
+            before: old_test.status,
+            after: new_test.status,
+        });
+        // The status before the range, for a verdict recorded over another.
+        let verdict = match (verdict, self.recorded.get(&key)) {
+            (Some(mut v), Some(Some(prev))) => {
+                v.before = prev.before;
+                Some(v)
+            }
+            (v, _) => v,
+        };
+        self.recorded.insert(key, verdict);
+    }
+
+    /// The configuration in force after a commit walked.
+    pub fn in_force(&self, commit: Oid) -> Option<Arc<Config>> {
+        self.in_force.get(&commit).cloned()
+    }
+
+    /// The verdicts assessors recorded that are still the last word on their
+    /// action's test.
+    pub fn recorded_verdicts(&self) -> Vec<RecordedVerdict> {
+        self.recorded.values().flatten().cloned().collect()
+    }
+
+    /// Changes to `evident.toml`: `[roles]` (E0704) and the other settings
+    /// only admins may change (E0705). Returns the configuration to apply to
+    /// the commits after this one, when the change may be applied.
+    fn config_changes(
+        &mut self,
+        git: &GitRepo,
+        c: &CommitChanges,
+        authority: &Arc<Config>,
+        cache: &mut BlobCache,
+    ) -> Option<Arc<Config>> {
+        let change = c.files.iter().find(|f| f.change.path == layout::CONFIG_FILE)?;
+        // A root commit is judged by the configuration it brings.
+        c.first_parent?;
+        // Deleted: nothing in force; broken: unknown. Keep the last that loaded.
+        let after = match change.change.new {
+            Some(b) => Some(cache.config(git, b)?),
+            None => None,
+        };
+        let before = c.config_before.clone().unwrap_or_else(|| authority.clone());
+        let default = Config::default();
+        let after_ref: &Config = after.as_deref().unwrap_or(&default);
+        if authority.roles.admins.is_empty() {
+            // Nobody is named to change the settings, so anyone may; but within
+            // a change under review the base's stay in force: a pull request
+            // cannot relax the rules or grant the roles it is checked by.
+            let settings_changed =
+                before.roles != after_ref.roles || !admin_tables_changed(&before, after_ref).is_empty();
+            return match self.roles {
+                Roles::Fixed(_) if settings_changed => None,
+                _ => after,
+            };
         }
-        self.diagnostics.push(
-            Diagnostic::new(
-                Code::RolesChanged,
-                format!("`[roles]` changed in {} by {}, who is not an admin", describe(c), c.author.email),
-            )
-            .in_file(layout::CONFIG_FILE)
-            .note(format!("admins: {}", authority.roles.admins.join(", ")))
-            .hint("ask an admin to change who is an assessor or an admin"),
-        );
+        if authority.roles.admins.iter().any(|a| a.eq_ignore_ascii_case(&c.author.email)) {
+            return after;
+        }
+        if after.is_none() {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::AdminSettingsChanged,
+                    format!(
+                        "`evident.toml` was deleted in {} by {}, who is not an admin",
+                        describe(c),
+                        c.author.email
+                    ),
+                )
+                .in_file(layout::CONFIG_FILE)
+                .note(format!("admins: {}", authority.roles.admins.join(", ")))
+                .note("the commits after it are judged by the configuration before it")
+                .hint("restore `evident.toml`; only an admin may remove it"),
+            );
+            return None;
+        }
+        let mut allowed = true;
+        if before.roles != after_ref.roles {
+            allowed = false;
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::RolesChanged,
+                    format!(
+                        "`[roles]` changed in {} by {}, who is not an admin",
+                        describe(c),
+                        c.author.email
+                    ),
+                )
+                .in_file(layout::CONFIG_FILE)
+                .note(format!("admins: {}", authority.roles.admins.join(", ")))
+                .hint("ask an admin to change who is an assessor or an admin"),
+            );
+        }
+        let tables = admin_tables_changed(&before, after_ref);
+        if !tables.is_empty() {
+            allowed = false;
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::AdminSettingsChanged,
+                    format!(
+                        "{} changed in {} by {}, who is not an admin",
+                        tables.iter().map(|t| format!("`[{t}]`")).collect::<Vec<_>>().join(", "),
+                        describe(c),
+                        c.author.email
+                    ),
+                )
+                .in_file(layout::CONFIG_FILE)
+                .note(format!("admins: {}", authority.roles.admins.join(", ")))
+                .note("the commits after it are judged by the settings before it")
+                .hint("ask an admin to make this change"),
+            );
+        }
+        if allowed { after } else { None }
+    }
+
+    /// Action definitions whose scoring or testing changed without a version bump.
+    fn definitions(&mut self, git: &GitRepo, c: &CommitChanges, report: &Report) {
+        for f in &c.files {
+            let (Some(old), Some(new)) = (f.change.old, f.change.new) else { continue };
+            if !matches!(layout::classify(&f.change.path), Entry::Action(_)) {
+                continue;
+            }
+            let parse = |b: Oid| -> Option<toml::Table> {
+                let bytes = git.blob(b).ok()?;
+                let text = std::str::from_utf8(&bytes).ok()?;
+                toml::from_str(text.strip_prefix('\u{feff}').unwrap_or(text)).ok()
+            };
+            let (Some(old), Some(new)) = (parse(old), parse(new)) else { continue };
+            if old.get("version") != new.get("version") {
+                continue;
+            }
+            let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+            let changed: Vec<&str> = keys
+                .into_iter()
+                .filter(|k| !FREE_ACTION_KEYS.contains(&k.as_str()) && old.get(*k) != new.get(*k))
+                .map(String::as_str)
+                .collect();
+            if changed.is_empty() {
+                continue;
+            }
+            let version = new.get("version").map(|v| v.to_string()).unwrap_or_else(|| "?".to_owned());
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::DefinitionChangedWithoutVersion,
+                    format!(
+                        "{} of `{}` changed in {} without a version bump (still version {version})",
+                        changed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+                        f.change.path,
+                        describe(c)
+                    ),
+                )
+                .at(f.change.path.clone(), span(report, &f.change.path, "/version"))
+                .hint("bump `version` in the same commit; assessments then accept the new definition with `evident accept`"),
+            );
+        }
     }
 
     /// Evidence files changed or deleted while a verdict rests on them.
@@ -156,7 +414,7 @@ fn assessor(c: &CommitChanges, s: &StateChange, config: &Config, report: &Report
     let new = s.new.as_ref()?;
     let old_status = s.old.as_ref().map(|o| o.test.status).unwrap_or_default();
     let status = new.test.status;
-    let verdict = status == TestStatus::Passed || status.is_failed();
+    let verdict = status.is_verdict();
     // A move carries the verdict with it; it is not a new verdict.
     if !verdict || old_status == status || s.renamed_from.is_some() || config.roles.assessors.is_empty() {
         return None;
@@ -246,13 +504,76 @@ fn describe(c: &CommitChanges) -> String {
     c.author.describe(c.id)
 }
 
-/// The codes of the history rules.
-pub const HISTORY_CODES: [Code; 4] =
-    [Code::EvidenceFrozen, Code::AssessorRequired, Code::ScoreDrop, Code::RolesChanged];
+/// Keys of an action definition that change neither its points nor how it is
+/// tested: they may change without a version bump.
+const FREE_ACTION_KEYS: [&str; 8] =
+    ["id", "title", "version", "category", "solution", "service", "guidance", "links"];
 
-/// Rule levels for checking a change: the working tree's, except for the
-/// history rules, whose levels come from the base (a change cannot switch
-/// off the rules it is checked by).
+/// The tables of `evident.toml`, other than `[roles]`, that only admins may change.
+fn admin_tables_changed(before: &Config, after: &Config) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if before.rules != after.rules {
+        out.push("rules");
+    }
+    if before.check != after.check {
+        out.push("check");
+    }
+    if before.scoring != after.scoring {
+        out.push("scoring");
+    }
+    out
+}
+
+/// A merge of a history unrelated to its first parent's (`git merge
+/// --allow-unrelated-histories`) with everything it brings in: those files
+/// were never judged against this history's rules, so the merge answers for
+/// them (state files, `evident.toml`, definitions, evidence). `None` for any
+/// other commit.
+fn brought_in(
+    git: &GitRepo,
+    c: &CommitChanges,
+    merged: &[Oid],
+    cache: &mut BlobCache,
+) -> Option<CommitChanges> {
+    let first = c.first_parent?;
+    if !merged.iter().any(|p| git.repo.merge_base(first, *p).is_err()) {
+        return None;
+    }
+    let (Ok(Some(before)), Ok(Some(after))) = (git.tree_of(first), git.tree_of(c.id)) else {
+        return None;
+    };
+    let already: std::collections::HashSet<&str> = c
+        .states
+        .iter()
+        .map(|s| s.path.as_str())
+        .chain(c.files.iter().map(|f| f.change.path.as_str()))
+        .collect();
+    let changes: Vec<crate::history::Change> = git
+        .changes(Some(&before), Some(&after))
+        .into_iter()
+        .filter(|ch| !already.contains(ch.path.as_str()))
+        .collect();
+    let (states, files) = crate::history::events::split(git, cache, c.id, &c.author, changes);
+    let mut wide = c.clone();
+    wide.states.extend(states);
+    wide.files.extend(files);
+    Some(wide)
+}
+
+/// The codes of the history rules.
+pub const HISTORY_CODES: [Code; 6] = [
+    Code::EvidenceFrozen,
+    Code::AssessorRequired,
+    Code::ScoreDrop,
+    Code::RolesChanged,
+    Code::AdminSettingsChanged,
+    Code::DefinitionChangedWithoutVersion,
+];
+
+/// Rule levels for the final report of a check or an audit: the working
+/// tree's, except for the history rules, whose levels were applied commit by
+/// commit (a change cannot switch off the rules it is checked by); the score
+/// gate's level comes from `base`.
 pub fn levels_from_base(
     worktree: &std::collections::BTreeMap<String, crate::model::Level>,
     base: &Config,
@@ -260,9 +581,11 @@ pub fn levels_from_base(
     let mut levels = worktree.clone();
     for code in HISTORY_CODES {
         levels.remove(code.name());
-        if let Some(level) = base.rules.get(code.name()) {
-            levels.insert(code.name().to_owned(), *level);
-        }
+    }
+    // The commit rules got their levels commit by commit; the score gate
+    // compares the base with the change as a whole.
+    if let Some(level) = base.rules.get(Code::ScoreDrop.name()) {
+        levels.insert(Code::ScoreDrop.name().to_owned(), *level);
     }
     levels
 }
@@ -280,52 +603,6 @@ pub fn dropped(before: Score, after: Score, threshold: f64) -> bool {
     let rhs_after = 100_000 * (e2 * m1);
     let t_milli = (threshold.max(0.0) * 1000.0).round() as u128;
     lhs > rhs_after && lhs - rhs_after > t_milli * m1 * m2
-}
-
-/// Score drops between the base and the head of a change.
-pub fn score_drops(before: &Scores, after: &Scores, threshold: f64, report: &mut Report) {
-    let mut out = Vec::new();
-    let describe_drop = |what: &str, b: Score, a: Score| {
-        format!(
-            "{what} dropped from {:.1}% ({}/{}) to {:.1}% ({}/{})",
-            b.percent(),
-            b.earned,
-            b.max,
-            a.percent(),
-            a.earned,
-            a.max
-        )
-    };
-    let threshold_note = if threshold > 0.0 {
-        format!("`[check] max-score-drop` allows {threshold} percentage points")
-    } else {
-        "`[check] max-score-drop` is 0: any drop fails".to_owned()
-    };
-    if dropped(before.overall, after.overall, threshold) {
-        out.push(
-            Diagnostic::new(
-                Code::ScoreDrop,
-                describe_drop("the overall score", before.overall, after.overall),
-            )
-            .in_file(layout::CONFIG_FILE)
-            .note(threshold_note.clone()),
-        );
-    }
-    for b in &before.assessments {
-        if let Some(a) = after.assessments.iter().find(|a| a.id == b.id)
-            && dropped(b.score, a.score, threshold)
-        {
-            out.push(
-                Diagnostic::new(
-                    Code::ScoreDrop,
-                    describe_drop(&format!("the score of `{}`", b.id), b.score, a.score),
-                )
-                .in_file(layout::assessment_path(&b.id))
-                .note(threshold_note.clone()),
-            );
-        }
-    }
-    report.diagnostics.extend(out);
 }
 
 #[cfg(test)]

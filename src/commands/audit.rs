@@ -15,9 +15,13 @@ use crate::ui::Ui;
 
 /// Check the whole history: frozen evidence and verdicts by assessors only.
 ///
-/// Checks every commit: no evidence removed or altered after a test verdict,
-/// and test verdicts set only by assessors (as listed in evident.toml just
-/// before each commit). The working tree is not checked: that is `check`.
+/// Checks every commit, the first one and merges included: no evidence removed
+/// or altered after a test verdict, test verdicts set only by assessors,
+/// `[roles]`, `[rules]`, `[check]` and `[scoring]` changed only by admins, and
+/// no action definition changed without a version bump. Each commit is judged
+/// by the roles and rule levels in evident.toml at its parent (a root commit
+/// by its own); when that file is missing or broken, by the last one that
+/// loaded. The working tree is not checked: that is `check`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  evident audit\n  evident audit --format json > audit.json")]
 pub struct Args {
@@ -44,7 +48,9 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     let mut cache = BlobCache::default();
     let mut rules = HistoryRules::new(Roles::AtParent);
     let empty = Report::default();
-    events::walk(&git, &ids, events::Parents::All, &mut cache, |c, cache| {
+    // Under --first-parent a merge answers for everything it brings into the main line.
+    let parents = if args.first_parent { events::Parents::First } else { events::Parents::All };
+    events::walk(&git, &ids, parents, &mut cache, |c, cache| {
         bar.inc(1);
         rules.visit(&git, &c, cache, &empty);
     })?;
@@ -52,7 +58,8 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
 
     let mut report = Report { files_checked: ids.len(), unit: "commit", ..Report::default() };
     rules.finish(&mut report);
-    report.finish(&config.rules);
+    // The history rules took their levels from each commit's parent.
+    report.finish(&crate::checks::history::levels_from_base(&config.rules, &Config::default()));
     report.locate_in_worktree(&repo);
     let loaded = Loaded { repo, workspace: Workspace { config, ..Workspace::default() }, report };
     print_report(ui, &loaded, args.format);

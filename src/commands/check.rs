@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use crate::checks::history::{self as history_rules, HistoryRules, Roles};
+use crate::checks::gate;
+use crate::checks::history::{self as history_rules, HistoryRules, RecordedVerdict, Roles};
 use crate::cli::GlobalArgs;
 use crate::commands::{DiagnosticFormat, Loaded, print_report};
 use crate::diag::Report;
@@ -11,8 +12,7 @@ use crate::error::{Error, Outcome, Result};
 use crate::history::events::CommitChanges;
 use crate::history::events::{self, BlobCache};
 use crate::history::{GitRepo, snapshot_at};
-use crate::model::Config;
-use crate::model::Date;
+use crate::model::{Config, Date, Workspace};
 use crate::render::summary::{Links, Summary, markdown};
 use crate::repo::Repo;
 use crate::score::Scores;
@@ -25,11 +25,16 @@ use crate::ui::Ui;
 /// dates present, in order and not in the future; monitoring-only statuses only
 /// on automatic actions) and group synchronisation.
 ///
-/// With `--base REV`, also checks every commit in REV..HEAD: no evidence
-/// removed or altered after a test verdict, test verdicts set only by
-/// assessors (from `[roles]` in evident.toml at REV), and no drop of the
-/// overall or any assessment's score between REV and the working tree beyond
-/// `[check] max-score-drop` (read at REV). Rule levels come from `[rules]`.
+/// With `--base REV`, also checks every commit in REV..HEAD, merges included,
+/// each by the roles and rule levels in force at its parent (REV's for the
+/// first): no evidence removed or altered after a test verdict; test verdicts
+/// (passed, failed-*, out-of-scope) set only by assessors; `[roles]`,
+/// `[rules]`, `[check]` and `[scoring]` changed only by admins; no action
+/// definition changed without a version bump. And no drop of the overall or
+/// any assessment's score between REV and the working tree beyond `[check]
+/// max-score-drop`, each side scored by its own `[scoring]`; a drop that comes
+/// entirely from test verdicts assessors recorded in the range passes and is
+/// reported, unless `[check] assessor-drops = "fail"`.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  evident check\n  evident check --base origin/main --summary summary.md\n  evident check --base main --format sarif > evident.sarif"
@@ -54,9 +59,14 @@ struct Range {
     head: String,
     /// Commits with state changes, for the summary.
     changes: Vec<CommitChanges>,
-    /// Scores and configuration at the base.
+    /// Scores and workspace at the base.
     before: Scores,
-    base_config: Config,
+    base_ws: Workspace,
+    /// The configuration in force at HEAD: the base's, with the changes
+    /// admins made in the range.
+    in_force: Config,
+    /// Test verdicts assessors recorded in the range.
+    verdicts: Vec<RecordedVerdict>,
     diagnostics: Report,
     commits: usize,
     warnings: Vec<String>,
@@ -81,6 +91,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     }
     let after = (!loaded.report.has_errors()).then(|| crate::score::compute(&loaded.workspace));
     let mut levels = loaded.workspace.config.rules.clone();
+    let mut score_gate = None;
     if let Some(range) = &range {
         for w in &range.warnings {
             ui.warn(w);
@@ -88,21 +99,40 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         loaded.report.diagnostics.extend(range.diagnostics.diagnostics.iter().cloned());
         // The change is judged by the base's rules: its own evident.toml may not
         // relax the history rules or re-weight the points it is compared on.
-        levels = history_rules::levels_from_base(&levels, &range.base_config);
+        levels = history_rules::levels_from_base(&levels, &range.in_force);
         if after.is_some() {
-            let mut judged = loaded.workspace.clone();
-            judged.config.scoring = range.base_config.scoring.clone();
-            history_rules::score_drops(
-                &range.before,
-                &crate::score::compute(&judged),
-                range.base_config.check.max_score_drop,
-                &mut loaded.report,
-            );
+            let judged = gate::judge(&gate::Input {
+                before: &range.before,
+                base: &range.base_ws,
+                head: &loaded.workspace,
+                verdicts: &range.verdicts,
+                settings: &range.in_force.check,
+            });
+            gate::diagnostics(&judged, &mut loaded.report);
+            score_gate = Some(judged);
         }
     }
     loaded.report.locate_in_worktree(&loaded.repo);
     loaded.report.finish(&levels);
-    print_report(ui, &loaded, args.format);
+    // Score drops only the rules allow are told whatever the level of E0703.
+    let allowed_drops = score_gate.as_ref().map(|g| g.drops.iter().filter(|d| d.passed).count()).unwrap_or(0);
+    match args.format {
+        DiagnosticFormat::Json => {
+            let mut json = crate::diag::render::json(&loaded.report);
+            if let (Some(map), Some(g)) = (json.as_object_mut(), &score_gate) {
+                map.insert("score_gate".to_owned(), serde_json::to_value(g).unwrap_or_default());
+            }
+            ui.out(&crate::commands::to_json_text(&json));
+        }
+        _ => {
+            print_report(ui, &loaded, args.format);
+            if allowed_drops > 0
+                && let Some(g) = &score_gate
+            {
+                ui.err(&crate::render::summary::allowed_drops_text(g));
+            }
+        }
+    }
 
     let github_summary = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()).map(PathBuf::from);
     if args.summary.is_some() || github_summary.is_some() {
@@ -116,6 +146,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
             before: range.as_ref().map(|r| &r.before),
             after: after.as_ref(),
             links: Links::from_env(&loaded.repo.git_prefix(), head.as_deref()),
+            gate: score_gate.as_ref(),
         };
         let text = markdown(&summary);
         if let Some(path) = &args.summary {
@@ -159,7 +190,8 @@ fn read_range(ui: &Ui, repo: &Repo, rev: &str) -> Result<Range> {
     git.require_complete(&ids, &format!("checking `{rev}..HEAD`"))?;
     let bar = ui.progress(ids.len() as u64, "Checking");
     let mut cache = BlobCache::default();
-    let mut rules = HistoryRules::new(Roles::Fixed(&base_ws.config));
+    let base_config = base_ws.config.clone();
+    let mut rules = HistoryRules::new(Roles::Fixed(&base_config));
     let mut changes = Vec::new();
     // Spans are found later, in the working tree's text.
     let no_sources = Report::default();
@@ -172,6 +204,8 @@ fn read_range(ui: &Ui, repo: &Repo, rev: &str) -> Result<Range> {
     })?;
     bar.finish_and_clear();
     let mut diagnostics = Report::default();
+    let in_force = rules.in_force(head).map(|c| (*c).clone()).unwrap_or_else(|| base_ws.config.clone());
+    let verdicts = rules.recorded_verdicts();
     rules.finish(&mut diagnostics);
     Ok(Range {
         base_name: rev.to_owned(),
@@ -179,7 +213,9 @@ fn read_range(ui: &Ui, repo: &Repo, rev: &str) -> Result<Range> {
         head: head.to_string(),
         changes,
         before: crate::score::compute(&base_ws),
-        base_config: base_ws.config,
+        in_force,
+        verdicts,
+        base_ws,
         diagnostics,
         commits: ids.len(),
         warnings,

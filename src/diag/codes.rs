@@ -174,13 +174,19 @@ codes! {
         "Once a test status is passed, failed-* or out-of-scope, the evidence it rests on may not be removed or changed. Revert the change; to replace evidence, first move the test status back (e.g. to `in-progress`) in its own commit.";
     AssessorRequired = "E0702", "assessor-required", Error, true,
         "a test verdict was set by someone who is not an assessor",
-        "Only commit authors listed in `[roles] assessors` (in `evident.toml` at the base of the change) may set a test status to passed or failed-*. Ask an assessor to make that change.";
+        "Only commit authors listed in `[roles] assessors` (in `evident.toml` before the commit) may set a test status to passed, failed-* or out-of-scope, or change one verdict into another. Ask an assessor to make that change.";
     RolesChanged = "E0704", "roles-changed", Error, true,
         "[roles] was changed by someone who is not an admin",
         "Who is an assessor or an admin decides who may set test verdicts, so only the admins listed in `[roles] admins` (before the change) may change `[roles]`. The rule applies once `[roles] admins` lists someone.";
+    AdminSettingsChanged = "E0705", "admin-settings-changed", Error, true,
+        "settings only admins may change were changed by someone who is not an admin",
+        "`[rules]`, `[check]` and `[scoring]` in `evident.toml` decide which rules apply, how much a score may drop and what each action is worth, so only the admins listed in `[roles] admins` (before the change) may change them, or delete `evident.toml`. A change by anyone else is reported and not applied to the commits after it. The rule applies once `[roles] admins` lists someone.";
+    DefinitionChangedWithoutVersion = "E0706", "definition-changed-without-version", Error, true,
+        "an action's definition changed without a version bump",
+        "What an action is worth and how it is tested (`mandatory`, `control_type`, `action_type`, `testing` and any other scoring or testing key) changes the score of every assessment at once. Bump `version` in the same commit, so that each assessment accepts the new definition with `evident accept` and keeps being scored on the version it accepted until then.";
     ScoreDrop = "E0703", "score-drop", Error, true,
         "a score dropped",
-        "The overall score or an assessment's score is lower than at the base of the change, by more than `[check] max-score-drop` percentage points (0 by default: any drop). Restore the status, or raise the threshold if the drop is accepted.";
+        "The overall score or an assessment's score is lower than at the base of the change, by more than `[check] max-score-drop` percentage points (0 by default: any drop). Each side is scored with its own `[scoring]` table. A drop that comes entirely from test verdicts that assessors recorded in the change (a failed re-test) passes and is reported, unless `[check] assessor-drops = \"fail\"`. Otherwise restore the status, or ask an admin to raise the threshold if the drop is accepted.";
     EvidenceIsData = "E0407", "evidence-is-data", Error, false,
         "an evidence path names one of the repository's data files",
         "Evidence is what proves an action: a document, an export, a screenshot, usually under `evidence/`. A template, an action or a state file cannot be its own evidence.";

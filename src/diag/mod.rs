@@ -49,6 +49,26 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Applies the level `[rules]` gives this diagnostic's rule, if any;
+    /// false when the rule is off.
+    pub fn apply_level(&mut self, levels: &BTreeMap<String, Level>) -> bool {
+        if !self.code.configurable() {
+            return true;
+        }
+        match levels.get(self.code.name()) {
+            Some(Level::Off) => false,
+            Some(Level::Warning) => {
+                self.severity = Severity::Warning;
+                true
+            }
+            Some(Level::Error) => {
+                self.severity = Severity::Error;
+                true
+            }
+            None => true,
+        }
+    }
+
     pub fn new(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
@@ -202,23 +222,7 @@ impl Report {
 
     /// Applies `[rules]` levels and sorts by file and position, so output is stable.
     pub fn finish(&mut self, levels: &BTreeMap<String, Level>) {
-        self.diagnostics.retain_mut(|d| {
-            if !d.code.configurable() {
-                return true;
-            }
-            match levels.get(d.code.name()) {
-                Some(Level::Off) => false,
-                Some(Level::Warning) => {
-                    d.severity = Severity::Warning;
-                    true
-                }
-                Some(Level::Error) => {
-                    d.severity = Severity::Error;
-                    true
-                }
-                None => true,
-            }
-        });
+        self.diagnostics.retain_mut(|d| d.apply_level(levels));
         self.diagnostics.sort_by(|a, b| {
             (&a.file, a.span.as_ref().map(|s| s.start), a.code, &a.message).cmp(&(
                 &b.file,

@@ -196,7 +196,8 @@ pub fn changes(
     Ok(out)
 }
 
-fn split(
+/// Splits a commit's changes into state changes and other files.
+pub fn split(
     git: &GitRepo,
     cache: &mut BlobCache,
     commit: Oid,

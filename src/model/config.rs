@@ -161,11 +161,36 @@ pub struct CheckSettings {
     #[serde(default)]
     #[schemars(range(min = 0.0, max = 100.0))]
     pub max_score_drop: f64,
+    /// A score drop that comes entirely from test verdicts that assessors recorded in the change
+    /// (a failed re-test) passes and is reported ("allow", the default), or fails like any other
+    /// drop ("fail").
+    #[serde(default)]
+    pub assessor_drops: AssessorDrops,
+}
+
+/// What the score gate does with a drop that assessors' verdicts explain.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AssessorDrops {
+    /// The drop passes and is reported as a recorded finding.
+    #[default]
+    Allow,
+    /// The drop fails like any other.
+    Fail,
+}
+
+impl AssessorDrops {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssessorDrops::Allow => "allow",
+            AssessorDrops::Fail => "fail",
+        }
+    }
 }
 
 impl Default for CheckSettings {
     fn default() -> Self {
-        CheckSettings { max_score_drop: 0.0 }
+        CheckSettings { max_score_drop: 0.0, assessor_drops: AssessorDrops::Allow }
     }
 }
 

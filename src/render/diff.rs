@@ -183,6 +183,9 @@ fn config_fields(w: &dyn Wording, c: &ConfigDiff) -> Vec<String> {
     if let Some(x) = &c.max_score_drop {
         out.push(format!("max-score-drop: {}", show(w, x)));
     }
+    if let Some(x) = &c.assessor_drops {
+        out.push(format!("assessor-drops: {}", show(w, x)));
+    }
     out
 }
 

@@ -1,6 +1,7 @@
 //! The Markdown summary of `evident check`, for pull-request comments and
 //! `$GITHUB_STEP_SUMMARY`: scores before and after, status changes, problems.
 
+use crate::checks::gate::{Drop, Gate};
 use crate::diag::{Report, Severity};
 use crate::history::events::CommitChanges;
 use crate::model::ActionState;
@@ -58,6 +59,8 @@ pub struct Summary<'a> {
     pub before: Option<&'a Scores>,
     pub after: Option<&'a Scores>,
     pub links: Links,
+    /// The score gate's drops, passed and failed (`--base`).
+    pub gate: Option<&'a Gate>,
 }
 
 fn pct(s: Score) -> String {
@@ -147,6 +150,10 @@ pub fn markdown(s: &Summary<'_>) -> String {
         out.push('\n');
     }
 
+    if let Some(gate) = s.gate.filter(|g| !g.drops.is_empty()) {
+        out.push_str(&gate_markdown(gate));
+    }
+
     let changes: Vec<_> = s
         .commits
         .iter()
@@ -202,6 +209,67 @@ pub fn markdown(s: &Summary<'_>) -> String {
             out.push('\n');
         }
         out.push('\n');
+    }
+    out
+}
+
+/// The score gate's drops: which passed as findings assessors recorded, which
+/// failed and why, with the verdicts that explain them.
+fn gate_markdown(gate: &Gate) -> String {
+    let mut out = String::from("### Score drops\n\n");
+    for d in &gate.drops {
+        let verdict = if d.passed { "✅ passed as a recorded finding" } else { "❌ failed" };
+        out.push_str(&format!(
+            "- {verdict}: {} — {}\n",
+            md_cell(&d.describe(gate.max_score_drop)),
+            md_cell(&d.reason)
+        ));
+    }
+    let verdicts: Vec<&crate::checks::gate::Explaining> =
+        gate.drops.iter().flat_map(|d| d.verdicts.iter()).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let rows: Vec<String> = verdicts
+        .into_iter()
+        .filter(|v| seen.insert((v.assessment.clone(), v.action.clone())))
+        .map(|v| {
+            format!(
+                "| {} | {} | {} → **{}** | {} | `{}` | {} |\n",
+                md_cell(&v.assessment),
+                md_cell(&v.action),
+                v.before,
+                v.after,
+                md_cell(&v.author),
+                &v.commit[..7.min(v.commit.len())],
+                v.points
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        out.push_str("\nVerdicts recorded by assessors that explain the drops:\n\n");
+        out.push_str(
+            "| Assessment | Action | Test | Author | Commit | Points |\n|---|---|---|---|---|---:|\n",
+        );
+        for r in rows {
+            out.push_str(&r);
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// For the terminal: drops that passed because assessors' verdicts explain them.
+pub fn allowed_drops_text(gate: &Gate) -> String {
+    let mut out = String::new();
+    for d in gate.drops.iter().filter(|d| d.passed) {
+        out.push_str(&allowed_drop_line(d, gate.max_score_drop));
+    }
+    out
+}
+
+fn allowed_drop_line(d: &Drop, threshold: f64) -> String {
+    let mut out = format!("note: {} (passed: {})\n", d.describe(threshold), d.reason);
+    for v in &d.verdicts {
+        out.push_str(&format!("  = {}\n", v.describe()));
     }
     out
 }

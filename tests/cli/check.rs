@@ -42,6 +42,17 @@ pub fn grouped() -> (TestRepo, String) {
     (repo, base)
 }
 
+/// `grouped()` with Ana as the admin; returns the commit that names her.
+pub fn administered() -> (TestRepo, String) {
+    let (repo, _) = grouped();
+    repo.write(
+        "evident.toml",
+        repo.read("evident.toml").replace("[roles]\n", "[roles]\nadmins = [\"ana@example.com\"]\n"),
+    );
+    let base = repo.commit(ANA, "Ana administers the program");
+    (repo, base)
+}
+
 pub fn set_both(repo: &TestRepo, action: &str, text: &str) {
     repo.write(&format!("assessments/gdpr-2026/{action}.toml"), text);
     repo.write(&format!("assessments/ccpa-2026/{action}.toml"), text);
@@ -114,8 +125,19 @@ fn a_non_assessor_passing_a_test() {
 
 #[test]
 fn roles_come_from_the_base() {
+    let (repo, base) = administered();
+    // Bob makes himself an assessor, then passes the test: the change to
+    // `[roles]` is reported and not applied to the commit after it.
+    let config = repo
+        .read("evident.toml")
+        .replace("[\"cy@example.com\"]", "[\"cy@example.com\", \"bob@example.com\"]");
+    repo.write("evident.toml", config);
+    repo.commit(BOB, "Add myself");
+    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.commit(BOB, "MFA done");
+    assert_eq!(check(&repo, &base).1, ["E0702", "E0702", "E0704"]);
+    // With no admins named, a change cannot grant itself a role either.
     let (repo, base) = grouped();
-    // Bob makes himself an assessor, then passes the test.
     let config = repo
         .read("evident.toml")
         .replace("[\"cy@example.com\"]", "[\"cy@example.com\", \"bob@example.com\"]");
@@ -124,6 +146,16 @@ fn roles_come_from_the_base() {
     set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     repo.commit(BOB, "MFA done");
     assert_eq!(check(&repo, &base).1, ["E0702", "E0702"]);
+    // An admin's change to `[roles]` applies from the next commit on.
+    let (repo, base) = administered();
+    let config = repo
+        .read("evident.toml")
+        .replace("[\"cy@example.com\"]", "[\"cy@example.com\", \"bob@example.com\"]");
+    repo.write("evident.toml", config);
+    repo.commit(ANA, "Bob becomes an assessor");
+    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.commit(BOB, "MFA done");
+    assert_eq!(check(&repo, &base).1, Vec::<String>::new());
 }
 
 #[test]
@@ -191,12 +223,13 @@ fn sha256(bytes: &[u8]) -> String {
 #[test]
 fn a_score_drop_of_one_point() {
     let (repo, base) = grouped();
-    // logs (1 point) goes from passed to failed: gdpr-2026 1/28 -> 0/28, overall 1/31 -> 0/31.
+    // logs (1 point) goes from passed back to in progress (not a verdict, so
+    // nothing an assessor recorded): gdpr-2026 1/28 -> 0/28, overall 1/31 -> 0/31.
     repo.write(
         "assessments/gdpr-2026/logs.toml",
-        state_toml(Some(ANA), "implemented", "failed-low", &["siem-export"]),
+        state_toml(Some(ANA), "implemented", "in-progress", &["siem-export"]),
     );
-    repo.commit(CY, "Logs failed the retest");
+    repo.commit(CY, "Retesting logs");
     let (run, codes) = check(&repo, &base);
     assert_eq!(codes, ["E0703", "E0703"], "{}", run.all());
     let messages: Vec<String> = run.json()["diagnostics"]
@@ -206,24 +239,53 @@ fn a_score_drop_of_one_point() {
         .map(|d| d["message"].as_str().unwrap().to_owned())
         .collect();
     assert!(
-        messages.contains(&"the score of `gdpr-2026` dropped from 3.6% (1/28) to 0.0% (0/28)".to_owned()),
+        messages.contains(
+            &"the score of `gdpr-2026` dropped 3.6 points, allowed 0: from 3.6% (1/28) to 0.0% (0/28)"
+                .to_owned()
+        ),
         "{messages:?}"
     );
     assert!(
-        messages.contains(&"the overall score dropped from 3.2% (1/31) to 0.0% (0/31)".to_owned()),
+        messages.contains(
+            &"the overall score dropped 3.2 points, allowed 0: from 3.2% (1/31) to 0.0% (0/31)".to_owned()
+        ),
         "{messages:?}"
     );
 
     // A threshold at the base allows it: 1/28 is 3.57 percentage points.
-    let (repo, _) = grouped();
-    repo.write("evident.toml", repo.read("evident.toml") + "\n[check]\nmax-score-drop = 4.0\n");
-    let base = repo.commit(ANA, "Allow small drops");
-    repo.write(
-        "assessments/gdpr-2026/logs.toml",
-        state_toml(Some(ANA), "implemented", "failed-low", &["siem-export"]),
+    let withdrawn = |threshold: &str| {
+        let (repo, _) = grouped();
+        repo.write(
+            "evident.toml",
+            repo.read("evident.toml") + "\n[check]\nmax-score-drop = " + threshold + "\n",
+        );
+        let base = repo.commit(ANA, "Allow small drops");
+        repo.write(
+            "assessments/gdpr-2026/logs.toml",
+            state_toml(Some(ANA), "implemented", "in-progress", &["siem-export"]),
+        );
+        repo.commit(CY, "Retesting logs");
+        check(&repo, &base)
+    };
+    assert_eq!(withdrawn("4.0").1, Vec::<String>::new());
+    // Just over it: the message shows the drop with the digits that make it fail.
+    let (run, codes) = withdrawn("3.2");
+    assert_eq!(codes, ["E0703", "E0703"], "{}", run.all());
+    let messages: Vec<String> = run.json()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap().to_owned())
+        .collect();
+    // overall 1/31 = 3.2258 points, not 3.2; gdpr-2026 1/28 = 3.57 points.
+    assert!(
+        messages.iter().any(|m| m.starts_with("the overall score dropped 3.23 points, allowed 3.2:")),
+        "{messages:?}"
     );
-    repo.commit(CY, "Logs failed the retest");
-    assert_eq!(check(&repo, &base).1, Vec::<String>::new());
+    assert!(
+        messages.iter().any(|m| m.starts_with("the score of `gdpr-2026` dropped 3.6 points, allowed 3.2:")),
+        "{messages:?}"
+    );
 }
 
 #[test]
@@ -395,9 +457,11 @@ fn audit_walks_the_whole_history() {
         .iter()
         .map(|d| d["code"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(codes, ["E0702", "E0701", "E0702"]);
+    // The first commit is judged by its own configuration: Ana, not an
+    // assessor, recorded `logs` as passed in it.
+    assert_eq!(codes, ["E0702", "E0701", "E0702", "E0702"]);
     let human = repo.run(&["audit"]);
-    assert!(human.stderr.ends_with("checked 3 commits: 3 errors\n"), "{}", human.stderr);
+    assert!(human.stderr.ends_with("checked 3 commits: 4 errors\n"), "{}", human.stderr);
     // No commits: a clear error.
     let empty = TestRepo::new();
     empty.git_init();
@@ -467,12 +531,12 @@ fn a_change_cannot_relax_the_rules_it_is_checked_by() {
     assert_eq!(codes, ["E0702", "E0702"], "the base's [rules] apply to the history rules: {}", run.all());
 
     // Re-weighting the points table to hide a drop does not work either: the drop
-    // is measured with the base's table. logs (1 point) fails; the change makes
-    // every action worth 0, so its own scores would read 0/0 = 100%.
+    // is also measured with the base's table. logs (1 point) is withdrawn; the
+    // change makes every action worth 0, so its own scores would read 0/0 = 100%.
     let (repo, base) = grouped();
     repo.write(
         "assessments/gdpr-2026/logs.toml",
-        state_toml(Some(ANA), "implemented", "failed-low", &["siem-export"]),
+        state_toml(Some(ANA), "implemented", "in-progress", &["siem-export"]),
     );
     repo.write(
         "evident.toml",
@@ -485,12 +549,7 @@ fn a_change_cannot_relax_the_rules_it_is_checked_by() {
 
 #[test]
 fn only_admins_change_roles() {
-    let (repo, _) = grouped();
-    repo.write(
-        "evident.toml",
-        repo.read("evident.toml").replace("[roles]\n", "[roles]\nadmins = [\"ana@example.com\"]\n"),
-    );
-    let base = repo.commit(ANA, "Ana administers the program");
+    let (repo, base) = administered();
     repo.write(
         "evident.toml",
         repo.read("evident.toml").replace("assessors = [\"cy@example.com\"]", "assessors = []"),
@@ -498,12 +557,7 @@ fn only_admins_change_roles() {
     repo.commit(BOB, "Nobody is an assessor any more");
     assert_eq!(check(&repo, &base).1, ["E0704"]);
     // An admin may.
-    let (repo, _) = grouped();
-    repo.write(
-        "evident.toml",
-        repo.read("evident.toml").replace("[roles]\n", "[roles]\nadmins = [\"ana@example.com\"]\n"),
-    );
-    let base = repo.commit(ANA, "Ana administers the program");
+    let (repo, base) = administered();
     repo.write(
         "evident.toml",
         repo.read("evident.toml")
@@ -511,10 +565,13 @@ fn only_admins_change_roles() {
     );
     repo.commit(ANA, "Bob becomes an assessor");
     assert_eq!(check(&repo, &base).1, Vec::<String>::new());
-    // In `audit`, the roles of the time apply: emptying the assessors to pass a
-    // test oneself is caught by the admin rule.
+    // In `audit`, the roles of the time apply; the first commit is judged by
+    // its own configuration (Ana, not an assessor, recorded `logs` as passed).
     let run = repo.run(&["audit", "--format", "json"]);
-    assert_eq!(run.code, 0, "{}", run.all());
+    let json = run.json();
+    let codes: Vec<&str> =
+        json["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["E0702"], "{}", run.all());
 }
 
 #[test]

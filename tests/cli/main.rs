@@ -10,6 +10,7 @@ mod docs;
 mod edit;
 mod export;
 mod history;
+mod history_rules;
 mod import;
 mod oscal;
 mod replay;
