@@ -89,6 +89,20 @@ impl Repo {
         for dir in [layout::TEMPLATES_DIR, layout::ACTIONS_DIR, ASSESSMENTS_DIR] {
             let top = self.root.join(dir);
             if !top.is_dir() {
+                if top.symlink_metadata().is_ok() {
+                    // A file where the folder should be: nothing would be read
+                    // and the repository would pass as empty.
+                    scan.diagnostics.push(
+                        Diagnostic::new(
+                            Code::DataFolderNotAFolder,
+                            format!("`{dir}` is a file, not a folder: nothing in it is read"),
+                        )
+                        .in_file(dir)
+                        .hint(format!(
+                            "remove or rename the file `{dir}` and create the folder `{dir}/` (`evident new` creates it)"
+                        )),
+                    );
+                }
                 continue;
             }
             for item in WalkDir::new(&top).follow_links(false).sort_by_file_name() {

@@ -10,6 +10,7 @@ mod edit;
 mod export;
 mod history;
 mod import;
+mod invalid;
 mod oscal;
 mod replay;
 mod report;
