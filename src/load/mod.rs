@@ -12,6 +12,7 @@ pub mod tree;
 
 pub use assemble::{Item, RawFile, assemble, assemble_quietly, key_span_of, parse_typed, span_of};
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
@@ -74,12 +75,15 @@ pub fn parse<T: DeserializeOwned>(kind: FileKind, file: &str, bytes: &[u8]) -> P
 /// left in the file (`<<<<<<< ours`, `=======`, `>>>>>>> theirs`), at the
 /// line that opens it. Only a line starting with `<<<<<<<` opens a region: a
 /// line of `=` alone is a Markdown heading underline in a multi-line string.
+/// The marker lines after `<<<<<<<` in one conflict, with their labels.
+type Marks = Vec<(Range<usize>, &'static str)>;
+
 fn merge_conflicts(kind: FileKind, file: &str, text: &str) -> Vec<Diagnostic> {
     let marker = |line: &str, mark: &str| {
         line.strip_prefix(mark).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r']))
     };
     let mut out = Vec::new();
-    let mut open: Option<(std::ops::Range<usize>, Vec<(std::ops::Range<usize>, &str)>)> = None;
+    let mut open: Option<(Range<usize>, Marks)> = None;
     let mut offset = 0;
     for raw in text.split_inclusive('\n') {
         let line = raw.trim_end_matches(['\n', '\r']);
@@ -113,8 +117,8 @@ fn conflict_diagnostic(
     kind: FileKind,
     file: &str,
     text: &str,
-    start: std::ops::Range<usize>,
-    related: Vec<(std::ops::Range<usize>, &str)>,
+    start: Range<usize>,
+    related: Marks,
     closed: bool,
 ) -> Diagnostic {
     let ours = text[start.clone()].trim_start_matches('<').trim();

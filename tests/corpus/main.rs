@@ -65,8 +65,8 @@ fn bases() -> Vec<(&'static str, Files, usize)> {
     let minimal = read_tree(&manifest().join("tests/invalid/_base"), |_| true);
     // One assessment of the example repository with what it uses.
     let example = read_tree(&manifest().join("example-repo"), |p| {
-        !(p.starts_with("assessments/") && !p.starts_with("assessments/gdpr-2026/"))
-            && !matches!(p, "templates/ccpa.toml" | "templates/hipaa.toml")
+        let other_assessment = p.starts_with("assessments/") && !p.starts_with("assessments/gdpr-2026/");
+        !other_assessment && !matches!(p, "templates/ccpa.toml" | "templates/hipaa.toml")
     });
     vec![("scoring", scoring, 60), ("minimal", minimal, 30), ("example-gdpr", example, 10)]
 }
@@ -90,15 +90,17 @@ fn pick_base<'b>(
 fn write_tree(root: &Path, files: &Files) {
     for (rel, bytes) in files {
         let path = root.join(rel);
+        if path.ancestors().skip(1).take_while(|a| a.starts_with(root)).any(Path::is_file) {
+            // A mutation replaced a folder on the way by a file; the file wins.
+            continue;
+        }
         if rel.ends_with('/') {
-            std::fs::create_dir_all(&path).expect("mkdir");
+            if !path.is_file() {
+                std::fs::create_dir_all(&path).expect("mkdir");
+            }
             continue;
         }
         if let Some(parent) = path.parent() {
-            if parent.is_file() {
-                // A mutation replaced this folder by a file; the file wins.
-                continue;
-            }
             std::fs::create_dir_all(parent).expect("mkdir");
         }
         if path.is_dir() {
@@ -364,6 +366,12 @@ fn in_process_cases_never_panic_and_keep_the_contract() {
         per_base.join(", "),
         started.elapsed().as_secs_f64()
     );
+    // The harness itself: enough cases must stay valid for score and report to run.
+    assert!(
+        seeds.len() < 200 || valid * 10 >= seeds.len(),
+        "only {valid} of {} cases were valid",
+        seeds.len()
+    );
     assert!(
         failures.is_empty(),
         "{} of {} cases failed:\n{}",
@@ -512,6 +520,12 @@ fn binary_cases(bases: &[(&'static str, Files, usize)], committed: &Path, seeds:
         for dir in ["home", "tmp"] {
             std::fs::create_dir_all(sandbox.path().join(dir)).expect("mkdir");
         }
+        // Every other case commits the mutation: history then reads broken blobs.
+        let committed_case = i % 2 == 1;
+        if committed_case {
+            git(&repo, &["add", "-A"]);
+            git(&repo, &["commit", "-q", "--allow-empty", "-m", "mutation"]);
+        }
         let before = tree_state(sandbox.path());
         let mut commands: Vec<Vec<String>> = vec![
             vec!["validate".into()],
@@ -521,6 +535,9 @@ fn binary_cases(bases: &[(&'static str, Files, usize)], committed: &Path, seeds:
         ];
         if i % 5 == 0 {
             commands.push(vec!["report".into(), "--out".into(), "../out-html".into()]);
+        }
+        if committed_case {
+            commands.push(vec!["check".into(), "--base".into(), "HEAD~1".into()]);
         }
         let mut codes = Vec::new();
         let mut problems = Vec::new();
@@ -547,7 +564,8 @@ fn binary_cases(bases: &[(&'static str, Files, usize)], committed: &Path, seeds:
             codes.push(code);
         }
         // A repository that validates can be scored and reported.
-        if codes[0] == 0 && (codes[1] != 0 || codes[3] != 0 || codes.get(4).is_some_and(|&c| c != 0)) {
+        let mut reports = commands.iter().zip(&codes).filter(|(args, _)| args[0] == "report");
+        if codes[0] == 0 && (codes[1] != 0 || reports.any(|(_, &code)| code != 0)) {
             problems.push(format!("validate exited 0 but score/check/report exited {codes:?}"));
         }
         let after = tree_state(sandbox.path());

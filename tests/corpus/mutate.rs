@@ -83,6 +83,40 @@ const VALUES: &[&str] = &[
     "{ a = { b = 1 } }",
 ];
 
+/// Allowed values of the formats' enums: swapping one for another keeps a
+/// file valid more often than not, so scoring and the reports get exercised.
+const ENUM_VALUES: &[&str] = &[
+    "not-implemented",
+    "implemented",
+    "alternative",
+    "planned",
+    "out-of-scope",
+    "none",
+    "not-assessed",
+    "passed",
+    "failed-low",
+    "failed-medium",
+    "failed-high",
+    "to-be-determined",
+    "could-not-be-determined",
+    "partially-tested",
+    "in-progress",
+    "to-be-detected",
+    "could-not-be-detected",
+    "preventative",
+    "detective",
+    "corrective",
+    "technical",
+    "operational",
+    "documentation",
+    "manual",
+    "automatic",
+    "control-access",
+    "protect-information",
+    "manage-devices",
+    "discover-and-respond",
+];
+
 /// Keys that occur in the formats, to rename a key into another valid one.
 const KEYS: &[&str] = &[
     "id",
@@ -124,11 +158,48 @@ const KEYS: &[&str] = &[
 /// Applies 1 to 3 mutations; returns what was done, one line per mutation.
 pub fn mutate(files: &mut Files, rng: &mut Rng) -> Vec<String> {
     let count = 1 + rng.below(3);
-    (0..count).map(|_| mutate_once(files, rng)).collect()
+    (0..count)
+        .map(|_| if rng.chance(35) { mutate_gently(files, rng) } else { mutate_once(files, rng) })
+        .collect()
 }
 
 fn toml_paths(files: &Files) -> Vec<String> {
     files.keys().filter(|p| p.ends_with(".toml")).cloned().collect()
+}
+
+/// Changes that keep the file's types: another status or category, another
+/// date, a flipped boolean, another version. The repository often stays
+/// valid, so `score` and `report` run on it.
+fn mutate_gently(files: &mut Files, rng: &mut Rng) -> String {
+    let tomls = toml_paths(files);
+    if tomls.is_empty() {
+        return "nothing to mutate".to_owned();
+    }
+    let path = rng.pick(&tomls).clone();
+    let text = String::from_utf8_lossy(&files[&path]).into_owned();
+    with_line(files, &path, &text, rng, "value changed", |line, rng| {
+        let (indent, key, rest) = split_key(line)?;
+        let value = rest.trim_start_matches([' ', '=']).trim();
+        let new = if value.starts_with('"') && ENUM_VALUES.contains(&value.trim_matches('"')) {
+            format!("\"{}\"", rng.pick(ENUM_VALUES))
+        } else if value.len() == 10 && value.as_bytes().get(4) == Some(&b'-') {
+            format!(
+                "{}-{:02}-{:02}",
+                rng.pick(&["2025", "2026", "2027", "2099"]),
+                1 + rng.below(12),
+                1 + rng.below(28)
+            )
+        } else if value == "true" || value == "false" {
+            (if value == "true" { "false" } else { "true" }).to_owned()
+        } else if value.parse::<i64>().is_ok() {
+            (1 + rng.below(4)).to_string()
+        } else if value.starts_with('"') && key == "owner" {
+            format!("\"{}\"", rng.pick(&["ana@example.com", "ben@example.com", "nobody@example.org"]))
+        } else {
+            return None;
+        };
+        Some(format!("{indent}{key} = {new}"))
+    })
 }
 
 fn mutate_once(files: &mut Files, rng: &mut Rng) -> String {
