@@ -193,6 +193,19 @@ fn run_in_process(root: &Path, html: bool) -> Outcome {
     let (mut ws, mut report) = load::worktree(&repo);
     checks::validate(&ws, &mut report, &repo.root);
 
+    // The editor (`set`, `evidence add`, `sync`...) must be able to edit
+    // every state file that loads: toml_edit has to parse what toml parsed.
+    for (assessment, entry) in &ws.assessments {
+        for action in entry.states.keys() {
+            let rel = format!("assessments/{assessment}/{action}.toml");
+            let Ok(text) = std::fs::read_to_string(repo.root.join(&rel)) else { continue };
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            if let Err(e) = text.parse::<toml_edit::DocumentMut>() {
+                outcome.violations.push(format!("`{rel}` loads but the editor cannot parse it: {e}"));
+            }
+        }
+    }
+
     // validate, in every format.
     let mut validated = report.clone();
     validated.finish(&ws.config.rules);
