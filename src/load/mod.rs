@@ -71,13 +71,13 @@ pub fn parse<T: DeserializeOwned>(kind: FileKind, file: &str, bytes: &[u8]) -> P
     Parsed { value, diagnostics, text }
 }
 
+/// The marker lines after `<<<<<<<` in one conflict, with their labels.
+type Marks = Vec<(Range<usize>, &'static str)>;
+
 /// One diagnostic per region of unresolved merge-conflict markers that git
 /// left in the file (`<<<<<<< ours`, `=======`, `>>>>>>> theirs`), at the
 /// line that opens it. Only a line starting with `<<<<<<<` opens a region: a
 /// line of `=` alone is a Markdown heading underline in a multi-line string.
-/// The marker lines after `<<<<<<<` in one conflict, with their labels.
-type Marks = Vec<(Range<usize>, &'static str)>;
-
 fn merge_conflicts(kind: FileKind, file: &str, text: &str) -> Vec<Diagnostic> {
     let marker = |line: &str, mark: &str| {
         line.strip_prefix(mark).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r']))
