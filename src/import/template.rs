@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Columns, Problem, Row, Sheet};
 use crate::commands::export::template::HEADERS;
 use crate::diag::{Code, did_you_mean};
-use crate::model::{ActionId, Control, ControlId, Template, TemplateId, Workspace, is_valid_id};
+use crate::model::{ActionId, Control, ControlId, Template, TemplateId, Workspace, id_problem, is_valid_id};
 
 /// A checked template import.
 #[derive(Debug)]
@@ -67,7 +67,7 @@ pub fn plan(ws: &Workspace, sheet: &Sheet) -> Result<TemplateImport, Vec<Problem
                 sheet,
                 first,
                 Some("Template"),
-                format!("`{id}` is not a valid id"),
+                id_problem(&id).unwrap_or_default(),
             )
             .hint("use lower-case letters, digits, `.`, `_` and `-`"),
         );
@@ -124,7 +124,7 @@ fn control(
     let before = problems.len();
     if !is_valid_id(&id) {
         let message =
-            if id.is_empty() { "no control id".to_owned() } else { format!("`{id}` is not a valid id") };
+            if id.is_empty() { "no control id".to_owned() } else { id_problem(&id).unwrap_or_default() };
         problems.push(
             Problem::at(Code::ImportInvalidValue, sheet, row, Some("Control"), message)
                 .hint("use lower-case letters, digits, `.`, `_` and `-`, e.g. `art-32`"),

@@ -12,6 +12,7 @@ pub mod tree;
 
 pub use assemble::{Item, RawFile, assemble, assemble_quietly, key_span_of, parse_typed, span_of};
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
@@ -60,8 +61,92 @@ pub fn parse<T: DeserializeOwned>(kind: FileKind, file: &str, bytes: &[u8]) -> P
         }
         None => text,
     };
+    let conflicts = merge_conflicts(kind, file, &text);
+    if !conflicts.is_empty() {
+        // The markers are not TOML: parsing would only add syntax errors that hide the cause.
+        diagnostics.extend(conflicts);
+        return Parsed { value: None, diagnostics, text };
+    }
     let value = parse_text::<T>(kind, file, &text, &mut diagnostics);
     Parsed { value, diagnostics, text }
+}
+
+/// The marker lines after `<<<<<<<` in one conflict, with their labels.
+type Marks = Vec<(Range<usize>, &'static str)>;
+
+/// One diagnostic per region of unresolved merge-conflict markers that git
+/// left in the file (`<<<<<<< ours`, `=======`, `>>>>>>> theirs`), at the
+/// line that opens it. Only a line starting with `<<<<<<<` opens a region: a
+/// line of `=` alone is a Markdown heading underline in a multi-line string.
+fn merge_conflicts(kind: FileKind, file: &str, text: &str) -> Vec<Diagnostic> {
+    let marker = |line: &str, mark: &str| {
+        line.strip_prefix(mark).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r']))
+    };
+    let mut out = Vec::new();
+    let mut open: Option<(Range<usize>, Marks)> = None;
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let span = offset..offset + line.len();
+        offset += raw.len();
+        if marker(line, "<<<<<<<") {
+            if let Some((start, related)) = open.take() {
+                out.push(conflict_diagnostic(kind, file, text, start, related, false));
+            }
+            open = Some((span, Vec::new()));
+        } else if let Some((_, related)) = open.as_mut() {
+            if marker(line, "|||||||") {
+                related.push((span, "the common ancestor's version starts here"));
+            } else if marker(line, "=======") {
+                related.push((span, "the other side starts here"));
+            } else if marker(line, ">>>>>>>") {
+                related.push((span, "the conflict ends here"));
+                if let Some((start, related)) = open.take() {
+                    out.push(conflict_diagnostic(kind, file, text, start, related, true));
+                }
+            }
+        }
+    }
+    if let Some((start, related)) = open.take() {
+        out.push(conflict_diagnostic(kind, file, text, start, related, false));
+    }
+    out
+}
+
+fn conflict_diagnostic(
+    kind: FileKind,
+    file: &str,
+    text: &str,
+    start: Range<usize>,
+    related: Marks,
+    closed: bool,
+) -> Diagnostic {
+    let ours = text[start.clone()].trim_start_matches('<').trim();
+    let theirs = related
+        .last()
+        .filter(|_| closed)
+        .map(|(span, _)| text[span.clone()].trim_start_matches('>').trim())
+        .unwrap_or_default();
+    let between = match (ours, theirs) {
+        ("", "") => String::new(),
+        (ours, "") => format!(" with `{ours}`"),
+        ("", theirs) => format!(" (against `{theirs}`)"),
+        (ours, theirs) => format!(" between `{ours}` and `{theirs}`"),
+    };
+    let mut d = Diagnostic::new(Code::MergeConflict, format!("unresolved merge conflict{between}"))
+        .at(file, start)
+        .label(if closed { "conflict starts here" } else { "conflict starts here and has no `>>>>>>>` end" });
+    for (span, message) in related {
+        d = d.related(file, span, message);
+    }
+    let hint = "resolve the conflict: keep the lines you want, delete the `<<<<<<<`, `=======` and `>>>>>>>` lines, then commit";
+    d = d.hint(hint);
+    if kind == FileKind::State {
+        d = d.note(
+            "when the action is shared by a group of assessments, resolve one state file and run `evident sync` to copy it to the others",
+        );
+    }
+    d
 }
 
 fn parse_text<T: DeserializeOwned>(
@@ -131,4 +216,27 @@ pub fn worktree(repo: &crate::repo::Repo) -> (crate::model::Workspace, crate::di
     let (ws, mut report) = assemble(raw);
     report.diagnostics.extend(scan.diagnostics);
     (ws, report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ActionState, Template};
+
+    #[test]
+    fn merge_conflicts_are_named_once_per_region() {
+        let text = "<<<<<<< HEAD\nowner = \"a@x.io\"\n=======\nowner = \"b@x.io\"\n>>>>>>> other\n[implementation]\nstatus = \"planned\"\n";
+        let parsed = parse::<ActionState>(FileKind::State, "s.toml", text.as_bytes());
+        let codes: Vec<Code> = parsed.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::MergeConflict]);
+        assert_eq!(parsed.diagnostics[0].span, Some(0..12));
+        assert!(parsed.diagnostics[0].message.contains("between `HEAD` and `other`"));
+    }
+
+    #[test]
+    fn a_heading_underline_in_a_string_is_not_a_conflict() {
+        let text = "id = \"t\"\nname = \"T\"\nregulation = \"R\"\nversion = 1\ndescription = \"\"\"\nTitle\n=======\n\"\"\"\n";
+        let parsed = parse::<Template>(FileKind::Template, "templates/t.toml", text.as_bytes());
+        assert!(parsed.diagnostics.iter().all(|d| d.code != Code::MergeConflict), "{:?}", parsed.diagnostics);
+    }
 }

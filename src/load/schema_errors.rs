@@ -24,6 +24,65 @@ pub fn check(
         let node_schema = schema_at(schema, &pointer);
         out.extend(describe(file, &err, located.as_ref(), node_schema, schema, &pointer));
     }
+    out.extend(quoted_dates(file, doc, schema));
+    out
+}
+
+/// Dates written as strings (`date = "2026-03-02"`). The JSON the schema
+/// sees cannot tell a TOML date from a string, so these are found here, next
+/// to the schema's own findings: a quoted date is reported even when the
+/// file has other problems (typed reading stops at the first one).
+fn quoted_dates(file: &str, doc: &Spanned<DeTable<'_>>, schema: &Value) -> Vec<Diagnostic> {
+    fn walk(
+        file: &str,
+        value: &Spanned<toml::de::DeValue<'_>>,
+        pointer: &mut Vec<String>,
+        schema: &Value,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        use toml::de::DeValue;
+        match value.get_ref() {
+            DeValue::String(s) => {
+                let is_date = schema_at(schema, pointer)
+                    .map(|node| resolve(node, schema))
+                    .and_then(|node| node.get("format"))
+                    .and_then(Value::as_str)
+                    == Some("date");
+                if is_date {
+                    out.push(
+                        Diagnostic::new(
+                            Code::InvalidDate,
+                            format!("dates are TOML dates, not strings: write `{s}` without quotes"),
+                        )
+                        .at(file, value.span())
+                        .label("expected a date such as 2026-03-02"),
+                    );
+                }
+            }
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    pointer.push(i.to_string());
+                    walk(file, item, pointer, schema, out);
+                    pointer.pop();
+                }
+            }
+            DeValue::Table(table) => {
+                for (key, item) in table.iter() {
+                    pointer.push(key.get_ref().to_string());
+                    walk(file, item, pointer, schema, out);
+                    pointer.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let mut pointer = Vec::new();
+    for (key, item) in doc.get_ref().iter() {
+        pointer.push(key.get_ref().to_string());
+        walk(file, item, &mut pointer, schema, &mut out);
+        pointer.pop();
+    }
     out
 }
 
@@ -143,6 +202,25 @@ fn describe(
                 if !slug.is_empty() && slug != s {
                     d = d.hint(format!("try `{slug}`"));
                 }
+            }
+            vec![d]
+        }
+        K::MaxLength { limit } => {
+            let length = instance.as_str().map_or(0, |s| s.chars().count());
+            let shown: String = instance.as_str().unwrap_or_default().chars().take(40).collect();
+            let is_id = is_id_schema(node_schema.map(|s| resolve(s, root_schema)));
+            let what = if is_id { "an id" } else { "the value" };
+            let mut d = Diagnostic::new(
+                Code::InvalidFormat,
+                format!("`{path}` is too long for {what}: {length} characters, at most {limit}"),
+            )
+            .at(file, value_span)
+            .label(format!("{length} characters, at most {limit}"))
+            .note(format!("the value starts `{shown}…`"));
+            if is_id {
+                d = d.hint(format!(
+                    "shorten the id to at most {limit} characters: ids name files and folders, so their length is limited"
+                ));
             }
             vec![d]
         }

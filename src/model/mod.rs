@@ -22,7 +22,8 @@ pub use config::{
 pub use date::Date;
 pub use enums::{ActionType, Category, ControlType, ImplementationStatus, TestStatus, Testing};
 pub use ids::{
-    ActionId, AssessmentId, ControlId, GroupId, ID_PATTERN, TemplateId, is_valid_id, parse_id, slugify,
+    ActionId, AssessmentId, ControlId, GroupId, ID_MAX_LEN, ID_PATTERN, TemplateId, id_problem, is_valid_id,
+    parse_id, slugify,
 };
 pub use state::{ActionState, Evidence, Implementation, Test};
 pub use template::{Control, Template};

@@ -1,7 +1,7 @@
 //! Where each kind of file lives in a compliance repository, and what a
 //! repository-relative path means. Shared by the working tree and history.
 
-use crate::model::{ActionId, AssessmentId, TemplateId, is_valid_id};
+use crate::model::{ActionId, AssessmentId, TemplateId, id_problem, is_valid_id};
 
 pub const CONFIG_FILE: &str = "evident.toml";
 pub const TEMPLATES_DIR: &str = "templates";
@@ -69,7 +69,10 @@ pub fn classify(path: &str) -> Entry {
                 return Entry::Other;
             }
             if !is_valid_id(dir) {
-                return Entry::Misplaced(format!("`{dir}` is not a valid assessment id"));
+                return Entry::Misplaced(format!(
+                    "the directory name is not an assessment id: {}",
+                    id_problem(dir).unwrap_or_default()
+                ));
             }
             let Some(stem) = file.strip_suffix(".toml") else {
                 return Entry::Misplaced(format!(
@@ -81,7 +84,10 @@ pub fn classify(path: &str) -> Entry {
             } else if is_valid_id(stem) {
                 Entry::State(AssessmentId::new(*dir), ActionId::new(stem))
             } else {
-                Entry::Misplaced(format!("`{stem}` is not a valid action id"))
+                Entry::Misplaced(format!(
+                    "the file name is not an action id: {}",
+                    id_problem(stem).unwrap_or_default()
+                ))
             }
         }
         [ASSESSMENTS_DIR, dir, ..] if !is_incidental(parts.last().unwrap_or(&"")) => {
@@ -98,9 +104,7 @@ fn flat_file(rest: &[&str], dir: &str, make: impl Fn(&str) -> Entry) -> Entry {
         [name] if is_incidental(name) => Entry::Other,
         [name] => match name.strip_suffix(".toml") {
             Some(stem) if is_valid_id(stem) => make(stem),
-            Some(stem) => Entry::Misplaced(format!(
-                "`{stem}` is not a valid id: use lower-case letters, digits, `.`, `_` and `-`"
-            )),
+            Some(stem) => Entry::Misplaced(id_problem(stem).unwrap_or_default()),
             None => Entry::Misplaced(format!("only `.toml` files are read in `{dir}/`")),
         },
         [.., last] if is_incidental(last) => Entry::Other,

@@ -98,6 +98,25 @@ impl Repo {
         for dir in [layout::TEMPLATES_DIR, layout::ACTIONS_DIR, ASSESSMENTS_DIR] {
             let top = self.root.join(dir);
             if !top.is_dir() {
+                if let Ok(meta) = top.symlink_metadata() {
+                    // A file where the folder should be: nothing would be read
+                    // and the repository would pass as empty.
+                    let what = if meta.file_type().is_symlink() {
+                        "a symbolic link that does not lead to a folder"
+                    } else {
+                        "a file, not a folder"
+                    };
+                    scan.diagnostics.push(
+                        Diagnostic::new(
+                            Code::DataFolderNotAFolder,
+                            format!("`{dir}` is {what}: nothing in it is read"),
+                        )
+                        .in_file(dir)
+                        .hint(format!(
+                            "remove or rename the file `{dir}` and create the folder `{dir}/` (`evident new` creates it)"
+                        )),
+                    );
+                }
                 continue;
             }
             for item in WalkDir::new(&top).follow_links(false).sort_by_file_name() {

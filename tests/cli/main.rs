@@ -12,6 +12,7 @@ mod export;
 mod history;
 mod history_rules;
 mod import;
+mod invalid;
 mod oscal;
 mod replay;
 mod report;
