@@ -9,6 +9,7 @@ mod diff;
 mod edit;
 mod export;
 mod history;
+mod hostile;
 mod import;
 mod oscal;
 mod replay;

@@ -1,0 +1,119 @@
+//! Hostile input: files and text written to leak, forge or hang. Each test
+//! is the regression test of one class of attack.
+
+use crate::support::*;
+
+fn codes(run: &Run) -> Vec<String> {
+    run.json()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{} {}", d["code"].as_str().unwrap(), d["message"].as_str().unwrap()))
+        .collect()
+}
+
+/// A state file of `mfa` whose evidence items are `paths`.
+fn evidence_state(paths: &[&str]) -> String {
+    let mut s = String::from("[implementation]\nstatus = \"implemented\"\ndate = 2026-02-01\n\n[test]\nstatus = \"none\"\n");
+    for (i, p) in paths.iter().enumerate() {
+        s.push_str(&format!(
+            "\n[[evidence]]\nname = \"e{i}\"\npath = {}\nsha256 = \"{}\"\n",
+            toml_string(p),
+            "0".repeat(64)
+        ));
+    }
+    s
+}
+
+fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+#[test]
+fn git_internals_and_data_files_are_never_evidence_however_the_path_is_written() {
+    let repo = minimal();
+    repo.git_init();
+    repo.git(&["config", "remote.origin.url", "https://user:SECRET-TOKEN@git.example.com/x.git"]);
+    repo.write(".evident/journal.txt", "internal");
+    repo.write("sub/.git/notes.txt", "nested git dir");
+    repo.write("evidence/ok.txt", "fine");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("../.git/config", repo.path().join("evidence/config.txt")).unwrap();
+    let internal = [
+        ".git/config",
+        "./.git/config",
+        ".//.git/config",
+        ".\\.git\\config",
+        ".GIT/config",
+        ".git./config",
+        "sub/.git/notes.txt",
+        ".evident/journal.txt",
+        "./.Evident/journal.txt",
+    ];
+    let data = ["./evident.toml", "actions//mfa.toml", "./assessments/gdpr-2026/./mfa.toml", "EVIDENT.TOML"];
+    let outside = ["evidence/../.git/config", "EVIDENCE/..", "evidence/../evident.toml", "/etc/passwd"];
+    let mut paths: Vec<&str> = internal.iter().chain(&data).chain(&outside).copied().collect();
+    if cfg!(unix) {
+        paths.push("evidence/config.txt");
+    }
+    repo.write("assessments/gdpr-2026/mfa.toml", evidence_state(&paths));
+    let run = repo.run(&["validate", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let found = codes(&run);
+    let with = |code: &str| found.iter().filter(|d| d.starts_with(code)).count();
+    let internal_count = internal.len() + usize::from(cfg!(unix));
+    assert_eq!(with("E0409"), internal_count, "{found:#?}");
+    assert_eq!(with("E0407"), data.len(), "{found:#?}");
+    assert_eq!(with("E0401"), outside.len(), "{found:#?}");
+    assert_eq!(found.len(), paths.len(), "one diagnostic per path, nothing else: {found:#?}");
+
+    // The report never runs on such a repository, and nothing of `.git/` reaches its folder.
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let report = repo.run(&["report", "--out", site.to_str().unwrap()]);
+    assert_ne!(report.code, 0, "{}", report.all());
+    for entry in walkdir::WalkDir::new(out.path()) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            assert!(!text.contains("SECRET-TOKEN"), "{} leaks .git/config", entry.path().display());
+        }
+    }
+}
+
+#[test]
+fn normalised_evidence_paths_inside_evidence_are_accepted_and_copied_once() {
+    let repo = minimal();
+    repo.write("evidence/ok.txt", "fine");
+    let real = {
+        use sha2::Digest;
+        let d = sha2::Sha256::digest(b"fine");
+        d.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    repo.write(
+        "assessments/gdpr-2026/mfa.toml",
+        format!(
+            "[implementation]\nstatus = \"implemented\"\ndate = 2026-02-01\n\n[test]\nstatus = \"none\"\n\n\
+             [[evidence]]\nname = \"dotted\"\npath = \"./evidence//ok.txt\"\nsha256 = \"{real}\"\n"
+        ),
+    );
+    let run = repo.run(&["validate"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let report = repo.run(&["report", "--format", "md", "--out", site.to_str().unwrap()]);
+    assert_eq!(report.code, 0, "{}", report.all());
+    assert_eq!(std::fs::read_to_string(site.join("files/evidence/ok.txt")).unwrap(), "fine");
+}
+
+#[test]
+fn evidence_add_refuses_files_inside_git() {
+    let repo = minimal();
+    repo.git_init();
+    repo.write(".git/notes.txt", "internal");
+    let file = repo.path().join(".git/notes.txt");
+    let run = repo.run(&["evidence", "add", "mfa", file.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("inside `.git/`"), "{}", run.all());
+    assert!(!repo.path().join("evidence").exists(), "nothing copied");
+}
