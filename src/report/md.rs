@@ -27,7 +27,7 @@ pub fn render(report: &Report, templates: &Templates) -> Result<String> {
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    Ok(text)
+    Ok(crate::render::printable(&text, false).into_owned())
 }
 
 /// Escapes user text for Markdown (one line, no markup).

@@ -154,3 +154,58 @@ fn csv_exports_defuse_formulas_and_import_takes_the_quote_back() {
     assert!(!history.stdout.contains(",-cmd|"), "{}", history.stdout);
     assert!(history.stdout.contains(",'@evil,"), "{}", history.stdout);
 }
+
+/// Every way text reaches a terminal or Markdown: no raw control character
+/// (ESC would let a note clear the screen, retitle the window or hide text).
+#[test]
+fn control_characters_never_reach_the_terminal_or_markdown() {
+    let repo = minimal();
+    let evil = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m";
+    let toml_evil = "\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31m";
+    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true).replace("title = \"Action mfa\"", &format!("title = \"MFA {toml_evil}\"")));
+    repo.git_init();
+    repo.commit("ana@example.com", "start");
+    repo.write(
+        "assessments/gdpr-2026/mfa.toml",
+        format!("owner = \"ana@example.com\"\n\n[implementation]\nstatus = \"implemented\"\ndate = 2026-02-01\nnotes = \"n {toml_evil}\"\n\n[test]\nstatus = \"in-progress\"\n"),
+    );
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "--author", &format!("Mallory{evil} <m@example.com>"), "-m", &format!("msg{evil}")]);
+    let summary_path = repo.path().join("summary.md");
+    let summary_arg = summary_path.to_str().unwrap();
+    let runs = [
+        vec!["history"],
+        vec!["history", "--format", "markdown"],
+        vec!["list", "actions"],
+        vec!["list", "actions", "--format", "markdown"],
+        vec!["diff", "HEAD~1", "HEAD"],
+        vec!["diff", "HEAD~1", "HEAD", "--format", "markdown"],
+        vec!["check", "--base", "HEAD~1", "--summary", summary_arg],
+        vec!["alerts", "--base", "HEAD~1"],
+        vec!["alerts", "--base", "HEAD~1", "--format", "md"],
+        vec!["validate"],
+        vec!["score"],
+    ];
+    for args in runs {
+        let run = repo.run(&args);
+        assert_ne!(run.code, 2, "`evident {}`: {}", args.join(" "), run.all());
+        for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+            assert!(
+                !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+                "`evident {}` {stream} has a raw control character:\n{text:?}",
+                args.join(" ")
+            );
+        }
+    }
+    let summary = repo.read("summary.md");
+    assert!(summary.contains("Mallory") && !summary.contains('\u{1b}'), "{summary:?}");
+    repo.remove("summary.md");
+    // A diagnostic quoting user text (an unknown key) is made visible too.
+    repo.write("assessments/gdpr-2026/mfa.toml", format!("\"k{toml_evil}\" = 1\n[implementation]\nstatus = \"none\"\n[test]\nstatus = \"none\"\n"));
+    let run = repo.run(&["validate"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(!run.stderr.contains('\u{1b}') && run.stderr.contains('␛'), "{:?}", run.stderr);
+
+    let history = repo.run(&["history"]);
+    assert!(history.stdout.contains("Mallory␛]0;pwned␇␛[2J<U+009B>31m"), "{}", history.stdout);
+}
