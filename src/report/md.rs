@@ -35,9 +35,10 @@ pub fn md(text: &str) -> String {
     crate::render::md_cell(text)
 }
 
-/// User Markdown (guidance) as a block quote, its raw HTML escaped.
+/// User Markdown (guidance) as a block quote, its raw HTML escaped and no
+/// `<` left outside code.
 pub fn md_quote(text: &str) -> String {
-    super::markdown::neutralize(text.trim_end())
+    super::markdown::escape_angles(&super::markdown::neutralize(text.trim_end()))
         .lines()
         .map(|l| if l.is_empty() { ">".to_owned() } else { format!("> {l}") })
         .collect::<Vec<_>>()

@@ -209,3 +209,27 @@ fn control_characters_never_reach_the_terminal_or_markdown() {
     let history = repo.run(&["history"]);
     assert!(history.stdout.contains("Mallory␛]0;pwned␇␛[2J<U+009B>31m"), "{}", history.stdout);
 }
+
+/// report.md: no tag from user text, however it is written.
+#[test]
+fn the_markdown_report_carries_no_raw_html_from_user_text() {
+    let repo = minimal();
+    let action = action_toml("mfa", "control-access", "preventative", true)
+        .replace("title = \"Action mfa\"", "title = \"MFA <b onmouseover=alert(1)>\"")
+        + "guidance = '''\nSee \\<img src=x onerror=alert(1)> and <script>alert(2)</script>.\n\n<div onclick=\"x()\">block</div>\n\nUse `a < b` in code.\n'''\n";
+    repo.write("actions/mfa.toml", action);
+    repo.write(
+        "assessments/gdpr-2026/mfa.toml",
+        "owner = \"ana@example.com\"\n\n[implementation]\nstatus = \"implemented\"\ndate = 2026-02-01\nnotes = \"\\\\<img src=y onerror=alert(3)>\"\n\n[test]\nstatus = \"none\"\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("md");
+    let run = repo.run(&["report", "--format", "md", "--out", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let text = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    for tag in ["<img", "<script", "<div", "<b ", "\\<"] {
+        assert!(!text.contains(tag), "report.md has `{tag}`:\n{text}");
+    }
+    assert!(text.contains("&lt;img src=x onerror=alert(1)>"), "{text}");
+    assert!(text.contains("`a < b`"), "code is kept: {text}");
+}
