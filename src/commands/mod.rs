@@ -133,7 +133,7 @@ pub fn to_json_text(value: &serde_json::Value) -> String {
     // data and still safe to print on a terminal.
     let mut out = String::with_capacity(s.len() + 1);
     for c in s.chars() {
-        if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+        if (c.is_control() && c != '\n') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
             out.push_str(&format!("\\u{:04x}", c as u32));
         } else {
             out.push(c);
