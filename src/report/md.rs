@@ -8,18 +8,15 @@ use minijinja::value::{Serde, Value};
 
 use super::context::Report;
 use super::templates::Templates;
-use super::{environment, render_error};
+use super::Renderer;
 use crate::error::Result;
 
 pub const FILE: &str = "report.md";
 
 /// The text of `report.md`.
 pub fn render(report: &Report, templates: &Templates) -> Result<String> {
-    let env = environment(templates)?;
-    let template = env.get_template(FILE).map_err(|e| render_error(FILE, &e))?;
-    let mut text = template
-        .render(context! { report => Value::from(Serde(report)) })
-        .map_err(|e| render_error(FILE, &e))?;
+    let env = Renderer::new(templates, report)?;
+    let mut text = env.render(FILE, context! { report => Value::from(Serde(report)) })?;
     // Templates leave blank lines around optional sections; keep at most one.
     while text.contains("\n\n\n") {
         text = text.replace("\n\n\n", "\n\n");

@@ -233,3 +233,93 @@ fn the_markdown_report_carries_no_raw_html_from_user_text() {
     assert!(text.contains("&lt;img src=x onerror=alert(1)>"), "{text}");
     assert!(text.contains("`a < b`"), "code is kept: {text}");
 }
+
+#[cfg(unix)]
+#[test]
+fn report_templates_may_not_link_out_of_their_folder() {
+    let repo = minimal();
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "SECRET").unwrap();
+    std::os::unix::fs::symlink(&secret, templates.join("style.css")).unwrap();
+    let site = dir.path().join("site");
+    let run = repo.run(&["report", "--out", site.to_str().unwrap(), "--templates", templates.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("outside the templates folder"), "{}", run.all());
+    assert!(!site.exists(), "nothing written");
+
+    // A link inside the folder is fine.
+    std::fs::remove_file(templates.join("style.css")).unwrap();
+    std::fs::write(templates.join("mine.css"), "body { color: red }").unwrap();
+    std::os::unix::fs::symlink("mine.css", templates.join("style.css")).unwrap();
+    let run = repo.run(&["report", "--out", site.to_str().unwrap(), "--templates", templates.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(std::fs::read_to_string(site.join("assets/style.css")).unwrap(), "body { color: red }");
+}
+
+/// Runs `evident` with a deadline: a hang is a failure, not a stuck suite.
+fn run_within(repo: &TestRepo, args: &[&str], limit: std::time::Duration) -> (Run, std::time::Duration) {
+    use std::io::Read;
+    let mut cmd = evident();
+    cmd.arg("--repo").arg(repo.path()).args(args);
+    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let start = std::time::Instant::now();
+    let mut child = cmd.spawn().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`evident {}` did not finish within {limit:?}", args.join(" "));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let elapsed = start.elapsed();
+    let run = Run { stdout: out.join().unwrap(), stderr: err.join().unwrap(), code: status.code().unwrap_or(-1) };
+    (run, elapsed)
+}
+
+#[test]
+fn a_report_template_that_loops_for_ever_is_stopped_with_its_name() {
+    let repo = minimal();
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("loop", "{% for a in range(100000) %}{% for b in range(100000) %}{% for c in range(100000) %}{{ a }}{% endfor %}{% endfor %}{% endfor %}"),
+        ("empty-loop", "{% for a in range(100000) %}{% for b in range(100000) %}{% for c in range(100000) %}{% endfor %}{% endfor %}{% endfor %}"),
+        ("repeat", "{{ 'x' * 100000000000 }}"),
+        ("grow", "{% set ns = namespace(s='x') %}{% for a in range(100) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}"),
+        ("recurse", "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}"),
+        ("include", "{% include \"report.md\" %}"),
+    ];
+    for (case, source) in cases {
+        let templates = dir.path().join(case);
+        std::fs::create_dir(&templates).unwrap();
+        std::fs::write(templates.join("report.md"), source).unwrap();
+        let out = dir.path().join(format!("out-{case}"));
+        let (run, took) = run_within(
+            &repo,
+            &["report", "--format", "md", "--out", out.to_str().unwrap(), "--templates", templates.to_str().unwrap()],
+            std::time::Duration::from_secs(30),
+        );
+        assert_eq!(run.code, 2, "{case}: {}", run.all());
+        assert!(run.stderr.contains("`report.md`"), "{case}: {}", run.all());
+        assert!(took < std::time::Duration::from_secs(13), "{case}: took {took:?}");
+        assert!(run.stderr.lines().count() < 5, "{case}: a short message: {}", run.all());
+    }
+}
