@@ -323,3 +323,22 @@ fn a_report_template_that_loops_for_ever_is_stopped_with_its_name() {
         assert!(run.stderr.lines().count() < 5, "{case}: a short message: {}", run.all());
     }
 }
+
+/// A FIFO named like a data file would block `validate` for ever at its read.
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_a_data_file_is_reported_not_read() {
+    let repo = minimal();
+    for path in ["assessments/gdpr-2026/backup.toml", "templates/iso.toml", "actions/logs.toml"] {
+        let status = std::process::Command::new("mkfifo").arg(repo.path().join(path)).status().unwrap();
+        assert!(status.success());
+    }
+    for args in [vec!["validate", "--format", "json"], vec!["score"], vec!["list", "actions"]] {
+        let (run, _) = run_within(&repo, &args, std::time::Duration::from_secs(20));
+        assert_eq!(run.code, 1, "`{}`: {}", args.join(" "), run.all());
+        if args[0] == "validate" {
+            let found = codes(&run);
+            assert_eq!(found.iter().filter(|d| d.starts_with("E0410")).count(), 3, "{found:#?}");
+        }
+    }
+}
