@@ -342,3 +342,47 @@ fn a_fifo_named_like_a_data_file_is_reported_not_read() {
         }
     }
 }
+
+/// A template listing one action 10,000 times: one diagnostic with the count.
+#[test]
+fn a_repeated_id_is_reported_once_with_its_count() {
+    let repo = minimal();
+    let mfa: Vec<&str> = vec!["mfa"; 10_000];
+    let mut template = template_toml("gdpr", &[("art-32", &mfa)]);
+    for _ in 0..3 {
+        template.push_str("\n[[controls]]\nid = \"art-33\"\ntitle = \"Again\"\nactions = [\"mfa\"]\n");
+    }
+    repo.write("templates/gdpr.toml", template);
+    let evidence: String = (0..500).map(|_| "\n[[evidence]]\nname = \"same\"\nurl = \"https://e.example/x\"\n").collect();
+    repo.write("assessments/gdpr-2026/mfa.toml", repo.read("assessments/gdpr-2026/mfa.toml") + &evidence);
+    let (run, took) = run_within(&repo, &["validate", "--format", "json"], std::time::Duration::from_secs(60));
+    assert_eq!(run.code, 1, "{}", run.all());
+    let mut found = codes(&run);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "E0302 control `art-32` lists action `mfa` 10000 times",
+            "E0302 control `art-33` is defined 3 times",
+            "E0302 evidence `same` is listed 500 times",
+        ],
+        "{found:#?}"
+    );
+    let (human, _) = run_within(&repo, &["validate"], std::time::Duration::from_secs(60));
+    // The one-line array of 10,000 ids is quoted once (it was quoted 10,000 times).
+    assert!(human.stderr.len() < 200_000, "{} bytes of output", human.stderr.len());
+    assert!(took < std::time::Duration::from_secs(20), "took {took:?}");
+}
+
+/// Many distinct problems in one file: each costs a lookup, not a parse of the file.
+#[test]
+fn many_diagnostics_in_one_file_take_linear_time() {
+    let repo = minimal();
+    let unknown: String = (0..5000).map(|i| format!("  \"x{i}\",\n")).collect();
+    let template = template_toml("gdpr", &[("art-32", &["mfa"])]).replace("[\"mfa\"]", &format!("[\n  \"mfa\",\n{unknown}]"));
+    repo.write("templates/gdpr.toml", template);
+    let (run, took) = run_within(&repo, &["validate"], std::time::Duration::from_secs(120));
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stderr.contains("5000 errors"), "{}", &run.stderr[run.stderr.len().saturating_sub(300)..]);
+    assert!(took < std::time::Duration::from_secs(20), "took {took:?}");
+}
