@@ -386,3 +386,36 @@ fn many_diagnostics_in_one_file_take_linear_time() {
     assert!(run.stderr.contains("5000 errors"), "{}", &run.stderr[run.stderr.len().saturating_sub(300)..]);
     assert!(took < std::time::Duration::from_secs(20), "took {took:?}");
 }
+
+/// An XLSX whose shared strings claim to inflate to 3 GiB: refused before
+/// the spreadsheet reader allocates anything (it aborted the process).
+#[test]
+fn an_xlsx_zip_bomb_is_refused_with_exit_2() {
+    use std::io::Write;
+    let repo = minimal();
+    let path = repo.path().join("bomb.xlsx");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("xl/sharedStrings.xml", options).unwrap();
+    let size = 1usize << 20;
+    zip.write_all(&vec![b'a'; size]).unwrap();
+    zip.finish().unwrap();
+    // Declare 3 GiB in the local header and the central directory.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let declared = (size as u32).to_le_bytes();
+    let mut patched = 0;
+    for at in 0..bytes.len() - 4 {
+        if bytes[at..at + 4] == declared {
+            bytes[at..at + 4].copy_from_slice(&(3u32 << 30).to_le_bytes());
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 2);
+    std::fs::write(&path, &bytes).unwrap();
+    assert!(bytes.len() < 10_000, "small on disk: {}", bytes.len());
+    let before = repo.snapshot_files();
+    let run = repo.run(&["import", "actions", path.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("`xl/sharedStrings.xml`") && run.stderr.contains("is refused"), "{}", run.all());
+    assert_eq!(repo.snapshot_files(), before);
+}
