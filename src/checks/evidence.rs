@@ -72,7 +72,9 @@ pub fn normalize(rel: &str) -> Result<String, Resolved> {
         }
     }
     if let Some(dir) = parts.iter().find(|p| is_internal_name(p)) {
-        return Err(Resolved::Internal(format!("`{dir}` is not part of what git versions; its files are never evidence")));
+        return Err(Resolved::Internal(format!(
+            "`{dir}` is not part of what git versions; its files are never evidence"
+        )));
     }
     if parts.is_empty() {
         return Err(Resolved::NotFile);

@@ -247,7 +247,11 @@ fn template_refs(
                 )
                 .at(file, span(report, file, &format!("/controls/{i}/actions/{}", at[1])))
                 .label("listed again here")
-                .related(file, span(report, file, &format!("/controls/{i}/actions/{}", at[0])), "first listed here")
+                .related(
+                    file,
+                    span(report, file, &format!("/controls/{i}/actions/{}", at[0])),
+                    "first listed here",
+                )
                 .hint(if at.len() > 2 { "keep one of them" } else { "remove one of them" }),
             );
         }

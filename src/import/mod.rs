@@ -547,7 +547,8 @@ mod tests {
         use std::io::Write;
         let file = tempfile::NamedTempFile::new().unwrap();
         let mut zip = zip::ZipWriter::new(file.reopen().unwrap());
-        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let options =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
         zip.start_file("xl/sharedStrings.xml", options).unwrap();
         zip.write_all(&vec![b'0'; size]).unwrap();
         zip.finish().unwrap();

@@ -45,7 +45,8 @@ pub fn score_move(before: crate::score::Score, after: crate::score::Score) -> St
 /// every cell.
 pub fn printable(text: &str, keep_sgr: bool) -> std::borrow::Cow<'_, str> {
     fn unsafe_char(c: char) -> bool {
-        (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
     }
     if !text.contains(unsafe_char) {
         return std::borrow::Cow::Borrowed(text);
@@ -53,7 +54,10 @@ pub fn printable(text: &str, keep_sgr: bool) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(text.len() + 8);
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
-        if c == '\u{1b}' && keep_sgr && let Some(len) = sgr_len(rest) {
+        if c == '\u{1b}'
+            && keep_sgr
+            && let Some(len) = sgr_len(rest)
+        {
             out.push_str(&rest[..len]);
             rest = &rest[len..];
             continue;

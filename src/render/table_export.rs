@@ -232,7 +232,20 @@ mod tests {
 
     #[test]
     fn csv_cells_that_start_a_formula_are_defused_and_undone_exactly() {
-        let texts = ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "'=x", "''+x", "'quoted'", "a=b", "", "'"];
+        let texts = [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "'=x",
+            "''+x",
+            "'quoted'",
+            "a=b",
+            "",
+            "'",
+        ];
         for text in texts {
             let out = defuse(text);
             assert!(!out.starts_with(FORMULA_START), "{out:?}");
@@ -240,7 +253,11 @@ mod tests {
         }
         assert_eq!(defuse("=1+1"), "'=1+1");
         assert_eq!(defuse("'quoted'"), "'quoted'");
-        let table = Table { sheet: "T".into(), headers: vec!["A", "B"], rows: vec![vec![Cell::text("=1+1"), Cell::Int(-3)]] };
+        let table = Table {
+            sheet: "T".into(),
+            headers: vec!["A", "B"],
+            rows: vec![vec![Cell::text("=1+1"), Cell::Int(-3)]],
+        };
         assert_eq!(String::from_utf8(csv(&table).unwrap()).unwrap(), "A,B\r\n'=1+1,-3\r\n");
     }
 

@@ -205,9 +205,12 @@ impl Repo {
 /// `path` relative to `root`, `/`-separated (as repository paths are written).
 /// A data file's path that names a FIFO, socket or device: never opened.
 fn not_regular(path: String) -> Diagnostic {
-    Diagnostic::new(Code::NotRegularFile, format!("`{path}` is not a regular file (a pipe, socket or device); it is not read"))
-        .in_file(path)
-        .hint("replace it with a regular file, or remove it")
+    Diagnostic::new(
+        Code::NotRegularFile,
+        format!("`{path}` is not a regular file (a pipe, socket or device); it is not read"),
+    )
+    .in_file(path)
+    .hint("replace it with a regular file, or remove it")
 }
 
 pub fn relative_path(root: &Path, path: &Path) -> String {

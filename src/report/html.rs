@@ -3,12 +3,12 @@
 //! in sub-folders reach the rest through `root` (`"../"`), so the site works
 //! from `file://` and from any sub-path.
 
-use minijinja::value::{Serde, Value};
 use minijinja::context;
+use minijinja::value::{Serde, Value};
 
+use super::Renderer;
 use super::context::Report;
 use super::templates::Templates;
-use super::Renderer;
 use crate::error::Result;
 
 /// Every file of the site (path relative to the output folder, contents),

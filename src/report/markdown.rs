@@ -238,8 +238,13 @@ mod tests {
 
     #[test]
     fn no_angle_bracket_outside_code() {
-        let out = escape_angles("a \\<img src=x onerror=alert(1)> b <b>c</b> \\\\<i> `x < y`\n\n```\n<kept>\n```\n<https://a.example>\n");
-        assert_eq!(out, "a &lt;img src=x onerror=alert(1)> b &lt;b>c&lt;/b> \\\\&lt;i> `x < y`\n\n```\n<kept>\n```\n&lt;https://a.example>\n");
+        let out = escape_angles(
+            "a \\<img src=x onerror=alert(1)> b <b>c</b> \\\\<i> `x < y`\n\n```\n<kept>\n```\n<https://a.example>\n",
+        );
+        assert_eq!(
+            out,
+            "a &lt;img src=x onerror=alert(1)> b &lt;b>c&lt;/b> \\\\&lt;i> `x < y`\n\n```\n<kept>\n```\n&lt;https://a.example>\n"
+        );
     }
 
     #[test]

@@ -6,9 +6,9 @@
 use minijinja::context;
 use minijinja::value::{Serde, Value};
 
+use super::Renderer;
 use super::context::Report;
 use super::templates::Templates;
-use super::Renderer;
 use crate::error::Result;
 
 pub const FILE: &str = "report.md";

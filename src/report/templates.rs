@@ -82,7 +82,8 @@ impl Templates {
     pub fn with_overrides(dir: &Path) -> Result<Self> {
         let mut templates = Templates::default();
         let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read the templates folder", dir, e))?;
-        let real_dir = std::fs::canonicalize(dir).map_err(|e| Error::io("read the templates folder", dir, e))?;
+        let real_dir =
+            std::fs::canonicalize(dir).map_err(|e| Error::io("read the templates folder", dir, e))?;
         let mut names = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| Error::io("read the templates folder", dir, e))?;

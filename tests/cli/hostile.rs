@@ -14,7 +14,9 @@ fn codes(run: &Run) -> Vec<String> {
 
 /// A state file of `mfa` whose evidence items are `paths`.
 fn evidence_state(paths: &[&str]) -> String {
-    let mut s = String::from("[implementation]\nstatus = \"implemented\"\ndate = 2026-02-01\n\n[test]\nstatus = \"none\"\n");
+    let mut s = String::from(
+        "[implementation]\nstatus = \"implemented\"\ndate = 2026-02-01\n\n[test]\nstatus = \"none\"\n",
+    );
     for (i, p) in paths.iter().enumerate() {
         s.push_str(&format!(
             "\n[[evidence]]\nname = \"e{i}\"\npath = {}\nsha256 = \"{}\"\n",
@@ -131,7 +133,8 @@ fn csv_exports_defuse_formulas_and_import_takes_the_quote_back() {
     );
     repo.git_init();
     repo.commit("ana@example.com", "start");
-    let state = repo.read("assessments/gdpr-2026/mfa.toml").replace("status = \"none\"", "status = \"in-progress\"");
+    let state =
+        repo.read("assessments/gdpr-2026/mfa.toml").replace("status = \"none\"", "status = \"in-progress\"");
     repo.write("assessments/gdpr-2026/mfa.toml", state);
     repo.git(&["add", "-A"]);
     repo.git(&["commit", "-q", "--author", "@evil <x@example.com>", "-m", "-cmd|' /C calc'!A0"]);
@@ -162,7 +165,11 @@ fn control_characters_never_reach_the_terminal_or_markdown() {
     let repo = minimal();
     let evil = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m";
     let toml_evil = "\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31m";
-    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true).replace("title = \"Action mfa\"", &format!("title = \"MFA {toml_evil}\"")));
+    repo.write(
+        "actions/mfa.toml",
+        action_toml("mfa", "control-access", "preventative", true)
+            .replace("title = \"Action mfa\"", &format!("title = \"MFA {toml_evil}\"")),
+    );
     repo.git_init();
     repo.commit("ana@example.com", "start");
     repo.write(
@@ -170,7 +177,14 @@ fn control_characters_never_reach_the_terminal_or_markdown() {
         format!("owner = \"ana@example.com\"\n\n[implementation]\nstatus = \"implemented\"\ndate = 2026-02-01\nnotes = \"n {toml_evil}\"\n\n[test]\nstatus = \"in-progress\"\n"),
     );
     repo.git(&["add", "-A"]);
-    repo.git(&["commit", "-q", "--author", &format!("Mallory{evil} <m@example.com>"), "-m", &format!("msg{evil}")]);
+    repo.git(&[
+        "commit",
+        "-q",
+        "--author",
+        &format!("Mallory{evil} <m@example.com>"),
+        "-m",
+        &format!("msg{evil}"),
+    ]);
     let summary_path = repo.path().join("summary.md");
     let summary_arg = summary_path.to_str().unwrap();
     let runs = [
@@ -201,7 +215,10 @@ fn control_characters_never_reach_the_terminal_or_markdown() {
     assert!(summary.contains("Mallory") && !summary.contains('\u{1b}'), "{summary:?}");
     repo.remove("summary.md");
     // A diagnostic quoting user text (an unknown key) is made visible too.
-    repo.write("assessments/gdpr-2026/mfa.toml", format!("\"k{toml_evil}\" = 1\n[implementation]\nstatus = \"none\"\n[test]\nstatus = \"none\"\n"));
+    repo.write(
+        "assessments/gdpr-2026/mfa.toml",
+        format!("\"k{toml_evil}\" = 1\n[implementation]\nstatus = \"none\"\n[test]\nstatus = \"none\"\n"),
+    );
     let run = repo.run(&["validate"]);
     assert_eq!(run.code, 1, "{}", run.all());
     assert!(!run.stderr.contains('\u{1b}') && run.stderr.contains('␛'), "{:?}", run.stderr);
@@ -245,7 +262,8 @@ fn report_templates_may_not_link_out_of_their_folder() {
     std::fs::write(&secret, "SECRET").unwrap();
     std::os::unix::fs::symlink(&secret, templates.join("style.css")).unwrap();
     let site = dir.path().join("site");
-    let run = repo.run(&["report", "--out", site.to_str().unwrap(), "--templates", templates.to_str().unwrap()]);
+    let run =
+        repo.run(&["report", "--out", site.to_str().unwrap(), "--templates", templates.to_str().unwrap()]);
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(run.stderr.contains("outside the templates folder"), "{}", run.all());
     assert!(!site.exists(), "nothing written");
@@ -254,7 +272,8 @@ fn report_templates_may_not_link_out_of_their_folder() {
     std::fs::remove_file(templates.join("style.css")).unwrap();
     std::fs::write(templates.join("mine.css"), "body { color: red }").unwrap();
     std::os::unix::fs::symlink("mine.css", templates.join("style.css")).unwrap();
-    let run = repo.run(&["report", "--out", site.to_str().unwrap(), "--templates", templates.to_str().unwrap()]);
+    let run =
+        repo.run(&["report", "--out", site.to_str().unwrap(), "--templates", templates.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.all());
     assert_eq!(std::fs::read_to_string(site.join("assets/style.css")).unwrap(), "body { color: red }");
 }
@@ -291,7 +310,8 @@ fn run_within(repo: &TestRepo, args: &[&str], limit: std::time::Duration) -> (Ru
         std::thread::sleep(std::time::Duration::from_millis(20));
     };
     let elapsed = start.elapsed();
-    let run = Run { stdout: out.join().unwrap(), stderr: err.join().unwrap(), code: status.code().unwrap_or(-1) };
+    let run =
+        Run { stdout: out.join().unwrap(), stderr: err.join().unwrap(), code: status.code().unwrap_or(-1) };
     (run, elapsed)
 }
 
@@ -300,10 +320,19 @@ fn a_report_template_that_loops_for_ever_is_stopped_with_its_name() {
     let repo = minimal();
     let dir = tempfile::tempdir().unwrap();
     let cases = [
-        ("loop", "{% for a in range(100000) %}{% for b in range(100000) %}{% for c in range(100000) %}{{ a }}{% endfor %}{% endfor %}{% endfor %}"),
-        ("empty-loop", "{% for a in range(100000) %}{% for b in range(100000) %}{% for c in range(100000) %}{% endfor %}{% endfor %}{% endfor %}"),
+        (
+            "loop",
+            "{% for a in range(100000) %}{% for b in range(100000) %}{% for c in range(100000) %}{{ a }}{% endfor %}{% endfor %}{% endfor %}",
+        ),
+        (
+            "empty-loop",
+            "{% for a in range(100000) %}{% for b in range(100000) %}{% for c in range(100000) %}{% endfor %}{% endfor %}{% endfor %}",
+        ),
         ("repeat", "{{ 'x' * 100000000000 }}"),
-        ("grow", "{% set ns = namespace(s='x') %}{% for a in range(100) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}"),
+        (
+            "grow",
+            "{% set ns = namespace(s='x') %}{% for a in range(100) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}",
+        ),
         ("recurse", "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}"),
         ("include", "{% include \"report.md\" %}"),
     ];
@@ -314,7 +343,15 @@ fn a_report_template_that_loops_for_ever_is_stopped_with_its_name() {
         let out = dir.path().join(format!("out-{case}"));
         let (run, took) = run_within(
             &repo,
-            &["report", "--format", "md", "--out", out.to_str().unwrap(), "--templates", templates.to_str().unwrap()],
+            &[
+                "report",
+                "--format",
+                "md",
+                "--out",
+                out.to_str().unwrap(),
+                "--templates",
+                templates.to_str().unwrap(),
+            ],
             std::time::Duration::from_secs(30),
         );
         assert_eq!(run.code, 2, "{case}: {}", run.all());
@@ -353,9 +390,11 @@ fn a_repeated_id_is_reported_once_with_its_count() {
         template.push_str("\n[[controls]]\nid = \"art-33\"\ntitle = \"Again\"\nactions = [\"mfa\"]\n");
     }
     repo.write("templates/gdpr.toml", template);
-    let evidence: String = (0..500).map(|_| "\n[[evidence]]\nname = \"same\"\nurl = \"https://e.example/x\"\n").collect();
+    let evidence: String =
+        (0..500).map(|_| "\n[[evidence]]\nname = \"same\"\nurl = \"https://e.example/x\"\n").collect();
     repo.write("assessments/gdpr-2026/mfa.toml", repo.read("assessments/gdpr-2026/mfa.toml") + &evidence);
-    let (run, took) = run_within(&repo, &["validate", "--format", "json"], std::time::Duration::from_secs(60));
+    let (run, took) =
+        run_within(&repo, &["validate", "--format", "json"], std::time::Duration::from_secs(60));
     assert_eq!(run.code, 1, "{}", run.all());
     let mut found = codes(&run);
     found.sort();
@@ -379,7 +418,8 @@ fn a_repeated_id_is_reported_once_with_its_count() {
 fn many_diagnostics_in_one_file_take_linear_time() {
     let repo = minimal();
     let unknown: String = (0..5000).map(|i| format!("  \"x{i}\",\n")).collect();
-    let template = template_toml("gdpr", &[("art-32", &["mfa"])]).replace("[\"mfa\"]", &format!("[\n  \"mfa\",\n{unknown}]"));
+    let template = template_toml("gdpr", &[("art-32", &["mfa"])])
+        .replace("[\"mfa\"]", &format!("[\n  \"mfa\",\n{unknown}]"));
     repo.write("templates/gdpr.toml", template);
     let (run, took) = run_within(&repo, &["validate"], std::time::Duration::from_secs(120));
     assert_eq!(run.code, 1, "{}", run.all());
@@ -395,7 +435,8 @@ fn an_xlsx_zip_bomb_is_refused_with_exit_2() {
     let repo = minimal();
     let path = repo.path().join("bomb.xlsx");
     let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     zip.start_file("xl/sharedStrings.xml", options).unwrap();
     let size = 1usize << 20;
     zip.write_all(&vec![b'a'; size]).unwrap();
@@ -416,6 +457,10 @@ fn an_xlsx_zip_bomb_is_refused_with_exit_2() {
     let before = repo.snapshot_files();
     let run = repo.run(&["import", "actions", path.to_str().unwrap()]);
     assert_eq!(run.code, 2, "{}", run.all());
-    assert!(run.stderr.contains("`xl/sharedStrings.xml`") && run.stderr.contains("is refused"), "{}", run.all());
+    assert!(
+        run.stderr.contains("`xl/sharedStrings.xml`") && run.stderr.contains("is refused"),
+        "{}",
+        run.all()
+    );
     assert_eq!(repo.snapshot_files(), before);
 }
