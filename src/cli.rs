@@ -95,7 +95,12 @@ pub fn main() -> ExitCode {
         }
     };
     let ui = Ui::new(cli.global.color, cli.global.quiet);
-    match run(cli, &ui) {
+    let result = run(cli, &ui);
+    if let Some(e) = crate::ui::output_error() {
+        ui.error(&e);
+        return ExitCode::from(2);
+    }
+    match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
         Err(e) => {

@@ -1,4 +1,4 @@
-//! Compliance scores (DESIGN.md section 2).
+//! Compliance scores (docs/design/scoring.md).
 //!
 //! An action earns its points in an assessment when it is implemented (or
 //! implemented by an alternative) and its test passed. Out of scope (either

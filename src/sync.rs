@@ -1,5 +1,5 @@
 //! Group synchronisation: bring every assessment of a group to the same state
-//! for each action they share (DESIGN.md section 3).
+//! for each action they share (docs/design/rules.md).
 //!
 //! For each shared action the members disagree on, history is walked back
 //! from HEAD to the last commit where they agreed. Members whose state changed

@@ -64,16 +64,23 @@ impl Ui {
     }
 
     /// Writes a result to stdout, its control characters made visible
-    /// ([`crate::render::printable`]; evident's own colours kept when colouring).
-    /// A closed pipe (`evident list | head`) is not an error.
+    /// ([`crate::render::printable`]; evident's own colours kept when
+    /// colouring). A closed pipe (`evident list | head`) is not an error: the
+    /// reader has what it wanted, and the process ends quietly. Any other
+    /// failure (a full disk, `/dev/full`) is remembered, later output is
+    /// dropped, and the command ends with exit 2 ([`output_error`]), so
+    /// truncated output never looks like success.
     pub fn out(&self, text: &str) {
         self.out_bytes(crate::render::printable(text, self.color_stdout).as_bytes());
     }
 
     /// Writes data (a CSV file) to stdout as it is: its bytes are the result.
     /// On a terminal, where it is only shown, its control characters are made
-    /// visible like any output.
+    /// visible like any output. Errors as for [`Ui::out`].
     pub fn out_bytes(&self, bytes: &[u8]) {
+        if OUTPUT_ERROR.get().is_some() {
+            return;
+        }
         let mut stdout = std::io::stdout().lock();
         let shown;
         let bytes = if stdout.is_terminal() {
@@ -82,10 +89,11 @@ impl Ui {
         } else {
             bytes
         };
-        if let Err(e) = stdout.write_all(bytes).and_then(|_| stdout.flush())
-            && e.kind() == std::io::ErrorKind::BrokenPipe
-        {
-            std::process::exit(0);
+        if let Err(e) = stdout.write_all(bytes).and_then(|_| stdout.flush()) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            let _ = OUTPUT_ERROR.set(e);
         }
     }
 
@@ -118,6 +126,18 @@ impl Ui {
         }
         self.err(&text);
     }
+}
+
+/// The first failed write to stdout (stdout is one per process, and so is this).
+static OUTPUT_ERROR: std::sync::OnceLock<std::io::Error> = std::sync::OnceLock::new();
+
+/// Why the output could not be written, if it could not: the command then
+/// fails with exit 2, whatever it found.
+pub fn output_error() -> Option<Error> {
+    OUTPUT_ERROR.get().map(|e| {
+        Error::new(format!("could not write the output: {e}"))
+            .hint("the output is incomplete; check the disk or the file standard output goes to")
+    })
 }
 
 pub fn paint(enabled: bool, style: Style, text: impl std::fmt::Display) -> String {

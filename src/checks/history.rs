@@ -1,4 +1,4 @@
-//! History rules (DESIGN.md section 3), over the commits of a range:
+//! History rules (docs/design/rules.md), over the commits of a range:
 //! evidence is frozen once a test verdict is reached, only assessors set
 //! verdicts, and scores do not drop.
 

@@ -1,4 +1,4 @@
-//! Status rules (DESIGN.md section 3): what a state file may say, given the
+//! Status rules (docs/design/rules.md): what a state file may say, given the
 //! action it belongs to and today's date.
 
 use crate::diag::{Code, Diagnostic, Report};

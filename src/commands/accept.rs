@@ -44,6 +44,7 @@ pub struct Args {
 }
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let lock = crate::commands::lock(global)?;
     let loaded = crate::commands::load(global)?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
         return Ok(refuse_inputs(ui, &report));
@@ -108,7 +109,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         }
         plan.add_file(&path, new, FileChange::Updated, what);
     }
-    conclude(ui, &loaded.repo.root, &plan, args.dry_run)
+    conclude(ui, &lock, &plan, args.dry_run)
 }
 
 /// State files of actions the accepted template versions no longer list.

@@ -35,6 +35,7 @@ pub struct Args {
 }
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let lock = crate::commands::lock(global)?;
     let loaded = crate::commands::load(global)?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
         return Ok(refuse_inputs(ui, &report));
@@ -57,5 +58,5 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
             }
         }
     }
-    conclude(ui, &loaded.repo.root, &session.plan(&ws.config.rules), args.dry_run)
+    conclude(ui, &lock, &session.plan(&ws.config.rules), args.dry_run)
 }

@@ -197,11 +197,7 @@ fn write_summary(path: &std::path::Path, text: &str, append: bool) -> Result<()>
             .map_err(|e| Error::io("open", path, e))?;
         file.write_all(text.as_bytes()).map_err(|e| Error::io("write", path, e))
     } else {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let mut set = crate::repo::write::Changeset::new();
-        set.put(name, text);
-        set.apply(dir).map(|_| ())
+        crate::repo::write::replace_file(path, text.as_bytes())
     }
 }
 

@@ -81,6 +81,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, cmd: Command) -> Result<Outcome> {
 }
 
 fn add(ui: &Ui, global: &GlobalArgs, args: AddArgs) -> Result<Outcome> {
+    let lock = crate::commands::lock(global)?;
     let loaded = crate::commands::load(global)?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
         return Ok(refuse_inputs(ui, &report));
@@ -113,7 +114,7 @@ fn add(ui: &Ui, global: &GlobalArgs, args: AddArgs) -> Result<Outcome> {
             file.add_evidence(&item)?;
         }
     }
-    conclude(ui, root, &session.plan(&ws.config.rules), args.dry_run)
+    conclude(ui, &lock, &session.plan(&ws.config.rules), args.dry_run)
 }
 
 /// The name of a new item: `--name`, or the file name.
@@ -127,6 +128,7 @@ fn name(given: Option<&str>, file_name: Option<String>) -> Result<String> {
 }
 
 fn remove(ui: &Ui, global: &GlobalArgs, args: RemoveArgs) -> Result<Outcome> {
+    let lock = crate::commands::lock(global)?;
     let loaded = crate::commands::load(global)?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
         return Ok(refuse_inputs(ui, &report));
@@ -155,7 +157,7 @@ fn remove(ui: &Ui, global: &GlobalArgs, args: RemoveArgs) -> Result<Outcome> {
     {
         return Err(err);
     }
-    let outcome = conclude(ui, &loaded.repo.root, &session.plan(&ws.config.rules), args.dry_run)?;
+    let outcome = conclude(ui, &lock, &session.plan(&ws.config.rules), args.dry_run)?;
     if outcome == Outcome::Success {
         let paths: BTreeSet<&str> = removed.iter().filter_map(|e| e.path.as_deref()).collect();
         for path in paths {

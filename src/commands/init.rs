@@ -42,6 +42,14 @@ pub fn run(ui: &Ui, args: Args) -> Result<Outcome> {
         set.put(format!("{SCHEMA_DIR}/{file}"), text);
     }
     set.put(".taplo.toml", crate::scaffold::taplo_text(SCHEMA_DIR));
+    // Outside git, the write lock, journal and temporary files live in
+    // `.evident/local/` (see `repo::journal`): never to be committed.
+    let ignore = format!("/{}/", crate::repo::journal::LOCAL_STATE_DIR);
+    let existing = std::fs::read_to_string(dir.join(".gitignore")).unwrap_or_default();
+    if !existing.lines().any(|l| l.trim() == ignore) {
+        let sep = if existing.is_empty() || existing.ends_with('\n') { "" } else { "\n" };
+        set.put(".gitignore", format!("{existing}{sep}{ignore}\n"));
+    }
     for (file, status) in set.apply(&dir)? {
         if status == crate::repo::write::WriteStatus::Created && !file.ends_with(".gitkeep") {
             ui.status("Created", &file);

@@ -38,6 +38,14 @@ pub struct Loaded {
     pub report: Report,
 }
 
+/// For commands that write the repository: takes its write lock, held until
+/// dropped. Called before the repository is loaded, so that what the command
+/// reads cannot change before it writes.
+pub fn lock(global: &GlobalArgs) -> Result<crate::repo::journal::WriteLock> {
+    let repo = Repo::discover(global.repo.as_deref())?;
+    crate::repo::journal::WriteLock::acquire(&repo.root)
+}
+
 /// Finds the repository, reads every file and runs the checks of `validate`.
 pub fn load(global: &GlobalArgs) -> Result<Loaded> {
     let mut loaded = load_unfinished(global)?;

@@ -111,6 +111,7 @@ pub struct AssessmentArgs {
 }
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let lock = crate::commands::lock(global)?;
     let loaded = crate::commands::load(global)?;
     let ws = &loaded.workspace;
     let mut set = Changeset::new();
@@ -149,7 +150,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         What::Assessment(a) => new_assessment(ui, &loaded.repo, ws, &loaded.report, a, &mut set)?,
     }
     verify(&set)?;
-    for (file, status) in set.apply(&loaded.repo.root)? {
+    for (file, status) in set.commit(&lock)? {
         if status != WriteStatus::Unchanged {
             ui.status("Created", &file);
         }

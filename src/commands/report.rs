@@ -211,6 +211,7 @@ fn prepare_out(out: &Path, force: bool) -> Result<Vec<String>> {
     if !out.exists() {
         return Ok(Vec::new());
     }
+    remove_stray_temporary_files(out);
     let marker = out.join(MARKER);
     if let Ok(text) = std::fs::read_to_string(&marker) {
         return Ok(text
@@ -228,6 +229,17 @@ fn prepare_out(out: &Path, force: bool) -> Result<Vec<String>> {
         .hint("choose an empty or new folder, or pass `--force` to write into it (files of the same names are replaced)"));
     }
     Ok(Vec::new())
+}
+
+/// Removes the temporary files (`.evident-*.tmp`) a killed report left in
+/// its folder. Best effort: a file that cannot be removed is left.
+fn remove_stray_temporary_files(out: &Path) {
+    for entry in walkdir::WalkDir::new(out).follow_links(false).into_iter().flatten() {
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file() && name.starts_with(".evident-") && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Writes every file (all or none), the marker, and removes the files of the

@@ -3,7 +3,7 @@
 //! Also home of [`conclude`] and [`refuse_inputs`], the output shared by the
 //! editing commands (`set`, `assign`, `evidence`).
 
-use std::path::Path;
+use crate::repo::journal::WriteLock;
 
 use crate::cli::GlobalArgs;
 use crate::diag::{Report, render};
@@ -73,6 +73,7 @@ pub struct Args {
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     let (implementation, test) = changes(&args)?;
+    let lock = crate::commands::lock(global)?;
     let loaded = crate::commands::load(global)?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
         return Ok(refuse_inputs(ui, &report));
@@ -93,7 +94,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         file.change_implementation(&implementation)?;
         file.change_test(&test)?;
     }
-    conclude(ui, &loaded.repo.root, &session.plan(&ws.config.rules), args.dry_run)
+    conclude(ui, &lock, &session.plan(&ws.config.rules), args.dry_run)
 }
 
 /// The two table changes the arguments ask for; usage errors for arguments
@@ -132,7 +133,7 @@ fn changes(args: &Args) -> Result<(StatusChange<ImplementationStatus>, StatusCha
 
 /// Prints a plan and writes it, unless it is refused or a dry run. Shared by
 /// the editing commands.
-pub(crate) fn conclude(ui: &Ui, root: &Path, plan: &Plan, dry_run: bool) -> Result<Outcome> {
+pub(crate) fn conclude(ui: &Ui, lock: &WriteLock, plan: &Plan, dry_run: bool) -> Result<Outcome> {
     if !plan.report.diagnostics.is_empty() {
         ui.err(&render::human(&plan.report, ui.color_stderr));
     }
@@ -149,7 +150,7 @@ pub(crate) fn conclude(ui: &Ui, root: &Path, plan: &Plan, dry_run: bool) -> Resu
         ui.warn(warning);
     }
     if !dry_run {
-        plan.write(root)?;
+        plan.write(lock)?;
     }
     for copy in &plan.copies {
         ui.status(if dry_run { "Would copy" } else { "Copied" }, copy);

@@ -34,6 +34,7 @@ pub struct Args {
 }
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let lock = crate::commands::lock(global)?;
     let loaded = load(global)?;
     if !require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
@@ -87,7 +88,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     if args.dry_run {
         return Ok(Outcome::Success);
     }
-    for (file, status) in set.apply(&loaded.repo.root)? {
+    for (file, status) in set.commit(&lock)? {
         if status == WriteStatus::Updated || status == WriteStatus::Created {
             ui.status("Updated", &file);
         }

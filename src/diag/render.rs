@@ -108,7 +108,7 @@ fn position(sources: &Sources, d: &Diagnostic) -> Option<Position> {
     Some(Position { line, column, end_line, end_column })
 }
 
-/// The JSON object of one diagnostic (DESIGN.md section 6).
+/// The JSON object of one diagnostic (docs/design/outputs.md).
 pub fn json_diagnostic(sources: &Sources, d: &Diagnostic) -> Value {
     let pos = position(sources, d);
     let mut obj = json!({

@@ -1,11 +1,11 @@
 //! The plan: what each file becomes, and how to describe the change to people.
 
 use std::fmt::Display;
-use std::path::Path;
 
 use crate::diag::Report;
 use crate::error::{Error, Result};
 use crate::model::{ActionState, Evidence};
+use crate::repo::journal::WriteLock;
 use crate::repo::write::{Changeset, WriteStatus};
 
 /// What happens to one state file.
@@ -53,11 +53,11 @@ impl Plan {
     }
 
     /// Writes every changed file at once (all or nothing).
-    pub fn write(&self, root: &Path) -> Result<Vec<(String, WriteStatus)>> {
+    pub fn write(&self, lock: &WriteLock) -> Result<Vec<(String, WriteStatus)>> {
         if self.is_refused() {
             return Err(Error::new("internal error: writing a refused edit"));
         }
-        self.changeset.apply(root)
+        self.changeset.commit(lock)
     }
 }
 

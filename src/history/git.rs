@@ -2,7 +2,7 @@
 //! which data files changed between two trees.
 //!
 //! Trees are compared by entry id by hand (unchanged folders are skipped
-//! without being read), which DESIGN.md section 4 measured faster than
+//! without being read), which docs/design/history.md measured faster than
 //! libgit2's tree-to-tree diff.
 
 use std::path::Path;

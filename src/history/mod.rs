@@ -1,5 +1,5 @@
 //! Status history is git history: reading workspaces and changes out of
-//! commits (DESIGN.md section 4).
+//! commits (docs/design/history.md).
 
 pub mod cache;
 pub mod difftree;

@@ -19,7 +19,7 @@ pub enum By {
     Owner,
 }
 
-/// The JSON object of DESIGN.md section 6 (plus regulations, solutions and owners).
+/// The JSON object of docs/design/outputs.md (plus regulations, solutions and owners).
 pub fn json(scores: &Scores, commit: Option<&str>) -> Value {
     let assessments: Vec<Value> = scores
         .assessments

@@ -1,5 +1,6 @@
 //! The repository on disk: finding its root, listing its files, reading them.
 
+pub mod journal;
 pub mod layout;
 pub mod write;
 
@@ -34,8 +35,16 @@ pub struct Scan {
 
 impl Repo {
     /// Finds the repository: `explicit` must hold `evident.toml`; otherwise
-    /// the current directory and its parents are searched.
+    /// the current directory and its parents are searched. A write that an
+    /// earlier run left unfinished is undone first, so that every command
+    /// reads a whole repository.
     pub fn discover(explicit: Option<&Path>) -> Result<Repo> {
+        let repo = Self::find(explicit)?;
+        journal::recover(&repo.root)?;
+        Ok(repo)
+    }
+
+    fn find(explicit: Option<&Path>) -> Result<Repo> {
         match explicit {
             Some(dir) => {
                 if !dir.is_dir() {

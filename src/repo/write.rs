@@ -1,10 +1,13 @@
-//! Safe writes: every file is written to a temporary file next to it and
-//! renamed into place, unchanged files are not touched, and no path may leave
-//! the repository.
+//! Safe writes: every file is staged in a temporary file and the targets are
+//! replaced in one pass of renames, keeping the originals until the end so
+//! that a failure restores them; writes to the repository itself also go
+//! through the journal and the write lock ([`super::journal`]). Unchanged
+//! files are not touched, and no path may leave the repository.
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+use super::journal::{Journal, JournalEntry, StateDir, WriteLock};
 use crate::error::{Error, Result};
 
 /// What happened to one file.
@@ -65,10 +68,28 @@ impl Changeset {
         self.files.iter().map(|(p, c)| (p.as_str(), c.as_slice()))
     }
 
-    /// Writes every file under `root`, returning what happened to each.
+    /// Writes every file under `root`, returning what happened to each: for
+    /// output that is not the repository (a report folder, schemas, a new
+    /// repository). Each file is staged next to its target and the targets
+    /// are replaced in one pass; if a replacement fails, the files already
+    /// replaced are restored. There is no journal: a crash part-way can
+    /// leave some files replaced (output like this can be written again).
     pub fn apply(&self, root: &Path) -> Result<Vec<(String, WriteStatus)>> {
-        let mut staged = Vec::new();
+        self.write(root, None)
+    }
+
+    /// Writes the repository's own files under its write lock, with the
+    /// journal: either every file is replaced or, after a failure or a
+    /// crash, none is (see [`super::journal`]).
+    pub fn commit(&self, lock: &WriteLock) -> Result<Vec<(String, WriteStatus)>> {
+        self.write(lock.root(), Some(lock.state()))
+    }
+
+    fn write(&self, root: &Path, state: Option<&StateDir>) -> Result<Vec<(String, WriteStatus)>> {
         let mut statuses = Vec::new();
+        let mut staged = Vec::new();
+        let mut created_dirs = Vec::new();
+        let mut backups = Cleanup::default();
         for (rel, contents) in &self.files {
             let target = contained_path(root, rel)?;
             let status = match std::fs::read(&target) {
@@ -82,9 +103,13 @@ impl Changeset {
                 continue;
             }
             let parent = target.parent().unwrap_or(root);
+            let missing: Vec<PathBuf> =
+                parent.ancestors().take_while(|d| !d.exists()).map(Path::to_path_buf).collect();
             std::fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e))?;
+            created_dirs.extend(missing.into_iter().rev());
             // Directories just created must still be inside the repository.
             contained_path(root, rel)?;
+            let staging = state.map(StateDir::tmp_dir).unwrap_or_else(|| parent.to_path_buf());
             let mut builder = tempfile::Builder::new();
             builder.prefix(".evident-").suffix(".tmp");
             // Temporary files are private (0600); the result should not be.
@@ -95,21 +120,161 @@ impl Changeset {
                 builder.permissions(std::fs::Permissions::from_mode(mode));
             }
             let mut temp = builder
-                .tempfile_in(parent)
-                .map_err(|e| Error::io("create a temporary file in", parent, e))?;
+                .tempfile_in(&staging)
+                .map_err(|e| Error::io("create a temporary file in", &staging, e))?;
             temp.write_all(contents).map_err(|e| Error::io("write", temp.path(), e))?;
             if self.durable {
                 temp.as_file().sync_all().map_err(|e| Error::io("write", temp.path(), e))?;
             }
             // Keep the path, not the open file (removed if we fail): a bulk
             // edit stages thousands of files, more than a process may hold open.
-            staged.push((temp.into_temp_path(), target));
+            let temp = temp.into_temp_path();
+            let backup = if status == WriteStatus::Updated {
+                let backup = temp.with_extension("orig.tmp");
+                keep_original(&target, &backup)?;
+                backups.0.push(backup.clone());
+                Some(backup)
+            } else {
+                None
+            };
+            staged.push((temp, target, backup));
         }
-        for (temp, target) in staged {
-            temp.persist(&target).map_err(|e| Error::io("replace", &target, e.error))?;
+        if staged.is_empty() {
+            return Ok(statuses);
         }
+        if let Some(state) = state {
+            super::journal::sync_dir(&state.tmp_dir());
+        }
+        let mut journal = Journal { entries: Vec::new(), created_dirs };
+        let mut temps = Cleanup::default();
+        for (temp, target, backup) in staged {
+            let temp = temp.keep().map_err(|e| Error::io("keep", &e.path, e.error))?;
+            temps.0.push(temp.clone());
+            journal.entries.push(JournalEntry { target, temp, backup });
+        }
+        if let Some(state) = state {
+            journal.save(state)?;
+        }
+        let faults = Faults::from_env();
+        for (replaced, entry) in journal.entries.iter().enumerate() {
+            let result =
+                faults.before_replace(replaced).and_then(|_| std::fs::rename(&entry.temp, &entry.target));
+            if let Err(e) = result {
+                let err = Error::io("replace", &entry.target, e);
+                return Err(match journal.roll_back() {
+                    Ok(()) => {
+                        if let Some(state) = state {
+                            let _ = std::fs::remove_file(state.journal_path());
+                        }
+                        err.hint(match replaced {
+                            0 => "nothing was changed".to_owned(),
+                            1 => "nothing was changed: the file already replaced was restored".to_owned(),
+                            n => format!("nothing was changed: the {n} files already replaced were restored"),
+                        })
+                    }
+                    Err(r) => {
+                        // Keep every backup and the journal for the next run.
+                        std::mem::take(&mut backups.0);
+                        std::mem::take(&mut temps.0);
+                        err.hint(format!(
+                            "restoring the files already replaced failed too ({}); the next evident command retries",
+                            r.message
+                        ))
+                    }
+                });
+            }
+        }
+        if self.durable {
+            let parents: std::collections::BTreeSet<&Path> =
+                journal.entries.iter().filter_map(|e| e.target.parent()).collect();
+            parents.into_iter().for_each(super::journal::sync_dir);
+        }
+        temps.0.clear();
+        if let Some(state) = state {
+            let path = state.journal_path();
+            if let Err(e) = std::fs::remove_file(&path) {
+                // The journal stays, so the backups must too: the next run
+                // rolls the whole write back.
+                std::mem::take(&mut backups.0);
+                return Err(Error::io("remove", &path, e)
+                    .hint("the next evident command undoes this write; then run it again"));
+            }
+            super::journal::sync_dir(&state.dir);
+        }
+        drop(backups);
         Ok(statuses)
     }
+}
+
+/// Keeps the file about to be replaced: a hard link (the original stays in
+/// place until the rename), or a copy where links are not supported.
+fn keep_original(target: &Path, backup: &Path) -> Result<()> {
+    std::fs::hard_link(target, backup)
+        .or_else(|_| std::fs::copy(target, backup).map(|_| ()))
+        .map_err(|e| Error::io("keep a copy of", target, e))
+}
+
+/// Files removed when dropped (unless the list was emptied).
+#[derive(Default)]
+struct Cleanup(Vec<PathBuf>);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        for path in &self.0 {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Fault injection for the test suite, read from the environment:
+/// `EVIDENT_TEST_FAIL_AFTER_REPLACES=N` makes replacement N+1 fail, and
+/// `EVIDENT_TEST_CRASH_AFTER_REPLACES=N` aborts the process after N
+/// replacements. Test hooks only; nothing else reads these variables.
+struct Faults {
+    fail_after: Option<usize>,
+    crash_after: Option<usize>,
+}
+
+impl Faults {
+    fn from_env() -> Faults {
+        let var = |name| std::env::var(name).ok().and_then(|v| v.parse().ok());
+        Faults {
+            fail_after: var("EVIDENT_TEST_FAIL_AFTER_REPLACES"),
+            crash_after: var("EVIDENT_TEST_CRASH_AFTER_REPLACES"),
+        }
+    }
+
+    fn before_replace(&self, replaced: usize) -> std::io::Result<()> {
+        if self.crash_after == Some(replaced) {
+            std::process::abort();
+        }
+        if self.fail_after == Some(replaced) {
+            return Err(std::io::Error::other("injected failure (EVIDENT_TEST_FAIL_AFTER_REPLACES)"));
+        }
+        Ok(())
+    }
+}
+
+/// Replaces one file outside the repository's own files (an export's
+/// `--out FILE`): staged next to it, flushed to disk and renamed into place,
+/// so a reader never sees half a file and a failure leaves the old one.
+/// A device or a pipe (`--out /dev/stdout`) is written to, not replaced.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut file =
+            std::fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io("open", path, e))?;
+        return file.write_all(bytes).and_then(|_| file.flush()).map_err(|e| Error::io("write", path, e));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return Err(Error::new(format!("cannot write `{}`: give a file name in UTF-8", path.display())));
+    };
+    let mut set = Changeset::new();
+    set.put(name, bytes);
+    set.apply(parent).map(|_| ())
 }
 
 /// Joins `rel` to `root`, refusing anything that could leave the repository:

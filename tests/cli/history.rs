@@ -4,7 +4,7 @@
 //! histories (no commits, a shallow clone, a broken file in the past, removed
 //! and renamed files, very long and hostile texts).
 //!
-//! Points (DESIGN.md section 2): mandatory preventative 27, discretionary
+//! Points (docs/design/scoring.md): mandatory preventative 27, discretionary
 //! preventative 9, mandatory corrective 3, discretionary detective 1.
 //! - mfa: mandatory preventative, 27, category control-access
 //! - enc: discretionary preventative, 9, category protect-information

@@ -1,4 +1,4 @@
-//! Scores against hand-computed expectations (DESIGN.md section 2).
+//! Scores against hand-computed expectations (docs/design/scoring.md).
 //!
 //! Fixture `tests/fixtures/scoring`, points by the default table:
 //!   a-mfa 27 (mandatory preventative)   a-log 3 (mandatory detective)

@@ -95,7 +95,9 @@ impl TestRepo {
         run(cmd)
     }
 
-    /// Every file under the repository with its contents, for before/after comparisons.
+    /// Every file under the repository with its contents, for before/after
+    /// comparisons; evident's own state (the write lock, journal and caches
+    /// in `.git/evident/` or `.evident/local/`) is left out.
     pub fn snapshot_files(&self) -> Vec<(String, Vec<u8>)> {
         let mut out = Vec::new();
         for entry in walkdir::WalkDir::new(self.path()).sort_by_file_name() {
@@ -103,6 +105,9 @@ impl TestRepo {
             if entry.file_type().is_file() {
                 let rel =
                     entry.path().strip_prefix(self.path()).expect("prefix").to_string_lossy().into_owned();
+                if rel.starts_with(".evident/local/") || rel.starts_with(".git/evident/") {
+                    continue;
+                }
                 out.push((rel, std::fs::read(entry.path()).expect("read")));
             }
         }

@@ -6,7 +6,6 @@ pub mod history;
 pub mod oscal;
 pub mod template;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::cli::GlobalArgs;
@@ -70,31 +69,11 @@ impl Output {
     }
 }
 
-/// Writes to a temporary file next to `path` and renames it into place, so a
-/// reader never sees half a file and a failure leaves the old file as it was.
+/// Writes an export file atomically (see [`crate::repo::write::replace_file`]).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
     if path.is_dir() {
         return Err(Error::new(format!("`{}` is a directory", path.display()))
             .hint("give a file name, e.g. `--out history.xlsx`"));
     }
-    let mut temp = tempfile::Builder::new()
-        .prefix(".evident-")
-        .suffix(".tmp")
-        .tempfile_in(parent)
-        .map_err(|e| Error::io("create a temporary file in", parent, e))?;
-    temp.write_all(bytes).map_err(|e| Error::io("write", temp.path(), e))?;
-    temp.as_file().sync_all().map_err(|e| Error::io("write", temp.path(), e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // Temporary files are private (0600); an export is an ordinary file.
-        let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
-        let _ = temp.as_file().set_permissions(std::fs::Permissions::from_mode(mode));
-    }
-    temp.persist(path).map_err(|e| Error::io("replace", path, e.error))?;
-    Ok(())
+    crate::repo::write::replace_file(path, bytes)
 }

@@ -63,6 +63,7 @@ pub enum ImportFormat {
 const SHOWN: usize = 50;
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: ActionsArgs) -> Result<Outcome> {
+    let lock = crate::commands::lock(global)?;
     let loaded = crate::commands::load_for_scoring(ui, global)?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
         return Ok(refuse_inputs(ui, &report));
@@ -104,14 +105,14 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: ActionsArgs) -> Result<Outcome> {
     apply(&mut session, ws, &update)?;
     let plan = session.plan(&ws.config.rules);
     if args.format == ImportFormat::Text {
-        return conclude(ui, &loaded.repo.root, &plan, args.dry_run);
+        return conclude(ui, &lock, &plan, args.dry_run);
     }
     if !plan.report.diagnostics.is_empty() {
         ui.err(&crate::diag::render::human(&plan.report, ui.color_stderr));
     }
     let written = !plan.is_refused() && !args.dry_run;
     if written {
-        plan.write(&loaded.repo.root)?;
+        plan.write(&lock)?;
     }
     let changes: Vec<serde_json::Value> = plan
         .files

@@ -81,6 +81,7 @@ pub struct Args {
 }
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let lock = crate::commands::lock(global)?;
     let loaded = crate::commands::load(global)?;
     if !crate::commands::require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
@@ -118,7 +119,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         .collect();
     if !args.dry_run {
         let written: Vec<(String, WriteStatus)> =
-            set.apply(&loaded.repo.root)?.into_iter().filter(|(_, s)| *s != WriteStatus::Unchanged).collect();
+            set.commit(&lock)?.into_iter().filter(|(_, s)| *s != WriteStatus::Unchanged).collect();
         // One line per file for a small change; counts for a whole catalog.
         if written.len() <= 20 {
             for (file, status) in &written {

@@ -43,6 +43,7 @@ pub struct Args {
 }
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+    let lock = crate::commands::lock(global)?;
     let loaded = crate::commands::load(global)?;
     if !crate::commands::require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
@@ -72,7 +73,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         if write {
             let mut set = Changeset::new();
             set.put(path.clone(), text);
-            set.apply(&loaded.repo.root)?;
+            set.commit(&lock)?;
         }
     }
     let previous = plan.previous.as_ref().map(|p| p.version);

@@ -1,0 +1,352 @@
+//! Writes are all or nothing, across processes and crashes: writers take the
+//! repository's write lock, replace their files through a journal that any
+//! later command undoes after a crash, and a failed write to stdout is an
+//! error. Fault injection: `EVIDENT_TEST_FAIL_AFTER_REPLACES` and
+//! `EVIDENT_TEST_CRASH_AFTER_REPLACES` (test hooks in `repo::write`).
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{Run, TestRepo, action_toml, assessment_toml, evident, run, template_toml};
+
+const GDPR_MFA: &str = "assessments/gdpr-2026/mfa.toml";
+const CCPA_MFA: &str = "assessments/ccpa-2026/mfa.toml";
+
+/// `gdpr-2026` and `ccpa-2026` in group `privacy`, both listing `mfa`;
+/// ten people who may own it. Committed to git.
+fn group_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    let people: String = (0..10).map(|i| format!("\"p{i}@example.com\" = \"Person {i}\"\n")).collect();
+    repo.write("evident.toml", format!("[people]\n{people}"));
+    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true));
+    repo.write("templates/gdpr.toml", template_toml("gdpr", &[("art-32", &["mfa"])]));
+    repo.write("templates/ccpa.toml", template_toml("ccpa", &[("1798.150", &["mfa"])]));
+    for (id, template) in [("gdpr-2026", "gdpr"), ("ccpa-2026", "ccpa")] {
+        repo.write(
+            &format!("assessments/{id}/assessment.toml"),
+            assessment_toml(id, template, Some("privacy")),
+        );
+        repo.write(
+            &format!("assessments/{id}/mfa.toml"),
+            "owner = \"p0@example.com\"\n\n[implementation]\nstatus = \"planned\"\n\n[test]\nstatus = \"none\"\n",
+        );
+    }
+    repo.git_init();
+    repo.commit("p0@example.com", "start");
+    repo
+}
+
+fn command(repo: &TestRepo, args: &[&str]) -> Command {
+    let mut cmd = evident();
+    cmd.arg("--repo").arg(repo.path()).args(args);
+    cmd
+}
+
+/// The repository's files outside `.git`, for before/after comparisons.
+fn work_tree(repo: &TestRepo) -> Vec<(String, Vec<u8>)> {
+    repo.snapshot_files().into_iter().filter(|(p, _)| !p.starts_with(".git/")).collect()
+}
+
+fn assert_valid_and_in_sync(repo: &TestRepo) {
+    for command in ["validate", "check"] {
+        let run = repo.run(&[command]);
+        assert_eq!(run.code, 0, "{command}:\n{}", run.all());
+        assert!(run.stderr.contains("no problems"), "{command}:\n{}", run.all());
+    }
+    assert_eq!(repo.read(GDPR_MFA), repo.read(CCPA_MFA), "the group is in sync");
+}
+
+fn state_dir(repo: &TestRepo) -> std::path::PathBuf {
+    repo.path().join(".git/evident")
+}
+
+fn spawn_all(repo: &TestRepo, runs: Vec<Vec<String>>) -> Vec<Run> {
+    let children: Vec<_> = runs
+        .iter()
+        .map(|args| {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            command(repo, &args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn")
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|child| {
+            let out = child.wait_with_output().expect("wait");
+            Run {
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+                code: out.status.code().unwrap_or(-1),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn twenty_parallel_evidence_adds_all_land() {
+    let repo = group_repo();
+    let runs = (0..20)
+        .map(|i| {
+            ["evidence", "add", "mfa", "-a", "gdpr-2026", "--name"]
+                .iter()
+                .map(|s| s.to_string())
+                .chain([format!("Item {i}"), "--url".into(), format!("https://evidence.example.com/{i}")])
+                .collect()
+        })
+        .collect();
+    for run in spawn_all(&repo, runs) {
+        assert_eq!(run.code, 0, "{}", run.all());
+    }
+    let text = repo.read(GDPR_MFA);
+    for i in 0..20 {
+        assert!(
+            text.contains(&format!("url = \"https://evidence.example.com/{i}\"")),
+            "item {i} lost:\n{text}"
+        );
+    }
+    assert_eq!(text.matches("[[evidence]]").count(), 20, "{text}");
+    assert_valid_and_in_sync(&repo);
+}
+
+#[test]
+fn parallel_owner_changes_leave_the_group_identical() {
+    let repo = group_repo();
+    let runs = (0..10)
+        .map(|i| {
+            ["set", "mfa", "-a", "gdpr-2026", "--owner"]
+                .iter()
+                .map(|s| s.to_string())
+                .chain([format!("p{i}@example.com")])
+                .collect()
+        })
+        .collect();
+    for run in spawn_all(&repo, runs) {
+        assert_eq!(run.code, 0, "{}", run.all());
+    }
+    assert_valid_and_in_sync(&repo);
+}
+
+#[test]
+fn a_writer_waits_for_the_lock_and_goes_on_when_it_is_released() {
+    let repo = group_repo();
+    let lock = evident::repo::journal::WriteLock::acquire(repo.path()).expect("lock");
+    let mut child = command(&repo, &["set", "mfa", "-a", "gdpr-2026", "--owner", "p1@example.com"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(child.try_wait().expect("try_wait").is_none(), "the writer did not wait for the lock");
+    assert!(repo.read(GDPR_MFA).contains("p0@example.com"), "written while the lock was held");
+    let released = Instant::now();
+    drop(lock);
+    let status = child.wait().expect("wait");
+    assert!(status.success());
+    // Going on takes milliseconds (a debug build loads and writes in that time too).
+    assert!(released.elapsed() < Duration::from_secs(5), "{:?}", released.elapsed());
+    assert!(repo.read(GDPR_MFA).contains("p1@example.com"));
+    assert_valid_and_in_sync(&repo);
+}
+
+#[test]
+fn a_writer_gives_up_after_the_timeout_and_says_who_holds_the_lock() {
+    let repo = group_repo();
+    let _lock = evident::repo::journal::WriteLock::acquire(repo.path()).expect("lock");
+    let before = work_tree(&repo);
+    let mut cmd = command(&repo, &["set", "mfa", "-a", "gdpr-2026", "--owner", "p1@example.com"]);
+    cmd.env("EVIDENT_LOCK_TIMEOUT", "0.3");
+    let started = Instant::now();
+    let run = run(cmd);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    let lock_path = state_dir(&repo).join("lock");
+    assert!(
+        run.stderr.contains(&format!(
+            "error: another evident process holds the write lock `{}`; gave up after 0.3 seconds",
+            lock_path.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("EVIDENT_LOCK_TIMEOUT"), "{}", run.stderr);
+    assert!(before == work_tree(&repo));
+    // Readers take no lock.
+    assert_eq!(repo.run(&["validate"]).code, 0);
+}
+
+#[test]
+fn a_failed_replace_restores_the_files_already_replaced() {
+    let repo = group_repo();
+    let before = work_tree(&repo);
+    let mut cmd = command(&repo, &["set", "mfa", "-a", "gdpr-2026", "--owner", "p2@example.com"]);
+    cmd.env("EVIDENT_TEST_FAIL_AFTER_REPLACES", "1");
+    let run = run(cmd);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("could not replace `"), "{}", run.stderr);
+    assert!(run.stderr.contains("injected failure"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("nothing was changed: the file already replaced was restored"),
+        "{}",
+        run.stderr
+    );
+    assert!(before == work_tree(&repo), "the first file stayed replaced");
+    assert!(!state_dir(&repo).join("journal").exists());
+    assert_eq!(std::fs::read_dir(state_dir(&repo).join("tmp")).expect("tmp").count(), 0);
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+}
+
+/// Runs `set` that aborts after replacing the first of the group's two files.
+fn crash_mid_write(repo: &TestRepo) {
+    let mut cmd = command(repo, &["set", "mfa", "-a", "gdpr-2026", "--owner", "p3@example.com"]);
+    cmd.env("EVIDENT_TEST_CRASH_AFTER_REPLACES", "1");
+    let run = run(cmd);
+    assert_ne!(run.code, 0, "{}", run.all());
+    assert!(state_dir(repo).join("journal").exists(), "the journal stays after a crash");
+    assert_ne!(repo.read(GDPR_MFA), repo.read(CCPA_MFA), "the crash left the group half written");
+}
+
+#[test]
+fn a_crash_mid_write_is_undone_by_the_next_command_even_a_reader() {
+    let repo = group_repo();
+    let before = work_tree(&repo);
+    crash_mid_write(&repo);
+    // A stray temporary file of an older killed run, too.
+    std::fs::write(state_dir(&repo).join("tmp/.evident-stray.tmp"), "x").expect("stray");
+    let run = repo.run(&["validate"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(before == work_tree(&repo), "the interrupted write was not rolled back");
+    assert!(!state_dir(&repo).join("journal").exists());
+    assert_eq!(std::fs::read_dir(state_dir(&repo).join("tmp")).expect("tmp").count(), 0);
+    assert_eq!(repo.git(&["status", "--porcelain", "--untracked-files=all"]), "");
+    assert_valid_and_in_sync(&repo);
+    // The write can simply be run again.
+    assert_eq!(repo.run(&["set", "mfa", "-a", "gdpr-2026", "--owner", "p3@example.com"]).code, 0);
+    assert!(repo.read(CCPA_MFA).contains("p3@example.com"));
+    assert_valid_and_in_sync(&repo);
+}
+
+#[test]
+fn a_reader_that_cannot_undo_a_crash_says_so_and_stops() {
+    let repo = group_repo();
+    crash_mid_write(&repo);
+    // The lock file cannot be opened for writing (tests run as root, so
+    // permissions would not stop it: a folder in its place does).
+    let lock = state_dir(&repo).join("lock");
+    std::fs::remove_file(&lock).expect("remove lock");
+    std::fs::create_dir(&lock).expect("mkdir");
+    let run = repo.run(&["score"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stdout.is_empty(), "{}", run.all());
+    assert!(
+        run.stderr.contains("an interrupted evident write must be undone before the repository is read"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_dir(&lock).expect("rmdir");
+    assert_eq!(repo.run(&["validate"]).code, 0);
+    assert_valid_and_in_sync(&repo);
+}
+
+#[test]
+fn a_crash_in_a_new_file_write_removes_the_new_files() {
+    let repo = group_repo();
+    repo.write("actions/enc.toml", action_toml("enc", "protect-information", "preventative", true));
+    repo.write("templates/gdpr.toml", template_toml("gdpr", &[("art-32", &["mfa", "enc"])]));
+    repo.write("templates/ccpa.toml", template_toml("ccpa", &[("1798.150", &["mfa", "enc"])]));
+    repo.commit("p0@example.com", "enc");
+    let before = work_tree(&repo);
+    let mut cmd = command(&repo, &["set", "enc", "-a", "gdpr-2026", "--owner", "p4@example.com"]);
+    cmd.env("EVIDENT_TEST_CRASH_AFTER_REPLACES", "1");
+    assert_ne!(run(cmd).code, 0);
+    assert!(state_dir(&repo).join("journal").exists());
+    assert_eq!(repo.run(&["validate"]).code, 0);
+    assert!(before == work_tree(&repo), "a file created by the interrupted write is still there");
+}
+
+#[test]
+fn outside_git_the_state_folder_is_never_committed() {
+    let repo = TestRepo::new();
+    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true));
+    repo.write("templates/gdpr.toml", template_toml("gdpr", &[("art-32", &["mfa"])]));
+    repo.write("assessments/gdpr-2026/assessment.toml", assessment_toml("gdpr-2026", "gdpr", None));
+    if evident::repo::journal::git_dir(repo.path()).is_some() {
+        return; // the temporary folder is inside a git work tree
+    }
+    let run = repo.run(&["set", "mfa", "-a", "gdpr-2026", "--implementation", "planned"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(repo.path().join(".evident/local/lock").exists());
+    repo.git_init();
+    let status = repo.git(&["status", "--porcelain", "--untracked-files=all"]);
+    assert!(!status.contains(".evident/local"), "{status}");
+}
+
+#[test]
+fn init_ignores_the_local_state_folder() {
+    let repo = TestRepo::bare();
+    let run = repo.run_in(&["init", "--no-git", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(repo.read(".gitignore"), "/.evident/local/\n");
+    // An existing .gitignore keeps its lines.
+    let other = TestRepo::bare();
+    other.write(".gitignore", "target");
+    assert_eq!(other.run_in(&["init", "--no-git", "-q"]).code, 0);
+    assert_eq!(other.read(".gitignore"), "target\n/.evident/local/\n");
+}
+
+fn to_dev_full(mut cmd: Command) -> Run {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+    cmd.stdout(full);
+    run(cmd)
+}
+
+#[test]
+fn output_to_a_full_disk_is_an_error() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let repo = group_repo();
+    for args in [
+        &["score"][..],
+        &["list", "actions"],
+        &["validate", "--format", "json"],
+        &["export", "actions", "--format", "csv"],
+    ] {
+        let run = to_dev_full(command(&repo, args));
+        assert_eq!(run.code, 2, "{args:?}: {}", run.all());
+        assert!(
+            run.stderr.contains("error: could not write the output: No space left on device"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    // `--out` a device: written to, and its error reported.
+    let run = repo.run(&["export", "actions", "--format", "csv", "--out", "/dev/full"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("could not write `/dev/full`"), "{}", run.stderr);
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let repo = group_repo();
+    let mut child = command(&repo, &["list", "actions"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Like `| head -0`: the reader is gone before the first line.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn a_report_removes_the_temporary_files_a_killed_report_left() {
+    let repo = group_repo();
+    let out = repo.path().join("site");
+    let out = out.to_str().expect("utf-8");
+    assert_eq!(repo.run(&["report", "--out", out]).code, 0);
+    repo.write("site/.evident-killed.tmp", "half a page");
+    let run = repo.run(&["report", "--out", out]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(!repo.path().join("site/.evident-killed.tmp").exists());
+}
