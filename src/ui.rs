@@ -63,17 +63,33 @@ impl Ui {
         paint(self.color_stderr, style, text)
     }
 
-    /// Writes a result to stdout. A closed pipe (`evident list | head`) is
-    /// not an error: the reader has what it wanted, and the process ends
-    /// quietly. Any other failure (a full disk, `/dev/full`) is remembered,
-    /// later output is dropped, and the command ends with exit 2
-    /// ([`output_error`]), so truncated output never looks like success.
+    /// Writes a result to stdout, its control characters made visible
+    /// ([`crate::render::printable`]; evident's own colours kept when
+    /// colouring). A closed pipe (`evident list | head`) is not an error: the
+    /// reader has what it wanted, and the process ends quietly. Any other
+    /// failure (a full disk, `/dev/full`) is remembered, later output is
+    /// dropped, and the command ends with exit 2 ([`output_error`]), so
+    /// truncated output never looks like success.
     pub fn out(&self, text: &str) {
+        self.out_bytes(crate::render::printable(text, self.color_stdout).as_bytes());
+    }
+
+    /// Writes data (a CSV file) to stdout as it is: its bytes are the result.
+    /// On a terminal, where it is only shown, its control characters are made
+    /// visible like any output. Errors as for [`Ui::out`].
+    pub fn out_bytes(&self, bytes: &[u8]) {
         if OUTPUT_ERROR.get().is_some() {
             return;
         }
         let mut stdout = std::io::stdout().lock();
-        if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        let shown;
+        let bytes = if stdout.is_terminal() {
+            shown = crate::render::printable(&String::from_utf8_lossy(bytes), false).into_owned();
+            shown.as_bytes()
+        } else {
+            bytes
+        };
+        if let Err(e) = stdout.write_all(bytes).and_then(|_| stdout.flush()) {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
                 std::process::exit(0);
             }
@@ -87,6 +103,7 @@ impl Ui {
 
     /// Writes a message to stderr.
     pub fn err(&self, text: &str) {
+        let text = crate::render::printable(text, self.color_stderr);
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
 

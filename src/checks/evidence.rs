@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
-use std::path::{Component, Path};
+use std::path::Path;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -40,26 +40,81 @@ pub enum Resolved {
     NotFile,
     /// One of the repository's own data files (a template, an action state...).
     Data,
+    /// Inside `.git/` or evident's own folder: never evidence.
+    Internal(String),
     Unreadable(String),
 }
 
+/// Folders whose files are never evidence, compared without case (a
+/// case-insensitive file system opens `.GIT/config` as `.git/config`): git's
+/// own data (remote URLs with tokens, hooks) and evident's internal folder.
+pub const INTERNAL_DIRS: &[&str] = &[".git", ".evident"];
+
+/// An evidence path in its one canonical form: `/` separators, no `.`
+/// components, no empty ones (`a//b`), no trailing `/`. Everything that
+/// checks, records, copies or exports an evidence path goes through this,
+/// so `./.git/config`, `.//.git/config` and `.git/config` are judged alike.
+///
+/// Refused here: absolute paths, drive prefixes, `..` anywhere (even when it
+/// would stay inside: through a linked folder `..` leads elsewhere), and
+/// paths inside [`INTERNAL_DIRS`] at any depth.
+pub fn normalize(rel: &str) -> Result<String, Resolved> {
+    let unified = rel.replace('\\', "/");
+    if unified.starts_with('/') || Path::new(rel).is_absolute() || has_drive(&unified) {
+        return Err(Resolved::Outside("the path is absolute".into()));
+    }
+    let mut parts = Vec::new();
+    for part in unified.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return Err(Resolved::Outside("the path contains `..`".into())),
+            part => parts.push(part),
+        }
+    }
+    if let Some(dir) = parts.iter().find(|p| is_internal_name(p)) {
+        return Err(Resolved::Internal(format!(
+            "`{dir}` is not part of what git versions; its files are never evidence"
+        )));
+    }
+    if parts.is_empty() {
+        return Err(Resolved::NotFile);
+    }
+    Ok(parts.join("/"))
+}
+
+/// `C:`, `c:foo`: a Windows drive.
+fn has_drive(path: &str) -> bool {
+    let b = path.as_bytes();
+    b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':'
+}
+
+/// Whether a path component names one of [`INTERNAL_DIRS`]; case, trailing
+/// dots and spaces ignored (Windows drops them when opening).
+fn is_internal_name(part: &str) -> bool {
+    let trimmed = part.trim_end_matches(['.', ' ']);
+    INTERNAL_DIRS.iter().any(|d| trimmed.eq_ignore_ascii_case(d))
+}
+
+/// Whether a normalised path is one of the repository's data files, whatever
+/// its case.
+fn is_data(path: &str) -> bool {
+    let layout = crate::repo::layout::classify;
+    layout(path).is_data() || layout(&path.to_ascii_lowercase()).is_data()
+}
+
 /// Resolves an evidence path against the repository root, refusing anything
-/// that leaves it: absolute paths, `..`, and links that point outside.
+/// that leaves it (absolute paths, `..`, links that point outside), anything
+/// in `.git/` or evident's folder, and the repository's data files: by the
+/// path as written (normalised), and again by where its links lead.
 pub fn resolve(root: &Path, rel: &str) -> Resolved {
-    let p = Path::new(rel);
-    if p.is_absolute() || rel.starts_with('/') || rel.starts_with('\\') {
-        return Resolved::Outside("the path is absolute".into());
-    }
-    if p.components().any(|c| matches!(c, Component::ParentDir | Component::Prefix(_) | Component::RootDir)) {
-        return Resolved::Outside("the path contains `..`".into());
-    }
-    if p.components().next().is_some_and(|c| c.as_os_str() == ".git") {
-        return Resolved::Outside("it is inside `.git/`, which git does not version".into());
-    }
-    if crate::repo::layout::classify(&rel.replace('\\', "/")).is_data() {
+    let rel = match normalize(rel) {
+        Ok(rel) => rel,
+        Err(refused) => return refused,
+    };
+    if is_data(&rel) {
         return Resolved::Data;
     }
-    let full = root.join(p);
+    let full = root.join(&rel);
     if full.symlink_metadata().is_err() {
         return Resolved::Missing;
     }
@@ -67,8 +122,17 @@ pub fn resolve(root: &Path, rel: &str) -> Resolved {
         // A dangling link.
         return Resolved::Missing;
     };
-    if !real.starts_with(&root_real) {
+    let Ok(inside) = real.strip_prefix(&root_real) else {
         return Resolved::Outside(format!("it is a link to `{}`", real.display()));
+    };
+    // A link inside the repository to `.git/config` or to a state file.
+    let target = inside.to_string_lossy().replace('\\', "/");
+    match normalize(&target) {
+        Err(Resolved::Internal(why)) => {
+            return Resolved::Internal(format!("it is a link to `{target}`; {why}"));
+        }
+        Ok(target) if is_data(&target) => return Resolved::Data,
+        _ => {}
     }
     if !real.is_file() {
         return Resolved::NotFile;
@@ -168,6 +232,12 @@ pub fn check(ws: &Workspace, report: &mut Report, root: &Path) {
                             .at(&file, at("path"))
                             .label("no such file")
                             .maybe_hint(similar_file(root, path)),
+                    ),
+                    Resolved::Internal(why) => out.push(
+                        Diagnostic::new(Code::EvidenceInternal, format!("evidence path `{path}` is inside `.git/` or evident's own folder"))
+                            .at(&file, at("path"))
+                            .label(why.clone())
+                            .hint("evidence is a document, export or screenshot kept under `evidence/`"),
                     ),
                     Resolved::Data => out.push(
                         Diagnostic::new(Code::EvidenceIsData, format!("evidence path `{path}` is one of the repository's data files"))

@@ -207,41 +207,25 @@ fn template_refs(
                 .hint("add `[[controls]]` with the `actions` that satisfy them"),
         );
     }
-    let mut first_control: HashMap<&str, usize> = HashMap::new();
+    // A repeated id is reported once with its count (a template listing one
+    // action 10,000 times gives one diagnostic, not 10,000 snippets).
+    let mut controls: Vec<(&str, Vec<usize>)> = Vec::new();
+    let mut control_index: HashMap<&str, usize> = HashMap::new();
     for (i, control) in template.controls.iter().enumerate() {
-        if let Some(first) = first_control.get(control.id.as_str()) {
-            out.push(
-                Diagnostic::new(Code::DuplicateId, format!("control `{}` is defined twice", control.id))
-                    .at(file, span(report, file, &format!("/controls/{i}/id")))
-                    .label("defined again here")
-                    .related(
-                        file,
-                        span(report, file, &format!("/controls/{first}/id")),
-                        "first defined here",
-                    ),
-            );
-        } else {
-            first_control.insert(control.id.as_str(), i);
-        }
-        let mut seen = HashMap::new();
+        let at = *control_index.entry(control.id.as_str()).or_insert_with(|| {
+            controls.push((control.id.as_str(), Vec::new()));
+            controls.len() - 1
+        });
+        controls[at].1.push(i);
+        let mut actions: Vec<(&str, Vec<usize>)> = Vec::new();
+        let mut action_index: HashMap<&str, usize> = HashMap::new();
         for (j, action) in control.actions.iter().enumerate() {
-            if let Some(first) = seen.insert(action.as_str(), j) {
-                out.push(
-                    Diagnostic::new(
-                        Code::DuplicateId,
-                        format!("control `{}` lists action `{action}` twice", control.id),
-                    )
-                    .at(file, span(report, file, &format!("/controls/{i}/actions/{j}")))
-                    .label("listed again here")
-                    .related(
-                        file,
-                        span(report, file, &format!("/controls/{i}/actions/{first}")),
-                        "first listed here",
-                    )
-                    .hint("remove one of them"),
-                );
+            if let Some(&k) = action_index.get(action.as_str()) {
+                actions[k].1.push(j);
                 continue;
             }
+            action_index.insert(action.as_str(), actions.len());
+            actions.push((action.as_str(), vec![j]));
             if !ws.actions.contains_key(action) && !report_has_file(report, &action_path(action.as_str())) {
                 out.push(
                     Diagnostic::new(Code::UnknownAction, format!("unknown action `{action}`"))
@@ -255,7 +239,36 @@ fn template_refs(
                 );
             }
         }
+        for (action, at) in actions.iter().filter(|(_, at)| at.len() > 1) {
+            out.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    format!("control `{}` lists action `{action}` {}", control.id, times(at.len())),
+                )
+                .at(file, span(report, file, &format!("/controls/{i}/actions/{}", at[1])))
+                .label("listed again here")
+                .related(
+                    file,
+                    span(report, file, &format!("/controls/{i}/actions/{}", at[0])),
+                    "first listed here",
+                )
+                .hint(if at.len() > 2 { "keep one of them" } else { "remove one of them" }),
+            );
+        }
     }
+    for (id, at) in controls.iter().filter(|(_, at)| at.len() > 1) {
+        out.push(
+            Diagnostic::new(Code::DuplicateId, format!("control `{id}` is defined {}", times(at.len())))
+                .at(file, span(report, file, &format!("/controls/{}/id", at[1])))
+                .label("defined again here")
+                .related(file, span(report, file, &format!("/controls/{}/id", at[0])), "first defined here"),
+        );
+    }
+}
+
+/// `twice`, `3 times`.
+fn times(n: usize) -> String {
+    if n == 2 { "twice".to_owned() } else { format!("{n} times") }
 }
 
 /// True when a file was read (it may have failed to parse: no second error then).
@@ -395,19 +408,21 @@ fn state_refs(
             );
         }
     }
-    let mut names: HashMap<&str, usize> = HashMap::new();
+    let mut names: Vec<(&str, Vec<usize>)> = Vec::new();
+    let mut name_index: HashMap<&str, usize> = HashMap::new();
     for (i, ev) in state.evidence.iter().enumerate() {
-        if let Some(first) = names.insert(ev.name.as_str(), i) {
-            out.push(
-                Diagnostic::new(Code::DuplicateId, format!("evidence `{}` is listed twice", ev.name))
-                    .at(file, span(report, file, &format!("/evidence/{i}/name")))
-                    .related(
-                        file,
-                        span(report, file, &format!("/evidence/{first}/name")),
-                        "first listed here",
-                    )
-                    .hint("give each evidence item its own name"),
-            );
-        }
+        let at = *name_index.entry(ev.name.as_str()).or_insert_with(|| {
+            names.push((ev.name.as_str(), Vec::new()));
+            names.len() - 1
+        });
+        names[at].1.push(i);
+    }
+    for (name, at) in names.iter().filter(|(_, at)| at.len() > 1) {
+        out.push(
+            Diagnostic::new(Code::DuplicateId, format!("evidence `{name}` is listed {}", times(at.len())))
+                .at(file, span(report, file, &format!("/evidence/{}/name", at[1])))
+                .related(file, span(report, file, &format!("/evidence/{}/name", at[0])), "first listed here")
+                .hint("give each evidence item its own name"),
+        );
     }
 }

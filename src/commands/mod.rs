@@ -135,9 +135,20 @@ pub fn require_clean(ui: &Ui, report: &Report) -> bool {
 
 /// Pretty JSON with a trailing newline.
 pub fn to_json_text(value: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
-    s.push('\n');
-    s
+    let s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
+    // serde_json escapes C0 controls only; escape DEL, C1 and bidi overrides
+    // too (they can only be inside strings), so that the text is the same
+    // data and still safe to print on a terminal.
+    let mut out = String::with_capacity(s.len() + 1);
+    for c in s.chars() {
+        if (c.is_control() && c != '\n') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\n');
+    out
 }
 
 /// The timeline of the repository's history, with a progress bar on long

@@ -105,6 +105,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     };
     if args.format != ReportFormat::Json {
         for (path, bytes) in evidence {
+            let path = crate::checks::evidence::normalize(&path).unwrap_or(path);
             files.push((format!("{FILES_DIR}/{path}"), bytes));
         }
     }
@@ -127,20 +128,24 @@ fn history(ui: &Ui, repo: &Repo, all_parents: bool) -> Result<Timeline> {
     crate::commands::timeline(ui, repo, all_parents)
 }
 
-/// Reads the evidence files to copy. A file that cannot be read (validation
-/// reports it) is left out with a warning; its name is shown without a link.
+/// Reads the evidence files to copy, by the path the state files give. A
+/// path is read only when validation's own resolver finds a regular file
+/// inside the repository that is neither a data file nor in `.git/` (links
+/// followed); anything else (validation reports it) is left out with a
+/// warning, and its name is shown without a link.
 fn read_evidence(ui: &Ui, repo: &Repo, paths: BTreeSet<String>) -> BTreeMap<String, Vec<u8>> {
+    use crate::checks::evidence::{Resolved, normalize, resolve};
     let mut out = BTreeMap::new();
     for path in paths {
-        let inside =
-            contained_path(&repo.root, &path).map_err(|_| Error::new("the path leaves the repository"));
-        let read = inside.and_then(|full| {
-            let meta = std::fs::symlink_metadata(&full).map_err(|e| Error::io("read", &full, e))?;
-            if !meta.is_file() {
-                return Err(Error::new(format!("`{path}` is not a regular file")));
-            }
-            std::fs::read(&full).map_err(|e| Error::io("read", &full, e))
-        });
+        let read = match (normalize(&path), resolve(&repo.root, &path)) {
+            (Ok(rel), Resolved::File { .. }) => contained_path(&repo.root, &rel)
+                .map_err(|_| Error::new("the path leaves the repository"))
+                .and_then(|full| std::fs::read(&full).map_err(|e| Error::io("read", &full, e))),
+            (_, Resolved::Internal(why)) => Err(Error::new(why)),
+            (_, Resolved::Data) => Err(Error::new("it is one of the repository's data files")),
+            (_, Resolved::Outside(why)) => Err(Error::new(format!("the path leaves the repository: {why}"))),
+            _ => Err(Error::new(format!("`{path}` is not a regular file in the repository"))),
+        };
         match read {
             Ok(bytes) => {
                 out.insert(path, bytes);

@@ -199,6 +199,12 @@ codes! {
     EvidenceType = "E0408", "evidence-type", Warning, true,
         "an evidence file is not of an accepted type",
         "Evidence files are documents (.doc .docx .xls .xlsx .ppt .pptx .txt .md .csv .json .pdf), images (.jpg .jpeg .png), video (.mkv) or archives (.zip .rar), as `evident evidence add` accepts. Other files are allowed with this warning; `[rules] evidence-type = \"off\"` silences it.";
+    EvidenceInternal = "E0409", "evidence-internal", Error, false,
+        "an evidence path is inside `.git/` or evident's internal folder",
+        "Files under `.git/` (at any depth, in any case: `./.git/config`, `.GIT/config`, `sub/.git/HEAD`) or under `.evident/` are never evidence: git does not version them, and `.git/config` can hold credentials in remote URLs that a report would publish. Paths are normalised before the check, and a link that leads there is refused too. Copy the document under `evidence/` instead.";
+    NotRegularFile = "E0410", "not-regular-file", Error, false,
+        "a data file is a pipe, socket or device",
+        "evident reads templates, actions, assessments, state files and `evident.toml` only from regular files: opening a FIFO (named pipe) would wait for a writer for ever, and a device could be endless. The path is reported and not opened. Replace it with a regular file, or remove it.";
     OscalNotJson = "E0830", "oscal-not-json", Error, false,
         "an OSCAL input file is not JSON",
         "`evident import oscal` reads the JSON edition of OSCAL 1.x. The file is XML, YAML or broken JSON. NIST publishes its catalogs and profiles in all three formats: download the JSON one, or convert with NIST's oscal-cli (`oscal-cli catalog convert --to json FILE.xml FILE.json`).";

@@ -58,6 +58,10 @@ pub fn evidence_file(root: &Path, action: &ActionId, file: &Path) -> Result<Evid
         .hint(format!("give the file's own path (`{}`) to copy it into the repository", real.display())));
     }
     let rel = crate::repo::relative_path(root, &real);
+    if inside_real && let Err(Resolved::Internal(why)) = crate::checks::evidence::normalize(&rel) {
+        return Err(Error::new(format!("`{shown}` is inside `.git/` or evident's own folder: {why}"))
+            .hint("evidence is a document, export or screenshot; copy it out of there first"));
+    }
     if inside_real && rel.starts_with(&format!("{EVIDENCE_DIR}/")) {
         check_type(&rel)?;
         return match resolve(root, &rel) {

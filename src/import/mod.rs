@@ -317,11 +317,82 @@ pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Sheet> {
             counted = start;
             lines + 1
         });
-        let cells =
-            cells.into_iter().map(|c| if c.is_empty() { Value::Empty } else { Value::Text(c) }).collect();
+        // `evident export` defused cells that would start a formula with a `'`; take exactly that back.
+        let cells = cells
+            .into_iter()
+            .map(|c| match crate::render::table_export::undefuse(&c) {
+                "" => Value::Empty,
+                text if text.len() == c.len() => Value::Text(c),
+                text => Value::Text(text.to_owned()),
+            })
+            .collect();
         sheet.rows.push(Row { number, line, cells });
     }
     Ok(sheet)
+}
+
+/// What a workbook may inflate to before it is read: an XLSX is a zip file,
+/// and a few kilobytes of it can inflate to gigabytes (a "zip bomb") that
+/// would exhaust memory when the spreadsheet reader loads its strings.
+#[derive(Clone, Copy, Debug)]
+pub struct ZipLimits {
+    /// Bytes one part (a sheet, the shared strings) may inflate to.
+    pub part: u64,
+    /// Bytes all parts together may inflate to.
+    pub total: u64,
+    /// Parts the zip may hold.
+    pub parts: usize,
+}
+
+/// Far above what `evident export` writes for 100,000 rows (about 60 MiB).
+pub const XLSX_LIMITS: ZipLimits = ZipLimits { part: 256 << 20, total: 512 << 20, parts: 10_000 };
+
+/// Refuses a workbook that inflates beyond `limits`, judged by the sizes the
+/// zip declares and then by the bytes its parts really inflate to (read and
+/// discarded, each stopped at the limit), before the spreadsheet reader
+/// loads anything.
+pub fn check_zip(path: &Path, file: &str, limits: &ZipLimits) -> Result<()> {
+    use std::io::Read;
+    let unreadable = |e: &dyn std::fmt::Display| {
+        Error::new(format!("`{file}` is not a readable Excel workbook: {e}"))
+            .hint("save it as an Excel Workbook (.xlsx), or export it again with `evident export`")
+    };
+    let too_big = |part: &str, what: String| {
+        Error::new(format!("`{file}` is refused: {what} (part `{part}`)")).hint(format!(
+            "a workbook to import may inflate to {} MiB per part and {} MiB in all; this one looks like a zip bomb, or holds far more than actions",
+            limits.part >> 20,
+            limits.total >> 20
+        ))
+    };
+    let handle = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(handle)).map_err(|e| unreadable(&e))?;
+    if zip.len() > limits.parts {
+        return Err(too_big("*", format!("it has {} parts, more than {}", zip.len(), limits.parts)));
+    }
+    let mut declared = 0u64;
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).map_err(|e| unreadable(&e))?;
+        declared = declared.saturating_add(part.size());
+        if part.size() > limits.part || declared > limits.total {
+            let what = format!("it declares {} MiB uncompressed", part.size() >> 20);
+            return Err(too_big(part.name(), what));
+        }
+    }
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|e| unreadable(&e))?;
+        let name = part.name().to_owned();
+        let inflated = std::io::copy(&mut (&mut part).take(limits.part + 1), &mut std::io::sink())
+            .map_err(|e| unreadable(&e))?;
+        total += inflated;
+        if inflated > limits.part {
+            return Err(too_big(&name, format!("it inflates to more than {} MiB", limits.part >> 20)));
+        }
+        if total > limits.total {
+            return Err(too_big(&name, format!("its parts inflate to more than {} MiB", limits.total >> 20)));
+        }
+    }
+    Ok(())
 }
 
 fn read_xlsx(path: &Path, file: &str, wanted: &str) -> Result<(Sheet, Vec<Problem>)> {
@@ -329,6 +400,7 @@ fn read_xlsx(path: &Path, file: &str, wanted: &str) -> Result<(Sheet, Vec<Proble
         Error::new(format!("`{file}` is not a readable Excel workbook: {e}"))
             .hint("save it as an Excel Workbook (.xlsx), or export it again with `evident export`")
     };
+    check_zip(path, file, &XLSX_LIMITS)?;
     let mut book: Xlsx<_> = open_workbook(path).map_err(unreadable)?;
     let names = book.sheet_names();
     let name = match names.iter().find(|n| n.eq_ignore_ascii_case(wanted)) {
@@ -468,6 +540,41 @@ mod tests {
         assert_eq!(letters(26), "AA");
         assert_eq!(letters(701), "ZZ");
         assert_eq!(letters(702), "AAA");
+    }
+
+    /// A zip whose one part is `size` zero bytes.
+    fn zeros(size: usize) -> tempfile::NamedTempFile {
+        use std::io::Write;
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let mut zip = zip::ZipWriter::new(file.reopen().unwrap());
+        let options =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("xl/sharedStrings.xml", options).unwrap();
+        zip.write_all(&vec![b'0'; size]).unwrap();
+        zip.finish().unwrap();
+        file
+    }
+
+    #[test]
+    fn a_workbook_that_inflates_too_far_is_refused_by_what_it_really_inflates_to() {
+        let limits = ZipLimits { part: 1 << 20, total: 3 << 20, parts: 10 };
+        let small = zeros(1 << 19);
+        assert!(check_zip(small.path(), "small.xlsx", &limits).is_ok());
+        let big = zeros(2 << 20);
+        let err = check_zip(big.path(), "big.xlsx", &limits).unwrap_err();
+        assert!(err.message.contains("`big.xlsx` is refused"), "{}", err.message);
+        assert!(err.message.contains("xl/sharedStrings.xml"), "{}", err.message);
+        // A zip that understates its sizes is caught by counting the bytes.
+        let mut lying = std::fs::read(big.path()).unwrap();
+        for at in memchr::memmem::find_iter(&lying.clone(), &(2u32 << 20).to_le_bytes()) {
+            lying[at..at + 4].copy_from_slice(&1000u32.to_le_bytes());
+        }
+        let lie = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(lie.path(), &lying).unwrap();
+        match check_zip(lie.path(), "lie.xlsx", &limits) {
+            Err(e) => assert!(e.message.contains("lie.xlsx"), "{}", e.message),
+            Ok(()) => panic!("a lying zip passed"),
+        }
     }
 
     #[test]

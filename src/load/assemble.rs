@@ -199,12 +199,71 @@ fn check_id(report: &mut Report, file: &str, text: &str, expected: &str, found: 
 /// The span of the value at a JSON pointer in a TOML text. Parses again:
 /// only called when reporting a problem.
 pub fn span_of(text: &str, pointer: &str) -> Option<Range<usize>> {
-    let doc = DeTable::parse(text).ok()?;
-    tree::locate(&doc, &tree::pointer_segments(pointer)).map(|l| l.value)
+    with_spans(text, |spans| spans.get(&tree::pointer_segments(pointer)).map(|(_, value)| value.clone()))
 }
 
 /// The span of the key at a JSON pointer (falls back to the value's span).
 pub fn key_span_of(text: &str, pointer: &str) -> Option<Range<usize>> {
-    let doc = DeTable::parse(text).ok()?;
-    tree::locate(&doc, &tree::pointer_segments(pointer)).map(|l| l.key.unwrap_or(l.value))
+    with_spans(text, |spans| {
+        spans.get(&tree::pointer_segments(pointer)).map(|(key, value)| key.clone().unwrap_or(value.clone()))
+    })
+}
+
+/// Every value of a document by its pointer segments: the key's span (none
+/// for array items and the root) and the value's.
+type SpanIndex = std::collections::HashMap<Vec<String>, (Option<Range<usize>>, Range<usize>)>;
+
+thread_local! {
+    /// The index of the last document looked up on this thread. Diagnostics
+    /// come file by file, so a file with 10,000 of them is parsed once, not
+    /// 10,000 times (which made a long template take minutes to report).
+    static LAST_SPANS: std::cell::RefCell<Option<(String, std::rc::Rc<Option<SpanIndex>>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn with_spans<T>(text: &str, f: impl FnOnce(&SpanIndex) -> Option<T>) -> Option<T> {
+    let cached = LAST_SPANS.with(|last| {
+        last.borrow().as_ref().filter(|(t, _)| t == text).map(|(_, index)| std::rc::Rc::clone(index))
+    });
+    let index = cached.unwrap_or_else(|| {
+        let index = std::rc::Rc::new(DeTable::parse(text).ok().map(|doc| span_index(&doc)));
+        LAST_SPANS.with(|last| *last.borrow_mut() = Some((text.to_owned(), std::rc::Rc::clone(&index))));
+        index
+    });
+    index.as_ref().as_ref().and_then(f)
+}
+
+fn span_index(doc: &toml::Spanned<DeTable<'_>>) -> SpanIndex {
+    use toml::de::DeValue;
+    fn walk(value: &DeValue<'_>, path: &mut Vec<String>, out: &mut SpanIndex) {
+        match value {
+            DeValue::Table(table) => {
+                for (k, v) in table.iter() {
+                    path.push(k.get_ref().to_string());
+                    out.insert(path.clone(), (Some(k.span()), v.span()));
+                    walk(v.get_ref(), path, out);
+                    path.pop();
+                }
+            }
+            DeValue::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    path.push(i.to_string());
+                    out.insert(path.clone(), (None, v.span()));
+                    walk(v.get_ref(), path, out);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = SpanIndex::new();
+    out.insert(Vec::new(), (None, doc.span()));
+    let mut path = Vec::new();
+    for (k, v) in doc.get_ref().iter() {
+        path.push(k.get_ref().to_string());
+        out.insert(path.clone(), (Some(k.span()), v.span()));
+        walk(v.get_ref(), &mut path, &mut out);
+        path.pop();
+    }
+    out
 }

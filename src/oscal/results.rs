@@ -347,7 +347,11 @@ fn observation(
             if let Some(url) = &e.url {
                 item["href"] = json!(uri_url(url));
             } else if let Some(path) = &e.path {
-                item["href"] = json!(uri_path(path));
+                // Only a path validation accepts is exported (normalised);
+                // `.git/` and paths that leave the repository never are.
+                if let Ok(path) = crate::checks::evidence::normalize(path) {
+                    item["href"] = json!(uri_path(&path));
+                }
             }
             item["description"] = json!(e.name);
             if let Some(sha) = &e.sha256 {

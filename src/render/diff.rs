@@ -288,8 +288,7 @@ struct Plain {
 
 impl Wording for Plain {
     fn text(&self, text: &str) -> String {
-        let safe = |c: char| if c.is_control() && c != '\n' && c != '\t' { '\u{fffd}' } else { c };
-        text.chars().map(safe).collect::<String>().replace('\n', &format!("\n{}", self.indent))
+        super::printable(text, false).replace('\n', &format!("\n{}", self.indent))
     }
 
     fn arrow(&self, before: &str, after: &str) -> String {

@@ -31,10 +31,61 @@ pub fn score_move(before: crate::score::Score, after: crate::score::Score) -> St
     )
 }
 
+/// Text made safe to show: every control character (C0 but line feed and
+/// tab, DEL, C1) and every bidirectional override (which reorders what a
+/// reader sees) is replaced by a visible stand-in, so that author names,
+/// commit messages, notes and titles cannot move the cursor, clear the
+/// screen, set the window title or hide text. C0 characters become their
+/// Unicode "control pictures" (ESC shows as `␛`), the others `<U+XXXX>`.
+///
+/// `keep_sgr` keeps colour sequences (`ESC [ … m`), for output that evident
+/// itself coloured; everything else about ESC is still replaced. This is the
+/// one sanitiser: the terminal sink ([`crate::ui::Ui`]) applies it to every
+/// line it writes, and the Markdown escapes ([`md_cell`], [`md_code`]) to
+/// every cell.
+pub fn printable(text: &str, keep_sgr: bool) -> std::borrow::Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    }
+    if !text.contains(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}'
+            && keep_sgr
+            && let Some(len) = sgr_len(rest)
+        {
+            out.push_str(&rest[..len]);
+            rest = &rest[len..];
+            continue;
+        }
+        match c {
+            '\0'..='\u{1f}' if c != '\n' && c != '\t' => {
+                out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'));
+            }
+            '\u{7f}' => out.push('\u{2421}'),
+            c if unsafe_char(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The length of the colour sequence `ESC [ digits/; m` at the start of `text`.
+fn sgr_len(text: &str) -> Option<usize> {
+    let params = text.strip_prefix("\u{1b}[")?;
+    let n = params.bytes().take_while(|b| b.is_ascii_digit() || *b == b';').count();
+    (params.as_bytes().get(n) == Some(&b'm')).then_some(2 + n + 1)
+}
+
 /// User text as a Markdown code span: backticks inside are kept by choosing
 /// a longer fence, and nothing else needs escaping there.
 pub fn md_code(text: &str) -> String {
-    let text = text.replace(['\n', '\r'], " ");
+    let text = printable(&text.replace(['\n', '\r'], " "), false).into_owned();
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
@@ -45,7 +96,8 @@ pub fn md_code(text: &str) -> String {
 /// from the text itself, and it stays on one line (it may sit in a table cell).
 pub fn md_cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let text = text.replace('\r', " ");
+    for c in printable(&text, false).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -59,4 +111,19 @@ pub fn md_cell(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_become_visible() {
+        assert_eq!(printable("plain\ttext\n", false), "plain\ttext\n");
+        assert_eq!(printable("a\x1b]0;pwned\x07b\rc", false), "a␛]0;pwned␇b␍c");
+        assert_eq!(printable("\x1b[2J\x1b[31mred\x1b[0m", true), "␛[2J\x1b[31mred\x1b[0m");
+        assert_eq!(printable("\x1b[31m", false), "␛[31m");
+        assert_eq!(printable("\u{9b}31m \u{7f} \u{202e}txt", false), "<U+009B>31m ␡ <U+202E>txt");
+        assert_eq!(md_cell("Ana\x1b[8m"), "Ana␛\\[8m");
+    }
 }

@@ -100,10 +100,41 @@ pub fn csv(table: &Table) -> Result<Vec<u8>> {
     let mut record = Vec::with_capacity(table.headers.len());
     for row in &table.rows {
         record.clear();
-        record.extend(row.iter().map(Cell::csv_text));
+        record.extend(row.iter().map(|cell| match cell {
+            Cell::Text(s) => defuse(s),
+            other => other.csv_text(),
+        }));
         writer.write_record(&record).map_err(fail)?;
     }
     writer.into_inner().map_err(|e| Error::new(format!("could not write CSV: {e}")))
+}
+
+/// The characters that make a spreadsheet read a CSV cell as a formula
+/// (OWASP "CSV injection"): `=`, `+`, `-`, `@`, tab and carriage return.
+pub const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether `text`, once its leading `'`s are skipped, starts like a formula.
+fn formula_like(text: &str) -> bool {
+    text.trim_start_matches('\'').starts_with(FORMULA_START)
+}
+
+/// A text cell for CSV, defused the OWASP way: a cell that would start a
+/// formula gets a leading `'` (spreadsheets show it as text and hide the
+/// quote). So that [`undefuse`] can tell the added quote from one the text
+/// had, text that already starts with `'`s followed by a formula character
+/// gets one more. Typed cells (numbers, dates, booleans) are never text and
+/// are written as they are.
+pub fn defuse(text: &str) -> String {
+    if formula_like(text) { format!("'{text}") } else { text.to_owned() }
+}
+
+/// Undoes [`defuse`] exactly: removes the one `'` it added, and nothing
+/// from any other text (`'quoted'` stays as it is).
+pub fn undefuse(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) => rest,
+        _ => text,
+    }
 }
 
 /// Widest a column gets, in characters; longer text wraps.
@@ -197,6 +228,37 @@ mod tests {
         };
         let text = String::from_utf8(csv(&table).unwrap()).unwrap();
         assert_eq!(text, "A,B\r\n\"a, \"\"b\"\"\nc\",3\r\n,true\r\n");
+    }
+
+    #[test]
+    fn csv_cells_that_start_a_formula_are_defused_and_undone_exactly() {
+        let texts = [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "'=x",
+            "''+x",
+            "'quoted'",
+            "a=b",
+            "",
+            "'",
+        ];
+        for text in texts {
+            let out = defuse(text);
+            assert!(!out.starts_with(FORMULA_START), "{out:?}");
+            assert_eq!(undefuse(&out), text, "{text:?}");
+        }
+        assert_eq!(defuse("=1+1"), "'=1+1");
+        assert_eq!(defuse("'quoted'"), "'quoted'");
+        let table = Table {
+            sheet: "T".into(),
+            headers: vec!["A", "B"],
+            rows: vec![vec![Cell::text("=1+1"), Cell::Int(-3)]],
+        };
+        assert_eq!(String::from_utf8(csv(&table).unwrap()).unwrap(), "A,B\r\n'=1+1,-3\r\n");
     }
 
     #[test]

@@ -92,6 +92,8 @@ impl Repo {
                     .in_file(CONFIG_FILE)
                     .hint("replace the link with the file itself; links are not followed"),
             );
+        } else if self.path(CONFIG_FILE).symlink_metadata().is_ok_and(|m| !m.is_file()) {
+            scan.diagnostics.push(not_regular(CONFIG_FILE.to_owned()));
         } else {
             scan.files.push(FoundFile { path: CONFIG_FILE.to_owned(), entry: Entry::Config });
         }
@@ -167,6 +169,13 @@ impl Repo {
                     }
                     continue;
                 }
+                if !file_type.is_file() {
+                    // A FIFO would block the read for ever; a device could be endless.
+                    if entry.is_data() || matches!(entry, Entry::Misplaced(_)) {
+                        scan.diagnostics.push(not_regular(rel));
+                    }
+                    continue;
+                }
                 match entry {
                     Entry::Misplaced(reason) => scan.diagnostics.push(
                         Diagnostic::new(
@@ -222,6 +231,16 @@ impl Repo {
 }
 
 /// `path` relative to `root`, `/`-separated (as repository paths are written).
+/// A data file's path that names a FIFO, socket or device: never opened.
+fn not_regular(path: String) -> Diagnostic {
+    Diagnostic::new(
+        Code::NotRegularFile,
+        format!("`{path}` is not a regular file (a pipe, socket or device); it is not read"),
+    )
+    .in_file(path)
+    .hint("replace it with a regular file, or remove it")
+}
+
 pub fn relative_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")

@@ -444,7 +444,8 @@ impl<'a> Lookup<'a> {
             EvidenceView { name: e.name.clone(), href: None, url: None, text: None, missing: false };
         if let Some(path) = &e.path {
             if self.evidence.contains(path) {
-                view.href = Some(format!("{FILES_DIR}/{}", encode(path, true)));
+                let path = crate::checks::evidence::normalize(path).unwrap_or_else(|_| path.clone());
+                view.href = Some(format!("{FILES_DIR}/{}", encode(&path, true)));
             } else {
                 view.missing = true;
             }

@@ -3,18 +3,18 @@
 //! in sub-folders reach the rest through `root` (`"../"`), so the site works
 //! from `file://` and from any sub-path.
 
+use minijinja::context;
 use minijinja::value::{Serde, Value};
-use minijinja::{Environment, context};
 
+use super::Renderer;
 use super::context::Report;
 use super::templates::Templates;
-use super::{environment, render_error};
 use crate::error::Result;
 
 /// Every file of the site (path relative to the output folder, contents),
 /// except copied evidence.
 pub fn render(report: &Report, templates: &Templates) -> Result<Vec<(String, Vec<u8>)>> {
-    let env = environment(templates)?;
+    let env = Renderer::new(templates, report)?;
     let value = Value::from(Serde(report));
     let mut files = vec![
         ("assets/style.css".to_owned(), templates.get("style.css").as_bytes().to_vec()),
@@ -46,9 +46,8 @@ fn item(report: &Value, list: &str, index: usize) -> Value {
     report.get_attr(list).and_then(|l| l.get_item_by_index(index)).unwrap_or_default()
 }
 
-fn page(env: &Environment<'_>, name: &str, ctx: Value) -> Result<Vec<u8>> {
-    let template = env.get_template(name).map_err(|e| render_error(name, &e))?;
-    let mut text = template.render(ctx).map_err(|e| render_error(name, &e))?;
+fn page(env: &Renderer<'_>, name: &str, ctx: Value) -> Result<Vec<u8>> {
+    let mut text = env.render(name, ctx)?;
     if !text.ends_with('\n') {
         text.push('\n');
     }

@@ -125,6 +125,55 @@ fn neutralize_once(markdown: &str) -> String {
     out
 }
 
+/// Every `<` outside code written as `&lt;`, so that no viewer can find a
+/// tag in the text, however it reads escapes: `\<img onerror=…>` (a
+/// backslash-escaped `<`, which some viewers still render as a tag) becomes
+/// `&lt;img onerror=…>`, autolinks become text. Code spans and code blocks
+/// are kept as written: every Markdown viewer shows code as text, and `&lt;`
+/// there would show literally.
+pub fn escape_angles(markdown: &str) -> String {
+    let mut code: Vec<std::ops::Range<usize>> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {
+            code.push(range);
+        }
+    }
+    let mut out = String::with_capacity(markdown.len() + 16);
+    let mut code = code.into_iter().peekable();
+    let mut i = 0;
+    let bytes = markdown.as_bytes();
+    while i < bytes.len() {
+        while code.peek().is_some_and(|r| r.end <= i) {
+            code.next();
+        }
+        if let Some(r) = code.peek().filter(|r| r.start <= i) {
+            out.push_str(&markdown[i..r.end]);
+            i = r.end;
+            continue;
+        }
+        match (bytes[i], bytes.get(i + 1)) {
+            (b'\\', Some(b'\\')) => {
+                out.push_str("\\\\");
+                i += 2;
+            }
+            (b'\\', Some(b'<')) => {
+                out.push_str("&lt;");
+                i += 2;
+            }
+            (b'<', _) => {
+                out.push_str("&lt;");
+                i += 1;
+            }
+            _ => {
+                let next = markdown[i..].chars().next().map_or(1, char::len_utf8);
+                out.push_str(&markdown[i..i + next]);
+                i += next;
+            }
+        }
+    }
+    out
+}
+
 /// The opening character of a link as literal text: `[` or `<`.
 fn escape_opening(c: &str) -> String {
     if c == "<" { "&lt;".to_owned() } else { format!("\\{c}") }
@@ -185,6 +234,17 @@ mod tests {
         assert!(out.contains("\\[x](javascript:"), "{out}");
         assert!(!out.contains("![p]"), "{out}");
         assert!(out.contains("&lt;div&gt;"), "{out}");
+    }
+
+    #[test]
+    fn no_angle_bracket_outside_code() {
+        let out = escape_angles(
+            "a \\<img src=x onerror=alert(1)> b <b>c</b> \\\\<i> `x < y`\n\n```\n<kept>\n```\n<https://a.example>\n",
+        );
+        assert_eq!(
+            out,
+            "a &lt;img src=x onerror=alert(1)> b &lt;b>c&lt;/b> \\\\&lt;i> `x < y`\n\n```\n<kept>\n```\n&lt;https://a.example>\n"
+        );
     }
 
     #[test]

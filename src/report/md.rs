@@ -6,20 +6,17 @@
 use minijinja::context;
 use minijinja::value::{Serde, Value};
 
+use super::Renderer;
 use super::context::Report;
 use super::templates::Templates;
-use super::{environment, render_error};
 use crate::error::Result;
 
 pub const FILE: &str = "report.md";
 
 /// The text of `report.md`.
 pub fn render(report: &Report, templates: &Templates) -> Result<String> {
-    let env = environment(templates)?;
-    let template = env.get_template(FILE).map_err(|e| render_error(FILE, &e))?;
-    let mut text = template
-        .render(context! { report => Value::from(Serde(report)) })
-        .map_err(|e| render_error(FILE, &e))?;
+    let env = Renderer::new(templates, report)?;
+    let mut text = env.render(FILE, context! { report => Value::from(Serde(report)) })?;
     // Templates leave blank lines around optional sections; keep at most one.
     while text.contains("\n\n\n") {
         text = text.replace("\n\n\n", "\n\n");
@@ -27,7 +24,7 @@ pub fn render(report: &Report, templates: &Templates) -> Result<String> {
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    Ok(text)
+    Ok(crate::render::printable(&text, false).into_owned())
 }
 
 /// Escapes user text for Markdown (one line, no markup).
@@ -35,9 +32,10 @@ pub fn md(text: &str) -> String {
     crate::render::md_cell(text)
 }
 
-/// User Markdown (guidance) as a block quote, its raw HTML escaped.
+/// User Markdown (guidance) as a block quote, its raw HTML escaped and no
+/// `<` left outside code.
 pub fn md_quote(text: &str) -> String {
-    super::markdown::neutralize(text.trim_end())
+    super::markdown::escape_angles(&super::markdown::neutralize(text.trim_end()))
         .lines()
         .map(|l| if l.is_empty() { ">".to_owned() } else { format!("> {l}") })
         .collect::<Vec<_>>()

@@ -38,23 +38,60 @@ impl Default for Templates {
     }
 }
 
+/// Whether the folder entry `path` is a template to read: a regular file, or
+/// a link to one inside the folder (`real_dir`, resolved). Folders are
+/// skipped (sub-folders are not read); a link that leads out of the folder
+/// (a `style.css` pointing at `/etc/passwd` would be copied into the site)
+/// and anything that is not a regular file (a FIFO would block the read)
+/// are refused.
+fn regular_file_inside(path: &Path, real_dir: &Path) -> Result<bool> {
+    let shown = path.display();
+    let meta = std::fs::symlink_metadata(path).map_err(|e| Error::io("read", path, e))?;
+    if meta.is_dir() {
+        return Ok(false);
+    }
+    if meta.file_type().is_symlink() {
+        let real = std::fs::canonicalize(path)
+            .map_err(|_| Error::new(format!("`{shown}` is a link to a file that does not exist")))?;
+        if !real.starts_with(real_dir) {
+            return Err(Error::new(format!(
+                "`{shown}` is a link to `{}`, outside the templates folder",
+                real.display()
+            ))
+            .hint("copy the file into the templates folder instead of linking to it"));
+        }
+        let target = std::fs::metadata(&real).map_err(|e| Error::io("read", &real, e))?;
+        if target.is_dir() {
+            return Ok(false);
+        }
+        if !target.is_file() {
+            return Err(Error::new(format!("`{shown}` is a link to something that is not a regular file")));
+        }
+        return Ok(true);
+    }
+    if !meta.is_file() {
+        return Err(Error::new(format!("`{shown}` is not a regular file (a pipe, socket or device)"))
+            .hint("templates are regular files; remove it from the templates folder"));
+    }
+    Ok(true)
+}
+
 impl Templates {
     /// The defaults, with every file of `dir` (not its subfolders) replacing
     /// the default of the same name or added to the set.
     pub fn with_overrides(dir: &Path) -> Result<Self> {
         let mut templates = Templates::default();
         let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read the templates folder", dir, e))?;
+        let real_dir =
+            std::fs::canonicalize(dir).map_err(|e| Error::io("read the templates folder", dir, e))?;
         let mut names = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| Error::io("read the templates folder", dir, e))?;
             let path = entry.path();
-            if !path.is_file() {
-                continue;
-            }
             let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
                 continue;
             };
-            if name.starts_with('.') {
+            if name.starts_with('.') || !regular_file_inside(&path, &real_dir)? {
                 continue;
             }
             let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;

@@ -432,7 +432,7 @@ fn evidence_inside_git_or_on_data_files() {
     );
     let (run, json) = validate(&repo);
     assert_eq!(run.code, 1);
-    assert_eq!(codes(&json), ["E0401", "E0407", "E0408"], "{json}");
+    assert_eq!(codes(&json), ["E0409", "E0407", "E0408"], "{json}");
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod edit;
 mod export;
 mod history;
 mod history_rules;
+mod hostile;
 mod import;
 mod invalid;
 mod oscal;

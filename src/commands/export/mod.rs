@@ -58,7 +58,7 @@ impl Output {
         let target = self.target()?;
         let bytes = encode(table, self.format)?;
         match target {
-            None => ui.out(&String::from_utf8_lossy(&bytes)),
+            None => ui.out_bytes(&bytes),
             Some(path) => {
                 write_atomically(path, &bytes)?;
                 let rows = crate::diag::render::plural(table.rows.len(), "row");
