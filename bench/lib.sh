@@ -4,6 +4,7 @@
 #   ASSESSMENTS=20   ACTIONS=500   TEMPLATES=5   SEED=42    shape of the generated repository
 #   COMMITS=...      commits of history in the generated repository (0: not a git repository)
 #   REPO=DIR         benchmark an existing repository instead of generating one
+#   NO_BUILD=1       skip `cargo build --release` (use the binaries already built)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUNS=${RUNS:-5}
@@ -23,6 +24,8 @@ done
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "$SCRIPT: RUNS must be a positive integer" >&2; exit 2; }
 
 build() {
+    # NO_BUILD=1: use the binaries already in $TARGET/release.
+    [[ -n ${NO_BUILD:-} ]] && return
     echo "== building (cargo build --release, example gen)" >&2
     (cd "$ROOT" && cargo build --release --quiet && cargo build --release --quiet --example gen)
 }
