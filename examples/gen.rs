@@ -1061,9 +1061,11 @@ fn tree(repo: &Repo, opts: &Opts) -> BTreeMap<String, Vec<u8>> {
             opts.templates,
             opts.seed,
             opts.commits.map(|c| format!(" --commits {c}")).unwrap_or_default()
-                + &(opts.max_changes != 5)
-                    .then(|| format!(" --max-changes {}", opts.max_changes))
-                    .unwrap_or_default()
+                + &if opts.max_changes == 5 {
+                    String::new()
+                } else {
+                    format!(" --max-changes {}", opts.max_changes)
+                }
         )
         .into_bytes(),
     );
