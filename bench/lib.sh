@@ -4,6 +4,7 @@
 #   ASSESSMENTS=20   ACTIONS=500   TEMPLATES=5   SEED=42    shape of the generated repository
 #   COMMITS=...      commits of history in the generated repository (0: not a git repository)
 #   REPO=DIR         benchmark an existing repository instead of generating one
+#   NO_BUILD=1       skip `cargo build --release` (use the binaries already built)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUNS=${RUNS:-5}
@@ -23,21 +24,27 @@ done
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "$SCRIPT: RUNS must be a positive integer" >&2; exit 2; }
 
 build() {
+    # NO_BUILD=1: use the binaries already in $TARGET/release.
+    [[ -n ${NO_BUILD:-} ]] && return
     echo "== building (cargo build --release, example gen)" >&2
     (cd "$ROOT" && cargo build --release --quiet && cargo build --release --quiet --example gen)
 }
 
 # The repository: generated once, reused while the generator and its arguments are unchanged.
+# prepare_repo COMMITS [MAX_CHANGES]: MAX_CHANGES (default 5) bounds the state files a commit
+# changes.
 prepare_repo() {
-    local commits=$1
+    local commits=$1 max_changes=${2:-5}
     if [[ -n ${REPO:-} ]]; then
         [[ -f $REPO/evident.toml ]] || { echo "$SCRIPT: no evident.toml in $REPO" >&2; exit 2; }
         return
     fi
     REPO=$ROOT/bench/out/repo-${ASSESSMENTS}x${ACTIONS}
     [[ $commits != 1000 ]] && REPO+="-c$commits"
+    [[ $max_changes != 5 ]] && REPO+="-m$max_changes"
     local gen_args=(--assessments "$ASSESSMENTS" --actions "$ACTIONS" --templates "$TEMPLATES" --seed "$SEED")
     [[ $commits != 0 ]] && gen_args+=(--commits "$commits")
+    [[ $max_changes != 5 ]] && gen_args+=(--max-changes "$max_changes")
     local stamp="${gen_args[*]} gen.rs=$(sha256sum "$ROOT/examples/gen.rs" | cut -c1-16)"
     if [[ -f $REPO/evident.toml && -f $REPO.stamp && $(cat "$REPO.stamp") == "$stamp" ]]; then
         echo "== reusing $REPO" >&2

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --example gen -- --out DIR --assessments 20 --actions 500 \
-//!     [--templates 5] [--seed 42] [--commits N] [--force]
+//!     [--templates 5] [--seed 42] [--commits N] [--max-changes 5] [--force]
 //! ```
 //!
 //! The output is a valid evident repository (`evident validate`, `evident check` and, with
@@ -39,7 +39,8 @@
 //! Dates: the initial states are dated in 2024. With `--commits N`, DIR also becomes a git
 //! repository (branch `main`) with exactly N commits, built with one `git fast-import` stream:
 //! commit 1 holds the whole initial repository (authored by an assessor); each of the N-1
-//! following commits changes 1-5 state files (a pair's two files always change together):
+//! following commits changes 1-5 state files (1 to `--max-changes`; a pair's two files always
+//! change together):
 //! implementation progress, test results (baseline actions never regress, others now and then),
 //! owner changes, evidence added (never removed or altered; at most 8 items per state). Commits
 //! that write a test result of passed or failed-* (status, date or notes) are authored by an
@@ -73,7 +74,7 @@ use fast_import::{data, import};
 
 const USAGE: &str = "\
 usage: cargo run --release --example gen -- --out DIR [--assessments N] [--actions N]
-           [--templates N] [--seed N] [--commits N] [--force]
+           [--templates N] [--seed N] [--commits N] [--max-changes N] [--force]
 
   --out DIR          where to write the repository (must not exist or be empty)
   --assessments N    number of assessments (default 20)
@@ -81,6 +82,7 @@ usage: cargo run --release --example gen -- --out DIR [--assessments N] [--actio
   --templates N      number of templates (default 5)
   --seed N           random seed (default 42)
   --commits N        also make DIR a git repository with N commits of history
+  --max-changes N    each commit after the first changes 1 to N state files (default 5)
   --force            delete a previous output in DIR first";
 
 // ---------------------------------------------------------------------------------------------
@@ -93,6 +95,7 @@ struct Opts {
     templates: usize,
     seed: u64,
     commits: Option<usize>,
+    max_changes: usize,
     force: bool,
 }
 
@@ -104,6 +107,7 @@ fn parse_args() -> Result<Opts, String> {
         templates: 5,
         seed: 42,
         commits: None,
+        max_changes: 5,
         force: false,
     };
     let mut out = None;
@@ -126,6 +130,7 @@ fn parse_args() -> Result<Opts, String> {
             "--templates" => opts.templates = number(&key, value(&key)?)? as usize,
             "--seed" => opts.seed = number(&key, value(&key)?)?,
             "--commits" => opts.commits = Some(number(&key, value(&key)?)? as usize),
+            "--max-changes" => opts.max_changes = number(&key, value(&key)?)? as usize,
             "--force" => opts.force = true,
             "--help" | "-h" => {
                 println!("{USAGE}");
@@ -137,6 +142,9 @@ fn parse_args() -> Result<Opts, String> {
     opts.out = out.ok_or("--out DIR is required")?;
     if opts.actions == 0 {
         return Err("--actions must be at least 1".into());
+    }
+    if opts.max_changes == 0 {
+        return Err("--max-changes must be at least 1".into());
     }
     if opts.templates == 0 {
         return Err("--templates must be at least 1".into());
@@ -1053,6 +1061,11 @@ fn tree(repo: &Repo, opts: &Opts) -> BTreeMap<String, Vec<u8>> {
             opts.templates,
             opts.seed,
             opts.commits.map(|c| format!(" --commits {c}")).unwrap_or_default()
+                + &if opts.max_changes == 5 {
+                    String::new()
+                } else {
+                    format!(" --max-changes {}", opts.max_changes)
+                }
         )
         .into_bytes(),
     );
@@ -1095,7 +1108,8 @@ fn commit_header(out: &mut Vec<u8>, person: &Person, ts: i64, message: &str) {
 
 /// Evolves the states over `commits - 1` commits after the initial one, updating `files`, and
 /// returns the `git fast-import` stream of the whole history.
-fn history(repo: &mut Repo, files: &mut BTreeMap<String, Vec<u8>>, commits: usize, seed: u64) -> Vec<u8> {
+fn history(repo: &mut Repo, files: &mut BTreeMap<String, Vec<u8>>, opts: &Opts, commits: usize) -> Vec<u8> {
+    let seed = opts.seed;
     let mut rng = Rng::new(seed, 5);
     let mut out = Vec::with_capacity(16 << 20);
     let start = timestamp(2025, 1, 6, 9);
@@ -1123,7 +1137,7 @@ fn history(repo: &mut Repo, files: &mut BTreeMap<String, Vec<u8>>, commits: usiz
     for c in 1..commits {
         let ts = start + c as i64 * step + rng.below((step / 2).max(1) as usize) as i64;
         let today = days_of_timestamp(ts);
-        let budget = rng.range(1, 5) as usize;
+        let budget = rng.range(1, opts.max_changes as i64) as usize;
         let mut touched: Vec<(usize, usize)> = Vec::new();
         let mut changed: Vec<String> = Vec::new();
         let mut lines: Vec<String> = Vec::new();
@@ -1251,7 +1265,7 @@ fn run(opts: &Opts) -> Result<(), (u8, String)> {
     let prepared = started.elapsed().as_secs_f64();
     let mut repo = build(opts);
     let mut files = tree(&repo, opts);
-    let stream = opts.commits.map(|n| history(&mut repo, &mut files, n, opts.seed));
+    let stream = opts.commits.map(|n| history(&mut repo, &mut files, opts, n));
     let generated = started.elapsed().as_secs_f64() - prepared;
     write_tree(&opts.out, &files).map_err(|e| (1, e))?;
     let written = started.elapsed().as_secs_f64() - prepared;

@@ -70,14 +70,20 @@ impl TimelineCache {
             version: env!("CARGO_PKG_VERSION").into(),
             prefix: self.prefix.clone(),
         };
-        let mut bytes = postcard::to_stdvec(&header).map_err(|e| e.to_string())?;
-        bytes.extend(postcard::to_stdvec(timeline).map_err(|e| e.to_string())?);
         let dir = self.path.parent().ok_or("no cache folder")?;
         std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
         // A temporary file renamed into place, so that a reader never sees half a
-        // file; no fsync: a cache lost in a crash is simply rebuilt.
+        // file; no fsync: a cache lost in a crash is simply rebuilt. Written through
+        // a buffer rather than built in memory first: a long history's cache is
+        // tens of megabytes, and growing one vector to that size costs more than
+        // the serialising.
         let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| e.to_string())?;
-        std::io::Write::write_all(&mut temp, &bytes).map_err(|e| e.to_string())?;
+        {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, temp.as_file_mut());
+            postcard::to_io(&header, &mut out).map_err(|e| e.to_string())?;
+            postcard::to_io(timeline, &mut out).map_err(|e| e.to_string())?;
+            std::io::Write::flush(&mut out).map_err(|e| e.to_string())?;
+        }
         temp.persist(&self.path).map(|_| ()).map_err(|e| e.error.to_string())
     }
 }

@@ -109,6 +109,9 @@ pub fn build_from(
         start = timeline.problems.iter().map(|p| p.commit).filter(|&c| c < start).max().unwrap_or(0);
     };
     super::cache::truncate(&mut timeline, start);
+    // One commit and one score point per main-line commit: grown once, not by doubling.
+    timeline.commits.reserve(mainline.len() - start);
+    timeline.points.reserve(mainline.len() - start);
     let mut cache = BlobCache::default();
     let shallow_roots = git.shallow_roots();
     let mut walker = Walker {

@@ -1031,3 +1031,36 @@ fn history_scores_equal_evident_score_at_every_commit() {
     assert!(check.stdout.contains("E0501") || check.stderr.contains("E0501"), "{}", check.all());
     repo.git(&["checkout", "-q", "main"]);
 }
+
+/// Every command runs within a 4 GB address space (`ulimit -v`), as on build
+/// servers that cap it: the allocator must not reserve large ranges up front.
+#[cfg(target_os = "linux")]
+#[test]
+fn commands_run_within_a_4_gb_address_space() {
+    let (repo, _) = program();
+    let out = tempfile::tempdir().expect("temp dir");
+    let site = out.path().join("site");
+    let site = site.to_str().expect("utf-8 path");
+    let evident = crate::support::evident();
+    for args in [
+        &["history"][..],
+        &["history"],
+        &["history", "--scores"],
+        &["audit"],
+        &["validate"],
+        &["score"],
+        &["report", "--format", "html", "--out", site],
+    ] {
+        let mut cmd = std::process::Command::new("sh");
+        cmd.arg("-c").arg("ulimit -v 4000000 && exec \"$@\"").arg("sh").arg(evident.get_program());
+        cmd.arg("--repo").arg(repo.path()).args(args);
+        for (key, value) in evident.get_envs() {
+            match value {
+                Some(value) => cmd.env(key, value),
+                None => cmd.env_remove(key),
+            };
+        }
+        let run = crate::support::run(cmd);
+        assert!(run.code == 0 || run.code == 1, "evident {args:?} under ulimit -v: {}", run.all());
+    }
+}
