@@ -232,6 +232,7 @@ fn run_in_process(root: &Path, html: bool) -> Outcome {
         before: None,
         after: after.as_ref(),
         links: out::summary::Links { blob_base: None, prefix: String::new() },
+        gate: None,
     });
 
     if !outcome.valid {
