@@ -153,7 +153,7 @@ impl Changeset {
             journal.entries.push(JournalEntry { target, temp, backup });
         }
         if let Some(state) = state {
-            journal.save(state)?;
+            journal.save(state, root)?;
         }
         let faults = Faults::from_env();
         for (replaced, entry) in journal.entries.iter().enumerate() {
