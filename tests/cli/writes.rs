@@ -546,3 +546,20 @@ fn a_lock_timeout_that_is_not_a_number_is_an_error() {
         assert_eq!(run.code, 0, "{fine:?}: {}", run.all());
     }
 }
+
+#[test]
+fn help_and_version_to_a_full_disk_are_an_error() {
+    for args in [&["--help"][..], &["--version"], &["help", "list"], &["list", "--help"]] {
+        let mut cmd = evident();
+        cmd.args(args);
+        let run = to_dev_full(cmd);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.all());
+        assert!(run.stderr.contains("could not write the output"), "{args:?}: {}", run.stderr);
+    }
+    // A closed pipe stays quiet, and a normal run still prints help.
+    let mut cmd = evident();
+    cmd.arg("--help");
+    let run = run(cmd);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(run.stdout.contains("Usage:"), "{}", run.all());
+}
