@@ -64,6 +64,29 @@ impl StateDir {
         self.dir.join("tmp")
     }
 
+    fn generation_path(&self) -> PathBuf {
+        self.dir.join("generation")
+    }
+
+    /// Ends a write that replaced files (or put them back): marks the
+    /// repository as changed for readers that were reading meanwhile (see
+    /// [`read_whole`]), then removes the journal, the commit point.
+    pub fn end_write(&self) -> std::io::Result<()> {
+        let stamp = format!(
+            "{} {}\n",
+            std::process::id(),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos()
+        );
+        // A new file renamed into place: never written through a link.
+        if let Ok(mut temp) =
+            tempfile::Builder::new().prefix(".evident-").suffix(".tmp").tempfile_in(&self.dir)
+            && temp.write_all(stamp.as_bytes()).is_ok()
+        {
+            let _ = temp.persist(self.generation_path());
+        }
+        fs::remove_file(self.journal_path())
+    }
+
     fn create(&self) -> Result<()> {
         self.check()?;
         let tmp = self.tmp_dir();
@@ -224,7 +247,7 @@ impl WriteLock {
             ))
         })?;
         journal.roll_back()?;
-        fs::remove_file(&path).map_err(|e| Error::io("remove", &path, e))?;
+        self.state.end_write().map_err(|e| Error::io("remove", &path, e))?;
         sync_dir(&self.state.dir);
         Ok(())
     }
@@ -293,6 +316,47 @@ pub fn recover(root: &Path) -> Result<()> {
         clear_dir(&tmp);
     }
     Ok(())
+}
+
+/// How many times a reader reads again, without the lock, when a write
+/// replaced files while it read; then it reads under the lock.
+const OPTIMISTIC_READS: usize = 3;
+
+/// Reads the work tree with `read` so that the result never mixes files from
+/// before and after a write: a write that replaced files while `read` ran
+/// (its journal is there, or the generation it leaves changed) makes the
+/// reader wait for it and read again. Readers need no lock and no write
+/// access for this; only a reader overtaken again and again takes the lock.
+pub fn read_whole<T>(root: &Path, mut read: impl FnMut() -> T) -> Result<T> {
+    let state = StateDir::of(root);
+    let stamp = || (state.journal_path().exists(), fs::read(state.generation_path()).ok());
+    for _ in 0..OPTIMISTIC_READS {
+        let before = stamp();
+        if !before.0 {
+            let value = read();
+            faults_pause_after_read();
+            if stamp() == before {
+                return Ok(value);
+            }
+        }
+        recover(root)?;
+    }
+    let _lock = WriteLock::acquire(root).map_err(|e| {
+        Error::new(format!(
+            "the repository kept changing while it was read, and it could not be locked: {}",
+            e.message
+        ))
+        .hint("run the command again when the writers have finished")
+    })?;
+    Ok(read())
+}
+
+/// Test hook: `EVIDENT_TEST_PAUSE_AFTER_READ_MS` pauses a reader between
+/// reading the work tree and checking that no write overtook it.
+fn faults_pause_after_read() {
+    if let Some(ms) = std::env::var("EVIDENT_TEST_PAUSE_AFTER_READ_MS").ok().and_then(|v| v.parse().ok()) {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
 }
 
 fn clear_dir(dir: &Path) {

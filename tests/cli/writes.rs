@@ -563,3 +563,22 @@ fn help_and_version_to_a_full_disk_are_an_error() {
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(run.stdout.contains("Usage:"), "{}", run.all());
 }
+
+#[test]
+fn a_reader_overtaken_by_a_write_reads_again() {
+    // The reader reads the old files, then (paused by the test hook) a
+    // writer replaces the group's files: the reader notices and reads the
+    // whole new state rather than answer from a read a write overtook.
+    let repo = group_repo();
+    let mut reader = command(&repo, &["list", "actions"]);
+    reader.env("EVIDENT_TEST_PAUSE_AFTER_READ_MS", "1500");
+    let reader = reader.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    std::thread::sleep(Duration::from_millis(500));
+    let run_set = repo.run(&["set", "mfa", "-a", "gdpr-2026", "--owner", "p7@example.com"]);
+    assert_eq!(run_set.code, 0, "{}", run_set.all());
+    let out = reader.wait_with_output().expect("wait");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("p7@example.com"), "the reader answered from an overtaken read:\n{stdout}");
+    assert_valid_and_in_sync(&repo);
+}
