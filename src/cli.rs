@@ -1,5 +1,6 @@
 //! Command-line interface: arguments, dispatch, exit codes.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -90,8 +91,18 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             // clap exits 0 for --help/--version and 2 for usage errors.
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            if e.use_stderr() || std::io::stdout().is_terminal() {
+                let _ = e.print();
+                return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            }
+            // Help and version go to stdout, checked like any output.
+            let ui = Ui::plain();
+            ui.out(&e.render().to_string());
+            if let Some(e) = crate::ui::output_error() {
+                ui.error(&e);
+                return ExitCode::from(2);
+            }
+            return ExitCode::SUCCESS;
         }
     };
     let ui = Ui::new(cli.global.color, cli.global.quiet);

@@ -81,7 +81,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         let range = history.map(|h| h.join().unwrap_or_else(|_| Err(Error::new("reading history failed"))));
         (loaded, range.transpose())
     });
-    let mut loaded = loaded;
+    let mut loaded = loaded?;
     let range = range?;
     if !loaded.report.has_errors() {
         // Assessments with pending updates are scored on the accepted definitions.
@@ -160,11 +160,12 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
 }
 
 /// The working tree with the checks of `validate` and the file rules.
-fn load_worktree(repo: &Repo) -> Loaded {
-    let (workspace, mut report) = crate::load::worktree(repo);
+fn load_worktree(repo: &Repo) -> Result<Loaded> {
+    let (workspace, mut report) =
+        crate::repo::journal::read_whole(&repo.root, || crate::load::worktree(repo))?;
     crate::checks::validate(&workspace, &mut report, &repo.root);
     crate::checks::file_rules(&workspace, &mut report, Date::today());
-    Loaded { repo: repo.clone(), workspace, report }
+    Ok(Loaded { repo: repo.clone(), workspace, report })
 }
 
 /// The history rules over BASE..HEAD, and the base's scores and configuration.

@@ -136,7 +136,7 @@ fn load(repo: &Repo, git: &GitRepo, side: &Side) -> Result<(Workspace, Vec<Entry
             (ws, report, Some(oid))
         }
         (None, SideKind::Worktree) => {
-            let (ws, report) = crate::load::worktree(repo);
+            let (ws, report) = crate::repo::journal::read_whole(&repo.root, || crate::load::worktree(repo))?;
             (ws, report, git.committed_head().ok())
         }
         (None, _) => (Workspace::default(), Report::default(), None),

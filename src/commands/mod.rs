@@ -69,7 +69,8 @@ pub fn load_for_scoring(ui: &Ui, global: &GlobalArgs) -> Result<Loaded> {
 /// calls `report.finish` (which applies `[rules]` levels).
 pub fn load_unfinished(global: &GlobalArgs) -> Result<Loaded> {
     let repo = Repo::discover(global.repo.as_deref())?;
-    let (workspace, mut report) = crate::load::worktree(&repo);
+    let (workspace, mut report) =
+        crate::repo::journal::read_whole(&repo.root, || crate::load::worktree(&repo))?;
     crate::checks::validate(&workspace, &mut report, &repo.root);
     Ok(Loaded { repo, workspace, report })
 }

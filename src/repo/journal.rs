@@ -64,14 +64,83 @@ impl StateDir {
         self.dir.join("tmp")
     }
 
+    fn generation_path(&self) -> PathBuf {
+        self.dir.join("generation")
+    }
+
+    /// Ends a write that replaced files (or put them back): marks the
+    /// repository as changed for readers that were reading meanwhile (see
+    /// [`read_whole`]), then removes the journal, the commit point.
+    pub fn end_write(&self) -> std::io::Result<()> {
+        let stamp = format!(
+            "{} {}\n",
+            std::process::id(),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos()
+        );
+        // A new file renamed into place: never written through a link.
+        if let Ok(mut temp) =
+            tempfile::Builder::new().prefix(".evident-").suffix(".tmp").tempfile_in(&self.dir)
+            && temp.write_all(stamp.as_bytes()).is_ok()
+        {
+            let _ = temp.persist(self.generation_path());
+        }
+        fs::remove_file(self.journal_path())
+    }
+
     fn create(&self) -> Result<()> {
+        self.check()?;
         let tmp = self.tmp_dir();
         fs::create_dir_all(&tmp).map_err(|e| cannot_write(&self.dir, e))?;
+        self.check()?;
         if self.in_work_tree {
             let ignore = self.dir.join(".gitignore");
-            if !ignore.exists() {
-                fs::write(&ignore, "# evident's lock, journal and temporary files\n*\n")
-                    .map_err(|e| cannot_write(&ignore, e))?;
+            // `create_new` never follows a link planted in the folder.
+            match OpenOptions::new().write(true).create_new(true).open(&ignore) {
+                Ok(mut file) => file
+                    .write_all(b"# evident's lock, journal and temporary files\n*\n")
+                    .map_err(|e| cannot_write(&ignore, e))?,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(cannot_write(&ignore, e)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses a state folder evident did not make: a symbolic link (or a
+    /// file) where its folders or files belong would send the lock, the
+    /// backups, the journal or the clean-up of `tmp/` somewhere else (a
+    /// repository unpacked from an archive can hold anything there).
+    pub fn check(&self) -> Result<()> {
+        let mut dirs = vec![self.dir.clone(), self.tmp_dir()];
+        if self.in_work_tree
+            && let Some(parent) = self.dir.parent()
+        {
+            dirs.insert(0, parent.to_path_buf());
+        }
+        let files = [
+            self.lock_path(),
+            self.journal_path(),
+            self.dir.join("journal.new"),
+            self.dir.join(".gitignore"),
+        ];
+        let wanted = dirs.iter().map(|d| (d, true)).chain(files.iter().map(|f| (f, false)));
+        for (path, folder) in wanted {
+            let Ok(meta) = fs::symlink_metadata(path) else { continue };
+            let ok = if folder { meta.file_type().is_dir() } else { meta.file_type().is_file() };
+            if !ok {
+                let kind =
+                    if meta.file_type().is_symlink() { "a symbolic link" } else { "not what evident made" };
+                let what = if folder { "folder" } else { "file" };
+                return Err(Error::new(format!(
+                    "evident's state {what} `{}` is {kind}; refusing to use it",
+                    path.display()
+                ))
+                .hint(format!(
+                    "evident keeps its lock, journal and temporary files in `{}` and never follows links there; \
+                     remove `{}` (evident makes it again)",
+                    self.dir.display(),
+                    path.display()
+                )));
             }
         }
         Ok(())
@@ -111,13 +180,11 @@ pub struct WriteLock {
 }
 
 impl WriteLock {
-    /// Waits for the lock (up to `EVIDENT_LOCK_TIMEOUT` seconds, 30 by
-    /// default), then finishes any interrupted write and removes stray
-    /// temporary files, so that the caller reads a whole repository.
-    pub fn acquire(root: &Path) -> Result<WriteLock> {
+    /// Waits for the lock only.
+    fn wait(root: &Path) -> Result<WriteLock> {
         let state = StateDir::of(root);
+        let timeout = timeout()?;
         let file = lock_file(&state)?;
-        let timeout = timeout();
         let start = Instant::now();
         loop {
             match FileExt::try_lock_exclusive(&file) {
@@ -136,7 +203,14 @@ impl WriteLock {
                 Err(e) => return Err(Error::io("lock", &state.lock_path(), e)),
             }
         }
-        let lock = WriteLock { root: root.to_path_buf(), state, _file: file };
+        Ok(WriteLock { root: root.to_path_buf(), state, _file: file })
+    }
+
+    /// Waits for the lock (up to `EVIDENT_LOCK_TIMEOUT` seconds, 30 by
+    /// default), then finishes any interrupted write and removes stray
+    /// temporary files, so that the caller reads a whole repository.
+    pub fn acquire(root: &Path) -> Result<WriteLock> {
+        let lock = WriteLock::wait(root)?;
         lock.recover()?;
         clear_dir(&lock.state.tmp_dir());
         Ok(lock)
@@ -150,6 +224,10 @@ impl WriteLock {
         &self.state
     }
 
+    /// Undoes the write the journal records, if there is one. Every entry is
+    /// checked first; a journal that could send a rename or a removal
+    /// anywhere but into the repository and the state folder is refused
+    /// whole, before anything is touched.
     fn recover(&self) -> Result<()> {
         let path = self.state.journal_path();
         let _ = fs::remove_file(self.state.dir.join("journal.new"));
@@ -158,12 +236,18 @@ impl WriteLock {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(Error::io("read", &path, e)),
         };
-        let journal: Journal = serde_json::from_str(&text).map_err(|e| {
-            Error::new(format!("the write journal `{}` is damaged: {e}", path.display()))
-                .hint("an evident write was interrupted; check `git status`, then remove the journal by hand")
+        let journal = Journal::parse(&text, &self.root, &self.state).map_err(|reason| {
+            Error::new(format!(
+                "the write journal `{}` is not one evident could have written ({reason}); nothing was touched",
+                path.display()
+            ))
+            .hint(format!(
+                "if an evident write was interrupted here, check the files with `git status`; then remove the journal and `{}`",
+                self.state.tmp_dir().display()
+            ))
         })?;
         journal.roll_back()?;
-        fs::remove_file(&path).map_err(|e| Error::io("remove", &path, e))?;
+        self.state.end_write().map_err(|e| Error::io("remove", &path, e))?;
         sync_dir(&self.state.dir);
         Ok(())
     }
@@ -181,13 +265,20 @@ fn lock_file(state: &StateDir) -> Result<File> {
         .map_err(|e| cannot_write(&path, e))
 }
 
-fn timeout() -> Duration {
-    std::env::var(TIMEOUT_VAR)
-        .ok()
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
-        .unwrap_or(DEFAULT_TIMEOUT)
+/// The longest a writer waits: `EVIDENT_LOCK_TIMEOUT` seconds (a number,
+/// `0.5` or `inf` too), or 30 when it is unset or empty.
+fn timeout() -> Result<Duration> {
+    let Some(value) = std::env::var_os(TIMEOUT_VAR) else { return Ok(DEFAULT_TIMEOUT) };
+    let text = value.to_string_lossy();
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(DEFAULT_TIMEOUT);
+    }
+    match text.parse::<f64>() {
+        Ok(s) if s >= 0.0 => Ok(Duration::try_from_secs_f64(s).unwrap_or(Duration::MAX)),
+        _ => Err(Error::new(format!("{TIMEOUT_VAR}=`{text}` is not a number of seconds"))
+            .hint(format!("give how long to wait for another evident process, e.g. {TIMEOUT_VAR}=30, 0.5 or inf; unset it for 30 seconds"))),
+    }
 }
 
 fn seconds(d: Duration) -> String {
@@ -201,14 +292,18 @@ fn seconds(d: Duration) -> String {
 /// A command that cannot write there says so and stops.
 pub fn recover(root: &Path) -> Result<()> {
     let state = StateDir::of(root);
+    state.check()?;
     if state.journal_path().exists() {
-        WriteLock::acquire(root).map_err(|e| {
+        let lock = WriteLock::wait(root).map_err(|e| {
             Error::new(format!(
                 "an interrupted evident write must be undone before the repository is read, and it could not be: {}",
                 e.message
             ))
             .hint("run evident where it can write the repository (or wait for the other process)")
         })?;
+        // The journal is gone if it was a live writer's, now finished.
+        lock.recover()?;
+        clear_dir(&lock.state.tmp_dir());
         return Ok(());
     }
     let tmp = state.tmp_dir();
@@ -221,6 +316,47 @@ pub fn recover(root: &Path) -> Result<()> {
         clear_dir(&tmp);
     }
     Ok(())
+}
+
+/// How many times a reader reads again, without the lock, when a write
+/// replaced files while it read; then it reads under the lock.
+const OPTIMISTIC_READS: usize = 3;
+
+/// Reads the work tree with `read` so that the result never mixes files from
+/// before and after a write: a write that replaced files while `read` ran
+/// (its journal is there, or the generation it leaves changed) makes the
+/// reader wait for it and read again. Readers need no lock and no write
+/// access for this; only a reader overtaken again and again takes the lock.
+pub fn read_whole<T>(root: &Path, mut read: impl FnMut() -> T) -> Result<T> {
+    let state = StateDir::of(root);
+    let stamp = || (state.journal_path().exists(), fs::read(state.generation_path()).ok());
+    for _ in 0..OPTIMISTIC_READS {
+        let before = stamp();
+        if !before.0 {
+            let value = read();
+            faults_pause_after_read();
+            if stamp() == before {
+                return Ok(value);
+            }
+        }
+        recover(root)?;
+    }
+    let _lock = WriteLock::acquire(root).map_err(|e| {
+        Error::new(format!(
+            "the repository kept changing while it was read, and it could not be locked: {}",
+            e.message
+        ))
+        .hint("run the command again when the writers have finished")
+    })?;
+    Ok(read())
+}
+
+/// Test hook: `EVIDENT_TEST_PAUSE_AFTER_READ_MS` pauses a reader between
+/// reading the work tree and checking that no write overtook it.
+fn faults_pause_after_read() {
+    if let Some(ms) = std::env::var("EVIDENT_TEST_PAUSE_AFTER_READ_MS").ok().and_then(|v| v.parse().ok()) {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
 }
 
 fn clear_dir(dir: &Path) {
@@ -242,8 +378,8 @@ pub fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
-/// The record of a write in progress.
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// The record of a write in progress, with the paths it works on.
+#[derive(Debug, Default)]
 pub struct Journal {
     pub entries: Vec<JournalEntry>,
     /// Folders the write created, parents first.
@@ -253,20 +389,52 @@ pub struct Journal {
 /// One file of a write: its staged contents (`temp`, in `tmp/`) go to
 /// `target`; `backup` (in `tmp/`) is a hard link to the file it replaces, or
 /// `None` when the file is new.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug)]
 pub struct JournalEntry {
     pub target: PathBuf,
     pub temp: PathBuf,
     pub backup: Option<PathBuf>,
 }
 
+/// The journal on disk. It names nothing by absolute path: targets and
+/// created folders relative to the repository, staged files and backups by
+/// their name in `tmp/`. A journal from anywhere else (an archive, a pull
+/// request, a moved repository) can then only point into the repository
+/// and the state folder, and recovery checks even that before it acts.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JournalFile {
+    version: u32,
+    entries: Vec<FileEntry>,
+    created_dirs: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileEntry {
+    target: String,
+    temp: String,
+    backup: Option<String>,
+}
+
+const JOURNAL_VERSION: u32 = 1;
+
 impl Journal {
     /// Writes the journal to disk, durably, before any target is touched.
-    pub fn save(&self, state: &StateDir) -> Result<()> {
+    pub fn save(&self, state: &StateDir, root: &Path) -> Result<()> {
+        let file = self.to_file(state, root).ok_or_else(|| {
+            Error::new("could not record the write in the journal: a path is outside the repository or the state folder")
+        })?;
         let new = state.dir.join("journal.new");
-        let text = serde_json::to_string(self)
+        let text = serde_json::to_string(&file)
             .map_err(|e| Error::new(format!("could not record the write in the journal: {e}")))?;
-        let mut file = File::create(&new).map_err(|e| Error::io("write", &new, e))?;
+        let _ = fs::remove_file(&new);
+        // `create_new`: never write through a link someone left there.
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&new)
+            .map_err(|e| Error::io("write", &new, e))?;
         file.write_all(text.as_bytes())
             .and_then(|_| file.sync_all())
             .map_err(|e| Error::io("write", &new, e))?;
@@ -274,6 +442,75 @@ impl Journal {
         fs::rename(&new, &path).map_err(|e| Error::io("write", &path, e))?;
         sync_dir(&state.dir);
         Ok(())
+    }
+
+    fn to_file(&self, state: &StateDir, root: &Path) -> Option<JournalFile> {
+        let rel = |p: &Path| p.strip_prefix(root).ok()?.to_str().map(str::to_owned);
+        let tmp = state.tmp_dir();
+        let name = |p: &Path| (p.parent()? == tmp).then(|| p.file_name()?.to_str().map(str::to_owned))?;
+        let mut entries = Vec::new();
+        for e in &self.entries {
+            let backup = match &e.backup {
+                Some(b) => Some(name(b)?),
+                None => None,
+            };
+            entries.push(FileEntry { target: rel(&e.target)?, temp: name(&e.temp)?, backup });
+        }
+        let created_dirs = self.created_dirs.iter().map(|d| rel(d)).collect::<Option<_>>()?;
+        Some(JournalFile { version: JOURNAL_VERSION, entries, created_dirs })
+    }
+
+    /// Reads a journal found on disk, checking every entry: targets and
+    /// folders must be plain relative paths inside the repository (not in
+    /// `.git`, not in evident's state, no link leading out), staged files
+    /// and backups plain names of evident's temporary files in `tmp/`, and a
+    /// backup a regular file. The reason is given for the first that is not.
+    fn parse(text: &str, root: &Path, state: &StateDir) -> std::result::Result<Journal, String> {
+        let file: JournalFile = serde_json::from_str(text).map_err(|e| format!("it does not parse: {e}"))?;
+        if file.version != JOURNAL_VERSION {
+            return Err(format!("version {} is not {JOURNAL_VERSION}", file.version));
+        }
+        let tmp = state.tmp_dir();
+        let in_repo = |rel: &str| -> std::result::Result<PathBuf, String> {
+            let first = Path::new(rel).components().next();
+            let reserved =
+                matches!(first, Some(std::path::Component::Normal(c)) if c == ".git" || c == ".evident");
+            if reserved || rel.contains('\\') {
+                return Err(format!("`{rel}` is not a file of the repository"));
+            }
+            super::write::contained_path(root, rel).map_err(|e| e.message)
+        };
+        let temp_file = |name: &str| -> std::result::Result<PathBuf, String> {
+            let plain = name.starts_with(".evident-")
+                && name.ends_with(".tmp")
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+            if !plain {
+                return Err(format!("`{name}` is not the name of one of evident's temporary files"));
+            }
+            Ok(tmp.join(name))
+        };
+        let mut journal = Journal::default();
+        for entry in &file.entries {
+            let backup = match &entry.backup {
+                Some(name) => {
+                    let path = temp_file(name)?;
+                    if fs::symlink_metadata(&path).is_ok_and(|m| !m.file_type().is_file()) {
+                        return Err(format!("the backup `{name}` is not a regular file"));
+                    }
+                    Some(path)
+                }
+                None => None,
+            };
+            journal.entries.push(JournalEntry {
+                target: in_repo(&entry.target)?,
+                temp: temp_file(&entry.temp)?,
+                backup,
+            });
+        }
+        for dir in &file.created_dirs {
+            journal.created_dirs.push(in_repo(dir)?);
+        }
+        Ok(journal)
     }
 
     /// Puts every target back as it was. Safe to repeat: each step checks

@@ -153,7 +153,7 @@ impl Changeset {
             journal.entries.push(JournalEntry { target, temp, backup });
         }
         if let Some(state) = state {
-            journal.save(state)?;
+            journal.save(state, root)?;
         }
         let faults = Faults::from_env();
         for (replaced, entry) in journal.entries.iter().enumerate() {
@@ -164,7 +164,7 @@ impl Changeset {
                 return Err(match journal.roll_back() {
                     Ok(()) => {
                         if let Some(state) = state {
-                            let _ = std::fs::remove_file(state.journal_path());
+                            let _ = state.end_write();
                         }
                         err.hint(match replaced {
                             0 => "nothing was changed".to_owned(),
@@ -192,7 +192,7 @@ impl Changeset {
         temps.0.clear();
         if let Some(state) = state {
             let path = state.journal_path();
-            if let Err(e) = std::fs::remove_file(&path) {
+            if let Err(e) = state.end_write() {
                 // The journal stays, so the backups must too: the next run
                 // rolls the whole write back.
                 std::mem::take(&mut backups.0);

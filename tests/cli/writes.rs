@@ -228,12 +228,18 @@ fn a_crash_mid_write_is_undone_by_the_next_command_even_a_reader() {
 fn a_reader_that_cannot_undo_a_crash_says_so_and_stops() {
     let repo = group_repo();
     crash_mid_write(&repo);
-    // The lock file cannot be opened for writing (tests run as root, so
-    // permissions would not stop it: a folder in its place does).
+    // The lock cannot be taken: another process holds it (tests run as
+    // root, so permissions would not stop it).
     let lock = state_dir(&repo).join("lock");
-    std::fs::remove_file(&lock).expect("remove lock");
-    std::fs::create_dir(&lock).expect("mkdir");
-    let run = repo.run(&["score"]);
+    let mut holder = Command::new("flock").arg(&lock).arg("sleep").arg("30").spawn().expect("flock");
+    while Command::new("flock").arg("-n").arg(&lock).arg("true").status().expect("flock").success() {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let mut cmd = command(&repo, &["score"]);
+    cmd.env("EVIDENT_LOCK_TIMEOUT", "0.3");
+    let run = run(cmd);
+    holder.kill().expect("kill");
+    holder.wait().expect("wait");
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(run.stdout.is_empty(), "{}", run.all());
     assert!(
@@ -241,7 +247,6 @@ fn a_reader_that_cannot_undo_a_crash_says_so_and_stops() {
         "{}",
         run.stderr
     );
-    std::fs::remove_dir(&lock).expect("rmdir");
     assert_eq!(repo.run(&["validate"]).code, 0);
     assert_valid_and_in_sync(&repo);
 }
@@ -349,4 +354,231 @@ fn a_report_removes_the_temporary_files_a_killed_report_left() {
     let run = repo.run(&["report", "--out", out]);
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(!repo.path().join("site/.evident-killed.tmp").exists());
+}
+
+// --- Attacks on the journal and the state folder -------------------------
+// A repository can arrive as an archive or a pull request holding anything,
+// `.git/evident/` or a force-added `.evident/local/` included.
+
+/// A file outside the repository that no evident command may touch.
+struct Victim {
+    dir: tempfile::TempDir,
+}
+
+impl Victim {
+    fn new() -> Victim {
+        let victim = Victim { dir: tempfile::tempdir().expect("temp dir") };
+        std::fs::write(victim.file(), "precious\n").expect("write");
+        std::fs::write(victim.dir.path().join("planted"), "evil\n").expect("write");
+        victim
+    }
+
+    fn file(&self) -> std::path::PathBuf {
+        self.dir.path().join("victim")
+    }
+
+    fn assert_untouched(&self, context: &str) {
+        let text =
+            std::fs::read_to_string(self.file()).unwrap_or_else(|e| panic!("{context}: victim gone: {e}"));
+        assert_eq!(text, "precious\n", "{context}");
+        assert!(self.dir.path().join("planted").exists(), "{context}: planted file removed");
+    }
+}
+
+#[test]
+fn a_planted_journal_cannot_touch_anything_outside_the_repository() {
+    let victim = Victim::new();
+    let outside = victim.dir.path().display().to_string();
+    let file = victim.file().display().to_string();
+    let journals = [
+        // The format with absolute paths, once written by evident itself.
+        format!(
+            r#"{{"entries":[{{"target":"{file}","temp":"{outside}/none","backup":"{outside}/planted"}}],"created_dirs":[]}}"#
+        ),
+        format!(r#"{{"version":1,"entries":[{{"target":"{file}","temp":".evident-a.tmp","backup":null}}],"created_dirs":[]}}"#),
+        r#"{"version":1,"entries":[{"target":"../victim","temp":".evident-a.tmp","backup":null}],"created_dirs":[]}"#.into(),
+        r#"{"version":1,"entries":[{"target":"link/victim","temp":".evident-a.tmp","backup":null}],"created_dirs":[]}"#.into(),
+        format!(
+            r#"{{"version":1,"entries":[{{"target":"actions/mfa.toml","temp":".evident-a.tmp","backup":"../../../../{outside}/planted"}}],"created_dirs":[]}}"#
+        ),
+        format!(r#"{{"version":1,"entries":[{{"target":"actions/mfa.toml","temp":"{file}","backup":null}}],"created_dirs":[]}}"#),
+        r#"{"version":1,"entries":[{"target":".git/hooks/pre-commit","temp":".evident-a.tmp","backup":".evident-b.tmp"}],"created_dirs":[]}"#.into(),
+        r#"{"version":1,"entries":[],"created_dirs":["link"]}"#.into(),
+        r#"{"version":2,"entries":[],"created_dirs":[]}"#.into(),
+    ];
+    for journal in journals {
+        let repo = group_repo();
+        std::os::unix::fs::symlink(victim.dir.path(), repo.path().join("link")).expect("symlink");
+        let state = state_dir(&repo);
+        std::fs::create_dir_all(state.join("tmp")).expect("mkdir");
+        std::fs::write(state.join("tmp/.evident-b.tmp"), "#!/bin/sh\necho owned\n").expect("write");
+        std::fs::write(state.join("journal"), &journal).expect("write");
+        let before = work_tree(&repo);
+        let run = repo.run(&["validate"]);
+        assert_eq!(run.code, 2, "{journal}\n{}", run.all());
+        assert!(run.stderr.contains("is not one evident could have written"), "{journal}\n{}", run.stderr);
+        assert!(run.stderr.contains("nothing was touched"), "{}", run.stderr);
+        victim.assert_untouched(&journal);
+        assert!(before == work_tree(&repo), "{journal}: the work tree changed");
+        assert!(!repo.path().join(".git/hooks/pre-commit").exists(), "{journal}");
+        assert!(state.join("journal").exists(), "the journal is kept for a person to look at");
+        // A writer refuses too, before it writes.
+        let run = repo.run(&["set", "mfa", "-a", "gdpr-2026", "--owner", "p1@example.com"]);
+        assert_eq!(run.code, 2, "{}", run.all());
+        assert!(before == work_tree(&repo), "{journal}: a writer changed the work tree");
+    }
+}
+
+#[test]
+fn a_force_added_local_journal_outside_git_is_refused() {
+    let victim = Victim::new();
+    let repo = TestRepo::new();
+    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true));
+    if evident::repo::journal::git_dir(repo.path()).is_some() {
+        return; // the temporary folder is inside a git work tree
+    }
+    repo.write(
+        ".evident/local/journal",
+        format!(
+            r#"{{"version":1,"entries":[{{"target":"{}","temp":".evident-a.tmp","backup":null}}],"created_dirs":[]}}"#,
+            victim.file().display()
+        ),
+    );
+    let run = repo.run(&["validate"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("is not one evident could have written"), "{}", run.stderr);
+    victim.assert_untouched("outside git");
+}
+
+#[test]
+fn a_state_folder_that_is_a_link_is_refused() {
+    // Each case: the path to plant as a link (relative to the repository)
+    // and whether the repository is in git.
+    for (link, git) in [
+        (".git/evident/tmp", true),
+        (".git/evident", true),
+        (".evident/local", false),
+        (".evident/local/tmp", false),
+        (".evident", false),
+    ] {
+        let victim = Victim::new();
+        let repo = if git { group_repo() } else { TestRepo::new() };
+        if !git && evident::repo::journal::git_dir(repo.path()).is_some() {
+            continue; // the temporary folder is inside a git work tree
+        }
+        // What the link points at looks like a state folder with strays.
+        std::fs::create_dir_all(victim.dir.path().join("tmp")).expect("mkdir");
+        std::fs::write(victim.dir.path().join("tmp/stray"), "precious\n").expect("write");
+        let path = repo.path().join(link);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::os::unix::fs::symlink(victim.dir.path(), &path).expect("symlink");
+        for args in [&["validate"][..], &["set", "mfa", "-a", "gdpr-2026", "--owner", "p1@example.com"]] {
+            let run = repo.run(args);
+            assert_eq!(run.code, 2, "{link} {args:?}\n{}", run.all());
+            assert!(run.stderr.contains("is a symbolic link; refusing to use it"), "{link}\n{}", run.stderr);
+        }
+        victim.assert_untouched(link);
+        assert!(victim.dir.path().join("tmp/stray").exists(), "{link}: files behind the link removed");
+        let entries = std::fs::read_dir(victim.dir.path()).expect("read").count();
+        assert_eq!(entries, 3, "{link}: evident wrote behind the link");
+    }
+}
+
+#[test]
+fn a_state_file_that_is_a_link_is_never_written_through() {
+    let repo = TestRepo::new();
+    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true));
+    repo.write("templates/gdpr.toml", template_toml("gdpr", &[("art-32", &["mfa"])]));
+    repo.write("assessments/gdpr-2026/assessment.toml", assessment_toml("gdpr-2026", "gdpr", None));
+    if evident::repo::journal::git_dir(repo.path()).is_some() {
+        return;
+    }
+    let victim = Victim::new();
+    let created = victim.dir.path().join("created-by-evident");
+    std::fs::create_dir_all(repo.path().join(".evident/local")).expect("mkdir");
+    std::os::unix::fs::symlink(&created, repo.path().join(".evident/local/.gitignore")).expect("symlink");
+    std::os::unix::fs::symlink(victim.file(), repo.path().join(".evident/local/lock")).expect("symlink");
+    let run = repo.run(&["set", "mfa", "-a", "gdpr-2026", "--implementation", "planned"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(!created.exists(), "evident wrote through a link in its state folder");
+    victim.assert_untouched("state file links");
+}
+
+#[test]
+fn a_crashed_write_is_undone_after_the_repository_moved() {
+    // The journal names files relative to the repository, so recovery
+    // works on a moved (or unpacked) copy, and never on the old place.
+    let repo = group_repo();
+    let before = work_tree(&repo);
+    crash_mid_write(&repo);
+    let moved = tempfile::tempdir().expect("temp dir");
+    let copy = moved.path().join("copy");
+    let status = Command::new("cp").arg("-a").arg(repo.path()).arg(&copy).status().expect("cp");
+    assert!(status.success());
+    let original = work_tree(&repo);
+    let mut cmd = evident();
+    cmd.arg("--repo").arg(&copy).arg("validate");
+    let run = run(cmd);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(original == work_tree(&repo), "recovery of the copy touched the original");
+    assert_eq!(
+        std::fs::read(copy.join(GDPR_MFA)).expect("read"),
+        before.iter().find(|(p, _)| p == GDPR_MFA).expect("mfa").1
+    );
+    assert!(!copy.join(".git/evident/journal").exists());
+}
+
+#[test]
+fn a_lock_timeout_that_is_not_a_number_is_an_error() {
+    let repo = group_repo();
+    for bad in ["abc", "-1", "NaN", "1s", "-inf"] {
+        let mut cmd = command(&repo, &["set", "mfa", "-a", "gdpr-2026", "--owner", "p1@example.com"]);
+        cmd.env("EVIDENT_LOCK_TIMEOUT", bad);
+        let run = run(cmd);
+        assert_eq!(run.code, 2, "{bad}: {}", run.all());
+        assert!(run.stderr.contains("is not a number of seconds"), "{bad}: {}", run.stderr);
+    }
+    // Huge values wait without limit rather than overflow; empty is the default.
+    for fine in ["1e300", "inf", "", " 5 ", "0"] {
+        let mut cmd = command(&repo, &["set", "mfa", "-a", "gdpr-2026", "--owner", "p2@example.com"]);
+        cmd.env("EVIDENT_LOCK_TIMEOUT", fine);
+        let run = run(cmd);
+        assert_eq!(run.code, 0, "{fine:?}: {}", run.all());
+    }
+}
+
+#[test]
+fn help_and_version_to_a_full_disk_are_an_error() {
+    for args in [&["--help"][..], &["--version"], &["help", "list"], &["list", "--help"]] {
+        let mut cmd = evident();
+        cmd.args(args);
+        let run = to_dev_full(cmd);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.all());
+        assert!(run.stderr.contains("could not write the output"), "{args:?}: {}", run.stderr);
+    }
+    // A closed pipe stays quiet, and a normal run still prints help.
+    let mut cmd = evident();
+    cmd.arg("--help");
+    let run = run(cmd);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(run.stdout.contains("Usage:"), "{}", run.all());
+}
+
+#[test]
+fn a_reader_overtaken_by_a_write_reads_again() {
+    // The reader reads the old files, then (paused by the test hook) a
+    // writer replaces the group's files: the reader notices and reads the
+    // whole new state rather than answer from a read a write overtook.
+    let repo = group_repo();
+    let mut reader = command(&repo, &["list", "actions"]);
+    reader.env("EVIDENT_TEST_PAUSE_AFTER_READ_MS", "1500");
+    let reader = reader.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    std::thread::sleep(Duration::from_millis(500));
+    let run_set = repo.run(&["set", "mfa", "-a", "gdpr-2026", "--owner", "p7@example.com"]);
+    assert_eq!(run_set.code, 0, "{}", run_set.all());
+    let out = reader.wait_with_output().expect("wait");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("p7@example.com"), "the reader answered from an overtaken read:\n{stdout}");
+    assert_valid_and_in_sync(&repo);
 }
