@@ -5,7 +5,7 @@
 //! the configuration in force at its parent, never by what it changes itself.
 //! The score gate is in [`super::gate`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use git2::Oid;
@@ -62,6 +62,9 @@ pub struct HistoryRules<'a> {
     /// For each (assessment, action): the verdict an assessor recorded, when
     /// that is the last change of its test in the walk.
     recorded: BTreeMap<(AssessmentId, ActionId), Option<RecordedVerdict>>,
+    /// Existing assessments put into a group (or moved to another) in the
+    /// walk: a verdict copied into them is not group synchronisation.
+    joined: HashSet<AssessmentId>,
 }
 
 impl<'a> HistoryRules<'a> {
@@ -73,6 +76,7 @@ impl<'a> HistoryRules<'a> {
             in_force: HashMap::new(),
             last_good: HashMap::new(),
             recorded: BTreeMap::new(),
+            joined: HashSet::new(),
         }
     }
 
@@ -108,6 +112,7 @@ impl<'a> HistoryRules<'a> {
             git.commit(c.id).map(|commit| commit.parent_ids().skip(1).collect()).unwrap_or_default();
         let widened = brought_in(git, c, &merged, cache);
         let c = widened.as_ref().unwrap_or(c);
+        self.groups_joined(git, c);
         let mut states: Vec<StateChange> = c.states.clone();
         for s in &mut states {
             // A file broken in an earlier commit is compared with its last good version.
@@ -129,7 +134,7 @@ impl<'a> HistoryRules<'a> {
             }
             frozen_evidence(c, s, report, &mut self.diagnostics);
             let flagged = assessor(c, s, &config, report)
-                .filter(|_| !copied_within_group(git, c, s, cache))
+                .filter(|_| self.joined.contains(&s.assessment) || !copied_within_group(git, c, s, cache))
                 .map(|d| self.diagnostics.push(d))
                 .is_some();
             self.record(c, s, &config, flagged);
@@ -147,6 +152,18 @@ impl<'a> HistoryRules<'a> {
             None => self.merged_config(git, c, &merged).unwrap_or(config),
         };
         self.in_force.insert(c.id, after);
+    }
+
+    /// Existing assessments whose group this commit set or changed.
+    fn groups_joined(&mut self, git: &GitRepo, c: &CommitChanges) {
+        for f in &c.files {
+            let (Some(old), Some(new)) = (f.change.old, f.change.new) else { continue };
+            let Entry::Assessment(id) = layout::classify(&f.change.path) else { continue };
+            let new_group = group_of(git, new);
+            if new_group.is_some() && new_group != group_of(git, old) {
+                self.joined.insert(id);
+            }
+        }
     }
 
     /// For a merge that did not change `evident.toml` itself: the configuration
@@ -229,7 +246,11 @@ impl<'a> HistoryRules<'a> {
             Some(b) => Some(cache.config(git, b)?),
             None => None,
         };
-        let before = c.config_before.clone().unwrap_or_else(|| authority.clone());
+        // Compared with the configuration in force, not the parent's file: a
+        // setting that was not applied (a non-admin's earlier change still in
+        // the file) is not adopted by a later, unrelated edit of the file.
+        let before = authority.clone();
+        let parent_file = c.config_before.clone();
         let default = Config::default();
         let after_ref: &Config = after.as_deref().unwrap_or(&default);
         if authority.roles.admins.is_empty() {
@@ -263,9 +284,13 @@ impl<'a> HistoryRules<'a> {
             );
             return None;
         }
+        // Differences the parent's file already had were reported where they were made.
+        let new_here = |same: &dyn Fn(&Config) -> bool| parent_file.as_deref().is_none_or(|p| !same(p));
         let mut allowed = true;
         if before.roles != after_ref.roles {
             allowed = false;
+        }
+        if before.roles != after_ref.roles && new_here(&|p| p.roles == after_ref.roles) {
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::RolesChanged,
@@ -283,6 +308,15 @@ impl<'a> HistoryRules<'a> {
         let tables = admin_tables_changed(&before, after_ref);
         if !tables.is_empty() {
             allowed = false;
+        }
+        let tables: Vec<&str> = match parent_file.as_deref() {
+            Some(p) => {
+                let here = admin_tables_changed(p, after_ref);
+                tables.into_iter().filter(|t| here.contains(t)).collect()
+            }
+            None => tables,
+        };
+        if !tables.is_empty() {
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::AdminSettingsChanged,
@@ -437,6 +471,14 @@ fn assessor(c: &CommitChanges, s: &StateChange, config: &Config, report: &Report
     )
 }
 
+/// The `group` of an assessment.toml blob, when it has one and parses.
+fn group_of(git: &GitRepo, blob: Oid) -> Option<String> {
+    let bytes = git.blob(blob).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let a: crate::model::Assessment = toml::from_str(text.strip_prefix('\u{feff}').unwrap_or(text)).ok()?;
+    a.group.map(|g| g.to_string())
+}
+
 /// Whether a verdict was copied from another assessment of the same group
 /// (`evident new assessment --group`, `evident sync`): some other member of
 /// the group already had the same test result for the action before the
@@ -452,6 +494,12 @@ fn copied_within_group(git: &GitRepo, c: &CommitChanges, s: &StateChange, cache:
         a.group.map(|g| g.to_string())
     };
     let Some(group) = group_in(&tree, s.assessment.as_str()) else { return false };
+    // A member already, or an assessment created in the group by this commit
+    // (`evident new assessment --group`); joining in the same commit is not.
+    let at_parent = git.blob_at(&before, &layout::assessment_path(s.assessment.as_str()));
+    if at_parent.is_some() && group_in(&before, s.assessment.as_str()).as_deref() != Some(group.as_str()) {
+        return false;
+    }
     let Some(assessments) =
         before.get_name(layout::ASSESSMENTS_DIR).and_then(|e| git.repo.find_tree(e.id()).ok())
     else {
@@ -463,7 +511,7 @@ fn copied_within_group(git: &GitRepo, c: &CommitChanges, s: &StateChange, cache:
             && git
                 .blob_at(&before, &layout::state_path(&member, s.action.as_str()))
                 .and_then(|b| cache.state(git, b))
-                .is_some_and(|other| other.test == new.test)
+                .is_some_and(|other| other.test == new.test && other.evidence == new.evidence)
     })
 }
 
