@@ -541,3 +541,25 @@ fn joining_a_group_does_not_make_a_copied_verdict_a_sync() {
         assert_eq!(bobs_verdicts(&run), 1, "a later commit: {}", run.all());
     }
 }
+
+#[test]
+fn a_range_cannot_switch_off_a_file_rule_for_its_own_head() {
+    // No admins named: anyone may change settings, but not for the change
+    // under review, file rules included.
+    let (repo, _) = crate::check::grouped();
+    let base = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    repo.write("evident.toml", repo.read("evident.toml") + "\n[rules]\ngroup-out-of-sync = \"off\"\n");
+    repo.write("assessments/gdpr-2026/mfa.toml", state_toml(Some(ANA), "implemented", "none", &[]));
+    repo.commit(BOB, "Only GDPR has MFA");
+    let run = check(&repo, &base);
+    assert_eq!(count(&codes(&run), "E0601"), 1, "{}", run.all());
+    assert_eq!(run.code, 1);
+
+    // With admins named the change is reported, and not applied either.
+    let (repo, base) = administered();
+    repo.write("evident.toml", repo.read("evident.toml") + "\n[rules]\ngroup-out-of-sync = \"off\"\n");
+    repo.write("assessments/gdpr-2026/mfa.toml", state_toml(Some(ANA), "implemented", "none", &[]));
+    repo.commit(BOB, "Only GDPR has MFA");
+    let found = codes(&check(&repo, &base));
+    assert_eq!((count(&found, "E0601"), count(&found, "E0705")), (1, 1), "{found:?}");
+}
