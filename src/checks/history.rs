@@ -646,11 +646,24 @@ pub fn dropped(before: Score, after: Score, threshold: f64) -> bool {
         if s.max == 0 { (1u128, 1u128) } else { (u128::from(s.earned), u128::from(s.max)) }
     };
     let ((e1, m1), (e2, m2)) = (ratio(before), ratio(after));
-    // before - after > threshold / 100  <=>  100000 (e1 m2 - e2 m1) > t_milli m1 m2
-    let lhs = 100_000 * (e1 * m2);
-    let rhs_after = 100_000 * (e2 * m1);
-    let t_milli = (threshold.max(0.0) * 1000.0).round() as u128;
-    lhs > rhs_after && lhs - rhs_after > t_milli * m1 * m2
+    let (lhs, rhs) = (e1 * m2, e2 * m1);
+    if lhs <= rhs {
+        return false;
+    }
+    // A threshold that is not a number allows nothing; no drop exceeds 100 points.
+    let threshold = if threshold.is_nan() { 0.0 } else { threshold.max(0.0) };
+    if threshold >= 100.0 {
+        return false;
+    }
+    // before - after > threshold / 100  <=>  100 S (e1 m2 - e2 m1) > round(threshold S) m1 m2,
+    // with the threshold in units of S = 10^-9 points (0.0495 is not 0.05).
+    const S: u128 = 1_000_000_000;
+    let t = (threshold * S as f64).round() as u128;
+    match ((lhs - rhs).checked_mul(100 * S), t.checked_mul(m1).and_then(|x| x.checked_mul(m2))) {
+        (Some(l), Some(r)) => l > r,
+        // Beyond u128: close enough in floating point.
+        _ => (lhs as f64 / (m1 * m2) as f64 - rhs as f64 / (m1 * m2) as f64) * 100.0 > threshold,
+    }
 }
 
 #[cfg(test)]
@@ -674,5 +687,14 @@ mod tests {
         assert!(!dropped(s(0, 27), s(0, 0), 0.0));
         // A larger maximum with the same ratio is not a drop.
         assert!(!dropped(s(1, 2), s(2, 4), 0.0));
+        // 1000/2000 -> 999/2000 is exactly 0.05 points: above 0.0495 and 0.049, not above 0.05.
+        assert!(dropped(s(1000, 2000), s(999, 2000), 0.0495));
+        assert!(dropped(s(1000, 2000), s(999, 2000), 0.049));
+        assert!(!dropped(s(1000, 2000), s(999, 2000), 0.05));
+        // Hostile thresholds neither panic nor allow more than they say.
+        assert!(!dropped(s(1, 1), s(0, 1), f64::INFINITY));
+        assert!(dropped(s(1, 1), s(0, 1), f64::NAN));
+        assert!(dropped(s(1, 1), s(0, 1), -5.0));
+        assert!(dropped(s(u64::MAX, u64::MAX), s(u64::MAX - 1, u64::MAX), 0.0));
     }
 }
