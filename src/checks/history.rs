@@ -6,6 +6,7 @@
 //! The score gate is in [`super::gate`].
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+
 use std::sync::Arc;
 
 use git2::Oid;
@@ -63,8 +64,10 @@ pub struct HistoryRules<'a> {
     /// that is the last change of its test in the walk.
     recorded: BTreeMap<(AssessmentId, ActionId), Option<RecordedVerdict>>,
     /// Existing assessments put into a group (or moved to another) in the
-    /// walk: a verdict copied into them is not group synchronisation.
-    joined: HashSet<AssessmentId>,
+    /// walk, with the tests the other members had then: copying one of those
+    /// into the assessment is taking a verdict not made for it, not group
+    /// synchronisation (a verdict recorded after the join may be synced).
+    joined: HashMap<AssessmentId, HashSet<(ActionId, String)>>,
 }
 
 impl<'a> HistoryRules<'a> {
@@ -76,7 +79,7 @@ impl<'a> HistoryRules<'a> {
             in_force: HashMap::new(),
             last_good: HashMap::new(),
             recorded: BTreeMap::new(),
-            joined: HashSet::new(),
+            joined: HashMap::new(),
         }
     }
 
@@ -112,7 +115,7 @@ impl<'a> HistoryRules<'a> {
             git.commit(c.id).map(|commit| commit.parent_ids().skip(1).collect()).unwrap_or_default();
         let widened = brought_in(git, c, &merged, cache);
         let c = widened.as_ref().unwrap_or(c);
-        self.groups_joined(git, c);
+        self.groups_joined(git, c, cache);
         let mut states: Vec<StateChange> = c.states.clone();
         for s in &mut states {
             // A file broken in an earlier commit is compared with its last good version.
@@ -134,7 +137,7 @@ impl<'a> HistoryRules<'a> {
             }
             frozen_evidence(c, s, report, &mut self.diagnostics);
             let flagged = assessor(c, s, &config, report)
-                .filter(|_| self.joined.contains(&s.assessment) || !copied_within_group(git, c, s, cache))
+                .filter(|_| self.predates_join(s) || !copied_within_group(git, c, s, cache))
                 .map(|d| self.diagnostics.push(d))
                 .is_some();
             self.record(c, s, &config, flagged);
@@ -154,16 +157,44 @@ impl<'a> HistoryRules<'a> {
         self.in_force.insert(c.id, after);
     }
 
-    /// Existing assessments whose group this commit set or changed.
-    fn groups_joined(&mut self, git: &GitRepo, c: &CommitChanges) {
+    /// Existing assessments whose group this commit set or changed, with the
+    /// tests of the group's other members at this commit.
+    fn groups_joined(&mut self, git: &GitRepo, c: &CommitChanges, cache: &mut BlobCache) {
         for f in &c.files {
             let (Some(old), Some(new)) = (f.change.old, f.change.new) else { continue };
             let Entry::Assessment(id) = layout::classify(&f.change.path) else { continue };
-            let new_group = group_of(git, new);
-            if new_group.is_some() && new_group != group_of(git, old) {
-                self.joined.insert(id);
-            }
+            let Some(group) = group_of(git, new).filter(|g| Some(g) != group_of(git, old).as_ref()) else {
+                continue;
+            };
+            let Ok(Some(tree)) = git.tree_of(c.id) else { continue };
+            let files = git.data_files(&tree);
+            let members: HashSet<AssessmentId> = files
+                .iter()
+                .filter_map(|(_, entry, blob)| match entry {
+                    Entry::Assessment(m) if *m != id && group_of(git, *blob).as_ref() == Some(&group) => {
+                        Some(m.clone())
+                    }
+                    _ => None,
+                })
+                .collect();
+            let tests = files
+                .iter()
+                .filter_map(|(_, entry, blob)| match entry {
+                    Entry::State(m, action) if members.contains(m) => {
+                        cache.state(git, *blob).map(|st| (action.clone(), test_key(&st)))
+                    }
+                    _ => None,
+                })
+                .collect();
+            self.joined.insert(id, tests);
         }
+    }
+
+    /// Whether a new verdict in an assessment that joined a group in the walk
+    /// is one its fellow members already had when it joined.
+    fn predates_join(&self, s: &StateChange) -> bool {
+        let (Some(before), Some(new)) = (self.joined.get(&s.assessment), &s.new) else { return false };
+        before.contains(&(s.action.clone(), test_key(new)))
     }
 
     /// For a merge that did not change `evident.toml` itself: the configuration
@@ -469,6 +500,11 @@ fn assessor(c: &CommitChanges, s: &StateChange, config: &Config, report: &Report
         .note(format!("assessors: {}", config.roles.assessors.join(", ")))
         .hint("ask an assessor to record the test result"),
     )
+}
+
+/// A test as text, to compare verdicts across assessments.
+fn test_key(state: &ActionState) -> String {
+    format!("{:?}", state.test)
 }
 
 /// The `group` of an assessment.toml blob, when it has one and parses.

@@ -540,6 +540,22 @@ fn joining_a_group_does_not_make_a_copied_verdict_a_sync() {
     for run in [check(&repo, &base), audit(&repo, &[])] {
         assert_eq!(bobs_verdicts(&run), 1, "a later commit: {}", run.all());
     }
+
+    // A verdict an assessor records after the join is synced like any other.
+    let (repo, base) = outsider();
+    let text = repo.read("assessments/soc-2026/assessment.toml");
+    repo.write("assessments/soc-2026/assessment.toml", text.replace("template = ", "group = \"privacy\"\ntemplate = "));
+    repo.commit(BOB, "SOC joins privacy");
+    repo.write(
+        "assessments/gdpr-2026/logs.toml",
+        state_toml(Some(ANA), "implemented", "failed-low", &["siem-export"]),
+    );
+    repo.commit(CY, "Logs re-tested");
+    repo.write("assessments/soc-2026/logs.toml", repo.read("assessments/gdpr-2026/logs.toml"));
+    repo.commit(BOB, "Sync");
+    for run in [check(&repo, &base), audit(&repo, &[])] {
+        assert_eq!(bobs_verdicts(&run), 0, "a verdict recorded after the join: {}", run.all());
+    }
 }
 
 #[test]
