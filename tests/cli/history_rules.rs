@@ -544,7 +544,10 @@ fn joining_a_group_does_not_make_a_copied_verdict_a_sync() {
     // A verdict an assessor records after the join is synced like any other.
     let (repo, base) = outsider();
     let text = repo.read("assessments/soc-2026/assessment.toml");
-    repo.write("assessments/soc-2026/assessment.toml", text.replace("template = ", "group = \"privacy\"\ntemplate = "));
+    repo.write(
+        "assessments/soc-2026/assessment.toml",
+        text.replace("template = ", "group = \"privacy\"\ntemplate = "),
+    );
     repo.commit(BOB, "SOC joins privacy");
     repo.write(
         "assessments/gdpr-2026/logs.toml",
