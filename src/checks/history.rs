@@ -5,7 +5,8 @@
 //! the configuration in force at its parent, never by what it changes itself.
 //! The score gate is in [`super::gate`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
 use std::sync::Arc;
 
 use git2::Oid;
@@ -62,6 +63,11 @@ pub struct HistoryRules<'a> {
     /// For each (assessment, action): the verdict an assessor recorded, when
     /// that is the last change of its test in the walk.
     recorded: BTreeMap<(AssessmentId, ActionId), Option<RecordedVerdict>>,
+    /// Existing assessments put into a group (or moved to another) in the
+    /// walk, with the tests the other members had then: copying one of those
+    /// into the assessment is taking a verdict not made for it, not group
+    /// synchronisation (a verdict recorded after the join may be synced).
+    joined: HashMap<AssessmentId, HashSet<(ActionId, String)>>,
 }
 
 impl<'a> HistoryRules<'a> {
@@ -73,6 +79,7 @@ impl<'a> HistoryRules<'a> {
             in_force: HashMap::new(),
             last_good: HashMap::new(),
             recorded: BTreeMap::new(),
+            joined: HashMap::new(),
         }
     }
 
@@ -108,6 +115,7 @@ impl<'a> HistoryRules<'a> {
             git.commit(c.id).map(|commit| commit.parent_ids().skip(1).collect()).unwrap_or_default();
         let widened = brought_in(git, c, &merged, cache);
         let c = widened.as_ref().unwrap_or(c);
+        self.groups_joined(git, c, cache);
         let mut states: Vec<StateChange> = c.states.clone();
         for s in &mut states {
             // A file broken in an earlier commit is compared with its last good version.
@@ -129,7 +137,7 @@ impl<'a> HistoryRules<'a> {
             }
             frozen_evidence(c, s, report, &mut self.diagnostics);
             let flagged = assessor(c, s, &config, report)
-                .filter(|_| !copied_within_group(git, c, s, cache))
+                .filter(|_| self.predates_join(s) || !copied_within_group(git, c, s, cache))
                 .map(|d| self.diagnostics.push(d))
                 .is_some();
             self.record(c, s, &config, flagged);
@@ -147,6 +155,46 @@ impl<'a> HistoryRules<'a> {
             None => self.merged_config(git, c, &merged).unwrap_or(config),
         };
         self.in_force.insert(c.id, after);
+    }
+
+    /// Existing assessments whose group this commit set or changed, with the
+    /// tests of the group's other members at this commit.
+    fn groups_joined(&mut self, git: &GitRepo, c: &CommitChanges, cache: &mut BlobCache) {
+        for f in &c.files {
+            let (Some(old), Some(new)) = (f.change.old, f.change.new) else { continue };
+            let Entry::Assessment(id) = layout::classify(&f.change.path) else { continue };
+            let Some(group) = group_of(git, new).filter(|g| Some(g) != group_of(git, old).as_ref()) else {
+                continue;
+            };
+            let Ok(Some(tree)) = git.tree_of(c.id) else { continue };
+            let files = git.data_files(&tree);
+            let members: HashSet<AssessmentId> = files
+                .iter()
+                .filter_map(|(_, entry, blob)| match entry {
+                    Entry::Assessment(m) if *m != id && group_of(git, *blob).as_ref() == Some(&group) => {
+                        Some(m.clone())
+                    }
+                    _ => None,
+                })
+                .collect();
+            let tests = files
+                .iter()
+                .filter_map(|(_, entry, blob)| match entry {
+                    Entry::State(m, action) if members.contains(m) => {
+                        cache.state(git, *blob).map(|st| (action.clone(), test_key(&st)))
+                    }
+                    _ => None,
+                })
+                .collect();
+            self.joined.insert(id, tests);
+        }
+    }
+
+    /// Whether a new verdict in an assessment that joined a group in the walk
+    /// is one its fellow members already had when it joined.
+    fn predates_join(&self, s: &StateChange) -> bool {
+        let (Some(before), Some(new)) = (self.joined.get(&s.assessment), &s.new) else { return false };
+        before.contains(&(s.action.clone(), test_key(new)))
     }
 
     /// For a merge that did not change `evident.toml` itself: the configuration
@@ -229,7 +277,11 @@ impl<'a> HistoryRules<'a> {
             Some(b) => Some(cache.config(git, b)?),
             None => None,
         };
-        let before = c.config_before.clone().unwrap_or_else(|| authority.clone());
+        // Compared with the configuration in force, not the parent's file: a
+        // setting that was not applied (a non-admin's earlier change still in
+        // the file) is not adopted by a later, unrelated edit of the file.
+        let before = authority.clone();
+        let parent_file = c.config_before.clone();
         let default = Config::default();
         let after_ref: &Config = after.as_deref().unwrap_or(&default);
         if authority.roles.admins.is_empty() {
@@ -263,9 +315,13 @@ impl<'a> HistoryRules<'a> {
             );
             return None;
         }
+        // Differences the parent's file already had were reported where they were made.
+        let new_here = |same: &dyn Fn(&Config) -> bool| parent_file.as_deref().is_none_or(|p| !same(p));
         let mut allowed = true;
         if before.roles != after_ref.roles {
             allowed = false;
+        }
+        if before.roles != after_ref.roles && new_here(&|p| p.roles == after_ref.roles) {
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::RolesChanged,
@@ -283,6 +339,15 @@ impl<'a> HistoryRules<'a> {
         let tables = admin_tables_changed(&before, after_ref);
         if !tables.is_empty() {
             allowed = false;
+        }
+        let tables: Vec<&str> = match parent_file.as_deref() {
+            Some(p) => {
+                let here = admin_tables_changed(p, after_ref);
+                tables.into_iter().filter(|t| here.contains(t)).collect()
+            }
+            None => tables,
+        };
+        if !tables.is_empty() {
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::AdminSettingsChanged,
@@ -437,6 +502,19 @@ fn assessor(c: &CommitChanges, s: &StateChange, config: &Config, report: &Report
     )
 }
 
+/// A test as text, to compare verdicts across assessments.
+fn test_key(state: &ActionState) -> String {
+    format!("{:?}", state.test)
+}
+
+/// The `group` of an assessment.toml blob, when it has one and parses.
+fn group_of(git: &GitRepo, blob: Oid) -> Option<String> {
+    let bytes = git.blob(blob).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let a: crate::model::Assessment = toml::from_str(text.strip_prefix('\u{feff}').unwrap_or(text)).ok()?;
+    a.group.map(|g| g.to_string())
+}
+
 /// Whether a verdict was copied from another assessment of the same group
 /// (`evident new assessment --group`, `evident sync`): some other member of
 /// the group already had the same test result for the action before the
@@ -452,6 +530,12 @@ fn copied_within_group(git: &GitRepo, c: &CommitChanges, s: &StateChange, cache:
         a.group.map(|g| g.to_string())
     };
     let Some(group) = group_in(&tree, s.assessment.as_str()) else { return false };
+    // A member already, or an assessment created in the group by this commit
+    // (`evident new assessment --group`); joining in the same commit is not.
+    let at_parent = git.blob_at(&before, &layout::assessment_path(s.assessment.as_str()));
+    if at_parent.is_some() && group_in(&before, s.assessment.as_str()).as_deref() != Some(group.as_str()) {
+        return false;
+    }
     let Some(assessments) =
         before.get_name(layout::ASSESSMENTS_DIR).and_then(|e| git.repo.find_tree(e.id()).ok())
     else {
@@ -463,7 +547,7 @@ fn copied_within_group(git: &GitRepo, c: &CommitChanges, s: &StateChange, cache:
             && git
                 .blob_at(&before, &layout::state_path(&member, s.action.as_str()))
                 .and_then(|b| cache.state(git, b))
-                .is_some_and(|other| other.test == new.test)
+                .is_some_and(|other| other.test == new.test && other.evidence == new.evidence)
     })
 }
 
@@ -598,11 +682,24 @@ pub fn dropped(before: Score, after: Score, threshold: f64) -> bool {
         if s.max == 0 { (1u128, 1u128) } else { (u128::from(s.earned), u128::from(s.max)) }
     };
     let ((e1, m1), (e2, m2)) = (ratio(before), ratio(after));
-    // before - after > threshold / 100  <=>  100000 (e1 m2 - e2 m1) > t_milli m1 m2
-    let lhs = 100_000 * (e1 * m2);
-    let rhs_after = 100_000 * (e2 * m1);
-    let t_milli = (threshold.max(0.0) * 1000.0).round() as u128;
-    lhs > rhs_after && lhs - rhs_after > t_milli * m1 * m2
+    let (lhs, rhs) = (e1 * m2, e2 * m1);
+    if lhs <= rhs {
+        return false;
+    }
+    // A threshold that is not a number allows nothing; no drop exceeds 100 points.
+    let threshold = if threshold.is_nan() { 0.0 } else { threshold.max(0.0) };
+    if threshold >= 100.0 {
+        return false;
+    }
+    // before - after > threshold / 100  <=>  100 S (e1 m2 - e2 m1) > round(threshold S) m1 m2,
+    // with the threshold in units of S = 10^-9 points (0.0495 is not 0.05).
+    const S: u128 = 1_000_000_000;
+    let t = (threshold * S as f64).round() as u128;
+    match ((lhs - rhs).checked_mul(100 * S), t.checked_mul(m1).and_then(|x| x.checked_mul(m2))) {
+        (Some(l), Some(r)) => l > r,
+        // Beyond u128: close enough in floating point.
+        _ => (lhs as f64 / (m1 * m2) as f64 - rhs as f64 / (m1 * m2) as f64) * 100.0 > threshold,
+    }
 }
 
 #[cfg(test)]
@@ -626,5 +723,14 @@ mod tests {
         assert!(!dropped(s(0, 27), s(0, 0), 0.0));
         // A larger maximum with the same ratio is not a drop.
         assert!(!dropped(s(1, 2), s(2, 4), 0.0));
+        // 1000/2000 -> 999/2000 is exactly 0.05 points: above 0.0495 and 0.049, not above 0.05.
+        assert!(dropped(s(1000, 2000), s(999, 2000), 0.0495));
+        assert!(dropped(s(1000, 2000), s(999, 2000), 0.049));
+        assert!(!dropped(s(1000, 2000), s(999, 2000), 0.05));
+        // Hostile thresholds neither panic nor allow more than they say.
+        assert!(!dropped(s(1, 1), s(0, 1), f64::INFINITY));
+        assert!(dropped(s(1, 1), s(0, 1), f64::NAN));
+        assert!(dropped(s(1, 1), s(0, 1), -5.0));
+        assert!(dropped(s(u64::MAX, u64::MAX), s(u64::MAX - 1, u64::MAX), 0.0));
     }
 }

@@ -99,7 +99,9 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         loaded.report.diagnostics.extend(range.diagnostics.diagnostics.iter().cloned());
         // The change is judged by the base's rules: its own evident.toml may not
         // relax the history rules or re-weight the points it is compared on.
-        levels = history_rules::levels_from_base(&levels, &range.in_force);
+        // The file rules too: the levels in force at HEAD are the base's with
+        // the changes admins made in the range, not the working tree's.
+        levels = history_rules::levels_from_base(&range.in_force.rules, &range.in_force);
         if after.is_some() {
             let judged = gate::judge(&gate::Input {
                 before: &range.before,

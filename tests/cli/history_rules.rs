@@ -461,3 +461,124 @@ fn an_orphan_roots_configuration_is_not_taken_in_by_the_merge() {
         assert_eq!(bob.len(), 2, "{}", run.all());
     }
 }
+
+// Attacks (hostile contributor): a setting that was not applied stays not
+// applied, whatever later commits do to `evident.toml`.
+
+/// E0702 for verdicts Bob set (the fixtures' root commit has Ana's, which `audit` reports too).
+fn bobs_verdicts(run: &Run) -> usize {
+    messages(run).iter().filter(|m| m.ends_with("by bob@example.com, who is not an assessor")).count()
+}
+
+#[test]
+fn a_rejected_rules_change_is_not_adopted_by_a_later_edit_of_the_file() {
+    let (repo, base) = administered();
+    repo.write("evident.toml", repo.read("evident.toml") + "\n[rules]\nassessor-required = \"off\"\n");
+    repo.commit(BOB, "Quieter rules");
+    // An unrelated edit of the same file: the rules it carries are still Bob's.
+    repo.write("evident.toml", repo.read("evident.toml").replace("\"Bob\"", "\"Bob B.\""));
+    repo.commit(BOB, "Bob's full name");
+    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.commit(BOB, "MFA done");
+    for run in [check(&repo, &base), audit(&repo, &[])] {
+        let found = codes(&run);
+        assert_eq!(bobs_verdicts(&run), 2, "the forged verdict, in both state files: {}", run.all());
+        assert!(count(&found, "E0705") >= 1, "{}", run.all());
+    }
+}
+
+#[test]
+fn without_admins_a_range_cannot_switch_a_rule_off_in_two_steps() {
+    let (repo, _) = crate::check::grouped();
+    let base = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    repo.write("evident.toml", repo.read("evident.toml") + "\n[rules]\nassessor-required = \"off\"\n");
+    repo.commit(BOB, "Quieter rules");
+    repo.write("evident.toml", repo.read("evident.toml").replace("\"Bob\"", "\"Bob B.\""));
+    repo.commit(BOB, "Bob's full name");
+    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.commit(BOB, "MFA done");
+    let run = check(&repo, &base);
+    assert_eq!(bobs_verdicts(&run), 2, "{}", run.all());
+}
+
+/// A third assessment, `soc-2026` (template gdpr, in no group), next to the
+/// `privacy` group where `logs` passed in gdpr-2026.
+fn outsider() -> (TestRepo, String) {
+    let (repo, _) = administered();
+    repo.write(
+        "assessments/soc-2026/assessment.toml",
+        crate::support::assessment_toml("soc-2026", "gdpr", None),
+    );
+    repo.write("assessments/soc-2026/logs.toml", state_toml(Some(ANA), "implemented", "none", &[]));
+    let base = repo.commit(ANA, "SOC assessment");
+    (repo, base)
+}
+
+#[test]
+fn joining_a_group_does_not_make_a_copied_verdict_a_sync() {
+    let (repo, base) = outsider();
+    let text = repo.read("assessments/soc-2026/assessment.toml");
+    repo.write(
+        "assessments/soc-2026/assessment.toml",
+        text.replace("template = ", "group = \"privacy\"\ntemplate = "),
+    );
+    repo.write("assessments/soc-2026/logs.toml", repo.read("assessments/gdpr-2026/logs.toml"));
+    repo.commit(BOB, "SOC joins privacy, synced");
+    for run in [check(&repo, &base), audit(&repo, &[])] {
+        assert_eq!(bobs_verdicts(&run), 1, "same commit: {}", run.all());
+    }
+
+    let (repo, base) = outsider();
+    let text = repo.read("assessments/soc-2026/assessment.toml");
+    repo.write(
+        "assessments/soc-2026/assessment.toml",
+        text.replace("template = ", "group = \"privacy\"\ntemplate = "),
+    );
+    repo.commit(BOB, "SOC joins privacy");
+    repo.write("assessments/soc-2026/logs.toml", repo.read("assessments/gdpr-2026/logs.toml"));
+    repo.commit(BOB, "Sync");
+    for run in [check(&repo, &base), audit(&repo, &[])] {
+        assert_eq!(bobs_verdicts(&run), 1, "a later commit: {}", run.all());
+    }
+
+    // A verdict an assessor records after the join is synced like any other.
+    let (repo, base) = outsider();
+    let text = repo.read("assessments/soc-2026/assessment.toml");
+    repo.write(
+        "assessments/soc-2026/assessment.toml",
+        text.replace("template = ", "group = \"privacy\"\ntemplate = "),
+    );
+    repo.commit(BOB, "SOC joins privacy");
+    repo.write(
+        "assessments/gdpr-2026/logs.toml",
+        state_toml(Some(ANA), "implemented", "failed-low", &["siem-export"]),
+    );
+    repo.commit(CY, "Logs re-tested");
+    repo.write("assessments/soc-2026/logs.toml", repo.read("assessments/gdpr-2026/logs.toml"));
+    repo.commit(BOB, "Sync");
+    for run in [check(&repo, &base), audit(&repo, &[])] {
+        assert_eq!(bobs_verdicts(&run), 0, "a verdict recorded after the join: {}", run.all());
+    }
+}
+
+#[test]
+fn a_range_cannot_switch_off_a_file_rule_for_its_own_head() {
+    // No admins named: anyone may change settings, but not for the change
+    // under review, file rules included.
+    let (repo, _) = crate::check::grouped();
+    let base = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    repo.write("evident.toml", repo.read("evident.toml") + "\n[rules]\ngroup-out-of-sync = \"off\"\n");
+    repo.write("assessments/gdpr-2026/mfa.toml", state_toml(Some(ANA), "implemented", "none", &[]));
+    repo.commit(BOB, "Only GDPR has MFA");
+    let run = check(&repo, &base);
+    assert_eq!(count(&codes(&run), "E0601"), 1, "{}", run.all());
+    assert_eq!(run.code, 1);
+
+    // With admins named the change is reported, and not applied either.
+    let (repo, base) = administered();
+    repo.write("evident.toml", repo.read("evident.toml") + "\n[rules]\ngroup-out-of-sync = \"off\"\n");
+    repo.write("assessments/gdpr-2026/mfa.toml", state_toml(Some(ANA), "implemented", "none", &[]));
+    repo.commit(BOB, "Only GDPR has MFA");
+    let found = codes(&check(&repo, &base));
+    assert_eq!((count(&found, "E0601"), count(&found, "E0705")), (1, 1), "{found:?}");
+}
