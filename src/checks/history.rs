@@ -479,22 +479,30 @@ fn assessor(c: &CommitChanges, s: &StateChange, config: &Config, report: &Report
     let new = s.new.as_ref()?;
     let old_status = s.old.as_ref().map(|o| o.test.status).unwrap_or_default();
     let status = new.test.status;
-    let verdict = status.is_verdict();
+    // Withdrawing a finding (failed-* or out-of-scope back to, say,
+    // `in-progress`) hides it as surely as overwriting it; withdrawing a
+    // pass only loses points, and is how evidence gets replaced.
+    let withdrawn = !status.is_verdict() && (old_status.is_failed() || old_status == TestStatus::OutOfScope);
     // A move carries the verdict with it; it is not a new verdict.
-    if !verdict || old_status == status || s.renamed_from.is_some() || config.roles.assessors.is_empty() {
+    if !(status.is_verdict() || withdrawn)
+        || old_status == status
+        || s.renamed_from.is_some()
+        || config.roles.assessors.is_empty()
+    {
         return None;
     }
     if config.is_assessor(&c.author.email) {
         return None;
     }
+    let what = if withdrawn {
+        format!("test verdict `{old_status}` withdrawn (set to `{status}`)")
+    } else {
+        format!("test status set to `{status}`")
+    };
     Some(
         Diagnostic::new(
             Code::AssessorRequired,
-            format!(
-                "test status set to `{status}` in {} by {}, who is not an assessor",
-                describe(c),
-                c.author.email
-            ),
+            format!("{what} in {} by {}, who is not an assessor", describe(c), c.author.email),
         )
         .at(s.path.clone(), span(report, &s.path, "/test/status"))
         .note(format!("assessors: {}", config.roles.assessors.join(", ")))

@@ -180,7 +180,7 @@ codes! {
         "Once a test status is passed, failed-* or out-of-scope, the evidence it rests on may not be removed or changed. Revert the change; to replace evidence, first move the test status back (e.g. to `in-progress`) in its own commit.";
     AssessorRequired = "E0702", "assessor-required", Error, true,
         "a test verdict was set by someone who is not an assessor",
-        "Only commit authors listed in `[roles] assessors` (in `evident.toml` before the commit) may set a test status to passed, failed-* or out-of-scope, or change one verdict into another. Ask an assessor to make that change.";
+        "Only commit authors listed in `[roles] assessors` (in `evident.toml` before the commit) may set a test status to passed, failed-* or out-of-scope, change one verdict into another, or withdraw a finding (move a failed-* or out-of-scope test back to another status). Moving a passed test back (to replace its evidence) is open to anyone. Ask an assessor to make that change.";
     RolesChanged = "E0704", "roles-changed", Error, true,
         "[roles] was changed by someone who is not an admin",
         "Who is an assessor or an admin decides who may set test verdicts, so only the admins listed in `[roles] admins` (before the change) may change `[roles]`. The rule applies once `[roles] admins` lists someone.";

@@ -157,6 +157,38 @@ fn out_of_scope_is_a_verdict() {
 }
 
 #[test]
+fn withdrawing_a_finding_needs_an_assessor_but_withdrawing_a_pass_does_not() {
+    let (repo, _) = administered();
+    repo.write(
+        "assessments/gdpr-2026/logs.toml",
+        state_toml(Some(ANA), "implemented", "failed-high", &["siem-export"]),
+    );
+    let base = repo.commit(CY, "Logs failed");
+    repo.write(
+        "assessments/gdpr-2026/logs.toml",
+        state_toml(Some(ANA), "implemented", "in-progress", &["siem-export"]),
+    );
+    repo.commit(BOB, "Working on logs");
+    let run = check(&repo, &base);
+    assert_eq!(codes(&run), ["E0702"], "{}", run.all());
+    assert!(messages(&run)[0].contains("`failed-high` withdrawn (set to `in-progress`)"), "{}", run.all());
+    // Moving a pass back (to replace its evidence) is open to anyone.
+    let (repo, _) = administered();
+    repo.write(
+        "assessments/gdpr-2026/logs.toml",
+        state_toml(Some(ANA), "implemented", "passed", &["siem-export"]),
+    );
+    let base = repo.commit(CY, "Logs passed");
+    repo.write(
+        "assessments/gdpr-2026/logs.toml",
+        state_toml(Some(ANA), "implemented", "in-progress", &["siem-export"]),
+    );
+    repo.commit(BOB, "Replacing the SIEM export");
+    let run = check(&repo, &base);
+    assert!(!codes(&run).contains(&"E0702".to_owned()), "{}", run.all());
+}
+
+#[test]
 fn a_definition_change_needs_a_version_bump() {
     let (repo, base) = administered();
     let mfa = repo.read("actions/mfa.toml");
