@@ -130,20 +130,21 @@ fn a_scoring_change_that_drops_the_score_is_caught() {
     );
 }
 
+/// The logs action's test recorded as `from` by the assessor, then moved to
+/// `to` by `by`; the check of the second commit.
+fn logs_test_moved(from: &str, to: &str, by: &str) -> Run {
+    let (repo, _) = administered();
+    let logs = |status| state_toml(Some(ANA), "implemented", status, &["siem-export"]);
+    repo.write("assessments/gdpr-2026/logs.toml", logs(from));
+    let base = repo.commit(CY, "Logs tested");
+    repo.write("assessments/gdpr-2026/logs.toml", logs(to));
+    repo.commit(by, "Logs changed");
+    check(&repo, &base)
+}
+
 #[test]
 fn out_of_scope_is_a_verdict() {
-    let (repo, _) = administered();
-    repo.write(
-        "assessments/gdpr-2026/logs.toml",
-        state_toml(Some(ANA), "implemented", "failed-high", &["siem-export"]),
-    );
-    let base = repo.commit(CY, "Logs failed");
-    repo.write(
-        "assessments/gdpr-2026/logs.toml",
-        state_toml(Some(ANA), "implemented", "out-of-scope", &["siem-export"]),
-    );
-    repo.commit(BOB, "Logs do not apply");
-    let run = check(&repo, &base);
+    let run = logs_test_moved("failed-high", "out-of-scope", BOB);
     assert_eq!(codes(&run), ["E0702"], "{}", run.all());
     assert!(messages(&run)[0].contains("test status set to `out-of-scope`"), "{}", run.all());
     // By an assessor it is fine.
@@ -158,33 +159,12 @@ fn out_of_scope_is_a_verdict() {
 
 #[test]
 fn withdrawing_a_finding_needs_an_assessor_but_withdrawing_a_pass_does_not() {
-    let (repo, _) = administered();
-    repo.write(
-        "assessments/gdpr-2026/logs.toml",
-        state_toml(Some(ANA), "implemented", "failed-high", &["siem-export"]),
-    );
-    let base = repo.commit(CY, "Logs failed");
-    repo.write(
-        "assessments/gdpr-2026/logs.toml",
-        state_toml(Some(ANA), "implemented", "in-progress", &["siem-export"]),
-    );
-    repo.commit(BOB, "Working on logs");
-    let run = check(&repo, &base);
+    let run = logs_test_moved("failed-high", "in-progress", BOB);
     assert_eq!(codes(&run), ["E0702"], "{}", run.all());
     assert!(messages(&run)[0].contains("`failed-high` withdrawn (set to `in-progress`)"), "{}", run.all());
+    assert_eq!(codes(&logs_test_moved("failed-high", "in-progress", CY)), Vec::<String>::new());
     // Moving a pass back (to replace its evidence) is open to anyone.
-    let (repo, _) = administered();
-    repo.write(
-        "assessments/gdpr-2026/logs.toml",
-        state_toml(Some(ANA), "implemented", "passed", &["siem-export"]),
-    );
-    let base = repo.commit(CY, "Logs passed");
-    repo.write(
-        "assessments/gdpr-2026/logs.toml",
-        state_toml(Some(ANA), "implemented", "in-progress", &["siem-export"]),
-    );
-    repo.commit(BOB, "Replacing the SIEM export");
-    let run = check(&repo, &base);
+    let run = logs_test_moved("passed", "in-progress", BOB);
     assert!(!codes(&run).contains(&"E0702".to_owned()), "{}", run.all());
 }
 
