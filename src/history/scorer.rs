@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::engine::Scorer;
 use super::timeline::{Points, ScorePoint};
 use crate::model::{ActionId, AssessmentId, Workspace};
-use crate::score::{Score, earns, in_scope, points};
+use crate::score::{Score, contribution, earns, in_scope, points};
 
 /// One action in one assessment.
 #[derive(Clone, Copy, Debug)]
@@ -36,10 +36,7 @@ struct ActionTotals {
 impl ActionTotals {
     /// What the action adds to the overall score.
     fn contribution(&self) -> Score {
-        if self.in_scope == 0 {
-            return Score::default();
-        }
-        Score { earned: if self.not_earning == 0 { self.points } else { 0 }, max: self.points }
+        contribution(self.points, self.in_scope > 0, self.not_earning == 0)
     }
 }
 
@@ -55,21 +52,11 @@ pub struct IncrementalScorer {
 }
 
 fn add(total: &mut Score, s: Score) {
-    total.earned += s.earned;
-    total.max += s.max;
+    total.plus(s);
 }
 
 fn sub(total: &mut Score, s: Score) {
-    total.earned -= s.earned;
-    total.max -= s.max;
-}
-
-/// What a pair adds to its assessment.
-fn pair_score(points: u64, in_scope: bool, earns: bool) -> Score {
-    if !in_scope {
-        return Score::default();
-    }
-    Score { earned: if earns { points } else { 0 }, max: points }
+    total.minus(s);
 }
 
 impl Scorer for IncrementalScorer {
@@ -96,7 +83,7 @@ impl Scorer for IncrementalScorer {
                 let totals = &mut self.actions[x];
                 totals.in_scope += u32::from(s);
                 totals.not_earning += u32::from(s && !e);
-                add(&mut total, pair_score(totals.points, s, e));
+                add(&mut total, contribution(totals.points, s, e));
                 self.index.insert((id.clone(), action_id.clone()), self.pairs.len());
                 self.pairs.push(Pair { assessment: a, action: x, in_scope: s, earns: e });
             }
@@ -132,8 +119,8 @@ impl Scorer for IncrementalScorer {
             sub(cat, before);
             add(cat, after);
             let assessment = &mut self.assessments[pair.assessment].1;
-            sub(assessment, pair_score(points, pair.in_scope, pair.earns));
-            add(assessment, pair_score(points, s, e));
+            sub(assessment, contribution(points, pair.in_scope, pair.earns));
+            add(assessment, contribution(points, s, e));
             self.pairs[p] = Pair { in_scope: s, earns: e, ..pair };
         }
     }
