@@ -253,5 +253,57 @@ mod tests {
         }
         let moved = full.points.windows(2).filter(|w| w[0].overall != w[1].overall).count();
         assert!(moved > 20, "the history moves the score ({moved} times)");
+        views_agree_with_the_pair_rule(root, &full, fast.points.last().unwrap());
+    }
+
+    /// The incremental scorer, the report and the list all show, for each
+    /// pair, what `score::contribution` says it is worth.
+    fn views_agree_with_the_pair_rule(
+        root: &std::path::Path,
+        timeline: &crate::history::timeline::Timeline,
+        last: &ScorePoint,
+    ) {
+        use crate::filter::{ActionFilter, action_rows};
+        let repo = crate::repo::Repo::discover(Some(root)).unwrap();
+        let (ws, _) = crate::load::worktree(&repo);
+        let pairs = crate::score::pairs(&ws);
+        let by_rule = |p: &crate::score::Pair<'_>| contribution(p.points, p.in_scope, p.earns);
+        // The incremental scorer: each assessment is the sum of its pairs.
+        for (id, points) in &last.assessments {
+            let mut sum = Score::default();
+            pairs.iter().filter(|p| p.assessment.as_str() == id).for_each(|p| sum.plus(by_rule(p)));
+            assert_eq!(*points, Points::from(sum), "assessment {id}");
+        }
+        let scores = crate::score::compute(&ws);
+        assert_eq!(last.overall, Points::from(scores.overall));
+        // The list (JSON): each pair's earned and max.
+        let rows = action_rows(&pairs, &ActionFilter::default());
+        let list = crate::render::list::json(&rows);
+        for (row, json) in rows.iter().zip(list.as_array().unwrap()) {
+            for (p, j) in row.pairs.iter().zip(json["assessments"].as_array().unwrap()) {
+                let s = by_rule(p);
+                assert_eq!((j["earned"].as_u64(), j["max"].as_u64()), (Some(s.earned), Some(s.max)));
+            }
+        }
+        // The report: each action's state in each assessment.
+        let evidence = std::collections::BTreeSet::new();
+        let report = crate::report::context::build(&crate::report::context::Input {
+            workspace: &ws,
+            scores: &scores,
+            timeline,
+            evidence_available: &evidence,
+        });
+        let mut checked = 0;
+        for view in &report.actions {
+            for state in &view.states {
+                let p = pairs
+                    .iter()
+                    .find(|p| p.id.as_str() == view.id && p.assessment.as_str() == state.assessment);
+                let s = by_rule(p.unwrap());
+                assert_eq!((state.score.earned, state.score.max), (s.earned, s.max));
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, pairs.len());
     }
 }
