@@ -42,13 +42,45 @@ impl Score {
         format!("{} / {} ({:.1}%)", self.earned, self.max, self.percent())
     }
 
-    fn add(&mut self, points: u64, in_scope: bool, earns: bool) {
-        if in_scope {
-            self.max += points;
-            if earns {
-                self.earned += points;
-            }
-        }
+    /// Adds another score (earned to earned, max to max).
+    pub fn plus(&mut self, other: Score) {
+        self.earned += other.earned;
+        self.max += other.max;
+    }
+
+    /// Takes back a score added with [`Score::plus`].
+    pub fn minus(&mut self, other: Score) {
+        self.earned -= other.earned;
+        self.max -= other.max;
+    }
+}
+
+/// What one (assessment, action) pair contributes, the one statement of the
+/// scoring rule: nothing when out of scope; otherwise its points toward the
+/// maximum, and as earned when it earns. The cross-assessment rule uses it
+/// too, with "in scope somewhere" and "earns everywhere it is in scope".
+pub fn contribution(points: u64, in_scope: bool, earns: bool) -> Score {
+    if !in_scope {
+        return Score::default();
+    }
+    Score { earned: if earns { points } else { 0 }, max: points }
+}
+
+/// Whether every value agrees: the common one, or mixed, or none at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Agreement<T> {
+    None,
+    All(T),
+    Mixed,
+}
+
+/// "All assessments agree, or mixed": the common value of an action's pairs.
+pub fn agreement<T: PartialEq>(values: impl IntoIterator<Item = T>) -> Agreement<T> {
+    let mut values = values.into_iter();
+    match values.next() {
+        None => Agreement::None,
+        Some(first) if values.all(|v| v == first) => Agreement::All(first),
+        Some(_) => Agreement::Mixed,
     }
 }
 
@@ -90,6 +122,13 @@ pub struct Pair<'w> {
     pub earns: bool,
     /// The action's definition moved past the version this assessment accepted.
     pub pending_update: bool,
+}
+
+impl Pair<'_> {
+    /// What this pair adds to its assessment's score.
+    pub fn score(&self) -> Score {
+        contribution(self.points, self.in_scope, self.earns)
+    }
 }
 
 /// Every (assessment, action) pair of the workspace, each action once per
@@ -144,7 +183,7 @@ pub fn aggregate<'a, 'w: 'a>(pairs: impl IntoIterator<Item = &'a Pair<'w>>) -> S
     }
     let mut score = Score::default();
     for (points, any_in_scope, all_earn) in by_action.values() {
-        score.add(*points, *any_in_scope, *all_earn);
+        score.plus(contribution(*points, *any_in_scope, *all_earn));
     }
     score
 }
@@ -153,7 +192,7 @@ pub fn aggregate<'a, 'w: 'a>(pairs: impl IntoIterator<Item = &'a Pair<'w>>) -> S
 fn sum<'a, 'w: 'a>(pairs: impl IntoIterator<Item = &'a Pair<'w>>) -> Score {
     let mut score = Score::default();
     for p in pairs {
-        score.add(p.points, p.in_scope, p.earns);
+        score.plus(p.score());
     }
     score
 }

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::engine::Scorer;
 use super::timeline::{Points, ScorePoint};
 use crate::model::{ActionId, AssessmentId, Workspace};
-use crate::score::{Score, earns, in_scope, points};
+use crate::score::{Score, contribution, earns, in_scope, points};
 
 /// One action in one assessment.
 #[derive(Clone, Copy, Debug)]
@@ -36,10 +36,7 @@ struct ActionTotals {
 impl ActionTotals {
     /// What the action adds to the overall score.
     fn contribution(&self) -> Score {
-        if self.in_scope == 0 {
-            return Score::default();
-        }
-        Score { earned: if self.not_earning == 0 { self.points } else { 0 }, max: self.points }
+        contribution(self.points, self.in_scope > 0, self.not_earning == 0)
     }
 }
 
@@ -55,21 +52,11 @@ pub struct IncrementalScorer {
 }
 
 fn add(total: &mut Score, s: Score) {
-    total.earned += s.earned;
-    total.max += s.max;
+    total.plus(s);
 }
 
 fn sub(total: &mut Score, s: Score) {
-    total.earned -= s.earned;
-    total.max -= s.max;
-}
-
-/// What a pair adds to its assessment.
-fn pair_score(points: u64, in_scope: bool, earns: bool) -> Score {
-    if !in_scope {
-        return Score::default();
-    }
-    Score { earned: if earns { points } else { 0 }, max: points }
+    total.minus(s);
 }
 
 impl Scorer for IncrementalScorer {
@@ -96,7 +83,7 @@ impl Scorer for IncrementalScorer {
                 let totals = &mut self.actions[x];
                 totals.in_scope += u32::from(s);
                 totals.not_earning += u32::from(s && !e);
-                add(&mut total, pair_score(totals.points, s, e));
+                add(&mut total, contribution(totals.points, s, e));
                 self.index.insert((id.clone(), action_id.clone()), self.pairs.len());
                 self.pairs.push(Pair { assessment: a, action: x, in_scope: s, earns: e });
             }
@@ -132,8 +119,8 @@ impl Scorer for IncrementalScorer {
             sub(cat, before);
             add(cat, after);
             let assessment = &mut self.assessments[pair.assessment].1;
-            sub(assessment, pair_score(points, pair.in_scope, pair.earns));
-            add(assessment, pair_score(points, s, e));
+            sub(assessment, contribution(points, pair.in_scope, pair.earns));
+            add(assessment, contribution(points, s, e));
             self.pairs[p] = Pair { in_scope: s, earns: e, ..pair };
         }
     }
@@ -266,5 +253,57 @@ mod tests {
         }
         let moved = full.points.windows(2).filter(|w| w[0].overall != w[1].overall).count();
         assert!(moved > 20, "the history moves the score ({moved} times)");
+        views_agree_with_the_pair_rule(root, &full, fast.points.last().unwrap());
+    }
+
+    /// The incremental scorer, the report and the list all show, for each
+    /// pair, what `score::contribution` says it is worth.
+    fn views_agree_with_the_pair_rule(
+        root: &std::path::Path,
+        timeline: &crate::history::timeline::Timeline,
+        last: &ScorePoint,
+    ) {
+        use crate::filter::{ActionFilter, action_rows};
+        let repo = crate::repo::Repo::discover(Some(root)).unwrap();
+        let (ws, _) = crate::load::worktree(&repo);
+        let pairs = crate::score::pairs(&ws);
+        let by_rule = |p: &crate::score::Pair<'_>| contribution(p.points, p.in_scope, p.earns);
+        // The incremental scorer: each assessment is the sum of its pairs.
+        for (id, points) in &last.assessments {
+            let mut sum = Score::default();
+            pairs.iter().filter(|p| p.assessment.as_str() == id).for_each(|p| sum.plus(by_rule(p)));
+            assert_eq!(*points, Points::from(sum), "assessment {id}");
+        }
+        let scores = crate::score::compute(&ws);
+        assert_eq!(last.overall, Points::from(scores.overall));
+        // The list (JSON): each pair's earned and max.
+        let rows = action_rows(&pairs, &ActionFilter::default());
+        let list = crate::render::list::json(&rows);
+        for (row, json) in rows.iter().zip(list.as_array().unwrap()) {
+            for (p, j) in row.pairs.iter().zip(json["assessments"].as_array().unwrap()) {
+                let s = by_rule(p);
+                assert_eq!((j["earned"].as_u64(), j["max"].as_u64()), (Some(s.earned), Some(s.max)));
+            }
+        }
+        // The report: each action's state in each assessment.
+        let evidence = std::collections::BTreeSet::new();
+        let report = crate::report::context::build(&crate::report::context::Input {
+            workspace: &ws,
+            scores: &scores,
+            timeline,
+            evidence_available: &evidence,
+        });
+        let mut checked = 0;
+        for view in &report.actions {
+            for state in &view.states {
+                let p = pairs
+                    .iter()
+                    .find(|p| p.id.as_str() == view.id && p.assessment.as_str() == state.assessment);
+                let s = by_rule(p.unwrap());
+                assert_eq!((state.score.earned, state.score.max), (s.earned, s.max));
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, pairs.len());
     }
 }

@@ -5,14 +5,15 @@ use serde_json::{Value, json};
 use super::md_cell;
 use super::table::Table;
 use crate::filter::ActionRow;
+use crate::score::{Agreement, agreement};
 
 /// Status of the rows' pairs: the common value, or "mixed" when they differ.
 fn common<T: PartialEq + Copy>(values: impl Iterator<Item = T>, show: impl Fn(T) -> String) -> String {
-    let mut values = values;
-    let Some(first) = values.next() else {
-        return "-".into();
-    };
-    if values.all(|v| v == first) { show(first) } else { "mixed".into() }
+    match agreement(values) {
+        Agreement::None => "-".into(),
+        Agreement::All(value) => show(value),
+        Agreement::Mixed => "mixed".into(),
+    }
 }
 
 pub fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
@@ -42,16 +43,12 @@ pub fn human_per_assessment(rows: &[ActionRow<'_, '_>], color: bool) -> String {
     let mut t = Table::new(&["Action", "Assessment", "Title", "Points>", "Implementation", "Test", "Owner"]);
     for row in rows {
         for p in &row.pairs {
-            let (earned, max) = match (p.in_scope, p.earns) {
-                (false, _) => (0, 0),
-                (true, true) => (p.points, p.points),
-                (true, false) => (0, p.points),
-            };
+            let score = p.score();
             t.row(vec![
                 row.action.id.to_string(),
                 p.assessment.to_string(),
                 with_pending(truncate(&row.action.title, 40), p.pending_update),
-                format!("{earned}/{max}"),
+                format!("{}/{}", score.earned, score.max),
                 p.state.implementation.status.as_str().to_owned(),
                 p.state.test.status.as_str().to_owned(),
                 p.state.owner.clone().unwrap_or_else(|| "-".into()),
@@ -74,9 +71,8 @@ fn owner_of(row: &ActionRow<'_, '_>) -> String {
     common_text(row.pairs.iter().map(|p| p.state.owner.as_deref().unwrap_or("-")))
 }
 
-fn common_text<'a>(mut values: impl Iterator<Item = &'a str>) -> String {
-    let Some(first) = values.next() else { return "-".into() };
-    if values.all(|v| v == first) { first.to_owned() } else { "mixed".into() }
+fn common_text<'a>(values: impl Iterator<Item = &'a str>) -> String {
+    common(values, str::to_owned)
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -97,13 +93,14 @@ pub fn markdown_per_assessment(rows: &[ActionRow<'_, '_>]) -> String {
     );
     for row in rows {
         for p in &row.pairs {
-            let max = if p.in_scope { p.points } else { 0 };
-            let earned = if p.in_scope && p.earns { p.points } else { 0 };
+            let score = p.score();
             out.push_str(&format!(
-                "| {} | {} | {} | {earned}/{max} | {} | {} | {} |\n",
+                "| {} | {} | {} | {}/{} | {} | {} | {} |\n",
                 md_cell(row.action.id.as_str()),
                 md_cell(p.assessment.as_str()),
                 md_cell(&with_pending(row.action.title.clone(), p.pending_update)),
+                score.earned,
+                score.max,
                 p.state.implementation.status,
                 p.state.test.status,
                 md_cell(p.state.owner.as_deref().unwrap_or("-")),
@@ -168,8 +165,8 @@ pub fn json(rows: &[ActionRow<'_, '_>]) -> Value {
                         "test_date": p.state.test.date,
                         "in_scope": p.in_scope,
                         "pending_update": p.pending_update,
-                        "earned": if p.in_scope && p.earns { p.points } else { 0 },
-                        "max": if p.in_scope { p.points } else { 0 },
+                        "earned": p.score().earned,
+                        "max": p.score().max,
                     })).collect::<Vec<_>>(),
                 })
             })

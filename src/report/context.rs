@@ -14,7 +14,7 @@ use super::markdown;
 use crate::filter::{ActionFilter, ActionRow, action_rows};
 use crate::history::timeline::{CommitInfo, Points, ScorePoint, StatusEvent, Timeline};
 use crate::model::{ActionType, Category, Evidence, TestStatus, Workspace};
-use crate::score::{AssessmentScore, BreakdownRow, Pair, Score, Scores};
+use crate::score::{Agreement, AssessmentScore, BreakdownRow, Pair, Score, Scores, agreement};
 
 /// How many actions "what to do next" lists.
 pub const NEXT_COUNT: usize = 10;
@@ -474,7 +474,7 @@ impl<'a> Lookup<'a> {
             test_date: s.test.date.map(|d| d.to_string()),
             test_notes: s.test.notes.clone(),
             evidence: s.evidence.iter().map(|e| self.evidence(e)).collect(),
-            score: score_view(pair_score(p)),
+            score: score_view(p.score()),
             in_scope: p.in_scope,
             accepted_version: s.accepted_version,
             pending_update: p.pending_update,
@@ -577,7 +577,7 @@ impl<'a> Lookup<'a> {
             ),
             test: status(p.state.test.status.as_str(), p.state.test.status.label()),
             owner: p.state.owner.as_deref().map(|o| self.person(o)),
-            score: score_view(pair_score(p)),
+            score: score_view(p.score()),
             in_scope: p.in_scope,
         }
     }
@@ -617,24 +617,15 @@ pub fn score_view(s: Score) -> ScoreView {
     }
 }
 
-/// What one pair adds to its assessment.
-fn pair_score(p: &Pair<'_>) -> Score {
-    match (p.in_scope, p.earns) {
-        (false, _) => Score::default(),
-        (true, earns) => Score { earned: if earns { p.points } else { 0 }, max: p.points },
-    }
-}
-
 /// The status all pairs share, or "mixed".
 fn common_status(
     row: &ActionRow<'_, '_>,
     of: impl Fn(&Pair<'_>) -> (&'static str, &'static str),
 ) -> StatusView {
-    let mut values = row.pairs.iter().map(|p| of(p));
-    match values.next() {
-        None => status("none", "-"),
-        Some(first) if values.all(|v| v == first) => status(first.0, first.1),
-        Some(_) => status("mixed", "Mixed"),
+    match agreement(row.pairs.iter().map(|p| of(p))) {
+        Agreement::None => status("none", "-"),
+        Agreement::All((value, label)) => status(value, label),
+        Agreement::Mixed => status("mixed", "Mixed"),
     }
 }
 

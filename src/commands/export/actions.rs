@@ -86,11 +86,7 @@ pub fn table(pairs: &[&Pair<'_>]) -> Table {
 fn row(p: &Pair<'_>) -> Vec<Cell> {
     let a = p.action;
     let s = &p.state;
-    let (earned, max) = match (p.in_scope, p.earns) {
-        (false, _) => (0, 0),
-        (true, true) => (p.points, p.points),
-        (true, false) => (0, p.points),
-    };
+    let crate::score::Score { earned, max } = p.score();
     vec![
         Cell::text(p.assessment.as_str()),
         Cell::opt(p.group.map(|g| g.as_str())),
