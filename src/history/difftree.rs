@@ -80,68 +80,6 @@ pub fn first_parent_line(git: &GitRepo, head: Oid) -> Option<Vec<Oid>> {
     (line.last() == Some(&head)).then_some(line)
 }
 
-/// Hands `f` the content of each blob of `ids`, in order (`None`: not a
-/// blob, or missing), read by one `git cat-file --batch`. Stops early, having
-/// handed over fewer, when git cannot be run or its output is unexpected.
-pub fn cat_blobs(git: &GitRepo, ids: &[Oid], mut f: impl FnMut(Oid, Option<&[u8]>)) {
-    use std::io::Read;
-    if !git_cli_allowed() {
-        return;
-    }
-    let Ok(mut child) = git_command(git)
-        .args(["--no-replace-objects", "cat-file", "--batch"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-    else {
-        return;
-    };
-    let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-        let _ = child.kill();
-        let _ = child.wait();
-        return;
-    };
-    // Written from another thread, as for diff-tree: git must never block on
-    // a full output pipe while we are still writing its input.
-    let lines: Vec<u8> = ids.iter().flat_map(|id| format!("{id}\n").into_bytes()).collect();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&lines);
-    });
-    let mut reader = BufReader::with_capacity(1 << 16, stdout);
-    let mut header = Vec::new();
-    let mut content = Vec::new();
-    for &id in ids {
-        header.clear();
-        if reader.read_until(b'\n', &mut header).unwrap_or(0) == 0 {
-            break;
-        }
-        // `<id> <type> <size>` then the content and a newline, or `<id> missing`.
-        let text = String::from_utf8_lossy(&header);
-        let fields: Vec<&str> = text.split_ascii_whitespace().collect();
-        if fields.first().and_then(|h| Oid::from_str(h).ok()) != Some(id) {
-            break;
-        }
-        match fields[1..] {
-            [kind, size] => {
-                let Ok(size) = size.parse::<usize>() else { break };
-                content.clear();
-                if (&mut reader).take(size as u64 + 1).read_to_end(&mut content).is_err()
-                    || content.len() != size + 1
-                {
-                    break;
-                }
-                f(id, (kind == "blob").then(|| &content[..size]));
-            }
-            [_] => f(id, None),
-            _ => break,
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = writer.join();
-}
-
 impl DiffTree {
     /// Starts git for `commits` (with their first parents when `parents` is
     /// `First`); `None` when git cannot be run.

@@ -97,31 +97,9 @@ impl BlobCache {
     }
 }
 
-impl BlobCache {
-    /// Reads and parses the state blobs of `ids` not parsed yet, through one
-    /// `git cat-file --batch` when git can run: git keeps the delta bases it
-    /// decoded, where libgit2 re-applies a blob's whole delta chain for each
-    /// blob. Whatever this leaves out is read with libgit2 when asked for.
-    fn prefetch_states(&mut self, git: &GitRepo, ids: impl IntoIterator<Item = Oid>) {
-        let mut seen = std::collections::HashSet::new();
-        let wanted: Vec<Oid> =
-            ids.into_iter().filter(|id| !self.states.contains_key(id) && seen.insert(*id)).collect();
-        if wanted.len() < 2 {
-            return;
-        }
-        super::difftree::cat_blobs(git, &wanted, |id, bytes| {
-            self.states.insert(id, bytes.and_then(parse_bytes::<ActionState>).map(Arc::new));
-        });
-    }
-}
-
 fn parse_fast<T: serde::de::DeserializeOwned>(git: &GitRepo, id: Oid) -> Option<T> {
     let blob = git.repo.find_blob(id).ok()?;
-    parse_bytes(blob.content())
-}
-
-fn parse_bytes<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
-    let text = std::str::from_utf8(bytes).ok()?;
+    let text = std::str::from_utf8(blob.content()).ok()?;
     toml::from_str(text.strip_prefix('\u{feff}').unwrap_or(text)).ok()
 }
 
@@ -175,32 +153,15 @@ fn walk_with(
     let pairs: Vec<(Oid, Option<Oid>)> = metas.iter().map(|m| (m.id, m.parents.first().copied())).collect();
     let mut trees = super::git::TreeCache::default();
     let mut lister = DiffTree::spawn(git, &pairs, parents);
-    // With git, every commit's changes are listed first, so that the state
-    // blobs they name are read in one batch.
-    let mut listed = match &mut lister {
-        Some(lister) => {
-            let all: Vec<Vec<Change>> = metas.iter().map(|m| lister.next(m.id)).collect::<Result<_>>()?;
-            let blobs = all
-                .iter()
-                .flatten()
-                .filter(|c| matches!(layout::classify(&c.path), Entry::State(..)))
-                .flat_map(|c| [c.old, c.new])
-                .flatten();
-            cache.prefetch_states(git, blobs);
-            Some(all.into_iter())
-        }
-        None => None,
-    };
-    drop(lister);
     for m in metas {
         let first_parent = m.parents.first().copied();
-        let parent_tree = if with_config || listed.is_none() {
+        let parent_tree = if with_config || lister.is_none() {
             first_parent.and_then(|p| git.commit(p).ok()).and_then(|c| git.narrowed_tree_id(&c, &mut trees))
         } else {
             None
         };
-        let changed = match &mut listed {
-            Some(listed) => listed.next().unwrap_or_default(),
+        let changed = match &mut lister {
+            Some(lister) => lister.next(m.id)?,
             None => libgit2_changes(git, &m, parent_tree, parents, &mut trees)?,
         };
         let config_before = parent_tree
