@@ -42,33 +42,66 @@ pub enum Parents {
     All,
 }
 
+/// Whether history may be read with the `git` executable.
+fn git_cli_allowed() -> bool {
+    !(std::env::var("EVIDENT_GIT_CLI").is_ok_and(|v| v == "0") || FORCE_LIBGIT2.with(|f| f.get()))
+}
+
+/// `git` for the repository, without the environment that would point it elsewhere.
+fn git_command(git: &GitRepo) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("--git-dir")
+        .arg(git.repo.path())
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE");
+    cmd
+}
+
+/// The first-parent line that ends at `head`, oldest first, from
+/// `git rev-list --first-parent --reverse`; `None` when git cannot be run
+/// or says something unexpected (libgit2 then walks it).
+pub fn first_parent_line(git: &GitRepo, head: Oid) -> Option<Vec<Oid>> {
+    if !git_cli_allowed() {
+        return None;
+    }
+    let output = git_command(git)
+        .args(["--no-replace-objects", "rev-list", "--first-parent", "--reverse"])
+        .arg(head.to_string())
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let text = std::str::from_utf8(&output.stdout).ok()?;
+    let line: Vec<Oid> = text.lines().map(Oid::from_str).collect::<std::result::Result<_, _>>().ok()?;
+    (line.last() == Some(&head)).then_some(line)
+}
+
 impl DiffTree {
     /// Starts git for `commits` (with their first parents when `parents` is
     /// `First`); `None` when git cannot be run.
     pub fn spawn(git: &GitRepo, commits: &[(Oid, Option<Oid>)], parents: Parents) -> Option<DiffTree> {
-        if std::env::var("EVIDENT_GIT_CLI").is_ok_and(|v| v == "0") || FORCE_LIBGIT2.with(|f| f.get()) {
+        if !git_cli_allowed() {
             return None;
         }
-        let mut cmd = Command::new("git");
-        cmd.arg("--git-dir")
-            .arg(git.repo.path())
-            .args([
-                "diff-tree",
-                "--stdin",
-                "-r",
-                "--raw",
-                "--no-renames",
-                "--no-abbrev",
-                "-z",
-                "--root",
-                "--always",
-            ])
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_WORK_TREE")
-            .env_remove("GIT_INDEX_FILE")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
+        let mut cmd = git_command(git);
+        cmd.args([
+            "diff-tree",
+            "--stdin",
+            "-r",
+            "--raw",
+            "--no-renames",
+            "--no-abbrev",
+            "-z",
+            "--root",
+            "--always",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
         if parents == Parents::All {
             cmd.arg("-c");
         }

@@ -122,7 +122,7 @@ pub fn build_from(
         first: true,
         shallow_roots: &shallow_roots,
     };
-    events::walk(git, &mainline[start..], Parents::First, &mut cache, |c, _| {
+    events::walk_states(git, &mainline[start..], Parents::First, &mut cache, |c, _| {
         progress(1);
         walker.commit(c, !options.all_parents);
     })?;
@@ -294,7 +294,7 @@ fn add_branch_events(
     let mut commits = Vec::new();
     let mut cache = BlobCache::default();
     let shallow_roots = git.shallow_roots();
-    events::walk(git, &all, Parents::All, &mut cache, |c, _| {
+    events::walk_states(git, &all, Parents::All, &mut cache, |c, _| {
         progress(1);
         let index = commits.len();
         commits.push(info(&c));
