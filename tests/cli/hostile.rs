@@ -464,3 +464,34 @@ fn an_xlsx_zip_bomb_is_refused_with_exit_2() {
     );
     assert_eq!(repo.snapshot_files(), before);
 }
+
+/// A data folder, or one assessment's folder, that is a symbolic link to a
+/// folder outside the repository: refused, and nothing is read through it.
+#[cfg(unix)]
+#[test]
+fn a_data_folder_that_is_a_link_out_of_the_repository_is_not_followed() {
+    for folder in ["actions", "templates", "assessments", "assessments/gdpr-2026"] {
+        let repo = minimal();
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("data");
+        std::fs::rename(repo.path().join(folder), &target).unwrap();
+        // A file that only the link leads to: its problem would show if it were read.
+        std::fs::write(target.join("leak.toml"), "id = \"SECRET-OUTSIDE\"\n").unwrap();
+        std::os::unix::fs::symlink(&target, repo.path().join(folder)).unwrap();
+        let run = repo.run(&["validate", "--format", "json"]);
+        assert_eq!(run.code, 1, "{folder}: {}", run.all());
+        let found = codes(&run);
+        let code = if folder.contains('/') { "E0107" } else { "E0110" };
+        let expected = format!(
+            "{code} `{folder}` is a symbolic link; evident does not follow links out of the repository, so nothing in it is read"
+        );
+        assert!(found.contains(&expected), "{folder}: {found:#?}");
+        assert!(
+            !run.stdout.contains("SECRET-OUTSIDE") && !run.stdout.contains("leak"),
+            "{folder}: {found:#?}"
+        );
+        let human = repo.run(&["validate"]);
+        assert_eq!(human.code, 1, "{folder}: {}", human.all());
+        assert!(!human.all().contains("SECRET-OUTSIDE"), "{}", human.all());
+    }
+}
