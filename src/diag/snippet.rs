@@ -80,7 +80,8 @@ fn floor_boundary(s: &str, mut at: usize) -> usize {
 /// nothing in it is marked. Sorted, on character boundaries.
 pub fn windows(line: &str, marks: &[usize]) -> Vec<Range<usize>> {
     let mut parts: Vec<Range<usize>> = if marks.is_empty() {
-        vec![0..forward(line, 0, 2 * CONTEXT)]
+        let start = 0..forward(line, 0, 2 * CONTEXT);
+        vec![start]
     } else {
         marks
             .iter()
@@ -254,7 +255,8 @@ mod tests {
         let line = format!("actions = [{}]", ids.join(", "));
         let text = format!("id = \"t\"\n{line}\nname = \"n\"\n");
         let line_start = text.find("actions").unwrap();
-        assert_eq!(long_lines(&text), [line_start..line_start + line.len()]);
+        let whole = line_start..line_start + line.len();
+        assert_eq!(long_lines(&text), vec![whole]);
         for id in ["\"x0000\"", "\"x0500\"", "\"x0999\""] {
             let start = text.find(id).unwrap();
             let (shown, span) = cut(&text, start..start + id.len());
