@@ -72,7 +72,7 @@ codes! {
         "git left `<<<<<<<`, `=======` and `>>>>>>>` lines in the file when a merge, rebase or pull could not combine two changes. The file is not TOML until the conflict is resolved: keep one side (or combine them), delete the three marker lines, and commit. When the conflict is between the states of one action in a group of assessments, resolve one file and run `evident sync` to copy it to the others.";
     DataFolderNotAFolder = "E0110", "data-folder-not-a-folder", Error, false,
         "`templates`, `actions` or `assessments` is a file, not a folder",
-        "evident reads templates from the folder `templates/`, actions from `actions/` and assessments from `assessments/<id>/`. When one of these names is a file, nothing in it is read, so the repository would look empty and score 0/0. Remove or rename the file and create the folder (`evident new` does it).";
+        "evident reads templates from the folder `templates/`, actions from `actions/` and assessments from `assessments/<id>/`. When one of these names is a file, nothing in it is read, so the repository would look empty and score 0/0. Remove or rename the file and create the folder (`evident new` does it). When it is a symbolic link, it is not followed (it could lead out of the repository, and git does not store what it points to): replace the link with the folder itself.";
     WrongType = "E0201", "wrong-type", Error, false,
         "a value has the wrong type",
         "The value does not have the type the schema requires (string, integer, boolean, date, array or table). `evident schema <kind>` prints the schema.";

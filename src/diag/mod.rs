@@ -6,6 +6,7 @@
 
 mod codes;
 pub mod render;
+mod snippet;
 
 use std::collections::BTreeMap;
 use std::ops::Range;

@@ -1,27 +1,27 @@
 //! Renderers for diagnostics: terminal (rustc-like), JSON, GitHub workflow
 //! annotations and SARIF 2.1.0.
 
+use std::collections::HashMap;
+use std::ops::Range;
+use std::rc::Rc;
+
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
-use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::termcolor::Buffer;
 use codespan_reporting::term::{self, Config};
 use serde_json::{Value, json};
 
+use super::snippet::{self, Shown, View};
 use super::{Code, Diagnostic, Report, Severity, Sources};
 
 /// Renders diagnostics as rustc does: header, snippet with underline, hint.
+/// Overlong lines are cut around what is underlined (see [`super::snippet`]).
 pub fn human(report: &Report, color: bool) -> String {
-    let mut files = SimpleFiles::new();
-    let mut ids = std::collections::HashMap::new();
-    let mut file_id = |files: &mut SimpleFiles<String, String>, path: &str| -> Option<usize> {
-        if let Some(id) = ids.get(path) {
-            return Some(*id);
-        }
-        let text = report.sources.get(path)?;
-        let id = files.add(path.to_owned(), text.to_owned());
-        ids.insert(path.to_owned(), id);
-        Some(id)
-    };
+    // Per file: shown whole (no overlong line, prepared once) or cut per diagnostic.
+    enum Prepared<'a> {
+        Whole(Rc<Shown<'a>>),
+        Long(&'a str, Vec<Range<usize>>),
+    }
+    let mut prepared: HashMap<&str, Prepared> = HashMap::new();
     let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
     let config = Config::default();
     for d in &report.diagnostics {
@@ -31,24 +31,54 @@ pub fn human(report: &Report, color: bool) -> String {
         };
         let mut cs = CsDiagnostic::new(severity).with_code(d.code.code()).with_message(&d.message);
         let mut notes = Vec::new();
+        // (file, span, primary, message) of every label.
+        let mut labels: Vec<(&str, Range<usize>, bool, Option<&str>)> = Vec::new();
         match (&d.file, &d.span) {
-            (Some(file), Some(span)) => match file_id(&mut files, file) {
-                Some(id) => {
-                    let label = Label::primary(id, span.clone());
-                    cs = cs.with_labels(vec![match &d.label {
-                        Some(l) => label.with_message(l),
-                        None => label,
-                    }]);
-                }
-                None => notes.push(format!("in `{file}`")),
-            },
-            (Some(file), None) => notes.push(format!("in `{file}`")),
+            (Some(file), Some(span)) if report.sources.get(file).is_some() => {
+                labels.push((file, span.clone(), true, d.label.as_deref()));
+            }
+            (Some(file), _) => notes.push(format!("in `{file}`")),
             _ => {}
         }
         for r in &d.related {
-            if let Some(id) = file_id(&mut files, &r.file) {
-                cs.labels.push(Label::secondary(id, r.span.clone()).with_message(&r.message));
+            if report.sources.get(&r.file).is_some() {
+                labels.push((&r.file, r.span.clone(), false, Some(&r.message)));
             }
+        }
+        let mut view = View::default();
+        let mut ids: Vec<&str> = Vec::new();
+        for (file, _, _, _) in &labels {
+            if ids.contains(file) {
+                continue;
+            }
+            let Some(text) = report.sources.get(file) else { continue };
+            let entry = prepared.entry(file).or_insert_with(|| {
+                let long = snippet::long_lines(text);
+                if long.is_empty() {
+                    Prepared::Whole(Rc::new(Shown::new(file, text, &[], &[])))
+                } else {
+                    Prepared::Long(text, long)
+                }
+            });
+            view.files.push(match entry {
+                Prepared::Whole(shown) => shown.clone(),
+                Prepared::Long(text, long) => {
+                    let points: Vec<usize> =
+                        labels.iter().filter(|l| l.0 == *file).flat_map(|l| [l.1.start, l.1.end]).collect();
+                    Rc::new(Shown::new(file, text, long, &points))
+                }
+            });
+            ids.push(file);
+        }
+        for (file, span, primary, message) in labels {
+            let Some(id) = ids.iter().position(|f| *f == file) else { continue };
+            let shown = &view.files[id];
+            let span = shown.shown_offset(span.start)..shown.shown_offset(span.end);
+            let label = if primary { Label::primary(id, span) } else { Label::secondary(id, span) };
+            cs.labels.push(match message {
+                Some(m) => label.with_message(m),
+                None => label,
+            });
         }
         notes.extend(d.notes.iter().map(|n| format!("note: {n}")));
         if let Some(hint) = &d.hint {
@@ -56,7 +86,7 @@ pub fn human(report: &Report, color: bool) -> String {
         }
         cs = cs.with_notes(notes);
         // Rendering only fails when a span is out of range; fall back to a plain line.
-        if term::emit_to_write_style(&mut buffer, &config, &files, &cs).is_err() {
+        if term::emit_to_write_style(&mut buffer, &config, &view, &cs).is_err() {
             use std::io::Write;
             let _ = writeln!(buffer, "{}[{}]: {}", severity_word(d.severity), d.code.code(), d.message);
         }

@@ -99,19 +99,29 @@ impl Repo {
         }
         for dir in [layout::TEMPLATES_DIR, layout::ACTIONS_DIR, ASSESSMENTS_DIR] {
             let top = self.root.join(dir);
-            if !top.is_dir() {
-                if let Ok(meta) = top.symlink_metadata() {
+            let meta = top.symlink_metadata();
+            if meta.as_ref().is_ok_and(|m| m.file_type().is_symlink()) {
+                // Followed, the link would read files from wherever it points.
+                scan.diagnostics.push(
+                    Diagnostic::new(
+                        Code::DataFolderNotAFolder,
+                        format!(
+                            "`{dir}` is a symbolic link; evident does not follow links out of the repository, so nothing in it is read"
+                        ),
+                    )
+                    .in_file(dir)
+                    .hint(format!("replace the link with the folder `{dir}/` itself")),
+                );
+                continue;
+            }
+            if !meta.is_ok_and(|m| m.is_dir()) {
+                if top.symlink_metadata().is_ok() {
                     // A file where the folder should be: nothing would be read
                     // and the repository would pass as empty.
-                    let what = if meta.file_type().is_symlink() {
-                        "a symbolic link that does not lead to a folder"
-                    } else {
-                        "a file, not a folder"
-                    };
                     scan.diagnostics.push(
                         Diagnostic::new(
                             Code::DataFolderNotAFolder,
-                            format!("`{dir}` is {what}: nothing in it is read"),
+                            format!("`{dir}` is a file, not a folder: nothing in it is read"),
                         )
                         .in_file(dir)
                         .hint(format!(
@@ -158,13 +168,20 @@ impl Repo {
                 if file_type.is_symlink() {
                     let to_dir = item.path().is_dir();
                     if entry.is_data() || matches!(entry, Entry::Misplaced(_)) || to_dir {
-                        let what = if to_dir { "folder" } else { "file" };
+                        let (message, what) = if to_dir {
+                            (
+                                format!(
+                                    "`{rel}` is a symbolic link; evident does not follow links out of the repository, so nothing in it is read"
+                                ),
+                                "folder",
+                            )
+                        } else {
+                            (format!("`{rel}` is a symbolic link"), "file")
+                        };
                         scan.diagnostics.push(
-                            Diagnostic::new(Code::SymlinkedFile, format!("`{rel}` is a symbolic link"))
-                                .in_file(rel)
-                                .hint(format!(
-                                    "replace the link with the {what} itself; links are not followed"
-                                )),
+                            Diagnostic::new(Code::SymlinkedFile, message).in_file(rel).hint(format!(
+                                "replace the link with the {what} itself; links are not followed"
+                            )),
                         );
                     }
                     continue;

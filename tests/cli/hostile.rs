@@ -464,3 +464,71 @@ fn an_xlsx_zip_bomb_is_refused_with_exit_2() {
     );
     assert_eq!(repo.snapshot_files(), before);
 }
+
+/// A data folder, or one assessment's folder, that is a symbolic link to a
+/// folder outside the repository: refused, and nothing is read through it.
+#[cfg(unix)]
+#[test]
+fn a_data_folder_that_is_a_link_out_of_the_repository_is_not_followed() {
+    for folder in ["actions", "templates", "assessments", "assessments/gdpr-2026"] {
+        let repo = minimal();
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("data");
+        std::fs::rename(repo.path().join(folder), &target).unwrap();
+        // A file that only the link leads to: its problem would show if it were read.
+        std::fs::write(target.join("leak.toml"), "id = \"SECRET-OUTSIDE\"\n").unwrap();
+        std::os::unix::fs::symlink(&target, repo.path().join(folder)).unwrap();
+        let run = repo.run(&["validate", "--format", "json"]);
+        assert_eq!(run.code, 1, "{folder}: {}", run.all());
+        let found = codes(&run);
+        let code = if folder.contains('/') { "E0107" } else { "E0110" };
+        let expected = format!(
+            "{code} `{folder}` is a symbolic link; evident does not follow links out of the repository, so nothing in it is read"
+        );
+        assert!(found.contains(&expected), "{folder}: {found:#?}");
+        assert!(
+            !run.stdout.contains("SECRET-OUTSIDE") && !run.stdout.contains("leak"),
+            "{folder}: {found:#?}"
+        );
+        let human = repo.run(&["validate"]);
+        assert_eq!(human.code, 1, "{folder}: {}", human.all());
+        assert!(!human.all().contains("SECRET-OUTSIDE"), "{}", human.all());
+    }
+}
+
+/// 3,000 distinct unknown ids in a one-line array: each diagnostic shows a
+/// window of the line around its id, not the whole line (90 MB of output).
+#[test]
+fn a_diagnostic_on_a_very_long_line_shows_a_window_of_it() {
+    let repo = minimal();
+    let unknown: Vec<String> = (0..3000).map(|i| format!("unknown-{i:04}")).collect();
+    let ids: Vec<&str> = std::iter::once("mfa").chain(unknown.iter().map(String::as_str)).collect();
+    repo.write("templates/gdpr.toml", template_toml("gdpr", &[("art-32", &ids)]));
+    let line = repo.read("templates/gdpr.toml").lines().position(|l| l.starts_with("actions")).unwrap() + 1;
+    let (run, _) = run_within(&repo, &["validate"], std::time::Duration::from_secs(120));
+    assert_eq!(run.code, 1, "{}", &run.stderr[..2000.min(run.stderr.len())]);
+    assert!(run.stderr.contains("3000 errors"), "{}", &run.stderr[run.stderr.len().saturating_sub(300)..]);
+    assert!(run.stderr.len() < 2_000_000, "{} bytes of output", run.stderr.len());
+    for l in run.stderr.lines() {
+        assert!(l.chars().count() < 250, "a short snippet line: {l}");
+    }
+    // The header and the underline point at the id itself.
+    let last = &unknown[2999];
+    let column = repo.read("templates/gdpr.toml").lines().nth(line - 1).unwrap().find(last.as_str()).unwrap();
+    let at = format!("templates/gdpr.toml:{line}:{column}");
+    let block = run.stderr.split("error[").find(|b| b.contains(&format!("`{last}`"))).unwrap();
+    assert!(block.contains(&at), "{at} in {block}");
+    let source = block.lines().find(|l| l.contains(&format!("\"{last}\""))).unwrap();
+    let underline = block.lines().skip_while(|l| *l != source).nth(1).unwrap();
+    let quote = source[..source.find(&format!("\"{last}\"")).unwrap()].chars().count();
+    assert_eq!(underline.chars().position(|c| c == '^'), Some(quote), "{source}\n{underline}");
+    assert!(source.contains('…'), "{source}");
+    for format in ["json", "github", "sarif"] {
+        let (run, _) =
+            run_within(&repo, &["validate", "--format", format], std::time::Duration::from_secs(120));
+        // About 700 bytes a result in SARIF; the line itself is 50 kB.
+        assert!(run.stdout.len() < 4_000_000, "{format}: {} bytes", run.stdout.len());
+        let quoted = run.stdout.matches("unknown-1500").count();
+        assert!(quoted < 10, "{format} names the id, never quotes the line: {quoted} times");
+    }
+}
