@@ -345,7 +345,7 @@ fn a_shallow_clone_without_the_base() {
     repo.commit(ANA, "Start testing");
     let clone = TestRepo::bare();
     let url = format!("file://{}", repo.path().display());
-    let out = std::process::Command::new("git")
+    let out = crate::support::git()
         .args(["clone", "-q", "--depth", "1", &url, "."])
         .current_dir(clone.path())
         .output()
@@ -628,7 +628,7 @@ fn a_shallow_clone_with_a_fetched_base() {
         vec!["clone", "-q", "--depth", "1", url.as_str(), "."],
         vec!["fetch", "-q", "--depth", "1", "origin", base.as_str()],
     ] {
-        let out = std::process::Command::new("git").args(&args).current_dir(clone.path()).output().unwrap();
+        let out = crate::support::git().args(&args).current_dir(clone.path()).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
     // The base is there, but the commits between it and HEAD are not.

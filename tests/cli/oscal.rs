@@ -654,7 +654,7 @@ fn export_is_reproducible_and_writes_atomically() {
     assert_eq!(first.code, 0, "{}", first.all());
     // A clone elsewhere, exported later, gives the same bytes.
     let clone = TestRepo::bare();
-    let status = std::process::Command::new("git")
+    let status = crate::support::git()
         .args(["clone", "-q", repo.path().to_str().unwrap(), clone.path().join("c").to_str().unwrap()])
         .status()
         .unwrap();

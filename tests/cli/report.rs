@@ -161,22 +161,7 @@ fn attributes(html: &str, name: &str) -> Vec<(String, String)> {
 }
 
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 3 <= bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap()
+    percent_encoding::percent_decode_str(s).decode_utf8().unwrap().into_owned()
 }
 
 /// Every link and resource of every page: resources are local, relative links resolve.
@@ -347,10 +332,8 @@ fn shallow_clone_says_where_history_starts() {
     let clone = tempfile::tempdir().unwrap();
     let dest = clone.path().join("c");
     let url = format!("file://{}", repo.path().display());
-    let out = std::process::Command::new("git")
+    let out = crate::support::git()
         .args(["clone", "-q", "--depth", "1", &url, dest.to_str().unwrap()])
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

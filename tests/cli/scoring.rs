@@ -136,7 +136,7 @@ fn json_contract_shape() {
 fn commit_is_head_in_a_git_repository() {
     let repo = TestRepo::fixture("scoring");
     let git = |args: &[&str]| {
-        let st = std::process::Command::new("git").args(args).current_dir(repo.path()).output().unwrap();
+        let st = crate::support::git().args(args).current_dir(repo.path()).output().unwrap();
         assert!(st.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&st.stderr));
         String::from_utf8_lossy(&st.stdout).trim().to_owned()
     };

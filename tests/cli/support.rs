@@ -118,12 +118,43 @@ impl TestRepo {
 /// The binary with a pinned environment: no colour, a fixed "today".
 pub fn evident() -> Command {
     let mut cmd = Command::cargo_bin("evident").expect("binary");
-    cmd.env_remove("EVIDENT_REPO")
-        .env("NO_COLOR", "1")
-        .env("EVIDENT_TODAY", "2026-11-23")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env("COLUMNS", "100");
+    pin_env(&mut cmd).env("NO_COLOR", "1").env("EVIDENT_TODAY", "2026-11-23").env("COLUMNS", "100");
     cmd
+}
+
+/// `git` with the same pinned environment as [`evident`].
+pub fn git() -> Command {
+    let mut cmd = Command::new("git");
+    pin_env(&mut cmd);
+    cmd
+}
+
+/// Starts a child from an empty environment, as jj's tests do: nothing from
+/// the developer's shell (their git configuration, `EVIDENT_*` settings,
+/// locale or time zone) reaches evident or the git it runs. `HOME` is an
+/// empty directory; git reads no system or global configuration.
+fn pin_env(cmd: &mut Command) -> &mut Command {
+    cmd.env_clear();
+    // Coverage tools find their output through these.
+    for key in ["LLVM_PROFILE_FILE", "CARGO_LLVM_COV", "CARGO_LLVM_COV_TARGET_DIR"] {
+        if let Some(value) = std::env::var_os(key) {
+            cmd.env(key, value);
+        }
+    }
+    cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("LANG", "C.UTF-8")
+        .env("TZ", "UTC")
+}
+
+/// An empty home directory shared by every child, under Cargo's scratch
+/// directory for integration tests.
+fn home() -> PathBuf {
+    let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("home");
+    std::fs::create_dir_all(&home).expect("test home");
+    home
 }
 
 pub fn run(mut cmd: Command) -> Run {
@@ -232,11 +263,9 @@ impl TestRepo {
 
     /// Runs git with author and committer dates set to `date` (RFC 3339).
     pub fn git_at(&self, args: &[&str], date: &str) -> String {
-        let out = Command::new("git")
+        let out = git()
             .args(args)
             .current_dir(self.path())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .env("GIT_AUTHOR_DATE", date)
             .env("GIT_COMMITTER_DATE", date)
             .env("GIT_COMMITTER_NAME", "CI")
