@@ -234,6 +234,49 @@ pub fn assessment_toml(id: &str, template: &str, group: Option<&str>) -> String 
     s
 }
 
+/// `[people]` with each address and name, then the assessors' role if any.
+pub fn people_toml(people: &[(&str, &str)], assessors: &[&str]) -> String {
+    let mut s = String::from("[people]\n");
+    for (email, name) in people {
+        s.push_str(&format!("\"{email}\" = \"{name}\"\n"));
+    }
+    if !assessors.is_empty() {
+        let list: Vec<String> = assessors.iter().map(|a| format!("\"{a}\"")).collect();
+        s.push_str(&format!("\n[roles]\nassessors = [{}]\n", list.join(", ")));
+    }
+    s
+}
+
+/// Builders shared by the test modules: each writes one file at its usual path.
+impl TestRepo {
+    /// `actions/<id>.toml`, from [`action_toml`].
+    pub fn add_action(&self, id: &str, category: &str, control_type: &str, mandatory: bool) {
+        self.write(&format!("actions/{id}.toml"), action_toml(id, category, control_type, mandatory));
+    }
+
+    /// `templates/<id>.toml`, from [`template_toml`].
+    pub fn add_template(&self, id: &str, controls: &[(&str, &[&str])]) {
+        self.write(&format!("templates/{id}.toml"), template_toml(id, controls));
+    }
+
+    /// `assessments/<id>/assessment.toml`, from [`assessment_toml`].
+    pub fn add_assessment(&self, id: &str, template: &str, group: Option<&str>) {
+        self.write(&format!("assessments/{id}/assessment.toml"), assessment_toml(id, template, group));
+    }
+
+    /// gdpr-2026 and ccpa-2026 (templates `gdpr` and `ccpa`) in group `privacy`.
+    pub fn add_privacy_pair(&self) {
+        self.add_assessment("gdpr-2026", "gdpr", Some("privacy"));
+        self.add_assessment("ccpa-2026", "ccpa", Some("privacy"));
+    }
+
+    /// The same state of `action` in gdpr-2026 and ccpa-2026.
+    pub fn set_both(&self, action: &str, text: &str) {
+        self.write(&format!("assessments/gdpr-2026/{action}.toml"), text);
+        self.write(&format!("assessments/ccpa-2026/{action}.toml"), text);
+    }
+}
+
 /// A minimal valid repository: one action, one template, one assessment.
 pub fn minimal() -> TestRepo {
     let repo = TestRepo::new();
