@@ -72,74 +72,41 @@ use sha2::{Digest, Sha256};
 mod fast_import;
 use fast_import::{data, import};
 
-const USAGE: &str = "\
-usage: cargo run --release --example gen -- --out DIR [--assessments N] [--actions N]
-           [--templates N] [--seed N] [--commits N] [--max-changes N] [--force]
-
-  --out DIR          where to write the repository (must not exist or be empty)
-  --assessments N    number of assessments (default 20)
-  --actions N        number of actions; every template lists all of them (default 500)
-  --templates N      number of templates (default 5)
-  --seed N           random seed (default 42)
-  --commits N        also make DIR a git repository with N commits of history
-  --max-changes N    each commit after the first changes 1 to N state files (default 5)
-  --force            delete a previous output in DIR first";
-
 // ---------------------------------------------------------------------------------------------
 // Arguments
 
+/// Writes a synthetic compliance repository, optionally with a git history.
+#[derive(clap::Parser)]
+#[command(name = "gen", override_usage = "cargo run --release --example gen -- --out DIR [OPTIONS]")]
 struct Opts {
+    /// Where to write the repository (must not exist or be empty)
+    #[arg(short, long, value_name = "DIR")]
     out: PathBuf,
+    /// Number of assessments
+    #[arg(long, value_name = "N", default_value_t = 20)]
     assessments: usize,
+    /// Number of actions; every template lists all of them
+    #[arg(long, value_name = "N", default_value_t = 500)]
     actions: usize,
+    /// Number of templates
+    #[arg(long, value_name = "N", default_value_t = 5)]
     templates: usize,
+    /// Random seed
+    #[arg(long, value_name = "N", default_value_t = 42)]
     seed: u64,
+    /// Also make DIR a git repository with N commits of history (the first holds the whole repository)
+    #[arg(long, value_name = "N")]
     commits: Option<usize>,
+    /// Each commit after the first changes 1 to N state files
+    #[arg(long, value_name = "N", default_value_t = 5)]
     max_changes: usize,
+    /// Delete a previous output in DIR first
+    #[arg(long)]
     force: bool,
 }
 
-fn parse_args() -> Result<Opts, String> {
-    let mut opts = Opts {
-        out: PathBuf::new(),
-        assessments: 20,
-        actions: 500,
-        templates: 5,
-        seed: 42,
-        commits: None,
-        max_changes: 5,
-        force: false,
-    };
-    let mut out = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let (key, inline) = match arg.split_once('=') {
-            Some((k, v)) if k.starts_with("--") => (k.to_owned(), Some(v.to_owned())),
-            _ => (arg.clone(), None),
-        };
-        let mut value = |name: &str| -> Result<String, String> {
-            inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{name} needs a value"))
-        };
-        let number = |name: &str, v: String| -> Result<u64, String> {
-            v.parse::<u64>().map_err(|_| format!("{name}: `{v}` is not a non-negative integer"))
-        };
-        match key.as_str() {
-            "--out" | "-o" => out = Some(PathBuf::from(value("--out")?)),
-            "--assessments" => opts.assessments = number(&key, value(&key)?)? as usize,
-            "--actions" => opts.actions = number(&key, value(&key)?)? as usize,
-            "--templates" => opts.templates = number(&key, value(&key)?)? as usize,
-            "--seed" => opts.seed = number(&key, value(&key)?)?,
-            "--commits" => opts.commits = Some(number(&key, value(&key)?)? as usize),
-            "--max-changes" => opts.max_changes = number(&key, value(&key)?)? as usize,
-            "--force" => opts.force = true,
-            "--help" | "-h" => {
-                println!("{USAGE}");
-                std::process::exit(0);
-            }
-            _ => return Err(format!("unknown argument `{arg}`")),
-        }
-    }
-    opts.out = out.ok_or("--out DIR is required")?;
+/// The limits clap does not check.
+fn check_args(opts: &Opts) -> Result<(), String> {
     if opts.actions == 0 {
         return Err("--actions must be at least 1".into());
     }
@@ -155,30 +122,24 @@ fn parse_args() -> Result<Opts, String> {
     if opts.commits == Some(0) {
         return Err("--commits must be at least 1 (the first commit holds the whole repository)".into());
     }
-    Ok(opts)
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
 // Randomness: SplitMix64, deterministic for a seed and independent of the platform.
 
-struct Rng(u64);
+#[path = "common/rng.rs"]
+mod rng;
+
+struct Rng(rng::SplitMix64);
 
 impl Rng {
     fn new(seed: u64, stream: u64) -> Rng {
-        let mut r = Rng(seed ^ stream.wrapping_mul(0xA076_1D64_78BD_642F));
-        r.next();
-        r
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        Rng(rng::SplitMix64::new(seed ^ stream.wrapping_mul(0xA076_1D64_78BD_642F)))
     }
     /// Uniform in `0..n` (n > 0).
     fn below(&mut self, n: usize) -> usize {
-        ((self.next() >> 11) % n as u64) as usize
+        self.0.below(n as u64) as usize
     }
     /// Uniform in `lo..=hi`.
     fn range(&mut self, lo: i64, hi: i64) -> i64 {
@@ -1301,13 +1262,11 @@ fn run(opts: &Opts) -> Result<(), (u8, String)> {
 }
 
 fn main() -> ExitCode {
-    let opts = match parse_args() {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("gen: {e}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+    let opts = <Opts as clap::Parser>::parse();
+    if let Err(e) = check_args(&opts) {
+        eprintln!("gen: {e}");
+        return ExitCode::from(2);
+    }
     match run(&opts) {
         Ok(()) => ExitCode::SUCCESS,
         Err((code, e)) => {

@@ -57,55 +57,36 @@ use sha2::{Digest, Sha256};
 mod fast_import;
 use fast_import::{data, import};
 
-const USAGE: &str = "\
-usage: cargo run --release --example replay -- --out DIR [--from DIR] [--force]
-
-  --out DIR    where to write the repository (must not exist or be empty)
-  --from DIR   the compliance repository to replay (default: the crate's example-repo/)
-  --force      delete what a previous run wrote in DIR first";
-
 const SEED: u64 = 2026;
 
 // ---------------------------------------------------------------------------------------------
 // Arguments
 
+/// Replays a year of work on a compliance repository into a fresh git repository.
+#[derive(clap::Parser)]
+#[command(
+    name = "replay",
+    override_usage = "cargo run --release --example replay -- --out DIR [--from DIR] [--force]"
+)]
 struct Opts {
+    /// Where to write the repository (must not exist or be empty)
+    #[arg(short, long, value_name = "DIR")]
     out: PathBuf,
+    /// The compliance repository to replay (default: the crate's example-repo/)
+    #[arg(long, value_name = "DIR", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/example-repo"))]
     from: PathBuf,
+    /// Delete what a previous run wrote in DIR first
+    #[arg(long)]
     force: bool,
-}
-
-fn parse_args() -> Result<Opts, String> {
-    let mut out = None;
-    let mut from = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/example-repo"));
-    let mut force = false;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let (key, inline) = match arg.split_once('=') {
-            Some((k, v)) if k.starts_with("--") => (k.to_owned(), Some(v.to_owned())),
-            _ => (arg.clone(), None),
-        };
-        let mut value = |name: &str| -> Result<String, String> {
-            inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{name} needs a value"))
-        };
-        match key.as_str() {
-            "--out" | "-o" => out = Some(PathBuf::from(value("--out")?)),
-            "--from" => from = PathBuf::from(value("--from")?),
-            "--force" => force = true,
-            "--help" | "-h" => {
-                println!("{USAGE}");
-                std::process::exit(0);
-            }
-            _ => return Err(format!("unknown argument `{arg}`")),
-        }
-    }
-    Ok(Opts { out: out.ok_or("--out DIR is required")?, from, force })
 }
 
 // ---------------------------------------------------------------------------------------------
 // Randomness: SplitMix64, deterministic and independent of the platform.
 
-struct Rng(u64);
+#[path = "common/rng.rs"]
+mod rng;
+
+struct Rng(rng::SplitMix64);
 
 impl Rng {
     fn new(stream: &str) -> Rng {
@@ -114,19 +95,10 @@ impl Rng {
         for b in stream.bytes() {
             h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
-        let mut r = Rng(SEED ^ h);
-        r.next();
-        r
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        Rng(rng::SplitMix64::new(SEED ^ h))
     }
     fn below(&mut self, n: u64) -> u64 {
-        (self.next() >> 11) % n.max(1)
+        self.0.below(n)
     }
     /// Uniform in `lo..=hi` (`lo` when `hi < lo`).
     fn range(&mut self, lo: i64, hi: i64) -> i64 {
@@ -3478,13 +3450,7 @@ fn run(opts: &Opts) -> Result<(), (u8, String)> {
 }
 
 fn main() -> ExitCode {
-    let opts = match parse_args() {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("replay: {e}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+    let opts = <Opts as clap::Parser>::parse();
     match run(&opts) {
         Ok(()) => ExitCode::SUCCESS,
         Err((code, e)) => {

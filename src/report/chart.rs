@@ -6,6 +6,10 @@
 
 use std::fmt::Write as _;
 
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Span, Timestamp};
+
 /// Width and height of the drawing, in SVG user units.
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 260.0;
@@ -274,11 +278,12 @@ fn ticks(first: i64, last: i64) -> Vec<(i64, String)> {
     let span = d1 - d0;
     let in_range = |t: &(i64, String)| t.0 >= first && t.0 <= last;
     let day_label = |d: i64| {
-        let (y, m, day) = civil_from_days(d);
+        let date = date_of_day(d);
+        let month = MONTHS[(date.month() - 1) as usize];
         if span == 0 {
-            format!("{day} {} {y}", MONTHS[(m - 1) as usize])
+            format!("{} {month} {}", date.day(), date.year())
         } else {
-            format!("{day} {}", MONTHS[(m - 1) as usize])
+            format!("{} {month}", date.day())
         }
     };
     if span == 0 {
@@ -295,47 +300,38 @@ fn ticks(first: i64, last: i64) -> Vec<(i64, String)> {
     }
     let months = span / 30;
     let step = [1, 2, 3, 6, 12, 24, 60, 120].into_iter().find(|s| months / s <= 6).unwrap_or(120);
-    let (y0, m0, _) = civil_from_days(d0);
     let mut out = Vec::new();
-    let mut index = y0 * 12 + i64::from(m0 - 1) + 1;
-    loop {
-        let (y, m) = (index.div_euclid(12), index.rem_euclid(12) + 1);
-        let day = days_from_civil(y, m as u32, 1);
+    let mut month = date_of_day(d0).first_of_month();
+    // The first of each month after the first one, up to the last day.
+    while let Ok(next) = month.checked_add(Span::new().months(1)) {
+        month = next;
+        let day = day_of_date(month);
         if day > d1 {
             break;
         }
+        let (y, m) = (i64::from(month.year()), i64::from(month.month()));
         if (y * 12 + m - 1) % step == 0 {
             let label = if step >= 12 { y.to_string() } else { format!("{} {y}", MONTHS[(m - 1) as usize]) };
             out.push((day * DAY, label));
         }
-        index += 1;
     }
     out.retain(in_range);
     out
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// The date of a day number (days since 1970-01-01), clamped to the dates
+/// jiff represents (years -9999 to 9999).
+pub fn date_of_day(days: i64) -> Date {
+    match Timestamp::from_second(days.saturating_mul(DAY)) {
+        Ok(t) => t.to_zoned(TimeZone::UTC).date(),
+        Err(_) if days < 0 => Date::MIN,
+        Err(_) => Date::MAX,
+    }
 }
 
-/// The date of a day number: (year, month, day).
-pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
+/// The day number (days since 1970-01-01) of a date.
+pub fn day_of_date(date: Date) -> i64 {
+    i64::from((date - Date::constant(1970, 1, 1)).get_days())
 }
 
 /// Escapes text for SVG and HTML.
@@ -356,6 +352,8 @@ pub fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use jiff::civil::date;
+
     use super::*;
 
     fn series(label: &str, values: &[(i64, Option<f64>)]) -> Series {
@@ -364,12 +362,13 @@ mod tests {
 
     #[test]
     fn day_numbers_round_trip() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2026, 3, 2), 20_514);
+        assert_eq!(day_of_date(date(1970, 1, 1)), 0);
+        assert_eq!(day_of_date(date(2026, 3, 2)), 20_514);
         for d in [-1000, 0, 59, 60, 20_000, 20_513] {
-            let (y, m, day) = civil_from_days(d);
-            assert_eq!(days_from_civil(y, m, day), d);
+            assert_eq!(day_of_date(date_of_day(d)), d);
         }
+        assert_eq!(date_of_day(i64::MAX), Date::MAX);
+        assert_eq!(date_of_day(i64::MIN), Date::MIN);
     }
 
     #[test]
@@ -411,14 +410,14 @@ mod tests {
 
     #[test]
     fn ticks_fit_the_span() {
-        let start = days_from_civil(2025, 1, 6) * DAY + 3600;
+        let start = day_of_date(date(2025, 1, 6)) * DAY + 3600;
         assert_eq!(ticks(start, start + 60), vec![(start, "6 Jan 2025".to_owned())]);
         let week = ticks(start, start + 7 * DAY);
         assert_eq!(week.first().map(|t| t.1.as_str()), Some("8 Jan"), "{week:?}");
-        let year = ticks(start, days_from_civil(2026, 1, 6) * DAY);
+        let year = ticks(start, day_of_date(date(2026, 1, 6)) * DAY);
         assert!(year.len() <= 7 && year.len() >= 3, "{year:?}");
         assert_eq!(year[0].1, "Mar 2025");
-        let decade = ticks(start, days_from_civil(2035, 1, 6) * DAY);
+        let decade = ticks(start, day_of_date(date(2035, 1, 6)) * DAY);
         assert!(decade.iter().all(|(_, l)| l.len() == 4), "{decade:?}");
     }
 }

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
 use super::chart::{self, Chart, Series};
@@ -821,8 +822,8 @@ struct Sample<'t> {
 
 impl Sample<'_> {
     fn date(&self) -> String {
-        let (y, m, d) = chart::civil_from_days(self.time.div_euclid(chart::DAY));
-        format!("{y:04}-{m:02}-{d:02}")
+        let date = chart::date_of_day(self.time.div_euclid(chart::DAY));
+        format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
     }
 }
 
@@ -954,16 +955,13 @@ fn monthly(samples: &[Sample<'_>]) -> Vec<MonthRow> {
 
 /// Percent-encodes everything but unreserved characters (and `/` in paths).
 pub fn encode(text: &str, keep_slash: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || (keep_slash && b == b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(text, if keep_slash { PATH } else { COMPONENT }).to_string()
 }
+
+/// Everything but the unreserved characters of RFC 3986 (`A-Za-z0-9-._~`).
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+/// [`COMPONENT`] with `/` kept, for paths.
+const PATH: &AsciiSet = &COMPONENT.remove(b'/');
 
 #[cfg(test)]
 mod tests {

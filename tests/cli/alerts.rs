@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::check::{ANA, BOB, CY, grouped, set_both};
+use crate::check::{ANA, BOB, CY, grouped};
 use crate::support::{TestRepo, state_toml};
 
 const POLICIES: &str = r##"
@@ -63,9 +63,9 @@ fn story() -> (TestRepo, String, String) {
     let config = repo.read("evident.toml");
     repo.write("evident.toml", format!("{config}{POLICIES}"));
     repo.commit(ANA, "Alert policies");
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "none", &[]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "none", &[]));
     repo.commit(BOB, "Enforce MFA");
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     let passed = repo.commit(CY, "Test MFA");
     repo.write("assessments/gdpr-2026/logs.toml", state_toml(Some(ANA), "implemented", "failed-low", &[]));
     repo.commit(CY, "SIEM export is incomplete");
@@ -182,7 +182,7 @@ fn exit_code_says_whether_anything_fired() {
 #[test]
 fn without_policies_it_says_how_to_write_one() {
     let (repo, base) = grouped();
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "none", &[]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "none", &[]));
     repo.commit(BOB, "Enforce MFA");
     let run = repo.run(&["alerts", "--base", &base]);
     assert_eq!(run.code, 0, "{}", run.all());

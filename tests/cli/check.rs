@@ -3,7 +3,7 @@
 //!
 //! People: ana (owner), bob (not an assessor), cy (assessor).
 
-use crate::support::{Run, TestRepo, action_toml, assessment_toml, state_toml, template_toml};
+use crate::support::{Run, TestRepo, people_toml, state_toml};
 
 pub const ANA: &str = "ana@example.com";
 pub const BOB: &str = "bob@example.com";
@@ -15,24 +15,14 @@ pub const CY: &str = "cy@example.com";
 pub fn grouped() -> (TestRepo, String) {
     let repo = TestRepo::new();
     repo.git_init();
-    repo.write(
-        "evident.toml",
-        "[people]\n\"ana@example.com\" = \"Ana\"\n\"bob@example.com\" = \"Bob\"\n\"cy@example.com\" = \"Cy\"\n\n[roles]\nassessors = [\"cy@example.com\"]\n",
-    );
-    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true));
-    repo.write("actions/logs.toml", action_toml("logs", "discover-and-respond", "detective", false));
-    repo.write("actions/backup.toml", action_toml("backup", "infrastructure-cloud", "corrective", true));
-    repo.write("templates/gdpr.toml", template_toml("gdpr", &[("art-32", &["mfa", "logs"])]));
-    repo.write("templates/ccpa.toml", template_toml("ccpa", &[("1798.150", &["mfa", "backup"])]));
-    repo.write(
-        "assessments/gdpr-2026/assessment.toml",
-        assessment_toml("gdpr-2026", "gdpr", Some("privacy")),
-    );
-    repo.write(
-        "assessments/ccpa-2026/assessment.toml",
-        assessment_toml("ccpa-2026", "ccpa", Some("privacy")),
-    );
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "planned", "none", &[]));
+    repo.write("evident.toml", people_toml(&[(ANA, "Ana"), (BOB, "Bob"), (CY, "Cy")], &[CY]));
+    repo.add_action("mfa", "control-access", "preventative", true);
+    repo.add_action("logs", "discover-and-respond", "detective", false);
+    repo.add_action("backup", "infrastructure-cloud", "corrective", true);
+    repo.add_template("gdpr", &[("art-32", &["mfa", "logs"])]);
+    repo.add_template("ccpa", &[("1798.150", &["mfa", "backup"])]);
+    repo.add_privacy_pair();
+    repo.set_both("mfa", &state_toml(Some(ANA), "planned", "none", &[]));
     repo.write(
         "assessments/gdpr-2026/logs.toml",
         state_toml(Some(ANA), "implemented", "passed", &["siem-export"]),
@@ -51,11 +41,6 @@ pub fn administered() -> (TestRepo, String) {
     );
     let base = repo.commit(ANA, "Ana administers the program");
     (repo, base)
-}
-
-pub fn set_both(repo: &TestRepo, action: &str, text: &str) {
-    repo.write(&format!("assessments/gdpr-2026/{action}.toml"), text);
-    repo.write(&format!("assessments/ccpa-2026/{action}.toml"), text);
 }
 
 fn check(repo: &TestRepo, base: &str) -> (Run, Vec<String>) {
@@ -79,9 +64,9 @@ fn filters(repo: &TestRepo) -> insta::Settings {
 #[test]
 fn a_clean_change_passes() {
     let (repo, base) = grouped();
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "none", &[]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "none", &[]));
     repo.commit(BOB, "Enforce MFA");
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     repo.commit(CY, "Test MFA");
     let (run, codes) = check(&repo, &base);
     assert_eq!(codes, Vec::<String>::new(), "{}", run.all());
@@ -99,7 +84,7 @@ fn a_clean_change_passes() {
 #[test]
 fn a_non_assessor_passing_a_test() {
     let (repo, base) = grouped();
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     repo.commit(BOB, "MFA done");
     let (run, codes) = check(&repo, &base);
     assert_eq!(codes, ["E0702", "E0702"], "one per state file: {}", run.all());
@@ -133,7 +118,7 @@ fn roles_come_from_the_base() {
         .replace("[\"cy@example.com\"]", "[\"cy@example.com\", \"bob@example.com\"]");
     repo.write("evident.toml", config);
     repo.commit(BOB, "Add myself");
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     repo.commit(BOB, "MFA done");
     assert_eq!(check(&repo, &base).1, ["E0702", "E0702", "E0704"]);
     // With no admins named, a change cannot grant itself a role either.
@@ -143,7 +128,7 @@ fn roles_come_from_the_base() {
         .replace("[\"cy@example.com\"]", "[\"cy@example.com\", \"bob@example.com\"]");
     repo.write("evident.toml", config);
     repo.commit(BOB, "Add myself");
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     repo.commit(BOB, "MFA done");
     assert_eq!(check(&repo, &base).1, ["E0702", "E0702"]);
     // An admin's change to `[roles]` applies from the next commit on.
@@ -153,7 +138,7 @@ fn roles_come_from_the_base() {
         .replace("[\"cy@example.com\"]", "[\"cy@example.com\", \"bob@example.com\"]");
     repo.write("evident.toml", config);
     repo.commit(ANA, "Bob becomes an assessor");
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     repo.commit(BOB, "MFA done");
     assert_eq!(check(&repo, &base).1, Vec::<String>::new());
 }
@@ -345,7 +330,7 @@ fn a_shallow_clone_without_the_base() {
     repo.commit(ANA, "Start testing");
     let clone = TestRepo::bare();
     let url = format!("file://{}", repo.path().display());
-    let out = std::process::Command::new("git")
+    let out = crate::support::git()
         .args(["clone", "-q", "--depth", "1", &url, "."])
         .current_dir(clone.path())
         .output()
@@ -359,7 +344,7 @@ fn a_shallow_clone_without_the_base() {
 #[test]
 fn a_detached_head() {
     let (repo, base) = grouped();
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["x"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["x"]));
     repo.commit(BOB, "Pass MFA");
     repo.git(&["checkout", "-q", "--detach", "HEAD"]);
     assert_eq!(check(&repo, &base).1, ["E0702", "E0702"]);
@@ -378,7 +363,7 @@ fn a_dirty_working_tree() {
 fn merge_commits_blame_the_commit_that_made_the_change() {
     let (repo, base) = grouped();
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["x"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["x"]));
     repo.commit(BOB, "Pass MFA on a branch");
     repo.git(&["checkout", "-q", "main"]);
     repo.write("assessments/ccpa-2026/backup.toml", state_toml(None, "planned", "none", &[]));
@@ -431,7 +416,7 @@ fn a_state_file_deleted_in_the_range() {
 #[test]
 fn an_unknown_person() {
     let (repo, _) = grouped();
-    set_both(&repo, "mfa", &state_toml(Some("dan@example.com"), "planned", "none", &[]));
+    repo.set_both("mfa", &state_toml(Some("dan@example.com"), "planned", "none", &[]));
     let run = repo.run(&["check", "--format", "json"]);
     let codes: Vec<String> = run.json()["diagnostics"]
         .as_array()
@@ -445,7 +430,7 @@ fn an_unknown_person() {
 #[test]
 fn audit_walks_the_whole_history() {
     let (repo, _) = grouped();
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["x"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["x"]));
     repo.commit(BOB, "Pass MFA");
     repo.write("assessments/gdpr-2026/logs.toml", state_toml(Some(ANA), "implemented", "passed", &[]));
     repo.commit(CY, "Drop the export");
@@ -521,7 +506,7 @@ fn a_folder_never_committed_in_the_git_repository_around_it() {
 #[test]
 fn a_change_cannot_relax_the_rules_it_is_checked_by() {
     let (repo, base) = grouped();
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["x"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["x"]));
     repo.write(
         "evident.toml",
         repo.read("evident.toml") + "\n[rules]\nassessor-required = \"off\"\nscore-drop = \"off\"\n",
@@ -578,11 +563,11 @@ fn only_admins_change_roles() {
 fn a_group_copy_is_not_a_new_verdict() {
     let (repo, _) = grouped();
     // Cy (assessor) passes mfa in both assessments of the group.
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     let base = repo.commit(CY, "Pass MFA");
     // Bob (not an assessor) starts a third assessment in the group: its state files
     // copy the group's, verdict included.
-    repo.write("templates/lgpd.toml", template_toml("lgpd", &[("art-46", &["mfa"])]));
+    repo.add_template("lgpd", &[("art-46", &["mfa"])]);
     let run = repo.run(&["new", "assessment", "lgpd-2026", "--template", "lgpd", "--group", "privacy"]);
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(repo.read("assessments/lgpd-2026/mfa.toml").contains("status = \"passed\""));
@@ -591,8 +576,8 @@ fn a_group_copy_is_not_a_new_verdict() {
     assert_eq!(codes, Vec::<String>::new(), "{}", run.all());
 
     // The same verdict in an assessment outside the group is a new verdict.
-    repo.write("templates/iso.toml", template_toml("iso", &[("a.5.17", &["mfa"])]));
-    repo.write("assessments/iso-2026/assessment.toml", assessment_toml("iso-2026", "iso", None));
+    repo.add_template("iso", &[("a.5.17", &["mfa"])]);
+    repo.add_assessment("iso-2026", "iso", None);
     repo.write(
         "assessments/iso-2026/mfa.toml",
         state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]),
@@ -604,8 +589,8 @@ fn a_group_copy_is_not_a_new_verdict() {
 #[test]
 fn a_verdict_cannot_be_moved_into_another_assessment() {
     let (repo, _) = grouped();
-    repo.write("templates/iso.toml", template_toml("iso", &[("a.8.15", &["logs"])]));
-    repo.write("assessments/iso-2026/assessment.toml", assessment_toml("iso-2026", "iso", None));
+    repo.add_template("iso", &[("a.8.15", &["logs"])]);
+    repo.add_assessment("iso-2026", "iso", None);
     let base = repo.commit(ANA, "An ISO assessment");
     // Bob moves gdpr's passed `logs` state into the existing ISO assessment.
     repo.git(&["mv", "assessments/gdpr-2026/logs.toml", "assessments/iso-2026/logs.toml"]);
@@ -628,7 +613,7 @@ fn a_shallow_clone_with_a_fetched_base() {
         vec!["clone", "-q", "--depth", "1", url.as_str(), "."],
         vec!["fetch", "-q", "--depth", "1", "origin", base.as_str()],
     ] {
-        let out = std::process::Command::new("git").args(&args).current_dir(clone.path()).output().unwrap();
+        let out = crate::support::git().args(&args).current_dir(clone.path()).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
     // The base is there, but the commits between it and HEAD are not.

@@ -48,13 +48,10 @@ url = "https://evidence.example.com/ca-policy"
 fn program() -> TestRepo {
     let repo = TestRepo::new();
     repo.write("evident.toml", CONFIG);
-    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true));
-    repo.write("actions/log.toml", action_toml("log", "discover-and-respond", "detective", true));
-    repo.write("actions/train.toml", action_toml("train", "manage-internal-risks", "preventative", false));
-    repo.write(
-        "templates/gdpr.toml",
-        template_toml("gdpr", &[("art-32", &["mfa", "log"]), ("art-39", &["train"])]),
-    );
+    repo.add_action("mfa", "control-access", "preventative", true);
+    repo.add_action("log", "discover-and-respond", "detective", true);
+    repo.add_action("train", "manage-internal-risks", "preventative", false);
+    repo.add_template("gdpr", &[("art-32", &["mfa", "log"]), ("art-39", &["train"])]);
     repo.write(
         "assessments/gdpr-2026/assessment.toml",
         assessment_toml("gdpr-2026", "gdpr", Some("privacy")),
@@ -247,7 +244,7 @@ fn base_only_compares_with_the_working_tree() {
 fn template_and_action_definitions() {
     let repo = program();
     // A new control with a new action, a title change, and mfa no longer mandatory.
-    repo.write("actions/dpo.toml", action_toml("dpo", "privacy-management", "detective", false));
+    repo.add_action("dpo", "privacy-management", "detective", false);
     let template =
         template_toml("gdpr", &[("art-32", &["mfa", "log"]), ("art-39", &["train"]), ("art-37", &["dpo"])])
             .replace("version = 1", "version = 2")
@@ -283,7 +280,7 @@ fn template_and_action_definitions() {
 #[test]
 fn assessments_added_and_removed() {
     let repo = program();
-    repo.write("assessments/gdpr-2025/assessment.toml", assessment_toml("gdpr-2025", "gdpr", None));
+    repo.add_assessment("gdpr-2025", "gdpr", None);
     repo.write("assessments/gdpr-2025/log.toml", state_toml(None, "planned", "none", &[]));
     repo.commit("ana@example.com", "Last year's assessment");
     std::fs::remove_dir_all(repo.path().join("assessments/gdpr-2025")).unwrap();

@@ -3,7 +3,7 @@
 //! writes all its files or none, keeps groups in sync, and leaves a
 //! repository that still validates.
 
-use crate::support::{Run, TestRepo, action_toml, assessment_toml, settings_for, state_toml, template_toml};
+use crate::support::{Run, TestRepo, settings_for, state_toml};
 
 /// The state of `mfa` in the two `privacy` assessments: comments, odd spacing.
 const MFA_STATE: &str = "# Admin MFA: reviewed every quarter.
@@ -28,21 +28,14 @@ fn program() -> TestRepo {
         "evident.toml",
         "[people]\n\"ana@example.com\" = \"Ana Lima\"\n\"bo@example.com\" = \"Bo Chen\"\n",
     );
-    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true));
-    repo.write("actions/enc.toml", action_toml("enc", "protect-information", "preventative", true));
-    repo.write("actions/dpo.toml", action_toml("dpo", "privacy-management", "corrective", false));
-    repo.write("templates/gdpr.toml", template_toml("gdpr", &[("art-32", &["mfa", "enc"])]));
-    repo.write("templates/ccpa.toml", template_toml("ccpa", &[("1798.150", &["mfa", "enc"])]));
-    repo.write("templates/hipaa.toml", template_toml("hipaa", &[("164.312", &["mfa", "dpo"])]));
-    repo.write(
-        "assessments/gdpr-2026/assessment.toml",
-        assessment_toml("gdpr-2026", "gdpr", Some("privacy")),
-    );
-    repo.write(
-        "assessments/ccpa-2026/assessment.toml",
-        assessment_toml("ccpa-2026", "ccpa", Some("privacy")),
-    );
-    repo.write("assessments/hipaa-2026/assessment.toml", assessment_toml("hipaa-2026", "hipaa", None));
+    repo.add_action("mfa", "control-access", "preventative", true);
+    repo.add_action("enc", "protect-information", "preventative", true);
+    repo.add_action("dpo", "privacy-management", "corrective", false);
+    repo.add_template("gdpr", &[("art-32", &["mfa", "enc"])]);
+    repo.add_template("ccpa", &[("1798.150", &["mfa", "enc"])]);
+    repo.add_template("hipaa", &[("164.312", &["mfa", "dpo"])]);
+    repo.add_privacy_pair();
+    repo.add_assessment("hipaa-2026", "hipaa", None);
     repo.write("assessments/gdpr-2026/mfa.toml", MFA_STATE);
     repo.write("assessments/ccpa-2026/mfa.toml", MFA_STATE);
     repo.write("assessments/hipaa-2026/mfa.toml", state_toml(Some("bo@example.com"), "planned", "none", &[]));

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
-use crate::support::{TestRepo, action_toml, assessment_toml, state_toml, template_toml};
+use crate::support::{TestRepo, state_toml};
 
 const ANA: &str = "ana@example.com";
 const BOB: &str = "bob@example.com";
@@ -28,19 +28,12 @@ const TRICKY: &str = "Sampled 20, \"all\" fine\nsecond line";
 fn program() -> (TestRepo, Vec<String>) {
     let repo = TestRepo::new();
     repo.git_init();
-    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true));
-    repo.write("actions/logs.toml", action_toml("logs", "discover-and-respond", "detective", false));
-    repo.write("templates/gdpr.toml", template_toml("gdpr", &[("art-32", &["mfa", "logs"])]));
-    repo.write("templates/ccpa.toml", template_toml("ccpa", &[("1798.150", &["mfa"])]));
-    repo.write(
-        "assessments/gdpr-2026/assessment.toml",
-        assessment_toml("gdpr-2026", "gdpr", Some("privacy")),
-    );
-    repo.write(
-        "assessments/ccpa-2026/assessment.toml",
-        assessment_toml("ccpa-2026", "ccpa", Some("privacy")),
-    );
-    both(&repo, "mfa", &state_toml(Some(ANA), "planned", "none", &[]));
+    repo.add_action("mfa", "control-access", "preventative", true);
+    repo.add_action("logs", "discover-and-respond", "detective", false);
+    repo.add_template("gdpr", &[("art-32", &["mfa", "logs"])]);
+    repo.add_template("ccpa", &[("1798.150", &["mfa"])]);
+    repo.add_privacy_pair();
+    repo.set_both("mfa", &state_toml(Some(ANA), "planned", "none", &[]));
     repo.write("assessments/gdpr-2026/logs.toml", state_toml(Some(BOB), "implemented", "none", &[]));
     let mut commits = vec![repo.commit(ANA, "Start the privacy program")];
 
@@ -52,7 +45,7 @@ fn program() -> (TestRepo, Vec<String>) {
     commits.push(repo.commit(CY, "Test logs"));
 
     let mfa = state_toml(Some(ANA), "implemented", "in-progress", &[]);
-    both(&repo, "mfa", &mfa);
+    repo.set_both("mfa", &mfa);
     commits.push(repo.commit(BOB, "Roll out MFA"));
 
     let failed =
@@ -60,14 +53,9 @@ fn program() -> (TestRepo, Vec<String>) {
     repo.write("assessments/gdpr-2026/logs.toml", failed);
     commits.push(repo.commit(CY, "Retest logs"));
 
-    both(&repo, "mfa", &mfa.replace(ANA, BOB));
+    repo.set_both("mfa", &mfa.replace(ANA, BOB));
     commits.push(repo.commit(ANA, "Hand MFA to Bob"));
     (repo, commits)
-}
-
-fn both(repo: &TestRepo, action: &str, text: &str) {
-    repo.write(&format!("assessments/gdpr-2026/{action}.toml"), text);
-    repo.write(&format!("assessments/ccpa-2026/{action}.toml"), text);
 }
 
 fn toml_string(s: &str) -> String {

@@ -16,29 +16,21 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{Run, TestRepo, action_toml, assessment_toml, state_toml, template_toml};
+use crate::support::{Run, TestRepo, state_toml};
 
 const ANA: &str = "ana@example.com";
 const BOB: &str = "bob@example.com";
 const CY: &str = "cy@example.com";
 
 fn definitions(repo: &TestRepo) {
-    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true));
-    repo.write("actions/enc.toml", action_toml("enc", "protect-information", "preventative", false));
-    repo.write("actions/backup.toml", action_toml("backup", "infrastructure-cloud", "corrective", true));
-    repo.write("actions/logs.toml", action_toml("logs", "discover-and-respond", "detective", false));
-    repo.write(
-        "templates/gdpr.toml",
-        template_toml("gdpr", &[("art-32", &["mfa", "logs"]), ("art-25", &["enc"])]),
-    );
-    repo.write("templates/ccpa.toml", template_toml("ccpa", &[("1798.150", &["mfa", "backup"])]));
-    repo.write("assessments/gdpr-2026/assessment.toml", assessment_toml("gdpr-2026", "gdpr", None));
-    repo.write("assessments/ccpa-2026/assessment.toml", assessment_toml("ccpa-2026", "ccpa", None));
-}
-
-fn both(repo: &TestRepo, action: &str, text: &str) {
-    repo.write(&format!("assessments/gdpr-2026/{action}.toml"), text);
-    repo.write(&format!("assessments/ccpa-2026/{action}.toml"), text);
+    repo.add_action("mfa", "control-access", "preventative", true);
+    repo.add_action("enc", "protect-information", "preventative", false);
+    repo.add_action("backup", "infrastructure-cloud", "corrective", true);
+    repo.add_action("logs", "discover-and-respond", "detective", false);
+    repo.add_template("gdpr", &[("art-32", &["mfa", "logs"]), ("art-25", &["enc"])]);
+    repo.add_template("ccpa", &[("1798.150", &["mfa", "backup"])]);
+    repo.add_assessment("gdpr-2026", "gdpr", None);
+    repo.add_assessment("ccpa-2026", "ccpa", None);
 }
 
 /// `state_toml` with notes on the test.
@@ -63,13 +55,13 @@ fn program() -> (TestRepo, Vec<String>) {
     let repo = TestRepo::new();
     repo.git_init();
     definitions(&repo);
-    both(&repo, "mfa", &state_toml(Some(ANA), "planned", "none", &[]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "planned", "none", &[]));
     repo.write("assessments/gdpr-2026/logs.toml", state_toml(Some(BOB), "implemented", "passed", &["siem"]));
     repo.write("assessments/ccpa-2026/backup.toml", state_toml(None, "not-implemented", "none", &[]));
     let mut ids = vec![repo.commit_at(ANA, "Start the program", "2026-03-02T10:00:00+01:00")];
-    both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "none", &[]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "none", &[]));
     ids.push(repo.commit_at(BOB, "Enforce MFA", "2026-03-05T23:30:00-05:00"));
-    both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["mfa-report"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["mfa-report"]));
     ids.push(repo.commit_at(CY, "Test MFA", "2026-03-09T09:00:00+00:00"));
     repo.write(
         "assessments/gdpr-2026/enc.toml",
@@ -410,7 +402,7 @@ fn merged() -> (TestRepo, Vec<String>, Vec<String>) {
     let repo = TestRepo::new();
     repo.git_init();
     definitions(&repo);
-    both(&repo, "mfa", &state_toml(Some(ANA), "planned", "none", &[]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "planned", "none", &[]));
     let start = repo.commit_at(ANA, "Start", "2026-04-01T09:00:00+00:00");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.write("assessments/gdpr-2026/mfa.toml", state_toml(Some(ANA), "implemented", "none", &[]));
@@ -650,7 +642,7 @@ fn cache_resumes_over_a_broken_file_and_a_missing_assessment() {
     let before = outputs(&repo);
     assert!(cache_file(&repo).exists());
     // Now the assessment.toml arrives, and something unrelated changes.
-    repo.write("assessments/soc2-2026/assessment.toml", assessment_toml("soc2-2026", "ccpa", None));
+    repo.add_assessment("soc2-2026", "ccpa", None);
     repo.write("assessments/ccpa-2026/backup.toml", state_toml(None, "planned", "none", &[]));
     repo.commit_at(ANA, "Add SOC 2", "2026-05-03T09:00:00+00:00");
     let resumed = outputs(&repo);
@@ -731,7 +723,7 @@ fn broken_state_file_in_the_past_is_reported_and_skipped() {
     let repo = TestRepo::new();
     repo.git_init();
     definitions(&repo);
-    both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["r"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["r"]));
     let c0 = repo.commit_at(ANA, "Start", "2026-05-01T09:00:00+00:00");
     repo.write("assessments/ccpa-2026/mfa.toml", "[implementation\nstatus = \"planned\"\n");
     let c1 = repo.commit_at(BOB, "Oops", "2026-05-02T09:00:00+00:00");
@@ -937,7 +929,7 @@ fn history_scores_equal_evident_score_at_every_commit() {
         ids.push(repo.commit_at([ANA, BOB, CY][ids.len() % 3], what, &date));
     };
     commit(&repo, "0 definitions only");
-    both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["r"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["r"]));
     commit(&repo, "1 shared mfa passes in both");
     repo.write("assessments/ccpa-2026/mfa.toml", state_toml(Some(ANA), "out-of-scope", "none", &[]));
     commit(&repo, "2 mfa out of scope (implementation) in ccpa");
@@ -954,15 +946,12 @@ fn history_scores_equal_evident_score_at_every_commit() {
     commit(&repo, "6 logs passed without implementation (invalid)");
     repo.write("assessments/gdpr-2026/logs.toml", state_toml(Some(BOB), "implemented", "passed", &["s"]));
     commit(&repo, "7 logs implemented");
-    repo.write("actions/backup.toml", action_toml("backup", "infrastructure-cloud", "preventative", true));
+    repo.add_action("backup", "infrastructure-cloud", "preventative", true);
     repo.write("assessments/ccpa-2026/backup.toml", state_toml(None, "implemented", "passed", &["b"]));
     commit(&repo, "8 backup becomes preventative (27) and passes");
     repo.write("evident.toml", "[scoring]\nmandatory = { preventative = 30 }\n");
     commit(&repo, "9 the points table changes");
-    repo.write(
-        "templates/ccpa.toml",
-        template_toml("ccpa", &[("1798.150", &["mfa", "backup", "enc"]), ("1798.100", &["enc"])]),
-    );
+    repo.add_template("ccpa", &[("1798.150", &["mfa", "backup", "enc"]), ("1798.100", &["enc"])]);
     commit(&repo, "10 ccpa lists enc too, in two controls (no state there)");
     repo.write("assessments/ccpa-2026/enc.toml", state_toml(Some(BOB), "out-of-scope", "none", &[]));
     commit(&repo, "11 enc out of scope in ccpa");

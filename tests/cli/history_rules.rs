@@ -4,7 +4,7 @@
 //!
 //! People: ana (admin), bob (neither assessor nor admin), cy (assessor).
 
-use crate::check::{ANA, BOB, CY, administered, grouped, set_both};
+use crate::check::{ANA, BOB, CY, administered, grouped};
 use crate::support::{Run, TestRepo, state_toml};
 
 fn codes(run: &Run) -> Vec<String> {
@@ -51,7 +51,7 @@ fn rules_switched_off_by_a_non_admin_do_not_apply_to_the_next_commit() {
     let (repo, base) = administered();
     repo.write("evident.toml", repo.read("evident.toml") + "\n[rules]\nassessor-required = \"off\"\n");
     repo.commit(BOB, "Quieter rules");
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     repo.commit(BOB, "MFA done");
     let run = check(&repo, &base);
     let found = codes(&run);
@@ -70,7 +70,7 @@ fn rules_switched_off_by_a_non_admin_do_not_apply_to_the_next_commit() {
     let (repo, base) = grouped();
     repo.write("evident.toml", repo.read("evident.toml") + "\n[rules]\nassessor-required = \"off\"\n");
     repo.commit(BOB, "Quieter rules");
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     repo.commit(BOB, "MFA done");
     let run = check(&repo, &base);
     assert_eq!(codes(&run), ["E0702", "E0702"], "{}", run.all());
@@ -87,7 +87,7 @@ fn rules_switched_off_by_a_non_admin_do_not_apply_to_the_next_commit() {
     let (repo, base) = administered();
     repo.write("evident.toml", repo.read("evident.toml") + "\n[rules]\nassessor-required = \"warning\"\n");
     repo.commit(ANA, "Verdicts by others are warnings for now");
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     repo.commit(BOB, "MFA done");
     let run = check(&repo, &base);
     assert_eq!(codes(&run), ["E0702", "E0702"], "{}", run.all());
@@ -97,7 +97,7 @@ fn rules_switched_off_by_a_non_admin_do_not_apply_to_the_next_commit() {
 #[test]
 fn audit_takes_rule_levels_from_each_commits_parent() {
     let (repo, _) = administered();
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     repo.commit(BOB, "MFA done");
     // A later admin commit switches the rule off: the earlier forgery stays an error.
     repo.write("evident.toml", repo.read("evident.toml") + "\n[rules]\nassessor-required = \"off\"\n");
@@ -225,7 +225,7 @@ fn an_orphan_root_merged_in_answers_for_its_states() {
 fn first_parent_audit_holds_a_merge_to_what_it_brings_in() {
     let (repo, _) = administered();
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["x"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["x"]));
     repo.commit(CY, "Pass MFA on a branch");
     repo.git(&["checkout", "-q", "main"]);
     repo.write("assessments/ccpa-2026/backup.toml", state_toml(None, "planned", "none", &[]));
@@ -249,7 +249,7 @@ fn a_deleted_or_broken_config_leaves_the_last_one_in_force() {
             Some(text) => repo.write("evident.toml", text),
         }
         repo.commit(ANA, "Oops");
-        set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+        repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
         repo.commit(BOB, "MFA done");
         repo.git(&["checkout", "HEAD~2", "--", "evident.toml"]);
         repo.commit(ANA, "Restore the configuration");
@@ -270,7 +270,7 @@ fn a_deleted_or_broken_config_leaves_the_last_one_in_force() {
 #[test]
 fn a_state_file_broken_and_restored_is_not_a_new_verdict() {
     let (repo, _) = administered();
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     let base = repo.commit(CY, "Pass MFA");
     let good = repo.read("assessments/gdpr-2026/mfa.toml");
     repo.write("assessments/gdpr-2026/mfa.toml", "owner = \n");
@@ -296,9 +296,9 @@ fn a_state_file_broken_and_restored_is_not_a_new_verdict() {
 fn retested(config: &str, by: &str) -> (TestRepo, String) {
     let (repo, _) = administered();
     repo.write("evident.toml", repo.read("evident.toml") + config);
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     let base = repo.commit(CY, "MFA passed");
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "failed-medium", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "failed-medium", &["ca-policy"]));
     repo.commit(by, "MFA re-test: two admins without FIDO2 keys");
     (repo, base)
 }
@@ -435,7 +435,7 @@ fn a_drop_within_the_threshold_is_unaffected() {
         "evident.toml",
         repo.read("evident.toml") + "\n[check]\nmax-score-drop = 4.0\nassessor-drops = \"fail\"\n",
     );
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     let base = repo.commit(CY, "MFA passed");
     repo.write(
         "assessments/gdpr-2026/logs.toml",
@@ -461,7 +461,7 @@ fn an_orphan_roots_configuration_is_not_taken_in_by_the_merge() {
     repo.git(&["checkout", "-q", "main"]);
     merge_as_bob(&repo, &["--allow-unrelated-histories", "-X", "theirs", "-m", "Merge", "takeover"]);
     assert!(repo.read("evident.toml").contains("admins = [\"bob@example.com\"]"));
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     repo.commit(BOB, "MFA done");
     for run in [audit(&repo, &[]), check(&repo, &base)] {
         let found = codes(&run);
@@ -490,7 +490,7 @@ fn a_rejected_rules_change_is_not_adopted_by_a_later_edit_of_the_file() {
     // An unrelated edit of the same file: the rules it carries are still Bob's.
     repo.write("evident.toml", repo.read("evident.toml").replace("\"Bob\"", "\"Bob B.\""));
     repo.commit(BOB, "Bob's full name");
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     repo.commit(BOB, "MFA done");
     for run in [check(&repo, &base), audit(&repo, &[])] {
         let found = codes(&run);
@@ -507,7 +507,7 @@ fn without_admins_a_range_cannot_switch_a_rule_off_in_two_steps() {
     repo.commit(BOB, "Quieter rules");
     repo.write("evident.toml", repo.read("evident.toml").replace("\"Bob\"", "\"Bob B.\""));
     repo.commit(BOB, "Bob's full name");
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
     repo.commit(BOB, "MFA done");
     let run = check(&repo, &base);
     assert_eq!(bobs_verdicts(&run), 2, "{}", run.all());

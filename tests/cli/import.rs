@@ -10,7 +10,7 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 use proptest::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
-use crate::support::{Run, TestRepo, action_toml, assessment_toml, template_toml};
+use crate::support::{Run, TestRepo, action_toml};
 
 const ANA: &str = "ana@example.com";
 const BOB: &str = "bob@example.com";
@@ -53,27 +53,17 @@ fn program() -> TestRepo {
         "evident.toml",
         "[people]\n\"ana@example.com\" = \"Ana Lima\"\n\"bob@example.com\" = \"Bob\"\n\"cy@example.com\" = \"Cy\"\n",
     );
-    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true));
+    repo.add_action("mfa", "control-access", "preventative", true);
     repo.write(
         "actions/logs.toml",
         action_toml("logs", "discover-and-respond", "detective", false) + "solution = \"Sentinel\"\n",
     );
-    repo.write("actions/backup.toml", action_toml("backup", "infrastructure-cloud", "corrective", true));
-    repo.write("templates/gdpr.toml", template_toml("gdpr", &[("art-32", &["mfa", "logs"])]));
-    repo.write("templates/ccpa.toml", template_toml("ccpa", &[("1798.150", &["mfa"])]));
-    repo.write(
-        "templates/iso.toml",
-        template_toml("iso", &[("a.9", &["mfa"]), ("a.12", &["backup", "mfa"])]),
-    );
-    repo.write(
-        "assessments/gdpr-2026/assessment.toml",
-        assessment_toml("gdpr-2026", "gdpr", Some("privacy")),
-    );
-    repo.write(
-        "assessments/ccpa-2026/assessment.toml",
-        assessment_toml("ccpa-2026", "ccpa", Some("privacy")),
-    );
-    repo.write("assessments/iso-2026/assessment.toml", assessment_toml("iso-2026", "iso", None));
+    repo.add_action("backup", "infrastructure-cloud", "corrective", true);
+    repo.add_template("gdpr", &[("art-32", &["mfa", "logs"])]);
+    repo.add_template("ccpa", &[("1798.150", &["mfa"])]);
+    repo.add_template("iso", &[("a.9", &["mfa"]), ("a.12", &["backup", "mfa"])]);
+    repo.add_privacy_pair();
+    repo.add_assessment("iso-2026", "iso", None);
     let mfa = format!(
         "# MFA for every admin account.\nowner = \"{ANA}\" # the IAM lead\n\n[implementation]\nstatus = \"implemented\"\ndate = 2026-01-01\n\n[test]\nstatus = \"none\"\n"
     );
@@ -745,8 +735,8 @@ fn a_bulk_update_of_many_files_stays_within_the_open_file_limit() {
         repo.write(&format!("actions/{id}.toml"), action_toml(id, "control-access", "detective", false));
     }
     let list: Vec<&str> = ids.iter().map(String::as_str).collect();
-    repo.write("templates/big.toml", template_toml("big", &[("c1", &list)]));
-    repo.write("assessments/big-2026/assessment.toml", assessment_toml("big-2026", "big", None));
+    repo.add_template("big", &[("c1", &list)]);
+    repo.add_assessment("big-2026", "big", None);
     let file = edited_csv(&repo, |rows| {
         for r in rows.iter_mut().skip(1) {
             r[col("Owner")] = ANA.into();

@@ -479,17 +479,13 @@ fn the_schema_check_catches_invalid_documents() {
 /// a1 passed (set by cy, with a file and a link as evidence), a2 failed
 /// (set first by cy, last by dee), a3 planned and untested, a4 out of scope.
 fn assessed_repo() -> TestRepo {
-    use crate::support::{assessment_toml, template_toml};
     let repo = TestRepo::new();
     repo.git_init();
     for a in ["a1", "a2", "a3", "a4"] {
         repo.write(&format!("actions/{a}.toml"), action_toml(a, "control-access", "preventative", true));
     }
-    repo.write(
-        "templates/t.toml",
-        template_toml("t", &[("c-1", &["a1", "a2"]), ("164.308(a)(1)", &["a3"]), ("c-3", &["a4"])]),
-    );
-    repo.write("assessments/x/assessment.toml", assessment_toml("x", "t", None));
+    repo.add_template("t", &[("c-1", &["a1", "a2"]), ("164.308(a)(1)", &["a3"]), ("c-3", &["a4"])]);
+    repo.add_assessment("x", "t", None);
     repo.write("evidence/ca policy.txt", "conditional access policy\n");
     repo.commit("ana@example.com", "Start the assessment"); // 2026-01-01T00:00
     let state =
@@ -654,7 +650,7 @@ fn export_is_reproducible_and_writes_atomically() {
     assert_eq!(first.code, 0, "{}", first.all());
     // A clone elsewhere, exported later, gives the same bytes.
     let clone = TestRepo::bare();
-    let status = std::process::Command::new("git")
+    let status = crate::support::git()
         .args(["clone", "-q", repo.path().to_str().unwrap(), clone.path().join("c").to_str().unwrap()])
         .status()
         .unwrap();

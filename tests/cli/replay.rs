@@ -35,7 +35,7 @@ fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().expect("git");
+    let out = crate::support::git().arg("-C").arg(dir).args(args).output().expect("git");
     assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -12,7 +12,7 @@ mod cdp;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::support::{Run, TestRepo, action_toml, assessment_toml, state_toml, template_toml};
+use crate::support::{Run, TestRepo, action_toml, people_toml, state_toml};
 
 pub const ANA: &str = "ana@example.com";
 pub const BOB: &str = "bob@example.com";
@@ -31,28 +31,15 @@ pub const EVIDENCE: &str = "evidence/ca policy #1.txt";
 pub fn program() -> TestRepo {
     let repo = TestRepo::new();
     repo.git_init();
-    repo.write(
-        "evident.toml",
-        "[people]\n\"ana@example.com\" = \"Ana Lima\"\n\"bob@example.com\" = \"Bob\"\n\"cy@example.com\" = \"Cy\"\n\n[roles]\nassessors = [\"cy@example.com\"]\n",
-    );
-    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true));
-    repo.write("actions/logs.toml", action_toml("logs", "discover-and-respond", "detective", false));
-    repo.write("actions/backup.toml", action_toml("backup", "infrastructure-cloud", "corrective", true));
+    repo.write("evident.toml", people_toml(&[(ANA, "Ana Lima"), (BOB, "Bob"), (CY, "Cy")], &[CY]));
+    repo.add_action("mfa", "control-access", "preventative", true);
+    repo.add_action("logs", "discover-and-respond", "detective", false);
+    repo.add_action("backup", "infrastructure-cloud", "corrective", true);
     repo.write("actions/xss.toml", xss_action());
-    repo.write(
-        "templates/gdpr.toml",
-        template_toml("gdpr", &[("art-32", &["mfa", "logs"]), ("art-25", &["xss"])]),
-    );
-    repo.write("templates/ccpa.toml", template_toml("ccpa", &[("1798.150", &["mfa", "backup"])]));
-    repo.write(
-        "assessments/gdpr-2026/assessment.toml",
-        assessment_toml("gdpr-2026", "gdpr", Some("privacy")),
-    );
-    repo.write(
-        "assessments/ccpa-2026/assessment.toml",
-        assessment_toml("ccpa-2026", "ccpa", Some("privacy")),
-    );
-    both(&repo, "mfa", &state_toml(Some(ANA), "planned", "none", &[]));
+    repo.add_template("gdpr", &[("art-32", &["mfa", "logs"]), ("art-25", &["xss"])]);
+    repo.add_template("ccpa", &[("1798.150", &["mfa", "backup"])]);
+    repo.add_privacy_pair();
+    repo.set_both("mfa", &state_toml(Some(ANA), "planned", "none", &[]));
     repo.write(
         "assessments/gdpr-2026/logs.toml",
         state_toml(Some(BOB), "implemented", "passed", &["siem-export"]),
@@ -60,10 +47,10 @@ pub fn program() -> TestRepo {
     repo.write("assessments/ccpa-2026/backup.toml", state_toml(None, "not-implemented", "none", &[]));
     repo.write("assessments/gdpr-2026/xss.toml", state_toml(Some(BOB), "planned", "none", &[]));
     repo.commit(ANA, "Start the privacy program");
-    both(&repo, "mfa", &state_toml(Some(ANA), "implemented", "none", &[]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "none", &[]));
     repo.commit(BOB, "Enforce MFA");
     repo.write(EVIDENCE, "CA-01 exported\n");
-    both(&repo, "mfa", &mfa_passed());
+    repo.set_both("mfa", &mfa_passed());
     repo.commit(CY, "Test MFA");
     repo.write("assessments/gdpr-2026/xss.toml", xss_state("Not yet."));
     repo.commit(BOB, "Note on <b>input</b> sanitizing");
@@ -99,11 +86,6 @@ fn mfa_passed() -> String {
         state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]),
         EVIDENCE
     )
-}
-
-pub fn both(repo: &TestRepo, action: &str, text: &str) {
-    repo.write(&format!("assessments/gdpr-2026/{action}.toml"), text);
-    repo.write(&format!("assessments/ccpa-2026/{action}.toml"), text);
 }
 
 /// Renders the report into `<repo>/../site-<name>` and returns that folder.
@@ -161,22 +143,7 @@ fn attributes(html: &str, name: &str) -> Vec<(String, String)> {
 }
 
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 3 <= bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap()
+    percent_encoding::percent_decode_str(s).decode_utf8().unwrap().into_owned()
 }
 
 /// Every link and resource of every page: resources are local, relative links resolve.
@@ -334,9 +301,9 @@ fn no_commits_renders_the_current_state() {
 
 fn program_without_history() -> TestRepo {
     let repo = TestRepo::new();
-    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true));
-    repo.write("templates/gdpr.toml", template_toml("gdpr", &[("art-32", &["mfa"])]));
-    repo.write("assessments/gdpr-2026/assessment.toml", assessment_toml("gdpr-2026", "gdpr", None));
+    repo.add_action("mfa", "control-access", "preventative", true);
+    repo.add_template("gdpr", &[("art-32", &["mfa"])]);
+    repo.add_assessment("gdpr-2026", "gdpr", None);
     repo.write("assessments/gdpr-2026/mfa.toml", state_toml(Some(ANA), "implemented", "none", &[]));
     repo
 }
@@ -347,10 +314,8 @@ fn shallow_clone_says_where_history_starts() {
     let clone = tempfile::tempdir().unwrap();
     let dest = clone.path().join("c");
     let url = format!("file://{}", repo.path().display());
-    let out = std::process::Command::new("git")
+    let out = crate::support::git()
         .args(["clone", "-q", "--depth", "1", &url, dest.to_str().unwrap()])
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -391,7 +356,7 @@ fn broken_file_in_the_past_is_listed() {
 #[test]
 fn removed_assessment_and_renamed_action_keep_trends_and_links() {
     let repo = program();
-    repo.write("assessments/old-2025/assessment.toml", assessment_toml("old-2025", "ccpa", None));
+    repo.add_assessment("old-2025", "ccpa", None);
     repo.write("assessments/old-2025/backup.toml", state_toml(Some(ANA), "implemented", "none", &[]));
     repo.commit(ANA, "Last year's CCPA");
     repo.write("assessments/old-2025/backup.toml", state_toml(Some(BOB), "implemented", "none", &[]));
@@ -405,7 +370,7 @@ fn removed_assessment_and_renamed_action_keep_trends_and_links() {
         action_toml("backups", "infrastructure-cloud", "corrective", true)
             .replace("Action backups", "Daily backups"),
     );
-    repo.write("templates/ccpa.toml", template_toml("ccpa", &[("1798.150", &["mfa", "backups"])]));
+    repo.add_template("ccpa", &[("1798.150", &["mfa", "backups"])]);
     repo.remove("assessments/ccpa-2026/backup.toml");
     repo.write("assessments/ccpa-2026/backups.toml", state_toml(Some(BOB), "planned", "none", &[]));
     repo.commit(ANA, "Rename backup");
@@ -458,7 +423,7 @@ fn output_folder_rules() {
     assert_eq!(run.code, 0, "{}", run.all());
     assert_eq!(read(&out, "notes.txt"), "mine", "other files stay");
     // A second run needs no --force, and removes pages the report no longer has.
-    repo.write("templates/gdpr.toml", template_toml("gdpr", &[("art-32", &["mfa", "logs"])]));
+    repo.add_template("gdpr", &[("art-32", &["mfa", "logs"])]);
     repo.remove("assessments/gdpr-2026/xss.toml");
     repo.remove("actions/xss.toml");
     let (run, _) = report(&repo, &[]);

@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{TestRepo, action_toml, assessment_toml, template_toml};
+use crate::support::TestRepo;
 
 fn score_json(repo: &TestRepo) -> Value {
     let run = repo.run(&["score", "--format", "json"]);
@@ -136,7 +136,7 @@ fn json_contract_shape() {
 fn commit_is_head_in_a_git_repository() {
     let repo = TestRepo::fixture("scoring");
     let git = |args: &[&str]| {
-        let st = std::process::Command::new("git").args(args).current_dir(repo.path()).output().unwrap();
+        let st = crate::support::git().args(args).current_dir(repo.path()).output().unwrap();
         assert!(st.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&st.stderr));
         String::from_utf8_lossy(&st.stdout).trim().to_owned()
     };
@@ -165,11 +165,11 @@ fn scoring_table_overrides() {
 #[test]
 fn out_of_scope_on_either_status_and_alternative() {
     let repo = TestRepo::new();
-    repo.write("actions/a.toml", action_toml("a", "control-access", "preventative", true));
-    repo.write("actions/b.toml", action_toml("b", "control-access", "detective", true));
-    repo.write("actions/c.toml", action_toml("c", "control-access", "corrective", false));
-    repo.write("templates/t.toml", template_toml("t", &[("x", &["a", "b", "c"])]));
-    repo.write("assessments/s/assessment.toml", assessment_toml("s", "t", None));
+    repo.add_action("a", "control-access", "preventative", true);
+    repo.add_action("b", "control-access", "detective", true);
+    repo.add_action("c", "control-access", "corrective", false);
+    repo.add_template("t", &[("x", &["a", "b", "c"])]);
+    repo.add_assessment("s", "t", None);
     let url = "\n[[evidence]]\nname = \"e\"\nurl = \"https://example.com/e\"\n";
     // a: alternative + passed earns 27.
     repo.write(

@@ -118,12 +118,43 @@ impl TestRepo {
 /// The binary with a pinned environment: no colour, a fixed "today".
 pub fn evident() -> Command {
     let mut cmd = Command::cargo_bin("evident").expect("binary");
-    cmd.env_remove("EVIDENT_REPO")
-        .env("NO_COLOR", "1")
-        .env("EVIDENT_TODAY", "2026-11-23")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env("COLUMNS", "100");
+    pin_env(&mut cmd).env("NO_COLOR", "1").env("EVIDENT_TODAY", "2026-11-23").env("COLUMNS", "100");
     cmd
+}
+
+/// `git` with the same pinned environment as [`evident`].
+pub fn git() -> Command {
+    let mut cmd = Command::new("git");
+    pin_env(&mut cmd);
+    cmd
+}
+
+/// Starts a child from an empty environment, as jj's tests do: nothing from
+/// the developer's shell (their git configuration, `EVIDENT_*` settings,
+/// locale or time zone) reaches evident or the git it runs. `HOME` is an
+/// empty directory; git reads no system or global configuration.
+fn pin_env(cmd: &mut Command) -> &mut Command {
+    cmd.env_clear();
+    // Coverage tools find their output through these.
+    for key in ["LLVM_PROFILE_FILE", "CARGO_LLVM_COV", "CARGO_LLVM_COV_TARGET_DIR"] {
+        if let Some(value) = std::env::var_os(key) {
+            cmd.env(key, value);
+        }
+    }
+    cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("LANG", "C.UTF-8")
+        .env("TZ", "UTC")
+}
+
+/// An empty home directory shared by every child, under Cargo's scratch
+/// directory for integration tests.
+fn home() -> PathBuf {
+    let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("home");
+    std::fs::create_dir_all(&home).expect("test home");
+    home
 }
 
 pub fn run(mut cmd: Command) -> Run {
@@ -203,6 +234,49 @@ pub fn assessment_toml(id: &str, template: &str, group: Option<&str>) -> String 
     s
 }
 
+/// `[people]` with each address and name, then the assessors' role if any.
+pub fn people_toml(people: &[(&str, &str)], assessors: &[&str]) -> String {
+    let mut s = String::from("[people]\n");
+    for (email, name) in people {
+        s.push_str(&format!("\"{email}\" = \"{name}\"\n"));
+    }
+    if !assessors.is_empty() {
+        let list: Vec<String> = assessors.iter().map(|a| format!("\"{a}\"")).collect();
+        s.push_str(&format!("\n[roles]\nassessors = [{}]\n", list.join(", ")));
+    }
+    s
+}
+
+/// Builders shared by the test modules: each writes one file at its usual path.
+impl TestRepo {
+    /// `actions/<id>.toml`, from [`action_toml`].
+    pub fn add_action(&self, id: &str, category: &str, control_type: &str, mandatory: bool) {
+        self.write(&format!("actions/{id}.toml"), action_toml(id, category, control_type, mandatory));
+    }
+
+    /// `templates/<id>.toml`, from [`template_toml`].
+    pub fn add_template(&self, id: &str, controls: &[(&str, &[&str])]) {
+        self.write(&format!("templates/{id}.toml"), template_toml(id, controls));
+    }
+
+    /// `assessments/<id>/assessment.toml`, from [`assessment_toml`].
+    pub fn add_assessment(&self, id: &str, template: &str, group: Option<&str>) {
+        self.write(&format!("assessments/{id}/assessment.toml"), assessment_toml(id, template, group));
+    }
+
+    /// gdpr-2026 and ccpa-2026 (templates `gdpr` and `ccpa`) in group `privacy`.
+    pub fn add_privacy_pair(&self) {
+        self.add_assessment("gdpr-2026", "gdpr", Some("privacy"));
+        self.add_assessment("ccpa-2026", "ccpa", Some("privacy"));
+    }
+
+    /// The same state of `action` in gdpr-2026 and ccpa-2026.
+    pub fn set_both(&self, action: &str, text: &str) {
+        self.write(&format!("assessments/gdpr-2026/{action}.toml"), text);
+        self.write(&format!("assessments/ccpa-2026/{action}.toml"), text);
+    }
+}
+
 /// A minimal valid repository: one action, one template, one assessment.
 pub fn minimal() -> TestRepo {
     let repo = TestRepo::new();
@@ -232,11 +306,9 @@ impl TestRepo {
 
     /// Runs git with author and committer dates set to `date` (RFC 3339).
     pub fn git_at(&self, args: &[&str], date: &str) -> String {
-        let out = Command::new("git")
+        let out = git()
             .args(args)
             .current_dir(self.path())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .env("GIT_AUTHOR_DATE", date)
             .env("GIT_COMMITTER_DATE", date)
             .env("GIT_COMMITTER_NAME", "CI")

@@ -1,7 +1,7 @@
 //! `evident sync` on real git repositories: the most recent change wins,
 //! conflicts are refused, uncommitted edits count, runs are idempotent.
 
-use crate::check::{ANA, BOB, CY, grouped, set_both};
+use crate::check::{ANA, BOB, CY, grouped};
 use crate::support::state_toml;
 
 const GDPR_MFA: &str = "assessments/gdpr-2026/mfa.toml";
@@ -121,7 +121,7 @@ fn refuses_a_repository_with_errors() {
 fn outside_git_sides_are_unknown() {
     let (repo, _) = grouped();
     std::fs::remove_dir_all(repo.path().join(".git")).unwrap();
-    set_both(&repo, "mfa", &state_toml(Some(ANA), "planned", "none", &[]));
+    repo.set_both("mfa", &state_toml(Some(ANA), "planned", "none", &[]));
     repo.write(GDPR_MFA, state_toml(Some(ANA), "implemented", "none", &[]));
     let run = repo.run(&["sync"]);
     assert_eq!(run.code, 1);

@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::check::{ANA, CY, grouped, set_both};
+use crate::check::{ANA, CY, grouped};
 use crate::support::{TestRepo, action_toml, state_toml, template_toml};
 
 fn accepted(version: u32, text: &str) -> String {
@@ -18,7 +18,7 @@ fn accepted(version: u32, text: &str) -> String {
 /// mfa passed in both assessments at version 1, then version 2 is committed.
 fn deferred() -> TestRepo {
     let (repo, _) = grouped();
-    set_both(&repo, "mfa", &accepted(1, &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"])));
+    repo.set_both("mfa", &accepted(1, &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"])));
     repo.commit(CY, "Test MFA");
     let v2 =
         action_toml("mfa", "control-access", "preventative", false).replace("version = 1", "version = 2");
@@ -205,14 +205,14 @@ fn overall_scores_do_not_depend_on_which_assessment_accepted_first() {
 #[test]
 fn an_accepted_version_on_a_merged_branch_is_found() {
     let (repo, _) = grouped();
-    set_both(&repo, "mfa", &accepted(1, &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"])));
+    repo.set_both("mfa", &accepted(1, &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"])));
     repo.commit(CY, "Test MFA");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     let v2 =
         action_toml("mfa", "control-access", "preventative", false).replace("version = 1", "version = 2");
     repo.write("actions/mfa.toml", v2);
     repo.commit(ANA, "MFA v2");
-    set_both(&repo, "mfa", &accepted(2, &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"])));
+    repo.set_both("mfa", &accepted(2, &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"])));
     repo.commit(ANA, "Accept MFA v2");
     let v3 = action_toml("mfa", "control-access", "detective", true).replace("version = 1", "version = 3");
     repo.write("actions/mfa.toml", v3);

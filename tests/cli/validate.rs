@@ -48,8 +48,7 @@ fn github_annotations() {
 #[test]
 fn github_annotations_use_paths_from_the_git_root() {
     let outer = TestRepo::bare();
-    let status =
-        std::process::Command::new("git").args(["init", "-q"]).current_dir(outer.path()).status().unwrap();
+    let status = crate::support::git().args(["init", "-q"]).current_dir(outer.path()).status().unwrap();
     assert!(status.success());
     outer.write("compliance/evident.toml", "");
     outer.write("compliance/actions/x.toml", "id = \n");

@@ -7,7 +7,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{Run, TestRepo, action_toml, assessment_toml, evident, run, template_toml};
+use crate::support::{Run, TestRepo, assessment_toml, evident, run};
 
 const GDPR_MFA: &str = "assessments/gdpr-2026/mfa.toml";
 const CCPA_MFA: &str = "assessments/ccpa-2026/mfa.toml";
@@ -18,9 +18,9 @@ fn group_repo() -> TestRepo {
     let repo = TestRepo::new();
     let people: String = (0..10).map(|i| format!("\"p{i}@example.com\" = \"Person {i}\"\n")).collect();
     repo.write("evident.toml", format!("[people]\n{people}"));
-    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true));
-    repo.write("templates/gdpr.toml", template_toml("gdpr", &[("art-32", &["mfa"])]));
-    repo.write("templates/ccpa.toml", template_toml("ccpa", &[("1798.150", &["mfa"])]));
+    repo.add_action("mfa", "control-access", "preventative", true);
+    repo.add_template("gdpr", &[("art-32", &["mfa"])]);
+    repo.add_template("ccpa", &[("1798.150", &["mfa"])]);
     for (id, template) in [("gdpr-2026", "gdpr"), ("ccpa-2026", "ccpa")] {
         repo.write(
             &format!("assessments/{id}/assessment.toml"),
@@ -254,9 +254,9 @@ fn a_reader_that_cannot_undo_a_crash_says_so_and_stops() {
 #[test]
 fn a_crash_in_a_new_file_write_removes_the_new_files() {
     let repo = group_repo();
-    repo.write("actions/enc.toml", action_toml("enc", "protect-information", "preventative", true));
-    repo.write("templates/gdpr.toml", template_toml("gdpr", &[("art-32", &["mfa", "enc"])]));
-    repo.write("templates/ccpa.toml", template_toml("ccpa", &[("1798.150", &["mfa", "enc"])]));
+    repo.add_action("enc", "protect-information", "preventative", true);
+    repo.add_template("gdpr", &[("art-32", &["mfa", "enc"])]);
+    repo.add_template("ccpa", &[("1798.150", &["mfa", "enc"])]);
     repo.commit("p0@example.com", "enc");
     let before = work_tree(&repo);
     let mut cmd = command(&repo, &["set", "enc", "-a", "gdpr-2026", "--owner", "p4@example.com"]);
@@ -270,9 +270,9 @@ fn a_crash_in_a_new_file_write_removes_the_new_files() {
 #[test]
 fn outside_git_the_state_folder_is_never_committed() {
     let repo = TestRepo::new();
-    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true));
-    repo.write("templates/gdpr.toml", template_toml("gdpr", &[("art-32", &["mfa"])]));
-    repo.write("assessments/gdpr-2026/assessment.toml", assessment_toml("gdpr-2026", "gdpr", None));
+    repo.add_action("mfa", "control-access", "preventative", true);
+    repo.add_template("gdpr", &[("art-32", &["mfa"])]);
+    repo.add_assessment("gdpr-2026", "gdpr", None);
     if evident::repo::journal::git_dir(repo.path()).is_some() {
         return; // the temporary folder is inside a git work tree
     }
@@ -433,7 +433,7 @@ fn a_planted_journal_cannot_touch_anything_outside_the_repository() {
 fn a_force_added_local_journal_outside_git_is_refused() {
     let victim = Victim::new();
     let repo = TestRepo::new();
-    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true));
+    repo.add_action("mfa", "control-access", "preventative", true);
     if evident::repo::journal::git_dir(repo.path()).is_some() {
         return; // the temporary folder is inside a git work tree
     }
@@ -487,9 +487,9 @@ fn a_state_folder_that_is_a_link_is_refused() {
 #[test]
 fn a_state_file_that_is_a_link_is_never_written_through() {
     let repo = TestRepo::new();
-    repo.write("actions/mfa.toml", action_toml("mfa", "control-access", "preventative", true));
-    repo.write("templates/gdpr.toml", template_toml("gdpr", &[("art-32", &["mfa"])]));
-    repo.write("assessments/gdpr-2026/assessment.toml", assessment_toml("gdpr-2026", "gdpr", None));
+    repo.add_action("mfa", "control-access", "preventative", true);
+    repo.add_template("gdpr", &[("art-32", &["mfa"])]);
+    repo.add_assessment("gdpr-2026", "gdpr", None);
     if evident::repo::journal::git_dir(repo.path()).is_some() {
         return;
     }
