@@ -97,10 +97,6 @@ impl Ui {
         }
     }
 
-    pub fn outln(&self, text: &str) {
-        self.out(&format!("{text}\n"));
-    }
-
     /// Writes a message to stderr.
     pub fn err(&self, text: &str) {
         let text = crate::render::printable(text, self.color_stderr);

@@ -60,7 +60,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     rules.finish(&mut report);
     // The history rules took their levels from each commit's parent.
     report.finish(&crate::checks::history::levels_from_base(&config.rules, &Config::default()));
-    report.locate_in_worktree(&repo);
+    report.locate(|file| std::fs::read_to_string(repo.path(file)).ok());
     let loaded = Loaded { repo, workspace: Workspace { config, ..Workspace::default() }, report };
     print_report(ui, &loaded, args.format);
     Ok(Outcome::failed_if(loaded.report.has_errors()))

@@ -23,6 +23,7 @@ pub mod set;
 pub mod sync;
 pub mod updates;
 pub mod validate;
+mod vocabulary;
 
 use crate::cli::GlobalArgs;
 use crate::diag::{Report, render};

@@ -199,17 +199,18 @@ impl Report {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
-    /// For diagnostics of the history rules: reads the files they name from the
-    /// working tree (for snippets) and points each at the place its message is
-    /// about when it has none yet (the test status of a state file).
-    pub fn locate_in_worktree(&mut self, repo: &crate::repo::Repo) {
+    /// For diagnostics of the history rules: adds the text of the files they
+    /// name, as `read` returns it (the command reads the working tree), for
+    /// snippets, and points each at the place its message is about when it
+    /// has none yet (the test status of a state file).
+    pub fn locate(&mut self, mut read: impl FnMut(&str) -> Option<String>) {
         for d in &mut self.diagnostics {
             if !matches!(d.code, Code::EvidenceFrozen | Code::AssessorRequired) {
                 continue;
             }
             let Some(file) = d.file.clone() else { continue };
             if self.sources.get(&file).is_none()
-                && let Ok(text) = std::fs::read_to_string(repo.path(&file))
+                && let Some(text) = read(&file)
             {
                 self.sources.insert(file.clone(), text);
             }

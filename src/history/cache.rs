@@ -9,6 +9,7 @@
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::GitRepo;
 use super::timeline::Timeline;
@@ -38,7 +39,7 @@ impl TimelineCache {
         let name = if git.prefix.is_empty() {
             "timeline.bin".to_owned()
         } else {
-            format!("timeline-{}.bin", &crate::checks::evidence::sha256_bytes(git.prefix.as_bytes())[..16])
+            format!("timeline-{}.bin", &format!("{:x}", Sha256::digest(git.prefix.as_bytes()))[..16])
         };
         TimelineCache { path: git.repo.path().join("evident").join(name), prefix: git.prefix.clone() }
     }
@@ -143,6 +144,16 @@ mod tests {
         }
         let repo = GitRepo::open(root).unwrap();
         (dir, repo)
+    }
+
+    /// The file name of a sub-folder's cache is the start of its prefix's
+    /// SHA-256: changing it would orphan every cache written before.
+    #[test]
+    fn a_sub_folder_cache_is_named_by_its_prefix_hash() {
+        let (_dir, mut git) = repo(0);
+        assert!(TimelineCache::of(&git).path.ends_with("evident/timeline.bin"));
+        git.prefix = "compliance/".to_owned();
+        assert!(TimelineCache::of(&git).path.ends_with("evident/timeline-e7689dad68f28ac2.bin"));
     }
 
     fn timeline_of(git: &GitRepo) -> Timeline {

@@ -19,9 +19,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::cells::{self, CellError};
 use super::{Columns, Problem, Row, Sheet, Value};
-use crate::commands::export::actions::HEADERS;
 use crate::diag::{Code, did_you_mean};
 use crate::model::{ActionId, ActionState, AssessmentId, Date, ImplementationStatus, TestStatus, Workspace};
+use crate::render::sheets::actions::HEADERS;
 
 /// The columns a bulk update reads; the others are for reading and filtering.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -378,7 +378,7 @@ pub fn ignored_edits(ws: &Workspace, sheet: &Sheet) -> Vec<Ignored> {
         let key = |h: &str| super::text_of(columns.cell(row, h)).trim().to_owned();
         let (assessment, action) = (key("Assessment"), key("Action"));
         let Some(pair) = by_key.get(&(assessment.as_str(), action.as_str())) else { continue };
-        let now = crate::commands::export::actions::table(&[pair]).rows.remove(0);
+        let now = crate::render::sheets::actions::table(&[pair]).rows.remove(0);
         for (i, header) in HEADERS.iter().enumerate() {
             if editable.contains(header) {
                 continue;

@@ -8,9 +8,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Columns, Problem, Row, Sheet};
-use crate::commands::export::template::HEADERS;
 use crate::diag::{Code, did_you_mean};
 use crate::model::{ActionId, Control, ControlId, Template, TemplateId, Workspace, id_problem, is_valid_id};
+use crate::render::sheets::template::HEADERS;
 
 /// A checked template import.
 #[derive(Debug)]

@@ -73,13 +73,6 @@ impl Workspace {
             .unwrap_or_default()
     }
 
-    /// Assessments whose template lists the action.
-    pub fn assessments_with<'a>(&'a self, action: &'a str) -> impl Iterator<Item = &'a AssessmentEntry> + 'a {
-        self.assessments
-            .values()
-            .filter(move |e| self.template_of(&e.assessment).is_some_and(|t| t.lists_action(action)))
-    }
-
     pub fn is_empty(&self) -> bool {
         self.templates.is_empty() && self.actions.is_empty() && self.assessments.is_empty()
     }

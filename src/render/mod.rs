@@ -6,6 +6,7 @@ pub mod diff;
 pub mod history;
 pub mod list;
 pub mod score;
+pub mod sheets;
 pub mod summary;
 pub mod table;
 pub mod table_export;

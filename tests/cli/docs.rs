@@ -206,36 +206,52 @@ fn only_ui_prints() {
     assert!(found.is_empty(), "print through `ui::Ui` instead (docs/ARCHITECTURE.md, invariants): {found:?}");
 }
 
-/// Library files that import `commands` today. The goal (docs/ARCHITECTURE.md)
-/// is none: remove a file from this list when it no longer does.
-const IMPORTS_COMMANDS_TODAY: &[&str] = &["src/import/actions.rs", "src/import/template.rs"];
-
 /// docs/ARCHITECTURE.md: nothing outside `commands/` and `cli.rs` imports
-/// `commands` or `cli`, except the files the list above still allows.
+/// `commands` or `cli`.
 #[test]
 fn library_does_not_import_commands() {
-    let mut offenders = Vec::new();
-    for (path, text) in sources() {
-        if path.starts_with("src/commands/") || path == "src/cli.rs" || path == "src/main.rs" {
-            continue;
-        }
-        let found =
-            uses(&path, &text, &["crate::commands", "crate::cli", "evident::commands", "evident::cli"]);
-        let allowed = IMPORTS_COMMANDS_TODAY.contains(&path.as_str());
-        assert!(
-            !allowed || !found.is_empty(),
-            "{path} no longer imports `commands`: remove it from IMPORTS_COMMANDS_TODAY in tests/cli/docs.rs \
-             (and from the goals of docs/ARCHITECTURE.md)"
-        );
-        if !allowed {
-            offenders.extend(found);
-        }
-    }
+    let offenders: Vec<String> = sources()
+        .iter()
+        .filter(|(path, _)| {
+            !path.starts_with("src/commands/") && path != "src/cli.rs" && path != "src/main.rs"
+        })
+        .flat_map(|(path, text)| {
+            uses(path, text, &["crate::commands", "crate::cli", "evident::commands", "evident::cli"])
+        })
+        .collect();
     assert!(
         offenders.is_empty(),
         "library code imports `commands` or `cli` (docs/ARCHITECTURE.md, invariants): {offenders:?}\n\
          move what it needs out of `commands/` into the library"
     );
+}
+
+/// docs/ARCHITECTURE.md: clap stays out of `model/`; the command line's view
+/// of the vocabularies lives in `commands/`.
+#[test]
+fn model_does_not_use_clap() {
+    let found: Vec<String> = sources()
+        .iter()
+        .filter(|(path, _)| path.starts_with("src/model/"))
+        .flat_map(|(path, text)| uses(path, text, &["clap"]))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "`model/` uses clap (docs/ARCHITECTURE.md, invariants): {found:?}\n\
+         implement the clap traits in `commands/` (see `commands/vocabulary.rs`)"
+    );
+}
+
+/// docs/ARCHITECTURE.md: `history/` reads git and builds timelines; the
+/// checks build on it (`checks::history`), never the other way round.
+#[test]
+fn history_does_not_import_checks() {
+    let found: Vec<String> = sources()
+        .iter()
+        .filter(|(path, _)| path.starts_with("src/history/"))
+        .flat_map(|(path, text)| uses(path, text, &["crate::checks", "checks::"]))
+        .collect();
+    assert!(found.is_empty(), "`history/` imports `checks` (docs/ARCHITECTURE.md, invariants): {found:?}");
 }
 
 /// docs/ARCHITECTURE.md's code map names every top-level module of `src/`.
@@ -260,14 +276,15 @@ fn architecture_names_every_module() {
     );
 }
 
-/// docs/ARCHITECTURE.md: `model/` and the computations (`score.rs`, `diff.rs`,
-/// `filter.rs`, `render/`, `report/` but for the `--templates` folder) open no
-/// files, run no git and start no processes.
+/// docs/ARCHITECTURE.md: `model/`, `diag/` and the computations (`score.rs`,
+/// `diff.rs`, `filter.rs`, `render/`, `report/` but for the `--templates`
+/// folder) open no files, run no git and start no processes.
 #[test]
 fn pure_modules_do_no_io() {
     let pure = |path: &str| {
         path.starts_with("src/model/")
             || path.starts_with("src/render/")
+            || path.starts_with("src/diag/")
             || (path.starts_with("src/report/") && path != "src/report/templates.rs")
             || ["src/score.rs", "src/diff.rs", "src/filter.rs"].contains(&path)
     };

@@ -220,7 +220,7 @@ fn run_in_process(root: &Path, html: bool) -> Outcome {
     let mut checked = report;
     checks::file_rules(&ws, &mut checked, today);
     let after = (!checked.has_errors()).then(|| evident::score::compute(&ws));
-    checked.locate_in_worktree(&repo);
+    checked.locate(|file| std::fs::read_to_string(repo.path(file)).ok());
     checked.finish(&ws.config.rules);
     let _ = render::human(&checked, false);
     let _ = out::summary::markdown(&out::summary::Summary {

@@ -4,8 +4,8 @@
 use crate::cli::GlobalArgs;
 use crate::commands::{load, require_clean};
 use crate::error::{Error, Outcome, Result};
-use crate::model::{Template, TemplateId, parse_id};
-use crate::render::table_export::{Cell, Table};
+use crate::model::{TemplateId, parse_id};
+use crate::render::sheets::template::table;
 use crate::ui::Ui;
 
 /// Export an assessment template, one row per control, as CSV or XLSX.
@@ -27,23 +27,6 @@ pub struct Args {
     pub output: super::Output,
 }
 
-/// The sheet `evident import template` looks for in a workbook.
-pub const SHEET: &str = "Template";
-
-pub const HEADERS: [&str; 11] = [
-    "Template",
-    "Name",
-    "Regulation",
-    "Version",
-    "Source",
-    "Description",
-    "Control",
-    "Control title",
-    "Family",
-    "Control description",
-    "Actions",
-];
-
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     args.output.target()?;
     let loaded = load(global)?;
@@ -60,28 +43,4 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     };
     args.output.write(ui, &table(template))?;
     Ok(Outcome::Success)
-}
-
-/// One row per control, in the template's order.
-pub fn table(t: &Template) -> Table {
-    let rows = t
-        .controls
-        .iter()
-        .map(|c| {
-            vec![
-                Cell::text(t.id.as_str()),
-                Cell::text(&t.name),
-                Cell::text(&t.regulation),
-                Cell::Int(i64::from(t.version)),
-                Cell::opt(t.source.as_deref()),
-                Cell::opt(t.description.as_deref()),
-                Cell::text(c.id.as_str()),
-                Cell::text(&c.title),
-                Cell::opt(c.family.as_deref()),
-                Cell::opt(c.description.as_deref()),
-                Cell::text(c.actions.iter().map(|a| a.as_str()).collect::<Vec<_>>().join("\n")),
-            ]
-        })
-        .collect();
-    Table { sheet: SHEET.into(), headers: HEADERS.to_vec(), rows }
 }

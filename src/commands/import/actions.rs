@@ -69,7 +69,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: ActionsArgs) -> Result<Outcome> {
         return Ok(refuse_inputs(ui, &report));
     }
     let ws = &loaded.workspace;
-    let (sheet, mut problems) = crate::import::read(&args.file, crate::commands::export::actions::SHEET)?;
+    let (sheet, mut problems) = crate::import::read(&args.file, crate::render::sheets::actions::SHEET)?;
     let update = match crate::import::actions::plan(ws, &sheet) {
         Ok(update) if problems.is_empty() => update,
         Ok(_) => return refuse(ui, &args.file, args.format, &problems),

@@ -49,7 +49,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         return Ok(Outcome::Failed);
     }
     let ws = &loaded.workspace;
-    let (sheet, mut problems) = crate::import::read(&args.file, crate::commands::export::template::SHEET)?;
+    let (sheet, mut problems) = crate::import::read(&args.file, crate::render::sheets::template::SHEET)?;
     let plan = match crate::import::template::plan(ws, &sheet) {
         Ok(plan) if problems.is_empty() => plan,
         Ok(_) => return super::actions::refuse(ui, &args.file, args.format, &problems),
