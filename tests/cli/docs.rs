@@ -292,7 +292,9 @@ fn pure_modules_do_no_io() {
         .iter()
         .filter(|(path, _)| pure(path))
         .flat_map(|(path, text)| {
-            uses(path, text, &["std::fs", "fs::", "File::", "git2", "std::process", "Command::new"])
+            // No bare `File::`: a file needs `std::fs` in scope (caught), and
+            // codespan's `SimpleFile::new` holds text, it opens nothing.
+            uses(path, text, &["std::fs", "fs::", "git2", "std::process", "Command::new"])
         })
         .collect();
     assert!(
