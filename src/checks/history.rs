@@ -300,46 +300,23 @@ impl<'a> HistoryRules<'a> {
         }
         if after.is_none() {
             self.diagnostics.push(
-                Diagnostic::new(
-                    Code::AdminSettingsChanged,
-                    format!(
-                        "`evident.toml` was deleted in {} by {}, who is not an admin",
-                        describe(c),
-                        c.author.email
-                    ),
-                )
-                .in_file(layout::CONFIG_FILE)
-                .note(format!("admins: {}", authority.roles.admins.join(", ")))
-                .note("the commits after it are judged by the configuration before it")
-                .hint("restore `evident.toml`; only an admin may remove it"),
+                not_an_admin(Code::AdminSettingsChanged, "`evident.toml` was deleted", c, authority)
+                    .note("the commits after it are judged by the configuration before it")
+                    .hint("restore `evident.toml`; only an admin may remove it"),
             );
             return None;
         }
         // Differences the parent's file already had were reported where they were made.
         let new_here = |same: &dyn Fn(&Config) -> bool| parent_file.as_deref().is_none_or(|p| !same(p));
-        let mut allowed = true;
-        if before.roles != after_ref.roles {
-            allowed = false;
-        }
-        if before.roles != after_ref.roles && new_here(&|p| p.roles == after_ref.roles) {
+        let roles_changed = before.roles != after_ref.roles;
+        if roles_changed && new_here(&|p| p.roles == after_ref.roles) {
             self.diagnostics.push(
-                Diagnostic::new(
-                    Code::RolesChanged,
-                    format!(
-                        "`[roles]` changed in {} by {}, who is not an admin",
-                        describe(c),
-                        c.author.email
-                    ),
-                )
-                .in_file(layout::CONFIG_FILE)
-                .note(format!("admins: {}", authority.roles.admins.join(", ")))
-                .hint("ask an admin to change who is an assessor or an admin"),
+                not_an_admin(Code::RolesChanged, "`[roles]` changed", c, authority)
+                    .hint("ask an admin to change who is an assessor or an admin"),
             );
         }
         let tables = admin_tables_changed(&before, after_ref);
-        if !tables.is_empty() {
-            allowed = false;
-        }
+        let allowed = !roles_changed && tables.is_empty();
         let tables: Vec<&str> = match parent_file.as_deref() {
             Some(p) => {
                 let here = admin_tables_changed(p, after_ref);
@@ -348,20 +325,11 @@ impl<'a> HistoryRules<'a> {
             None => tables,
         };
         if !tables.is_empty() {
+            let names = tables.iter().map(|t| format!("`[{t}]`")).collect::<Vec<_>>().join(", ");
             self.diagnostics.push(
-                Diagnostic::new(
-                    Code::AdminSettingsChanged,
-                    format!(
-                        "{} changed in {} by {}, who is not an admin",
-                        tables.iter().map(|t| format!("`[{t}]`")).collect::<Vec<_>>().join(", "),
-                        describe(c),
-                        c.author.email
-                    ),
-                )
-                .in_file(layout::CONFIG_FILE)
-                .note(format!("admins: {}", authority.roles.admins.join(", ")))
-                .note("the commits after it are judged by the settings before it")
-                .hint("ask an admin to make this change"),
+                not_an_admin(Code::AdminSettingsChanged, &format!("{names} changed"), c, authority)
+                    .note("the commits after it are judged by the settings before it")
+                    .hint("ask an admin to make this change"),
             );
         }
         if allowed { after } else { None }
@@ -508,6 +476,14 @@ fn assessor(c: &CommitChanges, s: &StateChange, config: &Config, report: &Report
         .note(format!("assessors: {}", config.roles.assessors.join(", ")))
         .hint("ask an assessor to record the test result"),
     )
+}
+
+/// A change to `evident.toml` by someone who is not an admin: `what`
+/// happened in `c`, judged by `authority`.
+fn not_an_admin(code: Code, what: &str, c: &CommitChanges, authority: &Config) -> Diagnostic {
+    Diagnostic::new(code, format!("{what} in {} by {}, who is not an admin", describe(c), c.author.email))
+        .in_file(layout::CONFIG_FILE)
+        .note(format!("admins: {}", authority.roles.admins.join(", ")))
 }
 
 /// A test as text, to compare verdicts across assessments.
