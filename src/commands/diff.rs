@@ -144,7 +144,7 @@ fn load(repo: &Repo, git: &GitRepo, side: &Side) -> Result<(Workspace, Vec<Entry
     // Scores of assessments with pending updates use the accepted definitions.
     crate::updates::apply_deferred_at(&mut workspace, git, at);
     let files: BTreeSet<&str> =
-        report.diagnostics.iter().filter(|d| d.is_error()).filter_map(|d| d.file.as_deref()).collect();
+        report.diagnostics.iter().filter(|d| d.is_error()).filter_map(|d| d.file()).collect();
     Ok((workspace, files.into_iter().map(layout::classify).collect()))
 }
 
