@@ -114,6 +114,11 @@ impl Ui {
         self.err(&format!("{}: {text}\n", self.paint_err(YELLOW.bold(), "warning")));
     }
 
+    /// A diagnostic beside a command's output (a warning with its code), on one line.
+    pub fn diagnostic(&self, d: &crate::diag::Diagnostic) {
+        self.err(&crate::diag::render::short(&crate::diag::Sources::default(), d, self.color_stderr));
+    }
+
     /// Prints an error that stopped the command, with its hints.
     pub fn error(&self, e: &Error) {
         let mut text = format!("{}: {}\n", self.paint_err(RED.bold(), "error"), e.message);

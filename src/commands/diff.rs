@@ -158,8 +158,11 @@ fn warn_unreadable(ui: &Ui, side: &Side, files: &[Entry]) {
         None => ("in the working tree".to_owned(), "`evident validate` shows why"),
     };
     let (has, is) = if files.len() == 1 { ("has", "is") } else { ("have", "are") };
-    ui.warn(&format!(
-        "{} {at} {has} errors and {is} left out of both sides of the diff ({fix})",
-        crate::diag::render::plural(files.len(), "file")
+    ui.diagnostic(&crate::diag::Diagnostic::new(
+        crate::diag::Code::FilesLeftOut,
+        format!(
+            "{} {at} {has} errors and {is} left out of both sides of the diff ({fix})",
+            crate::diag::render::plural(files.len(), "file")
+        ),
     ));
 }

@@ -253,6 +253,14 @@ impl Diagnostic {
         self
     }
 
+    /// Lowered to a warning: for a code that is an error where the rule is
+    /// checked, told where it only needs attention (a command that copies a
+    /// state the group disagrees on).
+    pub fn as_warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -238,7 +238,7 @@ pub fn render(doc: &DocumentMut, original: Option<&str>) -> String {
 
 /// Members of a group that still disagree on a shared action after the edit
 /// (they disagreed before it on something it did not change).
-fn group_warnings(ws: &Workspace, states: &[(AssessmentId, ActionId, ActionState)]) -> Vec<String> {
+fn group_warnings(ws: &Workspace, states: &[(AssessmentId, ActionId, ActionState)]) -> Vec<Diagnostic> {
     let mut by_group: BTreeMap<(&str, &ActionId), Vec<(&AssessmentId, &ActionState)>> = BTreeMap::new();
     for (assessment, action, state) in states {
         if let Some(group) = group_of(ws, assessment) {
@@ -253,10 +253,16 @@ fn group_warnings(ws: &Workspace, states: &[(AssessmentId, ActionId, ActionState
         for (member, state) in rest {
             let what = differences(first_state, state);
             if !what.is_empty() {
-                out.push(format!(
-                    "group `{group}`: `{first}` and `{member}` still disagree on `{action}` ({}); run `evident sync`",
-                    what.join(", ")
-                ));
+                out.push(
+                    Diagnostic::new(
+                        Code::GroupOutOfSync,
+                        format!(
+                            "group `{group}`: `{first}` and `{member}` still disagree on `{action}` ({}); run `evident sync`",
+                            what.join(", ")
+                        ),
+                    )
+                    .as_warning(),
+                );
             }
         }
     }

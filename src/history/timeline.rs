@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::diag::{Code, CommitPath, Diagnostic};
 use crate::model::{ActionState, ImplementationStatus, TestStatus};
 use crate::score::Score;
 
@@ -142,11 +143,34 @@ impl From<Points> for Score {
     }
 }
 
-/// A file of a past commit that could not be read.
+/// A file of a past commit that could not be read. Stored as found (the
+/// timeline is cached); [`Timeline::diagnostics`] tells it as a diagnostic.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// Index into [`Timeline::commits`].
     pub commit: usize,
     pub path: String,
     pub message: String,
+}
+
+impl Timeline {
+    /// The files of past commits that could not be read, as warnings at
+    /// their commit and path.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.problems
+            .iter()
+            .map(|p| {
+                let c = self.commits.get(p.commit);
+                Diagnostic::new(
+                    Code::PastFileUnreadable,
+                    format!("{}; its last good version was kept", p.message),
+                )
+                .in_commit(CommitPath {
+                    commit: c.map(|c| c.id.clone()).unwrap_or_default(),
+                    date: c.map(CommitInfo::date),
+                    path: p.path.clone(),
+                })
+            })
+            .collect()
+    }
 }

@@ -81,12 +81,15 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: ActionsArgs) -> Result<Outcome> {
     };
     if args.format == ImportFormat::Text {
         for ignored in crate::import::actions::ignored_edits(ws, &sheet) {
-            ui.warn(&format!(
-                "column \"{}\" is not imported: {} differ{} from the repository (first: row {}); only the owner, status, date and notes columns are",
-                ignored.column,
-                rows(ignored.rows),
-                if ignored.rows == 1 { "s" } else { "" },
-                ignored.first_row
+            ui.diagnostic(&Diagnostic::new(
+                crate::diag::Code::ColumnNotImported,
+                format!(
+                    "column \"{}\" is not imported: {} differ{} from the repository (first: row {}); only the owner, status, date and notes columns are",
+                    ignored.column,
+                    rows(ignored.rows),
+                    if ignored.rows == 1 { "s" } else { "" },
+                    ignored.first_row
+                ),
             ));
         }
     }
