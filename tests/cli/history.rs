@@ -555,7 +555,7 @@ fn damaged_cache_is_ignored_with_a_warning_and_rewritten() {
         std::fs::write(cache_file(&repo), &bytes).unwrap();
         let run = history(&repo, &["--format", "json"]);
         assert_eq!(run.code, 0, "{what}: {}", run.all());
-        assert!(run.stderr.contains("warning: ignoring the history cache"), "{what}: {}", run.stderr);
+        assert!(run.stderr.contains("warning[E0851]: ignoring the history cache"), "{what}: {}", run.stderr);
         assert!(run.stderr.contains("reading the whole history"), "{what}: {}", run.stderr);
         assert_eq!(run.stdout, expected.0, "{what}");
         assert_eq!(std::fs::read(cache_file(&repo)).unwrap(), good, "{what}: the cache is rewritten");

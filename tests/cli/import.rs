@@ -714,12 +714,12 @@ fn edits_of_read_only_columns_are_not_imported_and_said_so() {
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(
         run.stderr.contains(
-            r#"warning: column "Title" is not imported: 2 rows differ from the repository (first: row 4)"#
+            r#"warning[E0852]: column "Title" is not imported: 2 rows differ from the repository (first: row 4)"#
         ),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains(r#"warning: column "Points earned" is not imported: 1 row differs from the repository (first: row 5)"#), "{}", run.stderr);
+    assert!(run.stderr.contains(r#"warning[E0852]: column "Points earned" is not imported: 1 row differs from the repository (first: row 5)"#), "{}", run.stderr);
     assert!(run.stderr.contains("No change"), "{}", run.stderr);
     assert_eq!(state(&repo), before);
 }
