@@ -388,3 +388,112 @@ fn sarif_level(s: Severity) -> &'static str {
         Severity::Warning => "warning",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{Cell, CommitPath};
+
+    fn report(d: Diagnostic) -> Report {
+        Report { diagnostics: vec![d], ..Report::default() }
+    }
+
+    fn cell() -> Diagnostic {
+        Diagnostic::new(Code::ImportInvalidValue, "unknown test status \"pased\"")
+            .in_cell(Cell {
+                file: "actions.xlsx".into(),
+                sheet: Some("Actions".into()),
+                row: Some(14),
+                line: None,
+                column: Some("Test status".into()),
+            })
+            .hint("did you mean \"passed\"?")
+    }
+
+    fn commit() -> Diagnostic {
+        Diagnostic::new(Code::PastFileUnreadable, "`[implementation` is not closed; its last good version was kept")
+            .in_commit(CommitPath {
+                commit: "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d".into(),
+                date: Some("2026-05-02".into()),
+                path: "assessments/ccpa-2026/mfa.toml".into(),
+            })
+    }
+
+    #[test]
+    fn a_spreadsheet_cell_in_every_format() {
+        let d = cell();
+        let r = report(d.clone());
+        let place = r#"actions.xlsx: sheet "Actions", row 14, column "Test status""#;
+        assert_eq!(
+            short(&r.sources, &d, false),
+            format!("error[E0804]: {place}: unknown test status \"pased\"\n  help: did you mean \"passed\"?\n")
+        );
+        assert!(human(&r, false).starts_with(&format!("error[E0804]: {place}: unknown test status")));
+        let json = json_diagnostic(&r.sources, &d);
+        assert_eq!(json["file"], "actions.xlsx");
+        assert_eq!(json["sheet"], "Actions");
+        assert_eq!(json["row"], 14);
+        assert_eq!(json["column"], "Test status");
+        assert_eq!(json["severity"], "error");
+        let sarif = sarif(&r, "sub/");
+        let location = &sarif["runs"][0]["results"][0]["locations"][0];
+        // The spreadsheet's path is the user's, not the repository's.
+        assert_eq!(location["physicalLocation"]["artifactLocation"]["uri"], "actions.xlsx");
+        assert_eq!(location["properties"]["sheet"], "Actions");
+        assert_eq!(location["properties"]["row"], 14);
+        assert_eq!(location["properties"]["column"], "Test status");
+        let github = github(&r, "sub/");
+        assert!(github.starts_with("::error file=actions.xlsx,title=E0804 import-invalid-value::actions.xlsx: sheet \"Actions\", row 14"), "{github}");
+    }
+
+    #[test]
+    fn a_csv_row_has_its_line() {
+        let mut d = cell();
+        if let Location::Cell(c) = &mut d.location {
+            c.sheet = None;
+            c.line = Some(15);
+        }
+        let r = report(d.clone());
+        assert!(short(&r.sources, &d, false).starts_with(r#"error[E0804]: actions.xlsx: row 14 (line 15), column "Test status": "#));
+        let region = &sarif(&r, "")["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(region["startLine"], 15);
+        assert!(github(&r, "").contains(",line=15,"));
+    }
+
+    #[test]
+    fn a_file_of_a_past_commit_in_every_format() {
+        let d = commit();
+        let r = report(d.clone());
+        let place = "assessments/ccpa-2026/mfa.toml in 1a2b3c4 (2026-05-02)";
+        assert_eq!(
+            short(&r.sources, &d, false),
+            format!("warning[E0707]: {place}: `[implementation` is not closed; its last good version was kept\n")
+        );
+        assert!(human(&r, false).starts_with(&format!("warning[E0707]: {place}: ")));
+        let json = json_diagnostic(&r.sources, &d);
+        assert_eq!(json["file"], "assessments/ccpa-2026/mfa.toml");
+        assert_eq!(json["commit"], "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d");
+        assert_eq!(json["date"], "2026-05-02");
+        assert_eq!(json["line"], Value::Null);
+        assert_eq!(json["severity"], "warning");
+        let sarif = sarif(&r, "sub/");
+        let result = &sarif["runs"][0]["results"][0];
+        assert_eq!(result["ruleId"], "E0707");
+        assert_eq!(result["level"], "warning");
+        let location = &result["locations"][0];
+        assert_eq!(location["physicalLocation"]["artifactLocation"]["uri"], "sub/assessments/ccpa-2026/mfa.toml");
+        assert_eq!(location["properties"]["commit"], "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d");
+        assert!(location["physicalLocation"].get("region").is_none());
+        assert!(github(&r, "").starts_with("::warning file=assessments/ccpa-2026/mfa.toml,title=E0707 past-file-unreadable::"));
+    }
+
+    #[test]
+    fn a_place_in_a_repository_file_is_unchanged() {
+        let mut sources = Sources::default();
+        sources.insert("actions/mfa.toml", "id = \"mfa\"\nversion = 0\n");
+        let d = Diagnostic::new(Code::InvalidFormat, "versions start at 1").at("actions/mfa.toml", 21..22);
+        let json = json_diagnostic(&sources, &d);
+        assert_eq!((json["line"].as_u64(), json["column"].as_u64()), (Some(2), Some(11)));
+        assert_eq!(short(&sources, &d, false), "error[E0205]: actions/mfa.toml:2:11: versions start at 1\n");
+    }
+}

@@ -174,3 +174,41 @@ impl Timeline {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Location;
+
+    #[test]
+    fn unreadable_files_are_warnings_at_their_commit_and_path() {
+        let timeline = Timeline {
+            commits: vec![CommitInfo {
+                id: "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d".into(),
+                author_name: "Ana".into(),
+                author_email: "ana@example.com".into(),
+                time: 1_777_712_400, // 2026-05-02T09:00:00Z
+                offset_minutes: 0,
+                summary: "Oops".into(),
+            }],
+            problems: vec![Problem {
+                commit: 0,
+                path: "assessments/ccpa-2026/mfa.toml".into(),
+                message: "the file is not valid TOML".into(),
+            }],
+            ..Timeline::default()
+        };
+        let [d] = timeline.diagnostics().try_into().unwrap();
+        assert_eq!(d.code, Code::PastFileUnreadable);
+        assert!(!d.is_error());
+        assert_eq!(d.message, "the file is not valid TOML; its last good version was kept");
+        assert_eq!(
+            d.location,
+            Location::Commit(CommitPath {
+                commit: "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d".into(),
+                date: Some("2026-05-02".into()),
+                path: "assessments/ccpa-2026/mfa.toml".into(),
+            })
+        );
+    }
+}

@@ -734,7 +734,8 @@ fn broken_state_file_in_the_past_is_reported_and_skipped() {
     let ids = vec![c0, c1.clone(), c2, c3];
     let run = history(&repo, &["--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.all());
-    let warning = format!("assessments/ccpa-2026/mfa.toml in {} (2026-05-02): ", &c1[..7]);
+    // A warning with its code, at the commit and path of the broken file.
+    let warning = format!("warning[E0707]: assessments/ccpa-2026/mfa.toml in {} (2026-05-02): ", &c1[..7]);
     assert!(run.stderr.contains(&warning), "{}", run.stderr);
     assert!(run.stderr.contains("its last good version was kept"), "{}", run.stderr);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
