@@ -2,8 +2,8 @@
 
 use crate::alerts::{self, Range};
 use crate::cli::GlobalArgs;
-use crate::diag::{Code, Diagnostic};
 use crate::commands::{OutputFormat, load, require_clean, to_json_text};
+use crate::diag::{Code, Diagnostic};
 use crate::error::{Outcome, Result};
 use crate::history::events::{self, BlobCache};
 use crate::history::{GitRepo, snapshot_at};

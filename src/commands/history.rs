@@ -2,8 +2,8 @@
 
 use crate::cli::GlobalArgs;
 use crate::commands::{OutputFormat, to_json_text};
-use crate::error::{Error, Outcome, Result};
 use crate::diag::{Code, Diagnostic};
+use crate::error::{Error, Outcome, Result};
 use crate::history::timeline::{StatusEvent, Timeline};
 use crate::model::{Date, parse_id};
 use crate::repo::Repo;

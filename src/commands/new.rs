@@ -257,14 +257,17 @@ fn new_assessment(
         }
     }
     if !missing.is_empty() {
-        ui.diagnostic(&Diagnostic::new(
-            Code::UnknownAction,
-            format!(
-                "template `{}` lists actions that do not exist, so they have no state file: {}",
-                template.id,
-                missing.join(", ")
-            ),
-        ).as_warning());
+        ui.diagnostic(
+            &Diagnostic::new(
+                Code::UnknownAction,
+                format!(
+                    "template `{}` lists actions that do not exist, so they have no state file: {}",
+                    template.id,
+                    missing.join(", ")
+                ),
+            )
+            .as_warning(),
+        );
     }
     Ok(())
 }

@@ -411,12 +411,15 @@ mod tests {
     }
 
     fn commit() -> Diagnostic {
-        Diagnostic::new(Code::PastFileUnreadable, "`[implementation` is not closed; its last good version was kept")
-            .in_commit(CommitPath {
-                commit: "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d".into(),
-                date: Some("2026-05-02".into()),
-                path: "assessments/ccpa-2026/mfa.toml".into(),
-            })
+        Diagnostic::new(
+            Code::PastFileUnreadable,
+            "`[implementation` is not closed; its last good version was kept",
+        )
+        .in_commit(CommitPath {
+            commit: "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d".into(),
+            date: Some("2026-05-02".into()),
+            path: "assessments/ccpa-2026/mfa.toml".into(),
+        })
     }
 
     #[test]
@@ -426,7 +429,9 @@ mod tests {
         let place = r#"actions.xlsx: sheet "Actions", row 14, column "Test status""#;
         assert_eq!(
             short(&r.sources, &d, false),
-            format!("error[E0804]: {place}: unknown test status \"pased\"\n  help: did you mean \"passed\"?\n")
+            format!(
+                "error[E0804]: {place}: unknown test status \"pased\"\n  help: did you mean \"passed\"?\n"
+            )
         );
         assert!(human(&r, false).starts_with(&format!("error[E0804]: {place}: unknown test status")));
         let json = json_diagnostic(&r.sources, &d);
@@ -454,7 +459,10 @@ mod tests {
             c.line = Some(15);
         }
         let r = report(d.clone());
-        assert!(short(&r.sources, &d, false).starts_with(r#"error[E0804]: actions.xlsx: row 14 (line 15), column "Test status": "#));
+        assert!(
+            short(&r.sources, &d, false)
+                .starts_with(r#"error[E0804]: actions.xlsx: row 14 (line 15), column "Test status": "#)
+        );
         let region = &sarif(&r, "")["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
         assert_eq!(region["startLine"], 15);
         assert!(github(&r, "").contains(",line=15,"));
@@ -467,7 +475,9 @@ mod tests {
         let place = "assessments/ccpa-2026/mfa.toml in 1a2b3c4 (2026-05-02)";
         assert_eq!(
             short(&r.sources, &d, false),
-            format!("warning[E0707]: {place}: `[implementation` is not closed; its last good version was kept\n")
+            format!(
+                "warning[E0707]: {place}: `[implementation` is not closed; its last good version was kept\n"
+            )
         );
         assert!(human(&r, false).starts_with(&format!("warning[E0707]: {place}: ")));
         let json = json_diagnostic(&r.sources, &d);
@@ -481,10 +491,17 @@ mod tests {
         assert_eq!(result["ruleId"], "E0707");
         assert_eq!(result["level"], "warning");
         let location = &result["locations"][0];
-        assert_eq!(location["physicalLocation"]["artifactLocation"]["uri"], "sub/assessments/ccpa-2026/mfa.toml");
+        assert_eq!(
+            location["physicalLocation"]["artifactLocation"]["uri"],
+            "sub/assessments/ccpa-2026/mfa.toml"
+        );
         assert_eq!(location["properties"]["commit"], "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d");
         assert!(location["physicalLocation"].get("region").is_none());
-        assert!(github(&r, "").starts_with("::warning file=assessments/ccpa-2026/mfa.toml,title=E0707 past-file-unreadable::"));
+        assert!(
+            github(&r, "").starts_with(
+                "::warning file=assessments/ccpa-2026/mfa.toml,title=E0707 past-file-unreadable::"
+            )
+        );
     }
 
     #[test]

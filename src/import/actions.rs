@@ -189,9 +189,8 @@ fn read_row<'w>(
     let ws = index.ws;
     let key = |h: &str| super::text_of(columns.cell(row, h)).trim().to_owned();
     let (assessment, action) = (key("Assessment"), key("Action"));
-    let at = |column: &str, message: String| {
-        problem_at(Code::ImportUnknownRow, sheet, row, Some(column), message)
-    };
+    let at =
+        |column: &str, message: String| problem_at(Code::ImportUnknownRow, sheet, row, Some(column), message);
     let mut ok = true;
     let found_assessment = ws.assessments.get_key_value(assessment.as_str()).map(|(k, _)| k);
     if found_assessment.is_none() {

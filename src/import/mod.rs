@@ -371,13 +371,7 @@ fn read_xlsx(path: &Path, file: &str, wanted: &str) -> Result<(Sheet, Vec<Diagno
                 Err(message) => {
                     let column = column_name(&sheet, left as usize + j);
                     let row = Row { number, line: None, cells: Vec::new() };
-                    problems.push(problem_at(
-                        Code::ImportInvalidValue,
-                        &sheet,
-                        &row,
-                        Some(&column),
-                        message,
-                    ));
+                    problems.push(problem_at(Code::ImportInvalidValue, &sheet, &row, Some(&column), message));
                     Value::Empty
                 }
             });

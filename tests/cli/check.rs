@@ -392,7 +392,11 @@ fn warnings_reach_json_and_sarif_with_their_code() {
     assert!(github.stdout.contains("::warning title=E0850 uncommitted-changes::"), "{}", github.stdout);
     // On a terminal, the warning is in the report with its code.
     let human = repo.run(&["check", "--base", &base]);
-    assert!(human.stderr.contains("warning[E0850]: the working tree has uncommitted changes"), "{}", human.stderr);
+    assert!(
+        human.stderr.contains("warning[E0850]: the working tree has uncommitted changes"),
+        "{}",
+        human.stderr
+    );
 }
 
 #[test]

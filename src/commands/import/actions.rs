@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use crate::cli::GlobalArgs;
 use crate::commands::set::{conclude, refuse_inputs};
 use crate::commands::to_json_text;
+use crate::diag::{Diagnostic, Sources};
 use crate::edit::{self, FileChange, Session, StatusChange};
 use crate::error::{Error, Outcome, Result};
-use crate::diag::{Diagnostic, Sources};
 use crate::import::actions::{Changes, Field, FieldValue, Update};
 use crate::model::{Date, Workspace};
 use crate::ui::Ui;
@@ -147,7 +147,8 @@ pub(super) fn refuse(
 ) -> Result<Outcome> {
     let sources = Sources::default();
     if format == ImportFormat::Json {
-        let list: Vec<_> = problems.iter().map(|d| crate::diag::render::json_diagnostic(&sources, d)).collect();
+        let list: Vec<_> =
+            problems.iter().map(|d| crate::diag::render::json_diagnostic(&sources, d)).collect();
         ui.out(&to_json_text(&serde_json::json!({"problems": list, "written": false})));
     } else {
         for d in problems.iter().take(SHOWN) {
