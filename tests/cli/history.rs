@@ -578,7 +578,7 @@ fn damaged_cache_is_ignored_with_a_warning_and_rewritten() {
     let run = history(&repo, &["--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.all());
     assert_eq!(run.stdout, expected.0);
-    assert!(run.stderr.contains("warning:"), "{}", run.stderr);
+    assert!(run.stderr.contains("warning[E0851]: could not cache the history"), "{}", run.stderr);
 }
 
 #[test]
