@@ -3194,8 +3194,10 @@ fn check_commit(
         }
         let Some(new) = new else { continue };
         let action = &src.actions[&lane.action];
-        if let Some(p) = evident::checks::status::problems(action, new, today).into_iter().next() {
-            return Err(fail(c, format!("{} in {}: {}", p.code.code(), lane.action, p.message)));
+        if let Some(d) =
+            evident::checks::status::problems(action, new, today).into_iter().next().map(|p| p.diagnostic)
+        {
+            return Err(fail(c, format!("{} in {}: {}", d.code.code(), lane.action, d.message)));
         }
         if let Some(owner) = &new.owner
             && let Some(people) = &src.config.people

@@ -150,7 +150,10 @@ fn read_evidence(ui: &Ui, repo: &Repo, paths: BTreeSet<String>) -> BTreeMap<Stri
             Ok(bytes) => {
                 out.insert(path, bytes);
             }
-            Err(e) => ui.warn(&format!("evidence `{path}` is not copied into the report: {}", e.message)),
+            Err(e) => ui.diagnostic(&crate::diag::Diagnostic::new(
+                crate::diag::Code::EvidenceNotCopied,
+                format!("evidence `{path}` is not copied into the report: {}", e.message),
+            )),
         }
     }
     out

@@ -555,7 +555,7 @@ fn damaged_cache_is_ignored_with_a_warning_and_rewritten() {
         std::fs::write(cache_file(&repo), &bytes).unwrap();
         let run = history(&repo, &["--format", "json"]);
         assert_eq!(run.code, 0, "{what}: {}", run.all());
-        assert!(run.stderr.contains("warning: ignoring the history cache"), "{what}: {}", run.stderr);
+        assert!(run.stderr.contains("warning[E0851]: ignoring the history cache"), "{what}: {}", run.stderr);
         assert!(run.stderr.contains("reading the whole history"), "{what}: {}", run.stderr);
         assert_eq!(run.stdout, expected.0, "{what}");
         assert_eq!(std::fs::read(cache_file(&repo)).unwrap(), good, "{what}: the cache is rewritten");
@@ -578,7 +578,7 @@ fn damaged_cache_is_ignored_with_a_warning_and_rewritten() {
     let run = history(&repo, &["--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.all());
     assert_eq!(run.stdout, expected.0);
-    assert!(run.stderr.contains("warning:"), "{}", run.stderr);
+    assert!(run.stderr.contains("warning[E0851]: could not cache the history"), "{}", run.stderr);
 }
 
 #[test]
@@ -734,7 +734,8 @@ fn broken_state_file_in_the_past_is_reported_and_skipped() {
     let ids = vec![c0, c1.clone(), c2, c3];
     let run = history(&repo, &["--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.all());
-    let warning = format!("assessments/ccpa-2026/mfa.toml in {} (2026-05-02): ", &c1[..7]);
+    // A warning with its code, at the commit and path of the broken file.
+    let warning = format!("warning[E0707]: assessments/ccpa-2026/mfa.toml in {} (2026-05-02): ", &c1[..7]);
     assert!(run.stderr.contains(&warning), "{}", run.stderr);
     assert!(run.stderr.contains("its last good version was kept"), "{}", run.stderr);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);

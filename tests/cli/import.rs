@@ -585,6 +585,17 @@ fn xlsx_formulas_and_merged_cells_are_refused() {
     );
     assert!(run.stderr.contains("Paste Values"), "{}", run.stderr);
     assert!(run.stderr.contains(r#"sheet "Actions", row 5: cells R5:R6 are merged"#), "{}", run.stderr);
+    // In JSON, each problem is a diagnostic at its sheet, row and column.
+    let json = repo.run(&["import", "actions", &file, "--format", "json"]);
+    assert_eq!(json.code, 2, "{}", json.all());
+    let problems = json.json()["problems"].as_array().unwrap().clone();
+    let formula = problems.iter().find(|p| p["code"] == "E0806").unwrap_or_else(|| panic!("{problems:#?}"));
+    assert_eq!(formula["rule"], "import-formula");
+    assert_eq!(formula["severity"], "error");
+    assert_eq!(formula["sheet"], "Actions");
+    assert_eq!(formula["row"], 3);
+    assert_eq!(formula["column"], "Owner");
+    assert!(formula["file"].as_str().unwrap().ends_with("actions.xlsx"), "{formula:#}");
 }
 
 #[test]
@@ -714,12 +725,12 @@ fn edits_of_read_only_columns_are_not_imported_and_said_so() {
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(
         run.stderr.contains(
-            r#"warning: column "Title" is not imported: 2 rows differ from the repository (first: row 4)"#
+            r#"warning[E0852]: column "Title" is not imported: 2 rows differ from the repository (first: row 4)"#
         ),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains(r#"warning: column "Points earned" is not imported: 1 row differs from the repository (first: row 5)"#), "{}", run.stderr);
+    assert!(run.stderr.contains(r#"warning[E0852]: column "Points earned" is not imported: 1 row differs from the repository (first: row 5)"#), "{}", run.stderr);
     assert!(run.stderr.contains("No change"), "{}", run.stderr);
     assert_eq!(state(&repo), before);
 }
