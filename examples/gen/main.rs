@@ -58,7 +58,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-
 #[path = "../common/fast_import.rs"]
 mod fast_import;
 use fast_import::{data, import};
