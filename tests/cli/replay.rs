@@ -1,4 +1,4 @@
-//! `examples/replay.rs`, which README's first command runs: it must write a
+//! `examples/replay/`, which README's first command runs: it must write a
 //! year of history that ends exactly at `example-repo/`, that evident's own
 //! checks accept commit by commit, and whose scores rise with a few dips.
 //!
