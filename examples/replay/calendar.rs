@@ -1,6 +1,5 @@
 //! Calendar and time zones: working days, holidays and office hours of each author.
 
-
 use evident::model::Date;
 use jiff::civil::{Date as Day, Weekday};
 

@@ -30,9 +30,11 @@
 //! Every commit is valid on its own: `evident validate` and `evident check` are clean (the
 //! status rules with the commit's own date as today, group `privacy` in sync), and `evident
 //! audit` finds nothing (evidence is never removed or altered under a verdict; verdicts are
-//! committed by assessors). The generator checks all of this itself while it writes the history
-//! and stops (exit 1) if the source does not allow the story (after an edit of example-repo,
-//! say); a special storyline whose assumptions no longer hold falls back to the plain one.
+//! committed by assessors). The replay checks this with evident's own rules, through the
+//! library (`rules.rs`): every commit's tree as it writes the history, and the written history
+//! as `evident audit` does. It stops (exit 1) if the source does not allow the story (after an
+//! edit of example-repo, say); a special storyline whose assumptions no longer hold falls back
+//! to the plain one.
 //!
 //! Deterministic (fixed dates, fixed seed): the same source gives the same commit ids. The
 //! history is written with one `git fast-import` stream. DIR must not exist or be empty (exit 2
@@ -44,7 +46,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-
 #[path = "../common/fast_import.rs"]
 mod fast_import;
 use fast_import::{data, import};
@@ -55,6 +56,7 @@ mod lanes;
 mod output;
 mod plain;
 mod plan;
+mod rules;
 mod source;
 mod story;
 mod storylines;
@@ -166,6 +168,9 @@ fn run(opts: &Opts) -> Result<(), (u8, String)> {
     prepare_dir(opts, &paths)?;
     write_tree(&opts.out, &files, &src.exec).map_err(|e| (1, e))?;
     import(&opts.out, &stream, "replay").map_err(|e| (1, e))?;
+    rules::audit(&opts.out, &src.config).map_err(|e| {
+        (1, format!("`evident audit` finds problems in the replayed history:\n{e}\n(adjust examples/replay/story.toml or the storylines)"))
+    })?;
     let authors: BTreeSet<&str> = commits.iter().map(|c| c.author.email.as_str()).collect();
     eprintln!(
         "wrote {}: {} commits by {} authors, {} to {} ({} files) in {:.2}s (plan {planned:.2}s, git {:.2}s)",

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Write as _;
 
 use super::*;
-use evident::model::{Action, ActionState, Assessment, Template, TestStatus as TS};
+use evident::model::{Action, ActionState, Assessment, Template};
 use evident::scaffold::state_text;
 
 pub(super) struct World<'s> {
@@ -24,10 +24,6 @@ impl World<'_> {
             _ => state_text(&with).into_bytes(),
         }
     }
-}
-
-pub(super) fn verdict(s: TS) -> bool {
-    s.is_verdict()
 }
 
 pub(super) fn fail(commit: &Commit, msg: String) -> String {
@@ -129,7 +125,7 @@ pub(super) fn write_history(ctx: &Ctx, commits: &[Commit]) -> Result<Replayed, S
                 notes.push(format!("Adds {p} (sha256 {}).", &sha256_hex(bytes)[..12]));
             }
         }
-        check_commit(ctx, &w, c, &before, &before_lanes)?;
+        check_commit(ctx, &w, c, &before_lanes)?;
         // The stream.
         let mut message = c.subject.clone();
         let mut body = c.body.clone();
@@ -175,95 +171,31 @@ pub(super) fn write_history(ctx: &Ctx, commits: &[Commit]) -> Result<Replayed, S
     Ok((out, w.files))
 }
 
-/// The rules of `evident validate`, `evident check` and `evident audit` that the story could
-/// break, for one commit.
+/// One commit as `evident validate` and `evident check` see it, through the library's own
+/// rules ([`super::rules::check_tree`]), plus what only the story promises: every evidence
+/// file matches its SHA-256, and assessments accept each new action and template version in
+/// the commit that brings it. The history rules (`evident audit`) are checked on the written
+/// repository ([`super::rules::audit`]).
 pub(super) fn check_commit(
     ctx: &Ctx,
     w: &World,
     c: &Commit,
-    before: &BTreeMap<String, Vec<u8>>,
     before_lanes: &[Option<ActionState>],
 ) -> Result<(), String> {
     let src = ctx.src;
-    let today = edate(c.day);
-    let assessor = ctx.assessors.contains(&c.author.email);
-    for (i, lane) in ctx.lanes.iter().enumerate() {
+    super::rules::check_tree(&w.files, edate(c.day)).map_err(|e| fail(c, e))?;
+    for (i, _) in ctx.lanes.iter().enumerate() {
         let (old, new) = (&before_lanes[i], &w.lanes[i]);
         if old == new {
             continue;
         }
         let Some(new) = new else { continue };
-        let action = &src.actions[&lane.action];
-        if let Some(p) = evident::checks::status::problems(action, new, today).into_iter().next() {
-            return Err(fail(c, format!("{} in {}: {}", p.code.code(), lane.action, p.message)));
-        }
-        if let Some(owner) = &new.owner
-            && let Some(people) = &src.config.people
-            && !people.contains_key(owner)
-        {
-            return Err(fail(c, format!("owner {owner} is not in [people]")));
-        }
-        let old_status = old.as_ref().map(|o| o.test.status).unwrap_or_default();
-        if (new.test.status == TS::Passed || new.test.status.is_failed())
-            && new.test.status != old_status
-            && !assessor
-        {
-            return Err(fail(
-                c,
-                format!(
-                    "{} sets `{}` on {} but is not an assessor",
-                    c.author.email, new.test.status, lane.action
-                ),
-            ));
-        }
-        if let Some(old) = old
-            && verdict(old.test.status)
-        {
-            for e in &old.evidence {
-                if new.evidence.iter().find(|n| n.name == e.name) != Some(e) {
-                    return Err(fail(
-                        c,
-                        format!(
-                            "evidence `{}` of {} changes under the verdict `{}`",
-                            e.name, lane.action, old.test.status
-                        ),
-                    ));
-                }
-            }
-        }
         for e in &new.evidence {
             if let Some(p) = &e.path {
                 let bytes = w.files.get(p).ok_or_else(|| fail(c, format!("evidence file {p} missing")))?;
                 if e.sha256.as_deref() != Some(sha256_hex(bytes).as_str()) {
                     return Err(fail(c, format!("evidence file {p} does not match its sha256")));
                 }
-            }
-        }
-        for u in &lane.units {
-            let path = state_path(u, &lane.action);
-            if !w.files.contains_key(&format!("assessments/{u}/assessment.toml")) {
-                return Err(fail(c, format!("{path} is written before its assessment exists")));
-            }
-        }
-    }
-    // Evidence files changed or deleted under a verdict (at the parent).
-    for (path, bytes) in before {
-        if path.starts_with("assessments/")
-            || path.starts_with("actions/")
-            || path.starts_with("templates/")
-            || path == "evident.toml"
-        {
-            continue;
-        }
-        if w.files.get(path) == Some(bytes) {
-            continue;
-        }
-        for (i, old) in before_lanes.iter().enumerate() {
-            if let Some(old) = old
-                && verdict(old.test.status)
-                && old.evidence.iter().any(|e| e.path.as_deref() == Some(path.as_str()))
-            {
-                return Err(fail(c, format!("{path} changes while {} rests on it", ctx.lanes[i].action)));
             }
         }
     }
@@ -292,17 +224,6 @@ pub(super) fn check_commit(
                 c,
                 format!("{} accepts template version {} of {}", a.id, at.template_version, tt.version),
             ));
-        }
-        // Every state file must be for an action of the template at this commit.
-        for p in w
-            .files
-            .keys()
-            .filter(|p| p.starts_with(&format!("assessments/{}/", a.id)) && !p.ends_with("/assessment.toml"))
-        {
-            let action = p.rsplit('/').next().and_then(|f| f.strip_suffix(".toml")).unwrap_or_default();
-            if !tt.lists_action(action) {
-                return Err(fail(c, format!("{p} is for an action the template does not list yet")));
-            }
         }
     }
     Ok(())
