@@ -60,6 +60,8 @@ use std::process::ExitCode;
 
 #[path = "../common/fast_import.rs"]
 mod fast_import;
+#[path = "../common/out_dir.rs"]
+mod out_dir;
 use fast_import::{data, import};
 
 mod history;
@@ -167,35 +169,17 @@ const OWN_ENTRIES: &[&str] =
 
 fn prepare_dir(opts: &Opts) -> Result<(), (u8, String)> {
     let dir = &opts.out;
-    if dir.exists() {
-        if !dir.is_dir() {
-            return Err((2, format!("`{}` exists and is not a directory", dir.display())));
-        }
-        let non_empty = std::fs::read_dir(dir)
-            .map_err(|e| (1, format!("cannot read `{}`: {e}", dir.display())))?
-            .next()
-            .is_some();
-        if non_empty {
-            if !opts.force {
-                return Err((
-                    2,
-                    format!(
-                        "`{}` is not empty; choose another --out or pass --force to replace a previous output",
-                        dir.display()
-                    ),
-                ));
-            }
-            for name in OWN_ENTRIES {
-                let p = dir.join(name);
-                let res = if p.is_dir() && !p.is_symlink() {
-                    std::fs::remove_dir_all(&p)
-                } else if p.symlink_metadata().is_ok() {
-                    std::fs::remove_file(&p)
-                } else {
-                    Ok(())
-                };
-                res.map_err(|e| (1, format!("cannot remove `{}`: {e}", p.display())))?;
-            }
+    if out_dir::needs_clearing(dir, opts.force)? {
+        for name in OWN_ENTRIES {
+            let p = dir.join(name);
+            let res = if p.is_dir() && !p.is_symlink() {
+                std::fs::remove_dir_all(&p)
+            } else if p.symlink_metadata().is_ok() {
+                std::fs::remove_file(&p)
+            } else {
+                Ok(())
+            };
+            res.map_err(|e| (1, format!("cannot remove `{}`: {e}", p.display())))?;
         }
     }
     std::fs::create_dir_all(dir).map_err(|e| (1, format!("cannot create `{}`: {e}", dir.display())))

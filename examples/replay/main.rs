@@ -48,6 +48,8 @@ use std::process::ExitCode;
 
 #[path = "../common/fast_import.rs"]
 mod fast_import;
+#[path = "../common/out_dir.rs"]
+mod out_dir;
 use fast_import::{data, import};
 
 mod calendar;

@@ -18,52 +18,34 @@ pub(super) fn prepare_dir(opts: &Opts, paths: &BTreeSet<String>) -> Result<(), (
     if out.starts_with(&from) || from.starts_with(&out) {
         return Err((2, format!("--out `{}` overlaps the source `{}`", dir.display(), opts.from.display())));
     }
-    if dir.exists() {
-        if !dir.is_dir() {
-            return Err((2, format!("`{}` exists and is not a directory", dir.display())));
+    if super::out_dir::needs_clearing(dir, opts.force)? {
+        let git_dir = dir.join(".git");
+        if git_dir.symlink_metadata().is_ok() {
+            let r = if git_dir.is_dir() && !git_dir.is_symlink() {
+                std::fs::remove_dir_all(&git_dir)
+            } else {
+                std::fs::remove_file(&git_dir)
+            };
+            r.map_err(|e| (1, format!("cannot remove `{}`: {e}", git_dir.display())))?;
         }
-        let non_empty = std::fs::read_dir(dir)
-            .map_err(|e| (1, format!("cannot read `{}`: {e}", dir.display())))?
-            .next()
-            .is_some();
-        if non_empty {
-            if !opts.force {
-                return Err((
-                    2,
-                    format!(
-                        "`{}` is not empty; choose another --out or pass --force to replace a previous output",
-                        dir.display()
-                    ),
-                ));
+        let mut parents: BTreeSet<PathBuf> = BTreeSet::new();
+        for p in paths {
+            let full = dir.join(p);
+            if full.symlink_metadata().is_ok_and(|m| !m.is_dir()) {
+                std::fs::remove_file(&full)
+                    .map_err(|e| (1, format!("cannot remove `{}`: {e}", full.display())))?;
             }
-            let git_dir = dir.join(".git");
-            if git_dir.symlink_metadata().is_ok() {
-                let r = if git_dir.is_dir() && !git_dir.is_symlink() {
-                    std::fs::remove_dir_all(&git_dir)
-                } else {
-                    std::fs::remove_file(&git_dir)
-                };
-                r.map_err(|e| (1, format!("cannot remove `{}`: {e}", git_dir.display())))?;
+            let mut parent = Path::new(p).parent();
+            while let Some(pp) = parent.filter(|pp| !pp.as_os_str().is_empty()) {
+                parents.insert(dir.join(pp));
+                parent = pp.parent();
             }
-            let mut parents: BTreeSet<PathBuf> = BTreeSet::new();
-            for p in paths {
-                let full = dir.join(p);
-                if full.symlink_metadata().is_ok_and(|m| !m.is_dir()) {
-                    std::fs::remove_file(&full)
-                        .map_err(|e| (1, format!("cannot remove `{}`: {e}", full.display())))?;
-                }
-                let mut parent = Path::new(p).parent();
-                while let Some(pp) = parent.filter(|pp| !pp.as_os_str().is_empty()) {
-                    parents.insert(dir.join(pp));
-                    parent = pp.parent();
-                }
-            }
-            // Deepest first; only folders left empty.
-            let mut parents: Vec<PathBuf> = parents.into_iter().collect();
-            parents.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
-            for p in parents {
-                let _ = std::fs::remove_dir(&p);
-            }
+        }
+        // Deepest first; only folders left empty.
+        let mut parents: Vec<PathBuf> = parents.into_iter().collect();
+        parents.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+        for p in parents {
+            let _ = std::fs::remove_dir(&p);
         }
     }
     std::fs::create_dir_all(dir).map_err(|e| (1, format!("cannot create `{}`: {e}", dir.display())))

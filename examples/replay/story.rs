@@ -164,6 +164,11 @@ fn leak(s: String) -> &'static str {
     s.leak()
 }
 
+/// The entries of one table of the file in the shape the storylines look up.
+fn table<T, U>(entries: Vec<T>, shape: impl Fn(T) -> U) -> &'static [U] {
+    entries.into_iter().map(shape).collect::<Vec<_>>().leak()
+}
+
 /// A TOML local date (`day = 2026-07-18`).
 fn ymd<'de, D: Deserializer<'de>>(d: D) -> Result<Ymd, D::Error> {
     let value = toml::value::Datetime::deserialize(d)?;
@@ -181,43 +186,13 @@ pub(super) fn load() -> Result<(), String> {
     let file: File = toml::from_str(text).map_err(|e| format!("examples/replay/story.toml: {e}"))?;
     let story = Story {
         words: file.words.leak(),
-        verdict_subjects: file
-            .verdict_subjects
-            .into_iter()
-            .map(|v| (leak(v.action), v.pass, leak(v.subject)))
-            .collect::<Vec<_>>()
-            .leak(),
-        in_progress: file
-            .in_progress
-            .into_iter()
-            .map(|v| (leak(v.action), leak(v.note), v.day))
-            .collect::<Vec<_>>()
-            .leak(),
-        progress: file
-            .progress
-            .into_iter()
-            .map(|v| (leak(v.action), leak(v.note)))
-            .collect::<Vec<_>>()
-            .leak(),
-        not_before: file
-            .not_before
-            .into_iter()
-            .map(|v| (leak(v.action), v.part, v.day))
-            .collect::<Vec<_>>()
-            .leak(),
-        note_additions: file
-            .note_additions
-            .into_iter()
-            .map(|v| (leak(v.action), leak(v.cut), v.day))
-            .collect::<Vec<_>>()
-            .leak(),
-        handovers: file
-            .handovers
-            .into_iter()
-            .map(|v| (leak(v.action), leak(v.from), v.day))
-            .collect::<Vec<_>>()
-            .leak(),
-        file_days: file.file_days.into_iter().map(|v| (leak(v.path), v.day)).collect::<Vec<_>>().leak(),
+        verdict_subjects: table(file.verdict_subjects, |v| (leak(v.action), v.pass, leak(v.subject))),
+        in_progress: table(file.in_progress, |v| (leak(v.action), leak(v.note), v.day)),
+        progress: table(file.progress, |v| (leak(v.action), leak(v.note))),
+        not_before: table(file.not_before, |v| (leak(v.action), v.part, v.day)),
+        note_additions: table(file.note_additions, |v| (leak(v.action), leak(v.cut), v.day)),
+        handovers: table(file.handovers, |v| (leak(v.action), leak(v.from), v.day)),
+        file_days: table(file.file_days, |v| (leak(v.path), v.day)),
         revisions: file.revisions.leak(),
         template_revisions: file.template_revisions.leak(),
     };
