@@ -7,10 +7,10 @@
 //! no clock. Renderers (`crate::render::diff`) only format the result; every
 //! comparison, word diff and delta is made here.
 //!
-//! One module per kind of file: [`assessment`] (assessments and action
-//! states, with renames and evidence), [`template`], [`action`], [`config`];
-//! [`scores`] holds the score deltas, [`words`] the word diffs of notes and
-//! [`side`] names the two versions compared.
+//! One module per kind of file: `assessment` (assessments and action
+//! states, with renames and evidence), `template`, `action`, `config`;
+//! `scores` holds the score deltas, `words` the word diffs of notes and
+//! `side` names the two versions compared.
 
 mod action;
 mod assessment;
@@ -34,7 +34,7 @@ use serde::Serialize;
 
 use crate::model::Workspace;
 use crate::repo::layout::Entry;
-use crate::score::{self};
+use crate::score;
 
 /// How an item differs between the two sides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -5,10 +5,10 @@
 //! Links are relative to the site's root (`actions/mfa.html`); templates put
 //! the page's way back to the root (`""` or `"../"`) in front of them.
 //!
-//! [`types`] holds the serializable view structs; [`lookup`] turns model
-//! values into them (names, people, pages, commits); [`filters`] makes the
-//! action list's filter options, [`breakdowns`] the score tables and "what to
-//! do next", [`trends`] the score charts, and [`url`] encodes links.
+//! [`types`] holds the serializable view structs; `lookup` turns model
+//! values into them (names, people, pages, commits); `filters` makes the
+//! action list's filter options, `breakdowns` the score tables and "what to
+//! do next", `trends` the score charts, and [`url`] encodes links.
 
 mod breakdowns;
 mod filters;
