@@ -10,7 +10,7 @@ use crate::error::{Error, Outcome, Result};
 use crate::history::timeline::Timeline;
 use crate::repo::Repo;
 use crate::repo::write::{Changeset, contained_path};
-use crate::report::{self, Templates, context::FILES_DIR};
+use crate::report::{self, Templates, view::FILES_DIR};
 use crate::ui::Ui;
 
 /// The file that marks a folder as written by `evident report`, listing what it wrote.
