@@ -206,7 +206,12 @@ fn metas(git: &GitRepo, commits: &[Oid]) -> Result<Vec<Meta>> {
 
 /// The changes of every commit from `git diff-tree`, with the state blobs
 /// they name parsed into `cache` on worker threads while the list is read.
-fn list_all(git: &GitRepo, lister: &mut DiffTree, metas: &[Meta], cache: &mut BlobCache) -> Result<Vec<Vec<Change>>> {
+fn list_all(
+    git: &GitRepo,
+    lister: &mut DiffTree,
+    metas: &[Meta],
+    cache: &mut BlobCache,
+) -> Result<Vec<Vec<Change>>> {
     let known = &cache.states;
     let (listed, parsed) = super::prefetch::states_while(
         git,
@@ -231,7 +236,8 @@ fn list_all(git: &GitRepo, lister: &mut DiffTree, metas: &[Meta], cache: &mut Bl
 }
 
 fn meta(repo: &git2::Repository, id: Oid) -> Result<Meta> {
-    let commit = repo.find_commit(id).map_err(|e| crate::error::Error::git(&format!("cannot read commit {id}"), e))?;
+    let commit =
+        repo.find_commit(id).map_err(|e| crate::error::Error::git(&format!("cannot read commit {id}"), e))?;
     Ok(Meta {
         id,
         author: Signature::of(&commit.author()),

@@ -34,7 +34,11 @@ pub type Parsed = (Oid, Option<Arc<ActionState>>);
 /// `f` applied to each id, in order, with the ids shared out among worker
 /// threads; `None` when there are too few to share or a worker failed (the
 /// caller then does the work itself).
-pub fn map_ids<T: Send>(git: &GitRepo, ids: &[Oid], f: impl Fn(&Repository, Oid) -> T + Sync) -> Option<Vec<T>> {
+pub fn map_ids<T: Send>(
+    git: &GitRepo,
+    ids: &[Oid],
+    f: impl Fn(&Repository, Oid) -> T + Sync,
+) -> Option<Vec<T>> {
     let n = workers();
     if n < 2 || ids.len() < MIN_PARALLEL {
         return None;
