@@ -98,7 +98,12 @@ impl BlobCache {
 }
 
 fn parse_fast<T: serde::de::DeserializeOwned>(git: &GitRepo, id: Oid) -> Option<T> {
-    let blob = git.repo.find_blob(id).ok()?;
+    parse_blob(&git.repo, id)
+}
+
+/// A blob parsed straight into `T`; `None` when it cannot be read or parsed.
+pub fn parse_blob<T: serde::de::DeserializeOwned>(repo: &git2::Repository, id: Oid) -> Option<T> {
+    let blob = repo.find_blob(id).ok()?;
     let text = std::str::from_utf8(blob.content()).ok()?;
     toml::from_str(text.strip_prefix('\u{feff}').unwrap_or(text)).ok()
 }
@@ -149,10 +154,16 @@ fn walk_with(
     with_config: bool,
     mut visit: impl FnMut(CommitChanges, &mut BlobCache),
 ) -> Result<()> {
-    let metas: Vec<Meta> = commits.iter().map(|id| meta(git, *id)).collect::<Result<_>>()?;
+    let metas = metas(git, commits)?;
     let pairs: Vec<(Oid, Option<Oid>)> = metas.iter().map(|m| (m.id, m.parents.first().copied())).collect();
     let mut trees = super::git::TreeCache::default();
     let mut lister = DiffTree::spawn(git, &pairs, parents);
+    // With git listing the changes, all of them are read first, and the state
+    // blobs they name are parsed on other threads meanwhile (see `prefetch`).
+    let mut listed = match &mut lister {
+        Some(lister) => Some(list_all(git, lister, &metas, cache)?.into_iter()),
+        None => None,
+    };
     for m in metas {
         let first_parent = m.parents.first().copied();
         let parent_tree = if with_config || lister.is_none() {
@@ -160,8 +171,8 @@ fn walk_with(
         } else {
             None
         };
-        let changed = match &mut lister {
-            Some(lister) => lister.next(m.id)?,
+        let changed = match &mut listed {
+            Some(listed) => listed.next().unwrap_or_default(),
             None => libgit2_changes(git, &m, parent_tree, parents, &mut trees)?,
         };
         let config_before = parent_tree
@@ -185,8 +196,48 @@ fn walk_with(
     Ok(())
 }
 
-fn meta(git: &GitRepo, id: Oid) -> Result<Meta> {
-    let commit = git.commit(id)?;
+/// Every commit of `commits` read, on worker threads for a long list.
+fn metas(git: &GitRepo, commits: &[Oid]) -> Result<Vec<Meta>> {
+    match super::prefetch::map_ids(git, commits, meta) {
+        Some(metas) => metas.into_iter().collect(),
+        None => commits.iter().map(|id| meta(&git.repo, *id)).collect(),
+    }
+}
+
+/// The changes of every commit from `git diff-tree`, with the state blobs
+/// they name parsed into `cache` on worker threads while the list is read.
+fn list_all(
+    git: &GitRepo,
+    lister: &mut DiffTree,
+    metas: &[Meta],
+    cache: &mut BlobCache,
+) -> Result<Vec<Vec<Change>>> {
+    let known = &cache.states;
+    let (listed, parsed) = super::prefetch::states_while(
+        git,
+        |id| known.contains_key(&id),
+        |want| {
+            metas
+                .iter()
+                .map(|m| {
+                    let changed = lister.next(m.id)?;
+                    for c in &changed {
+                        if matches!(layout::classify(&c.path), Entry::State(..)) {
+                            c.old.into_iter().chain(c.new).for_each(&mut *want);
+                        }
+                    }
+                    Ok(changed)
+                })
+                .collect::<Result<Vec<_>>>()
+        },
+    );
+    cache.states.extend(parsed);
+    listed
+}
+
+fn meta(repo: &git2::Repository, id: Oid) -> Result<Meta> {
+    let commit =
+        repo.find_commit(id).map_err(|e| crate::error::Error::git(&format!("cannot read commit {id}"), e))?;
     Ok(Meta {
         id,
         author: Signature::of(&commit.author()),

@@ -7,6 +7,7 @@ pub mod engine;
 pub mod events;
 pub mod git;
 pub mod live;
+pub mod prefetch;
 pub mod scorer;
 #[cfg(test)]
 mod testing;
