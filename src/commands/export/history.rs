@@ -2,14 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::cli::GlobalArgs;
-use crate::commands::history::{EventFilter, warn_problems};
+use crate::commands::args::EventFilter;
+use crate::commands::context::Context;
+use crate::commands::output::warn_problems;
 use crate::error::{Outcome, Result};
 use crate::history::timeline::{CommitInfo, StatusEvent, Timeline};
 use crate::model::{Date, Workspace};
 use crate::render::table_export::{Cell, Table};
-use crate::repo::Repo;
-use crate::ui::Ui;
 
 /// Export the testing history: every change of a test status, as CSV or XLSX.
 ///
@@ -59,10 +58,11 @@ pub const HEADERS: [&str; 17] = [
     "Commit message",
 ];
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
     args.output.target()?;
-    let repo = Repo::discover(global.repo.as_deref())?;
-    let timeline = crate::commands::timeline(ui, &repo, args.filter.all_parents)?;
+    let repo = ctx.repo()?;
+    let timeline = ctx.timeline(&repo, args.filter.all_parents)?;
     args.filter.check_names(&timeline)?;
     warn_problems(ui, &timeline);
     let git = crate::history::GitRepo::open(&repo.root)?;
