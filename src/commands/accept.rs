@@ -66,7 +66,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let mut session = Session::new(&loaded.repo.root, ws, Date::today());
     let mut templates = Vec::new();
     for p in &chosen {
-        if p.kind == "template" {
+        if p.kind == crate::updates::PendingKind::Template {
             templates.push(p);
             continue;
         }
@@ -144,13 +144,17 @@ fn choose(ws: &Workspace, report: &crate::diag::Report, args: &Args) -> Result<V
     };
     let mut out: Vec<Pending> = Vec::new();
     if args.all || args.template {
-        let kinds: &[&str] = if args.all { &["action", "template"] } else { &["template"] };
+        use crate::updates::PendingKind;
+        let kinds: &[PendingKind] =
+            if args.all { &[PendingKind::Action, PendingKind::Template] } else { &[PendingKind::Template] };
         out.extend(all.iter().filter(|p| kinds.contains(&p.kind) && in_scope(p)).cloned());
     }
     for id in &args.actions {
         edit::action(ws, report, id)?;
-        let matching: Vec<&Pending> =
-            all.iter().filter(|p| p.kind == "action" && &p.id == id && in_scope(p)).collect();
+        let matching: Vec<&Pending> = all
+            .iter()
+            .filter(|p| p.kind == crate::updates::PendingKind::Action && &p.id == id && in_scope(p))
+            .collect();
         if matching.is_empty() {
             return Err(Error::new(format!(
                 "action `{id}` has no pending update{}",

@@ -15,6 +15,7 @@ mod hostile;
 mod import;
 mod invalid;
 mod oscal;
+mod output_schemas;
 mod replay;
 mod report;
 mod scoring;

@@ -1,0 +1,164 @@
+//! The JSON outputs of the commands (`--format json`) as types. Each derives
+//! `Serialize` (the output: field order is the order of the keys) and
+//! `JsonSchema` (its schema, checked into `schemas/output/` by
+//! `schema::OutputKind`; a test fails when they drift). Renderers build these
+//! values; they never assemble JSON by hand.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::alerts::Fired;
+use crate::filter::ActionRow;
+use crate::model::{
+    ActionId, ActionType, AssessmentId, Category, ControlType, Date, ImplementationStatus, TestStatus,
+    Testing,
+};
+use crate::score::{AssessmentScore, BreakdownRow, Score, Scores};
+
+/// `evident score --format json`: every score of the working tree.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ScoreOutput {
+    /// The commit the working tree is on (`null` before the first commit).
+    pub commit: Option<String>,
+    pub overall: Score,
+    /// Each assessment, with its controls sorted by id.
+    pub assessments: Vec<AssessmentScore>,
+    pub categories: Vec<BreakdownRow>,
+    pub groups: Vec<BreakdownRow>,
+    pub regulations: Vec<BreakdownRow>,
+    pub solutions: Vec<BreakdownRow>,
+    pub owners: Vec<BreakdownRow>,
+}
+
+impl ScoreOutput {
+    pub fn new(scores: &Scores, commit: Option<&str>) -> Self {
+        let assessments = scores
+            .assessments
+            .iter()
+            .map(|a| {
+                let mut a = a.clone();
+                a.controls.sort_by(|x, y| x.id.cmp(&y.id));
+                a
+            })
+            .collect();
+        ScoreOutput {
+            commit: commit.map(str::to_owned),
+            overall: scores.overall,
+            assessments,
+            categories: scores.categories.clone(),
+            groups: scores.groups.clone(),
+            regulations: scores.regulations.clone(),
+            solutions: scores.solutions.clone(),
+            owners: scores.owners.clone(),
+        }
+    }
+}
+
+/// `evident list actions --format json`: one entry per action.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct ListOutput(pub Vec<ListedAction>);
+
+/// An action of the list, with its points over the listed assessments.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ListedAction {
+    pub id: ActionId,
+    pub title: String,
+    pub category: Category,
+    pub action_type: ActionType,
+    pub control_type: ControlType,
+    pub mandatory: bool,
+    pub testing: Testing,
+    pub solution: Option<String>,
+    pub service: Option<String>,
+    /// What the action is worth.
+    pub points: u64,
+    pub earned: u64,
+    pub max: u64,
+    pub percent: f64,
+    pub regulations: Vec<String>,
+    pub groups: Vec<String>,
+    /// The action's state in each listed assessment.
+    pub assessments: Vec<ListedPair>,
+}
+
+/// One action in one assessment.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ListedPair {
+    pub id: AssessmentId,
+    pub owner: Option<String>,
+    pub implementation: ImplementationStatus,
+    pub implementation_date: Option<Date>,
+    pub test: TestStatus,
+    pub test_date: Option<Date>,
+    pub in_scope: bool,
+    /// The action changed since the assessment accepted it.
+    pub pending_update: bool,
+    pub earned: u64,
+    pub max: u64,
+}
+
+impl ListOutput {
+    pub fn new(rows: &[ActionRow<'_, '_>]) -> Self {
+        ListOutput(
+            rows.iter()
+                .map(|row| {
+                    let a = row.action;
+                    ListedAction {
+                        id: a.id.clone(),
+                        title: a.title.clone(),
+                        category: a.category,
+                        action_type: a.action_type,
+                        control_type: a.control_type,
+                        mandatory: a.mandatory,
+                        testing: a.testing,
+                        solution: a.solution.clone(),
+                        service: a.service.clone(),
+                        points: row.points,
+                        earned: row.score.earned,
+                        max: row.score.max,
+                        percent: row.score.percent(),
+                        regulations: row.regulations().into_iter().map(str::to_owned).collect(),
+                        groups: row.groups().into_iter().map(str::to_owned).collect(),
+                        assessments: row
+                            .pairs
+                            .iter()
+                            .map(|p| {
+                                let score = p.score();
+                                ListedPair {
+                                    id: p.assessment.clone(),
+                                    owner: p.state.owner.clone(),
+                                    implementation: p.state.implementation.status,
+                                    implementation_date: p.state.implementation.date,
+                                    test: p.state.test.status,
+                                    test_date: p.state.test.date,
+                                    in_scope: p.in_scope,
+                                    pending_update: p.pending_update,
+                                    earned: score.earned,
+                                    max: score.max,
+                                }
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+        )
+    }
+}
+
+/// `evident alerts --format json`: the policies a range of commits fired.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AlertsOutput {
+    /// The base revision as given.
+    pub base: String,
+    pub base_commit: String,
+    pub head_commit: String,
+    /// Commits in the range.
+    pub commits: usize,
+    pub alerts: Vec<Fired>,
+}
+
+/// A value as JSON for `commands::output::to_json_text`.
+pub fn to_value(output: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(output).unwrap_or(serde_json::Value::Null)
+}
