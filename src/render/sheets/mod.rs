@@ -26,4 +26,5 @@ pub trait Header: Copy {
 }
 
 pub mod actions;
+pub mod history;
 pub mod template;
