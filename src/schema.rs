@@ -122,16 +122,28 @@ pub enum OutputKind {
     List,
     /// `evident alerts --format json`
     Alerts,
+    /// `evident history --format json`
+    History,
+    /// `evident history --scores --format json`
+    HistoryScores,
 }
 
 impl OutputKind {
-    pub const ALL: [OutputKind; 3] = [OutputKind::Score, OutputKind::List, OutputKind::Alerts];
+    pub const ALL: [OutputKind; 5] = [
+        OutputKind::Score,
+        OutputKind::List,
+        OutputKind::Alerts,
+        OutputKind::History,
+        OutputKind::HistoryScores,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             OutputKind::Score => "score",
             OutputKind::List => "list",
             OutputKind::Alerts => "alerts",
+            OutputKind::History => "history",
+            OutputKind::HistoryScores => "history-scores",
         }
     }
 
@@ -146,16 +158,22 @@ impl OutputKind {
             OutputKind::Score => include_str!("../schemas/output/score.schema.json"),
             OutputKind::List => include_str!("../schemas/output/list.schema.json"),
             OutputKind::Alerts => include_str!("../schemas/output/alerts.schema.json"),
+            OutputKind::History => include_str!("../schemas/output/history.schema.json"),
+            OutputKind::HistoryScores => include_str!("../schemas/output/history-scores.schema.json"),
         }
     }
 
     /// Generates the schema from the output types (the source of truth).
     pub fn generate(self) -> Value {
-        use crate::render::json::{AlertsOutput, ListOutput, ScoreOutput};
+        use crate::render::json::{
+            AlertsOutput, HistoryOutput, HistoryScoresOutput, ListOutput, ScoreOutput,
+        };
         let schema = match self {
             OutputKind::Score => generate_output::<ScoreOutput>(),
             OutputKind::List => generate_output::<ListOutput>(),
             OutputKind::Alerts => generate_output::<AlertsOutput>(),
+            OutputKind::History => generate_output::<HistoryOutput>(),
+            OutputKind::HistoryScores => generate_output::<HistoryScoresOutput>(),
         };
         schema.to_value()
     }

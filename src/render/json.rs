@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::alerts::Fired;
 use crate::filter::ActionRow;
+use crate::history::timeline::{CommitInfo, Points, StateSnapshot, StatusEvent, Timeline};
 use crate::model::{
     ActionId, ActionType, AssessmentId, Category, ControlType, Date, ImplementationStatus, TestStatus,
     Testing,
@@ -156,6 +157,120 @@ pub struct AlertsOutput {
     /// Commits in the range.
     pub commits: usize,
     pub alerts: Vec<Fired>,
+}
+
+/// A commit as the JSON outputs of `evident history` name it.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CommitOutput {
+    /// The full commit id.
+    pub commit: String,
+    /// The author's local date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Author time, seconds since the epoch.
+    pub time: i64,
+    pub author: Author,
+    /// The first line of the message.
+    pub summary: String,
+}
+
+/// A commit's author.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Author {
+    pub name: String,
+    pub email: String,
+}
+
+impl From<&CommitInfo> for CommitOutput {
+    fn from(c: &CommitInfo) -> Self {
+        CommitOutput {
+            commit: c.id.clone(),
+            date: c.date(),
+            time: c.time,
+            author: Author { name: c.author_name.clone(), email: c.author_email.clone() },
+            summary: c.summary.clone(),
+        }
+    }
+}
+
+/// `evident history --format json`: the status events, in commit order.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct HistoryOutput(pub Vec<HistoryEvent>);
+
+/// One commit's change to one action's state in one assessment.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct HistoryEvent {
+    #[serde(flatten)]
+    pub commit: CommitOutput,
+    pub assessment: String,
+    pub action: String,
+    /// `null`: there was no state file (the defaults applied).
+    pub before: Option<StateSnapshot>,
+    /// `null`: the state file was removed.
+    pub after: Option<StateSnapshot>,
+}
+
+impl HistoryOutput {
+    pub fn new(t: &Timeline, events: &[&StatusEvent]) -> Self {
+        HistoryOutput(
+            events
+                .iter()
+                .map(|e| HistoryEvent {
+                    commit: CommitOutput::from(&t.commits[e.commit]),
+                    assessment: e.assessment.clone(),
+                    action: e.action.clone(),
+                    before: e.before.clone(),
+                    after: e.after.clone(),
+                })
+                .collect(),
+        )
+    }
+}
+
+/// `evident history --scores --format json`: every main-line commit with the
+/// overall, per-assessment and per-category scores after it.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct HistoryScoresOutput(pub Vec<ScoresAfter>);
+
+/// The scores after one commit.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ScoresAfter {
+    #[serde(flatten)]
+    pub commit: CommitOutput,
+    pub overall: Score,
+    pub assessments: Vec<ScoreOf>,
+    pub categories: Vec<ScoreOf>,
+}
+
+/// The score of one assessment or category.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ScoreOf {
+    pub earned: u64,
+    pub max: u64,
+    pub percent: f64,
+    /// The assessment or category id.
+    pub id: String,
+}
+
+impl HistoryScoresOutput {
+    pub fn new(t: &Timeline) -> Self {
+        let of = |(id, p): &(String, Points)| {
+            let s = Score::from(*p);
+            ScoreOf { earned: s.earned, max: s.max, percent: s.percent(), id: id.clone() }
+        };
+        HistoryScoresOutput(
+            t.points
+                .iter()
+                .map(|p| ScoresAfter {
+                    commit: CommitOutput::from(&t.commits[p.commit]),
+                    overall: Score::from(p.overall),
+                    assessments: p.assessments.iter().map(of).collect(),
+                    categories: p.categories.iter().map(of).collect(),
+                })
+                .collect(),
+        )
+    }
 }
 
 /// A value as JSON for `commands::output::to_json_text`.

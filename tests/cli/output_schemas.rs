@@ -31,3 +31,33 @@ fn score_and_list_outputs_match_their_schemas() {
     assert_eq!(run.code, 0, "{}", run.all());
     assert_conforms("list", &run.json());
 }
+
+#[test]
+fn history_outputs_match_their_schemas() {
+    let repo = TestRepo::example();
+    repo.git_init();
+    repo.commit("ana@example.com", "Import");
+    let run = repo.run(&["list", "actions", "--format", "json"]);
+    let json = run.json();
+    let action = json[0]["id"].as_str().expect("an action").to_owned();
+    let assessment = json[0]["assessments"][0]["id"].as_str().expect("an assessment").to_owned();
+    let run = repo.run(&[
+        "set",
+        &action,
+        "-a",
+        &assessment,
+        "--owner",
+        "ana.lima@example.com",
+        "--implementation",
+        "planned",
+        "-q",
+    ]);
+    assert!(run.code <= 1, "{}", run.all());
+    repo.commit("ana@example.com", "Plan");
+    let run = repo.run(&["history", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_conforms("history", &run.json());
+    let run = repo.run(&["history", "--scores", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_conforms("history-scores", &run.json());
+}
