@@ -251,7 +251,7 @@ pub struct BreakdownRow {
 }
 
 /// Every score of a workspace.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Scores {
     pub overall: Score,
     pub assessments: Vec<AssessmentScore>,

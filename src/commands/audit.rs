@@ -2,8 +2,7 @@
 
 use crate::checks::history::{HistoryRules, Roles};
 use crate::commands::args::DiagnosticFormat;
-use crate::commands::context::Context;
-use crate::commands::context::Loaded;
+use crate::commands::context::{Context, Loaded};
 use crate::commands::output::print_report;
 use crate::diag::Report;
 use crate::error::{Error, Outcome, Result};

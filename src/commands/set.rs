@@ -1,7 +1,4 @@
 //! `evident set`: record the status, dates, notes and owner of an action.
-//!
-//! Also home of [`conclude`] and [`refuse_inputs`], the output shared by the
-//! editing commands (`set`, `assign`, `evidence`).
 
 use crate::commands::context::Context;
 use crate::commands::output::{conclude, refuse_inputs};

@@ -14,44 +14,25 @@ use crate::model::{
     ActionId, ActionType, AssessmentId, Category, ControlType, Date, ImplementationStatus, TestStatus,
     Testing,
 };
-use crate::score::{AssessmentScore, BreakdownRow, Score, Scores};
+use crate::score::{Score, Scores};
 
 /// `evident score --format json`: every score of the working tree.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ScoreOutput {
     /// The commit the working tree is on (`null` before the first commit).
     pub commit: Option<String>,
-    pub overall: Score,
-    /// Each assessment, with its controls sorted by id.
-    pub assessments: Vec<AssessmentScore>,
-    pub categories: Vec<BreakdownRow>,
-    pub groups: Vec<BreakdownRow>,
-    pub regulations: Vec<BreakdownRow>,
-    pub solutions: Vec<BreakdownRow>,
-    pub owners: Vec<BreakdownRow>,
+    /// The scores, each assessment's controls sorted by id.
+    #[serde(flatten)]
+    pub scores: Scores,
 }
 
 impl ScoreOutput {
     pub fn new(scores: &Scores, commit: Option<&str>) -> Self {
-        let assessments = scores
-            .assessments
-            .iter()
-            .map(|a| {
-                let mut a = a.clone();
-                a.controls.sort_by(|x, y| x.id.cmp(&y.id));
-                a
-            })
-            .collect();
-        ScoreOutput {
-            commit: commit.map(str::to_owned),
-            overall: scores.overall,
-            assessments,
-            categories: scores.categories.clone(),
-            groups: scores.groups.clone(),
-            regulations: scores.regulations.clone(),
-            solutions: scores.solutions.clone(),
-            owners: scores.owners.clone(),
+        let mut scores = scores.clone();
+        for a in &mut scores.assessments {
+            a.controls.sort_by(|x, y| x.id.cmp(&y.id));
         }
+        ScoreOutput { commit: commit.map(str::to_owned), scores }
     }
 }
 
