@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::checks::history::dropped;
@@ -13,10 +14,10 @@ use crate::model::{ActionId, ActionState, AlertPolicy, AlertTrigger, Workspace};
 use crate::score::{Score, Scores};
 
 /// One policy and what fired it in the range.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Fired {
     pub id: String,
-    pub on: &'static str,
+    pub on: AlertTrigger,
     /// What the policy watches, in words ("test status changes to failed-high").
     pub watches: String,
     pub notify: Vec<String>,
@@ -24,7 +25,7 @@ pub struct Fired {
 }
 
 /// Something that fired an alert.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Event {
     /// A commit changed an action's implementation or test status.
@@ -41,14 +42,34 @@ pub enum Event {
         after: String,
     },
     /// A score moved between the two ends of the range.
-    Score {
-        /// `overall`, `assessment`, `category` or `owner`.
-        scope: &'static str,
-        id: Option<String>,
-        label: String,
-        before: Score,
-        after: Score,
-    },
+    Score { scope: Scope, id: Option<String>, label: String, before: Score, after: Score },
+}
+
+/// Which score a score event is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    Overall,
+    Assessment,
+    Category,
+    Owner,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Overall => "overall",
+            Scope::Assessment => "assessment",
+            Scope::Category => "category",
+            Scope::Owner => "owner",
+        }
+    }
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The two ends of the range and the commits between them.
@@ -69,7 +90,7 @@ pub fn evaluate(policies: &[AlertPolicy], range: &Range<'_>) -> Vec<Fired> {
                 if policy.on.is_score() { score_events(policy, range) } else { status_events(policy, range) };
             (!events.is_empty()).then(|| Fired {
                 id: policy.id.clone(),
-                on: policy.on.as_str(),
+                on: policy.on,
                 watches: describe(policy),
                 notify: policy.notify.clone(),
                 events,
@@ -186,7 +207,7 @@ fn passes(
 }
 
 /// A score a policy watches: scope, id, label, and the score at each end (if it exists there).
-type Watched = (&'static str, Option<String>, String, Option<Score>, Option<Score>);
+type Watched = (Scope, Option<String>, String, Option<Score>, Option<Score>);
 
 fn score_events(policy: &AlertPolicy, range: &Range<'_>) -> Vec<Event> {
     let (before, after) = (range.scores_before, range.scores_after);
@@ -194,18 +215,18 @@ fn score_events(policy: &AlertPolicy, range: &Range<'_>) -> Vec<Event> {
     let filtered =
         !(policy.assessments.is_empty() && policy.categories.is_empty() && policy.owners.is_empty());
     if !filtered {
-        watched.push(("overall", None, "overall".to_owned(), Some(before.overall), Some(after.overall)));
+        watched.push((Scope::Overall, None, "overall".to_owned(), Some(before.overall), Some(after.overall)));
     }
     for id in &policy.assessments {
         let find = |s: &Scores| s.assessments.iter().find(|a| &a.id == id).map(|a| a.score);
-        watched.push(("assessment", Some(id.clone()), id.clone(), find(before), find(after)));
+        watched.push((Scope::Assessment, Some(id.clone()), id.clone(), find(before), find(after)));
     }
     for category in &policy.categories {
         let find = |s: &Scores| {
             s.categories.iter().find(|r| r.id.as_deref() == Some(category.as_str())).map(|r| r.score)
         };
         watched.push((
-            "category",
+            Scope::Category,
             Some(category.as_str().to_owned()),
             category.label().to_owned(),
             find(before),
@@ -218,7 +239,7 @@ fn score_events(policy: &AlertPolicy, range: &Range<'_>) -> Vec<Event> {
         }
         let (b, a) = (find(before, owner), find(after, owner));
         let label = a.or(b).map_or_else(|| owner.clone(), |r| r.label.clone());
-        watched.push(("owner", Some(owner.clone()), label, b.map(|r| r.score), a.map(|r| r.score)));
+        watched.push((Scope::Owner, Some(owner.clone()), label, b.map(|r| r.score), a.map(|r| r.score)));
     }
     let threshold = policy.threshold.unwrap_or(0.0);
     watched

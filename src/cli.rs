@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::commands;
+use crate::commands::context::Context;
 use crate::error::{Error, Outcome};
 use crate::ui::{ColorChoice, Ui};
 
@@ -105,8 +106,9 @@ pub fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
     };
-    let ui = Ui::new(cli.global.color, cli.global.quiet);
-    let result = run(cli, &ui);
+    let ctx = Context::new(Ui::new(cli.global.color, cli.global.quiet), cli.global.repo.clone());
+    let result = run(cli.command, &ctx);
+    let ui = ctx.ui();
     if let Some(e) = crate::ui::output_error() {
         ui.error(&e);
         return ExitCode::from(2);
@@ -121,30 +123,30 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
-    let global = &cli.global;
-    match cli.command {
-        Command::Validate(args) => commands::validate::run(ui, global, args),
-        Command::Check(args) => commands::check::run(ui, global, args),
-        Command::Audit(args) => commands::audit::run(ui, global, args),
-        Command::Alerts(args) => commands::alerts::run(ui, global, args),
-        Command::Diff(args) => commands::diff::run(ui, global, args),
-        Command::History(args) => commands::history::run(ui, global, args),
-        Command::Report(args) => commands::report::run(ui, global, args),
-        Command::Export(cmd) => commands::export::run(ui, global, cmd),
-        Command::Import(cmd) => commands::import::run(ui, global, cmd),
-        Command::Sync(args) => commands::sync::run(ui, global, args),
-        Command::Updates(args) => commands::updates::run(ui, global, args),
-        Command::Accept(args) => commands::accept::run(ui, global, args),
-        Command::Set(args) => commands::set::run(ui, global, args),
-        Command::Assign(args) => commands::assign::run(ui, global, args),
-        Command::Evidence(cmd) => commands::evidence::run(ui, global, cmd),
-        Command::Score(args) => commands::score::run(ui, global, args),
-        Command::List(args) => commands::list::run(ui, global, args),
-        Command::Init(args) => commands::init::run(ui, args),
-        Command::New(args) => commands::new::run(ui, global, args),
-        Command::Schema(args) => commands::schema::run(ui, args),
-        Command::Explain(args) => commands::explain::run(ui, args),
-        Command::Completions(args) => commands::completions::run(ui, args, &mut Cli::command()),
+/// Runs one subcommand with the context built from the global arguments.
+fn run(command: Command, ctx: &Context) -> Result<Outcome, Error> {
+    match command {
+        Command::Validate(args) => commands::validate::run(ctx, args),
+        Command::Check(args) => commands::check::run(ctx, args),
+        Command::Audit(args) => commands::audit::run(ctx, args),
+        Command::Alerts(args) => commands::alerts::run(ctx, args),
+        Command::Diff(args) => commands::diff::run(ctx, args),
+        Command::History(args) => commands::history::run(ctx, args),
+        Command::Report(args) => commands::report::run(ctx, args),
+        Command::Export(cmd) => commands::export::run(ctx, cmd),
+        Command::Import(cmd) => commands::import::run(ctx, cmd),
+        Command::Sync(args) => commands::sync::run(ctx, args),
+        Command::Updates(args) => commands::updates::run(ctx, args),
+        Command::Accept(args) => commands::accept::run(ctx, args),
+        Command::Set(args) => commands::set::run(ctx, args),
+        Command::Assign(args) => commands::assign::run(ctx, args),
+        Command::Evidence(cmd) => commands::evidence::run(ctx, cmd),
+        Command::Score(args) => commands::score::run(ctx, args),
+        Command::List(args) => commands::list::run(ctx, args),
+        Command::Init(args) => commands::init::run(ctx, args),
+        Command::New(args) => commands::new::run(ctx, args),
+        Command::Schema(args) => commands::schema::run(ctx, args),
+        Command::Explain(args) => commands::explain::run(ctx, args),
+        Command::Completions(args) => commands::completions::run(ctx, args, &mut Cli::command()),
     }
 }

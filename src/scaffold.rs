@@ -1,9 +1,12 @@
 //! Text of new files: the TOML `evident init` and `evident new` write, built
 //! with `toml_edit` so that quoting is always right.
+//! [`verify`] checks every generated file against its schema before it is written.
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
 
+use crate::error::{Error, Result};
 use crate::model::{Action, ActionState, Assessment, Evidence, Template};
+use crate::repo::layout::{self, Entry};
 
 /// The commented `evident.toml` of a new repository.
 pub const CONFIG_TEXT: &str = r#"# evident configuration. Every table is optional.
@@ -184,4 +187,30 @@ pub fn taplo_text(schema_dir: &str) -> String {
         s.push_str(&format!("[rule.schema]\npath = \"./{schema_dir}/{kind}.schema.json\"\n"));
     }
     s
+}
+
+/// Every generated file must pass its schema: a failure here is a bug in evident.
+pub fn verify(set: &crate::repo::write::Changeset) -> Result<()> {
+    for (path, bytes) in set.files() {
+        let diags = match layout::classify(path) {
+            Entry::Template(_) => {
+                crate::load::parse::<Template>(crate::schema::FileKind::Template, path, bytes).diagnostics
+            }
+            Entry::Action(_) => {
+                crate::load::parse::<Action>(crate::schema::FileKind::Action, path, bytes).diagnostics
+            }
+            Entry::Assessment(_) => {
+                crate::load::parse::<Assessment>(crate::schema::FileKind::Assessment, path, bytes).diagnostics
+            }
+            Entry::State(..) => {
+                crate::load::parse::<ActionState>(crate::schema::FileKind::State, path, bytes).diagnostics
+            }
+            _ => Vec::new(),
+        };
+        if let Some(d) = diags.first() {
+            return Err(Error::new(format!("internal error: generated `{path}` is invalid: {}", d.message))
+                .hint("please report this bug; nothing was written"));
+        }
+    }
+    Ok(())
 }

@@ -112,6 +112,78 @@ impl FileKind {
     }
 }
 
+/// The JSON outputs of the commands (`--format json`), whose schemas are
+/// generated from `render::json` and checked into `schemas/output/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputKind {
+    /// `evident score --format json`
+    Score,
+    /// `evident list actions --format json`
+    List,
+    /// `evident alerts --format json`
+    Alerts,
+    /// `evident history --format json`
+    History,
+    /// `evident history --scores --format json`
+    HistoryScores,
+}
+
+impl OutputKind {
+    pub const ALL: [OutputKind; 5] = [
+        OutputKind::Score,
+        OutputKind::List,
+        OutputKind::Alerts,
+        OutputKind::History,
+        OutputKind::HistoryScores,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputKind::Score => "score",
+            OutputKind::List => "list",
+            OutputKind::Alerts => "alerts",
+            OutputKind::History => "history",
+            OutputKind::HistoryScores => "history-scores",
+        }
+    }
+
+    /// File name of the schema in `schemas/output/`.
+    pub fn schema_file(self) -> String {
+        format!("{}.schema.json", self.name())
+    }
+
+    /// The schema text embedded in the binary.
+    pub fn schema_text(self) -> &'static str {
+        match self {
+            OutputKind::Score => include_str!("../schemas/output/score.schema.json"),
+            OutputKind::List => include_str!("../schemas/output/list.schema.json"),
+            OutputKind::Alerts => include_str!("../schemas/output/alerts.schema.json"),
+            OutputKind::History => include_str!("../schemas/output/history.schema.json"),
+            OutputKind::HistoryScores => include_str!("../schemas/output/history-scores.schema.json"),
+        }
+    }
+
+    /// Generates the schema from the output types (the source of truth).
+    pub fn generate(self) -> Value {
+        use crate::render::json::{
+            AlertsOutput, HistoryOutput, HistoryScoresOutput, ListOutput, ScoreOutput,
+        };
+        let schema = match self {
+            OutputKind::Score => generate_output::<ScoreOutput>(),
+            OutputKind::List => generate_output::<ListOutput>(),
+            OutputKind::Alerts => generate_output::<AlertsOutput>(),
+            OutputKind::History => generate_output::<HistoryOutput>(),
+            OutputKind::HistoryScores => generate_output::<HistoryScoresOutput>(),
+        };
+        schema.to_value()
+    }
+}
+
+/// The schema of what evident writes: `null` is a value here (JSON has it).
+fn generate_output<T: JsonSchema>() -> Schema {
+    SchemaSettings::draft2020_12().for_serialize().into_generator().into_root_schema_for::<T>()
+}
+
 fn generate<T: JsonSchema>() -> Schema {
     SchemaSettings::draft2020_12()
         .for_deserialize()
@@ -188,6 +260,36 @@ mod tests {
                 "schemas/{} is stale: run `cargo run -- schema --write schemas`",
                 kind.schema_file()
             );
+        }
+    }
+
+    /// The checked-in output schemas must be exactly what the output types
+    /// generate. Regenerate with `UPDATE_SCHEMAS=1 cargo test --lib output_schemas`.
+    #[test]
+    fn checked_in_output_schemas_match_the_types() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/output");
+        let update = std::env::var_os("UPDATE_SCHEMAS").is_some_and(|v| v == "1");
+        let mut stale = Vec::new();
+        for kind in OutputKind::ALL {
+            let generated = serde_json::to_string_pretty(&kind.generate()).unwrap() + "\n";
+            if update {
+                std::fs::write(dir.join(kind.schema_file()), &generated).unwrap();
+            } else if generated != kind.schema_text() {
+                stale.push(kind.schema_file());
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "schemas/output/{} stale: run `UPDATE_SCHEMAS=1 cargo test --lib output_schemas`",
+            stale.join(", ")
+        );
+    }
+
+    #[test]
+    fn output_schemas_compile() {
+        for kind in OutputKind::ALL {
+            let schema: Value = serde_json::from_str(kind.schema_text()).unwrap();
+            jsonschema::options().with_draft(jsonschema::Draft::Draft202012).build(&schema).unwrap();
         }
     }
 

@@ -84,6 +84,29 @@ pub fn agreement<T: PartialEq>(values: impl IntoIterator<Item = T>) -> Agreement
     }
 }
 
+/// The JSON shape of a [`Score`] (its `Serialize` adds `percent`).
+#[derive(schemars::JsonSchema)]
+#[schemars(rename = "Score")]
+#[allow(dead_code)]
+struct ScoreShape {
+    /// Points earned.
+    earned: u64,
+    /// Points available (in scope).
+    max: u64,
+    /// 100 × earned / max, rounded half-up to one decimal; 100.0 when max is 0.
+    percent: f64,
+}
+
+impl schemars::JsonSchema for Score {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        ScoreShape::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        ScoreShape::json_schema(generator)
+    }
+}
+
 impl Serialize for Score {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -197,7 +220,7 @@ fn sum<'a, 'w: 'a>(pairs: impl IntoIterator<Item = &'a Pair<'w>>) -> Score {
     score
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct ControlScore {
     pub id: String,
     pub title: String,
@@ -205,7 +228,7 @@ pub struct ControlScore {
     pub score: Score,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct AssessmentScore {
     pub id: String,
     pub name: String,
@@ -218,7 +241,7 @@ pub struct AssessmentScore {
 }
 
 /// A row of a breakdown (by category, group, regulation, solution or owner).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct BreakdownRow {
     /// `null` for actions without a solution / owner.
     pub id: Option<String>,
@@ -228,7 +251,7 @@ pub struct BreakdownRow {
 }
 
 /// Every score of a workspace.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Scores {
     pub overall: Score,
     pub assessments: Vec<AssessmentScore>,

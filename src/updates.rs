@@ -14,15 +14,37 @@ use crate::model::{Action, ActionId, AssessmentId, Deferred, Template, Workspace
 use crate::repo::layout::{action_path, template_path};
 
 /// One definition an assessment has not accepted yet.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct Pending {
     pub assessment: AssessmentId,
-    /// `action` or `template`.
-    pub kind: &'static str,
+    pub kind: PendingKind,
     /// The action or template id.
     pub id: String,
     pub accepted: u32,
     pub current: u32,
+}
+
+/// What kind of definition is pending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PendingKind {
+    Action,
+    Template,
+}
+
+impl PendingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PendingKind::Action => "action",
+            PendingKind::Template => "template",
+        }
+    }
+}
+
+impl std::fmt::Display for PendingKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Every pending update, by assessment, templates before actions.
@@ -35,7 +57,7 @@ pub fn pending(ws: &Workspace) -> Vec<Pending> {
         {
             out.push(Pending {
                 assessment: id.clone(),
-                kind: "template",
+                kind: PendingKind::Template,
                 id: t.id.as_str().to_owned(),
                 accepted: a.template_version,
                 current: t.version,
@@ -47,7 +69,7 @@ pub fn pending(ws: &Workspace) -> Vec<Pending> {
             {
                 out.push(Pending {
                     assessment: id.clone(),
-                    kind: "action",
+                    kind: PendingKind::Action,
                     id: action_id.as_str().to_owned(),
                     accepted,
                     current: def.version,
@@ -70,7 +92,7 @@ pub fn resolve(
 ) -> (BTreeMap<AssessmentId, Deferred>, Vec<Diagnostic>) {
     let mut wanted: BTreeMap<String, Vec<&Pending>> = BTreeMap::new();
     for p in pending {
-        let path = if p.kind == "template" { template_path(&p.id) } else { action_path(&p.id) };
+        let path = if p.kind == PendingKind::Template { template_path(&p.id) } else { action_path(&p.id) };
         wanted.entry(path).or_default().push(p);
     }
     let mut found: HashMap<(String, u32), Found> = HashMap::new();
@@ -151,10 +173,10 @@ fn search(
     }
 }
 
-fn parse(bytes: &[u8], kind: &str) -> Option<Found> {
+fn parse(bytes: &[u8], kind: PendingKind) -> Option<Found> {
     let text = std::str::from_utf8(bytes).ok()?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if kind == "template" {
+    if kind == PendingKind::Template {
         toml::from_str(text).ok().map(Found::Template)
     } else {
         toml::from_str(text).ok().map(Found::Action)
@@ -227,7 +249,7 @@ pub fn updates(ws: &Workspace, only: Option<&str>) -> Vec<Update> {
         let mut accepted = ws.clone();
         for a in &together {
             if let Some(d) = accepted.deferred.get_mut(a) {
-                if p.kind == "template" {
+                if p.kind == PendingKind::Template {
                     d.template = None;
                 } else {
                     d.actions.remove(p.id.as_str());
@@ -236,7 +258,7 @@ pub fn updates(ws: &Workspace, only: Option<&str>) -> Vec<Update> {
         }
         let after = crate::score::compute(&accepted);
         let deferred = ws.deferred.get(&p.assessment);
-        let (action_changes, template_changes, found) = if p.kind == "template" {
+        let (action_changes, template_changes, found) = if p.kind == PendingKind::Template {
             let old = deferred.and_then(|d| d.template.as_ref());
             let current = ws.templates.get(p.id.as_str());
             let diff = old.and_then(|o| crate::diff::template_diff(&o.id, Some(o), current));

@@ -5,6 +5,7 @@ pub mod evidence;
 pub mod gate;
 pub mod group;
 pub mod history;
+pub mod range;
 pub mod references;
 pub mod status;
 

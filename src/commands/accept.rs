@@ -2,13 +2,12 @@
 
 use std::collections::BTreeSet;
 
-use crate::cli::GlobalArgs;
-use crate::commands::set::{conclude, refuse_inputs};
+use crate::commands::context::Context;
+use crate::commands::output::{conclude, refuse_inputs};
 use crate::edit::{self, FileChange, Session};
 use crate::error::{Error, Outcome, Result};
 use crate::model::{Date, Workspace};
 use crate::repo::layout::assessment_path;
-use crate::ui::Ui;
 use crate::updates::{Pending, pending};
 
 /// Accept pending updates of actions or templates, group-wide.
@@ -43,15 +42,16 @@ pub struct Args {
     pub dry_run: bool,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let lock = crate::commands::lock(global)?;
-    let loaded = crate::commands::load(global)?;
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let lock = ctx.lock()?;
+    let loaded = ctx.load()?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
         return Ok(refuse_inputs(ui, &report));
     }
     // Pending updates are read from the state files: one that does not load
     // could hide one, so "nothing to accept" would not be true.
-    if !crate::commands::require_clean(ui, &loaded.report) {
+    if !crate::commands::output::require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
     }
     let ws = &loaded.workspace;
@@ -66,7 +66,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     let mut session = Session::new(&loaded.repo.root, ws, Date::today());
     let mut templates = Vec::new();
     for p in &chosen {
-        if p.kind == "template" {
+        if p.kind == crate::updates::PendingKind::Template {
             templates.push(p);
             continue;
         }
@@ -144,13 +144,17 @@ fn choose(ws: &Workspace, report: &crate::diag::Report, args: &Args) -> Result<V
     };
     let mut out: Vec<Pending> = Vec::new();
     if args.all || args.template {
-        let kinds: &[&str] = if args.all { &["action", "template"] } else { &["template"] };
+        use crate::updates::PendingKind;
+        let kinds: &[PendingKind] =
+            if args.all { &[PendingKind::Action, PendingKind::Template] } else { &[PendingKind::Template] };
         out.extend(all.iter().filter(|p| kinds.contains(&p.kind) && in_scope(p)).cloned());
     }
     for id in &args.actions {
         edit::action(ws, report, id)?;
-        let matching: Vec<&Pending> =
-            all.iter().filter(|p| p.kind == "action" && &p.id == id && in_scope(p)).collect();
+        let matching: Vec<&Pending> = all
+            .iter()
+            .filter(|p| p.kind == crate::updates::PendingKind::Action && &p.id == id && in_scope(p))
+            .collect();
         if matching.is_empty() {
             return Err(Error::new(format!(
                 "action `{id}` has no pending update{}",

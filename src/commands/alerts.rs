@@ -1,14 +1,14 @@
 //! `evident alerts`: the `[[alerts]]` policies a range of commits fires.
 
 use crate::alerts::{self, Range};
-use crate::cli::GlobalArgs;
-use crate::commands::{OutputFormat, load, require_clean, to_json_text};
+use crate::commands::args::OutputFormat;
+use crate::commands::context::Context;
+use crate::commands::output::{require_clean, to_json_text};
 use crate::diag::{Code, Diagnostic};
 use crate::error::{Outcome, Result};
 use crate::history::events::{self, BlobCache};
 use crate::history::{GitRepo, snapshot_at};
 use crate::render::alerts::{self as render, Header};
-use crate::ui::Ui;
 
 const AFTER_HELP: &str = r##"Policies in evident.toml:
   [[alerts]]
@@ -54,8 +54,9 @@ pub struct Args {
     pub exit_code: bool,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let loaded = load(global)?;
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let loaded = ctx.load()?;
     if !require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
     }

@@ -1,11 +1,11 @@
 //! `evident assign`: give one or more actions an owner.
 
-use crate::cli::GlobalArgs;
-use crate::commands::set::{conclude, refuse_inputs};
+use crate::commands::args::EditArgs;
+use crate::commands::context::Context;
+use crate::commands::output::{conclude, refuse_inputs};
 use crate::edit::{self, Session};
 use crate::error::{Outcome, Result};
 use crate::model::{Action, AssessmentId, Date};
-use crate::ui::Ui;
 
 /// Assign improvement actions to an owner, several at once.
 ///
@@ -25,18 +25,14 @@ pub struct Args {
     /// The new owner: an e-mail address.
     #[arg(long, value_name = "EMAIL")]
     pub to: String,
-    /// Only in this assessment (repeat for several). Default: every assessment
-    /// that lists the action, when there is one or they are all in one group.
-    #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
-    pub assessments: Vec<String>,
-    /// Show what would change without writing anything.
-    #[arg(long)]
-    pub dry_run: bool,
+    #[command(flatten)]
+    pub edit: EditArgs,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let lock = crate::commands::lock(global)?;
-    let loaded = crate::commands::load(global)?;
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let lock = ctx.lock()?;
+    let loaded = ctx.load()?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
         return Ok(refuse_inputs(ui, &report));
     }
@@ -47,7 +43,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     for id in &args.actions {
         let action = edit::action(ws, &loaded.report, id)?;
         if !actions.iter().any(|(a, _)| a.id == action.id) {
-            actions.push((action, edit::targets_everywhere(ws, &action.id, &args.assessments)?));
+            actions.push((action, edit::targets_everywhere(ws, &action.id, &args.edit.assessments)?));
         }
     }
     let mut session = Session::new(&loaded.repo.root, ws, Date::today());
@@ -58,5 +54,5 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
             }
         }
     }
-    conclude(ui, &lock, &session.plan(&ws.config.rules), args.dry_run)
+    conclude(ui, &lock, &session.plan(&ws.config.rules), args.edit.dry_run)
 }

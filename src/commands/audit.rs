@@ -1,17 +1,16 @@
 //! `evident audit`: the history rules over the whole history.
 
 use crate::checks::history::{HistoryRules, Roles};
-use crate::cli::GlobalArgs;
-use crate::commands::{DiagnosticFormat, Loaded, print_report};
+use crate::commands::args::DiagnosticFormat;
+use crate::commands::context::{Context, Loaded};
+use crate::commands::output::print_report;
 use crate::diag::Report;
 use crate::error::{Error, Outcome, Result};
 use crate::history::GitRepo;
 use crate::history::events::{self, BlobCache};
 use crate::model::{Config, Workspace};
-use crate::repo::Repo;
 use crate::repo::layout::CONFIG_FILE;
 use crate::schema::FileKind;
-use crate::ui::Ui;
 
 /// Check the whole history: frozen evidence and verdicts by assessors only.
 ///
@@ -33,8 +32,9 @@ pub struct Args {
     pub format: DiagnosticFormat,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let repo = Repo::discover(global.repo.as_deref())?;
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let repo = ctx.repo()?;
     // Only the rule levels are needed from the working tree.
     let config_path = repo.path(CONFIG_FILE);
     let bytes = std::fs::read(&config_path).map_err(|e| Error::io("read", &config_path, e))?;

@@ -4,18 +4,15 @@
 use std::path::PathBuf;
 
 use crate::checks::gate;
-use crate::checks::history::{self as history_rules, HistoryRules, RecordedVerdict, Roles};
-use crate::cli::GlobalArgs;
-use crate::commands::{DiagnosticFormat, Loaded, print_report};
-use crate::diag::{Code, Diagnostic, Report};
+use crate::checks::history as history_rules;
+use crate::checks::range::{self, Range};
+use crate::commands::args::DiagnosticFormat;
+use crate::commands::context::{Context, Loaded};
+use crate::commands::output::print_report;
 use crate::error::{Error, Outcome, Result};
-use crate::history::events::CommitChanges;
-use crate::history::events::{self, BlobCache};
-use crate::history::{GitRepo, snapshot_at};
-use crate::model::{Config, Date, Workspace};
+use crate::model::Date;
 use crate::render::summary::{Links, Summary, markdown};
 use crate::repo::Repo;
-use crate::score::Scores;
 use crate::ui::Ui;
 
 /// Check the repository as a pull request should be checked.
@@ -52,29 +49,9 @@ pub struct Args {
     pub summary: Option<PathBuf>,
 }
 
-/// What the history of a change says (`--base`).
-struct Range {
-    base_name: String,
-    base: String,
-    head: String,
-    /// Commits with state changes, for the summary.
-    changes: Vec<CommitChanges>,
-    /// Scores and workspace at the base.
-    before: Scores,
-    base_ws: Workspace,
-    /// The configuration in force at HEAD: the base's, with the changes
-    /// admins made in the range.
-    in_force: Config,
-    /// Test verdicts assessors recorded in the range.
-    verdicts: Vec<RecordedVerdict>,
-    diagnostics: Report,
-    commits: usize,
-    /// About the range itself (a base that is not an ancestor, uncommitted changes).
-    warnings: Vec<Diagnostic>,
-}
-
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let repo = Repo::discover(global.repo.as_deref())?;
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let repo = ctx.repo()?;
     // The working tree and the history are independent: read them side by side.
     let (loaded, range) = std::thread::scope(|scope| {
         let history = args.base.as_deref().map(|rev| scope.spawn(|| read_range(ui, &repo, rev)));
@@ -122,7 +99,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
             if let (Some(map), Some(g)) = (json.as_object_mut(), &score_gate) {
                 map.insert("score_gate".to_owned(), serde_json::to_value(g).unwrap_or_default());
             }
-            ui.out(&crate::commands::to_json_text(&json));
+            ui.out(&crate::commands::output::to_json_text(&json));
         }
         _ => {
             print_report(ui, &loaded, args.format);
@@ -161,67 +138,18 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
 
 /// The working tree with the checks of `validate` and the file rules.
 fn load_worktree(repo: &Repo) -> Result<Loaded> {
-    let (workspace, mut report) =
-        crate::repo::journal::read_whole(&repo.root, || crate::load::worktree(repo))?;
-    crate::checks::validate(&workspace, &mut report, &repo.root);
-    crate::checks::file_rules(&workspace, &mut report, Date::today());
-    Ok(Loaded { repo: repo.clone(), workspace, report })
+    let mut loaded = crate::commands::context::load_worktree(repo.clone())?;
+    crate::checks::file_rules(&loaded.workspace, &mut loaded.report, Date::today());
+    Ok(loaded)
 }
 
-/// The history rules over BASE..HEAD, and the base's scores and configuration.
+/// The history rules over BASE..HEAD, with a progress bar.
 fn read_range(ui: &Ui, repo: &Repo, rev: &str) -> Result<Range> {
-    let git = GitRepo::open(&repo.root)?;
-    let head = git.committed_head()?;
-    let base = git.resolve(rev)?;
-    let mut warnings = Vec::new();
-    if git.repo.graph_descendant_of(head, base).ok() != Some(true) && head != base {
-        warnings.push(Diagnostic::new(
-            Code::BaseNotAncestor,
-            format!("`{rev}` is not an ancestor of HEAD; checking the commits of HEAD that `{rev}` lacks"),
-        ));
-    }
-    if is_dirty(&git) {
-        warnings.push(Diagnostic::new(
-            Code::UncommittedChanges,
-            "the working tree has uncommitted changes: the file rules and the scores include them, the history rules cover commits only",
-        ));
-    }
-    let (mut base_ws, _) = snapshot_at(&git, base)?;
-    crate::updates::apply_deferred_at(&mut base_ws, &git, Some(base));
-    let ids = events::commits(&git, Some(base), head, false)?;
-    git.require_complete(&ids, &format!("checking `{rev}..HEAD`"))?;
-    let bar = ui.progress(ids.len() as u64, "Checking");
-    let mut cache = BlobCache::default();
-    let base_config = base_ws.config.clone();
-    let mut rules = HistoryRules::new(Roles::Fixed(&base_config));
-    let mut changes = Vec::new();
-    // Spans are found later, in the working tree's text.
-    let no_sources = Report::default();
-    events::walk(&git, &ids, events::Parents::All, &mut cache, |c, cache| {
-        bar.inc(1);
-        rules.visit(&git, &c, cache, &no_sources);
-        if !c.states.is_empty() {
-            changes.push(c);
-        }
-    })?;
+    let walk = range::prepare(&repo.root, rev)?;
+    let bar = ui.progress(walk.commits() as u64, "Checking");
+    let range = walk.run(&|n| bar.inc(n))?;
     bar.finish_and_clear();
-    let mut diagnostics = Report::default();
-    let in_force = rules.in_force(head).map(|c| (*c).clone()).unwrap_or_else(|| base_ws.config.clone());
-    let verdicts = rules.recorded_verdicts();
-    rules.finish(&mut diagnostics);
-    Ok(Range {
-        base_name: rev.to_owned(),
-        base: base.to_string(),
-        head: head.to_string(),
-        changes,
-        before: crate::score::compute(&base_ws),
-        in_force,
-        verdicts,
-        base_ws,
-        diagnostics,
-        commits: ids.len(),
-        warnings,
-    })
+    Ok(range)
 }
 
 /// Writes (or, for $GITHUB_STEP_SUMMARY, appends) the summary.
@@ -237,14 +165,4 @@ fn write_summary(path: &std::path::Path, text: &str, append: bool) -> Result<()>
     } else {
         crate::repo::write::replace_file(path, text.as_bytes())
     }
-}
-
-/// Whether tracked files under the repository differ from HEAD (untracked ones too).
-fn is_dirty(git: &GitRepo) -> bool {
-    let mut opts = git2::StatusOptions::new();
-    opts.include_untracked(true).recurse_untracked_dirs(false).exclude_submodules(true);
-    if !git.prefix.is_empty() {
-        opts.pathspec(git.prefix.trim_end_matches('/'));
-    }
-    git.repo.statuses(Some(&mut opts)).map(|s| !s.is_empty()).unwrap_or(false)
 }

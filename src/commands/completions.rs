@@ -2,8 +2,8 @@
 
 use clap_complete::Shell;
 
+use crate::commands::context::Context;
 use crate::error::{Outcome, Result};
-use crate::ui::Ui;
 
 /// Print a shell completion script.
 #[derive(Debug, clap::Args)]
@@ -16,7 +16,8 @@ pub struct Args {
     pub shell: Shell,
 }
 
-pub fn run(ui: &Ui, args: Args, command: &mut clap::Command) -> Result<Outcome> {
+pub fn run(ctx: &Context, args: Args, command: &mut clap::Command) -> Result<Outcome> {
+    let ui = ctx.ui();
     let mut buf = Vec::new();
     clap_complete::generate(args.shell, command, "evident", &mut buf);
     ui.out(&String::from_utf8_lossy(&buf));

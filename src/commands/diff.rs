@@ -3,8 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::cli::GlobalArgs;
-use crate::commands::{OutputFormat, to_json_text};
+use crate::commands::args::OutputFormat;
+use crate::commands::context::Context;
+use crate::commands::output::to_json_text;
 use crate::diag::Report;
 use crate::diff::{Side, SideKind, WorkspaceDiff};
 use crate::error::{Error, Outcome, Result};
@@ -94,8 +95,9 @@ pub struct Args {
     pub exit_code: bool,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let repo = Repo::discover(global.repo.as_deref())?;
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let repo = ctx.repo()?;
     let git = GitRepo::open(&repo.root)?;
     let (base, head) = sides(&git, &args)?;
     let (mut before, broken_before) = load(&repo, &git, &base)?;

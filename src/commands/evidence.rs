@@ -3,12 +3,12 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use crate::cli::GlobalArgs;
-use crate::commands::set::{conclude, refuse_inputs};
+use crate::commands::args::EditArgs;
+use crate::commands::context::Context;
+use crate::commands::output::{conclude, refuse_inputs};
 use crate::edit::{self, EVIDENCE_TYPES, Session};
 use crate::error::{Error, Outcome, Result};
 use crate::model::{Date, Evidence};
-use crate::ui::Ui;
 
 /// Add or remove evidence of an action.
 #[derive(Debug, clap::Subcommand)]
@@ -42,13 +42,8 @@ pub struct AddArgs {
     /// What the evidence is. Default: the file name.
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
-    /// Only in this assessment (repeat for several). Default: every assessment
-    /// that lists the action, when there is one or they are all in one group.
-    #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
-    pub assessments: Vec<String>,
-    /// Show what would change without writing anything.
-    #[arg(long)]
-    pub dry_run: bool,
+    #[command(flatten)]
+    pub edit: EditArgs,
 }
 
 /// Remove an evidence item from an action.
@@ -64,32 +59,28 @@ pub struct RemoveArgs {
     pub action: String,
     /// The name of the evidence item.
     pub name: String,
-    /// Only in this assessment (repeat for several). Default: every assessment
-    /// that lists the action, when there is one or they are all in one group.
-    #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
-    pub assessments: Vec<String>,
-    /// Show what would change without writing anything.
-    #[arg(long)]
-    pub dry_run: bool,
+    #[command(flatten)]
+    pub edit: EditArgs,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, cmd: Command) -> Result<Outcome> {
+pub fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
     match cmd {
-        Command::Add(args) => add(ui, global, args),
-        Command::Remove(args) => remove(ui, global, args),
+        Command::Add(args) => add(ctx, args),
+        Command::Remove(args) => remove(ctx, args),
     }
 }
 
-fn add(ui: &Ui, global: &GlobalArgs, args: AddArgs) -> Result<Outcome> {
-    let lock = crate::commands::lock(global)?;
-    let loaded = crate::commands::load(global)?;
+fn add(ctx: &Context, args: AddArgs) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let lock = ctx.lock()?;
+    let loaded = ctx.load()?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
         return Ok(refuse_inputs(ui, &report));
     }
     let ws = &loaded.workspace;
     let root = &loaded.repo.root;
     let action = edit::action(ws, &loaded.report, &args.action)?;
-    let targets = edit::targets(ws, &action.id, &args.assessments)?;
+    let targets = edit::targets(ws, &action.id, &args.edit.assessments)?;
     let mut session = Session::new(root, ws, Date::today());
     let item = match (&args.url, &args.file) {
         (Some(url), _) => {
@@ -114,7 +105,7 @@ fn add(ui: &Ui, global: &GlobalArgs, args: AddArgs) -> Result<Outcome> {
             file.add_evidence(&item)?;
         }
     }
-    conclude(ui, &lock, &session.plan(&ws.config.rules), args.dry_run)
+    conclude(ui, &lock, &session.plan(&ws.config.rules), args.edit.dry_run)
 }
 
 /// The name of a new item: `--name`, or the file name.
@@ -127,9 +118,10 @@ fn name(given: Option<&str>, file_name: Option<String>) -> Result<String> {
     }
 }
 
-fn remove(ui: &Ui, global: &GlobalArgs, args: RemoveArgs) -> Result<Outcome> {
-    let lock = crate::commands::lock(global)?;
-    let loaded = crate::commands::load(global)?;
+fn remove(ctx: &Context, args: RemoveArgs) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let lock = ctx.lock()?;
+    let loaded = ctx.load()?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
         return Ok(refuse_inputs(ui, &report));
     }
@@ -139,7 +131,7 @@ fn remove(ui: &Ui, global: &GlobalArgs, args: RemoveArgs) -> Result<Outcome> {
     let mut removed = Vec::new();
     let mut edited = BTreeSet::new();
     let mut not_found = None;
-    for assessment in edit::targets(ws, &action.id, &args.assessments)? {
+    for assessment in edit::targets(ws, &action.id, &args.edit.assessments)? {
         let Some(file) = session.open(&assessment, action)? else {
             continue;
         };
@@ -157,7 +149,7 @@ fn remove(ui: &Ui, global: &GlobalArgs, args: RemoveArgs) -> Result<Outcome> {
     {
         return Err(err);
     }
-    let outcome = conclude(ui, &lock, &session.plan(&ws.config.rules), args.dry_run)?;
+    let outcome = conclude(ui, &lock, &session.plan(&ws.config.rules), args.edit.dry_run)?;
     if outcome == Outcome::Success {
         let paths: BTreeSet<&str> = removed.iter().filter_map(|e| e.path.as_deref()).collect();
         for path in paths {

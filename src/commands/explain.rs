@@ -1,9 +1,10 @@
 //! `evident explain`: what a diagnostic code means and how to fix it.
 
+use crate::commands::context::Context;
 use crate::diag::{Code, did_you_mean};
 use crate::error::{Error, Outcome, Result};
 use crate::render::table::Table;
-use crate::ui::{BOLD, Ui};
+use crate::ui::BOLD;
 
 /// Explain a diagnostic code (`E0303`) or rule name (`unknown-action`).
 #[derive(Debug, clap::Args)]
@@ -17,7 +18,8 @@ pub struct Args {
     pub list: bool,
 }
 
-pub fn run(ui: &Ui, args: Args) -> Result<Outcome> {
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
     if args.list {
         let mut t = Table::new(&["Code", "Rule", "Level", "Meaning"]);
         for c in Code::ALL {

@@ -1,13 +1,12 @@
 //! `evident history`: the status timeline from git history.
 
-use crate::cli::GlobalArgs;
-use crate::commands::{OutputFormat, to_json_text};
-use crate::diag::{Code, Diagnostic};
-use crate::error::{Error, Outcome, Result};
-use crate::history::timeline::{StatusEvent, Timeline};
-use crate::model::{Date, parse_id};
-use crate::repo::Repo;
-use crate::ui::Ui;
+use crate::commands::args::EventFilter;
+use crate::commands::args::OutputFormat;
+use crate::commands::context::Context;
+use crate::commands::output::to_json_text;
+use crate::commands::output::warn_problems;
+use crate::error::{Outcome, Result};
+use crate::history::timeline::StatusEvent;
 
 /// Show the history of action states: who changed what, when.
 ///
@@ -33,94 +32,10 @@ pub struct Args {
     pub format: OutputFormat,
 }
 
-/// Which status events to show; shared with `evident export history`.
-#[derive(Clone, Debug, Default, clap::Args)]
-pub struct EventFilter {
-    /// Only this action.
-    #[arg(value_parser = parse_id)]
-    pub action: Option<String>,
-    /// Only this assessment.
-    #[arg(long, value_name = "ASSESSMENT")]
-    pub assessment: Option<String>,
-    /// Only changes made on or after this date (YYYY-MM-DD, the author's date).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub since: Option<Date>,
-    /// Only changes by this commit author (e-mail).
-    #[arg(long, value_name = "EMAIL")]
-    pub author: Option<String>,
-    /// List the commits of merged branches with their own authors.
-    #[arg(long)]
-    pub all_parents: bool,
-}
-
-impl EventFilter {
-    /// Whether an event passes the filter.
-    pub fn keep(&self, t: &Timeline, e: &StatusEvent) -> bool {
-        let c = &t.commits[e.commit];
-        self.action.as_ref().is_none_or(|a| &e.action == a)
-            && self.assessment.as_ref().is_none_or(|a| &e.assessment == a)
-            && self.author.as_ref().is_none_or(|a| c.author_email.eq_ignore_ascii_case(a))
-            && self.since.is_none_or(|d| c.date() >= d.to_string())
-    }
-
-    /// An action or assessment the history never mentions is probably a
-    /// typo: an error with the closest one that it does mention.
-    pub fn check_names(&self, timeline: &Timeline) -> Result<()> {
-        if let Some(action) = &self.action {
-            require_known(timeline, "action", action, |e| &e.action)?;
-        }
-        if let Some(assessment) = &self.assessment {
-            require_known(timeline, "assessment", assessment, |e| &e.assessment)?;
-        }
-        Ok(())
-    }
-}
-
-/// Refuses a name that no status event has: most likely a typo.
-fn require_known(
-    t: &Timeline,
-    what: &str,
-    name: &str,
-    field: impl Fn(&StatusEvent) -> &String,
-) -> Result<()> {
-    if t.events.iter().any(|e| field(e) == name) {
-        return Ok(());
-    }
-    let mut e = Error::new(format!("no status changes of {what} `{name}` in the history"));
-    let names: std::collections::BTreeSet<&str> = t.events.iter().map(|e| field(e).as_str()).collect();
-    if let Some(h) = crate::diag::did_you_mean(name, names.iter().copied()) {
-        e = e.hint(h);
-    }
-    Err(e)
-}
-
-/// Warns where a shallow clone's history starts, and about the files of past
-/// commits the timeline could not read.
-pub fn warn_problems(ui: &Ui, timeline: &Timeline) {
-    if timeline.shallow
-        && let Some(first) = timeline.points.first().map(|p| &timeline.commits[p.commit])
-    {
-        ui.diagnostic(&Diagnostic::new(
-            Code::ShallowHistory,
-            format!(
-                "this is a shallow clone: history starts at {} ({}); fetch the rest with `git fetch --unshallow`",
-                first.short(),
-                first.date()
-            ),
-        ));
-    }
-    for problem in timeline.diagnostics() {
-        ui.diagnostic(&problem);
-    }
-}
-
-fn parse_date(s: &str) -> std::result::Result<Date, String> {
-    s.parse()
-}
-
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let repo = Repo::discover(global.repo.as_deref())?;
-    let timeline = crate::commands::timeline(ui, &repo, args.filter.all_parents)?;
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let repo = ctx.repo()?;
+    let timeline = ctx.timeline(&repo, args.filter.all_parents)?;
     args.filter.check_names(&timeline)?;
     warn_problems(ui, &timeline);
     if args.scores {

@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
+use crate::commands::context::Context;
 use crate::error::{Error, Outcome, Result};
 use crate::repo::layout::{ACTIONS_DIR, ASSESSMENTS_DIR, CONFIG_FILE, EVIDENCE_DIR, TEMPLATES_DIR};
 use crate::repo::write::Changeset;
-use crate::ui::Ui;
 
 /// Where `init` puts the schemas editors use.
 pub const SCHEMA_DIR: &str = ".evident/schemas";
@@ -25,7 +25,8 @@ pub struct Args {
     pub no_git: bool,
 }
 
-pub fn run(ui: &Ui, args: Args) -> Result<Outcome> {
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
     let dir = args.dir;
     if dir.join(CONFIG_FILE).exists() {
         return Err(Error::new(format!("`{}` already has an `{CONFIG_FILE}`", dir.display()))

@@ -1,12 +1,12 @@
 //! `evident list actions`: the improvement-action list with filters.
 
-use crate::cli::GlobalArgs;
-use crate::commands::{OutputFormat, load_for_scoring, require_clean, to_json_text};
+use crate::commands::args::FilterArgs;
+use crate::commands::args::OutputFormat;
+use crate::commands::context::Context;
+use crate::commands::output::{require_clean, to_json_text};
 use crate::error::{Outcome, Result};
-use crate::filter::{ActionFilter, action_rows};
-use crate::model::{ActionType, Category, ImplementationStatus, TestStatus};
+use crate::filter::action_rows;
 use crate::render;
-use crate::ui::Ui;
 
 /// List things in the repository.
 #[derive(Debug, clap::Args)]
@@ -46,57 +46,6 @@ pub struct ActionsArgs {
     pub format: OutputFormat,
 }
 
-/// The filters of the action list; shared with `evident export actions`.
-#[derive(Clone, Debug, Default, clap::Args)]
-pub struct FilterArgs {
-    /// Only actions of templates with this regulation (or template id).
-    #[arg(long, value_delimiter = ',', value_name = "REGULATION")]
-    pub regulation: Vec<String>,
-    /// Only actions with this solution.
-    #[arg(long, value_delimiter = ',', value_name = "SOLUTION")]
-    pub solution: Vec<String>,
-    /// Only actions in assessments of this group.
-    #[arg(long, value_delimiter = ',', value_name = "GROUP")]
-    pub group: Vec<String>,
-    /// Only actions with this test status.
-    #[arg(long, value_delimiter = ',', value_enum, value_name = "STATUS")]
-    pub test_status: Vec<TestStatus>,
-    /// Only actions of this category.
-    #[arg(long, value_delimiter = ',', value_enum, value_name = "CATEGORY")]
-    pub category: Vec<Category>,
-    /// Only actions owned by this person (`none`: without owner).
-    #[arg(long, value_delimiter = ',', value_name = "EMAIL")]
-    pub owner: Vec<String>,
-    /// Only actions of this type.
-    #[arg(long, value_delimiter = ',', value_enum, value_name = "TYPE")]
-    pub action_type: Vec<ActionType>,
-    /// Only actions of this assessment.
-    #[arg(long, value_delimiter = ',', value_name = "ASSESSMENT")]
-    pub assessment: Vec<String>,
-    /// Only actions with this implementation status.
-    #[arg(long, value_delimiter = ',', value_enum, value_name = "STATUS")]
-    pub status: Vec<ImplementationStatus>,
-}
-
-impl FilterArgs {
-    /// The filter, with every value checked against the repository.
-    pub fn filter(self, ws: &crate::model::Workspace) -> Result<ActionFilter> {
-        let filter = ActionFilter {
-            regulations: self.regulation,
-            solutions: self.solution,
-            groups: self.group,
-            test_statuses: self.test_status,
-            categories: self.category,
-            owners: self.owner,
-            action_types: self.action_type,
-            assessments: self.assessment,
-            statuses: self.status,
-        };
-        filter.check_values(ws)?;
-        Ok(filter)
-    }
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Sort {
     /// By action id.
@@ -107,9 +56,10 @@ pub enum Sort {
     Category,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
     let What::Actions(args) = args.what;
-    let loaded = load_for_scoring(ui, global)?;
+    let loaded = ctx.load_for_scoring()?;
     if !require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
     }

@@ -2,14 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::cli::GlobalArgs;
-use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::commands::context::Context;
+use crate::diag::did_you_mean;
 use crate::error::{Error, Outcome, Result};
 use crate::model::{
     Action, ActionId, ActionState, ActionType, Assessment, AssessmentId, Category, ControlType, GroupId,
     Implementation, Template, TemplateId, Test, Testing, Workspace, parse_id,
 };
-use crate::repo::layout::{self, Entry};
+use crate::repo::layout;
 use crate::repo::write::{Changeset, WriteStatus};
 use crate::scaffold;
 use crate::ui::Ui;
@@ -110,9 +110,10 @@ pub struct AssessmentArgs {
     pub service: Option<String>,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let lock = crate::commands::lock(global)?;
-    let loaded = crate::commands::load(global)?;
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let lock = ctx.lock()?;
+    let loaded = ctx.load()?;
     let ws = &loaded.workspace;
     let mut set = Changeset::new();
     match args.what {
@@ -149,7 +150,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         }
         What::Assessment(a) => new_assessment(ui, &loaded.repo, ws, &loaded.report, a, &mut set)?,
     }
-    verify(&set)?;
+    crate::scaffold::verify(&set)?;
     for (file, status) in set.commit(&lock)? {
         if status != WriteStatus::Unchanged {
             ui.status("Created", &file);
@@ -302,30 +303,4 @@ fn group_state(
         .map(|(id, _)| id.to_string())
         .collect();
     GroupState::Copy { text: text.to_owned(), from: first.to_string(), disagrees }
-}
-
-/// Every generated file must pass its schema: a failure here is a bug in evident.
-pub(crate) fn verify(set: &Changeset) -> Result<()> {
-    for (path, bytes) in set.files() {
-        let diags = match layout::classify(path) {
-            Entry::Template(_) => {
-                crate::load::parse::<Template>(crate::schema::FileKind::Template, path, bytes).diagnostics
-            }
-            Entry::Action(_) => {
-                crate::load::parse::<Action>(crate::schema::FileKind::Action, path, bytes).diagnostics
-            }
-            Entry::Assessment(_) => {
-                crate::load::parse::<Assessment>(crate::schema::FileKind::Assessment, path, bytes).diagnostics
-            }
-            Entry::State(..) => {
-                crate::load::parse::<ActionState>(crate::schema::FileKind::State, path, bytes).diagnostics
-            }
-            _ => Vec::new(),
-        };
-        if let Some(d) = diags.first() {
-            return Err(Error::new(format!("internal error: generated `{path}` is invalid: {}", d.message))
-                .hint("please report this bug; nothing was written"));
-        }
-    }
-    Ok(())
 }

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::cli::GlobalArgs;
-use crate::commands::{load_for_scoring, require_clean};
+use crate::commands::context::Context;
+use crate::commands::output::require_clean;
 use crate::error::{Error, Outcome, Result};
 use crate::history::timeline::Timeline;
 use crate::repo::Repo;
@@ -71,8 +71,9 @@ pub enum ReportFormat {
 /// The file `--format json` writes.
 const JSON_FILE: &str = "report.json";
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let loaded = load_for_scoring(ui, global)?;
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let loaded = ctx.load_for_scoring()?;
     if !require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
     }
@@ -82,7 +83,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     };
     refuse_data_folders(&loaded.repo, &args.out)?;
     let previous = prepare_out(&args.out, args.force)?;
-    let timeline = history(ui, &loaded.repo, args.all_parents)?;
+    let timeline = history(ctx, &loaded.repo, args.all_parents)?;
     let ws = &loaded.workspace;
     let evidence = read_evidence(ui, &loaded.repo, report::evidence_paths(ws));
     let available: BTreeSet<String> = evidence.keys().cloned().collect();
@@ -99,7 +100,8 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
             vec![(report::md::FILE.to_owned(), report::md::render(&view, &templates)?.into_bytes())]
         }
         ReportFormat::Json => {
-            let text = crate::commands::to_json_text(&serde_json::to_value(&view).unwrap_or_default());
+            let text =
+                crate::commands::output::to_json_text(&serde_json::to_value(&view).unwrap_or_default());
             vec![(JSON_FILE.to_owned(), text.into_bytes())]
         }
     };
@@ -121,11 +123,11 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
 
 /// The timeline, or an empty one when the repository has no commits (the
 /// report then shows the working tree only, and says so).
-fn history(ui: &Ui, repo: &Repo, all_parents: bool) -> Result<Timeline> {
+fn history(ctx: &Context, repo: &Repo, all_parents: bool) -> Result<Timeline> {
     if repo.head_commit().is_none() {
         return Ok(Timeline::default());
     }
-    crate::commands::timeline(ui, repo, all_parents)
+    ctx.timeline(repo, all_parents)
 }
 
 /// Reads the evidence files to copy, by the path the state files give. A

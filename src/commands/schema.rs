@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
+use crate::commands::context::Context;
 use crate::error::{Error, Outcome, Result};
 use crate::repo::write::Changeset;
 use crate::schema::FileKind;
-use crate::ui::Ui;
 
 /// Print the JSON Schema (draft 2020-12) of a file kind, or write them all.
 ///
@@ -34,7 +34,8 @@ pub fn schema_files() -> Changeset {
     set
 }
 
-pub fn run(ui: &Ui, args: Args) -> Result<Outcome> {
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
     if let Some(dir) = args.write {
         std::fs::create_dir_all(&dir).map_err(|e| Error::io("create directory", &dir, e))?;
         for (file, status) in schema_files().apply(&dir)? {

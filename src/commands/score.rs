@@ -1,10 +1,10 @@
 //! `evident score`: compliance scores.
 
-use crate::cli::GlobalArgs;
-use crate::commands::{OutputFormat, load_for_scoring, require_clean, to_json_text};
+use crate::commands::args::OutputFormat;
+use crate::commands::context::Context;
+use crate::commands::output::{require_clean, to_json_text};
 use crate::error::{Outcome, Result};
 use crate::render::score::{self, By};
-use crate::ui::Ui;
 
 /// Compute compliance scores.
 ///
@@ -29,8 +29,9 @@ pub struct Args {
     pub format: OutputFormat,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let loaded = load_for_scoring(ui, global)?;
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let loaded = ctx.load_for_scoring()?;
     if !require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
     }

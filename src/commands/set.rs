@@ -1,16 +1,10 @@
 //! `evident set`: record the status, dates, notes and owner of an action.
-//!
-//! Also home of [`conclude`] and [`refuse_inputs`], the output shared by the
-//! editing commands (`set`, `assign`, `evidence`).
 
-use crate::repo::journal::WriteLock;
-
-use crate::cli::GlobalArgs;
-use crate::diag::{Report, render};
-use crate::edit::{self, FileChange, Plan, Session, StatusChange};
+use crate::commands::context::Context;
+use crate::commands::output::{conclude, refuse_inputs};
+use crate::edit::{self, Session, StatusChange};
 use crate::error::{Error, Outcome, Result};
 use crate::model::{Date, ImplementationStatus, TestStatus};
-use crate::ui::{RED, Ui};
 
 /// Record an action's implementation and test status, dates, notes and owner.
 ///
@@ -71,10 +65,11 @@ pub struct Args {
     pub dry_run: bool,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
     let (implementation, test) = changes(&args)?;
-    let lock = crate::commands::lock(global)?;
-    let loaded = crate::commands::load(global)?;
+    let lock = ctx.lock()?;
+    let loaded = ctx.load()?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
         return Ok(refuse_inputs(ui, &report));
     }
@@ -129,56 +124,4 @@ fn changes(args: &Args) -> Result<(StatusChange<ImplementationStatus>, StatusCha
             .hint("give `--implementation`, `--test`, a date, notes or `--owner` (`evident set --help`)"));
     }
     Ok((implementation, test))
-}
-
-/// Prints a plan and writes it, unless it is refused or a dry run. Shared by
-/// the editing commands.
-pub(crate) fn conclude(ui: &Ui, lock: &WriteLock, plan: &Plan, dry_run: bool) -> Result<Outcome> {
-    if !plan.report.diagnostics.is_empty() {
-        ui.err(&render::human(&plan.report, ui.color_stderr));
-    }
-    if plan.is_refused() {
-        let why = if plan.unreadable.is_empty() {
-            "the change would break the rules above".to_owned()
-        } else {
-            format!("fix `{}` first", plan.unreadable.join("`, `"))
-        };
-        ui.err(&format!("{}: {why}; nothing was written\n", ui.paint_err(RED.bold(), "error")));
-        return Ok(Outcome::Failed);
-    }
-    for warning in &plan.group_warnings {
-        ui.diagnostic(warning);
-    }
-    if !dry_run {
-        plan.write(lock)?;
-    }
-    for copy in &plan.copies {
-        ui.status(if dry_run { "Would copy" } else { "Copied" }, copy);
-    }
-    for file in &plan.files {
-        let verb = match (file.change, dry_run) {
-            (FileChange::Created, false) => "Created",
-            (FileChange::Created, true) => "Would create",
-            (FileChange::Updated, false) => "Updated",
-            (FileChange::Updated, true) => "Would update",
-            (FileChange::Unchanged, _) => "Unchanged",
-        };
-        let text = if file.what.is_empty() {
-            format!("{} (nothing to change)", file.path)
-        } else {
-            format!("{}: {}", file.path, file.what.join(", "))
-        };
-        ui.status(verb, &text);
-    }
-    Ok(Outcome::Success)
-}
-
-/// Refuses to edit when the files that decide where an edit goes have errors.
-pub(crate) fn refuse_inputs(ui: &Ui, report: &Report) -> Outcome {
-    ui.err(&render::human(report, ui.color_stderr));
-    ui.err(&format!(
-        "{}: the configuration, templates or assessments have errors, so the edit cannot tell which files to change; fix them first (nothing was written)\n",
-        ui.paint_err(RED.bold(), "error")
-    ));
-    Outcome::Failed
 }

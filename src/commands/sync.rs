@@ -1,8 +1,8 @@
 //! `evident sync`: make the assessments of each group agree on the actions
 //! they share.
 
-use crate::cli::GlobalArgs;
-use crate::commands::{load, require_clean};
+use crate::commands::context::Context;
+use crate::commands::output::require_clean;
 use crate::error::{Error, Outcome, Result};
 use crate::history::GitRepo;
 use crate::model::{ActionState, AssessmentId, Workspace};
@@ -33,9 +33,10 @@ pub struct Args {
     pub prefer: Option<String>,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let lock = crate::commands::lock(global)?;
-    let loaded = load(global)?;
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let lock = ctx.lock()?;
+    let loaded = ctx.load()?;
     if !require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
     }

@@ -1,10 +1,10 @@
 //! `evident updates`: templates and actions that moved past what an assessment accepted.
 
-use crate::cli::GlobalArgs;
-use crate::commands::{OutputFormat, load_for_scoring, require_clean, to_json_text};
+use crate::commands::args::OutputFormat;
+use crate::commands::context::Context;
+use crate::commands::output::{require_clean, to_json_text};
 use crate::error::{Outcome, Result};
 use crate::render::updates as render;
-use crate::ui::Ui;
 
 /// List pending updates: definitions an assessment has not accepted yet.
 ///
@@ -28,8 +28,9 @@ pub struct Args {
     pub format: OutputFormat,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let loaded = load_for_scoring(ui, global)?;
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let loaded = ctx.load_for_scoring()?;
     if !require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
     }

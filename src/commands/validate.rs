@@ -1,9 +1,9 @@
 //! `evident validate`: check every file and report every problem.
 
-use crate::cli::GlobalArgs;
-use crate::commands::{DiagnosticFormat, load, print_report};
+use crate::commands::args::DiagnosticFormat;
+use crate::commands::context::Context;
+use crate::commands::output::print_report;
 use crate::error::{Outcome, Result};
-use crate::ui::Ui;
 
 /// Check every file: syntax, schemas, references, people and evidence.
 ///
@@ -23,8 +23,9 @@ pub struct Args {
     pub format: DiagnosticFormat,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let loaded = load(global)?;
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let loaded = ctx.load()?;
     print_report(ui, &loaded, args.format);
     Ok(Outcome::failed_if(loaded.report.has_errors()))
 }

@@ -84,7 +84,7 @@ impl StatusEvent {
 }
 
 /// The parts of an action state the timeline shows. Dates are `YYYY-MM-DD`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StateSnapshot {
     pub owner: Option<String>,
     pub implementation: ImplementationStatus,

@@ -21,7 +21,7 @@ use super::cells::{self, CellError};
 use super::{Columns, Row, Sheet, Value, problem_at};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::model::{ActionId, ActionState, AssessmentId, Date, ImplementationStatus, TestStatus, Workspace};
-use crate::render::sheets::actions::HEADERS;
+use crate::render::sheets::actions::Column;
 
 /// The columns a bulk update reads; the others are for reading and filtering.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -46,17 +46,22 @@ impl Field {
         Field::TestNotes,
     ];
 
+    /// The column the field is read from.
+    pub fn column(self) -> Column {
+        match self {
+            Field::Owner => Column::Owner,
+            Field::ImplementationStatus => Column::ImplementationStatus,
+            Field::ImplementationDate => Column::ImplementationDate,
+            Field::ImplementationNotes => Column::ImplementationNotes,
+            Field::TestStatus => Column::TestStatus,
+            Field::TestDate => Column::TestDate,
+            Field::TestNotes => Column::TestNotes,
+        }
+    }
+
     /// The column's header.
     pub fn header(self) -> &'static str {
-        match self {
-            Field::Owner => "Owner",
-            Field::ImplementationStatus => "Implementation status",
-            Field::ImplementationDate => "Implementation date",
-            Field::ImplementationNotes => "Implementation notes",
-            Field::TestStatus => "Test status",
-            Field::TestDate => "Test date",
-            Field::TestNotes => "Test notes",
-        }
+        self.column().header()
     }
 
     /// The date that goes with a status.
@@ -153,7 +158,7 @@ struct Read<'w> {
 
 /// Reads every row and plans the update, or returns every problem found.
 pub fn plan(ws: &Workspace, sheet: &Sheet) -> Result<Update, Vec<Diagnostic>> {
-    let columns = Columns::check(sheet, &HEADERS, "evident export actions")?;
+    let columns = Columns::check(sheet, &Column::ALL, "evident export actions")?;
     let index = Index::of(ws);
     let mut problems = Vec::new();
     let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
@@ -187,10 +192,11 @@ fn read_row<'w>(
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Read<'w>> {
     let ws = index.ws;
-    let key = |h: &str| super::text_of(columns.cell(row, h)).trim().to_owned();
-    let (assessment, action) = (key("Assessment"), key("Action"));
-    let at =
-        |column: &str, message: String| problem_at(Code::ImportUnknownRow, sheet, row, Some(column), message);
+    let key = |c: Column| super::text_of(columns.cell(row, c)).trim().to_owned();
+    let (assessment, action) = (key(Column::Assessment), key(Column::Action));
+    let at = |column: Column, message: String| {
+        problem_at(Code::ImportUnknownRow, sheet, row, Some(column.header()), message)
+    };
     let mut ok = true;
     let found_assessment = ws.assessments.get_key_value(assessment.as_str()).map(|(k, _)| k);
     if found_assessment.is_none() {
@@ -204,7 +210,7 @@ fn read_row<'w>(
                 "rows must name an assessment of the repository (`evident list actions --per-assessment`)"
                     .into()
             });
-        problems.push(at("Assessment", message).hint(hint));
+        problems.push(at(Column::Assessment, message).hint(hint));
         ok = false;
     }
     let found_action = ws.actions.get_key_value(action.as_str()).map(|(k, _)| k);
@@ -212,7 +218,7 @@ fn read_row<'w>(
         let message = if action.is_empty() { "no action".into() } else { format!("no action `{action}`") };
         let hint = did_you_mean(&action, ws.actions.keys().map(ActionId::as_str))
             .unwrap_or_else(|| "rows must name an action of `actions/`".into());
-        problems.push(at("Action", message).hint(hint));
+        problems.push(at(Column::Action, message).hint(hint));
         ok = false;
     }
     if let (Some(a), Some(b)) = (found_assessment, found_action)
@@ -220,14 +226,17 @@ fn read_row<'w>(
     {
         let template = &ws.assessments[a].assessment.template;
         problems.push(
-            at("Action", format!("assessment `{a}` (template `{template}`) does not list action `{b}`"))
-                .hint("an assessment's actions are those of its template's controls"),
+            at(
+                Column::Action,
+                format!("assessment `{a}` (template `{template}`) does not list action `{b}`"),
+            )
+            .hint("an assessment's actions are those of its template's controls"),
         );
         ok = false;
     }
     let mut values = Vec::with_capacity(Field::ALL.len());
     for field in Field::ALL {
-        let cell = columns.cell(row, field.header());
+        let cell = columns.cell(row, field.column());
         match read_field(ws, field, cell) {
             Ok(v) => values.push((field, v)),
             Err((message, hint)) => {
@@ -367,25 +376,30 @@ pub struct Ignored {
 /// there are not imported. Rows that do not name a known pair are skipped
 /// (they are [`plan`]'s errors).
 pub fn ignored_edits(ws: &Workspace, sheet: &Sheet) -> Vec<Ignored> {
-    let Ok(columns) = Columns::check(sheet, &HEADERS, "evident export actions") else { return Vec::new() };
-    let editable: BTreeSet<&str> = Field::ALL.iter().map(|f| f.header()).collect();
+    let Ok(columns) = Columns::check(sheet, &Column::ALL, "evident export actions") else {
+        return Vec::new();
+    };
+    let editable: BTreeSet<Column> = Field::ALL.iter().map(|f| f.column()).collect();
     let pairs = crate::score::pairs(ws);
     let by_key: HashMap<(&str, &str), &crate::score::Pair<'_>> =
         pairs.iter().map(|p| ((p.assessment.as_str(), p.id.as_str()), p)).collect();
     let mut found: BTreeMap<usize, Ignored> = BTreeMap::new();
     for row in sheet.rows.iter().filter(|r| !r.is_blank()) {
-        let key = |h: &str| super::text_of(columns.cell(row, h)).trim().to_owned();
-        let (assessment, action) = (key("Assessment"), key("Action"));
+        let key = |c: Column| super::text_of(columns.cell(row, c)).trim().to_owned();
+        let (assessment, action) = (key(Column::Assessment), key(Column::Action));
         let Some(pair) = by_key.get(&(assessment.as_str(), action.as_str())) else { continue };
-        let now = crate::render::sheets::actions::table(&[pair]).rows.remove(0);
-        for (i, header) in HEADERS.iter().enumerate() {
-            if editable.contains(header) {
+        let now = crate::render::sheets::actions::row(pair);
+        for (i, column) in Column::ALL.into_iter().enumerate() {
+            if editable.contains(&column) {
                 continue;
             }
-            let cell = super::text_of(columns.cell(row, header));
+            let cell = super::text_of(columns.cell(row, column));
             if cell.trim() != now[i].csv_text().trim() {
-                let entry =
-                    found.entry(i).or_insert(Ignored { column: header, rows: 0, first_row: row.number });
+                let entry = found.entry(i).or_insert(Ignored {
+                    column: column.header(),
+                    rows: 0,
+                    first_row: row.number,
+                });
                 entry.rows += 1;
             }
         }

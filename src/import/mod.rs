@@ -17,6 +17,7 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 
 use crate::diag::{Cell, Code, Diagnostic, Location, did_you_mean};
 use crate::error::{Error, Result};
+use crate::render::sheets::Header;
 
 /// A spreadsheet read into memory.
 #[derive(Debug, Default)]
@@ -103,18 +104,19 @@ pub struct Columns {
 
 impl Columns {
     /// The cell of a row in a column (empty when the row is short).
-    pub fn cell<'r>(&self, row: &'r Row, header: &str) -> &'r Value {
-        self.index.get(header).and_then(|i| row.cells.get(*i)).unwrap_or(&Value::Empty)
+    pub fn cell<'r>(&self, row: &'r Row, column: impl Header) -> &'r Value {
+        self.index.get(column.header()).and_then(|i| row.cells.get(*i)).unwrap_or(&Value::Empty)
     }
 
     /// The cell as trimmed text.
-    pub fn text(&self, row: &Row, header: &str) -> String {
-        text_of(self.cell(row, header)).trim().to_owned()
+    pub fn text(&self, row: &Row, column: impl Header) -> String {
+        text_of(self.cell(row, column)).trim().to_owned()
     }
 
     /// Checks the header row: every column of `headers` (the export's, which
     /// `command` writes), each once, in any order, and no other.
-    pub fn check(sheet: &Sheet, headers: &[&'static str], command: &str) -> Result<Columns, Vec<Diagnostic>> {
+    pub fn check(sheet: &Sheet, columns: &[impl Header], command: &str) -> Result<Columns, Vec<Diagnostic>> {
+        let headers: Vec<&'static str> = columns.iter().map(|c| c.header()).collect();
         let mut problems = Vec::new();
         let mut index = HashMap::new();
         let header_row = Row {

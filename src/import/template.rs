@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Columns, Row, Sheet, file_problem, problem_at};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::model::{ActionId, Control, ControlId, Template, TemplateId, Workspace, id_problem, is_valid_id};
-use crate::render::sheets::template::HEADERS;
+use crate::render::sheets::template::Column;
 
 /// A checked template import.
 #[derive(Debug)]
@@ -25,7 +25,7 @@ pub struct TemplateImport {
 
 /// Reads every row, or returns every problem found.
 pub fn plan(ws: &Workspace, sheet: &Sheet) -> Result<TemplateImport, Vec<Diagnostic>> {
-    let columns = Columns::check(sheet, &HEADERS, "evident export template ID")?;
+    let columns = Columns::check(sheet, &Column::ALL, "evident export template ID")?;
     let mut problems = Vec::new();
     let rows: Vec<&Row> = sheet.rows.iter().filter(|r| !r.is_blank()).collect();
     let Some(first) = rows.first() else {
@@ -35,23 +35,23 @@ pub fn plan(ws: &Workspace, sheet: &Sheet) -> Result<TemplateImport, Vec<Diagnos
         ]);
     };
     // The template's own columns, from the first row; every row must agree.
-    let own = ["Template", "Name", "Regulation", "Source", "Description"];
+    let own = [Column::Template, Column::Name, Column::Regulation, Column::Source, Column::Description];
     // Descriptions are kept as they are (Markdown may end in a line break).
-    let read = |row: &Row, h: &str| match h {
-        "Description" => super::text_of(columns.cell(row, h)),
-        _ => columns.text(row, h),
+    let read = |row: &Row, c: Column| match c {
+        Column::Description => super::text_of(columns.cell(row, c)),
+        _ => columns.text(row, c),
     };
-    let values: Vec<String> = own.iter().map(|h| read(first, h)).collect();
+    let values: Vec<String> = own.iter().map(|c| read(first, *c)).collect();
     for row in &rows[1..] {
         for (h, v) in own.iter().zip(&values) {
-            let here = read(row, h);
+            let here = read(row, *h);
             if here != *v {
                 problems.push(
                     problem_at(
                         Code::ImportInvalidValue,
                         sheet,
                         row,
-                        Some(h),
+                        Some(h.header()),
                         format!("\"{here}\" differs from row {} (\"{v}\")", first.number),
                     )
                     .hint("the template's columns are the same on every row"),
@@ -66,15 +66,21 @@ pub fn plan(ws: &Workspace, sheet: &Sheet) -> Result<TemplateImport, Vec<Diagnos
                 Code::ImportInvalidValue,
                 sheet,
                 first,
-                Some("Template"),
+                Some(Column::Template.header()),
                 id_problem(&id).unwrap_or_default(),
             )
             .hint("use lower-case letters, digits, `.`, `_` and `-`"),
         );
     }
-    for (h, v) in own.iter().zip(&values).take(3) {
+    for (c, v) in own.iter().zip(&values).take(3) {
         if v.is_empty() {
-            problems.push(problem_at(Code::ImportInvalidValue, sheet, first, Some(h), "the cell is blank"));
+            problems.push(problem_at(
+                Code::ImportInvalidValue,
+                sheet,
+                first,
+                Some(c.header()),
+                "the cell is blank",
+            ));
         }
     }
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -119,14 +125,14 @@ fn control(
     seen: &mut BTreeMap<String, usize>,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Control> {
-    let id = columns.text(row, "Control");
-    let title = columns.text(row, "Control title");
+    let id = columns.text(row, Column::Control);
+    let title = columns.text(row, Column::ControlTitle);
     let before = problems.len();
     if !is_valid_id(&id) {
         let message =
             if id.is_empty() { "no control id".to_owned() } else { id_problem(&id).unwrap_or_default() };
         problems.push(
-            problem_at(Code::ImportInvalidValue, sheet, row, Some("Control"), message)
+            problem_at(Code::ImportInvalidValue, sheet, row, Some(Column::Control.header()), message)
                 .hint("use lower-case letters, digits, `.`, `_` and `-`, e.g. `art-32`"),
         );
     } else if let Some(first) = seen.insert(id.clone(), row.number) {
@@ -135,7 +141,7 @@ fn control(
                 Code::ImportDuplicateRow,
                 sheet,
                 row,
-                Some("Control"),
+                Some(Column::Control.header()),
                 format!("control `{id}` is also in row {first}"),
             )
             .hint("one row per control: merge their actions into one row"),
@@ -146,12 +152,12 @@ fn control(
             Code::ImportInvalidValue,
             sheet,
             row,
-            Some("Control title"),
+            Some(Column::ControlTitle.header()),
             "the control has no title",
         ));
     }
     let mut actions: Vec<ActionId> = Vec::new();
-    let list = super::text_of(columns.cell(row, "Actions"));
+    let list = super::text_of(columns.cell(row, Column::Actions));
     for name in list.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|s| !s.is_empty()) {
         if !ws.actions.contains_key(name) {
             let hint = did_you_mean(name, ws.actions.keys().map(ActionId::as_str))
@@ -161,7 +167,7 @@ fn control(
                     Code::ImportUnknownRow,
                     sheet,
                     row,
-                    Some("Actions"),
+                    Some(Column::Actions.header()),
                     format!("no action `{name}`"),
                 )
                 .hint(hint),
@@ -171,19 +177,19 @@ fn control(
                 Code::ImportDuplicateRow,
                 sheet,
                 row,
-                Some("Actions"),
+                Some(Column::Actions.header()),
                 format!("action `{name}` is listed twice"),
             ));
         } else {
             actions.push(ActionId::from(name));
         }
     }
-    let text = |h: &str| Some(super::text_of(columns.cell(row, h))).filter(|s| !s.trim().is_empty());
+    let text = |c: Column| Some(super::text_of(columns.cell(row, c))).filter(|s| !s.trim().is_empty());
     (problems.len() == before).then(|| Control {
         id: ControlId::from(id.as_str()),
         title,
-        family: text("Family").map(|s| s.trim().to_owned()),
-        description: text("Control description"),
+        family: text(Column::Family).map(|s| s.trim().to_owned()),
+        description: text(Column::ControlDescription),
         actions,
     })
 }

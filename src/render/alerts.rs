@@ -1,11 +1,11 @@
 //! What `evident alerts` prints: per fired policy, its recipients and what
 //! fired it, as a terminal listing, Markdown (for chat or mail) or JSON.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::table::Table;
 use super::{md_cell, md_code};
-use crate::alerts::{Event, Fired, short};
+use crate::alerts::{Event, Fired, Scope, short};
 
 /// The range an alert run covered.
 pub struct Header<'a> {
@@ -16,12 +16,12 @@ pub struct Header<'a> {
 }
 
 pub fn json(header: &Header<'_>, fired: &[Fired]) -> Value {
-    json!({
-        "base": header.base,
-        "base_commit": header.base_id,
-        "head_commit": header.head_id,
-        "commits": header.commits,
-        "alerts": fired,
+    super::json::to_value(&super::json::AlertsOutput {
+        base: header.base.to_owned(),
+        base_commit: header.base_id.clone(),
+        head_commit: header.head_id.clone(),
+        commits: header.commits,
+        alerts: fired.to_vec(),
     })
 }
 
@@ -56,7 +56,8 @@ pub fn human(header: &Header<'_>, fired: &[Fired], color: bool) -> String {
                         format!("{before} → {after}"),
                     ]),
                 Event::Score { scope, label, before, after, .. } => {
-                    let name = if *scope == "overall" { label.clone() } else { format!("{scope} {label}") };
+                    let name =
+                        if *scope == Scope::Overall { label.clone() } else { format!("{scope} {label}") };
                     scores.row(vec![name, super::score_move(*before, *after)]);
                 }
             }
@@ -96,7 +97,7 @@ pub fn markdown(header: &Header<'_>, fired: &[Fired]) -> String {
                     ));
                 }
                 Event::Score { scope, label, before, after, .. } => {
-                    let name = if *scope == "overall" {
+                    let name = if *scope == Scope::Overall {
                         "overall score".to_owned()
                     } else {
                         format!("{scope} {}", md_cell(label))

@@ -1,6 +1,6 @@
 //! The status timeline and the score series, for people and scripts.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::md_cell;
 use super::table::Table;
@@ -145,58 +145,14 @@ pub fn markdown(t: &Timeline, events: &[&StatusEvent]) -> String {
 }
 
 pub fn json(t: &Timeline, events: &[&StatusEvent]) -> Value {
-    Value::Array(
-        events
-            .iter()
-            .map(|e| {
-                let mut v = commit_json(&t.commits[e.commit]);
-                v["assessment"] = json!(e.assessment);
-                v["action"] = json!(e.action);
-                v["before"] = json!(e.before);
-                v["after"] = json!(e.after);
-                v
-            })
-            .collect(),
-    )
-}
-
-/// A commit as the JSON outputs name it.
-fn commit_json(c: &crate::history::timeline::CommitInfo) -> Value {
-    json!({
-        "commit": c.id,
-        "date": c.date(),
-        "time": c.time,
-        "author": {"name": c.author_name, "email": c.author_email},
-        "summary": c.summary,
-    })
+    super::json::to_value(&super::json::HistoryOutput::new(t, events))
 }
 
 /// The score series for scripts: every main-line commit with the overall,
 /// per-assessment and per-category scores after it (the shapes of
 /// `evident score --format json`).
 pub fn scores_json(t: &Timeline) -> Value {
-    let score = |id: Option<&str>, p: crate::history::timeline::Points| {
-        let s = Score::from(p);
-        let mut v = json!({"earned": s.earned, "max": s.max, "percent": s.percent()});
-        if let Some(id) = id {
-            v["id"] = json!(id);
-        }
-        v
-    };
-    Value::Array(
-        t.points
-            .iter()
-            .map(|p| {
-                let mut v = commit_json(&t.commits[p.commit]);
-                v["overall"] = score(None, p.overall);
-                v["assessments"] =
-                    json!(p.assessments.iter().map(|(id, s)| score(Some(id), *s)).collect::<Vec<_>>());
-                v["categories"] =
-                    json!(p.categories.iter().map(|(id, s)| score(Some(id), *s)).collect::<Vec<_>>());
-                v
-            })
-            .collect(),
-    )
+    super::json::to_value(&super::json::HistoryScoresOutput::new(t))
 }
 
 /// The score series: one row per commit that moved a score.

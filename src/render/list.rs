@@ -1,6 +1,6 @@
 //! The action list as a table and as JSON.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::md_cell;
 use super::table::Table;
@@ -136,40 +136,5 @@ pub fn markdown(rows: &[ActionRow<'_, '_>]) -> String {
 }
 
 pub fn json(rows: &[ActionRow<'_, '_>]) -> Value {
-    Value::Array(
-        rows.iter()
-            .map(|row| {
-                let a = row.action;
-                json!({
-                    "id": a.id,
-                    "title": a.title,
-                    "category": a.category,
-                    "action_type": a.action_type,
-                    "control_type": a.control_type,
-                    "mandatory": a.mandatory,
-                    "testing": a.testing,
-                    "solution": a.solution,
-                    "service": a.service,
-                    "points": row.points,
-                    "earned": row.score.earned,
-                    "max": row.score.max,
-                    "percent": row.score.percent(),
-                    "regulations": row.regulations(),
-                    "groups": row.groups(),
-                    "assessments": row.pairs.iter().map(|p| json!({
-                        "id": p.assessment,
-                        "owner": p.state.owner,
-                        "implementation": p.state.implementation.status,
-                        "implementation_date": p.state.implementation.date,
-                        "test": p.state.test.status,
-                        "test_date": p.state.test.date,
-                        "in_scope": p.in_scope,
-                        "pending_update": p.pending_update,
-                        "earned": p.score().earned,
-                        "max": p.score().max,
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect(),
-    )
+    super::json::to_value(&super::json::ListOutput::new(rows))
 }

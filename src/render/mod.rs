@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod diff;
 pub mod history;
+pub mod json;
 pub mod list;
 pub mod score;
 pub mod sheets;

@@ -1,6 +1,6 @@
 //! Scores as terminal tables, Markdown and the JSON contract.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::table::Table;
 use super::{bar, md_cell};
@@ -21,33 +21,7 @@ pub enum By {
 
 /// The JSON object of docs/design/outputs.md (plus regulations, solutions and owners).
 pub fn json(scores: &Scores, commit: Option<&str>) -> Value {
-    let assessments: Vec<Value> = scores
-        .assessments
-        .iter()
-        .map(|a| {
-            let mut controls: Vec<Value> = a
-                .controls
-                .iter()
-                .map(|c| json!({"id": c.id, "title": c.title, "earned": c.score.earned, "max": c.score.max, "percent": c.score.percent()}))
-                .collect();
-            controls.sort_by(|x, y| x["id"].as_str().cmp(&y["id"].as_str()));
-            json!({
-                "id": a.id, "name": a.name, "template": a.template, "regulation": a.regulation, "group": a.group,
-                "earned": a.score.earned, "max": a.score.max, "percent": a.score.percent(),
-                "controls": controls,
-            })
-        })
-        .collect();
-    json!({
-        "commit": commit,
-        "overall": scores.overall,
-        "assessments": assessments,
-        "categories": scores.categories,
-        "groups": scores.groups,
-        "regulations": scores.regulations,
-        "solutions": scores.solutions,
-        "owners": scores.owners,
-    })
+    super::json::to_value(&super::json::ScoreOutput::new(scores, commit))
 }
 
 fn colour_for(score: Score) -> anstyle::Style {

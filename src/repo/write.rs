@@ -258,8 +258,13 @@ impl Faults {
 /// Replaces one file outside the repository's own files (an export's
 /// `--out FILE`): staged next to it, flushed to disk and renamed into place,
 /// so a reader never sees half a file and a failure leaves the old one.
-/// A device or a pipe (`--out /dev/stdout`) is written to, not replaced.
+/// A device or a pipe (`--out /dev/stdout`) is written to, not replaced; a
+/// directory is refused.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::new(format!("`{}` is a directory", path.display()))
+            .hint("give the path of a file, not a directory"));
+    }
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
         let mut file =
             std::fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io("open", path, e))?;

@@ -77,7 +77,9 @@ fn story() -> (TestRepo, String, String) {
 fn alerts(repo: &TestRepo, base: &str) -> Value {
     let run = repo.run(&["alerts", "--base", base, "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.all());
-    run.json()
+    let json = run.json();
+    crate::output_schemas::assert_conforms("alerts", &json);
+    json
 }
 
 /// `id: assessment action before→after by author` for each status event of each fired alert.

@@ -18,6 +18,7 @@ mod import;
 mod import_template;
 mod invalid;
 mod oscal;
+mod output_schemas;
 mod replay;
 mod report;
 mod scoring;

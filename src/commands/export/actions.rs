@@ -1,14 +1,13 @@
 //! `evident export actions`: every (assessment, action) as a spreadsheet row,
 //! the same file `evident import actions` reads back as a bulk update.
 
-use crate::cli::GlobalArgs;
-use crate::commands::list::FilterArgs;
-use crate::commands::{load_for_scoring, require_clean};
+use crate::commands::args::FilterArgs;
+use crate::commands::context::Context;
+use crate::commands::output::require_clean;
 use crate::error::{Outcome, Result};
 use crate::filter::action_rows;
 use crate::render::sheets::actions::table;
 use crate::score::Pair;
-use crate::ui::Ui;
 
 /// Export improvement actions, one row per assessment and action, as CSV or XLSX.
 ///
@@ -33,9 +32,10 @@ pub struct Args {
     pub output: super::Output,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
     args.output.target()?;
-    let loaded = load_for_scoring(ui, global)?;
+    let loaded = ctx.load_for_scoring()?;
     if !require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
     }

@@ -8,7 +8,7 @@ pub mod template;
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::GlobalArgs;
+use crate::commands::context::Context;
 use crate::error::{Error, Outcome, Result};
 use crate::render::table_export::{Table, TableFormat, encode};
 use crate::ui::Ui;
@@ -22,12 +22,12 @@ pub enum Command {
     Template(template::Args),
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, cmd: Command) -> Result<Outcome> {
+pub fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
     match cmd {
-        Command::Actions(args) => actions::run(ui, global, args),
-        Command::History(args) => history::run(ui, global, args),
-        Command::Oscal(args) => oscal::run(ui, global, args),
-        Command::Template(args) => template::run(ui, global, args),
+        Command::Actions(args) => actions::run(ctx, args),
+        Command::History(args) => history::run(ctx, args),
+        Command::Oscal(args) => oscal::run(ctx, args),
+        Command::Template(args) => template::run(ctx, args),
     }
 }
 
@@ -60,20 +60,11 @@ impl Output {
         match target {
             None => ui.out_bytes(&bytes),
             Some(path) => {
-                write_atomically(path, &bytes)?;
+                crate::repo::write::replace_file(path, &bytes)?;
                 let rows = crate::diag::render::plural(table.rows.len(), "row");
                 ui.status("Wrote", &format!("{} ({rows})", path.display()));
             }
         }
         Ok(())
     }
-}
-
-/// Writes an export file atomically (see [`crate::repo::write::replace_file`]).
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    if path.is_dir() {
-        return Err(Error::new(format!("`{}` is a directory", path.display()))
-            .hint("give a file name, e.g. `--out history.xlsx`"));
-    }
-    crate::repo::write::replace_file(path, bytes)
 }

@@ -2,12 +2,11 @@
 
 use std::path::PathBuf;
 
-use crate::cli::GlobalArgs;
-use crate::commands::to_json_text;
+use crate::commands::context::Context;
+use crate::commands::output::to_json_text;
 use crate::error::{Error, Outcome, Result};
 use crate::model::AssessmentEntry;
 use crate::oscal::results::{self, History};
-use crate::ui::Ui;
 
 /// Export assessments as OSCAL 1.1.2 assessment results (JSON).
 ///
@@ -36,9 +35,10 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let loaded = crate::commands::load(global)?;
-    if !crate::commands::require_clean(ui, &loaded.report) {
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let loaded = ctx.load()?;
+    if !crate::commands::output::require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
     }
     let ws = &loaded.workspace;
@@ -59,12 +59,12 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         return Err(Error::new("the repository has no assessments to export")
             .hint("create one with `evident new assessment`"));
     }
-    let timeline = crate::commands::timeline(ui, &loaded.repo, false)?;
+    let timeline = ctx.timeline(&loaded.repo, false)?;
     let doc = results::document(ws, &chosen, &History { timeline: &timeline });
     let text = to_json_text(&doc);
     match &args.out {
         Some(path) => {
-            super::write_atomically(path, text.as_bytes())?;
+            crate::repo::write::replace_file(path, text.as_bytes())?;
             ui.status("Wrote", &path.display().to_string());
         }
         None => ui.out(&text),

@@ -1,12 +1,11 @@
 //! `evident export template`: a template's controls as a spreadsheet, the
 //! file `evident import template` reads back as a new version.
 
-use crate::cli::GlobalArgs;
-use crate::commands::{load, require_clean};
+use crate::commands::context::Context;
+use crate::commands::output::require_clean;
 use crate::error::{Error, Outcome, Result};
 use crate::model::{TemplateId, parse_id};
 use crate::render::sheets::template::table;
-use crate::ui::Ui;
 
 /// Export an assessment template, one row per control, as CSV or XLSX.
 ///
@@ -27,9 +26,10 @@ pub struct Args {
     pub output: super::Output,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
     args.output.target()?;
-    let loaded = load(global)?;
+    let loaded = ctx.load()?;
     if !require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
     }

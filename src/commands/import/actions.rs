@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use crate::cli::GlobalArgs;
-use crate::commands::set::{conclude, refuse_inputs};
-use crate::commands::to_json_text;
-use crate::diag::{Diagnostic, Sources};
+use crate::commands::args::ImportFormat;
+use crate::commands::context::Context;
+use crate::commands::output::to_json_text;
+use crate::commands::output::{conclude, refuse_inputs};
 use crate::edit::{self, FileChange, Session, StatusChange};
 use crate::error::{Error, Outcome, Result};
 use crate::import::actions::{Changes, Field, FieldValue, Update};
@@ -51,20 +51,13 @@ pub struct ActionsArgs {
     pub format: ImportFormat,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ImportFormat {
-    /// Messages for people, on stderr.
-    Text,
-    /// One JSON object on stdout: the changes, or the problems.
-    Json,
-}
-
 /// Problems shown in full; the rest are counted.
 const SHOWN: usize = 50;
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: ActionsArgs) -> Result<Outcome> {
-    let lock = crate::commands::lock(global)?;
-    let loaded = crate::commands::load_for_scoring(ui, global)?;
+pub fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let lock = ctx.lock()?;
+    let loaded = ctx.load_for_scoring()?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
         return Ok(refuse_inputs(ui, &report));
     }

@@ -6,9 +6,8 @@ pub mod actions;
 pub mod oscal;
 pub mod template;
 
-use crate::cli::GlobalArgs;
+use crate::commands::context::Context;
 use crate::error::{Outcome, Result};
-use crate::ui::Ui;
 
 /// Import templates and actions from OSCAL catalogs and spreadsheets.
 #[derive(Debug, clap::Subcommand)]
@@ -18,10 +17,10 @@ pub enum Command {
     Template(template::Args),
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, cmd: Command) -> Result<Outcome> {
+pub fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
     match cmd {
-        Command::Actions(args) => actions::run(ui, global, args),
-        Command::Oscal(args) => oscal::run(ui, global, args),
-        Command::Template(args) => template::run(ui, global, args),
+        Command::Actions(args) => actions::run(ctx, args),
+        Command::Oscal(args) => oscal::run(ctx, args),
+        Command::Template(args) => template::run(ctx, args),
     }
 }

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use crate::cli::GlobalArgs;
-use crate::commands::{OutputFormat, to_json_text};
+use crate::commands::args::OutputFormat;
+use crate::commands::context::Context;
+use crate::commands::output::to_json_text;
 use crate::diag::{Code, Diagnostic, Report, did_you_mean, render};
 use crate::error::{Error, Outcome, Result};
 use crate::model::{Action, parse_id};
@@ -80,10 +81,11 @@ pub struct Args {
     pub format: OutputFormat,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let lock = crate::commands::lock(global)?;
-    let loaded = crate::commands::load(global)?;
-    if !crate::commands::require_clean(ui, &loaded.report) {
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let lock = ctx.lock()?;
+    let loaded = ctx.load()?;
+    if !crate::commands::output::require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
     }
     let catalog = read::catalog(&args.catalog).map_err(|r| input_failed(ui, &r))?;
@@ -111,7 +113,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     for (path, text) in &plan.files {
         set.put(path.clone(), text.clone());
     }
-    crate::commands::new::verify(&set)?;
+    crate::scaffold::verify(&set)?;
     let statuses: Vec<(String, &str)> = plan
         .files
         .iter()
@@ -283,7 +285,7 @@ fn warn_unknown_mapping_keys(ui: &Ui, catalog: &Read<crate::oscal::model::Catalo
 
 /// What the previous import of this template wrote, refusing files it does not own.
 fn previous_import(
-    loaded: &crate::commands::Loaded,
+    loaded: &crate::commands::context::Loaded,
     built: &Built,
 ) -> std::result::Result<(Option<crate::model::Template>, BTreeMap<String, Action>), Report> {
     let id = built.template.id.as_str();

@@ -2,14 +2,13 @@
 
 use std::path::PathBuf;
 
-use super::actions::ImportFormat;
-use crate::cli::GlobalArgs;
-use crate::commands::to_json_text;
+use crate::commands::args::ImportFormat;
+use crate::commands::context::Context;
+use crate::commands::output::to_json_text;
 use crate::error::{Error, Outcome, Result};
 use crate::repo::layout::template_path;
 use crate::repo::write::Changeset;
 use crate::schema::FileKind;
-use crate::ui::Ui;
 
 /// Make a template's next version from a spreadsheet (CSV or XLSX).
 ///
@@ -42,10 +41,11 @@ pub struct Args {
     pub format: ImportFormat,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let lock = crate::commands::lock(global)?;
-    let loaded = crate::commands::load(global)?;
-    if !crate::commands::require_clean(ui, &loaded.report) {
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let lock = ctx.lock()?;
+    let loaded = ctx.load()?;
+    if !crate::commands::output::require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);
     }
     let ws = &loaded.workspace;

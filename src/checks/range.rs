@@ -1,0 +1,126 @@
+//! The history rules of a change (`evident check --base REV`): every commit
+//! of REV..HEAD goes through [`HistoryRules`], each judged by the roles and
+//! rule levels in force at its parent, and the base is scored for the score
+//! gate. The command draws the progress and prints the result.
+
+use std::path::Path;
+
+use git2::Oid;
+
+use super::history::{HistoryRules, RecordedVerdict, Roles};
+use crate::diag::{Code, Diagnostic, Report};
+use crate::error::Result;
+use crate::history::events::{self, BlobCache, CommitChanges};
+use crate::history::{GitRepo, snapshot_at};
+use crate::model::{Config, Workspace};
+use crate::score::Scores;
+
+/// What the history of a change says.
+pub struct Range {
+    pub base_name: String,
+    pub base: String,
+    pub head: String,
+    /// Commits with state changes, for the summary.
+    pub changes: Vec<CommitChanges>,
+    /// Scores and workspace at the base.
+    pub before: Scores,
+    pub base_ws: Workspace,
+    /// The configuration in force at HEAD: the base's, with the changes
+    /// admins made in the range.
+    pub in_force: Config,
+    /// Test verdicts assessors recorded in the range.
+    pub verdicts: Vec<RecordedVerdict>,
+    pub diagnostics: Report,
+    pub commits: usize,
+    /// Warnings for the user (the base is not an ancestor; uncommitted changes).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A range resolved and listed, ready to walk: [`Walk::commits`] says how
+/// many commits [`Walk::run`] will visit (for a progress bar).
+pub struct Walk {
+    git: GitRepo,
+    rev: String,
+    base: Oid,
+    head: Oid,
+    ids: Vec<Oid>,
+    base_ws: Workspace,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Resolves `rev`, lists the commits of `rev..HEAD` and loads the base.
+pub fn prepare(root: &Path, rev: &str) -> Result<Walk> {
+    let git = GitRepo::open(root)?;
+    let head = git.committed_head()?;
+    let base = git.resolve(rev)?;
+    let mut warnings = Vec::new();
+    if git.repo.graph_descendant_of(head, base).ok() != Some(true) && head != base {
+        warnings.push(Diagnostic::new(
+            Code::BaseNotAncestor,
+            format!("`{rev}` is not an ancestor of HEAD; checking the commits of HEAD that `{rev}` lacks"),
+        ));
+    }
+    if is_dirty(&git) {
+        warnings.push(Diagnostic::new(
+            Code::UncommittedChanges,
+            "the working tree has uncommitted changes: the file rules and the scores include them, the history rules cover commits only",
+        ));
+    }
+    let (mut base_ws, _) = snapshot_at(&git, base)?;
+    crate::updates::apply_deferred_at(&mut base_ws, &git, Some(base));
+    let ids = events::commits(&git, Some(base), head, false)?;
+    git.require_complete(&ids, &format!("checking `{rev}..HEAD`"))?;
+    Ok(Walk { git, rev: rev.to_owned(), base, head, ids, base_ws, warnings })
+}
+
+impl Walk {
+    /// How many commits the walk visits.
+    pub fn commits(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Runs the history rules over every commit; `progress(1)` after each.
+    pub fn run(self, progress: &dyn Fn(u64)) -> Result<Range> {
+        let Walk { git, rev, base, head, ids, base_ws, warnings } = self;
+        let mut cache = BlobCache::default();
+        let base_config = base_ws.config.clone();
+        let mut rules = HistoryRules::new(Roles::Fixed(&base_config));
+        let mut changes = Vec::new();
+        // Spans are found later, in the working tree's text.
+        let no_sources = Report::default();
+        events::walk(&git, &ids, events::Parents::All, &mut cache, |c, cache| {
+            progress(1);
+            rules.visit(&git, &c, cache, &no_sources);
+            if !c.states.is_empty() {
+                changes.push(c);
+            }
+        })?;
+        let mut diagnostics = Report::default();
+        let in_force = rules.in_force(head).map(|c| (*c).clone()).unwrap_or_else(|| base_ws.config.clone());
+        let verdicts = rules.recorded_verdicts();
+        rules.finish(&mut diagnostics);
+        Ok(Range {
+            base_name: rev,
+            base: base.to_string(),
+            head: head.to_string(),
+            changes,
+            before: crate::score::compute(&base_ws),
+            in_force,
+            verdicts,
+            base_ws,
+            diagnostics,
+            commits: ids.len(),
+            warnings,
+        })
+    }
+}
+
+/// Whether tracked files under the repository differ from HEAD (untracked ones too).
+fn is_dirty(git: &GitRepo) -> bool {
+    let mut opts = git2::StatusOptions::new();
+    opts.include_untracked(true).recurse_untracked_dirs(false).exclude_submodules(true);
+    if !git.prefix.is_empty() {
+        opts.pathspec(git.prefix.trim_end_matches('/'));
+    }
+    git.repo.statuses(Some(&mut opts)).map(|s| !s.is_empty()).unwrap_or(false)
+}

@@ -1,0 +1,172 @@
+//! Arguments and formats that several commands share: the `--format`
+//! enums, the action filters (`list actions`, `export actions`), the event
+//! filters (`history`, `export history`) and the options of editing commands.
+
+use crate::error::{Error, Result};
+use crate::filter::ActionFilter;
+use crate::history::timeline::{StatusEvent, Timeline};
+use crate::model::{ActionType, Category, Date, ImplementationStatus, TestStatus, parse_id};
+
+/// Output formats of commands that print results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Tables for people; coloured on a terminal.
+    #[value(alias = "text")]
+    Human,
+    /// JSON for scripts.
+    Json,
+    /// Markdown, for pull-request comments and job summaries.
+    #[value(alias = "md")]
+    Markdown,
+}
+
+/// Output formats of commands that report diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiagnosticFormat {
+    /// Diagnostics with snippets, on stderr.
+    Human,
+    /// One JSON object with every diagnostic, on stdout.
+    Json,
+    /// GitHub Actions workflow commands (annotations), on stdout.
+    Github,
+    /// SARIF 2.1.0 (code scanning), on stdout.
+    Sarif,
+}
+
+/// Output formats of the imports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFormat {
+    /// Messages for people, on stderr.
+    Text,
+    /// One JSON object on stdout: the changes, or the problems.
+    Json,
+}
+
+/// Where an edit goes and whether to write it; shared by `assign` and
+/// `evidence add|remove` (flattened last, so `--help` lists them last).
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct EditArgs {
+    /// Only in this assessment (repeat for several). Default: every assessment
+    /// that lists the action, when there is one or they are all in one group.
+    #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
+    pub assessments: Vec<String>,
+    /// Show what would change without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// The filters of the action list; shared with `evident export actions`.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct FilterArgs {
+    /// Only actions of templates with this regulation (or template id).
+    #[arg(long, value_delimiter = ',', value_name = "REGULATION")]
+    pub regulation: Vec<String>,
+    /// Only actions with this solution.
+    #[arg(long, value_delimiter = ',', value_name = "SOLUTION")]
+    pub solution: Vec<String>,
+    /// Only actions in assessments of this group.
+    #[arg(long, value_delimiter = ',', value_name = "GROUP")]
+    pub group: Vec<String>,
+    /// Only actions with this test status.
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "STATUS")]
+    pub test_status: Vec<TestStatus>,
+    /// Only actions of this category.
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "CATEGORY")]
+    pub category: Vec<Category>,
+    /// Only actions owned by this person (`none`: without owner).
+    #[arg(long, value_delimiter = ',', value_name = "EMAIL")]
+    pub owner: Vec<String>,
+    /// Only actions of this type.
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "TYPE")]
+    pub action_type: Vec<ActionType>,
+    /// Only actions of this assessment.
+    #[arg(long, value_delimiter = ',', value_name = "ASSESSMENT")]
+    pub assessment: Vec<String>,
+    /// Only actions with this implementation status.
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "STATUS")]
+    pub status: Vec<ImplementationStatus>,
+}
+
+impl FilterArgs {
+    /// The filter, with every value checked against the repository.
+    pub fn filter(self, ws: &crate::model::Workspace) -> Result<ActionFilter> {
+        let filter = ActionFilter {
+            regulations: self.regulation,
+            solutions: self.solution,
+            groups: self.group,
+            test_statuses: self.test_status,
+            categories: self.category,
+            owners: self.owner,
+            action_types: self.action_type,
+            assessments: self.assessment,
+            statuses: self.status,
+        };
+        filter.check_values(ws)?;
+        Ok(filter)
+    }
+}
+
+/// Which status events to show; shared with `evident export history`.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct EventFilter {
+    /// Only this action.
+    #[arg(value_parser = parse_id)]
+    pub action: Option<String>,
+    /// Only this assessment.
+    #[arg(long, value_name = "ASSESSMENT")]
+    pub assessment: Option<String>,
+    /// Only changes made on or after this date (YYYY-MM-DD, the author's date).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<Date>,
+    /// Only changes by this commit author (e-mail).
+    #[arg(long, value_name = "EMAIL")]
+    pub author: Option<String>,
+    /// List the commits of merged branches with their own authors.
+    #[arg(long)]
+    pub all_parents: bool,
+}
+
+impl EventFilter {
+    /// Whether an event passes the filter.
+    pub fn keep(&self, t: &Timeline, e: &StatusEvent) -> bool {
+        let c = &t.commits[e.commit];
+        self.action.as_ref().is_none_or(|a| &e.action == a)
+            && self.assessment.as_ref().is_none_or(|a| &e.assessment == a)
+            && self.author.as_ref().is_none_or(|a| c.author_email.eq_ignore_ascii_case(a))
+            && self.since.is_none_or(|d| c.date() >= d.to_string())
+    }
+
+    /// An action or assessment the history never mentions is probably a
+    /// typo: an error with the closest one that it does mention.
+    pub fn check_names(&self, timeline: &Timeline) -> Result<()> {
+        if let Some(action) = &self.action {
+            require_known(timeline, "action", action, |e| &e.action)?;
+        }
+        if let Some(assessment) = &self.assessment {
+            require_known(timeline, "assessment", assessment, |e| &e.assessment)?;
+        }
+        Ok(())
+    }
+}
+
+/// Refuses a name that no status event has: most likely a typo.
+fn require_known(
+    t: &Timeline,
+    what: &str,
+    name: &str,
+    field: impl Fn(&StatusEvent) -> &String,
+) -> Result<()> {
+    if t.events.iter().any(|e| field(e) == name) {
+        return Ok(());
+    }
+    let mut e = Error::new(format!("no status changes of {what} `{name}` in the history"));
+    let names: std::collections::BTreeSet<&str> = t.events.iter().map(|e| field(e).as_str()).collect();
+    if let Some(h) = crate::diag::did_you_mean(name, names.iter().copied()) {
+        e = e.hint(h);
+    }
+    Err(e)
+}
+
+fn parse_date(s: &str) -> std::result::Result<Date, String> {
+    s.parse()
+}

@@ -1,0 +1,136 @@
+//! What every command receives: the [`Context`] built once by `cli.rs` from
+//! the global arguments, with the terminal ([`Ui`]) and the ways to reach the
+//! repository (find it, lock it, load it, read its history).
+//!
+//! A command is `pub fn run(ctx: &Context, args: Args) -> Result<Outcome>`;
+//! it never sees the global arguments themselves.
+
+use std::path::PathBuf;
+
+use crate::diag::{Code, Diagnostic, Report};
+use crate::error::Result;
+use crate::history::timeline::Timeline;
+use crate::model::Workspace;
+use crate::repo::Repo;
+use crate::repo::journal::WriteLock;
+use crate::ui::Ui;
+
+/// The global options of a run, resolved once.
+pub struct Context {
+    ui: Ui,
+    /// `--repo` (or `EVIDENT_REPO`): where to look for the repository.
+    repo_dir: Option<PathBuf>,
+}
+
+/// A loaded and validated working tree.
+pub struct Loaded {
+    pub repo: Repo,
+    pub workspace: Workspace,
+    pub report: Report,
+}
+
+impl Context {
+    pub fn new(ui: Ui, repo_dir: Option<PathBuf>) -> Self {
+        Context { ui, repo_dir }
+    }
+
+    /// Where results and messages go.
+    pub fn ui(&self) -> &Ui {
+        &self.ui
+    }
+
+    /// Finds the repository (`--repo`, or the nearest parent with `evident.toml`).
+    pub fn repo(&self) -> Result<Repo> {
+        Repo::discover(self.repo_dir.as_deref())
+    }
+
+    /// For commands that write the repository: takes its write lock, held
+    /// until dropped. Called before the repository is loaded, so that what the
+    /// command reads cannot change before it writes.
+    pub fn lock(&self) -> Result<WriteLock> {
+        WriteLock::acquire(&self.repo()?.root)
+    }
+
+    /// Finds the repository, reads every file and runs the checks of `validate`.
+    pub fn load(&self) -> Result<Loaded> {
+        let mut loaded = self.load_unfinished()?;
+        loaded.report.finish(&loaded.workspace.config.rules);
+        Ok(loaded)
+    }
+
+    /// Like [`Context::load`], for commands that score: assessments with
+    /// pending updates are scored on the definitions they accepted, read from
+    /// git history.
+    pub fn load_for_scoring(&self) -> Result<Loaded> {
+        let mut loaded = self.load()?;
+        if !loaded.report.has_errors() {
+            for warning in crate::updates::apply_deferred(&mut loaded.workspace, &loaded.repo.root) {
+                self.ui.diagnostic(&warning);
+            }
+        }
+        Ok(loaded)
+    }
+
+    /// Like [`Context::load`], but leaves the report open for more checks: the
+    /// caller calls `report.finish` (which applies `[rules]` levels).
+    pub fn load_unfinished(&self) -> Result<Loaded> {
+        load_worktree(self.repo()?)
+    }
+
+    /// The timeline of the repository's history, with a progress bar on long
+    /// walks. The main-line timeline is cached under `.git/evident/`; a run
+    /// reads only the commits the cache does not have.
+    pub fn timeline(&self, repo: &Repo, all_parents: bool) -> Result<Timeline> {
+        use crate::history::cache::{TimelineCache, reusable, truncate};
+        use crate::history::engine::{Options, build_from};
+        let ui = &self.ui;
+        let git = crate::history::GitRepo::open(&repo.root)?;
+        let head = git.committed_head()?;
+        let mainline = crate::history::events::commits(&git, None, head, true)?;
+        let cache = TimelineCache::of(&git);
+        let done = if all_parents {
+            Timeline::default()
+        } else {
+            match cache.load() {
+                Ok(Some(mut cached)) => {
+                    let k = reusable(&cached, &mainline);
+                    truncate(&mut cached, k);
+                    cached
+                }
+                Ok(None) => Timeline::default(),
+                Err(why) => {
+                    ui.diagnostic(&Diagnostic::new(
+                        Code::HistoryCacheUnusable,
+                        format!("ignoring the history cache ({why}); reading the whole history"),
+                    ));
+                    Timeline::default()
+                }
+            }
+        };
+        let reused = done.commits.len();
+        let bar = ui.progress((mainline.len() - reused) as u64, "History");
+        let mut scorer = crate::history::scorer::IncrementalScorer::default();
+        let timeline =
+            build_from(&git, &mainline, done, Options { all_parents }, &mut scorer, &|n| bar.inc(n))?;
+        bar.finish_and_clear();
+        if !all_parents
+            && (reused != mainline.len() || reused != timeline.commits.len())
+            && let Err(why) = cache.store(&timeline)
+        {
+            ui.diagnostic(&Diagnostic::new(
+                Code::HistoryCacheUnusable,
+                format!("could not cache the history under .git/evident/ ({why})"),
+            ));
+        }
+        Ok(timeline)
+    }
+}
+
+/// Reads the working tree of `repo` under the journal's read guard and runs
+/// the checks of `validate`, leaving the report open.
+pub fn load_worktree(repo: Repo) -> Result<Loaded> {
+    let (workspace, mut report) =
+        crate::repo::journal::read_whole(&repo.root, || crate::load::worktree(&repo))?;
+    crate::checks::validate(&workspace, &mut report, &repo.root);
+    Ok(Loaded { repo, workspace, report })
+}

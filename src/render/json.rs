@@ -1,0 +1,260 @@
+//! The JSON outputs of the commands (`--format json`) as types. Each derives
+//! `Serialize` (the output: field order is the order of the keys) and
+//! `JsonSchema` (its schema, checked into `schemas/output/` by
+//! `schema::OutputKind`; a test fails when they drift). Renderers build these
+//! values; they never assemble JSON by hand.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::alerts::Fired;
+use crate::filter::ActionRow;
+use crate::history::timeline::{CommitInfo, Points, StateSnapshot, StatusEvent, Timeline};
+use crate::model::{
+    ActionId, ActionType, AssessmentId, Category, ControlType, Date, ImplementationStatus, TestStatus,
+    Testing,
+};
+use crate::score::{Score, Scores};
+
+/// `evident score --format json`: every score of the working tree.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ScoreOutput {
+    /// The commit the working tree is on (`null` before the first commit).
+    pub commit: Option<String>,
+    /// The scores, each assessment's controls sorted by id.
+    #[serde(flatten)]
+    pub scores: Scores,
+}
+
+impl ScoreOutput {
+    pub fn new(scores: &Scores, commit: Option<&str>) -> Self {
+        let mut scores = scores.clone();
+        for a in &mut scores.assessments {
+            a.controls.sort_by(|x, y| x.id.cmp(&y.id));
+        }
+        ScoreOutput { commit: commit.map(str::to_owned), scores }
+    }
+}
+
+/// `evident list actions --format json`: one entry per action.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct ListOutput(pub Vec<ListedAction>);
+
+/// An action of the list, with its points over the listed assessments.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ListedAction {
+    pub id: ActionId,
+    pub title: String,
+    pub category: Category,
+    pub action_type: ActionType,
+    pub control_type: ControlType,
+    pub mandatory: bool,
+    pub testing: Testing,
+    pub solution: Option<String>,
+    pub service: Option<String>,
+    /// What the action is worth.
+    pub points: u64,
+    pub earned: u64,
+    pub max: u64,
+    pub percent: f64,
+    pub regulations: Vec<String>,
+    pub groups: Vec<String>,
+    /// The action's state in each listed assessment.
+    pub assessments: Vec<ListedPair>,
+}
+
+/// One action in one assessment.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ListedPair {
+    pub id: AssessmentId,
+    pub owner: Option<String>,
+    pub implementation: ImplementationStatus,
+    pub implementation_date: Option<Date>,
+    pub test: TestStatus,
+    pub test_date: Option<Date>,
+    pub in_scope: bool,
+    /// The action changed since the assessment accepted it.
+    pub pending_update: bool,
+    pub earned: u64,
+    pub max: u64,
+}
+
+impl ListOutput {
+    pub fn new(rows: &[ActionRow<'_, '_>]) -> Self {
+        ListOutput(
+            rows.iter()
+                .map(|row| {
+                    let a = row.action;
+                    ListedAction {
+                        id: a.id.clone(),
+                        title: a.title.clone(),
+                        category: a.category,
+                        action_type: a.action_type,
+                        control_type: a.control_type,
+                        mandatory: a.mandatory,
+                        testing: a.testing,
+                        solution: a.solution.clone(),
+                        service: a.service.clone(),
+                        points: row.points,
+                        earned: row.score.earned,
+                        max: row.score.max,
+                        percent: row.score.percent(),
+                        regulations: row.regulations().into_iter().map(str::to_owned).collect(),
+                        groups: row.groups().into_iter().map(str::to_owned).collect(),
+                        assessments: row
+                            .pairs
+                            .iter()
+                            .map(|p| {
+                                let score = p.score();
+                                ListedPair {
+                                    id: p.assessment.clone(),
+                                    owner: p.state.owner.clone(),
+                                    implementation: p.state.implementation.status,
+                                    implementation_date: p.state.implementation.date,
+                                    test: p.state.test.status,
+                                    test_date: p.state.test.date,
+                                    in_scope: p.in_scope,
+                                    pending_update: p.pending_update,
+                                    earned: score.earned,
+                                    max: score.max,
+                                }
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+        )
+    }
+}
+
+/// `evident alerts --format json`: the policies a range of commits fired.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AlertsOutput {
+    /// The base revision as given.
+    pub base: String,
+    pub base_commit: String,
+    pub head_commit: String,
+    /// Commits in the range.
+    pub commits: usize,
+    pub alerts: Vec<Fired>,
+}
+
+/// A commit as the JSON outputs of `evident history` name it.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CommitOutput {
+    /// The full commit id.
+    pub commit: String,
+    /// The author's local date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Author time, seconds since the epoch.
+    pub time: i64,
+    pub author: Author,
+    /// The first line of the message.
+    pub summary: String,
+}
+
+/// A commit's author.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Author {
+    pub name: String,
+    pub email: String,
+}
+
+impl From<&CommitInfo> for CommitOutput {
+    fn from(c: &CommitInfo) -> Self {
+        CommitOutput {
+            commit: c.id.clone(),
+            date: c.date(),
+            time: c.time,
+            author: Author { name: c.author_name.clone(), email: c.author_email.clone() },
+            summary: c.summary.clone(),
+        }
+    }
+}
+
+/// `evident history --format json`: the status events, in commit order.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct HistoryOutput(pub Vec<HistoryEvent>);
+
+/// One commit's change to one action's state in one assessment.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct HistoryEvent {
+    #[serde(flatten)]
+    pub commit: CommitOutput,
+    pub assessment: String,
+    pub action: String,
+    /// `null`: there was no state file (the defaults applied).
+    pub before: Option<StateSnapshot>,
+    /// `null`: the state file was removed.
+    pub after: Option<StateSnapshot>,
+}
+
+impl HistoryOutput {
+    pub fn new(t: &Timeline, events: &[&StatusEvent]) -> Self {
+        HistoryOutput(
+            events
+                .iter()
+                .map(|e| HistoryEvent {
+                    commit: CommitOutput::from(&t.commits[e.commit]),
+                    assessment: e.assessment.clone(),
+                    action: e.action.clone(),
+                    before: e.before.clone(),
+                    after: e.after.clone(),
+                })
+                .collect(),
+        )
+    }
+}
+
+/// `evident history --scores --format json`: every main-line commit with the
+/// overall, per-assessment and per-category scores after it.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct HistoryScoresOutput(pub Vec<ScoresAfter>);
+
+/// The scores after one commit.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ScoresAfter {
+    #[serde(flatten)]
+    pub commit: CommitOutput,
+    pub overall: Score,
+    pub assessments: Vec<ScoreOf>,
+    pub categories: Vec<ScoreOf>,
+}
+
+/// The score of one assessment or category.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ScoreOf {
+    pub earned: u64,
+    pub max: u64,
+    pub percent: f64,
+    /// The assessment or category id.
+    pub id: String,
+}
+
+impl HistoryScoresOutput {
+    pub fn new(t: &Timeline) -> Self {
+        let of = |(id, p): &(String, Points)| {
+            let s = Score::from(*p);
+            ScoreOf { earned: s.earned, max: s.max, percent: s.percent(), id: id.clone() }
+        };
+        HistoryScoresOutput(
+            t.points
+                .iter()
+                .map(|p| ScoresAfter {
+                    commit: CommitOutput::from(&t.commits[p.commit]),
+                    overall: Score::from(p.overall),
+                    assessments: p.assessments.iter().map(of).collect(),
+                    categories: p.categories.iter().map(of).collect(),
+                })
+                .collect(),
+        )
+    }
+}
+
+/// A value as JSON for `commands::output::to_json_text`.
+pub fn to_value(output: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(output).unwrap_or(serde_json::Value::Null)
+}
