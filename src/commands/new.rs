@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::commands::context::Context;
-use crate::diag::did_you_mean;
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::error::{Error, Outcome, Result};
 use crate::model::{
     Action, ActionId, ActionState, ActionType, Assessment, AssessmentId, Category, ControlType, GroupId,

@@ -6,6 +6,7 @@ use crate::commands::args::ImportFormat;
 use crate::commands::context::Context;
 use crate::commands::output::to_json_text;
 use crate::commands::output::{conclude, refuse_inputs};
+use crate::diag::{Diagnostic, Sources};
 use crate::edit::{self, FileChange, Session, StatusChange};
 use crate::error::{Error, Outcome, Result};
 use crate::import::actions::{Changes, Field, FieldValue, Update};
