@@ -464,6 +464,7 @@ fn actions(rng: &mut Rng, n: usize) -> Vec<Action> {
                 service,
                 guidance,
                 links,
+                automation: None,
             }
         })
         .collect()
@@ -962,6 +963,7 @@ fn build(opts: &Opts) -> Repo {
             description: rng
                 .chance(50)
                 .then(|| format!("Assessment of the {scope} scope against {}.", template.regulation)),
+            automation: None,
         });
     }
     // About a quarter of the actions are an organisation-wide baseline, passed in every

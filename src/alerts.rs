@@ -65,8 +65,11 @@ pub fn evaluate(policies: &[AlertPolicy], range: &Range<'_>) -> Vec<Fired> {
     policies
         .iter()
         .filter_map(|policy| {
-            let events =
-                if policy.on.is_score() { score_events(policy, range) } else { status_events(policy, range) };
+            let events = match policy.on {
+                AlertTrigger::Stale => stale_events(policy, range),
+                on if on.is_score() => score_events(policy, range),
+                _ => status_events(policy, range),
+            };
             (!events.is_empty()).then(|| Fired {
                 id: policy.id.clone(),
                 on: policy.on.as_str(),
@@ -85,6 +88,7 @@ pub fn describe(policy: &AlertPolicy) -> String {
         AlertTrigger::TestStatus => "test status changes".to_owned(),
         AlertTrigger::ScoreIncrease => "score increases".to_owned(),
         AlertTrigger::ScoreDecrease => "score decreases".to_owned(),
+        AlertTrigger::Stale => "test results stale".to_owned(),
     };
     if !policy.to.is_empty() {
         text.push_str(&format!(" to {}", policy.to.join(", ")));
@@ -110,6 +114,10 @@ pub fn describe(policy: &AlertPolicy) -> String {
         text.push_str(&format!(" ({})", filters.join("; ")));
     }
     text
+}
+
+fn stale_events(_policy: &AlertPolicy, _range: &Range<'_>) -> Vec<Event> {
+    Vec::new()
 }
 
 fn status_events(policy: &AlertPolicy, range: &Range<'_>) -> Vec<Event> {

@@ -942,6 +942,7 @@ mod tests {
             service: None,
             guidance: None,
             links: Vec::new(),
+            automation: None,
         }
     }
 
@@ -984,6 +985,7 @@ mod tests {
             group: None,
             service: None,
             description: None,
+            automation: None,
         };
         let states = states.iter().map(|(id, s)| ((*id).into(), s.clone())).collect();
         ws.assessments.insert("a1".into(), AssessmentEntry { assessment, states });

@@ -589,6 +589,12 @@ fn admin_tables_changed(before: &Config, after: &Config) -> Vec<&'static str> {
     if before.scoring != after.scoring {
         out.push("scoring");
     }
+    if before.automation != after.automation {
+        out.push("automation");
+    }
+    if before.freshness != after.freshness {
+        out.push("freshness");
+    }
     out
 }
 

@@ -1,6 +1,7 @@
 //! Checks across files: references, people, evidence (and, later, status
 //! rules and group synchronisation). Each check adds diagnostics to a report.
 
+pub mod automation;
 pub mod evidence;
 pub mod gate;
 pub mod group;
@@ -17,6 +18,7 @@ use crate::model::Workspace;
 pub fn validate(ws: &Workspace, report: &mut Report, root: &Path) {
     references::check(ws, report);
     evidence::check(ws, report, root);
+    automation::check(ws, report);
 }
 
 /// The file rules `evident check` adds to `validate`: status rules and group

@@ -4,6 +4,7 @@
 //! generated from these types (see `crate::schema`).
 
 mod action;
+mod automation;
 mod assessment;
 mod config;
 mod date;
@@ -15,6 +16,10 @@ mod workspace;
 
 pub use action::{Action, Link};
 pub use assessment::Assessment;
+pub use automation::{
+    ActionAutomation, AssessmentAutomation, AutomationSettings, Duration, Freshness, JunitSource, OnFail,
+    SarifSource, StaleMode,
+};
 pub use config::{
     AlertPolicy, AlertTrigger, AssessorDrops, CheckSettings, Config, Level, PointsRow, PointsTable, Roles,
     Scoring,
