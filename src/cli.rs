@@ -76,6 +76,7 @@ pub enum Command {
     #[command(subcommand)]
     Evidence(commands::evidence::Command),
     Sync(commands::sync::Args),
+    Test(commands::test::Args),
     Updates(commands::updates::Args),
     Accept(commands::accept::Args),
     Audit(commands::audit::Args),
@@ -134,6 +135,7 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
         Command::Export(cmd) => commands::export::run(ui, global, cmd),
         Command::Import(cmd) => commands::import::run(ui, global, cmd),
         Command::Sync(args) => commands::sync::run(ui, global, args),
+        Command::Test(args) => commands::test::run(ui, global, args),
         Command::Updates(args) => commands::updates::run(ui, global, args),
         Command::Accept(args) => commands::accept::run(ui, global, args),
         Command::Set(args) => commands::set::run(ui, global, args),

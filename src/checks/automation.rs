@@ -33,19 +33,28 @@ pub fn check(ws: &Workspace, report: &mut Report) {
             && run.first().is_none_or(|p| p.trim().is_empty())
         {
             out.push(
-                Diagnostic::new(Code::AutomationInvalid, format!("`[automation] run` of `{id}` names no program"))
-                    .at(file.clone(), span(report, &file, "/automation/run"))
-                    .hint("the first item is the program, e.g. `run = [\"python3\", \"checks/tls.py\"]`"),
+                Diagnostic::new(
+                    Code::AutomationInvalid,
+                    format!("`[automation] run` of `{id}` names no program"),
+                )
+                .at(file.clone(), span(report, &file, "/automation/run"))
+                .hint("the first item is the program, e.g. `run = [\"python3\", \"checks/tls.py\"]`"),
             );
         }
-        let files = [("junit", auto.junit.as_ref().map(|j| &j.file)), ("sarif", auto.sarif.as_ref().map(|s| &s.file))];
+        let files = [
+            ("junit", auto.junit.as_ref().map(|j| &j.file)),
+            ("sarif", auto.sarif.as_ref().map(|s| &s.file)),
+        ];
         for (key, path) in files {
             let Some(path) = path else { continue };
             if let Err(why) = crate::checks::evidence::normalize(path) {
                 out.push(
                     Diagnostic::new(
                         Code::AutomationInvalid,
-                        format!("`[automation] {key}` of `{id}` reads `{path}`, outside the repository: {}", reason(&why)),
+                        format!(
+                            "`[automation] {key}` of `{id}` reads `{path}`, outside the repository: {}",
+                            reason(&why)
+                        ),
                     )
                     .at(file.clone(), span(report, &file, &format!("/automation/{key}/file")))
                     .hint("result files are read from inside the repository, relative to its root"),

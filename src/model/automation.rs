@@ -221,11 +221,17 @@ impl FromStr for Duration {
             Some('m') => 60,
             Some('h') => 3_600,
             Some('d') => 86_400,
-            _ => return Err(format!("`{s}` is not a duration: expected a number and s, m, h or d (\"60s\", \"1d\")")),
+            _ => {
+                return Err(format!(
+                    "`{s}` is not a duration: expected a number and s, m, h or d (\"60s\", \"1d\")"
+                ));
+            }
         };
         let digits = &s[..s.len() - 1];
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("`{s}` is not a duration: expected a number and s, m, h or d (\"60s\", \"1d\")"));
+            return Err(format!(
+                "`{s}` is not a duration: expected a number and s, m, h or d (\"60s\", \"1d\")"
+            ));
         }
         digits
             .parse::<u64>()

@@ -4,8 +4,8 @@
 //! generated from these types (see `crate::schema`).
 
 mod action;
-mod automation;
 mod assessment;
+mod automation;
 mod config;
 mod date;
 mod enums;
