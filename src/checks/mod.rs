@@ -2,6 +2,7 @@
 //! rules and group synchronisation). Each check adds diagnostics to a report.
 
 pub mod automation;
+pub mod automation_history;
 pub mod evidence;
 pub mod gate;
 pub mod group;
