@@ -15,6 +15,8 @@ use crate::load::span_of;
 use crate::model::{Action, ActionState, Config};
 use crate::repo::layout::{self, Entry};
 
+type Paths = Arc<HashSet<String>>;
+
 /// Action definitions and run-named files, read from history once per blob or tree.
 #[derive(Default)]
 pub struct AutomationIndex {
@@ -163,7 +165,8 @@ pub fn automation_changes(
         let doc: toml::Table = toml::from_str(text.strip_prefix('\u{feff}').unwrap_or(text)).ok()?;
         doc.get("automation").cloned()
     };
-    let mut run_files: Option<(Arc<HashSet<String>>, Arc<HashSet<String>>)> = None;
+    // The paths before and after the commit, read when a file outside the data files changed.
+    let mut run_files: Option<(Paths, Paths)> = None;
     for f in &c.files {
         let path = &f.change.path;
         if matches!(layout::classify(path), Entry::Action(_)) {
