@@ -35,6 +35,7 @@ pub fn json(scores: &Scores, commit: Option<&str>) -> Value {
                 "id": a.id, "name": a.name, "template": a.template, "regulation": a.regulation, "group": a.group,
                 "earned": a.score.earned, "max": a.score.max, "percent": a.score.percent(),
                 "controls": controls,
+                "stale": a.stale,
             })
         })
         .collect();

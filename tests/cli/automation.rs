@@ -341,3 +341,60 @@ fn automation_tables_are_validated() {
     assert_eq!(run.code, 1, "{}", run.all());
     assert!(run.stderr.contains("E0901") && run.stderr.contains("outside the repository"), "{}", run.stderr);
 }
+
+/// A manual action passed on 2026-01-02, and `[freshness]` lines in evident.toml.
+fn aging_repo(freshness: &str) -> TestRepo {
+    let repo = minimal();
+    repo.write("evidence/sample.txt", "sampled\n");
+    // sha256 of "sampled\n"
+    let sha = "87f53ccf797a4a9d5bcc00ae8e9dedec26585fb6cbe40f69fcab85a181326241";
+    repo.write(
+        "assessments/gdpr-2026/mfa.toml",
+        format!(
+            "owner = \"ana@example.com\"\n\n[implementation]\nstatus = \"implemented\"\ndate = 2026-01-01\n\n[test]\nstatus = \"passed\"\ndate = 2026-01-02\n\n[[evidence]]\nname = \"Sample\"\npath = \"evidence/sample.txt\"\nsha256 = \"{sha}\"\n"
+        ),
+    );
+    repo.write(
+        "evident.toml",
+        format!("[freshness]\n{freshness}\n\n[[alerts]]\nid = \"retest\"\non = \"stale\"\n"),
+    );
+    repo
+}
+
+#[test]
+fn a_stale_result_loses_its_points_under_no_points() {
+    // Tested 2026-01-02, valid for 30 days; today is 2026-11-23: stale.
+    let repo = aging_repo("manual = \"30d\"\nstale = \"no-points\"");
+    let run = repo.run(&["score", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let json = run.json();
+    // 27 points (mandatory preventative) not earned: 0 / 27.
+    assert_eq!(json["overall"]["earned"], 0, "{json}");
+    assert_eq!(json["assessments"][0]["stale"], 1);
+
+    // The default keeps the points and marks the result.
+    let repo = aging_repo("manual = \"30d\"");
+    let json = repo.run(&["score", "--format", "json"]).json();
+    assert_eq!(json["overall"]["earned"], 27, "{json}");
+    assert_eq!(json["assessments"][0]["stale"], 1);
+    let list = repo.run(&["list", "actions", "--stale"]);
+    assert!(list.stdout.contains("mfa") && list.stdout.contains("passed (stale)"), "{}", list.all());
+
+    // Within a year (the default for manual results) it is current.
+    let repo = aging_repo("stale = \"no-points\"");
+    let json = repo.run(&["score", "--format", "json"]).json();
+    assert_eq!(json["overall"]["earned"], 27, "{json}");
+    assert_eq!(json["assessments"][0]["stale"], 0);
+    assert!(repo.run(&["list", "actions", "--stale"]).stdout.contains("no actions match"));
+}
+
+#[test]
+fn stale_alerts() {
+    let repo = aging_repo("manual = \"30d\"");
+    repo.git_init();
+    let base = repo.commit("ana@example.com", "start");
+    let run = repo.run(&["alerts", "--base", &base, "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let text = run.stdout;
+    assert!(text.contains("\"kind\": \"stale\"") && text.contains("\"valid_for\": \"30d\""), "{text}");
+}
