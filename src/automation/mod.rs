@@ -27,6 +27,9 @@ use crate::repo::layout::{EVIDENCE_DIR, state_path};
 
 pub use record::record;
 
+/// Why an automatic action without a `run`, `junit` or `sarif` is skipped.
+pub const NO_SOURCE: &str = "no `[automation]` run, junit or sarif";
+
 /// The name of the evidence item that holds an automatic test's output.
 pub const OUTPUT_NAME: &str = "Automatic test output";
 
@@ -166,7 +169,7 @@ pub fn plan<'w>(
                 reason,
             };
             let Some(automation) = action.automation.as_ref().filter(|a| a.has_source()) else {
-                skipped.push(skip("no `[automation]` run, junit or sarif in its definition".to_owned()));
+                skipped.push(skip(format!("{NO_SOURCE} in its definition")));
                 continue;
             };
             if !ws.config.automation.covers(action_id.as_str()) {

@@ -41,7 +41,8 @@ pub fn human(s: &Summary, color: bool) -> String {
             crate::render::printable(&r.notes, false).into_owned(),
         ]);
     }
-    for k in &s.skipped_tests {
+    // Automatic actions with nothing to run are counted, not listed (JSON lists them).
+    for k in s.skipped_tests.iter().filter(|k| !k.reason.starts_with(crate::automation::NO_SOURCE)) {
         table.row(vec![
             "skipped".to_owned(),
             k.action.clone(),

@@ -398,3 +398,31 @@ fn stale_alerts() {
     let text = run.stdout;
     assert!(text.contains("\"kind\": \"stale\"") && text.contains("\"valid_for\": \"30d\""), "{text}");
 }
+
+#[test]
+fn the_example_repository_runs_its_checks_offline() {
+    if std::process::Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("python3 is not installed: skipped");
+        return;
+    }
+    let repo = TestRepo::example();
+    let run = repo.run(&["test", "tls-in-transit", "backup-daily", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    // The TLS inventory it keeps still has the legacy storage account on TLS 1.0.
+    assert_eq!(test_status(&repo, "gdpr-2026", "tls-in-transit"), "failed-low");
+    assert_eq!(test_status(&repo, "hipaa-2026", "backup-daily"), "passed");
+    let path = state(&repo, "gdpr-2026", "tls-in-transit")["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"].as_str() == Some("Automatic test output"))
+        .unwrap()["path"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(repo.read(&path).contains("WEAK storage/nwlegacyexports"), "{}", repo.read(&path));
+    // Earlier evidence stays.
+    assert!(state(&repo, "gdpr-2026", "tls-in-transit")["evidence"].as_array().unwrap().len() >= 2);
+    let check = repo.run(&["validate"]);
+    assert_eq!(check.code, 0, "{}", check.all());
+}
