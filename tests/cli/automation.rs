@@ -426,3 +426,19 @@ fn the_example_repository_runs_its_checks_offline() {
     let check = repo.run(&["validate"]);
     assert_eq!(check.code, 0, "{}", check.all());
 }
+
+#[test]
+fn a_bulk_update_cannot_set_an_automatic_result_either() {
+    let repo = repo_with(&[("tls", "run = [\"true\"]")]);
+    assert_eq!(repo.run(&["test"]).code, 0);
+    let csv = repo.run(&["export", "actions", "--format", "csv"]);
+    assert_eq!(csv.code, 0, "{}", csv.all());
+    assert!(csv.stdout.contains(",passed,"), "{}", csv.stdout);
+    repo.write("update.csv", csv.stdout.replacen(",passed,", ",failed-low,", 1));
+    let before = repo.snapshot_files();
+    let path = repo.path().join("update.csv");
+    let run = repo.run(&["import", "actions", path.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stderr.contains("E0902"), "{}", run.stderr);
+    assert_eq!(before, repo.snapshot_files());
+}
