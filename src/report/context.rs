@@ -248,6 +248,20 @@ pub struct NextView {
     pub gain: u64,
     /// The overall score if they were all done.
     pub after: ScoreView,
+    /// Test results older than their `valid-for`: re-tests due, oldest first.
+    pub retests: Vec<Retest>,
+}
+
+/// A stale test result.
+#[derive(Debug, Serialize)]
+pub struct Retest {
+    pub id: String,
+    pub title: String,
+    pub href: String,
+    pub assessment: String,
+    /// The test status's label.
+    pub test: String,
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -776,7 +790,27 @@ fn next(rows: &[ActionRow<'_, '_>], views: &[ActionView], overall: Score) -> Nex
             test: view.test.clone(),
         })
         .collect();
-    NextView { actions, gain, after: score_view(Score { earned: overall.earned + gain, max: overall.max }) }
+    let mut retests: Vec<Retest> = rows
+        .iter()
+        .zip(views)
+        .flat_map(|(r, view)| {
+            r.pairs.iter().filter(|p| p.stale).map(move |p| Retest {
+                id: view.id.clone(),
+                title: view.title.clone(),
+                href: view.href.clone(),
+                assessment: p.assessment.to_string(),
+                test: p.state.test.status.label().to_owned(),
+                date: p.state.test.date.map(|d| d.to_string()),
+            })
+        })
+        .collect();
+    retests.sort_by(|a, b| (&a.date, &a.id, &a.assessment).cmp(&(&b.date, &b.id, &b.assessment)));
+    NextView {
+        actions,
+        gain,
+        after: score_view(Score { earned: overall.earned + gain, max: overall.max }),
+        retests,
+    }
 }
 
 fn notes(t: &Timeline) -> Vec<Note> {

@@ -442,3 +442,19 @@ fn a_bulk_update_cannot_set_an_automatic_result_either() {
     assert!(run.stderr.contains("E0902"), "{}", run.stderr);
     assert_eq!(before, repo.snapshot_files());
 }
+
+#[test]
+fn the_report_lists_re_tests_due() {
+    let repo = aging_repo("manual = \"30d\"");
+    let out = repo.path().join("_md");
+    let run = repo.run(&["report", "--format", "md", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let due = md.split("### Re-tests due").nth(1).unwrap_or_else(|| panic!("no re-tests section:\n{md}"));
+    assert!(due.contains("(`mfa`) | gdpr-2026 | Passed **stale** | 2026-01-02"), "{due}");
+    // Current results are not listed.
+    let repo = aging_repo("");
+    let out = repo.path().join("_md");
+    assert_eq!(repo.run(&["report", "--format", "md", "--out", out.to_str().unwrap()]).code, 0);
+    assert!(!std::fs::read_to_string(out.join("report.md")).unwrap().contains("Re-tests due"));
+}
