@@ -41,6 +41,16 @@ pub enum Event {
         before: String,
         after: String,
     },
+    /// A test result is stale at the end of the range (older than its valid-for).
+    Stale {
+        assessment: String,
+        action: String,
+        title: Option<String>,
+        owner: Option<String>,
+        test: String,
+        test_date: Option<String>,
+        valid_for: String,
+    },
     /// A score moved between the two ends of the range.
     Score { scope: Scope, id: Option<String>, label: String, before: Score, after: Score },
 }
@@ -86,8 +96,11 @@ pub fn evaluate(policies: &[AlertPolicy], range: &Range<'_>) -> Vec<Fired> {
     policies
         .iter()
         .filter_map(|policy| {
-            let events =
-                if policy.on.is_score() { score_events(policy, range) } else { status_events(policy, range) };
+            let events = match policy.on {
+                AlertTrigger::Stale => stale_events(policy, range),
+                on if on.is_score() => score_events(policy, range),
+                _ => status_events(policy, range),
+            };
             (!events.is_empty()).then(|| Fired {
                 id: policy.id.clone(),
                 on: policy.on,
@@ -106,6 +119,7 @@ pub fn describe(policy: &AlertPolicy) -> String {
         AlertTrigger::TestStatus => "test status changes".to_owned(),
         AlertTrigger::ScoreIncrease => "score increases".to_owned(),
         AlertTrigger::ScoreDecrease => "score decreases".to_owned(),
+        AlertTrigger::Stale => "test results stale".to_owned(),
     };
     if !policy.to.is_empty() {
         text.push_str(&format!(" to {}", policy.to.join(", ")));
@@ -131,6 +145,42 @@ pub fn describe(policy: &AlertPolicy) -> String {
         text.push_str(&format!(" ({})", filters.join("; ")));
     }
     text
+}
+
+/// Test results that are stale at the end of the range, as of today.
+fn stale_events(policy: &AlertPolicy, range: &Range<'_>) -> Vec<Event> {
+    let ws = range.after;
+    let today = ws.as_of.unwrap_or_else(crate::model::Date::today);
+    let listed = |list: &[String], value: &str| list.is_empty() || list.iter().any(|v| v == value);
+    let mut out = Vec::new();
+    for (id, entry) in &ws.assessments {
+        if !listed(&policy.assessments, id.as_str()) {
+            continue;
+        }
+        for (action_id, action) in ws.actions_of(&entry.assessment) {
+            let state = ws.state(id, action_id);
+            let owned =
+                policy.owners.is_empty() || state.owner.as_ref().is_some_and(|o| policy.owners.contains(o));
+            let category = policy.categories.is_empty() || policy.categories.contains(&action.category);
+            if !listed(&policy.actions, action_id.as_str())
+                || !owned
+                || !category
+                || !crate::automation::is_stale(&ws.config, action, &state, today)
+            {
+                continue;
+            }
+            out.push(Event::Stale {
+                assessment: id.to_string(),
+                action: action_id.to_string(),
+                title: Some(action.title.clone()),
+                owner: state.owner.clone(),
+                test: state.test.status.to_string(),
+                test_date: state.test.date.map(|d| d.to_string()),
+                valid_for: crate::automation::valid_for(&ws.config, action, &state).to_string(),
+            });
+        }
+    }
+    out
 }
 
 fn status_events(policy: &AlertPolicy, range: &Range<'_>) -> Vec<Event> {

@@ -77,6 +77,7 @@ pub enum Command {
     #[command(subcommand)]
     Evidence(commands::evidence::Command),
     Sync(commands::sync::Args),
+    Test(commands::test::Args),
     Updates(commands::updates::Args),
     Accept(commands::accept::Args),
     Audit(commands::audit::Args),
@@ -136,6 +137,7 @@ fn run(command: Command, ctx: &Context) -> Result<Outcome, Error> {
         Command::Export(cmd) => commands::export::run(ctx, cmd),
         Command::Import(cmd) => commands::import::run(ctx, cmd),
         Command::Sync(args) => commands::sync::run(ctx, args),
+        Command::Test(args) => commands::test::run(ctx, args),
         Command::Updates(args) => commands::updates::run(ctx, args),
         Command::Accept(args) => commands::accept::run(ctx, args),
         Command::Set(args) => commands::set::run(ctx, args),

@@ -26,6 +26,8 @@ pub struct ActionFilter {
     pub action_types: Vec<ActionType>,
     pub assessments: Vec<String>,
     pub statuses: Vec<ImplementationStatus>,
+    /// Only test results that are stale.
+    pub stale: bool,
 }
 
 fn any_or<T>(list: &[T], pred: impl Fn(&T) -> bool) -> bool {
@@ -48,6 +50,7 @@ impl ActionFilter {
             && any_or(&self.assessments, |a| p.assessment.as_str() == a)
             && any_or(&self.statuses, |s| *s == p.state.implementation.status)
             && any_or(&self.test_statuses, |s| *s == p.state.test.status)
+            && (!self.stale || p.stale)
             && any_or(&self.owners, |o| match &p.state.owner {
                 Some(owner) => owner.eq_ignore_ascii_case(o),
                 None => o.eq_ignore_ascii_case("none"),

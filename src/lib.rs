@@ -5,6 +5,7 @@
 //! [`render`] and the [`commands`] present the results.
 
 pub mod alerts;
+pub mod automation;
 pub mod checks;
 pub mod cli;
 pub mod commands;

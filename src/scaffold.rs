@@ -133,6 +133,9 @@ pub fn state_text(s: &ActionState) -> String {
     if let Some(v) = s.accepted_version {
         doc["accepted_version"] = value(i64::from(v));
     }
+    if let Some(t) = s.testing {
+        doc["testing"] = value(t.as_str());
+    }
     let mut implementation = Table::new();
     implementation["status"] = value(s.implementation.status.as_str());
     if let Some(d) = s.implementation.date {

@@ -145,6 +145,8 @@ pub struct Pair<'w> {
     pub earns: bool,
     /// The action's definition moved past the version this assessment accepted.
     pub pending_update: bool,
+    /// The test result is older than its `valid-for` (never for versions read from history).
+    pub stale: bool,
 }
 
 impl Pair<'_> {
@@ -165,6 +167,10 @@ pub fn pairs(ws: &Workspace) -> Vec<Pair<'_>> {
         };
         for (action_id, action) in ws.actions_of(&entry.assessment) {
             let state = ws.state(id, action_id);
+            let stale =
+                ws.as_of.is_some_and(|today| crate::automation::is_stale(&ws.config, action, &state, today));
+            // `[freshness] stale = "no-points"`: a stale result scores as not tested.
+            let no_points = stale && ws.config.freshness.stale == crate::model::StaleMode::NoPoints;
             out.push(Pair {
                 assessment: id,
                 id: action_id,
@@ -174,7 +180,8 @@ pub fn pairs(ws: &Workspace) -> Vec<Pair<'_>> {
                 action,
                 points: points(&table, action),
                 in_scope: in_scope(&state),
-                earns: earns(&state),
+                earns: earns(&state) && !no_points,
+                stale,
                 pending_update: state
                     .accepted_version
                     .is_some_and(|v| ws.actions.get(action_id).is_some_and(|current| v < current.version)),
@@ -238,6 +245,8 @@ pub struct AssessmentScore {
     #[serde(flatten)]
     pub score: Score,
     pub controls: Vec<ControlScore>,
+    /// Actions whose test result is stale.
+    pub stale: usize,
 }
 
 /// A row of a breakdown (by category, group, regulation, solution or owner).
@@ -295,6 +304,7 @@ pub fn compute(ws: &Workspace) -> Scores {
             group: entry.assessment.group.as_ref().map(ToString::to_string),
             score: sum(mine.values().copied()),
             controls,
+            stale: mine.values().filter(|p| p.stale).count(),
         });
     }
 

@@ -124,6 +124,7 @@ pub(super) fn actions(rng: &mut Rng, n: usize) -> Vec<Action> {
                 service,
                 guidance,
                 links,
+                automation: None,
             }
         })
         .collect()
@@ -309,6 +310,7 @@ pub(super) fn build(opts: &Opts) -> Repo {
             description: rng
                 .chance(50)
                 .then(|| format!("Assessment of the {scope} scope against {}.", template.regulation)),
+            automation: None,
         });
     }
     // About a quarter of the actions are an organisation-wide baseline, passed in every

@@ -318,6 +318,20 @@ pub(super) fn plan(ctx: &mut Ctx) -> Result<Vec<Step>, String> {
         })
         .map(|(p, b)| (p.clone(), Some(b.clone())))
         .collect();
+    // What automatic tests run (scripts, the files they read) is an admin's to add; the rest
+    // (CI, docs) anyone's.
+    let (others, checks): (Vec<_>, Vec<_>) =
+        others.into_iter().partition(|(p, _)| p.starts_with(".github/") || p.starts_with("docs/"));
+    if !checks.is_empty() {
+        steps.push(global_step(
+            day(2025, 11, 13),
+            &admin,
+            "setup:checks",
+            "Add the automatic checks and the files they read",
+            "`evident test` runs them every night; only admins may change what runs.",
+            checks,
+        ));
+    }
     if !others.is_empty() {
         let ci = others.iter().any(|(p, _)| p.starts_with(".github/"));
         let subject = if ci { "Run evident check on pull requests" } else { "Add supporting files" };

@@ -11,6 +11,10 @@ use std::sync::Arc;
 
 use git2::Oid;
 
+use super::automation_history::{
+    AutomationIndex, automatic_before, automation_changes, forged, replaceable_output,
+    replaceable_output_file,
+};
 use crate::diag::{Code, Diagnostic, Report};
 use crate::history::GitRepo;
 use crate::history::events::{BlobCache, CommitChanges, StateChange};
@@ -68,6 +72,8 @@ pub struct HistoryRules<'a> {
     /// into the assessment is taking a verdict not made for it, not group
     /// synchronisation (a verdict recorded after the join may be synced).
     joined: HashMap<AssessmentId, HashSet<(ActionId, String)>>,
+    /// Action definitions and the files automatic tests run, as of each commit.
+    automation: AutomationIndex,
 }
 
 impl<'a> HistoryRules<'a> {
@@ -80,6 +86,7 @@ impl<'a> HistoryRules<'a> {
             last_good: HashMap::new(),
             recorded: BTreeMap::new(),
             joined: HashMap::new(),
+            automation: AutomationIndex::default(),
         }
     }
 
@@ -135,15 +142,22 @@ impl<'a> HistoryRules<'a> {
             if s.new_exists && s.new.is_none() {
                 continue; // broken: judged when it parses again
             }
-            frozen_evidence(c, s, report, &mut self.diagnostics);
-            let flagged = assessor(c, s, &config, report)
+            let automatic = touches_test(s) && automatic_before(&mut self.automation, git, c, s, &config);
+            let replaceable = |name: &str| replaceable_output(&config, c, automatic, name);
+            frozen_evidence(c, s, report, &mut self.diagnostics, &replaceable);
+            // An automatic action's result is the automation identity's to record, not an assessor's.
+            let rule =
+                if automatic { forged(c, s, &config, report) } else { assessor(c, s, &config, report) };
+            let flagged = rule
                 .filter(|_| self.predates_join(s) || !copied_within_group(git, c, s, cache))
                 .map(|d| self.diagnostics.push(d))
                 .is_some();
-            self.record(c, s, &config, flagged);
+            self.record(c, s, &config, flagged, automatic);
         }
-        self.evidence_files(git, c, cache, report);
+        self.evidence_files(git, c, cache, report, &config);
         self.definitions(git, c, report);
+        let changed = automation_changes(&mut self.automation, git, c, &config, report);
+        self.diagnostics.extend(changed);
         let adopted = self.config_changes(git, c, &config, cache);
         // The rule levels of the configuration that judged the commit.
         let mut made = self.diagnostics.split_off(start);
@@ -216,7 +230,14 @@ impl<'a> HistoryRules<'a> {
     }
 
     /// Remembers who last changed each action's test, for the score gate.
-    fn record(&mut self, c: &CommitChanges, s: &StateChange, config: &Config, flagged: bool) {
+    fn record(
+        &mut self,
+        c: &CommitChanges,
+        s: &StateChange,
+        config: &Config,
+        flagged: bool,
+        automatic: bool,
+    ) {
         let old_test = s.old.as_ref().map(|o| o.test.clone()).unwrap_or_default();
         let new_test = s.new.as_ref().map(|n| n.test.clone()).unwrap_or_default();
         // The status is what scores: notes or a date edited later leave the verdict whose it was.
@@ -228,7 +249,7 @@ impl<'a> HistoryRules<'a> {
             && s.new.is_some()
             && new_test.status.is_verdict()
             && s.renamed_from.is_none()
-            && config.is_assessor(&c.author.email);
+            && (config.is_assessor(&c.author.email) || (automatic && config.is_automation(&c.author.email)));
         let verdict = by_assessor.then(|| RecordedVerdict {
             commit: c.id,
             author: c.author.email.clone(),
@@ -378,9 +399,20 @@ impl<'a> HistoryRules<'a> {
     }
 
     /// Evidence files changed or deleted while a verdict rests on them.
-    fn evidence_files(&mut self, git: &GitRepo, c: &CommitChanges, cache: &mut BlobCache, report: &Report) {
+    fn evidence_files(
+        &mut self,
+        git: &GitRepo,
+        c: &CommitChanges,
+        cache: &mut BlobCache,
+        report: &Report,
+        config: &Config,
+    ) {
         for f in &c.files {
             let (Some(_), Some(parent)) = (f.change.old, c.first_parent) else { continue };
+            // The output a new automatic result replaces.
+            if replaceable_output_file(config, c, &f.change.path) {
+                continue;
+            }
             // Data files cannot be evidence (E0407), so their changes need no index.
             if layout::classify(&f.change.path).is_data() {
                 continue;
@@ -414,13 +446,19 @@ impl<'a> HistoryRules<'a> {
     }
 }
 
-fn frozen_evidence(c: &CommitChanges, s: &StateChange, report: &Report, out: &mut Vec<Diagnostic>) {
+fn frozen_evidence(
+    c: &CommitChanges,
+    s: &StateChange,
+    report: &Report,
+    out: &mut Vec<Diagnostic>,
+    replaceable: &dyn Fn(&str) -> bool,
+) {
     let Some(old) = &s.old else { return };
     if !old.test.status.is_verdict() || s.renamed_to.is_some() {
         return;
     }
     let new_evidence: &[Evidence] = s.new.as_ref().map(|n| n.evidence.as_slice()).unwrap_or_default();
-    for item in &old.evidence {
+    for item in old.evidence.iter().filter(|item| !replaceable(&item.name)) {
         let change = match new_evidence.iter().find(|e| e.name == item.name) {
             None => "removed",
             Some(e) if e != item => "altered",
@@ -440,6 +478,13 @@ fn frozen_evidence(c: &CommitChanges, s: &StateChange, report: &Report, out: &mu
             .hint("restore the evidence; to replace it, first move the test status back (e.g. to `in-progress`) in its own commit"),
         );
     }
+}
+
+/// Whether a change touches the test (status, notes) or the evidence of a state.
+fn touches_test(s: &StateChange) -> bool {
+    let (old, new) = (s.old.as_deref(), s.new.as_deref());
+    old.map(|o| (&o.test.status, &o.test.notes, &o.evidence))
+        != new.map(|n| (&n.test.status, &n.test.notes, &n.evidence))
 }
 
 /// A verdict set by someone who is not an assessor, if this change is one.
@@ -589,6 +634,12 @@ fn admin_tables_changed(before: &Config, after: &Config) -> Vec<&'static str> {
     if before.scoring != after.scoring {
         out.push("scoring");
     }
+    if before.automation != after.automation {
+        out.push("automation");
+    }
+    if before.freshness != after.freshness {
+        out.push("freshness");
+    }
     out
 }
 
@@ -629,13 +680,15 @@ fn brought_in(
 }
 
 /// The codes of the history rules.
-pub const HISTORY_CODES: [Code; 6] = [
+pub const HISTORY_CODES: [Code; 8] = [
     Code::EvidenceFrozen,
     Code::AssessorRequired,
     Code::ScoreDrop,
     Code::RolesChanged,
     Code::AdminSettingsChanged,
     Code::DefinitionChangedWithoutVersion,
+    Code::AutomaticVerdictForged,
+    Code::AutomationChanged,
 ];
 
 /// Rule levels for the final report of a check or an audit: the working

@@ -1,6 +1,8 @@
 //! Checks across files: references, people, evidence (and, later, status
 //! rules and group synchronisation). Each check adds diagnostics to a report.
 
+pub mod automation;
+pub mod automation_history;
 pub mod evidence;
 pub mod gate;
 pub mod group;
@@ -18,6 +20,7 @@ use crate::model::Workspace;
 pub fn validate(ws: &Workspace, report: &mut Report, root: &Path) {
     references::check(ws, report);
     evidence::check(ws, report, root);
+    automation::check(ws, report);
 }
 
 /// The file rules `evident check` adds to `validate`: status rules and group

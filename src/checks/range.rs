@@ -68,6 +68,8 @@ pub fn prepare(root: &Path, rev: &str) -> Result<Walk> {
     }
     let (mut base_ws, _) = snapshot_at(&git, base)?;
     crate::updates::apply_deferred_at(&mut base_ws, &git, Some(base));
+    // Both ends are judged fresh or stale as of today, so that time passing is not a drop.
+    base_ws.as_of = Some(crate::model::Date::today());
     let ids = events::commits(&git, Some(base), head, false)?;
     git.require_complete(&ids, &format!("checking `{rev}..HEAD`"))?;
     Ok(Walk { git, rev: rev.to_owned(), base, head, ids, base_ws, warnings })

@@ -128,7 +128,7 @@ pub fn problems(action: &Action, state: &ActionState, today: Date) -> Vec<Broken
             ));
         }
     }
-    if test.status.is_automatic_only() && action.testing == Testing::Manual {
+    if test.status.is_automatic_only() && state.testing.unwrap_or(action.testing) == Testing::Manual {
         out.push(problem(
             Code::AutomaticOnlyStatus,
             "/test/status",

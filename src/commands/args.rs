@@ -85,6 +85,9 @@ pub struct FilterArgs {
     /// Only actions with this implementation status.
     #[arg(long, value_delimiter = ',', value_enum, value_name = "STATUS")]
     pub status: Vec<ImplementationStatus>,
+    /// Only actions whose test result is stale (older than its valid-for).
+    #[arg(long)]
+    pub stale: bool,
 }
 
 impl FilterArgs {
@@ -100,6 +103,7 @@ impl FilterArgs {
             action_types: self.action_type,
             assessments: self.assessment,
             statuses: self.status,
+            stale: self.stale,
         };
         filter.check_values(ws)?;
         Ok(filter)

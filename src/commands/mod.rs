@@ -27,6 +27,7 @@ pub mod schema;
 pub mod score;
 pub mod set;
 pub mod sync;
+pub mod test;
 pub mod updates;
 pub mod validate;
 mod vocabulary;

@@ -145,6 +145,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
                 service: a.service,
                 guidance: a.guidance,
                 links: Vec::new(),
+                automation: None,
             };
             set.put(layout::action_path(&a.id), scaffold::action_text(&action));
         }
@@ -223,6 +224,7 @@ fn new_assessment(
         group: a.group.clone().map(GroupId::new),
         service: a.service,
         description: None,
+        automation: None,
     };
     set.put(layout::assessment_path(&a.id), scaffold::assessment_text(&assessment));
 

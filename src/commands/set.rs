@@ -87,6 +87,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
             file.set_owner(owner);
         }
         file.change_implementation(&implementation)?;
+        if (test.status.is_some() || test.notes.is_some())
+            && crate::automation::is_automatic(&ws.config, action, &file.before)
+        {
+            file.refuse_hand_set_test();
+        }
         file.change_test(&test)?;
     }
     conclude(ui, &lock, &session.plan(&ws.config.rules), args.dry_run)

@@ -189,7 +189,7 @@ codes! {
         "Who is an assessor or an admin decides who may set test verdicts, so only the admins listed in `[roles] admins` (before the change) may change `[roles]`. The rule applies once `[roles] admins` lists someone.";
     AdminSettingsChanged = "E0705", "admin-settings-changed", Error, true,
         "settings only admins may change were changed by someone who is not an admin",
-        "`[rules]`, `[check]` and `[scoring]` in `evident.toml` decide which rules apply, how much a score may drop and what each action is worth, so only the admins listed in `[roles] admins` (before the change) may change them, or delete `evident.toml`. A change by anyone else is reported and not applied to the commits after it. The rule applies once `[roles] admins` lists someone.";
+        "`[rules]`, `[check]`, `[scoring]`, `[freshness]` and `[automation]` in `evident.toml` decide which rules apply, how much a score may drop, what each action is worth, how long results stay current and what `evident test` runs, so only the admins listed in `[roles] admins` (before the change) may change them, or delete `evident.toml`. A change by anyone else is reported and not applied to the commits after it. The rule applies once `[roles] admins` lists someone.";
     DefinitionChangedWithoutVersion = "E0706", "definition-changed-without-version", Error, true,
         "an action's definition changed without a version bump",
         "What an action is worth and how it is tested (`mandatory`, `control_type`, `action_type`, `testing` and any other scoring or testing key) changes the score of every assessment at once. Bump `version` in the same commit, so that each assessment accepts the new definition with `evident accept` and keeps being scored on the version it accepted until then.";
@@ -283,6 +283,27 @@ codes! {
     NewGroup = "E0602", "new-group", Warning, false,
         "an assessment starts a group whose name is close to an existing one",
         "Assessments of a group keep the states of their shared actions identical. A new group name that is close to an existing one is probably a typo: the assessment would not share its states with the group meant. Fix the name in `assessment.toml`, or keep it if the group is new.";
+    AutomationInvalid = "E0901", "automation-invalid", Error, false,
+        "an [automation] table cannot work as written",
+        "An action's `[automation]` names what `evident test` runs or reads: exactly one of `run` (a program and its arguments, the program not empty), `junit = { file = ... }` or `sarif = { file = ... }`, with files inside the repository (no absolute paths, no `..`). In `evident.toml`, `[automation] only` and `except` name actions that exist.";
+    AutomaticTestByHand = "E0902", "automatic-test-by-hand", Error, true,
+        "the test status or notes of an automatic action were set by hand",
+        "An action with `testing = \"automatic\"` and an `[automation]` table is tested by `evident test`, which records its status, date, notes and output; a person cannot record them (`evident set` refuses). To test it by hand in one assessment, switch it to manual testing there: `testing = \"manual\"` in its state file.";
+    AutomaticVerdictForged = "E0903", "automatic-verdict-forged", Error, true,
+        "a commit changed an automatic test result, and its author is not the automation identity",
+        "Only the commit authors listed in `[roles] automation` (in `evident.toml` before the commit: the identity CI commits `evident test` results as) may change the test status or test notes of an automatic action. A person who edits them by hand forges a monitoring result. Revert the change; to test the action by hand in an assessment, switch it to `testing = \"manual\"` in its state file first. The rule applies once `[roles] automation` lists someone.";
+    AutomationChanged = "E0904", "automation-changed", Error, true,
+        "what an automatic test runs was changed by someone who is not an admin",
+        "The `[automation]` table of an action, and the files inside the repository that its `run` names (a script, a configuration it reads), decide what CI executes with its credentials: only the admins listed in `[roles] admins` (before the change) may change them, as for `[roles]`. The rule applies once `[roles] admins` lists someone.";
+    AutomaticTestFailed = "E0910", "automatic-test-failed", Warning, false,
+        "an automatic test failed",
+        "The program exited 1, or the result file reported a failing case or a finding: `evident test` recorded the action's `on-fail` status (default `failed-medium`). The notes and the output evidence say what failed.";
+    AutomaticTestUndetected = "E0911", "automatic-test-undetected", Error, false,
+        "an automatic test could not run or give a result",
+        "The program could not start, exited with a status other than 0 or 1, was killed at its timeout, or its result file is missing, malformed or has no matching case or rule. `evident test` recorded `could-not-be-detected` (\"will be checked again\") and exits 1. The notes and the output evidence say why.";
+    ResultFileMalformed = "E0912", "result-file-malformed", Error, false,
+        "a JUnit or SARIF result file cannot be read",
+        "`[automation] junit` reads JUnit XML (`<testsuites>`/`<testsuite>` with `<testcase>` elements), `sarif` reads SARIF 2.1 JSON (`runs[].results[]` with `ruleId`). The file is not well-formed, or not of that shape, at the position shown. The action is recorded as `could-not-be-detected`, never as passed.";
 }
 
 impl Code {

@@ -18,6 +18,7 @@ fn action(id: &str, mandatory: bool) -> Action {
         service: None,
         guidance: None,
         links: Vec::new(),
+        automation: None,
     }
 }
 
@@ -60,6 +61,7 @@ fn workspace(actions: &[(&str, bool)], states: &[(&str, ActionState)]) -> Worksp
         group: None,
         service: None,
         description: None,
+        automation: None,
     };
     let states = states.iter().map(|(id, s)| ((*id).into(), s.clone())).collect();
     ws.assessments.insert("a1".into(), AssessmentEntry { assessment, states });

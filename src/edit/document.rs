@@ -320,7 +320,7 @@ fn position_of(doc: &DocumentMut, key: &str) -> Option<isize> {
 /// Sets a value and keeps the old one's surrounding spaces and trailing
 /// comment. An equal value is left untouched, so that quoting and layout
 /// survive a no-op edit.
-fn set_value(table: &mut dyn TableLike, key: &str, mut new: Value) {
+pub(super) fn set_value(table: &mut dyn TableLike, key: &str, mut new: Value) {
     match table.get_mut(key) {
         Some(Item::Value(old)) => {
             if same_value(old, &new) {

@@ -71,6 +71,7 @@ pub fn describe(before: &ActionState, after: &ActionState) -> Vec<String> {
         after.accepted_version.as_ref(),
     );
     value_change(&mut out, "owner", before.owner.as_deref(), after.owner.as_deref());
+    value_change(&mut out, "testing", before.testing.as_ref(), after.testing.as_ref());
     let (bi, ai) = (&before.implementation, &after.implementation);
     status_change(&mut out, "implementation", bi.status, ai.status);
     value_change(&mut out, "implementation date", bi.date.as_ref(), ai.date.as_ref());

@@ -213,7 +213,8 @@ pub fn worktree(repo: &crate::repo::Repo) -> (crate::model::Workspace, crate::di
             RawFile { path: f.path, entry: f.entry, bytes }
         })
         .collect();
-    let (ws, mut report) = assemble(raw);
+    let (mut ws, mut report) = assemble(raw);
+    ws.as_of = Some(crate::model::Date::today());
     report.diagnostics.extend(scan.diagnostics);
     (ws, report)
 }

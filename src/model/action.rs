@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{ActionId, ActionType, Category, ControlType, Testing};
+use super::{ActionAutomation, ActionId, ActionType, Category, ControlType, Testing};
 
 /// An improvement action (`actions/<id>.toml`): what to do, and what it is worth.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -39,6 +39,10 @@ pub struct Action {
     /// Further reading.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<Link>,
+    /// How `evident test` tests the action when `testing = "automatic"`: a program to run or a
+    /// result file to read, its timeout, and how long a result stays current.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automation: Option<ActionAutomation>,
 }
 
 /// A named link.

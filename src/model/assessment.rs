@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{AssessmentId, GroupId, TemplateId};
+use super::{AssessmentAutomation, AssessmentId, GroupId, TemplateId};
 
 /// An assessment (`assessments/<id>/assessment.toml`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -29,4 +29,8 @@ pub struct Assessment {
     /// Scope and purpose of the assessment (Markdown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Automatic testing in this assessment: environment variables for the programs `evident
+    /// test` runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automation: Option<AssessmentAutomation>,
 }

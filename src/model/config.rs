@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::ControlType;
+use super::{AutomationSettings, ControlType, Freshness};
 
 /// Repository configuration (`evident.toml`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -32,6 +32,14 @@ pub struct Config {
     /// Alert policies: which changes `evident alerts --base REV` reports, and to whom.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alerts: Vec<AlertPolicy>,
+    /// Automatic testing (`evident test`): on or off, for which actions, and which environment
+    /// variables the programs it runs may see. Only admins may change it.
+    #[serde(default)]
+    pub automation: AutomationSettings,
+    /// How long test results stay current, and whether a stale result keeps its points. Only
+    /// admins may change it.
+    #[serde(default)]
+    pub freshness: Freshness,
 }
 
 /// An alert policy (`[[alerts]]`): a kind of change worth telling someone about.
@@ -86,6 +94,8 @@ pub enum AlertTrigger {
     ScoreIncrease,
     /// A score fell by more than the threshold.
     ScoreDecrease,
+    /// A test result became stale (older than its `valid-for`) at the end of the range.
+    Stale,
 }
 
 impl AlertTrigger {
@@ -95,6 +105,7 @@ impl AlertTrigger {
             AlertTrigger::TestStatus => "test-status",
             AlertTrigger::ScoreIncrease => "score-increase",
             AlertTrigger::ScoreDecrease => "score-decrease",
+            AlertTrigger::Stale => "stale",
         }
     }
 
@@ -113,6 +124,10 @@ pub struct Roles {
     /// Administrators of the compliance repository.
     #[serde(default)]
     pub admins: Vec<String>,
+    /// The identity CI commits automatic test results as (`evident test`): the only authors
+    /// allowed to change the test status or notes of an automatic action.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub automation: Vec<String>,
 }
 
 /// Points per action, overriding the defaults of 27/3/3 (mandatory) and 9/1/1 (discretionary).
@@ -239,5 +254,10 @@ impl Config {
 
     pub fn is_assessor(&self, email: &str) -> bool {
         self.roles.assessors.iter().any(|a| a.eq_ignore_ascii_case(email))
+    }
+
+    /// Whether `email` is the automation identity of `[roles] automation`.
+    pub fn is_automation(&self, email: &str) -> bool {
+        self.roles.automation.iter().any(|a| a.eq_ignore_ascii_case(email))
     }
 }

@@ -5,6 +5,7 @@
 
 mod action;
 mod assessment;
+mod automation;
 mod config;
 mod date;
 mod enums;
@@ -15,6 +16,10 @@ mod workspace;
 
 pub use action::{Action, Link};
 pub use assessment::Assessment;
+pub use automation::{
+    ActionAutomation, AssessmentAutomation, AutomationSettings, Duration, Freshness, JunitSource, OnFail,
+    SarifSource, StaleMode,
+};
 pub use config::{
     AlertPolicy, AlertTrigger, AssessorDrops, CheckSettings, Config, Level, PointsRow, PointsTable, Roles,
     Scoring,

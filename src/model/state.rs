@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Date, ImplementationStatus, TestStatus};
+use super::{Date, ImplementationStatus, TestStatus, Testing};
 
 /// State of one improvement action in one assessment. A missing file means
 /// not implemented and not tested.
@@ -19,6 +19,10 @@ pub struct ActionState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub accepted_version: Option<u32>,
+    /// "manual" switches an automatic action to testing by people in this assessment (and
+    /// "automatic" back); default: the action's `testing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub testing: Option<Testing>,
     /// Implementation status, date and notes.
     #[serde(default)]
     pub implementation: Implementation,

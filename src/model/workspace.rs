@@ -17,6 +17,9 @@ pub struct Workspace {
     /// accepted a newer version of them, read from git history
     /// (`crate::updates::apply_deferred`). Empty unless a command fills it.
     pub deferred: BTreeMap<AssessmentId, Deferred>,
+    /// The day test results are judged fresh or stale on: today for the working tree; `None`
+    /// (nothing is stale) for versions read from git history.
+    pub as_of: Option<super::Date>,
 }
 
 /// The accepted versions of the definitions with a pending update in one assessment.

@@ -227,6 +227,7 @@ pub fn build(
             service: r.service,
             guidance,
             links: links(cat, c),
+            automation: None,
         });
     }
     stats.families = families.len();

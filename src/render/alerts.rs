@@ -60,6 +60,14 @@ pub fn human(header: &Header<'_>, fired: &[Fired], color: bool) -> String {
                         if *scope == Scope::Overall { label.clone() } else { format!("{scope} {label}") };
                     scores.row(vec![name, super::score_move(*before, *after)]);
                 }
+                Event::Stale { assessment, action, test, test_date, valid_for, .. } => statuses.row(vec![
+                    test_date.clone().unwrap_or_default(),
+                    String::new(),
+                    String::new(),
+                    assessment.clone(),
+                    action.clone(),
+                    format!("{test} is stale (valid for {valid_for})"),
+                ]),
             }
         }
         for table in [statuses, scores] {
@@ -94,6 +102,16 @@ pub fn markdown(header: &Header<'_>, fired: &[Fired]) -> String {
                         md_cell(title.as_deref().unwrap_or("")),
                         md_code(before),
                         md_code(after)
+                    ));
+                }
+                Event::Stale { assessment, action, title, test, test_date, valid_for, .. } => {
+                    out.push_str(&format!(
+                        "- {} in {} ({}): {} of {} is stale (valid for {valid_for})\n",
+                        md_code(action),
+                        md_code(assessment),
+                        md_cell(title.as_deref().unwrap_or("")),
+                        md_code(test),
+                        test_date.as_deref().unwrap_or("?")
                     ));
                 }
                 Event::Score { scope, label, before, after, .. } => {

@@ -76,6 +76,8 @@ pub struct ListedPair {
     pub in_scope: bool,
     /// The action changed since the assessment accepted it.
     pub pending_update: bool,
+    /// The test result is older than its `valid-for`.
+    pub stale: bool,
     pub earned: u64,
     pub max: u64,
 }
@@ -116,6 +118,7 @@ impl ListOutput {
                                     test_date: p.state.test.date,
                                     in_scope: p.in_scope,
                                     pending_update: p.pending_update,
+                                    stale: p.stale,
                                     earned: score.earned,
                                     max: score.max,
                                 }

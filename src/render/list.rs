@@ -16,6 +16,11 @@ fn common<T: PartialEq + Copy>(values: impl Iterator<Item = T>, show: impl Fn(T)
     }
 }
 
+/// A test status marked stale when its result is older than its valid-for.
+fn with_stale(status: String, stale: bool) -> String {
+    if stale { format!("{status} (stale)") } else { status }
+}
+
 pub fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
     let mut t =
         Table::new(&["Action", "Title", "Category", "Type", "Points>", "Implementation", "Test", "Owner"]);
@@ -28,7 +33,10 @@ pub fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
             row.action.action_type.as_str().to_owned(),
             format!("{}/{}", row.score.earned, row.score.max),
             common(row.pairs.iter().map(|p| p.state.implementation.status), |s| s.as_str().to_owned()),
-            common(row.pairs.iter().map(|p| p.state.test.status), |s| s.as_str().to_owned()),
+            with_stale(
+                common(row.pairs.iter().map(|p| p.state.test.status), |s| s.as_str().to_owned()),
+                row.pairs.iter().any(|p| p.stale),
+            ),
             owner,
         ]);
     }
@@ -50,7 +58,7 @@ pub fn human_per_assessment(rows: &[ActionRow<'_, '_>], color: bool) -> String {
                 with_pending(truncate(&row.action.title, 40), p.pending_update),
                 format!("{}/{}", score.earned, score.max),
                 p.state.implementation.status.as_str().to_owned(),
-                p.state.test.status.as_str().to_owned(),
+                with_stale(p.state.test.status.as_str().to_owned(), p.stale),
                 p.state.owner.clone().unwrap_or_else(|| "-".into()),
             ]);
         }

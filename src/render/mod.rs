@@ -11,6 +11,7 @@ pub mod sheets;
 pub mod summary;
 pub mod table;
 pub mod table_export;
+pub mod test;
 pub mod updates;
 
 /// A ten-cell bar for a percentage: `██████░░░░`.

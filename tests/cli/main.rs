@@ -2,6 +2,7 @@
 //! `evident` binary on a repository copied or written into a temp directory.
 
 mod alerts;
+mod automation;
 mod bad_input;
 mod check;
 mod commands;

@@ -190,6 +190,11 @@ fn apply(session: &mut Session<'_>, ws: &Workspace, update: &Update) -> Result<(
             date: date(changes, Field::TestDate),
             notes: notes(changes, Field::TestNotes),
         };
+        if (test.status.is_some() || test.notes.is_some())
+            && crate::automation::is_automatic(&ws.config, action, &file.before)
+        {
+            file.refuse_hand_set_test();
+        }
         file.change_test(&test)?;
         if test.status.is_none() && blank_date(changes, Field::TestDate) {
             file.remove_date(true);

@@ -68,5 +68,25 @@ pub(super) fn next(rows: &[ActionRow<'_, '_>], views: &[ActionView], overall: Sc
             test: view.test.clone(),
         })
         .collect();
-    NextView { actions, gain, after: score_view(Score { earned: overall.earned + gain, max: overall.max }) }
+    let mut retests: Vec<Retest> = rows
+        .iter()
+        .zip(views)
+        .flat_map(|(r, view)| {
+            r.pairs.iter().filter(|p| p.stale).map(move |p| Retest {
+                id: view.id.clone(),
+                title: view.title.clone(),
+                href: view.href.clone(),
+                assessment: p.assessment.to_string(),
+                test: p.state.test.status.label().to_owned(),
+                date: p.state.test.date.map(|d| d.to_string()),
+            })
+        })
+        .collect();
+    retests.sort_by(|a, b| (&a.date, &a.id, &a.assessment).cmp(&(&b.date, &b.id, &b.assessment)));
+    NextView {
+        actions,
+        gain,
+        after: score_view(Score { earned: overall.earned + gain, max: overall.max }),
+        retests,
+    }
 }

@@ -217,6 +217,20 @@ pub struct NextView {
     pub gain: u64,
     /// The overall score if they were all done.
     pub after: ScoreView,
+    /// Test results older than their `valid-for`: re-tests due, oldest first.
+    pub retests: Vec<Retest>,
+}
+
+/// A stale test result.
+#[derive(Debug, Serialize)]
+pub struct Retest {
+    pub id: String,
+    pub title: String,
+    pub href: String,
+    pub assessment: String,
+    /// The test status's label.
+    pub test: String,
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

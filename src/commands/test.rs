@@ -1,0 +1,123 @@
+//! `evident test`: run the automatic tests and record their results.
+
+use crate::automation::{self, Kind, Summary};
+use crate::commands::args::OutputFormat;
+use crate::commands::context::Context;
+use crate::commands::output::{conclude, refuse_inputs, to_json_text};
+use crate::diag::{Code, Diagnostic, Report, render};
+use crate::edit::{self, Session};
+use crate::error::{Outcome, Result};
+use crate::model::{ActionId, Date};
+
+/// Run the automatic tests and record their results.
+///
+/// Runs the program in the `[automation]` table of each automatic action (or reads the JUnit
+/// or SARIF file it names), in parallel, and records the result in every assessment that lists
+/// the action: exit 0 is passed, exit 1 the action's `on-fail` status (default failed-medium),
+/// anything else, a timeout or a missing or malformed result file could-not-be-detected. The
+/// test date becomes today, the notes say what ran and how it ended, and the output is kept
+/// as the evidence item "Automatic test output" (replacing the previous one). A pass also
+/// records an action that was not implemented or planned as implemented. Files change like
+/// with `evident set`: checked, all at once, group members together. Nothing is committed.
+///
+/// Programs run without a shell, from the repository root, in their own process group (killed
+/// whole at the timeout), with only PATH, HOME, EVIDENT_REPO, EVIDENT_ASSESSMENT(S),
+/// EVIDENT_ACTION, the assessment's `[automation] env` and evident.toml's `[automation]
+/// pass-env` in their environment. They are as trusted as your CI configuration.
+///
+/// Exit status: 0 when every test ran and its result was recorded (failures included), 1 when
+/// a test could not be detected or the results could not be recorded, 2 when evident could
+/// not run.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  evident test                         Test every automatic action
+  evident test tls-in-transit -a gdpr-2026
+  evident test --stale --jobs 8        Only results that are stale or missing
+  evident test --dry-run --format json")]
+pub struct Args {
+    /// Only these actions (ids). Default: every automatic action.
+    pub actions: Vec<String>,
+    /// Only in this assessment (repeat for several); the other members of its group that list
+    /// the action are tested with it.
+    #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
+    pub assessments: Vec<String>,
+    /// Only the tests whose result is stale (older than its valid-for) or missing.
+    #[arg(long)]
+    pub stale: bool,
+    /// How many tests run at once. Default: the number of CPUs.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Run the tests and show what would change, without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format of the summary.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let lock = ctx.lock()?;
+    let loaded = ctx.load()?;
+    if let Some(report) = edit::unusable_inputs(&loaded.report) {
+        return Ok(refuse_inputs(ui, &report));
+    }
+    let (ws, root) = (&loaded.workspace, &loaded.repo.root);
+    let actions: Vec<ActionId> = args
+        .actions
+        .iter()
+        .map(|a| edit::action(ws, &loaded.report, a).map(|a| a.id.clone()))
+        .collect::<Result<_>>()?;
+    let assessments =
+        args.assessments.iter().map(|a| edit::known_assessment(ws, a)).collect::<Result<Vec<_>>>()?;
+    let today = Date::today();
+    let started = std::time::Instant::now();
+    let (units, skipped) = automation::plan(ws, &actions, &assessments, args.stale, today, root);
+    let jobs = args
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let bar = ui.progress(units.len() as u64, "Testing");
+    let outcomes = automation::run_all(&units, root, jobs, &|| bar.inc(1));
+    bar.finish_and_clear();
+
+    let mut problems = Report::default();
+    let mut session = Session::new(root, ws, today);
+    for (unit, outcome) in units.iter().zip(&outcomes) {
+        automation::record(&mut session, unit, outcome, today)?;
+        let file = automation::unit_files(unit).into_iter().next().unwrap_or_default();
+        if let Some(d) = &outcome.problem {
+            problems.diagnostics.push(d.clone());
+            if let Some((path, text)) = &outcome.source {
+                problems.sources.insert(path.as_str(), text.as_str());
+            }
+        }
+        let (code, verb) = match outcome.kind {
+            Kind::Passed => continue,
+            Kind::Failed => (Code::AutomaticTestFailed, "failed"),
+            Kind::CouldNotBeDetected => (Code::AutomaticTestUndetected, "could not be detected"),
+        };
+        problems.diagnostics.push(
+            Diagnostic::new(code, format!("the automatic test of `{}` {verb}", unit.action.id))
+                .in_file(file)
+                .note(outcome.notes.clone()),
+        );
+    }
+    if !problems.diagnostics.is_empty() {
+        problems.finish(&ws.config.rules);
+        ui.err(&render::human(&problems, ui.color_stderr));
+    }
+    let plan = session.plan(&ws.config.rules);
+    let recorded = conclude(ui, &lock, &plan, args.dry_run)?;
+    let mut summary = Summary::new(ws, &units, &outcomes, skipped, started.elapsed());
+    summary.written = recorded == Outcome::Success && !args.dry_run && !units.is_empty();
+    ui.out(&match args.format {
+        OutputFormat::Human => crate::render::test::human(&summary, ui.color_stdout),
+        OutputFormat::Json => {
+            to_json_text(&serde_json::to_value(&summary).unwrap_or_default())
+        }
+        OutputFormat::Markdown => crate::render::test::markdown(&summary),
+    });
+    let undetected = summary.could_not_be_detected > 0;
+    Ok(if recorded == Outcome::Success && !undetected { Outcome::Success } else { Outcome::Failed })
+}
