@@ -8,6 +8,7 @@ use git2::Oid;
 
 use super::difftree::DiffTree;
 pub use super::difftree::Parents;
+pub use super::gitlog::Logged;
 use super::{Change, GitRepo, Signature};
 use crate::error::Result;
 use crate::model::{ActionId, ActionState, AssessmentId, Config};
@@ -194,6 +195,51 @@ fn walk_with(
         );
     }
     Ok(())
+}
+
+/// The first-parent line that ends at `head` (after `base`, a commit of it),
+/// each commit with its changes, from one `git log` while worker threads
+/// parse the state blobs it names into `cache`; `None` when git cannot be
+/// used (the caller then lists the line and walks it with [`walk_states`]).
+pub fn read_line(git: &GitRepo, head: Oid, base: Option<Oid>, cache: &mut BlobCache) -> Option<Vec<Logged>> {
+    let known = &cache.states;
+    let (line, parsed) = super::prefetch::states_while(
+        git,
+        |id| known.contains_key(&id),
+        |want| {
+            super::gitlog::first_parent_log(git, head, base, &mut |c| {
+                if matches!(layout::classify(&c.path), Entry::State(..)) {
+                    c.old.into_iter().chain(c.new).for_each(&mut *want);
+                }
+            })
+        },
+    );
+    cache.states.extend(parsed);
+    line
+}
+
+/// [`walk_states`] over a line [`read_line`] read.
+pub fn walk_read(
+    git: &GitRepo,
+    line: Vec<Logged>,
+    cache: &mut BlobCache,
+    mut visit: impl FnMut(CommitChanges, &mut BlobCache),
+) {
+    for c in line {
+        let (states, files) = split(git, cache, c.id, &c.author, c.changes);
+        visit(
+            CommitChanges {
+                id: c.id,
+                author: c.author,
+                summary: c.summary,
+                first_parent: c.parents.first().copied(),
+                states,
+                files,
+                config_before: None,
+            },
+            cache,
+        );
+    }
 }
 
 /// Every commit of `commits` read, on worker threads for a long list.

@@ -6,6 +6,7 @@ pub mod difftree;
 pub mod engine;
 pub mod events;
 pub mod git;
+pub mod gitlog;
 pub mod live;
 pub mod prefetch;
 pub mod scorer;
