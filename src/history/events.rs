@@ -90,7 +90,7 @@ pub struct BlobCache {
 
 impl BlobCache {
     pub fn state(&mut self, git: &GitRepo, id: Oid) -> Option<Arc<ActionState>> {
-        self.states.entry(id).or_insert_with(|| parse_fast::<ActionState>(git, id).map(Arc::new)).clone()
+        self.states.entry(id).or_insert_with(|| parse_state(&git.repo, id).map(Arc::new)).clone()
     }
 
     pub fn config(&mut self, git: &GitRepo, id: Oid) -> Option<Arc<Config>> {
@@ -100,6 +100,15 @@ impl BlobCache {
 
 fn parse_fast<T: serde::de::DeserializeOwned>(git: &GitRepo, id: Oid) -> Option<T> {
     parse_blob(&git.repo, id)
+}
+
+/// A state blob: read by [`super::narrow`] when it has the plain shape,
+/// otherwise by the full parser; `None` when it cannot be read or parsed.
+pub fn parse_state(repo: &git2::Repository, id: Oid) -> Option<ActionState> {
+    let blob = repo.find_blob(id).ok()?;
+    let text = std::str::from_utf8(blob.content()).ok()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    super::narrow::state(text).or_else(|| toml::from_str(text).ok())
 }
 
 /// A blob parsed straight into `T`; `None` when it cannot be read or parsed.

@@ -8,6 +8,7 @@ pub mod events;
 pub mod git;
 pub mod gitlog;
 pub mod live;
+pub mod narrow;
 pub mod prefetch;
 pub mod scorer;
 #[cfg(test)]
