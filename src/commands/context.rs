@@ -82,36 +82,43 @@ impl Context {
     /// reads only the commits the cache does not have.
     pub fn timeline(&self, repo: &Repo, all_parents: bool) -> Result<Timeline> {
         use crate::history::cache::{TimelineCache, reusable, truncate};
-        use crate::history::engine::{Options, build_from};
+        use crate::history::engine::{Options, build_read, main_line};
         let ui = &self.ui;
         let git = crate::history::GitRepo::open(&repo.root)?;
         let head = git.committed_head()?;
-        let mainline = crate::history::events::commits(&git, None, head, true)?;
         let cache = TimelineCache::of(&git);
-        let done = if all_parents {
-            Timeline::default()
+        let cached = if all_parents {
+            None
         } else {
             match cache.load() {
-                Ok(Some(mut cached)) => {
-                    let k = reusable(&cached, &mainline);
-                    truncate(&mut cached, k);
-                    cached
-                }
-                Ok(None) => Timeline::default(),
+                Ok(cached) => cached,
                 Err(why) => {
                     ui.diagnostic(&Diagnostic::new(
                         Code::HistoryCacheUnusable,
                         format!("ignoring the history cache ({why}); reading the whole history"),
                     ));
-                    Timeline::default()
+                    None
                 }
+            }
+        };
+        // Without a cache, the main line and its changes come from one pass.
+        let (mainline, ahead, done) = match cached {
+            Some(mut cached) => {
+                let mainline = crate::history::events::commits(&git, None, head, true)?;
+                let k = reusable(&cached, &mainline);
+                truncate(&mut cached, k);
+                (mainline, None, cached)
+            }
+            None => {
+                let (mainline, ahead) = main_line(&git, head)?;
+                (mainline, ahead, Timeline::default())
             }
         };
         let reused = done.commits.len();
         let bar = ui.progress((mainline.len() - reused) as u64, "History");
         let mut scorer = crate::history::scorer::IncrementalScorer::default();
         let timeline =
-            build_from(&git, &mainline, done, Options { all_parents }, &mut scorer, &|n| bar.inc(n))?;
+            build_read(&git, &mainline, done, ahead, Options { all_parents }, &mut scorer, &|n| bar.inc(n))?;
         bar.finish_and_clear();
         if !all_parents
             && (reused != mainline.len() || reused != timeline.commits.len())

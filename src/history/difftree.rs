@@ -43,12 +43,12 @@ pub enum Parents {
 }
 
 /// Whether history may be read with the `git` executable.
-fn git_cli_allowed() -> bool {
+pub(super) fn git_cli_allowed() -> bool {
     !(std::env::var("EVIDENT_GIT_CLI").is_ok_and(|v| v == "0") || FORCE_LIBGIT2.with(|f| f.get()))
 }
 
 /// `git` for the repository, without the environment that would point it elsewhere.
-fn git_command(git: &GitRepo) -> Command {
+pub(super) fn git_command(git: &GitRepo) -> Command {
     let mut cmd = Command::new("git");
     cmd.arg("--git-dir")
         .arg(git.repo.path())

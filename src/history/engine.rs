@@ -77,8 +77,25 @@ pub fn build(
     scorer: &mut dyn Scorer,
     progress: &dyn Fn(u64),
 ) -> Result<Timeline> {
-    let mainline = events::commits(git, None, head, true)?;
-    build_from(git, &mainline, Timeline::default(), options, scorer, progress)
+    let (mainline, ahead) = main_line(git, head)?;
+    build_read(git, &mainline, Timeline::default(), ahead, options, scorer, progress)
+}
+
+/// The main line, its commits and their changes read ahead by [`main_line`].
+pub struct ReadAhead {
+    line: Vec<events::Logged>,
+    cache: BlobCache,
+}
+
+/// The main line that ends at `head`, oldest first; with git, also every
+/// commit of it and its changes, read in the same pass (then hand both to
+/// [`build_read`]).
+pub fn main_line(git: &GitRepo, head: Oid) -> Result<(Vec<Oid>, Option<ReadAhead>)> {
+    let mut cache = BlobCache::default();
+    match events::read_line(git, head, None, &mut cache) {
+        Some(line) => Ok((line.iter().map(|c| c.id).collect(), Some(ReadAhead { line, cache }))),
+        None => Ok((events::commits(git, None, head, true)?, None)),
+    }
 }
 
 /// Continues `done`, the timeline of the first commits of `mainline`, to the
@@ -87,6 +104,19 @@ pub fn build_from(
     git: &GitRepo,
     mainline: &[Oid],
     done: Timeline,
+    options: Options,
+    scorer: &mut dyn Scorer,
+    progress: &dyn Fn(u64),
+) -> Result<Timeline> {
+    build_read(git, mainline, done, None, options, scorer, progress)
+}
+
+/// [`build_from`], with `mainline` and what [`main_line`] read ahead of it.
+pub fn build_read(
+    git: &GitRepo,
+    mainline: &[Oid],
+    done: Timeline,
+    ahead: Option<ReadAhead>,
     options: Options,
     scorer: &mut dyn Scorer,
     progress: &dyn Fn(u64),
@@ -112,7 +142,19 @@ pub fn build_from(
     // One commit and one score point per main-line commit: grown once, not by doubling.
     timeline.commits.reserve(mainline.len() - start);
     timeline.points.reserve(mainline.len() - start);
-    let mut cache = BlobCache::default();
+    // The rest of the line with its changes: read ahead, or now from one
+    // `git log` (checked to be exactly that rest), or else walked commit by commit.
+    let (mut cache, read) = match ahead {
+        Some(ReadAhead { mut line, cache }) if line.len() == mainline.len() => {
+            (cache, Some(line.split_off(start)))
+        }
+        _ => {
+            let mut cache = BlobCache::default();
+            let base = start.checked_sub(1).map(|i| mainline[i]);
+            let read = mainline.last().and_then(|&head| events::read_line(git, head, base, &mut cache));
+            (cache, read.filter(|line| line.iter().map(|c| c.id).eq(mainline[start..].iter().copied())))
+        }
+    };
     let shallow_roots = git.shallow_roots();
     let mut walker = Walker {
         git,
@@ -122,10 +164,14 @@ pub fn build_from(
         first: true,
         shallow_roots: &shallow_roots,
     };
-    events::walk_states(git, &mainline[start..], Parents::First, &mut cache, |c, _| {
+    let visit = |c: CommitChanges, _: &mut BlobCache| {
         progress(1);
         walker.commit(c, !options.all_parents);
-    })?;
+    };
+    match read {
+        Some(line) => events::walk_read(git, line, &mut cache, visit),
+        None => events::walk_states(git, &mainline[start..], Parents::First, &mut cache, visit)?,
+    }
     if options.all_parents {
         let head = mainline.last().copied();
         if let Some(head) = head {

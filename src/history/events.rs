@@ -8,6 +8,7 @@ use git2::Oid;
 
 use super::difftree::DiffTree;
 pub use super::difftree::Parents;
+pub use super::gitlog::Logged;
 use super::{Change, GitRepo, Signature};
 use crate::error::Result;
 use crate::model::{ActionId, ActionState, AssessmentId, Config};
@@ -89,7 +90,7 @@ pub struct BlobCache {
 
 impl BlobCache {
     pub fn state(&mut self, git: &GitRepo, id: Oid) -> Option<Arc<ActionState>> {
-        self.states.entry(id).or_insert_with(|| parse_fast::<ActionState>(git, id).map(Arc::new)).clone()
+        self.states.entry(id).or_insert_with(|| parse_state(&git.repo, id).map(Arc::new)).clone()
     }
 
     pub fn config(&mut self, git: &GitRepo, id: Oid) -> Option<Arc<Config>> {
@@ -99,6 +100,15 @@ impl BlobCache {
 
 fn parse_fast<T: serde::de::DeserializeOwned>(git: &GitRepo, id: Oid) -> Option<T> {
     parse_blob(&git.repo, id)
+}
+
+/// A state blob: read by [`super::narrow`] when it has the plain shape,
+/// otherwise by the full parser; `None` when it cannot be read or parsed.
+pub fn parse_state(repo: &git2::Repository, id: Oid) -> Option<ActionState> {
+    let blob = repo.find_blob(id).ok()?;
+    let text = std::str::from_utf8(blob.content()).ok()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    super::narrow::state(text).or_else(|| toml::from_str(text).ok())
 }
 
 /// A blob parsed straight into `T`; `None` when it cannot be read or parsed.
@@ -194,6 +204,51 @@ fn walk_with(
         );
     }
     Ok(())
+}
+
+/// The first-parent line that ends at `head` (after `base`, a commit of it),
+/// each commit with its changes, from one `git log` while worker threads
+/// parse the state blobs it names into `cache`; `None` when git cannot be
+/// used (the caller then lists the line and walks it with [`walk_states`]).
+pub fn read_line(git: &GitRepo, head: Oid, base: Option<Oid>, cache: &mut BlobCache) -> Option<Vec<Logged>> {
+    let known = &cache.states;
+    let (line, parsed) = super::prefetch::states_while(
+        git,
+        |id| known.contains_key(&id),
+        |want| {
+            super::gitlog::first_parent_log(git, head, base, &mut |c| {
+                if matches!(layout::classify(&c.path), Entry::State(..)) {
+                    c.old.into_iter().chain(c.new).for_each(&mut *want);
+                }
+            })
+        },
+    );
+    cache.states.extend(parsed);
+    line
+}
+
+/// [`walk_states`] over a line [`read_line`] read.
+pub fn walk_read(
+    git: &GitRepo,
+    line: Vec<Logged>,
+    cache: &mut BlobCache,
+    mut visit: impl FnMut(CommitChanges, &mut BlobCache),
+) {
+    for c in line {
+        let (states, files) = split(git, cache, c.id, &c.author, c.changes);
+        visit(
+            CommitChanges {
+                id: c.id,
+                author: c.author,
+                summary: c.summary,
+                first_parent: c.parents.first().copied(),
+                states,
+                files,
+                config_before: None,
+            },
+            cache,
+        );
+    }
 }
 
 /// Every commit of `commits` read, on worker threads for a long list.

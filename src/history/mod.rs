@@ -6,7 +6,9 @@ pub mod difftree;
 pub mod engine;
 pub mod events;
 pub mod git;
+pub mod gitlog;
 pub mod live;
+pub mod narrow;
 pub mod prefetch;
 pub mod scorer;
 #[cfg(test)]

@@ -121,7 +121,7 @@ pub fn states_while<R>(
 
 /// A state blob parsed as the walk parses it.
 fn state(repo: &Repository, id: Oid) -> Option<Arc<ActionState>> {
-    super::events::parse_blob::<ActionState>(repo, id).map(Arc::new)
+    super::events::parse_state(repo, id).map(Arc::new)
 }
 
 #[cfg(test)]
