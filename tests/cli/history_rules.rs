@@ -26,7 +26,9 @@ fn messages(run: &Run) -> Vec<String> {
 }
 
 fn check(repo: &TestRepo, base: &str) -> Run {
-    repo.run(&["check", "--base", base, "--format", "json"])
+    let run = repo.run(&["check", "--base", base, "--format", "json"]);
+    crate::output_schemas::assert_conforms("check", &run.json());
+    run
 }
 
 fn audit(repo: &TestRepo, extra: &[&str]) -> Run {
