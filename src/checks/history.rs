@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use git2::Oid;
 
-use crate::diag::{Code, Diagnostic, Report};
+use crate::diag::{Code, CommitRef, Diagnostic, Report};
 use crate::history::GitRepo;
 use crate::history::events::{BlobCache, CommitChanges, StateChange};
 use crate::load::span_of;
@@ -148,6 +148,11 @@ impl<'a> HistoryRules<'a> {
         // The rule levels of the configuration that judged the commit.
         let mut made = self.diagnostics.split_off(start);
         made.retain_mut(|d| d.apply_level(&config.rules));
+        // The commit as data too, for JSON and SARIF (the message names it for people).
+        let made_in = CommitRef { commit: c.id.to_string(), date: Some(c.author.date()) };
+        for d in &mut made {
+            d.made_in.get_or_insert_with(|| made_in.clone());
+        }
         self.diagnostics.extend(made);
         let after = match adopted {
             Some(new) => new,

@@ -210,6 +210,7 @@ pub fn diagnostic_output(sources: &Sources, d: &Diagnostic) -> DiagnosticOutput 
             PlaceOutput::Cell { sheet: cell.sheet.clone(), row: cell.row, column: cell.column.clone() }
         }
         Location::Commit(c) => {
+            // The location is the commit: `made_in` would say it twice.
             PlaceOutput::Commit { line: (), column: (), commit: c.commit.clone(), date: c.date.clone() }
         }
         Location::Nowhere | Location::File { .. } => {
@@ -219,6 +220,8 @@ pub fn diagnostic_output(sources: &Sources, d: &Diagnostic) -> DiagnosticOutput 
                 column: pos.as_ref().map(|p| p.column),
                 end_line: pos.as_ref().map(|p| p.end_line),
                 end_column: pos.as_ref().map(|p| p.end_column),
+                commit: d.made_in.as_ref().map(|c| c.commit.clone()),
+                date: d.made_in.as_ref().and_then(|c| c.date.clone()),
             }
         }
     };
@@ -339,6 +342,10 @@ pub fn sarif(report: &Report, prefix: &str) -> Value {
                 "level": sarif_level(d.severity),
                 "message": {"text": message},
             });
+            if let (Some(c), false) = (&d.made_in, matches!(d.location, Location::Commit(_))) {
+                // The commit a history rule was broken in; the location is the file now.
+                result["properties"] = json!({"commit": c.commit, "date": c.date});
+            }
             if let Some(file) = d.file() {
                 let mut location = json!({
                     "physicalLocation": {

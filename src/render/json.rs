@@ -342,6 +342,13 @@ pub enum PlaceOutput {
         end_line: Option<usize>,
         #[serde(skip_serializing_if = "Option::is_none")]
         end_column: Option<usize>,
+        /// The commit a history rule was broken in (full id), when the
+        /// diagnostic has one; the place is the file in the working tree.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        commit: Option<String>,
+        /// That commit's author date, `YYYY-MM-DD`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        date: Option<String>,
     },
 }
 
