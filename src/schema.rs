@@ -126,15 +126,27 @@ pub enum OutputKind {
     History,
     /// `evident history --scores --format json`
     HistoryScores,
+    /// `evident diff --format json`
+    Diff,
+    /// `evident updates --format json`
+    Updates,
+    /// `evident validate --format json` and `evident check --format json`
+    Check,
+    /// `evident import actions --format json`
+    ImportActions,
 }
 
 impl OutputKind {
-    pub const ALL: [OutputKind; 5] = [
+    pub const ALL: [OutputKind; 9] = [
         OutputKind::Score,
         OutputKind::List,
         OutputKind::Alerts,
         OutputKind::History,
         OutputKind::HistoryScores,
+        OutputKind::Diff,
+        OutputKind::Updates,
+        OutputKind::Check,
+        OutputKind::ImportActions,
     ];
 
     pub fn name(self) -> &'static str {
@@ -144,6 +156,10 @@ impl OutputKind {
             OutputKind::Alerts => "alerts",
             OutputKind::History => "history",
             OutputKind::HistoryScores => "history-scores",
+            OutputKind::Diff => "diff",
+            OutputKind::Updates => "updates",
+            OutputKind::Check => "check",
+            OutputKind::ImportActions => "import-actions",
         }
     }
 
@@ -160,13 +176,18 @@ impl OutputKind {
             OutputKind::Alerts => include_str!("../schemas/output/alerts.schema.json"),
             OutputKind::History => include_str!("../schemas/output/history.schema.json"),
             OutputKind::HistoryScores => include_str!("../schemas/output/history-scores.schema.json"),
+            OutputKind::Diff => include_str!("../schemas/output/diff.schema.json"),
+            OutputKind::Updates => include_str!("../schemas/output/updates.schema.json"),
+            OutputKind::Check => include_str!("../schemas/output/check.schema.json"),
+            OutputKind::ImportActions => include_str!("../schemas/output/import-actions.schema.json"),
         }
     }
 
     /// Generates the schema from the output types (the source of truth).
     pub fn generate(self) -> Value {
         use crate::render::json::{
-            AlertsOutput, HistoryOutput, HistoryScoresOutput, ListOutput, ScoreOutput,
+            AlertsOutput, CheckOutput, DiffOutput, HistoryOutput, HistoryScoresOutput, ImportActionsOutput,
+            ListOutput, ScoreOutput, UpdatesOutput,
         };
         let schema = match self {
             OutputKind::Score => generate_output::<ScoreOutput>(),
@@ -174,6 +195,10 @@ impl OutputKind {
             OutputKind::Alerts => generate_output::<AlertsOutput>(),
             OutputKind::History => generate_output::<HistoryOutput>(),
             OutputKind::HistoryScores => generate_output::<HistoryScoresOutput>(),
+            OutputKind::Diff => generate_output::<DiffOutput<'static>>(),
+            OutputKind::Updates => generate_output::<UpdatesOutput<'static>>(),
+            OutputKind::Check => generate_output::<CheckOutput>(),
+            OutputKind::ImportActions => generate_output::<ImportActionsOutput>(),
         };
         schema.to_value()
     }

@@ -220,7 +220,7 @@ fn defer(ws: &mut Workspace, git: &GitRepo, commit: Option<Oid>, pending: &[Pend
 }
 
 /// A pending update with what it changes and what accepting it would do.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Update {
     #[serde(flatten)]
     pub pending: Pending,

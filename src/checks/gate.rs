@@ -11,6 +11,7 @@
 //! failed re-test is what the record is for). `[check] assessor-drops =
 //! "fail"` makes those fail too.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::history::{RecordedVerdict, dropped};
@@ -33,7 +34,7 @@ pub struct Input<'a> {
 }
 
 /// Every drop the gate found, passed or failed.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Gate {
     pub max_score_drop: f64,
     pub assessor_drops: &'static str,
@@ -41,7 +42,7 @@ pub struct Gate {
 }
 
 /// One score that dropped beyond the threshold.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Drop {
     /// `null` for the overall score.
     pub assessment: Option<String>,
@@ -58,7 +59,7 @@ pub struct Drop {
     pub verdicts: Vec<Explaining>,
 }
 
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, Serialize, JsonSchema)]
 pub struct Points {
     pub earned: u64,
     pub max: u64,
@@ -72,7 +73,7 @@ impl From<Score> for Points {
 }
 
 /// A verdict that explains (part of) a drop.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Explaining {
     pub assessment: String,
     pub action: String,

@@ -15,7 +15,7 @@ use super::automation_history::{
     AutomationIndex, automatic_before, automation_changes, forged, replaceable_output,
     replaceable_output_file,
 };
-use crate::diag::{Code, Diagnostic, Report};
+use crate::diag::{Code, CommitRef, Diagnostic, Report};
 use crate::history::GitRepo;
 use crate::history::events::{BlobCache, CommitChanges, StateChange};
 use crate::load::span_of;
@@ -162,6 +162,11 @@ impl<'a> HistoryRules<'a> {
         // The rule levels of the configuration that judged the commit.
         let mut made = self.diagnostics.split_off(start);
         made.retain_mut(|d| d.apply_level(&config.rules));
+        // The commit as data too, for JSON and SARIF (the message names it for people).
+        let made_in = CommitRef { commit: c.id.to_string(), date: Some(c.author.date()) };
+        for d in &mut made {
+            d.made_in.get_or_insert_with(|| made_in.clone());
+        }
         self.diagnostics.extend(made);
         let after = match adopted {
             Some(new) => new,

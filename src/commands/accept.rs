@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::commands::context::Context;
-use crate::commands::output::{conclude, refuse_inputs};
+use crate::commands::output::conclude;
 use crate::edit::{self, FileChange, Session};
 use crate::error::{Error, Outcome, Result};
 use crate::model::{Date, Workspace};
@@ -44,11 +44,9 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let lock = ctx.lock()?;
-    let loaded = ctx.load()?;
-    if let Some(report) = edit::unusable_inputs(&loaded.report) {
-        return Ok(refuse_inputs(ui, &report));
-    }
+    let Some((lock, loaded)) = ctx.load_for_edit()? else {
+        return Ok(Outcome::Failed);
+    };
     // Pending updates are read from the state files: one that does not load
     // could hide one, so "nothing to accept" would not be true.
     if !crate::commands::output::require_clean(ui, &loaded.report) {

@@ -2,7 +2,7 @@
 
 use crate::commands::args::EditArgs;
 use crate::commands::context::Context;
-use crate::commands::output::{conclude, refuse_inputs};
+use crate::commands::output::conclude;
 use crate::edit::{self, Session};
 use crate::error::{Outcome, Result};
 use crate::model::{Action, AssessmentId, Date};
@@ -31,11 +31,9 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let lock = ctx.lock()?;
-    let loaded = ctx.load()?;
-    if let Some(report) = edit::unusable_inputs(&loaded.report) {
-        return Ok(refuse_inputs(ui, &report));
-    }
+    let Some((lock, loaded)) = ctx.load_for_edit()? else {
+        return Ok(Outcome::Failed);
+    };
     let ws = &loaded.workspace;
     edit::check_person(ws, &args.to)?;
     // Every action is resolved before any file is opened: one bad id stops them all.

@@ -95,11 +95,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let allowed_drops = score_gate.as_ref().map(|g| g.drops.iter().filter(|d| d.passed).count()).unwrap_or(0);
     match args.format {
         DiagnosticFormat::Json => {
-            let mut json = crate::diag::render::json(&loaded.report);
-            if let (Some(map), Some(g)) = (json.as_object_mut(), &score_gate) {
-                map.insert("score_gate".to_owned(), serde_json::to_value(g).unwrap_or_default());
-            }
-            ui.out(&crate::commands::output::to_json_text(&json));
+            let mut output = crate::diag::render::check_output(&loaded.report);
+            output.score_gate = score_gate.clone();
+            ui.out(&crate::commands::output::to_json_text(&crate::render::json::to_value(&output)));
         }
         _ => {
             print_report(ui, &loaded, args.format);

@@ -51,6 +51,19 @@ impl Context {
         WriteLock::acquire(&self.repo()?.root)
     }
 
+    /// Locks the repository and loads it for an edit. `None` when the
+    /// configuration, templates or assessments have errors: they are printed
+    /// (the command fails), as the edit could not tell which files to change.
+    pub fn load_for_edit(&self) -> Result<Option<(WriteLock, Loaded)>> {
+        let lock = self.lock()?;
+        let loaded = self.load()?;
+        if let Some(report) = crate::edit::unusable_inputs(&loaded.report) {
+            crate::commands::output::refuse_inputs(self.ui(), &report);
+            return Ok(None);
+        }
+        Ok(Some((lock, loaded)))
+    }
+
     /// Finds the repository, reads every file and runs the checks of `validate`.
     pub fn load(&self) -> Result<Loaded> {
         let mut loaded = self.load_unfinished()?;

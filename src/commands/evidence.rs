@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::commands::args::EditArgs;
 use crate::commands::context::Context;
-use crate::commands::output::{conclude, refuse_inputs};
+use crate::commands::output::conclude;
 use crate::edit::{self, EVIDENCE_TYPES, Session};
 use crate::error::{Error, Outcome, Result};
 use crate::model::{Date, Evidence};
@@ -72,11 +72,9 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
 
 fn add(ctx: &Context, args: AddArgs) -> Result<Outcome> {
     let ui = ctx.ui();
-    let lock = ctx.lock()?;
-    let loaded = ctx.load()?;
-    if let Some(report) = edit::unusable_inputs(&loaded.report) {
-        return Ok(refuse_inputs(ui, &report));
-    }
+    let Some((lock, loaded)) = ctx.load_for_edit()? else {
+        return Ok(Outcome::Failed);
+    };
     let ws = &loaded.workspace;
     let root = &loaded.repo.root;
     let action = edit::action(ws, &loaded.report, &args.action)?;
@@ -120,11 +118,9 @@ fn name(given: Option<&str>, file_name: Option<String>) -> Result<String> {
 
 fn remove(ctx: &Context, args: RemoveArgs) -> Result<Outcome> {
     let ui = ctx.ui();
-    let lock = ctx.lock()?;
-    let loaded = ctx.load()?;
-    if let Some(report) = edit::unusable_inputs(&loaded.report) {
-        return Ok(refuse_inputs(ui, &report));
-    }
+    let Some((lock, loaded)) = ctx.load_for_edit()? else {
+        return Ok(Outcome::Failed);
+    };
     let ws = &loaded.workspace;
     let action = edit::action(ws, &loaded.report, &args.action)?;
     let mut session = Session::new(&loaded.repo.root, ws, Date::today());

@@ -1,18 +1,13 @@
 //! `evident new`: create templates, actions and assessments.
 
-use std::collections::BTreeMap;
-
 use crate::commands::context::Context;
-use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::error::{Error, Outcome, Result};
 use crate::model::{
-    Action, ActionId, ActionState, ActionType, Assessment, AssessmentId, Category, ControlType, GroupId,
-    Implementation, Template, TemplateId, Test, Testing, Workspace, parse_id,
+    Action, ActionId, ActionType, Category, ControlType, Template, TemplateId, Testing, parse_id,
 };
 use crate::repo::layout;
 use crate::repo::write::{Changeset, WriteStatus};
-use crate::scaffold;
-use crate::ui::Ui;
+use crate::scaffold::{self, NewAssessment};
 
 /// Create a template, an action or an assessment.
 ///
@@ -149,7 +144,24 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
             };
             set.put(layout::action_path(&a.id), scaffold::action_text(&action));
         }
-        What::Assessment(a) => new_assessment(ui, &loaded.repo, ws, &loaded.report, a, &mut set)?,
+        What::Assessment(a) => {
+            let dir = format!("{}/{}", layout::ASSESSMENTS_DIR, a.id);
+            if loaded.repo.path(&dir).exists() {
+                return Err(
+                    Error::new(format!("assessment `{dir}/` already exists")).hint("choose another id")
+                );
+            }
+            let spec = NewAssessment {
+                id: a.id,
+                template: a.template,
+                group: a.group,
+                name: a.name,
+                service: a.service,
+            };
+            for warning in scaffold::new_assessment(ws, &loaded.report, spec, &mut set)? {
+                ui.diagnostic(&warning);
+            }
+        }
     }
     crate::scaffold::verify(&set)?;
     for (file, status) in set.commit(&lock)? {
@@ -167,142 +179,4 @@ fn refuse_existing(repo: &crate::repo::Repo, rel: &str, what: &str) -> Result<()
         );
     }
     Ok(())
-}
-
-fn new_assessment(
-    ui: &Ui,
-    repo: &crate::repo::Repo,
-    ws: &Workspace,
-    report: &crate::diag::Report,
-    a: AssessmentArgs,
-    set: &mut Changeset,
-) -> Result<()> {
-    let dir = format!("{}/{}", layout::ASSESSMENTS_DIR, a.id);
-    if repo.path(&dir).exists() {
-        return Err(Error::new(format!("assessment `{dir}/` already exists")).hint("choose another id"));
-    }
-    let Some(template) = ws.templates.get(a.template.as_str()) else {
-        let mut e = Error::new(format!("no template `{}`", a.template));
-        if let Some(h) = did_you_mean(&a.template, ws.templates.keys().map(|k| k.as_str())) {
-            e = e.hint(h);
-        } else if report.sources.get(&layout::template_path(&a.template)).is_some() {
-            e = e.hint(format!(
-                "`{}` has errors; `evident validate` shows them",
-                layout::template_path(&a.template)
-            ));
-        } else {
-            e = e.hint(format!(
-                "create it with `evident new template {} --name … --regulation …`",
-                a.template
-            ));
-        }
-        return Err(e);
-    };
-    let group_members: Vec<&AssessmentId> = match &a.group {
-        Some(g) => ws
-            .assessments
-            .iter()
-            .filter(|(_, e)| e.assessment.group.as_ref().is_some_and(|x| x.as_str() == g))
-            .map(|(id, _)| id)
-            .collect(),
-        None => Vec::new(),
-    };
-    if let Some(g) = &a.group
-        && group_members.is_empty()
-    {
-        let groups: Vec<&str> =
-            ws.assessments.values().filter_map(|e| e.assessment.group.as_ref().map(|g| g.as_str())).collect();
-        if let Some(h) = did_you_mean(g, groups.iter().copied()) {
-            ui.diagnostic(&Diagnostic::new(Code::NewGroup, format!("`{g}` is a new group; {h}")));
-        }
-    }
-    let assessment = Assessment {
-        id: AssessmentId::new(a.id.clone()),
-        name: a.name.unwrap_or_else(|| template.name.clone()),
-        template: template.id.clone(),
-        template_version: template.version,
-        group: a.group.clone().map(GroupId::new),
-        service: a.service,
-        description: None,
-        automation: None,
-    };
-    set.put(layout::assessment_path(&a.id), scaffold::assessment_text(&assessment));
-
-    let mut missing = Vec::new();
-    for action_id in template.action_ids() {
-        let Some(action) = ws.actions.get(action_id) else {
-            missing.push(action_id.to_string());
-            continue;
-        };
-        let path = layout::state_path(&a.id, action_id.as_str());
-        match group_state(ws, report, &group_members, action_id) {
-            GroupState::Copy { text, from, disagrees } => {
-                if !disagrees.is_empty() {
-                    ui.diagnostic(&Diagnostic::new(
-                        Code::GroupOutOfSync,
-                        format!(
-                            "the group disagrees on `{action_id}` ({}); copied the state of `{from}` (run `evident sync`)",
-                            disagrees.join(", ")
-                        ),
-                    ).as_warning());
-                }
-                set.put(path, text);
-            }
-            GroupState::None => {
-                let state = ActionState {
-                    accepted_version: Some(action.version),
-                    implementation: Implementation::default(),
-                    test: Test::default(),
-                    ..ActionState::default()
-                };
-                set.put(path, scaffold::state_text(&state));
-            }
-        }
-    }
-    if !missing.is_empty() {
-        ui.diagnostic(
-            &Diagnostic::new(
-                Code::UnknownAction,
-                format!(
-                    "template `{}` lists actions that do not exist, so they have no state file: {}",
-                    template.id,
-                    missing.join(", ")
-                ),
-            )
-            .as_warning(),
-        );
-    }
-    Ok(())
-}
-
-enum GroupState {
-    None,
-    Copy { text: String, from: String, disagrees: Vec<String> },
-}
-
-/// The group's state for an action: the file of the first member (by id)
-/// that has one, noting members whose state differs.
-fn group_state(
-    ws: &Workspace,
-    report: &crate::diag::Report,
-    members: &[&AssessmentId],
-    action: &ActionId,
-) -> GroupState {
-    let with_state: BTreeMap<&AssessmentId, &ActionState> = members
-        .iter()
-        .filter_map(|m| ws.assessments.get(*m).and_then(|e| e.states.get(action)).map(|s| (*m, s)))
-        .collect();
-    let Some((first, first_state)) = with_state.iter().next() else {
-        return GroupState::None;
-    };
-    let path = layout::state_path(first.as_str(), action.as_str());
-    let Some(text) = report.sources.get(&path) else {
-        return GroupState::None;
-    };
-    let disagrees = with_state
-        .iter()
-        .filter(|(_, s)| s.synced_part() != first_state.synced_part())
-        .map(|(id, _)| id.to_string())
-        .collect();
-    GroupState::Copy { text: text.to_owned(), from: first.to_string(), disagrees }
 }

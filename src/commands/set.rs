@@ -1,7 +1,7 @@
 //! `evident set`: record the status, dates, notes and owner of an action.
 
 use crate::commands::context::Context;
-use crate::commands::output::{conclude, refuse_inputs};
+use crate::commands::output::conclude;
 use crate::edit::{self, Session, StatusChange};
 use crate::error::{Error, Outcome, Result};
 use crate::model::{Date, ImplementationStatus, TestStatus};
@@ -68,11 +68,9 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let (implementation, test) = changes(&args)?;
-    let lock = ctx.lock()?;
-    let loaded = ctx.load()?;
-    if let Some(report) = edit::unusable_inputs(&loaded.report) {
-        return Ok(refuse_inputs(ui, &report));
-    }
+    let Some((lock, loaded)) = ctx.load_for_edit()? else {
+        return Ok(Outcome::Failed);
+    };
     let ws = &loaded.workspace;
     let action = edit::action(ws, &loaded.report, &args.action)?;
     if let Some(owner) = &args.owner {

@@ -42,7 +42,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     ui.out(&match args.format {
         OutputFormat::Human => render::human(&updates, ui.color_stdout),
         OutputFormat::Markdown => render::markdown(&updates),
-        OutputFormat::Json => to_json_text(&serde_json::json!({ "updates": updates })),
+        OutputFormat::Json => {
+            to_json_text(&crate::render::json::to_value(&crate::render::json::UpdatesOutput {
+                updates: &updates,
+            }))
+        }
     });
     Ok(Outcome::Success)
 }

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::model::Level;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -74,6 +74,17 @@ pub struct CommitPath {
     pub date: Option<String>,
     /// Repository-relative path with `/` separators.
     pub path: String,
+}
+
+/// The commit a problem was made in, beside a place in the working tree: a
+/// history rule's diagnostic points at the file as it is now and names the
+/// commit that broke the rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommitRef {
+    /// The full commit id.
+    pub commit: String,
+    /// The commit's author date, `YYYY-MM-DD`, when known.
+    pub date: Option<String>,
 }
 
 impl Location {
@@ -140,6 +151,9 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
     pub hint: Option<String>,
     pub notes: Vec<String>,
+    /// The commit the problem was made in, when it is not the location
+    /// itself (history rules: see [`CommitRef`]).
+    pub made_in: Option<CommitRef>,
 }
 
 impl Diagnostic {
@@ -173,6 +187,7 @@ impl Diagnostic {
             related: Vec::new(),
             hint: None,
             notes: Vec::new(),
+            made_in: None,
         }
     }
 

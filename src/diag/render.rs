@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use super::snippet::{self, Shown, View};
 use super::{Code, Diagnostic, Location, Report, Severity, Sources};
+use crate::render::json::{CheckOutput, DiagnosticOutput, PlaceOutput, RelatedOutput};
 
 /// Renders diagnostics as rustc does: header, snippet with underline, hint.
 /// Overlong lines are cut around what is underlined (see [`super::snippet`]).
@@ -199,65 +200,66 @@ fn position(sources: &Sources, d: &Diagnostic) -> Option<Position> {
 /// cell `sheet`, `row` and `column` (the column's header); a file of a past
 /// commit `commit` (the full id) and `date`.
 pub fn json_diagnostic(sources: &Sources, d: &Diagnostic) -> Value {
-    let mut obj = json!({
-        "code": d.code.code(),
-        "rule": d.code.name(),
-        "severity": d.severity,
-        "message": d.message,
-        "file": d.file(),
-    });
-    let map = obj.as_object_mut().expect("json! object");
-    match &d.location {
+    crate::render::json::to_value(&diagnostic_output(sources, d))
+}
+
+/// One diagnostic as its output type.
+pub fn diagnostic_output(sources: &Sources, d: &Diagnostic) -> DiagnosticOutput {
+    let place = match &d.location {
         Location::Cell(cell) => {
-            map.insert("sheet".into(), json!(cell.sheet));
-            map.insert("row".into(), json!(cell.row));
-            map.insert("column".into(), json!(cell.column));
+            PlaceOutput::Cell { sheet: cell.sheet.clone(), row: cell.row, column: cell.column.clone() }
         }
         Location::Commit(c) => {
-            map.insert("line".into(), Value::Null);
-            map.insert("column".into(), Value::Null);
-            map.insert("commit".into(), json!(c.commit));
-            map.insert("date".into(), json!(c.date));
+            // The location is the commit: `made_in` would say it twice.
+            PlaceOutput::Commit { line: (), column: (), commit: c.commit.clone(), date: c.date.clone() }
         }
         Location::Nowhere | Location::File { .. } => {
             let pos = position(sources, d);
-            map.insert("line".into(), json!(pos.as_ref().map(|p| p.line)));
-            map.insert("column".into(), json!(pos.as_ref().map(|p| p.column)));
-            if let Some(p) = &pos {
-                map.insert("end_line".into(), json!(p.end_line));
-                map.insert("end_column".into(), json!(p.end_column));
+            PlaceOutput::File {
+                line: pos.as_ref().map(|p| p.line),
+                column: pos.as_ref().map(|p| p.column),
+                end_line: pos.as_ref().map(|p| p.end_line),
+                end_column: pos.as_ref().map(|p| p.end_column),
+                commit: d.made_in.as_ref().map(|c| c.commit.clone()),
+                date: d.made_in.as_ref().and_then(|c| c.date.clone()),
             }
         }
-    }
-    if let Some(hint) = &d.hint {
-        map.insert("hint".into(), json!(hint));
-    }
-    if !d.notes.is_empty() {
-        map.insert("notes".into(), json!(d.notes));
-    }
-    if !d.related.is_empty() {
-        let related: Vec<Value> = d
+    };
+    DiagnosticOutput {
+        code: d.code.code(),
+        rule: d.code.name(),
+        severity: d.severity,
+        message: d.message.clone(),
+        file: d.file().map(str::to_owned),
+        place,
+        hint: d.hint.clone(),
+        notes: d.notes.clone(),
+        related: d
             .related
             .iter()
             .map(|r| {
                 let (line, column) = sources.line_col(&r.file, r.span.start);
-                json!({"file": r.file, "line": line, "column": column, "message": r.message})
+                RelatedOutput { file: r.file.clone(), line, column, message: r.message.clone() }
             })
-            .collect();
-        map.insert("related".into(), json!(related));
+            .collect(),
     }
-    obj
 }
 
 /// The whole report as one JSON object.
 pub fn json(report: &Report) -> Value {
-    json!({
-        "ok": !report.has_errors(),
-        "files": report.files_checked,
-        "errors": report.error_count(),
-        "warnings": report.warning_count(),
-        "diagnostics": report.diagnostics.iter().map(|d| json_diagnostic(&report.sources, d)).collect::<Vec<_>>(),
-    })
+    crate::render::json::to_value(&check_output(report))
+}
+
+/// The whole report as its output type (without a score gate).
+pub fn check_output(report: &Report) -> CheckOutput {
+    CheckOutput {
+        ok: !report.has_errors(),
+        files: report.files_checked,
+        errors: report.error_count(),
+        warnings: report.warning_count(),
+        diagnostics: report.diagnostics.iter().map(|d| diagnostic_output(&report.sources, d)).collect(),
+        score_gate: None,
+    }
 }
 
 /// GitHub Actions workflow commands (`::error file=…,line=…::message`).
@@ -307,7 +309,9 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// SARIF 2.1.0, for GitHub code scanning and other viewers.
+/// SARIF 2.1.0, for GitHub code scanning and other viewers. Built with
+/// `json!` rather than an output type: SARIF is a third-party format whose
+/// schema is OASIS's, not ours, so there is nothing for `schemas/output/` to own.
 pub fn sarif(report: &Report, prefix: &str) -> Value {
     let rules: Vec<Value> = Code::ALL
         .iter()
@@ -338,6 +342,10 @@ pub fn sarif(report: &Report, prefix: &str) -> Value {
                 "level": sarif_level(d.severity),
                 "message": {"text": message},
             });
+            if let (Some(c), false) = (&d.made_in, matches!(d.location, Location::Commit(_))) {
+                // The commit a history rule was broken in; the location is the file now.
+                result["properties"] = json!({"commit": c.commit, "date": c.date});
+            }
             if let Some(file) = d.file() {
                 let mut location = json!({
                     "physicalLocation": {

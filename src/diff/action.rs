@@ -1,12 +1,13 @@
 //! Action definitions.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::*;
 use crate::model::{Action, ActionId, ActionType, Category, ControlType, Link, PointsTable, Testing};
 
 /// An action definition that was added, removed or changed.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ActionDiff {
     pub id: ActionId,
     pub status: Status,
@@ -19,7 +20,7 @@ pub struct ActionDiff {
 /// Changed fields of an action definition. `points` is set when the points
 /// the action is worth differ (`mandatory` or `control_type` changed, or the
 /// scoring table with them).
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct ActionChanges {
     pub title: Option<Change<String>>,
     pub version: Option<Change<u32>>,

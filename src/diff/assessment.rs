@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::*;
@@ -11,7 +12,7 @@ use crate::model::{
 };
 
 /// An assessment that was added, removed, renamed or changed.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct AssessmentDiff {
     pub id: AssessmentId,
     pub status: Status,
@@ -27,7 +28,7 @@ pub struct AssessmentDiff {
 }
 
 /// Changed fields of `assessment.toml`.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct AssessmentChanges {
     pub name: Option<Change<String>>,
     pub template: Option<Change<TemplateId>>,
@@ -146,7 +147,7 @@ pub struct Current {
 /// The changes of one action's state in one assessment. A missing file is the
 /// default state (not implemented, no test), so a deleted file shows as the
 /// statuses going back to the defaults.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct StateDiff {
     pub action: ActionId,
     /// Whether the state file was added, removed or changed.
@@ -161,7 +162,7 @@ pub struct StateDiff {
 }
 
 /// Status, date and notes of the implementation or the test.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct PhaseDiff<S> {
     pub status: Option<Change<S>>,
     pub date: Option<Change<Option<Date>>>,
@@ -210,7 +211,7 @@ pub(super) fn state_diff(
 }
 
 /// An evidence item as JSON shows it: every key, `null` when absent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct EvidenceItem {
     pub name: String,
     pub path: Option<String>,
@@ -230,7 +231,7 @@ impl From<&Evidence> for EvidenceItem {
 }
 
 /// An evidence item added, removed or changed (matched by name).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct EvidenceDiff {
     pub name: String,
     pub status: Status,

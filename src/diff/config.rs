@@ -2,13 +2,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::*;
 use crate::model::{Config, Level, PointsTable};
 
 /// Changes of `evident.toml`.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct ConfigDiff {
     /// `[people]` entries added, removed, or renamed (by e-mail address).
     pub people: Vec<PersonDiff>,
@@ -26,14 +27,14 @@ pub struct ConfigDiff {
     pub assessor_drops: Option<Change<&'static str>>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct PersonDiff {
     pub email: String,
     pub status: Status,
     pub name: Change<Option<String>>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct RuleDiff {
     pub rule: String,
     pub before: Option<Level>,
@@ -41,13 +42,13 @@ pub struct RuleDiff {
 }
 
 /// The effective points table: mandatory and discretionary rows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct PointsView {
     pub mandatory: PointsByType,
     pub discretionary: PointsByType,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct PointsByType {
     pub preventative: u64,
     pub detective: u64,

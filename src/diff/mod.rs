@@ -30,6 +30,7 @@ pub use words::*;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::model::Workspace;
@@ -37,7 +38,7 @@ use crate::repo::layout::Entry;
 use crate::score;
 
 /// How an item differs between the two sides.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Added,
@@ -48,7 +49,7 @@ pub enum Status {
 }
 
 /// A value before and after.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct Change<T> {
     pub before: T,
     pub after: T,
@@ -60,7 +61,7 @@ fn change<T: PartialEq + Clone>(before: &T, after: &T) -> Option<Change<T>> {
 }
 
 /// Everything that differs between two workspaces.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct WorkspaceDiff {
     pub scores: ScoreDiff,
     pub assessments: Vec<AssessmentDiff>,

@@ -2,14 +2,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Serialize, Serializer};
+use schemars::JsonSchema;
+use serde::Serialize;
 
 use super::*;
 use crate::model::AssessmentId;
 use crate::score::{Score, Scores};
 
 /// A score before and after; either side is absent when the item is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(into = "ScoreChangeJson")]
 pub struct ScoreChange {
     pub before: Option<Score>,
     pub after: Option<Score>,
@@ -32,19 +34,23 @@ impl ScoreChange {
     }
 }
 
-impl Serialize for ScoreChange {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("ScoreChange", 3)?;
-        st.serialize_field("before", &self.before)?;
-        st.serialize_field("after", &self.after)?;
-        st.serialize_field("delta", &self.delta_tenths.map(|d| d as f64 / 10.0))?;
-        st.end()
+/// What a [`ScoreChange`] serialises as: the delta in percentage points.
+#[derive(Serialize, JsonSchema)]
+struct ScoreChangeJson {
+    before: Option<Score>,
+    after: Option<Score>,
+    /// After minus before, in percentage points (one decimal).
+    delta: Option<f64>,
+}
+
+impl From<ScoreChange> for ScoreChangeJson {
+    fn from(c: ScoreChange) -> Self {
+        ScoreChangeJson { before: c.before, after: c.after, delta: c.delta_tenths.map(|d| d as f64 / 10.0) }
     }
 }
 
 /// One row of a score comparison (an assessment or a category).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ScoreRow {
     pub id: String,
     /// The assessment's name or the category's label (after; before when removed).
@@ -57,7 +63,7 @@ pub struct ScoreRow {
 
 /// Scores before and after: overall, by assessment and by category. Every
 /// row of either side is listed; `changed` tells which moved.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ScoreDiff {
     pub overall: ScoreChange,
     pub assessments: Vec<ScoreRow>,

@@ -1,9 +1,10 @@
 //! Which versions of the repository a diff compares.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// Which version of the repository one side of a diff is.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Side {
     pub kind: SideKind,
     /// The revision as given (`HEAD`, `main`, an id); `None` for the working
@@ -13,7 +14,7 @@ pub struct Side {
     pub commit: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SideKind {
     Commit,

@@ -2,13 +2,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::*;
 use crate::model::{ActionId, Control, ControlId, Template, TemplateId};
 
 /// A template that was added, removed or changed.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct TemplateDiff {
     pub id: TemplateId,
     pub status: Status,
@@ -21,7 +22,7 @@ pub struct TemplateDiff {
     pub controls: Vec<ControlDiff>,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct TemplateChanges {
     pub name: Option<Change<String>>,
     pub regulation: Option<Change<String>>,
@@ -31,7 +32,7 @@ pub struct TemplateChanges {
 }
 
 /// A control that was added, removed or changed.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ControlDiff {
     pub id: ControlId,
     pub status: Status,
@@ -42,7 +43,7 @@ pub struct ControlDiff {
     pub actions_removed: Vec<ActionId>,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct ControlChanges {
     pub title: Option<Change<String>>,
     pub family: Option<Change<Option<String>>>,

@@ -1,10 +1,11 @@
 //! Word-level diffs of free text (notes, guidance).
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use similar::{Algorithm, ChangeTag};
 
 /// One run of a word-level diff.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum WordOp {
     Equal,
@@ -13,14 +14,14 @@ pub enum WordOp {
 }
 
 /// Consecutive words (with the whitespace between them) that share an op.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Words {
     pub op: WordOp,
     pub text: String,
 }
 
 /// A changed free text (notes, guidance, descriptions) with its word diff.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct TextChange {
     pub before: Option<String>,
     pub after: Option<String>,

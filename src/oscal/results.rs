@@ -105,6 +105,8 @@ fn last_test_change<'t>(timeline: &'t Timeline, assessment: &str, action: &str) 
 }
 
 /// The assessment results document for the given assessments (ids sorted).
+/// Built with `json!` rather than an output type: OSCAL is NIST's format,
+/// with NIST's schema, so `schemas/output/` has no schema of its own for it.
 pub fn document(ws: &Workspace, assessments: &[&AssessmentEntry], history: &History) -> Value {
     let tl = history.timeline;
     let root = tl.commits.first().map_or("", |c| c.id.as_str());

@@ -8,6 +8,9 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::alerts::Fired;
+use crate::checks::gate::Gate;
+use crate::diag::Severity;
+use crate::diff::{Side, WorkspaceDiff};
 use crate::filter::ActionRow;
 use crate::history::timeline::{CommitInfo, Points, StateSnapshot, StatusEvent, Timeline};
 use crate::model::{
@@ -15,6 +18,7 @@ use crate::model::{
     Testing,
 };
 use crate::score::{Score, Scores};
+use crate::updates::Update;
 
 /// `evident score --format json`: every score of the working tree.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -255,6 +259,144 @@ impl HistoryScoresOutput {
                 .collect(),
         )
     }
+}
+
+/// `evident diff --format json`: the two sides and what differs.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DiffOutput<'a> {
+    pub base: &'a Side,
+    pub head: &'a Side,
+    /// Whether anything differs.
+    pub changed: bool,
+    #[serde(flatten)]
+    pub diff: &'a WorkspaceDiff,
+}
+
+/// `evident updates --format json`: every pending update.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct UpdatesOutput<'a> {
+    pub updates: &'a [Update],
+}
+
+/// `evident validate --format json` and `evident check --format json`: the
+/// diagnostics of the run.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CheckOutput {
+    /// No errors (warnings allowed).
+    pub ok: bool,
+    /// How many files were checked.
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub diagnostics: Vec<DiagnosticOutput>,
+    /// The score gate of `check --base`, when it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score_gate: Option<Gate>,
+}
+
+/// One diagnostic (docs/design/outputs.md).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DiagnosticOutput {
+    /// `E0NNN`.
+    pub code: &'static str,
+    /// The rule's name, as `[rules]` and `evident explain` know it.
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// The repository file or spreadsheet, `null` for a problem with no file.
+    pub file: Option<String>,
+    #[serde(flatten)]
+    pub place: PlaceOutput,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedOutput>,
+}
+
+/// Where in its file a diagnostic is, by kind of location.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum PlaceOutput {
+    /// A spreadsheet cell.
+    Cell {
+        /// The sheet's name (XLSX only).
+        sheet: Option<String>,
+        /// The row number the spreadsheet shows.
+        row: Option<usize>,
+        /// The column's header.
+        column: Option<String>,
+    },
+    /// A file of a past commit.
+    Commit {
+        line: (),
+        column: (),
+        /// The full commit id.
+        commit: String,
+        /// The commit's author date, `YYYY-MM-DD`, when known.
+        date: Option<String>,
+    },
+    /// A place in a repository file (`null` line and column when there is none).
+    File {
+        line: Option<usize>,
+        column: Option<usize>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        end_line: Option<usize>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        end_column: Option<usize>,
+        /// The commit a history rule was broken in (full id), when the
+        /// diagnostic has one; the place is the file in the working tree.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        commit: Option<String>,
+        /// That commit's author date, `YYYY-MM-DD`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        date: Option<String>,
+    },
+}
+
+/// Another place a diagnostic points to.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RelatedOutput {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// `evident import actions --format json`: what the import changed, or why it refused.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ImportActionsOutput {
+    /// The sheet was read: the state files it changes.
+    Imported {
+        /// Rows read.
+        rows: usize,
+        changes: Vec<ImportedFile>,
+        /// Whether the files were written (not with `--dry-run`, nor when refused).
+        written: bool,
+        /// Why the change was refused, when it was.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        diagnostics: Option<CheckOutput>,
+    },
+    /// The sheet has problems: nothing was written.
+    Refused { problems: Vec<DiagnosticOutput>, written: bool },
+}
+
+/// A state file an import creates or updates.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ImportedFile {
+    pub path: String,
+    pub change: ImportedChange,
+    /// What changes, in words.
+    pub what: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportedChange {
+    Created,
+    Updated,
 }
 
 /// A value as JSON for `commands::output::to_json_text`.

@@ -9,6 +9,7 @@ fn validate(repo: &TestRepo) -> (Run, serde_json::Value) {
     let json = repo.run(&["validate", "--format", "json"]);
     assert_eq!(human.code, json.code, "both formats agree on the exit code");
     let value = json.json();
+    crate::output_schemas::assert_conforms("check", &value);
     (human, value)
 }
 

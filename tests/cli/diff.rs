@@ -84,7 +84,9 @@ fn ok(repo: &TestRepo, args: &[&str]) -> Run {
 fn json(repo: &TestRepo, args: &[&str]) -> Value {
     let mut args = args.to_vec();
     args.extend(["--format", "json"]);
-    ok(repo, &args).json()
+    let value = ok(repo, &args).json();
+    crate::output_schemas::assert_conforms("diff", &value);
+    value
 }
 
 /// Snapshot with the temp path and commit ids filtered (ids are pinned, but

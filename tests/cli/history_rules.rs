@@ -26,7 +26,9 @@ fn messages(run: &Run) -> Vec<String> {
 }
 
 fn check(repo: &TestRepo, base: &str) -> Run {
-    repo.run(&["check", "--base", base, "--format", "json"])
+    let run = repo.run(&["check", "--base", base, "--format", "json"]);
+    crate::output_schemas::assert_conforms("check", &run.json());
+    run
 }
 
 fn audit(repo: &TestRepo, extra: &[&str]) -> Run {
@@ -593,4 +595,32 @@ fn a_range_cannot_switch_off_a_file_rule_for_its_own_head() {
     repo.commit(BOB, "Only GDPR has MFA");
     let found = codes(&check(&repo, &base));
     assert_eq!((count(&found, "E0601"), count(&found, "E0705")), (1, 1), "{found:?}");
+}
+
+#[test]
+fn history_diagnostics_carry_their_commit_as_data() {
+    let (repo, base) = administered();
+    let mfa = repo.read("actions/mfa.toml");
+    repo.write("actions/mfa.toml", mfa.replace("mandatory = true", "mandatory = false"));
+    let made = repo.commit(BOB, "MFA is optional");
+    let date = repo.git(&["log", "-1", "--format=%ad", "--date=short", &made]);
+    for run in [check(&repo, &base), audit(&repo, &[])] {
+        let json = run.json();
+        let d = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == "E0706")
+            .unwrap_or_else(|| panic!("{}", run.all()))
+            .clone();
+        // The place is the file now; the commit that broke the rule is data beside it.
+        assert_eq!(d["file"], "actions/mfa.toml");
+        assert!(d["line"].is_u64(), "{d}");
+        assert_eq!(d["commit"], made.as_str(), "{d}");
+        assert_eq!(d["date"], date.trim(), "{d}");
+    }
+    let sarif = repo.run(&["check", "--base", &base, "--format", "sarif"]).json();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let r = results.iter().find(|r| r["ruleId"] == "E0706").expect("an E0706 result");
+    assert_eq!(r["properties"]["commit"], made.as_str());
 }

@@ -392,6 +392,7 @@ fn dry_run_shows_the_changes_and_writes_nothing() {
     );
     assert_eq!(state(&repo), before);
     let json = repo.run(&["import", "actions", &file, "--dry-run", "--format", "json"]).json();
+    crate::output_schemas::assert_conforms("import-actions", &json);
     assert_eq!(
         json,
         serde_json::json!({"rows": 5, "written": false, "changes": [
@@ -456,6 +457,7 @@ fn bad_cells_are_all_reported_with_row_and_column() {
     }
     let json = repo.run(&["import", "actions", &file, "--format", "json"]);
     assert_eq!(json.code, 2);
+    crate::output_schemas::assert_conforms("import-actions", &json.json());
     let problems = json.json()["problems"].as_array().unwrap().clone();
     assert_eq!(problems.len(), 5);
     assert_eq!(problems[0]["code"], "E0804");

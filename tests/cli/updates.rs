@@ -71,6 +71,7 @@ fn a_deferred_update_is_scored_on_the_accepted_definition() {
     // overall (accepted in both, as a group) 9 + 1 + 3 = 10/13.
     let run = repo.run(&["updates", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.all());
+    crate::output_schemas::assert_conforms("updates", &run.json());
     let updates = run.json()["updates"].as_array().unwrap().clone();
     assert_eq!(updates.len(), 2);
     let ccpa = &updates[0];

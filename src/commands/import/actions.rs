@@ -11,6 +11,7 @@ use crate::edit::{self, FileChange, Session, StatusChange};
 use crate::error::{Error, Outcome, Result};
 use crate::import::actions::{Changes, Field, FieldValue, Update};
 use crate::model::{Date, Workspace};
+use crate::render::json::{ImportActionsOutput, ImportedChange, ImportedFile, to_value};
 use crate::ui::Ui;
 
 /// Update many actions at once from a spreadsheet (CSV or XLSX).
@@ -89,7 +90,13 @@ pub fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
     }
     if update.files.is_empty() {
         if args.format == ImportFormat::Json {
-            ui.out(&to_json_text(&serde_json::json!({"rows": update.rows, "changes": [], "written": false})));
+            let output = ImportActionsOutput::Imported {
+                rows: update.rows,
+                changes: Vec::new(),
+                written: false,
+                diagnostics: None,
+            };
+            ui.out(&to_json_text(&to_value(&output)));
         } else {
             ui.status(
                 "No change",
@@ -111,20 +118,23 @@ pub fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
     if written {
         plan.write(&lock)?;
     }
-    let changes: Vec<serde_json::Value> = plan
+    let changes = plan
         .files
         .iter()
         .filter(|f| f.change != FileChange::Unchanged)
-        .map(|f| {
-            let change = if f.change == FileChange::Created { "created" } else { "updated" };
-            serde_json::json!({"path": f.path, "change": change, "what": f.what})
+        .map(|f| ImportedFile {
+            path: f.path.clone(),
+            change: if f.change == FileChange::Created {
+                ImportedChange::Created
+            } else {
+                ImportedChange::Updated
+            },
+            what: f.what.clone(),
         })
         .collect();
-    let mut out = serde_json::json!({"rows": update.rows, "changes": changes, "written": written});
-    if plan.is_refused() {
-        out["diagnostics"] = crate::diag::render::json(&plan.report);
-    }
-    ui.out(&to_json_text(&out));
+    let diagnostics = plan.is_refused().then(|| crate::diag::render::check_output(&plan.report));
+    let output = ImportActionsOutput::Imported { rows: update.rows, changes, written, diagnostics };
+    ui.out(&to_json_text(&to_value(&output)));
     Ok(Outcome::failed_if(plan.is_refused()))
 }
 
@@ -141,9 +151,8 @@ pub(super) fn refuse(
 ) -> Result<Outcome> {
     let sources = Sources::default();
     if format == ImportFormat::Json {
-        let list: Vec<_> =
-            problems.iter().map(|d| crate::diag::render::json_diagnostic(&sources, d)).collect();
-        ui.out(&to_json_text(&serde_json::json!({"problems": list, "written": false})));
+        let problems = problems.iter().map(|d| crate::diag::render::diagnostic_output(&sources, d)).collect();
+        ui.out(&to_json_text(&to_value(&ImportActionsOutput::Refused { problems, written: false })));
     } else {
         for d in problems.iter().take(SHOWN) {
             ui.err(&crate::diag::render::short(&sources, d, ui.color_stderr));

@@ -1,25 +1,11 @@
 //! The JSON output.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::diff::{Side, WorkspaceDiff};
+use crate::render::json::{DiffOutput, to_value};
 
-/// The JSON object documented in `evident diff --help`.
+/// The JSON object documented in `evident diff --help` ([`DiffOutput`]).
 pub fn json(diff: &WorkspaceDiff, base: &Side, head: &Side) -> Value {
-    json!({
-        "base": value(base),
-        "head": value(head),
-        "changed": !diff.is_empty(),
-        "scores": value(&diff.scores),
-        "assessments": value(&diff.assessments),
-        "templates": value(&diff.templates),
-        "actions": value(&diff.actions),
-        "config": value(&diff.config),
-    })
-}
-
-/// The diff types have string keys only, so serialising cannot fail; `null`
-/// stands in should it ever.
-fn value(v: &impl serde::Serialize) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
+    to_value(&DiffOutput { base, head, changed: !diff.is_empty(), diff })
 }

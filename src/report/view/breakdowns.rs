@@ -5,37 +5,81 @@ use super::*;
 use crate::filter::ActionRow;
 use crate::score::{BreakdownRow, Score, Scores};
 
+/// A dimension the overall score is broken down by.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum By {
+    Group,
+    Category,
+    Regulation,
+    Solution,
+    Owner,
+}
+
+impl By {
+    const ALL: [By; 5] = [By::Group, By::Category, By::Regulation, By::Solution, By::Owner];
+
+    /// The table's title and its first column's header.
+    fn title(self) -> (&'static str, &'static str) {
+        match self {
+            By::Group => ("By group", "Group"),
+            By::Category => ("By category", "Category"),
+            By::Regulation => ("By regulation", "Regulation"),
+            By::Solution => ("By solution", "Solution"),
+            By::Owner => ("By owner", "Owner"),
+        }
+    }
+
+    /// The filter key of the actions page.
+    fn key(self) -> &'static str {
+        match self {
+            By::Group => "group",
+            By::Category => "category",
+            By::Regulation => "regulation",
+            By::Solution => "solution",
+            By::Owner => "owner",
+        }
+    }
+
+    fn rows(self, scores: &Scores) -> &[BreakdownRow] {
+        match self {
+            By::Group => &scores.groups,
+            By::Category => &scores.categories,
+            By::Regulation => &scores.regulations,
+            By::Solution => &scores.solutions,
+            By::Owner => &scores.owners,
+        }
+    }
+
+    /// The link to the actions of a row; rows without an id filter as `none`
+    /// for owners and not at all for the others.
+    fn href(self, id: Option<&str>) -> Option<String> {
+        match (id, self) {
+            (Some(id), By::Group | By::Category) => Some(filter_href(self.key(), id)),
+            (Some(id), _) => Some(filter_href(self.key(), &id.to_lowercase())),
+            (None, By::Owner) => Some(filter_href(self.key(), "none")),
+            (None, _) => None,
+        }
+    }
+}
+
 pub(super) fn breakdowns(scores: &Scores, look: &Lookup<'_>) -> Vec<Breakdown> {
-    // (title, column, rows, filter key); rows without an id filter as `none`
-    // for owners and not at all for solutions.
-    let tables: [(&str, &str, &[BreakdownRow], &str); 5] = [
-        ("By group", "Group", &scores.groups, "group"),
-        ("By category", "Category", &scores.categories, "category"),
-        ("By regulation", "Regulation", &scores.regulations, "regulation"),
-        ("By solution", "Solution", &scores.solutions, "solution"),
-        ("By owner", "Owner", &scores.owners, "owner"),
-    ];
-    tables
+    By::ALL
         .into_iter()
-        .filter(|(_, _, rows, _)| !rows.is_empty())
-        .map(|(title, column, rows, key)| Breakdown {
-            title: title.into(),
-            column: column.into(),
-            rows: rows
+        .filter(|by| !by.rows(scores).is_empty())
+        .map(|by| Breakdown {
+            title: by.title().0.into(),
+            column: by.title().1.into(),
+            rows: by
+                .rows(scores)
                 .iter()
                 .map(|r| BreakdownView {
                     // Owners by name, as everywhere else in the report.
-                    label: match (&r.id, key) {
-                        (Some(email), "owner") => look.person(email).label,
+                    label: match (&r.id, by) {
+                        (Some(email), By::Owner) => look.person(email).label,
                         _ => r.label.clone(),
                     },
                     score: score_view(r.score),
-                    href: match (&r.id, key) {
-                        (Some(id), "group" | "category") => Some(filter_href(key, id)),
-                        (Some(id), _) => Some(filter_href(key, &id.to_lowercase())),
-                        (None, "owner") => Some(filter_href(key, "none")),
-                        (None, _) => None,
-                    },
+                    href: by.href(r.id.as_deref()),
                 })
                 .collect(),
         })

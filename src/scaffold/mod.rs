@@ -2,6 +2,10 @@
 //! with `toml_edit` so that quoting is always right.
 //! [`verify`] checks every generated file against its schema before it is written.
 
+mod assessment;
+
+pub use assessment::{NewAssessment, new_assessment};
+
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
 
 use crate::error::{Error, Result};
