@@ -965,6 +965,9 @@ mod tests {
             family: None,
             description: None,
             actions: actions.iter().map(|(id, _)| (*id).into()).collect(),
+            urn: None,
+            groups: Vec::new(),
+            related: Vec::new(),
         };
         let template = Template {
             id: "t".into(),
@@ -973,6 +976,7 @@ mod tests {
             version: 1,
             description: None,
             source: None,
+            urn: None,
             controls: vec![control],
         };
         ws.templates.insert("t".into(), template);
@@ -1131,6 +1135,9 @@ mod tests {
             family: None,
             description: None,
             actions: vec!["mfa".into()],
+            urn: None,
+            groups: Vec::new(),
+            related: Vec::new(),
         });
         let diff = WorkspaceDiff::compute(&before, &after);
         let t = &diff.templates[0];

@@ -18,6 +18,7 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum What {
     Actions(ActionsArgs),
+    Controls(crate::commands::list_controls::Args),
 }
 
 /// List improvement actions with the points they earn and could earn.
@@ -108,7 +109,10 @@ pub enum Sort {
 }
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
-    let What::Actions(args) = args.what;
+    let args = match args.what {
+        What::Actions(args) => args,
+        What::Controls(args) => return crate::commands::list_controls::run(ui, global, args),
+    };
     let loaded = load_for_scoring(ui, global)?;
     if !require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);

@@ -15,6 +15,7 @@ pub mod history;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod list_controls;
 pub mod new;
 pub mod report;
 pub mod schema;

@@ -125,6 +125,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
                 version: 1,
                 description: a.description,
                 source: a.source,
+                urn: None,
                 controls: Vec::new(),
             };
             set.put(layout::template_path(&a.id), scaffold::template_text(&template));

@@ -4,6 +4,7 @@
 mod alerts;
 mod bad_input;
 mod check;
+mod ciso;
 mod commands;
 mod diff;
 mod docs;

@@ -3,6 +3,8 @@
 //! import; reading and checking the sheets is `crate::import`.
 
 pub mod actions;
+pub mod ciso;
+pub mod mapping;
 pub mod oscal;
 pub mod template;
 
@@ -14,6 +16,8 @@ use crate::ui::Ui;
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     Actions(actions::ActionsArgs),
+    CisoAssistant(ciso::Args),
+    Mapping(mapping::Args),
     Oscal(oscal::Args),
     Template(template::Args),
 }
@@ -21,6 +25,8 @@ pub enum Command {
 pub fn run(ui: &Ui, global: &GlobalArgs, cmd: Command) -> Result<Outcome> {
     match cmd {
         Command::Actions(args) => actions::run(ui, global, args),
+        Command::CisoAssistant(args) => ciso::run(ui, global, args),
+        Command::Mapping(args) => mapping::run(ui, global, args),
         Command::Oscal(args) => oscal::run(ui, global, args),
         Command::Template(args) => template::run(ui, global, args),
     }
