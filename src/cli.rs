@@ -71,6 +71,8 @@ pub enum Command {
     Export(commands::export::Command),
     #[command(subcommand)]
     Import(commands::import::Command),
+    #[command(subcommand)]
+    Library(commands::library::Command),
     Set(commands::set::Args),
     Assign(commands::assign::Args),
     #[command(subcommand)]
@@ -133,6 +135,7 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
         Command::Report(args) => commands::report::run(ui, global, args),
         Command::Export(cmd) => commands::export::run(ui, global, cmd),
         Command::Import(cmd) => commands::import::run(ui, global, cmd),
+        Command::Library(cmd) => commands::library::run(ui, global, cmd),
         Command::Sync(args) => commands::sync::run(ui, global, args),
         Command::Updates(args) => commands::updates::run(ui, global, args),
         Command::Accept(args) => commands::accept::run(ui, global, args),

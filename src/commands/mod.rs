@@ -14,6 +14,7 @@ pub mod export;
 pub mod history;
 pub mod import;
 pub mod init;
+pub mod library;
 pub mod list;
 pub mod list_controls;
 pub mod new;

@@ -15,6 +15,7 @@ mod history_rules;
 mod hostile;
 mod import;
 mod invalid;
+mod library;
 mod oscal;
 mod replay;
 mod report;
