@@ -131,8 +131,12 @@ pub struct ControlView {
     pub id: String,
     pub title: String,
     pub family: Option<String>,
+    /// Whether the control is the first of its family (controls are grouped by family).
+    pub family_start: bool,
     pub score: ScoreView,
     pub actions: Vec<ControlActionView>,
+    /// Controls of other templates mapped to this one.
+    pub related: Vec<super::related::RelatedView>,
 }
 
 /// An action under a control: its state in that assessment.
@@ -180,6 +184,8 @@ pub struct ActionView {
     /// The guidance as safe HTML.
     pub guidance_html: Option<String>,
     pub links: Vec<LinkView>,
+    /// Every control (of every template) the action counts for.
+    pub counts_for: Vec<super::related::CountsForView>,
     pub states: Vec<StateView>,
     /// Status changes, oldest first.
     pub events: Vec<EventView>,
@@ -515,6 +521,7 @@ impl<'a> Lookup<'a> {
                 .filter(|l| markdown::is_http_url(&l.url))
                 .map(|l| LinkView { name: l.name.clone(), url: l.url.clone() })
                 .collect(),
+            counts_for: super::related::counts_for(self.ws, &id),
             states: row.pairs.iter().map(|p| self.state(p)).collect(),
             events: self.events.get(id.as_str()).into_iter().flatten().map(|e| self.event(e)).collect(),
             id,
@@ -537,6 +544,8 @@ impl<'a> Lookup<'a> {
                             id: c.id.to_string(),
                             title: c.title.clone(),
                             family: c.family.clone(),
+                            family_start: false,
+                            related: super::related::related(c),
                             score: score_view(score.score),
                             actions: c
                                 .actions
@@ -547,9 +556,10 @@ impl<'a> Lookup<'a> {
                                 .collect(),
                         }
                     })
-                    .collect()
+                    .collect::<Vec<_>>()
             })
             .unwrap_or_default();
+        let controls = by_family(controls);
         AssessmentView {
             id: a.id.clone(),
             name: a.name.clone(),
@@ -582,6 +592,22 @@ impl<'a> Lookup<'a> {
             in_scope: p.in_scope,
         }
     }
+}
+
+/// The controls grouped by family (see [`super::related::family_order`]).
+fn by_family(controls: Vec<ControlView>) -> Vec<ControlView> {
+    let families: Vec<Option<&str>> = controls.iter().map(|c| c.family.as_deref()).collect();
+    let (order, starts) = super::related::family_order(&families);
+    let mut slots: Vec<Option<ControlView>> = controls.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .zip(starts)
+        .filter_map(|(i, start)| {
+            let mut c = slots[i].take()?;
+            c.family_start = start;
+            Some(c)
+        })
+        .collect()
 }
 
 /// What an event changed, in the words of `evident history`; a state file

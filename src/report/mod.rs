@@ -13,6 +13,7 @@ pub mod context;
 pub mod html;
 pub mod markdown;
 pub mod md;
+pub mod related;
 pub mod templates;
 
 use minijinja::syntax::SyntaxConfig;

@@ -299,3 +299,28 @@ fn bad_mappings_are_refused() {
     let run = refused(&repo, &["import", "mapping", &data("dora.yaml")]);
     assert!(run.stderr.contains("import ciso-assistant"), "{}", run.all());
 }
+
+#[test]
+fn the_report_groups_controls_by_family_and_shows_what_an_action_counts_for() {
+    let repo = TestRepo::new();
+    import(&repo, &data("dora.yaml"), &[]);
+    import(&repo, &data("finma-2023-01.yaml"), &[]);
+    map(&repo, &data("mapping-dora-and-finma-2023-01.yaml"), &["--relationships", "intersect"]);
+    for (a, t) in [("d26", "dora"), ("f26", "finma-2023-01")] {
+        assert_eq!(repo.run(&["new", "assessment", a, "--template", t, "--group", "g"]).code, 0);
+    }
+    let out = repo.path().join("site");
+    let run = repo.run(&["report", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let page = repo.read("site/actions/dora-6.1.html");
+    let counts = &page[page.find("This action counts for").expect("counts-for section")..];
+    let counts = &counts[..counts.find("</section>").unwrap()];
+    // DORA 6.1 itself, and the four FINMA controls the mapping set maps it to.
+    assert_eq!(counts.matches("<li>").count(), 1 + 4, "{counts}");
+    assert!(counts.contains("(shared from dora 6.1)"), "{counts}");
+    assert!(counts.contains("related: dora 6.1 (intersect)"), "{counts}");
+    // FINMA's 11 families each head their controls once.
+    let finma = repo.read("site/assessments/f26.html");
+    assert_eq!(finma.matches("class=\"family-row\"").count(), 11);
+    assert!(finma.contains("Related: dora 6.1 (intersect, shares its actions)"));
+}
