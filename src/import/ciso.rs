@@ -256,22 +256,42 @@ pub fn parse(file: &str, text: String) -> Result<Library, Report> {
     }
 }
 
-/// The range of the alias past [`MAX_ALIASES`], if any: a `*name` where a
-/// value starts (after `: `, `- `, `[`, `{` or `, `). A plain scalar cannot
-/// start with `*`, so outside quotes this is always an alias.
+/// The range of the alias past [`MAX_ALIASES`], if any. An alias is a
+/// `*name` where a value starts (after `: `, `- `, `[`, `{`, `,` or at the
+/// start of a line) naming an anchor `&name` of the file, so that text in
+/// quotes such as `- **Note**` is not taken for one.
 fn too_many_aliases(text: &str) -> Option<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
-    let mut count = 0;
-    for at in memchr::memchr_iter(b'*', bytes) {
+    let at_value_start = |at: usize| {
         let before = &bytes[..at];
-        let value_start = before.ends_with(b": ")
+        let line = before.iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1);
+        before.ends_with(b": ")
             || before.ends_with(b"- ")
             || before.ends_with(b"[")
             || before.ends_with(b"{")
+            || before.ends_with(b",")
             || before.ends_with(b", ")
-            || before.ends_with(b",");
-        let named = bytes.get(at + 1).is_some_and(|c| !c.is_ascii_whitespace());
-        if value_start && named {
+            || before[line..].iter().all(|&c| c == b' ')
+    };
+    let name_at = |at: usize| {
+        let rest = &bytes[at + 1..];
+        let len = rest
+            .iter()
+            .position(|c| c.is_ascii_whitespace() || matches!(c, b',' | b'[' | b']' | b'{' | b'}'))
+            .unwrap_or(rest.len());
+        &rest[..len]
+    };
+    let anchors: std::collections::HashSet<&[u8]> = memchr::memchr_iter(b'&', bytes)
+        .filter(|&at| at_value_start(at))
+        .map(name_at)
+        .filter(|n| !n.is_empty())
+        .collect();
+    if anchors.is_empty() {
+        return None;
+    }
+    let mut count = 0;
+    for at in memchr::memchr_iter(b'*', bytes) {
+        if at_value_start(at) && anchors.contains(name_at(at)) {
             count += 1;
             if count > MAX_ALIASES {
                 return Some(at..at + 1);
@@ -422,7 +442,11 @@ pub fn framework(lib: &Library) -> Result<&Framework, Report> {
 /// The template id a library gets without `--template`: its framework urn's last part.
 pub fn default_template_id(lib: &Library) -> String {
     let urn = lib.doc.objects.framework.as_ref().map_or(lib.doc.urn.as_str(), |f| f.urn.as_str());
-    slugify(urn.rsplit(':').next().unwrap_or(urn))
+    let mut id = slugify(urn.rsplit(':').next().unwrap_or(urn));
+    if id.len() > 48 {
+        id = cap(id)[..48].trim_end_matches(['-', '.', '_']).to_owned();
+    }
+    id
 }
 
 /// The first line of `s`, cut at `max` characters.
@@ -457,11 +481,27 @@ fn family_label(n: &Node) -> Option<String> {
 
 /// The id a node or reference control gets: its `ref_id` normalised, else the last part of its urn.
 fn normalise(ref_id: Option<&Scalar>, urn: &str) -> String {
-    let from_ref = ref_id.map(|r| slugify(&r.0)).filter(|s| is_valid_id(s));
+    let from_ref = ref_id.map(|r| cap(slugify(&r.0))).filter(|s| is_valid_id(s));
     from_ref.unwrap_or_else(|| {
-        let tail = slugify(urn.rsplit(':').next().unwrap_or(urn));
+        let tail = cap(slugify(urn.rsplit(':').next().unwrap_or(urn)));
         if is_valid_id(&tail) { tail } else { "requirement".to_owned() }
     })
+}
+
+/// Ids made from long `ref_id`s are cut, leaving room for an action prefix (ids have at most 128 characters).
+const ID_CAP: usize = 64;
+
+fn cap(mut id: String) -> String {
+    if id.len() > ID_CAP {
+        let mut end = ID_CAP;
+        while !id.is_char_boundary(end) {
+            end -= 1;
+        }
+        id.truncate(end);
+        let trimmed = id.trim_end_matches(['-', '.', '_']).len();
+        id.truncate(trimmed);
+    }
+    id
 }
 
 /// The id of the action made from a reference control: its urn's last two parts
@@ -469,7 +509,7 @@ fn normalise(ref_id: Option<&Scalar>, urn: &str) -> String {
 pub fn shared_action_id(urn: &str) -> String {
     let parts: Vec<&str> = urn.rsplitn(3, ':').take(2).collect();
     let raw = parts.iter().rev().copied().collect::<Vec<_>>().join("-");
-    let id = slugify(&raw);
+    let id = cap(slugify(&raw));
     if is_valid_id(&id) { id } else { slugify(&urn.replace(':', "-")) }
 }
 
@@ -722,6 +762,17 @@ mod tests {
         let deep = format!("urn: x\nobjects: {}{}\n", "[".repeat(300), "]".repeat(300));
         let r = parse_text(&deep).unwrap_err();
         assert_eq!(codes(r), ["E0840"]);
+    }
+
+    #[test]
+    fn bold_text_is_not_an_alias_and_long_ids_are_cut() {
+        // From a real library: Markdown in quoted text, and ref_ids of 100+ characters.
+        let note = "- **TTP** : voir **Guide**";
+        let text = format!("urn: x\nnote: \"{}\"\n", [note; 80].join("\\n"));
+        assert!(too_many_aliases(&text).is_none());
+        let long = Scalar("securite-infrastructure-mises-a-jour-fonctionnelles-securite-equipements-securite-deployees_niveau1".into());
+        let id = normalise(Some(&long), "x");
+        assert!(id.len() <= ID_CAP && is_valid_id(&id), "{id}");
     }
 
     #[test]

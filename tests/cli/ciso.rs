@@ -324,3 +324,87 @@ fn the_report_groups_controls_by_family_and_shows_what_an_action_counts_for() {
     assert_eq!(finma.matches("class=\"family-row\"").count(), 11);
     assert!(finma.contains("Related: dora 6.1 (intersect, shares its actions)"));
 }
+
+mod roundtrip {
+    use proptest::prelude::*;
+
+    use crate::support::TestRepo;
+
+    /// A node: ref_id, name, description, assessable, parent (an earlier node), reference controls.
+    type NodeSpec = (Option<String>, Option<String>, Option<String>, bool, Option<usize>, Vec<usize>);
+
+    fn q(s: &str) -> String {
+        serde_json::to_string(s).unwrap()
+    }
+
+    fn library(nodes: &[NodeSpec], rcs: usize) -> String {
+        let mut y = String::from("urn: urn:test:library:p\nname: P\nversion: 1\nobjects:\n");
+        if rcs > 0 {
+            y.push_str("  reference_controls:\n");
+            for r in 0..rcs {
+                y.push_str(&format!(
+                    "    - urn: urn:test:function:p:rc-{r}\n      ref_id: RC.{r}\n      name: {}\n      category: policy\n",
+                    q(&format!("Control {r}"))
+                ));
+            }
+        }
+        y.push_str("  framework:\n    urn: urn:test:framework:p\n    name: P\n    requirement_nodes:\n");
+        for (i, (ref_id, name, description, assessable, parent, refs)) in nodes.iter().enumerate() {
+            y.push_str(&format!("    - urn: urn:test:req_node:p:n{i}\n      assessable: {assessable}\n"));
+            if let Some(p) = parent.filter(|p| *p < i) {
+                y.push_str(&format!("      parent_urn: urn:test:req_node:p:n{p}\n"));
+            }
+            for (key, v) in [("ref_id", ref_id), ("name", name), ("description", description)] {
+                if let Some(v) = v {
+                    y.push_str(&format!("      {key}: {}\n", q(v)));
+                }
+            }
+            let refs: Vec<String> =
+                refs.iter().filter(|r| **r < rcs).map(|r| format!("urn:test:function:p:rc-{r}")).collect();
+            if !refs.is_empty() {
+                y.push_str(&format!("      reference_controls: [{}]\n", refs.join(", ")));
+            }
+        }
+        y
+    }
+
+    fn node() -> impl Strategy<Value = NodeSpec> {
+        (
+            proptest::option::of("[A-Za-z0-9][A-Za-z0-9 .()-]{0,7}"),
+            proptest::option::of("[A-Za-z][A-Za-z ,'é-]{0,24}"),
+            proptest::option::of("[A-Za-z][A-Za-z .,;:'\n-]{0,60}"),
+            any::<bool>(),
+            proptest::option::of(0usize..12),
+            proptest::collection::vec(0usize..3, 0..3),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 10, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// import ciso-assistant → export template → import template → import
+        /// ciso-assistant: the last two change nothing.
+        #[test]
+        fn import_export_import_changes_nothing(
+            mut nodes in proptest::collection::vec(node(), 1..12),
+            rcs in 0usize..3,
+        ) {
+            nodes[0].3 = true;
+            let repo = TestRepo::new();
+            repo.write("lib.yaml", library(&nodes, rcs));
+            let run = repo.run_in(&["import", "ciso-assistant", "lib.yaml", "--template", "p"]);
+            prop_assert_eq!(run.code, 0, "{}", run.all());
+            let csv = repo.path().join("p.csv");
+            let run = repo.run(&["export", "template", "p", "--format", "csv", "--out", csv.to_str().unwrap()]);
+            prop_assert_eq!(run.code, 0, "{}", run.all());
+            let before = repo.snapshot_files();
+            let run = repo.run(&["import", "template", csv.to_str().unwrap()]);
+            prop_assert_eq!(run.code, 0, "{}", run.all());
+            prop_assert!(before == repo.snapshot_files(), "import template changed files: {}", run.all());
+            let run = repo.run_in(&["import", "ciso-assistant", "lib.yaml", "--template", "p", "--format", "json"]);
+            prop_assert_eq!(run.code, 0, "{}", run.all());
+            prop_assert_eq!(&run.json()["change"], "none");
+            prop_assert!(before == repo.snapshot_files());
+        }
+    }
+}
