@@ -12,7 +12,7 @@ use crate::cli::GlobalArgs;
 use crate::error::{Outcome, Result};
 use crate::ui::Ui;
 
-/// Import templates and actions from OSCAL catalogs, CISO Assistant libraries and spreadsheets.
+/// Import templates and actions from OSCAL, CISO Assistant libraries and spreadsheets.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     Actions(actions::ActionsArgs),
