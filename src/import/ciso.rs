@@ -344,27 +344,27 @@ pub fn framework(lib: &Library) -> Result<&Framework, Report> {
         return Err(failure(file, Some(&lib.text), d));
     };
     let mut report = Report::default();
+    // Spans are looked up only for problems: the happy path does no text search.
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    let mut cursor = 0;
     let urns = fw.requirement_nodes.iter().map(|n| n.urn.as_str());
     let rcs = lib.doc.objects.reference_controls.iter().map(|r| r.urn.as_str());
     for urn in urns.chain(rcs) {
-        let span = find(&lib.text, &format!("urn: {urn}"), cursor);
-        if let Some(s) = &span {
-            cursor = s.end;
-        }
-        if let Some(first) = seen.get(urn) {
-            let first_line = lib.text[..*first].lines().count() + 1;
+        let uses = seen.entry(urn).or_insert(0);
+        *uses += 1;
+        if *uses == 2 {
+            let needle = format!("urn: {urn}");
+            let first = find(&lib.text, &needle, 0);
+            let second = first.as_ref().and_then(|f| find(&lib.text, &needle, f.end));
+            let first_line =
+                first.map_or(0, |f| memchr::memchr_iter(b'\n', &lib.text.as_bytes()[..f.start]).count() + 1);
             report.diagnostics.push(
                 Diagnostic::new(Code::CisoDuplicateUrn, format!("the urn `{urn}` names two objects"))
                     .in_file(file)
-                    .span(span)
+                    .span(second)
                     .label("second use")
                     .note(format!("first used on line {first_line}"))
                     .hint("each requirement node and reference control needs its own urn"),
             );
-        } else {
-            seen.insert(urn, span.map_or(0, |s| s.start));
         }
     }
     let by_urn: HashMap<&str, &Node> = fw.requirement_nodes.iter().map(|n| (n.urn.as_str(), n)).collect();

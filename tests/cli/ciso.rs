@@ -252,6 +252,7 @@ fn bad_libraries_are_refused_with_file_and_line() {
     }
     let run = refused(&repo, &["import", "ciso-assistant", "dup.yaml"]);
     assert!(run.stderr.contains("dup.yaml:11:"), "{}", run.all());
+    assert!(run.stderr.contains("first used on line 8"), "{}", run.all());
 }
 
 /// A framework library with the given nodes.
