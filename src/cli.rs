@@ -72,6 +72,8 @@ pub enum Command {
     Export(commands::export::Command),
     #[command(subcommand)]
     Import(commands::import::Command),
+    #[command(subcommand)]
+    Library(commands::library::Command),
     Set(commands::set::Args),
     Assign(commands::assign::Args),
     #[command(subcommand)]
@@ -136,6 +138,7 @@ fn run(command: Command, ctx: &Context) -> Result<Outcome, Error> {
         Command::Report(args) => commands::report::run(ctx, args),
         Command::Export(cmd) => commands::export::run(ctx, cmd),
         Command::Import(cmd) => commands::import::run(ctx, cmd),
+        Command::Library(cmd) => commands::library::run(ctx, cmd),
         Command::Sync(args) => commands::sync::run(ctx, args),
         Command::Test(args) => commands::test::run(ctx, args),
         Command::Updates(args) => commands::updates::run(ctx, args),

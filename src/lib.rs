@@ -16,6 +16,7 @@ pub mod error;
 pub mod filter;
 pub mod history;
 pub mod import;
+pub mod library;
 pub mod load;
 pub mod model;
 pub mod oscal;

@@ -172,6 +172,9 @@ pub(super) fn templates(rng: &mut Rng, n: usize, actions: &[Action]) -> Vec<Temp
                         .chance(30)
                         .then(|| format!("The organisation shall {}.", actions[chunk[0]].title.to_lowercase())),
                     actions: chunk.iter().map(|&a| actions[a].id.clone()).collect(),
+                    urn: None,
+                    groups: Vec::new(),
+                    related: Vec::new(),
                 })
                 .collect();
             Template {
@@ -183,6 +186,7 @@ pub(super) fn templates(rng: &mut Rng, n: usize, actions: &[Action]) -> Vec<Temp
                     "Synthetic template modelled on {regulation}: every action of the repository, in controls of its own."
                 )),
                 source: Some(source.to_owned()),
+                urn: None,
                 controls,
             }
         })

@@ -15,7 +15,9 @@ pub const SCHEMA_DIR: &str = ".evident/schemas";
 /// Writes evident.toml, the folders, the JSON Schemas and the editor set-up
 /// (Taplo / Even Better TOML), and creates a git repository.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  evident init\n  evident init my-compliance && cd my-compliance")]
+#[command(
+    after_help = "Examples:\n  evident init\n  evident init my-compliance && cd my-compliance\n  evident init --template nist-800-53-rev5-moderate"
+)]
 pub struct Args {
     /// Directory to set up (created if missing).
     #[arg(default_value = ".")]
@@ -23,6 +25,9 @@ pub struct Args {
     /// Do not create a git repository.
     #[arg(long)]
     pub no_git: bool,
+    /// Start with a built-in template and its actions (`evident library list`).
+    #[arg(long, value_name = "ID")]
+    pub template: Option<String>,
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
@@ -31,6 +36,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     if dir.join(CONFIG_FILE).exists() {
         return Err(Error::new(format!("`{}` already has an `{CONFIG_FILE}`", dir.display()))
             .hint("run `evident validate` there to check it"));
+    }
+    if let Some(id) = &args.template {
+        crate::commands::library::entry(id)?;
     }
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("create directory", &dir, e))?;
 
@@ -60,6 +68,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     if !args.no_git && git2::Repository::discover(&dir).is_err() {
         git2::Repository::init(&dir).map_err(|e| Error::git("could not create a git repository", e))?;
         ui.status("Initialised", "git repository");
+    }
+    if let Some(id) = &args.template {
+        crate::commands::library::add(ui, &dir, id, None, |set| set.apply(&dir))?;
+        ui.err(&format!("\nNext:\n  evident new assessment {id}-2026 --template {id}\n  evident validate\n"));
+        return Ok(Outcome::Success);
     }
     ui.err(
         "\nNext:\n  evident new template gdpr --name \"GDPR\" --regulation GDPR\n  evident new action mfa-admins --title \"Require MFA for administrators\" \\\n      --category control-access --action-type technical --control-type preventative --mandatory\n  evident new assessment gdpr-2026 --template gdpr\n  evident validate\n",

@@ -18,6 +18,7 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum What {
     Actions(ActionsArgs),
+    Controls(crate::commands::list_controls::Args),
 }
 
 /// List improvement actions with the points they earn and could earn.
@@ -58,7 +59,10 @@ pub enum Sort {
 
 pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let What::Actions(args) = args.what;
+    let args = match args.what {
+        What::Actions(args) => args,
+        What::Controls(args) => return crate::commands::list_controls::run(ctx, args),
+    };
     let loaded = ctx.load_for_scoring()?;
     if !require_clean(ui, &loaded.report) {
         return Ok(Outcome::Failed);

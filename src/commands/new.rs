@@ -121,6 +121,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
                 version: 1,
                 description: a.description,
                 source: a.source,
+                urn: None,
                 controls: Vec::new(),
             };
             set.put(layout::template_path(&a.id), scaffold::template_text(&template));

@@ -42,6 +42,9 @@ fn workspace(actions: &[(&str, bool)], states: &[(&str, ActionState)]) -> Worksp
         family: None,
         description: None,
         actions: actions.iter().map(|(id, _)| (*id).into()).collect(),
+        urn: None,
+        groups: Vec::new(),
+        related: Vec::new(),
     };
     let template = Template {
         id: "t".into(),
@@ -50,6 +53,7 @@ fn workspace(actions: &[(&str, bool)], states: &[(&str, ActionState)]) -> Worksp
         version: 1,
         description: None,
         source: None,
+        urn: None,
         controls: vec![control],
     };
     ws.templates.insert("t".into(), template);
@@ -204,6 +208,9 @@ fn template_control_added() {
         family: None,
         description: None,
         actions: vec!["mfa".into()],
+        urn: None,
+        groups: Vec::new(),
+        related: Vec::new(),
     });
     let diff = WorkspaceDiff::compute(&before, &after);
     let t = &diff.templates[0];

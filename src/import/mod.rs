@@ -8,6 +8,9 @@
 
 pub mod actions;
 pub mod cells;
+pub mod ciso;
+pub mod ciso_mapping;
+pub mod previous;
 pub mod template;
 
 use std::collections::HashMap;

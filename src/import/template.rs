@@ -102,8 +102,19 @@ pub fn plan(ws: &Workspace, sheet: &Sheet) -> Result<TemplateImport, Vec<Diagnos
         version: previous.as_ref().map_or(1, |p| p.version),
         source: opt(&values[3]),
         description: opt(&values[4]),
+        urn: previous.as_ref().and_then(|p| p.urn.clone()),
         controls,
     };
+    // The sheet has no columns for what a library import and mappings record: keep it.
+    if let Some(p) = &previous {
+        for c in &mut template.controls {
+            if let Some(old) = p.controls.iter().find(|o| o.id == c.id) {
+                c.urn.clone_from(&old.urn);
+                c.groups.clone_from(&old.groups);
+                c.related.clone_from(&old.related);
+            }
+        }
+    }
     let changes = match &previous {
         Some(p) => describe(p, &template),
         None => vec![format!(
@@ -191,6 +202,9 @@ fn control(
         family: text(Column::Family).map(|s| s.trim().to_owned()),
         description: text(Column::ControlDescription),
         actions,
+        urn: None,
+        groups: Vec::new(),
+        related: Vec::new(),
     })
 }
 

@@ -31,5 +31,5 @@ pub use ids::{
     parse_id, slugify,
 };
 pub use state::{ActionState, Evidence, Implementation, Test};
-pub use template::{Control, Template};
+pub use template::{Control, Related, Template};
 pub use workspace::{AssessmentEntry, Deferred, Workspace};

@@ -212,6 +212,9 @@ pub fn build(
             family: family.map(|f| f.trim().to_owned()),
             description,
             actions: vec![ActionId::new(action_id.clone())],
+            urn: None,
+            groups: Vec::new(),
+            related: Vec::new(),
         });
         let r = mapping.resolve(&c.id, family_id, baseline);
         actions.push(Action {
@@ -263,6 +266,7 @@ pub fn build(
         version: 1,
         description: Some(about),
         source: mapping.source.clone(),
+        urn: None,
         controls,
     };
     Ok(Built { template, actions, stats })
@@ -327,12 +331,32 @@ impl Plan {
 /// Compares the built import with what the previous import wrote and sets
 /// versions: a new template or action starts at 1; a changed one is bumped;
 /// the template is bumped when anything changed.
-pub fn plan(
-    mut built: Built,
+pub fn plan(built: Built, old_template: Option<&Template>, old_actions: &BTreeMap<String, Action>) -> Plan {
+    let id = built.template.id.to_string();
+    let texts = Texts { template: &template_text, action: &|a| action_text(a, &id) };
+    plan_with(built.template, built.actions, old_template, old_actions, &texts)
+}
+
+/// How an importer writes its files (each starts with its ownership marker).
+pub struct Texts<'a> {
+    pub template: &'a dyn Fn(&Template) -> String,
+    pub action: &'a dyn Fn(&Action) -> String,
+}
+
+/// [`plan`] for any importer: `template` and `actions` as built, compared with
+/// what the previous import wrote; files written with `texts`.
+pub fn plan_with(
+    template: Template,
+    actions: Vec<Action>,
     old_template: Option<&Template>,
     old_actions: &BTreeMap<String, Action>,
+    texts: &Texts,
 ) -> Plan {
-    let template_id = built.template.id.to_string();
+    struct Both {
+        template: Template,
+        actions: Vec<Action>,
+    }
+    let mut built = Both { template, actions };
     let mut actions = Delta::default();
     let mut files = Vec::new();
     for a in &mut built.actions {
@@ -342,10 +366,7 @@ pub fn plan(
                 if a != old {
                     a.version = old.version + 1;
                     actions.changed.push(a.id.to_string());
-                    files.push((
-                        crate::repo::layout::action_path(a.id.as_str()),
-                        action_text(a, &template_id),
-                    ));
+                    files.push((crate::repo::layout::action_path(a.id.as_str()), (texts.action)(a)));
                 } else if old_template.is_none_or(|t| !t.lists_action(a.id.as_str())) {
                     // An action file left by an earlier import comes back unchanged.
                     actions.added.push(a.id.to_string());
@@ -353,13 +374,13 @@ pub fn plan(
             }
             None => {
                 actions.added.push(a.id.to_string());
-                files.push((crate::repo::layout::action_path(a.id.as_str()), action_text(a, &template_id)));
+                files.push((crate::repo::layout::action_path(a.id.as_str()), (texts.action)(a)));
             }
         }
     }
     let mut controls = Delta::default();
     if let Some(old) = old_template {
-        let new_ids: HashSet<&str> = built.actions.iter().map(|a| a.id.as_str()).collect();
+        let new_ids: HashSet<&str> = built.template.action_ids().into_iter().map(ActionId::as_str).collect();
         actions.removed = old
             .action_ids()
             .into_iter()
@@ -393,7 +414,8 @@ pub fn plan(
     }
     let template_changed = old_template.is_none_or(|o| *o != built.template);
     if template_changed {
-        files.insert(0, (crate::repo::layout::template_path(&template_id), template_text(&built.template)));
+        let path = crate::repo::layout::template_path(built.template.id.as_str());
+        files.insert(0, (path, (texts.template)(&built.template)));
     }
     Plan {
         previous_version: old_template.map(|t| t.version),

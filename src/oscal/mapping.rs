@@ -131,6 +131,17 @@ impl Mapping {
         if family.is_some_and(|f| control_id == format!("{f}-1")) {
             action_type = ActionType::Documentation;
         }
+        self.resolve_over((category, action_type, control_type), control_id, family, in_baseline)
+    }
+
+    /// [`Mapping::resolve`] over other built-in attributes than the SP 800-53 family table.
+    pub fn resolve_over(
+        &self,
+        (category, action_type, control_type): (Category, ActionType, ControlType),
+        control_id: &str,
+        family: Option<&str>,
+        in_baseline: bool,
+    ) -> Resolved {
         let mut a = Attributes {
             category: Some(category),
             action_type: Some(action_type),

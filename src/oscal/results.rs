@@ -177,6 +177,7 @@ fn result(
         version: 0,
         description: None,
         source: None,
+        urn: None,
         controls: Vec::new(),
     };
     let template = template.unwrap_or(&empty);

@@ -12,6 +12,7 @@ pub mod chart;
 pub mod html;
 pub mod markdown;
 pub mod md;
+pub mod related;
 pub mod templates;
 pub mod view;
 

@@ -61,6 +61,7 @@ pub fn template_text(t: &Template) -> String {
     doc["version"] = value(i64::from(t.version));
     set_opt(doc.as_table_mut(), "description", &t.description);
     set_opt(doc.as_table_mut(), "source", &t.source);
+    set_opt(doc.as_table_mut(), "urn", &t.urn);
     if t.controls.is_empty() {
         let mut s = doc_text(doc);
         s.push_str(
@@ -84,6 +85,24 @@ pub fn template_text(t: &Template) -> String {
             actions.push(a.as_str());
         }
         table["actions"] = value(actions);
+        set_opt(&mut table, "urn", &c.urn);
+        if !c.groups.is_empty() {
+            table["groups"] = value(c.groups.iter().map(String::as_str).collect::<Array>());
+        }
+        if !c.related.is_empty() {
+            let mut related = ArrayOfTables::new();
+            for r in &c.related {
+                let mut t = Table::new();
+                t["template"] = value(r.template.as_str());
+                t["control"] = value(r.control.as_str());
+                t["relationship"] = value(r.relationship.as_str());
+                if !r.actions.is_empty() {
+                    t["actions"] = value(r.actions.iter().map(|a| a.as_str()).collect::<Array>());
+                }
+                related.push(t);
+            }
+            table["related"] = Item::ArrayOfTables(related);
+        }
         controls.push(table);
     }
     doc["controls"] = Item::ArrayOfTables(controls);

@@ -3,16 +3,20 @@
 //! import; reading and checking the sheets is `crate::import`.
 
 pub mod actions;
+pub mod ciso;
+pub mod mapping;
 pub mod oscal;
 pub mod template;
 
 use crate::commands::context::Context;
 use crate::error::{Outcome, Result};
 
-/// Import templates and actions from OSCAL catalogs and spreadsheets.
+/// Import templates and actions from OSCAL, CISO Assistant libraries and spreadsheets.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     Actions(actions::ActionsArgs),
+    CisoAssistant(ciso::Args),
+    Mapping(mapping::Args),
     Oscal(oscal::Args),
     Template(template::Args),
 }
@@ -20,6 +24,8 @@ pub enum Command {
 pub fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
     match cmd {
         Command::Actions(args) => actions::run(ctx, args),
+        Command::CisoAssistant(args) => ciso::run(ctx, args),
+        Command::Mapping(args) => mapping::run(ctx, args),
         Command::Oscal(args) => oscal::run(ctx, args),
         Command::Template(args) => template::run(ctx, args),
     }

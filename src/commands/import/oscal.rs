@@ -186,7 +186,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
 
 /// Assessments of the template keep state files of actions the import removed:
 /// `evident validate` reports them (E0307) until they are removed.
-fn warn_orphaned_states(ui: &Ui, ws: &crate::model::Workspace, plan: &Plan) {
+pub(super) fn warn_orphaned_states(ui: &Ui, ws: &crate::model::Workspace, plan: &Plan) {
     for (id, entry) in &ws.assessments {
         if entry.assessment.template != plan.template.id {
             continue;
@@ -220,7 +220,7 @@ fn change_word(plan: &Plan) -> &'static str {
 }
 
 /// "  controls: 2 added (ac-2.14, ac-25), 1 removed (ac-13), 3 changed (…)".
-fn delta_lines(what: &str, d: &Delta) -> String {
+pub(super) fn delta_lines(what: &str, d: &Delta) -> String {
     let mut parts = Vec::new();
     for (word, ids) in [("added", &d.added), ("removed", &d.removed), ("changed", &d.changed)] {
         if ids.is_empty() {
@@ -243,12 +243,12 @@ fn shorten(items: &[String]) -> String {
 }
 
 /// Prints the diagnostics of bad input and makes the error of the command.
-fn input_failed(ui: &Ui, report: &Report) -> Error {
+pub(super) fn input_failed(ui: &Ui, report: &Report) -> Error {
     ui.err(&render::human(report, ui.color_stderr));
     Error::new("could not import; nothing was written")
 }
 
-fn read_mapping(ui: &Ui, path: &std::path::Path) -> Result<Mapping> {
+pub(super) fn read_mapping(ui: &Ui, path: &std::path::Path) -> Result<Mapping> {
     let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
     let file = path.display().to_string();
     let parsed = crate::load::parse::<Mapping>(FileKind::OscalMapping, &file, &bytes);
@@ -289,49 +289,19 @@ fn previous_import(
     built: &Built,
 ) -> std::result::Result<(Option<crate::model::Template>, BTreeMap<String, Action>), Report> {
     let id = built.template.id.as_str();
-    let text_of = |rel: &str| -> Option<String> {
-        loaded
-            .report
-            .sources
-            .get(rel)
-            .map(str::to_owned)
-            .or_else(|| std::fs::read_to_string(loaded.repo.path(rel)).ok())
-    };
-    let mut report = Report::default();
-    let template_path = layout::template_path(id);
-    let mut old_template = None;
-    if loaded.repo.path(&template_path).exists() {
-        let text = text_of(&template_path).unwrap_or_default();
-        if import::owned_by(&text, id) {
-            old_template = loaded.workspace.templates.get(id).cloned();
-        } else {
-            report.diagnostics.push(not_owned(&template_path, &text, "template", id));
-            report.sources.insert(template_path.clone(), text);
-        }
-    }
-    let mut old_actions = BTreeMap::new();
-    let listed: Vec<String> = old_template
-        .iter()
-        .flat_map(|t: &crate::model::Template| t.action_ids())
-        .map(|a| a.to_string())
-        .collect();
-    let candidates = built.actions.iter().map(|a| a.id.to_string()).chain(listed);
-    for action in candidates {
-        let path = layout::action_path(&action);
-        if !loaded.repo.path(&path).exists() || old_actions.contains_key(&action) {
-            continue;
-        }
-        let text = text_of(&path).unwrap_or_default();
-        if import::owned_by(&text, id) {
-            if let Some(a) = loaded.workspace.actions.get(action.as_str()) {
-                old_actions.insert(action, a.clone());
-            }
-        } else if built.actions.iter().any(|a| a.id.as_str() == action) {
-            report.diagnostics.push(not_owned(&path, &text, "action", id));
-            report.sources.insert(path, text);
-        }
-    }
-    if report.diagnostics.is_empty() { Ok((old_template, old_actions)) } else { Err(report) }
+    let new_actions: Vec<&str> = built.actions.iter().map(|a| a.id.as_str()).collect();
+    let owns = |text: &str| import::owned_by(text, id);
+    let refuse = |path: &str, text: &str, what: &str| not_owned(path, text, what, id);
+    let own =
+        crate::import::previous::Ownership { owns_template: &owns, owns_action: &owns, not_owned: &refuse };
+    crate::import::previous::find(
+        &loaded.repo,
+        &loaded.report.sources,
+        &loaded.workspace,
+        id,
+        &new_actions,
+        &own,
+    )
 }
 
 fn not_owned(path: &str, text: &str, what: &str, template: &str) -> Diagnostic {

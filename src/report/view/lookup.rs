@@ -166,6 +166,7 @@ impl<'a> Lookup<'a> {
                 .filter(|l| markdown::is_http_url(&l.url))
                 .map(|l| LinkView { name: l.name.clone(), url: l.url.clone() })
                 .collect(),
+            counts_for: crate::report::related::counts_for(self.ws, &id),
             states: row.pairs.iter().map(|p| self.state(p)).collect(),
             events: self.events.get(id.as_str()).into_iter().flatten().map(|e| self.event(e)).collect(),
             id,
@@ -193,6 +194,8 @@ impl<'a> Lookup<'a> {
                             id: c.id.to_string(),
                             title: c.title.clone(),
                             family: c.family.clone(),
+                            family_start: false,
+                            related: crate::report::related::related(c),
                             score: score_view(score.score),
                             actions: c
                                 .actions
@@ -203,9 +206,10 @@ impl<'a> Lookup<'a> {
                                 .collect(),
                         }
                     })
-                    .collect()
+                    .collect::<Vec<_>>()
             })
             .unwrap_or_default();
+        let controls = by_family(controls);
         AssessmentView {
             id: a.id.clone(),
             name: a.name.clone(),
@@ -301,4 +305,20 @@ mod tests {
         assert_eq!(s.text, "n/a");
         assert_eq!(score_view(Score { earned: 1, max: 3 }).text, "33.3%");
     }
+}
+
+/// The controls grouped by family (see [`crate::report::related::family_order`]).
+fn by_family(controls: Vec<ControlView>) -> Vec<ControlView> {
+    let families: Vec<Option<&str>> = controls.iter().map(|c| c.family.as_deref()).collect();
+    let (order, starts) = crate::report::related::family_order(&families);
+    let mut slots: Vec<Option<ControlView>> = controls.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .zip(starts)
+        .filter_map(|(i, start)| {
+            let mut c = slots[i].take()?;
+            c.family_start = start;
+            Some(c)
+        })
+        .collect()
 }

@@ -100,8 +100,12 @@ pub struct ControlView {
     pub id: String,
     pub title: String,
     pub family: Option<String>,
+    /// Whether the control is the first of its family (controls are grouped by family).
+    pub family_start: bool,
     pub score: ScoreView,
     pub actions: Vec<ControlActionView>,
+    /// Controls of other templates mapped to this one.
+    pub related: Vec<crate::report::related::RelatedView>,
 }
 
 /// An action under a control: its state in that assessment.
@@ -149,6 +153,8 @@ pub struct ActionView {
     /// The guidance as safe HTML.
     pub guidance_html: Option<String>,
     pub links: Vec<LinkView>,
+    /// Every control (of every template) the action counts for.
+    pub counts_for: Vec<crate::report::related::CountsForView>,
     pub states: Vec<StateView>,
     /// Status changes, oldest first.
     pub events: Vec<EventView>,

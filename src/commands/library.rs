@@ -1,0 +1,121 @@
+//! `evident library`: the templates built into evident (`crate::library`).
+
+use serde_json::json;
+
+use crate::commands::args::OutputFormat;
+use crate::commands::context::Context;
+use crate::commands::output::to_json_text;
+use crate::error::{Error, Outcome, Result};
+use crate::library::{ENTRIES, Entry};
+use crate::model::parse_id;
+use crate::repo::write::{Changeset, WriteStatus};
+use crate::ui::Ui;
+
+/// Templates built into evident: public frameworks with their actions.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    List(ListArgs),
+    Add(AddArgs),
+}
+
+/// List the built-in templates with their source, version and licence.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+/// Write a built-in template and its actions into the repository.
+///
+/// Files that exist with other content are never overwritten: nothing is
+/// written then (exit 1). Files that exist with the same content are left.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  evident library add nist-800-53-rev5-moderate\n  evident library add dora --template dora-2026"
+)]
+pub struct AddArgs {
+    /// The built-in template (`evident library list`).
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Write the template under this id instead (templates/<NEW-ID>.toml).
+    #[arg(long, value_name = "NEW-ID", value_parser = parse_id)]
+    pub template: Option<String>,
+}
+
+pub fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
+    let ui = ctx.ui();
+    match cmd {
+        Command::List(args) => {
+            match args.format {
+                OutputFormat::Json => ui.out(&to_json_text(&json!(ENTRIES))),
+                _ => {
+                    let mut s = String::new();
+                    for e in ENTRIES {
+                        s.push_str(&format!(
+                            "{}\n  {}\n  version: {}\n  source: {}\n  licence: {}\n",
+                            e.id, e.name, e.version, e.source, e.licence
+                        ));
+                    }
+                    ui.out(&s);
+                }
+            }
+            Ok(Outcome::Success)
+        }
+        Command::Add(args) => {
+            let lock = ctx.lock()?;
+            let repo = ctx.repo()?;
+            add(ui, &repo.root, &args.id, args.template.as_deref(), |set| set.commit(&lock))
+        }
+    }
+}
+
+/// The entry, or an error listing the ids.
+pub fn entry(id: &str) -> Result<&'static Entry> {
+    crate::library::get(id).ok_or_else(|| {
+        let ids: Vec<&str> = ENTRIES.iter().map(|e| e.id).collect();
+        let mut e = Error::new(format!("no built-in template `{id}`"));
+        e = match crate::diag::did_you_mean(id, ids.iter().copied()) {
+            Some(h) => e.hint(h),
+            None => e.hint(format!("built-in templates: {}", ids.join(", "))),
+        };
+        e
+    })
+}
+
+/// Writes the entry's files under `root` (refusing to overwrite other content) with `commit`.
+pub fn add(
+    ui: &Ui,
+    root: &std::path::Path,
+    id: &str,
+    template: Option<&str>,
+    commit: impl FnOnce(Changeset) -> Result<Vec<(String, WriteStatus)>>,
+) -> Result<Outcome> {
+    let e = entry(id)?;
+    let files = crate::library::files(e, template)
+        .map_err(|m| Error::new(format!("the built-in `{id}` is damaged: {m}")))?;
+    let mut set = Changeset::new();
+    let mut clashes = Vec::new();
+    for (path, text) in files {
+        match std::fs::read_to_string(root.join(&path)) {
+            Ok(old) if old != text => clashes.push(path),
+            Ok(_) => {}
+            Err(_) => set.put(path, text),
+        }
+    }
+    if !clashes.is_empty() {
+        let shown: Vec<&str> = clashes.iter().take(5).map(String::as_str).collect();
+        ui.err(&format!(
+            "error: {} files of `{id}` already exist with other content ({}{}); nothing was written\n  = help: add it under another id with `--template NEW-ID`, or remove the files\n",
+            clashes.len(),
+            shown.join(", "),
+            if clashes.len() > 5 { ", …" } else { "" }
+        ));
+        return Ok(Outcome::Failed);
+    }
+    crate::scaffold::verify(&set)?;
+    let written = commit(set)?;
+    let target = template.unwrap_or(e.id);
+    ui.status("Added", &format!("template `{target}` ({}) and {} files", e.name, written.len()));
+    Ok(Outcome::Success)
+}
