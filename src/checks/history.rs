@@ -578,7 +578,7 @@ const FREE_ACTION_KEYS: [&str; 8] =
     ["id", "title", "version", "category", "solution", "service", "guidance", "links"];
 
 /// The tables of `evident.toml`, other than `[roles]`, that only admins may change.
-fn admin_tables_changed(before: &Config, after: &Config) -> Vec<&'static str> {
+pub(crate) fn admin_tables_changed(before: &Config, after: &Config) -> Vec<&'static str> {
     let mut out = Vec::new();
     if before.rules != after.rules {
         out.push("rules");
@@ -588,6 +588,9 @@ fn admin_tables_changed(before: &Config, after: &Config) -> Vec<&'static str> {
     }
     if before.scoring != after.scoring {
         out.push("scoring");
+    }
+    if before.trust != after.trust {
+        out.push("trust");
     }
     out
 }

@@ -186,7 +186,7 @@ codes! {
         "Who is an assessor or an admin decides who may set test verdicts, so only the admins listed in `[roles] admins` (before the change) may change `[roles]`. The rule applies once `[roles] admins` lists someone.";
     AdminSettingsChanged = "E0705", "admin-settings-changed", Error, true,
         "settings only admins may change were changed by someone who is not an admin",
-        "`[rules]`, `[check]` and `[scoring]` in `evident.toml` decide which rules apply, how much a score may drop and what each action is worth, so only the admins listed in `[roles] admins` (before the change) may change them, or delete `evident.toml`. A change by anyone else is reported and not applied to the commits after it. The rule applies once `[roles] admins` lists someone.";
+        "`[rules]`, `[check]` and `[scoring]` in `evident.toml` decide which rules apply, how much a score may drop and what each action is worth, and `[trust]` and its allowed signers file decide whose signatures count, so only the admins listed in `[roles] admins` (before the change) may change them, or delete `evident.toml`. A change by anyone else is reported and not applied to the commits after it. The rule applies once `[roles] admins` lists someone.";
     DefinitionChangedWithoutVersion = "E0706", "definition-changed-without-version", Error, true,
         "an action's definition changed without a version bump",
         "What an action is worth and how it is tested (`mandatory`, `control_type`, `action_type`, `testing` and any other scoring or testing key) changes the score of every assessment at once. Bump `version` in the same commit, so that each assessment accepts the new definition with `evident accept` and keeps being scored on the version it accepted until then.";
