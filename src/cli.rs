@@ -79,6 +79,8 @@ pub enum Command {
     Updates(commands::updates::Args),
     Accept(commands::accept::Args),
     Audit(commands::audit::Args),
+    #[command(subcommand)]
+    Trust(commands::trust::Command),
     Alerts(commands::alerts::Args),
     Schema(commands::schema::Args),
     Explain(commands::explain::Args),
@@ -134,6 +136,7 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
         Command::Export(cmd) => commands::export::run(ui, global, cmd),
         Command::Import(cmd) => commands::import::run(ui, global, cmd),
         Command::Sync(args) => commands::sync::run(ui, global, args),
+        Command::Trust(cmd) => commands::trust::run(ui, global, cmd),
         Command::Updates(args) => commands::updates::run(ui, global, args),
         Command::Accept(args) => commands::accept::run(ui, global, args),
         Command::Set(args) => commands::set::run(ui, global, args),

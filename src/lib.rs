@@ -24,6 +24,7 @@ pub mod report;
 pub mod scaffold;
 pub mod schema;
 pub mod score;
+pub mod trust;
 pub mod sync;
 pub mod ui;
 pub mod updates;

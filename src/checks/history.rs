@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use git2::Oid;
 
+use super::trust::{Needs, Signatures};
 use crate::diag::{Code, Diagnostic, Report};
 use crate::history::GitRepo;
 use crate::history::events::{BlobCache, CommitChanges, StateChange};
@@ -68,11 +69,14 @@ pub struct HistoryRules<'a> {
     /// into the assessment is taking a verdict not made for it, not group
     /// synchronisation (a verdict recorded after the join may be synced).
     joined: HashMap<AssessmentId, HashSet<(ActionId, String)>>,
+    /// Signed verdicts (`[trust]`).
+    signatures: Signatures,
 }
 
 impl<'a> HistoryRules<'a> {
     pub fn new(roles: Roles<'a>) -> Self {
         HistoryRules {
+            signatures: Signatures::new(matches!(roles, Roles::Fixed(_))),
             roles,
             diagnostics: Vec::new(),
             evidence_index: HashMap::new(),
@@ -131,6 +135,7 @@ impl<'a> HistoryRules<'a> {
                 self.last_good.remove(&s.path);
             }
         }
+        let mut signed = Vec::new();
         for s in &states {
             if s.new_exists && s.new.is_none() {
                 continue; // broken: judged when it parses again
@@ -141,10 +146,19 @@ impl<'a> HistoryRules<'a> {
                 .map(|d| self.diagnostics.push(d))
                 .is_some();
             self.record(c, s, &config, flagged);
+            // An assessor's verdict needs the assessor's signature under `[trust]`.
+            if !flagged
+                && Signatures::wants(&config, crate::model::SignedChange::Verdicts)
+                && let Some(what) = verdict_change(s)
+                && (self.predates_join(s) || !copied_within_group(git, c, s, cache))
+            {
+                signed.push(Needs { file: s.path.clone(), span: span(report, &s.path, "/test/status"), what });
+            }
         }
         self.evidence_files(git, c, cache, report);
         self.definitions(git, c, report);
         let adopted = self.config_changes(git, c, &config, cache);
+        let adopted = self.signatures.visit(git, c, &config, signed, adopted, &merged, cache);
         // The rule levels of the configuration that judged the commit.
         let mut made = self.diagnostics.split_off(start);
         made.retain_mut(|d| d.apply_level(&config.rules));
@@ -254,9 +268,10 @@ impl<'a> HistoryRules<'a> {
     }
 
     /// The verdicts assessors recorded that are still the last word on their
-    /// action's test.
-    pub fn recorded_verdicts(&self) -> Vec<RecordedVerdict> {
-        self.recorded.values().flatten().cloned().collect()
+    /// action's test (under `[trust]`, signed as required).
+    pub fn recorded_verdicts(&mut self) -> Vec<RecordedVerdict> {
+        let refused = self.signatures.refused();
+        self.recorded.values().flatten().filter(|v| !refused.contains(&v.commit)).cloned().collect()
     }
 
     /// Changes to `evident.toml`: `[roles]` (E0704) and the other settings
@@ -411,6 +426,7 @@ impl<'a> HistoryRules<'a> {
 
     pub fn finish(self, report: &mut Report) {
         report.diagnostics.extend(self.diagnostics);
+        self.signatures.finish(&mut report.diagnostics);
     }
 }
 
@@ -442,8 +458,9 @@ fn frozen_evidence(c: &CommitChanges, s: &StateChange, report: &Report, out: &mu
     }
 }
 
-/// A verdict set by someone who is not an assessor, if this change is one.
-fn assessor(c: &CommitChanges, s: &StateChange, config: &Config, report: &Report) -> Option<Diagnostic> {
+/// What a change does that only an assessor may do, if it does: set a test
+/// verdict, change one into another or withdraw a finding.
+fn verdict_change(s: &StateChange) -> Option<String> {
     let new = s.new.as_ref()?;
     let old_status = s.old.as_ref().map(|o| o.test.status).unwrap_or_default();
     let status = new.test.status;
@@ -452,21 +469,22 @@ fn assessor(c: &CommitChanges, s: &StateChange, config: &Config, report: &Report
     // pass only loses points, and is how evidence gets replaced.
     let withdrawn = !status.is_verdict() && (old_status.is_failed() || old_status == TestStatus::OutOfScope);
     // A move carries the verdict with it; it is not a new verdict.
-    if !(status.is_verdict() || withdrawn)
-        || old_status == status
-        || s.renamed_from.is_some()
-        || config.roles.assessors.is_empty()
-    {
+    if !(status.is_verdict() || withdrawn) || old_status == status || s.renamed_from.is_some() {
         return None;
     }
-    if config.is_assessor(&c.author.email) {
-        return None;
-    }
-    let what = if withdrawn {
+    Some(if withdrawn {
         format!("test verdict `{old_status}` withdrawn (set to `{status}`)")
     } else {
         format!("test status set to `{status}`")
-    };
+    })
+}
+
+/// A verdict set by someone who is not an assessor, if this change is one.
+fn assessor(c: &CommitChanges, s: &StateChange, config: &Config, report: &Report) -> Option<Diagnostic> {
+    if config.roles.assessors.is_empty() || config.is_assessor(&c.author.email) {
+        return None;
+    }
+    let what = verdict_change(s)?;
     Some(
         Diagnostic::new(
             Code::AssessorRequired,
@@ -632,7 +650,12 @@ fn brought_in(
 }
 
 /// The codes of the history rules.
-pub const HISTORY_CODES: [Code; 6] = [
+pub const HISTORY_CODES: [Code; 11] = [
+    Code::SignatureMissing,
+    Code::SignatureUnknownKey,
+    Code::SignatureOtherSigner,
+    Code::SignatureBad,
+    Code::SignatureUnverified,
     Code::EvidenceFrozen,
     Code::AssessorRequired,
     Code::ScoreDrop,

@@ -7,6 +7,7 @@ pub mod group;
 pub mod history;
 pub mod references;
 pub mod status;
+pub mod trust;
 
 use std::path::Path;
 

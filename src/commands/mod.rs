@@ -21,6 +21,7 @@ pub mod schema;
 pub mod score;
 pub mod set;
 pub mod sync;
+pub mod trust;
 pub mod updates;
 pub mod validate;
 mod vocabulary;
