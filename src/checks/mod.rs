@@ -18,6 +18,7 @@ use crate::model::Workspace;
 pub fn validate(ws: &Workspace, report: &mut Report, root: &Path) {
     references::check(ws, report);
     evidence::check(ws, report, root);
+    trust::check_file(ws, report, root);
 }
 
 /// The file rules `evident check` adds to `validate`: status rules and group

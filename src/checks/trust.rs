@@ -344,3 +344,65 @@ fn judge(p: &Pending, found: &Found, signers: &AllowedSigners) -> Option<Diagnos
 fn describe(c: &CommitChanges) -> String {
     c.author.describe(c.id)
 }
+
+/// `[trust]` in the working tree: its allowed signers file is inside the
+/// repository, exists, is a regular file and lists only keys (E0715).
+pub fn check_file(ws: &crate::model::Workspace, report: &mut crate::diag::Report, root: &std::path::Path) {
+    let Some(trust) = &ws.config.trust else { return };
+    let rel = trust.allowed_signers.as_str();
+    let at_config = |report: &crate::diag::Report| {
+        report
+            .sources
+            .get(layout::CONFIG_FILE)
+            .and_then(|t| crate::load::span_of(t, "/trust/allowed-signers"))
+            .unwrap_or(0..0)
+    };
+    if let Some(problem) = crate::trust::path_problem(rel) {
+        let span = at_config(report);
+        report.diagnostics.push(
+            Diagnostic::new(Code::AllowedSignersInvalid, format!("`[trust] allowed-signers`: {problem}"))
+                .at(layout::CONFIG_FILE, span)
+                .hint(format!("name a file inside the repository, e.g. `{DEFAULT_ALLOWED_SIGNERS}`")),
+        );
+        return;
+    }
+    let path = root.join(rel);
+    let text = match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.is_file() => match std::fs::read(&path) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) => format!("\0{e}"),
+        },
+        Ok(_) => "\0it is not a regular file (git stores a symbolic link as its target's path)".to_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "\0it does not exist".to_owned(),
+        Err(e) => format!("\0{e}"),
+    };
+    if let Some(why) = text.strip_prefix('\0') {
+        let span = at_config(report);
+        report.diagnostics.push(
+            Diagnostic::new(
+                Code::AllowedSignersInvalid,
+                format!("the allowed signers file `{rel}` cannot be read: {why}"),
+            )
+            .at(layout::CONFIG_FILE, span)
+            .note("no signature can be verified without it: every commit that needs one is refused")
+            .hint("an admin creates it with `evident trust add EMAIL KEYFILE`"),
+        );
+        return;
+    }
+    let signers = AllowedSigners::parse(&text);
+    if signers.problems.is_empty() {
+        return;
+    }
+    let starts: Vec<usize> =
+        std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    for p in &signers.problems {
+        let start = starts.get(p.line - 1).copied().unwrap_or(0);
+        let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
+        report.diagnostics.push(
+            Diagnostic::new(Code::AllowedSignersInvalid, format!("line {} of `{rel}` is not a key: {}", p.line, p.message))
+                .at(rel, start..end)
+                .hint("write keys with `evident trust add EMAIL KEYFILE`; `#` starts a comment"),
+        );
+    }
+    report.sources.insert(rel, text);
+}

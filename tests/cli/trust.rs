@@ -429,3 +429,20 @@ fn trust_add_and_list() {
     repo.run(&["trust", "add", CY, keys.public("cy").to_str().unwrap()]);
     assert_eq!(repo.read("keys/signers"), text);
 }
+
+#[test]
+fn validate_reports_an_unusable_allowed_signers_file() {
+    let keys = Keys::new();
+    let repo = TestRepo::new();
+    repo.write("evident.toml", "[trust]\n");
+    let run = repo.run(&["validate", "--format", "json"]);
+    assert!(codes(&run).contains(&"E0715".to_owned()), "missing: {}", run.all());
+    repo.write(SIGNERS, keys.line(CY, "cy") + "# a comment\nbob@example.com ssh-ed25519 AAAA-broken\n");
+    let run = repo.run(&["validate", "--format", "json"]);
+    let found: Vec<_> = diagnostics(&run).into_iter().filter(|(c, _)| c == "E0715").collect();
+    assert_eq!(found.len(), 1, "{}", run.all());
+    assert!(found[0].1.starts_with("line 3 of `.evident/allowed_signers` is not a key"), "{}", run.all());
+    repo.write("evident.toml", "[trust]\nallowed-signers = \"../keys\"\n");
+    let run = repo.run(&["validate", "--format", "json"]);
+    assert!(full(&run).contains("leaves the repository"), "{}", run.all());
+}
