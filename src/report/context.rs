@@ -310,6 +310,9 @@ pub struct EventView {
     pub action_href: Option<String>,
     /// What changed, in words ("test none → passed").
     pub changes: Vec<String>,
+    /// Under `[trust]`, for a test change: "signed by …", "not signed"...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -426,6 +429,7 @@ impl<'a> Lookup<'a> {
             action_title: self.action_titles.get(e.action.as_str()).map(|t| (*t).to_owned()),
             action_href: self.action_href(&e.action),
             changes: changes(e),
+            signed: None,
         }
     }
 

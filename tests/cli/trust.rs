@@ -446,3 +446,54 @@ fn validate_reports_an_unusable_allowed_signers_file() {
     let run = repo.run(&["validate", "--format", "json"]);
     assert!(full(&run).contains("leaves the repository"), "{}", run.all());
 }
+
+#[test]
+fn history_and_report_show_who_signed_each_verdict() {
+    let keys = Keys::new();
+    let (repo, _) = trusted(&keys);
+    pass_mfa(&repo);
+    commit(&repo, &keys, CY, Some("cy"), "MFA passed");
+    repo.write("assessments/gdpr-2026/logs.toml", state_toml(Some(ANA), "implemented", "failed-low", &[]));
+    commit(&repo, &keys, CY, None, "Logs failed");
+    repo.write("assessments/gdpr-2026/logs.toml", state_toml(Some(BOB), "implemented", "failed-low", &[]));
+    commit(&repo, &keys, BOB, None, "Logs: Bob owns it");
+
+    let run = repo.run(&["history", "--format", "json"]);
+    let events = run.json();
+    let signature = |action: &str, summary: &str| {
+        events
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == action && e["summary"] == summary)
+            .map(|e| e["signature"].clone())
+            .unwrap_or_else(|| panic!("no event {action} {summary}: {}", run.all()))
+    };
+    assert_eq!(signature("mfa", "MFA passed")["status"], "good");
+    assert_eq!(signature("mfa", "MFA passed")["signer"], CY);
+    assert_eq!(signature("logs", "Logs failed")["status"], "unsigned");
+    // Only test changes carry it.
+    assert!(signature("logs", "Logs: Bob owns it").is_null());
+
+    let run = repo.run(&["history"]);
+    assert!(run.stdout.contains("Signed"), "{}", run.all());
+    assert!(run.stdout.contains(&format!("signed by {CY}")), "{}", run.all());
+    assert!(run.stdout.contains("not signed"), "{}", run.all());
+
+    let out = repo.path().join("site");
+    let run = repo.run(&["report", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let page = std::fs::read_to_string(out.join("actions/mfa.html")).unwrap();
+    assert!(page.contains(&format!("title=\"signed by {CY}\">✔ signed")), "{page}");
+    let page = std::fs::read_to_string(out.join("actions/logs.html")).unwrap();
+    assert!(page.contains("⚠ not signed"), "{page}");
+}
+
+#[test]
+fn without_trust_history_has_no_signature_column() {
+    let repo = crate::support::minimal();
+    repo.git_init();
+    repo.commit(ANA, "Start");
+    let run = repo.run(&["history"]);
+    assert!(!run.stdout.contains("Signed"), "{}", run.all());
+}
