@@ -24,7 +24,7 @@ pub mod report;
 pub mod scaffold;
 pub mod schema;
 pub mod score;
-pub mod trust;
 pub mod sync;
+pub mod trust;
 pub mod ui;
 pub mod updates;

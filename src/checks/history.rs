@@ -152,7 +152,11 @@ impl<'a> HistoryRules<'a> {
                 && let Some(what) = verdict_change(s)
                 && (self.predates_join(s) || !copied_within_group(git, c, s, cache))
             {
-                signed.push(Needs { file: s.path.clone(), span: span(report, &s.path, "/test/status"), what });
+                signed.push(Needs {
+                    file: s.path.clone(),
+                    span: span(report, &s.path, "/test/status"),
+                    what,
+                });
             }
         }
         self.evidence_files(git, c, cache, report);

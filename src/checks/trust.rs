@@ -86,6 +86,7 @@ impl Signatures {
     /// `adopted`: the configuration its change of `evident.toml` would put
     /// in force; `merged`: the other parents of a merge. Returns what stays of `adopted`: nothing when the change
     /// needed a signature it does not have.
+    #[allow(clippy::too_many_arguments)]
     pub fn visit(
         &mut self,
         git: &GitRepo,
@@ -112,7 +113,8 @@ impl Signatures {
             candidate = git.tree_of(c.id).ok().flatten().and_then(|t| git.blob_at(&t, &after_path));
         }
         // A merge keeping the file of another parent: judged on that side.
-        let merged_in = candidate != before && merged.iter().any(|p| self.in_force.get(p) == Some(&candidate));
+        let merged_in =
+            candidate != before && merged.iter().any(|p| self.in_force.get(p) == Some(&candidate));
         let signers_changed = candidate != before && !merged_in && c.first_parent.is_some();
         if signers_changed && !may_administer && !config.roles.admins.is_empty() {
             let mut d = Diagnostic::new(
@@ -130,7 +132,8 @@ impl Signatures {
 
         // Admin changes by an admin: signed, or not applied.
         let settings_changed = adopted.is_some() && admin_settings_changed(git, c, config, cache);
-        let admin_change = (settings_changed || (signers_changed && may_administer)) && c.first_parent.is_some();
+        let admin_change =
+            (settings_changed || (signers_changed && may_administer)) && c.first_parent.is_some();
         let mut stands = true;
         if admin_change && is_admin && Self::wants(config, SignedChange::Admin) {
             let file = if settings_changed { layout::CONFIG_FILE.to_owned() } else { path.clone() };
@@ -139,7 +142,15 @@ impl Signatures {
             } else {
                 format!("allowed signers changed in `{path}`")
             };
-            self.require(git, c, config, SignedChange::Admin, vec![Needs { file, span: 0..0, what }], &path, before);
+            self.require(
+                git,
+                c,
+                config,
+                SignedChange::Admin,
+                vec![Needs { file, span: 0..0, what }],
+                &path,
+                before,
+            );
             self.flush();
             stands = !self.refused.contains(&c.id);
         }
@@ -231,9 +242,11 @@ impl Signatures {
             }
         }
         for p in pending {
-            let found = self.verified.get(&(p.signers, p.commit)).cloned().unwrap_or(Found::Unverifiable {
-                why: "git did not report on the commit".to_owned(),
-            });
+            let found = self
+                .verified
+                .get(&(p.signers, p.commit))
+                .cloned()
+                .unwrap_or(Found::Unverifiable { why: "git did not report on the commit".to_owned() });
             let signers = self.files.get(&p.signers).map(|(_, s)| s.clone()).unwrap_or_default();
             if let Some(mut d) = judge(&p, &found, &signers) {
                 self.refused.insert(p.commit);
@@ -261,7 +274,11 @@ impl Signatures {
 /// The allowed signers file named by a configuration (the default path when
 /// it has no `[trust]`: the file is an admin's before `[trust]` is set too).
 fn signers_path(config: &Config) -> String {
-    config.trust.as_ref().map(|t| t.allowed_signers.clone()).unwrap_or_else(|| DEFAULT_ALLOWED_SIGNERS.to_owned())
+    config
+        .trust
+        .as_ref()
+        .map(|t| t.allowed_signers.clone())
+        .unwrap_or_else(|| DEFAULT_ALLOWED_SIGNERS.to_owned())
 }
 
 /// Whether `c` changed `[roles]` or a table only admins may change, compared
@@ -290,11 +307,14 @@ fn judge(p: &Pending, found: &Found, signers: &AllowedSigners) -> Option<Diagnos
             (Code::SignatureOtherSigner, format!("is signed with the key of {principal}"))
         }
         Found::Unsigned => (Code::SignatureMissing, "is not signed".to_owned()),
-        Found::UnknownKey { .. } => {
-            (Code::SignatureUnknownKey, "is signed with a key the allowed signers file does not list".to_owned())
-        }
+        Found::UnknownKey { .. } => (
+            Code::SignatureUnknownKey,
+            "is signed with a key the allowed signers file does not list".to_owned(),
+        ),
         Found::Bad { .. } => (Code::SignatureBad, "has a bad signature".to_owned()),
-        Found::Unverifiable { .. } => (Code::SignatureUnverified, "has a signature evident cannot verify".to_owned()),
+        Found::Unverifiable { .. } => {
+            (Code::SignatureUnverified, "has a signature evident cannot verify".to_owned())
+        }
     };
     let role = match p.kind {
         SignedChange::Verdicts => "an assessor's",
@@ -310,7 +330,7 @@ fn judge(p: &Pending, found: &Found, signers: &AllowedSigners) -> Option<Diagnos
             p.author,
             match keys.len() {
                 0 => "it lists none".to_owned(),
-                1 => format!("{}", keys[0].key.fingerprint),
+                1 => keys[0].key.fingerprint.clone(),
                 n => format!("{n} keys"),
             }
         ))
@@ -393,15 +413,17 @@ pub fn check_file(ws: &crate::model::Workspace, report: &mut crate::diag::Report
     if signers.problems.is_empty() {
         return;
     }
-    let starts: Vec<usize> =
-        std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
     for p in &signers.problems {
         let start = starts.get(p.line - 1).copied().unwrap_or(0);
         let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
         report.diagnostics.push(
-            Diagnostic::new(Code::AllowedSignersInvalid, format!("line {} of `{rel}` is not a key: {}", p.line, p.message))
-                .at(rel, start..end)
-                .hint("write keys with `evident trust add EMAIL KEYFILE`; `#` starts a comment"),
+            Diagnostic::new(
+                Code::AllowedSignersInvalid,
+                format!("line {} of `{rel}` is not a key: {}", p.line, p.message),
+            )
+            .at(rel, start..end)
+            .hint("write keys with `evident trust add EMAIL KEYFILE`; `#` starts a comment"),
         );
     }
     report.sources.insert(rel, text);

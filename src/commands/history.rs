@@ -147,8 +147,14 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
 
 /// Under `[trust]` (in the working tree's evident.toml): whether each commit
 /// that changed a test status was signed, and by whom.
-pub fn signatures(repo: &Repo, timeline: &Timeline, events: &[&StatusEvent]) -> crate::render::history::SignedBy {
-    let Ok(bytes) = std::fs::read(repo.path(crate::repo::layout::CONFIG_FILE)) else { return Default::default() };
+pub fn signatures(
+    repo: &Repo,
+    timeline: &Timeline,
+    events: &[&StatusEvent],
+) -> crate::render::history::SignedBy {
+    let Ok(bytes) = std::fs::read(repo.path(crate::repo::layout::CONFIG_FILE)) else {
+        return Default::default();
+    };
     let config: Option<crate::model::Config> =
         crate::load::parse(crate::schema::FileKind::Config, crate::repo::layout::CONFIG_FILE, &bytes).value;
     config.map(|c| crate::trust::verdict_signatures(&repo.root, &c, timeline, events)).unwrap_or_default()

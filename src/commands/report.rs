@@ -98,7 +98,10 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     let signed = crate::trust::verdict_signatures(&loaded.repo.root, &ws.config, &timeline, &all);
     if !signed.is_empty() {
         for e in view.recent.iter_mut().chain(view.actions.iter_mut().flat_map(|a| a.events.iter_mut())) {
-            e.signed = signed.get(&e.commit_id).filter(|_| e.changes.iter().any(|c| c.starts_with("test "))).map(|s| s.label());
+            e.signed = signed
+                .get(&e.commit_id)
+                .filter(|_| e.changes.iter().any(|c| c.starts_with("test ")))
+                .map(|s| s.label());
         }
     }
     let mut files = match args.format {

@@ -65,7 +65,9 @@ fn signers_path(repo: &Repo) -> Result<String> {
     let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
     let config: Option<Config> = crate::load::parse(FileKind::Config, CONFIG_FILE, &bytes).value;
     let Some(config) = config else {
-        return Err(Error::new(format!("`{CONFIG_FILE}` does not load")).hint("run `evident validate` to see why"));
+        return Err(
+            Error::new(format!("`{CONFIG_FILE}` does not load")).hint("run `evident validate` to see why")
+        );
     };
     let rel = config.trust.map(|t| t.allowed_signers).unwrap_or_else(|| DEFAULT_ALLOWED_SIGNERS.to_owned());
     if let Some(problem) = crate::trust::path_problem(&rel) {
@@ -85,7 +87,9 @@ fn read_existing(repo: &Repo, rel: &str) -> Result<String> {
 
 fn add(ui: &Ui, global: &GlobalArgs, args: AddArgs) -> Result<Outcome> {
     let email = args.email.trim();
-    if email.is_empty() || email.chars().any(|c| c.is_whitespace() || c == ',' || c == '"') || !email.contains('@')
+    if email.is_empty()
+        || email.chars().any(|c| c.is_whitespace() || c == ',' || c == '"')
+        || !email.contains('@')
     {
         return Err(Error::new(format!("`{}` is not an e-mail address", args.email))
             .hint("give the address the signer commits with (`git config user.email`)"));
@@ -168,9 +172,12 @@ fn list(ui: &Ui, global: &GlobalArgs, args: ListArgs) -> Result<Outcome> {
         }
         _ => {
             if signers.lines.is_empty() {
-                ui.err(&format!("no trusted keys in `{rel}`; add one with `evident trust add EMAIL KEYFILE`\n"));
+                ui.err(&format!(
+                    "no trusted keys in `{rel}`; add one with `evident trust add EMAIL KEYFILE`\n"
+                ));
             } else {
-                let mut table = crate::render::table::Table::new(&["E-mail", "Key type", "Fingerprint", "Comment"]);
+                let mut table =
+                    crate::render::table::Table::new(&["E-mail", "Key type", "Fingerprint", "Comment"]);
                 for l in &signers.lines {
                     table.row(vec![
                         l.principals.join(", "),

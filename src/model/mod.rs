@@ -16,8 +16,8 @@ mod workspace;
 pub use action::{Action, Link};
 pub use assessment::Assessment;
 pub use config::{
-    AlertPolicy, AlertTrigger, AssessorDrops, CheckSettings, Config, DEFAULT_ALLOWED_SIGNERS, Level, PointsRow,
-    PointsTable, Roles, Scoring, SignedChange, Trust,
+    AlertPolicy, AlertTrigger, AssessorDrops, CheckSettings, Config, DEFAULT_ALLOWED_SIGNERS, Level,
+    PointsRow, PointsTable, Roles, Scoring, SignedChange, Trust,
 };
 pub use date::Date;
 pub use enums::{ActionType, Category, ControlType, ImplementationStatus, TestStatus, Testing};

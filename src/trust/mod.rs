@@ -12,7 +12,9 @@ pub use verify::{Found, verify};
 pub fn path_problem(path: &str) -> Option<String> {
     let p = std::path::Path::new(path);
     if path.is_empty() || path.contains('\\') || p.is_absolute() {
-        return Some(format!("`{path}` is not a path relative to the repository root (use `/` between folders)"));
+        return Some(format!(
+            "`{path}` is not a path relative to the repository root (use `/` between folders)"
+        ));
     }
     if p.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
         return Some(format!("`{path}` leaves the repository or has `.` or `..` in it"));
@@ -49,7 +51,9 @@ impl Signed {
             Found::UnknownKey { fingerprint } => {
                 Signed { status: "unknown-key", signer: None, fingerprint: fp(fingerprint) }
             }
-            Found::Bad { fingerprint } => Signed { status: "bad", signer: None, fingerprint: fp(fingerprint) },
+            Found::Bad { fingerprint } => {
+                Signed { status: "bad", signer: None, fingerprint: fp(fingerprint) }
+            }
             Found::Unverifiable { .. } => Signed { status: "unverified", signer: None, fingerprint: None },
         }
     }

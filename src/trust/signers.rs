@@ -65,13 +65,9 @@ impl AllowedSigners {
                 continue;
             }
             match parse_line(line) {
-                Ok((principals, options, key, comment)) => out.lines.push(SignerLine {
-                    line: i + 1,
-                    principals,
-                    options,
-                    key,
-                    comment,
-                }),
+                Ok((principals, options, key, comment)) => {
+                    out.lines.push(SignerLine { line: i + 1, principals, options, key, comment })
+                }
                 Err(message) => out.problems.push(LineProblem { line: i + 1, message }),
             }
         }
@@ -154,12 +150,17 @@ fn parse_line(line: &str) -> Result<Parsed, String> {
 /// Checks a key type and its base64 blob, and fingerprints it.
 pub fn parse_key(key_type: &str, base64: &str) -> Result<PublicKey, String> {
     if !KEY_TYPES.contains(&key_type) {
-        return Err(format!("`{key_type}` is not an SSH key type (expected one of {})", KEY_TYPES.join(", ")));
+        return Err(format!(
+            "`{key_type}` is not an SSH key type (expected one of {})",
+            KEY_TYPES.join(", ")
+        ));
     }
     let blob = BASE64.decode(base64.as_bytes()).map_err(|_| "the key is not valid base64".to_owned())?;
     // The blob starts with the key type as an SSH string (4-byte length, then the name).
     let named = blob.get(..4).map(|n| u32::from_be_bytes([n[0], n[1], n[2], n[3]]) as usize);
-    if named.and_then(|n| blob.get(4..4 + n)) != Some(key_type.as_bytes()) || blob.len() < 4 + key_type.len() + 8 {
+    if named.and_then(|n| blob.get(4..4 + n)) != Some(key_type.as_bytes())
+        || blob.len() < 4 + key_type.len() + 8
+    {
         return Err(format!("the key data is not an `{key_type}` key"));
     }
     Ok(PublicKey {
@@ -216,7 +217,9 @@ mod tests {
     #[test]
     fn public_key_files() {
         assert!(parse_public_key(&format!("ssh-ed25519 {KEY} cy@laptop\n")).is_ok());
-        assert!(parse_public_key("-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n").unwrap_err().contains("private"));
+        assert!(
+            parse_public_key("-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n").unwrap_err().contains("private")
+        );
         assert!(parse_public_key("ssh-ed25519 not*base64").is_err());
         // Valid base64, but not an ed25519 key blob.
         assert!(parse_public_key("ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAABAQ==").is_err());

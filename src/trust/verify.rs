@@ -39,7 +39,9 @@ impl Found {
     pub fn describe(&self) -> String {
         match self {
             Found::Unsigned => "no signature".to_owned(),
-            Found::Good { principal, fingerprint } => format!("a good signature by {principal} ({fingerprint})"),
+            Found::Good { principal, fingerprint } => {
+                format!("a good signature by {principal} ({fingerprint})")
+            }
             Found::UnknownKey { fingerprint } => {
                 format!("a signature by {fingerprint}, a key the allowed signers file does not list")
             }
@@ -133,7 +135,9 @@ fn run_git(git_dir: &Path, signers: &[u8], commits: &[Oid]) -> Result<HashMap<Oi
     let mut found = HashMap::new();
     for line in out.lines() {
         let f: Vec<&str> = line.split('\u{1f}').collect();
-        let (Some(id), Some(code)) = (f.first().and_then(|h| Oid::from_str(h).ok()), f.get(1)) else { continue };
+        let (Some(id), Some(code)) = (f.first().and_then(|h| Oid::from_str(h).ok()), f.get(1)) else {
+            continue;
+        };
         let fingerprint = f.get(2).copied().unwrap_or_default().to_owned();
         let principal = f.get(3).copied().unwrap_or_default().to_owned();
         found.insert(id, classify(code, fingerprint, principal));
@@ -181,7 +185,10 @@ mod tests {
         );
         assert_eq!(classify("U", fp(), String::new()), Found::UnknownKey { fingerprint: fp() });
         assert_eq!(classify("B", String::new(), String::new()), Found::Bad { fingerprint: String::new() });
-        assert!(matches!(classify("G", "0123ABCD".to_owned(), "Cy <cy@example.com>".to_owned()), Found::Unverifiable { .. }));
+        assert!(matches!(
+            classify("G", "0123ABCD".to_owned(), "Cy <cy@example.com>".to_owned()),
+            Found::Unverifiable { .. }
+        ));
         assert!(matches!(classify("E", "0123ABCD".to_owned(), String::new()), Found::Unverifiable { .. }));
     }
 }

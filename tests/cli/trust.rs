@@ -93,7 +93,10 @@ fn trusted(keys: &Keys) -> (TestRepo, String) {
 
 /// Cy's verdict on `mfa`: passed.
 fn pass_mfa(repo: &TestRepo) {
-    repo.write("assessments/gdpr-2026/mfa.toml", state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.write(
+        "assessments/gdpr-2026/mfa.toml",
+        state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]),
+    );
 }
 
 fn diagnostics(run: &Run) -> Vec<(String, String)> {
@@ -131,7 +134,12 @@ fn a_verdict_signed_by_the_assessor_passes() {
     assert_eq!(codes(&run), Vec::<String>::new(), "{}", run.all());
     assert_eq!(run.code, 0);
     let run = audit(&repo);
-    assert_eq!(codes(&run), Vec::<String>::new(), "the first commit is judged by its own file: {}", run.all());
+    assert_eq!(
+        codes(&run),
+        Vec::<String>::new(),
+        "the first commit is judged by its own file: {}",
+        run.all()
+    );
     assert_eq!(run.code, 0);
     // git agrees: the allowed signers file is git's own format.
     let log = repo.git(&[
@@ -280,7 +288,12 @@ fn an_unsigned_admin_change_is_refused_and_not_applied() {
     commit(&repo, &keys, CY, None, "MFA passed");
     let run = check(&repo, &base);
     let found = diagnostics(&run);
-    assert_eq!(found.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(), ["E0710", "E0710"], "{}", run.all());
+    assert_eq!(
+        found.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(),
+        ["E0710", "E0710"],
+        "{}",
+        run.all()
+    );
     assert!(
         found.iter().any(|(_, m)| m.starts_with("admin settings changed in `evident.toml` in ")),
         "{}",
@@ -360,7 +373,10 @@ fn check_commit_by_commit_and_audit_agree() {
     ids.push(commit(&repo, &keys, CY, Some("cy"), "Logs: low"));
     logs("passed", &["siem"]);
     ids.push(commit(&repo, &keys, DAN, Some("dan"), "Logs: passed"));
-    repo.write("assessments/gdpr-2026/mfa.toml", state_toml(Some(BOB), "implemented", "passed", &["ca-policy"]));
+    repo.write(
+        "assessments/gdpr-2026/mfa.toml",
+        state_toml(Some(BOB), "implemented", "passed", &["ca-policy"]),
+    );
     ids.push(commit(&repo, &keys, BOB, None, "MFA: Bob owns it"));
 
     let audited = findings(&audit(&repo));
@@ -371,17 +387,11 @@ fn check_commit_by_commit_and_audit_agree() {
     }
     checked.sort();
     let short = |i: usize| ids[i][..7].to_owned();
-    let expected: Vec<(String, String)> = [
-        ("E0710", 2),
-        ("E0712", 3),
-        ("E0710", 4),
-        ("E0705", 5),
-        ("E0711", 5),
-        ("E0711", 7),
-    ]
-    .iter()
-    .map(|(c, i)| (c.to_string(), short(*i)))
-    .collect();
+    let expected: Vec<(String, String)> =
+        [("E0710", 2), ("E0712", 3), ("E0710", 4), ("E0705", 5), ("E0711", 5), ("E0711", 7)]
+            .iter()
+            .map(|(c, i)| (c.to_string(), short(*i)))
+            .collect();
     let mut expected = expected;
     expected.sort();
     assert_eq!(audited, expected, "audit");
@@ -407,7 +417,9 @@ fn trust_add_and_list() {
     // A malformed key, a private key, a bad address: refused, nothing written.
     repo.write("bad.pub", "ssh-ed25519 AAAAnotakey cy\n");
     let private = keys.private("cy");
-    for (email, file) in [(CY, repo.path().join("bad.pub")), (CY, private), ("not an address", keys.public("cy"))] {
+    for (email, file) in
+        [(CY, repo.path().join("bad.pub")), (CY, private), ("not an address", keys.public("cy"))]
+    {
         let run = repo.run(&["trust", "add", email, file.to_str().unwrap()]);
         assert_eq!(run.code, 2, "{}", run.all());
         assert_eq!(repo.read(SIGNERS), text);
@@ -496,4 +508,32 @@ fn without_trust_history_has_no_signature_column() {
     repo.commit(ANA, "Start");
     let run = repo.run(&["history"]);
     assert!(!run.stdout.contains("Signed"), "{}", run.all());
+}
+
+#[test]
+fn the_repositorys_git_config_cannot_change_verification() {
+    let keys = Keys::new();
+    let (repo, base) = trusted(&keys);
+    pass_mfa(&repo);
+    commit(&repo, &keys, CY, Some("zed"), "MFA passed");
+    // A "signing program" that vouches for anything, and a file that trusts Zed's key for Cy.
+    repo.write(
+        ".git/yes-keygen",
+        "#!/bin/sh\necho cy@example.com\necho 'Good \"git\" signature for cy@example.com'\nexit 0\n",
+    );
+    repo.write(".git/trusting", keys.line(CY, "zed"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let script = repo.path().join(".git/yes-keygen");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    for (key, value) in [
+        ("gpg.ssh.program", repo.path().join(".git/yes-keygen")),
+        ("gpg.ssh.allowedSignersFile", repo.path().join(".git/trusting")),
+    ] {
+        repo.git(&["config", key, value.to_str().unwrap()]);
+    }
+    let run = check(&repo, &base);
+    assert_eq!(codes(&run), ["E0711"], "{}", run.all());
 }
