@@ -110,8 +110,9 @@ impl Ui {
         }
     }
 
-    pub fn warn(&self, text: &str) {
-        self.err(&format!("{}: {text}\n", self.paint_err(YELLOW.bold(), "warning")));
+    /// A diagnostic beside a command's output (a warning with its code), on one line.
+    pub fn diagnostic(&self, d: &crate::diag::Diagnostic) {
+        self.err(&crate::diag::render::short(&crate::diag::Sources::default(), d, self.color_stderr));
     }
 
     /// Prints an error that stopped the command, with its hints.

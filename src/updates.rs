@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use git2::Oid;
 use serde::Serialize;
 
+use crate::diag::{Code, Diagnostic};
 use crate::history::GitRepo;
 use crate::model::{Action, ActionId, AssessmentId, Deferred, Template, Workspace};
 use crate::repo::layout::{action_path, template_path};
@@ -66,7 +67,7 @@ pub fn resolve(
     git: &GitRepo,
     start: Option<Oid>,
     pending: &[Pending],
-) -> (BTreeMap<AssessmentId, Deferred>, Vec<String>) {
+) -> (BTreeMap<AssessmentId, Deferred>, Vec<Diagnostic>) {
     let mut wanted: BTreeMap<String, Vec<&Pending>> = BTreeMap::new();
     for p in pending {
         let path = if p.kind == "template" { template_path(&p.id) } else { action_path(&p.id) };
@@ -85,10 +86,15 @@ pub fn resolve(
                 Some(Found::Action(a)) => {
                     deferred.entry(p.assessment.clone()).or_default().actions.insert(ActionId::new(p.id.clone()), a.clone());
                 }
-                None => warnings.push(format!(
-                    "{} `{}` version {} (accepted by `{}`) is not in the git history; `{}` is scored on version {}",
-                    p.kind, p.id, p.accepted, p.assessment, p.assessment, p.current
-                )),
+                None => warnings.push(
+                    Diagnostic::new(
+                        Code::AcceptedVersionUnavailable,
+                        format!(
+                            "{} `{}` version {} (accepted by `{}`) is not in the git history; `{}` is scored on version {}",
+                            p.kind, p.id, p.accepted, p.assessment, p.assessment, p.current
+                        ),
+                    ),
+                ),
             }
         }
     }
@@ -157,15 +163,18 @@ fn parse(bytes: &[u8], kind: &str) -> Option<Found> {
 
 /// Fills `ws.deferred` from git history when updates are pending, so that
 /// scores use the accepted definitions. Returns warnings for the user.
-pub fn apply_deferred(ws: &mut Workspace, root: &std::path::Path) -> Vec<String> {
+pub fn apply_deferred(ws: &mut Workspace, root: &std::path::Path) -> Vec<Diagnostic> {
     let pending = pending(ws);
     if pending.is_empty() {
         return Vec::new();
     }
     let Ok(git) = GitRepo::open(root) else {
-        return vec![format!(
-            "{} pending update(s) are scored on the current definitions: the repository is not in git, so the accepted versions cannot be read",
-            pending.len()
+        return vec![Diagnostic::new(
+            Code::AcceptedVersionUnavailable,
+            format!(
+                "{} pending update(s) are scored on the current definitions: the repository is not in git, so the accepted versions cannot be read",
+                pending.len()
+            ),
         )];
     };
     let head = git.committed_head().ok();
@@ -174,7 +183,7 @@ pub fn apply_deferred(ws: &mut Workspace, root: &std::path::Path) -> Vec<String>
 
 /// Like [`apply_deferred`] for a workspace as of `commit` (a snapshot of
 /// history, or the working tree on top of HEAD).
-pub fn apply_deferred_at(ws: &mut Workspace, git: &GitRepo, commit: Option<Oid>) -> Vec<String> {
+pub fn apply_deferred_at(ws: &mut Workspace, git: &GitRepo, commit: Option<Oid>) -> Vec<Diagnostic> {
     let pending = pending(ws);
     if pending.is_empty() {
         return Vec::new();
@@ -182,7 +191,7 @@ pub fn apply_deferred_at(ws: &mut Workspace, git: &GitRepo, commit: Option<Oid>)
     defer(ws, git, commit, &pending)
 }
 
-fn defer(ws: &mut Workspace, git: &GitRepo, commit: Option<Oid>, pending: &[Pending]) -> Vec<String> {
+fn defer(ws: &mut Workspace, git: &GitRepo, commit: Option<Oid>, pending: &[Pending]) -> Vec<Diagnostic> {
     let (deferred, warnings) = resolve(git, commit, pending);
     ws.deferred = deferred;
     warnings

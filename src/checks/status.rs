@@ -18,30 +18,25 @@ pub fn check(ws: &Workspace, report: &mut Report, today: Date) {
             let file = state_path(assessment.as_str(), action_id.as_str());
             let at =
                 |pointer: &str| report.sources.get(&file).and_then(|t| span_of(t, pointer)).unwrap_or(0..0);
-            for problem in problems(action, state, today) {
-                out.push(
-                    Diagnostic::new(problem.code, problem.message)
-                        .at(&file, at(problem.pointer))
-                        .maybe_hint(problem.hint),
-                );
+            for Broken { pointer, diagnostic } in problems(action, state, today) {
+                out.push(diagnostic.at(&file, at(pointer)));
             }
         }
     }
     report.diagnostics.extend(out);
 }
 
-/// One broken rule, before it is placed in a file.
+/// One broken rule: its diagnostic, not yet placed in a file, and the key
+/// of the state file it is about (a JSON pointer), where the caller places
+/// it once it knows the file's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub code: Code,
-    pub message: String,
-    /// Where in the state file (a JSON pointer).
+pub struct Broken {
     pub pointer: &'static str,
-    pub hint: Option<String>,
+    pub diagnostic: Diagnostic,
 }
 
-fn problem(code: Code, pointer: &'static str, message: impl Into<String>, hint: Option<String>) -> Problem {
-    Problem { code, message: message.into(), pointer, hint }
+fn problem(code: Code, pointer: &'static str, message: impl Into<String>, hint: Option<String>) -> Broken {
+    Broken { pointer, diagnostic: Diagnostic::new(code, message).maybe_hint(hint) }
 }
 
 fn needs_date_impl(s: Impl) -> bool {
@@ -54,7 +49,7 @@ fn needs_date_test(s: TS) -> bool {
 
 /// Every status rule the state breaks. Used by `check` and by the editing
 /// commands before they write.
-pub fn problems(action: &Action, state: &ActionState, today: Date) -> Vec<Problem> {
+pub fn problems(action: &Action, state: &ActionState, today: Date) -> Vec<Broken> {
     let mut out = Vec::new();
     let imp = &state.implementation;
     let test = &state.test;

@@ -3,6 +3,7 @@
 use crate::alerts::{self, Range};
 use crate::cli::GlobalArgs;
 use crate::commands::{OutputFormat, load, require_clean, to_json_text};
+use crate::diag::{Code, Diagnostic};
 use crate::error::{Outcome, Result};
 use crate::history::events::{self, BlobCache};
 use crate::history::{GitRepo, snapshot_at};
@@ -66,10 +67,13 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     // compare with where they meet, so the branch's own changes are judged.
     let base = match git.repo.merge_base(named, head) {
         Ok(meet) if meet != named => {
-            ui.warn(&format!(
-                "`{}` is not an ancestor of HEAD; comparing with their merge base {}",
-                args.base,
-                crate::history::short_id(meet)
+            ui.diagnostic(&Diagnostic::new(
+                Code::BaseNotAncestor,
+                format!(
+                    "`{}` is not an ancestor of HEAD; comparing with their merge base {}",
+                    args.base,
+                    crate::history::short_id(meet)
+                ),
             ));
             meet
         }
@@ -80,10 +84,13 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     // Assessments with pending updates are scored on the accepted definitions.
     crate::updates::apply_deferred_at(&mut before, &git, Some(base));
     for w in crate::updates::apply_deferred_at(&mut after, &git, Some(head)) {
-        ui.warn(&w);
+        ui.diagnostic(&w);
     }
     if !unreadable.is_empty() {
-        ui.warn(&format!("left out of the scores at HEAD, as they do not parse: {}", unreadable.join(", ")));
+        ui.diagnostic(&Diagnostic::new(
+            Code::FilesLeftOut,
+            format!("left out of the scores at HEAD, as they do not parse: {}", unreadable.join(", ")),
+        ));
     }
     let ids = events::commits(&git, Some(base), head, false)?;
     git.require_complete(&ids, &format!("the alerts of `{}..HEAD`", args.base))?;
@@ -98,7 +105,10 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     })?;
     bar.finish_and_clear();
     if policies.is_empty() {
-        ui.warn("evident.toml has no `[[alerts]]` policies; `evident alerts --help` shows how to write one");
+        ui.diagnostic(&Diagnostic::new(
+            Code::NoAlertPolicies,
+            "evident.toml has no `[[alerts]]` policies; `evident alerts --help` shows how to write one",
+        ));
     }
     let (scores_before, scores_after) = (crate::score::compute(&before), crate::score::compute(&after));
     let range = Range {

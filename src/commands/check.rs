@@ -7,7 +7,7 @@ use crate::checks::gate;
 use crate::checks::history::{self as history_rules, HistoryRules, RecordedVerdict, Roles};
 use crate::cli::GlobalArgs;
 use crate::commands::{DiagnosticFormat, Loaded, print_report};
-use crate::diag::Report;
+use crate::diag::{Code, Diagnostic, Report};
 use crate::error::{Error, Outcome, Result};
 use crate::history::events::CommitChanges;
 use crate::history::events::{self, BlobCache};
@@ -69,7 +69,8 @@ struct Range {
     verdicts: Vec<RecordedVerdict>,
     diagnostics: Report,
     commits: usize,
-    warnings: Vec<String>,
+    /// About the range itself (a base that is not an ancestor, uncommitted changes).
+    warnings: Vec<Diagnostic>,
 }
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
@@ -85,17 +86,14 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
     let range = range?;
     if !loaded.report.has_errors() {
         // Assessments with pending updates are scored on the accepted definitions.
-        for w in crate::updates::apply_deferred(&mut loaded.workspace, &loaded.repo.root) {
-            ui.warn(&w);
-        }
+        let warnings = crate::updates::apply_deferred(&mut loaded.workspace, &loaded.repo.root);
+        loaded.report.diagnostics.extend(warnings);
     }
     let after = (!loaded.report.has_errors()).then(|| crate::score::compute(&loaded.workspace));
     let mut levels = loaded.workspace.config.rules.clone();
     let mut score_gate = None;
     if let Some(range) = &range {
-        for w in &range.warnings {
-            ui.warn(w);
-        }
+        loaded.report.diagnostics.extend(range.warnings.iter().cloned());
         loaded.report.diagnostics.extend(range.diagnostics.diagnostics.iter().cloned());
         // The change is judged by the base's rules: its own evident.toml may not
         // relax the history rules or re-weight the points it is compared on.
@@ -177,15 +175,16 @@ fn read_range(ui: &Ui, repo: &Repo, rev: &str) -> Result<Range> {
     let base = git.resolve(rev)?;
     let mut warnings = Vec::new();
     if git.repo.graph_descendant_of(head, base).ok() != Some(true) && head != base {
-        warnings.push(format!(
-            "`{rev}` is not an ancestor of HEAD; checking the commits of HEAD that `{rev}` lacks"
+        warnings.push(Diagnostic::new(
+            Code::BaseNotAncestor,
+            format!("`{rev}` is not an ancestor of HEAD; checking the commits of HEAD that `{rev}` lacks"),
         ));
     }
     if is_dirty(&git) {
-        warnings.push(
-            "the working tree has uncommitted changes: the file rules and the scores include them, the history rules cover commits only"
-                .to_owned(),
-        );
+        warnings.push(Diagnostic::new(
+            Code::UncommittedChanges,
+            "the working tree has uncommitted changes: the file rules and the scores include them, the history rules cover commits only",
+        ));
     }
     let (mut base_ws, _) = snapshot_at(&git, base)?;
     crate::updates::apply_deferred_at(&mut base_ws, &git, Some(base));

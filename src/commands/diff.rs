@@ -144,7 +144,7 @@ fn load(repo: &Repo, git: &GitRepo, side: &Side) -> Result<(Workspace, Vec<Entry
     // Scores of assessments with pending updates use the accepted definitions.
     crate::updates::apply_deferred_at(&mut workspace, git, at);
     let files: BTreeSet<&str> =
-        report.diagnostics.iter().filter(|d| d.is_error()).filter_map(|d| d.file.as_deref()).collect();
+        report.diagnostics.iter().filter(|d| d.is_error()).filter_map(|d| d.file()).collect();
     Ok((workspace, files.into_iter().map(layout::classify).collect()))
 }
 
@@ -158,8 +158,11 @@ fn warn_unreadable(ui: &Ui, side: &Side, files: &[Entry]) {
         None => ("in the working tree".to_owned(), "`evident validate` shows why"),
     };
     let (has, is) = if files.len() == 1 { ("has", "is") } else { ("have", "are") };
-    ui.warn(&format!(
-        "{} {at} {has} errors and {is} left out of both sides of the diff ({fix})",
-        crate::diag::render::plural(files.len(), "file")
+    ui.diagnostic(&crate::diag::Diagnostic::new(
+        crate::diag::Code::FilesLeftOut,
+        format!(
+            "{} {at} {has} errors and {is} left out of both sides of the diff ({fix})",
+            crate::diag::render::plural(files.len(), "file")
+        ),
     ));
 }

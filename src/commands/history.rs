@@ -2,6 +2,7 @@
 
 use crate::cli::GlobalArgs;
 use crate::commands::{OutputFormat, to_json_text};
+use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Outcome, Result};
 use crate::history::timeline::{StatusEvent, Timeline};
 use crate::model::{Date, parse_id};
@@ -99,21 +100,17 @@ pub fn warn_problems(ui: &Ui, timeline: &Timeline) {
     if timeline.shallow
         && let Some(first) = timeline.points.first().map(|p| &timeline.commits[p.commit])
     {
-        ui.warn(&format!(
-            "this is a shallow clone: history starts at {} ({}); fetch the rest with `git fetch --unshallow`",
-            first.short(),
-            first.date()
+        ui.diagnostic(&Diagnostic::new(
+            Code::ShallowHistory,
+            format!(
+                "this is a shallow clone: history starts at {} ({}); fetch the rest with `git fetch --unshallow`",
+                first.short(),
+                first.date()
+            ),
         ));
     }
-    for problem in &timeline.problems {
-        let c = &timeline.commits[problem.commit];
-        ui.warn(&format!(
-            "{} in {} ({}): {}; its last good version was kept",
-            problem.path,
-            c.short(),
-            c.date(),
-            problem.message
-        ));
+    for problem in timeline.diagnostics() {
+        ui.diagnostic(&problem);
     }
 }
 

@@ -61,7 +61,7 @@ pub fn load_for_scoring(ui: &Ui, global: &GlobalArgs) -> Result<Loaded> {
     let mut loaded = load(global)?;
     if !loaded.report.has_errors() {
         for warning in crate::updates::apply_deferred(&mut loaded.workspace, &loaded.repo.root) {
-            ui.warn(&warning);
+            ui.diagnostic(&warning);
         }
     }
     Ok(loaded)
@@ -175,7 +175,10 @@ pub fn timeline(ui: &Ui, repo: &Repo, all_parents: bool) -> Result<crate::histor
             }
             Ok(None) => crate::history::timeline::Timeline::default(),
             Err(why) => {
-                ui.warn(&format!("ignoring the history cache ({why}); reading the whole history"));
+                ui.diagnostic(&crate::diag::Diagnostic::new(
+                    crate::diag::Code::HistoryCacheUnusable,
+                    format!("ignoring the history cache ({why}); reading the whole history"),
+                ));
                 crate::history::timeline::Timeline::default()
             }
         }
@@ -189,7 +192,10 @@ pub fn timeline(ui: &Ui, repo: &Repo, all_parents: bool) -> Result<crate::histor
         && (reused != mainline.len() || reused != timeline.commits.len())
         && let Err(why) = cache.store(&timeline)
     {
-        ui.warn(&format!("could not cache the history under .git/evident/ ({why})"));
+        ui.diagnostic(&crate::diag::Diagnostic::new(
+            crate::diag::Code::HistoryCacheUnusable,
+            format!("could not cache the history under .git/evident/ ({why})"),
+        ));
     }
     Ok(timeline)
 }

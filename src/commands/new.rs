@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::cli::GlobalArgs;
-use crate::diag::did_you_mean;
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::error::{Error, Outcome, Result};
 use crate::model::{
     Action, ActionId, ActionState, ActionType, Assessment, AssessmentId, Category, ControlType, GroupId,
@@ -211,7 +211,7 @@ fn new_assessment(
         let groups: Vec<&str> =
             ws.assessments.values().filter_map(|e| e.assessment.group.as_ref().map(|g| g.as_str())).collect();
         if let Some(h) = did_you_mean(g, groups.iter().copied()) {
-            ui.warn(&format!("`{g}` is a new group; {h}"));
+            ui.diagnostic(&Diagnostic::new(Code::NewGroup, format!("`{g}` is a new group; {h}")));
         }
     }
     let assessment = Assessment {
@@ -235,10 +235,13 @@ fn new_assessment(
         match group_state(ws, report, &group_members, action_id) {
             GroupState::Copy { text, from, disagrees } => {
                 if !disagrees.is_empty() {
-                    ui.warn(&format!(
-                        "the group disagrees on `{action_id}` ({}); copied the state of `{from}` (run `evident sync`)",
-                        disagrees.join(", ")
-                    ));
+                    ui.diagnostic(&Diagnostic::new(
+                        Code::GroupOutOfSync,
+                        format!(
+                            "the group disagrees on `{action_id}` ({}); copied the state of `{from}` (run `evident sync`)",
+                            disagrees.join(", ")
+                        ),
+                    ).as_warning());
                 }
                 set.put(path, text);
             }
@@ -254,11 +257,17 @@ fn new_assessment(
         }
     }
     if !missing.is_empty() {
-        ui.warn(&format!(
-            "template `{}` lists actions that do not exist, so they have no state file: {}",
-            template.id,
-            missing.join(", ")
-        ));
+        ui.diagnostic(
+            &Diagnostic::new(
+                Code::UnknownAction,
+                format!(
+                    "template `{}` lists actions that do not exist, so they have no state file: {}",
+                    template.id,
+                    missing.join(", ")
+                ),
+            )
+            .as_warning(),
+        );
     }
     Ok(())
 }

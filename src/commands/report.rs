@@ -10,7 +10,7 @@ use crate::error::{Error, Outcome, Result};
 use crate::history::timeline::Timeline;
 use crate::repo::Repo;
 use crate::repo::write::{Changeset, contained_path};
-use crate::report::{self, Templates, context::FILES_DIR};
+use crate::report::{self, Templates, view::FILES_DIR};
 use crate::ui::Ui;
 
 /// The file that marks a folder as written by `evident report`, listing what it wrote.
@@ -161,7 +161,10 @@ fn read_evidence(ui: &Ui, repo: &Repo, paths: BTreeSet<String>) -> BTreeMap<Stri
             Ok(bytes) => {
                 out.insert(path, bytes);
             }
-            Err(e) => ui.warn(&format!("evidence `{path}` is not copied into the report: {}", e.message)),
+            Err(e) => ui.diagnostic(&crate::diag::Diagnostic::new(
+                crate::diag::Code::EvidenceNotCopied,
+                format!("evidence `{path}` is not copied into the report: {}", e.message),
+            )),
         }
     }
     out

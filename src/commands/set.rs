@@ -147,7 +147,7 @@ pub(crate) fn conclude(ui: &Ui, lock: &WriteLock, plan: &Plan, dry_run: bool) ->
         return Ok(Outcome::Failed);
     }
     for warning in &plan.group_warnings {
-        ui.warn(warning);
+        ui.diagnostic(warning);
     }
     if !dry_run {
         plan.write(lock)?;

@@ -132,12 +132,8 @@ fn add(ui: &Ui, global: &GlobalArgs, args: AddArgs) -> Result<Outcome> {
         let verb = if status == WriteStatus::Created { "Created" } else { "Updated" };
         ui.status(verb, &format!("{file}: {email} {}", key.fingerprint));
     }
-    if !signers.problems.is_empty() {
-        ui.warn(&format!(
-            "`{rel}` has {} line(s) that are not keys (line {}): `evident validate` reports them",
-            signers.problems.len(),
-            signers.problems.iter().map(|p| p.line.to_string()).collect::<Vec<_>>().join(", ")
-        ));
+    for p in &signers.problems {
+        ui.diagnostic(&problem(&rel, p));
     }
     Ok(Outcome::Success)
 }
@@ -189,9 +185,20 @@ fn list(ui: &Ui, global: &GlobalArgs, args: ListArgs) -> Result<Outcome> {
                 ui.out(&table.render(ui.color_stdout));
             }
             for p in &signers.problems {
-                ui.warn(&format!("{rel}:{}: {}", p.line, p.message));
+                ui.diagnostic(&problem(&rel, p));
             }
         }
     }
     Ok(Outcome::Success)
+}
+
+/// A line of the allowed signers file that is not a key, as a warning beside the output
+/// (`evident validate` reports it as an error).
+fn problem(rel: &str, p: &crate::trust::signers::LineProblem) -> crate::diag::Diagnostic {
+    crate::diag::Diagnostic::new(
+        crate::diag::Code::AllowedSignersInvalid,
+        format!("line {} of `{rel}` is not a key: {}", p.line, p.message),
+    )
+    .in_file(rel)
+    .as_warning()
 }

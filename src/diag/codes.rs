@@ -130,6 +130,9 @@ codes! {
     InvalidAlert = "E0314", "invalid-alert", Error, false,
         "an [[alerts]] policy cannot work as written",
         "Each `[[alerts]]` policy in `evident.toml` needs a unique `id`. Status alerts (`on = \"implementation-status\"` or `\"test-status\"`) may list `to` statuses of that kind; score alerts (`score-increase`, `score-decrease`) may set a `threshold` in percentage points but not `to` or `actions`. Assessments and actions named in a filter must exist.";
+    AcceptedVersionUnavailable = "E0316", "accepted-version-unavailable", Warning, false,
+        "an accepted definition cannot be read from the git history",
+        "An assessment with a pending update is scored on the template or action version it accepted, read from the git history. That version is not in the history (it was never committed, the clone is shallow, or the repository is not in git), so the assessment is scored on the current definition until it accepts it (`evident accept`).";
     PendingActionUpdate = "E0312", "pending-action-update", Warning, true,
         "an action definition changed since the assessment accepted it",
         "The action's `version` is newer than the `accepted_version` recorded in the assessment. Review the change and accept it.";
@@ -190,6 +193,15 @@ codes! {
     DefinitionChangedWithoutVersion = "E0706", "definition-changed-without-version", Error, true,
         "an action's definition changed without a version bump",
         "What an action is worth and how it is tested (`mandatory`, `control_type`, `action_type`, `testing` and any other scoring or testing key) changes the score of every assessment at once. Bump `version` in the same commit, so that each assessment accepts the new definition with `evident accept` and keeps being scored on the version it accepted until then.";
+    PastFileUnreadable = "E0707", "past-file-unreadable", Warning, false,
+        "a file of a past commit could not be read",
+        "A template, action, assessment or state file, as it was in a past commit, does not parse (the message says why). The history keeps its last good version for the commits until the file is readable again, so scores and status timelines skip that change. Nothing needs fixing in the working tree; the warning says where the history is approximate.";
+    ShallowHistory = "E0708", "shallow-history", Warning, false,
+        "the history is cut short by a shallow clone",
+        "The repository is a shallow clone: commits before its first commit are not there, so history, trends and status timelines start at it. Fetch the rest with `git fetch --unshallow` (in GitHub Actions: `fetch-depth: 0` in actions/checkout).";
+    BaseNotAncestor = "E0709", "base-not-ancestor", Warning, false,
+        "the base of a comparison is not an ancestor of HEAD",
+        "The revision given as the base is not an ancestor of HEAD (the main branch moved on since the branch left it). `evident check` checks the commits of HEAD the base lacks; `evident alerts` compares with their merge base. Rebase or merge to compare with the base itself.";
     SignatureMissing = "E0710", "signature-missing", Error, true,
         "a commit that needed a signature is not signed",
         "Under `[trust]`, a commit that records a test verdict (`require-signed = [\"verdicts\"]`), automatic results (`\"automation\"`) or a change of the settings only admins may change or of the allowed signers file (`\"admin\"`) must carry a good SSH signature from a key that the allowed signers file lists for the commit author, since anyone can commit under any e-mail address. The file and `[trust]` are read from the commit's parent. Sign with `git config gpg.format ssh`, `git config user.signingkey ~/.ssh/id_ed25519.pub` and `git commit -S` (or `git config commit.gpgSign true`), after an admin has added the key with `evident trust add`.";
@@ -268,6 +280,27 @@ codes! {
     ImportGroupConflict = "E0808", "import-group-conflict", Error, false,
         "two rows of one group set a shared action to different values",
         "Assessments of a group keep one state per shared action, so a bulk update changes it in every assessment of the group. Two rows of the group that change the same column to different values cannot both be applied: make them agree.";
+    UncommittedChanges = "E0850", "uncommitted-changes", Warning, false,
+        "the working tree has uncommitted changes",
+        "The file rules and the scores read the working tree, uncommitted changes included; the history rules read commits only. Commit the changes to have them checked by the history rules too.";
+    HistoryCacheUnusable = "E0851", "history-cache-unusable", Warning, false,
+        "the history cache could not be read or written",
+        "evident caches the timeline of the history under `.git/evident/` so that later runs read only new commits. The cache could not be read (it is then ignored and the whole history is read) or written (the next run reads the whole history again). Results are the same; only speed is affected. Check the permissions of `.git/evident/`, or delete it.";
+    ColumnNotImported = "E0852", "column-not-imported", Warning, false,
+        "a column of a spreadsheet that is not imported was edited",
+        "`evident import actions` imports the owner, status, date and notes columns; the other columns of the export are for reading. Edits in them differ from the repository and are ignored. Change those values in the repository's files (titles in `actions/`, groups in `assessment.toml`...).";
+    EvidenceNotCopied = "E0853", "evidence-not-copied", Warning, false,
+        "an evidence file is not copied into a report",
+        "`evident report --evidence` copies each evidence file into the report. This one could not be read from the repository (it is missing, outside the repository, or not a regular file), so the report links to nothing. `evident validate` says what is wrong with it.";
+    FilesLeftOut = "E0854", "files-left-out", Warning, false,
+        "files with errors are left out of a comparison",
+        "Files that do not parse cannot be compared or scored, so `evident diff` and `evident alerts` leave them out of both sides. `evident validate` (on a checkout of that revision) says what is wrong with them.";
+    NoAlertPolicies = "E0855", "no-alert-policies", Warning, false,
+        "evident.toml has no [[alerts]] policies",
+        "`evident alerts` reports the changes that `[[alerts]]` policies in `evident.toml` ask for; with none, it reports nothing. `evident alerts --help` shows how to write one.";
+    NewGroup = "E0602", "new-group", Warning, false,
+        "an assessment starts a group whose name is close to an existing one",
+        "Assessments of a group keep the states of their shared actions identical. A new group name that is close to an existing one is probably a typo: the assessment would not share its states with the group meant. Fix the name in `assessment.toml`, or keep it if the group is new.";
 }
 
 impl Code {

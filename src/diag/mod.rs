@@ -2,7 +2,10 @@
 //!
 //! Checks collect every problem as a [`Diagnostic`] instead of stopping at the
 //! first; renderers in [`render`] turn them into terminal output, JSON, GitHub
-//! annotations or SARIF.
+//! annotations or SARIF. A diagnostic is about one [`Location`]: a place in a
+//! file of the repository, a cell of a spreadsheet being imported, or a file
+//! as it was in a past commit. Warnings are diagnostics too, each with its
+//! code, so that they reach `--format json` and SARIF as errors do.
 
 mod codes;
 pub mod render;
@@ -32,16 +35,106 @@ pub struct Related {
     pub message: String,
 }
 
-/// One problem found in the repository.
+/// Where a problem is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Location {
+    /// Nowhere in particular: the repository or the command as a whole.
+    #[default]
+    Nowhere,
+    /// A file of the repository (repository-relative, `/` separators), or a
+    /// byte range of its text.
+    File { file: String, span: Option<Range<usize>> },
+    /// A spreadsheet being imported: the whole file, a row or one cell.
+    Cell(Cell),
+    /// A file as it was in a commit of the history.
+    Commit(CommitPath),
+}
+
+/// A file, sheet, row or cell of a spreadsheet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell {
+    /// The file name, as the user gave it.
+    pub file: String,
+    /// The sheet's name (XLSX only).
+    pub sheet: Option<String>,
+    /// The row number a spreadsheet shows (the header is usually row 1).
+    pub row: Option<usize>,
+    /// The CSV line the row starts on.
+    pub line: Option<u64>,
+    /// The column's header.
+    pub column: Option<String>,
+}
+
+/// A file in a commit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommitPath {
+    /// The full commit id.
+    pub commit: String,
+    /// The commit's author date, `YYYY-MM-DD`, when known.
+    pub date: Option<String>,
+    /// Repository-relative path with `/` separators.
+    pub path: String,
+}
+
+impl Location {
+    /// The file the problem is in: the repository file, the spreadsheet, or
+    /// the path in the commit.
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            Location::Nowhere => None,
+            Location::File { file, .. } => Some(file),
+            Location::Cell(cell) => Some(&cell.file),
+            Location::Commit(c) => Some(&c.path),
+        }
+    }
+
+    /// The place as words, for places a snippet cannot show:
+    /// `actions.xlsx: sheet "Actions", row 14, column "Test status"`, or
+    /// `assessments/a/mfa.toml in 1a2b3c4 (2026-05-02)`. `None` for a
+    /// repository file, which renderers show with line and column.
+    pub fn describe(&self) -> Option<String> {
+        match self {
+            Location::Nowhere | Location::File { .. } => None,
+            Location::Cell(cell) => {
+                let mut out = cell.file.clone();
+                let mut parts = Vec::new();
+                if let Some(sheet) = &cell.sheet {
+                    parts.push(format!("sheet \"{sheet}\""));
+                }
+                match (cell.row, cell.line) {
+                    (Some(row), Some(line)) if line as usize != row => {
+                        parts.push(format!("row {row} (line {line})"))
+                    }
+                    (Some(row), _) => parts.push(format!("row {row}")),
+                    _ => {}
+                }
+                if let Some(column) = &cell.column {
+                    parts.push(format!("column \"{column}\""));
+                }
+                if !parts.is_empty() {
+                    out.push_str(": ");
+                    out.push_str(&parts.join(", "));
+                }
+                Some(out)
+            }
+            Location::Commit(c) => {
+                let short: String = c.commit.chars().take(7).collect();
+                Some(match &c.date {
+                    Some(date) => format!("{} in {short} ({date})", c.path),
+                    None => format!("{} in {short}", c.path),
+                })
+            }
+        }
+    }
+}
+
+/// One problem found in the repository, a spreadsheet or the history.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
     pub message: String,
-    /// Repository-relative path with `/` separators.
-    pub file: Option<String>,
-    /// Byte range in the file's text.
-    pub span: Option<Range<usize>>,
+    pub location: Location,
     /// Text under the primary underline.
     pub label: Option<String>,
     pub related: Vec<Related>,
@@ -75,8 +168,7 @@ impl Diagnostic {
             code,
             severity: code.default_severity(),
             message: message.into(),
-            file: None,
-            span: None,
+            location: Location::Nowhere,
             label: None,
             related: Vec::new(),
             hint: None,
@@ -84,19 +176,48 @@ impl Diagnostic {
         }
     }
 
+    /// The file the problem is in ([`Location::file`]).
+    pub fn file(&self) -> Option<&str> {
+        self.location.file()
+    }
+
+    /// The byte range in a repository file, when the problem has one.
+    pub fn byte_span(&self) -> Option<&Range<usize>> {
+        match &self.location {
+            Location::File { span, .. } => span.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// About a whole file of the repository.
     pub fn in_file(mut self, file: impl Into<String>) -> Self {
-        self.file = Some(file.into());
+        self.location = Location::File { file: file.into(), span: None };
         self
     }
 
+    /// About a byte range of a file of the repository.
     pub fn at(mut self, file: impl Into<String>, span: Range<usize>) -> Self {
-        self.file = Some(file.into());
-        self.span = Some(span);
+        self.location = Location::File { file: file.into(), span: Some(span) };
         self
     }
 
+    /// Sets (or, with `None`, removes) the byte range in the diagnostic's file.
     pub fn span(mut self, span: Option<Range<usize>>) -> Self {
-        self.span = span;
+        if let Location::File { span: s, .. } = &mut self.location {
+            *s = span;
+        }
+        self
+    }
+
+    /// About a spreadsheet, a row or a cell.
+    pub fn in_cell(mut self, cell: Cell) -> Self {
+        self.location = Location::Cell(cell);
+        self
+    }
+
+    /// About a file as it was in a commit.
+    pub fn in_commit(mut self, at: CommitPath) -> Self {
+        self.location = Location::Commit(at);
         self
     }
 
@@ -129,6 +250,14 @@ impl Diagnostic {
         message: impl Into<String>,
     ) -> Self {
         self.related.push(Related { file: file.into(), span, message: message.into() });
+        self
+    }
+
+    /// Lowered to a warning: for a code that is an error where the rule is
+    /// checked, told where it only needs attention (a command that copies a
+    /// state the group disagrees on).
+    pub fn as_warning(mut self) -> Self {
+        self.severity = Severity::Warning;
         self
     }
 
@@ -217,16 +346,16 @@ impl Report {
             ) {
                 continue;
             }
-            let Some(file) = d.file.clone() else { continue };
-            if self.sources.get(&file).is_none()
-                && let Some(text) = read(&file)
+            let Location::File { file, span } = &mut d.location else { continue };
+            if self.sources.get(file).is_none()
+                && let Some(text) = read(file)
             {
                 self.sources.insert(file.clone(), text);
             }
-            if d.span.as_ref().is_none_or(|s| s.is_empty())
-                && let Some(text) = self.sources.get(&file)
+            if span.as_ref().is_none_or(|s| s.is_empty())
+                && let Some(text) = self.sources.get(file)
             {
-                d.span = crate::load::span_of(text, "/test/status").or(d.span.clone());
+                *span = crate::load::span_of(text, "/test/status").or(span.clone());
             }
         }
     }
@@ -235,9 +364,9 @@ impl Report {
     pub fn finish(&mut self, levels: &BTreeMap<String, Level>) {
         self.diagnostics.retain_mut(|d| d.apply_level(levels));
         self.diagnostics.sort_by(|a, b| {
-            (&a.file, a.span.as_ref().map(|s| s.start), a.code, &a.message).cmp(&(
-                &b.file,
-                b.span.as_ref().map(|s| s.start),
+            (a.file(), a.byte_span().map(|s| s.start), a.code, &a.message).cmp(&(
+                b.file(),
+                b.byte_span().map(|s| s.start),
                 b.code,
                 &b.message,
             ))

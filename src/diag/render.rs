@@ -1,5 +1,8 @@
-//! Renderers for diagnostics: terminal (rustc-like), JSON, GitHub workflow
-//! annotations and SARIF 2.1.0.
+//! Renderers for diagnostics: terminal (rustc-like, or one line each),
+//! JSON, GitHub workflow annotations and SARIF 2.1.0. Each handles every kind
+//! of [`Location`]: a place in a repository file is shown with its line and
+//! column (and, on a terminal, a snippet); a spreadsheet cell with its sheet,
+//! row and column; a file of a past commit with the commit.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -11,7 +14,7 @@ use codespan_reporting::term::{self, Config};
 use serde_json::{Value, json};
 
 use super::snippet::{self, Shown, View};
-use super::{Code, Diagnostic, Report, Severity, Sources};
+use super::{Code, Diagnostic, Location, Report, Severity, Sources};
 
 /// Renders diagnostics as rustc does: header, snippet with underline, hint.
 /// Overlong lines are cut around what is underlined (see [`super::snippet`]).
@@ -29,16 +32,21 @@ pub fn human(report: &Report, color: bool) -> String {
             Severity::Error => CsSeverity::Error,
             Severity::Warning => CsSeverity::Warning,
         };
-        let mut cs = CsDiagnostic::new(severity).with_code(d.code.code()).with_message(&d.message);
+        let message = match d.location.describe() {
+            Some(place) => format!("{place}: {}", d.message),
+            None => d.message.clone(),
+        };
+        let mut cs = CsDiagnostic::new(severity).with_code(d.code.code()).with_message(message);
         let mut notes = Vec::new();
         // (file, span, primary, message) of every label.
         let mut labels: Vec<(&str, Range<usize>, bool, Option<&str>)> = Vec::new();
-        match (&d.file, &d.span) {
-            (Some(file), Some(span)) if report.sources.get(file).is_some() => {
-                labels.push((file, span.clone(), true, d.label.as_deref()));
+        if let Location::File { file, span } = &d.location {
+            match span {
+                Some(span) if report.sources.get(file).is_some() => {
+                    labels.push((file, span.clone(), true, d.label.as_deref()));
+                }
+                _ => notes.push(format!("in `{file}`")),
             }
-            (Some(file), _) => notes.push(format!("in `{file}`")),
-            _ => {}
         }
         for r in &d.related {
             if report.sources.get(&r.file).is_some() {
@@ -101,6 +109,45 @@ fn severity_word(s: Severity) -> &'static str {
     }
 }
 
+/// One line per diagnostic, for messages beside a command's output (a
+/// warning of `evident history`, the problems of a spreadsheet):
+/// `warning[E0707]: PLACE: MESSAGE`, then an indented line per note and hint.
+pub fn short(sources: &Sources, d: &Diagnostic, color: bool) -> String {
+    use anstyle::{AnsiColor, Style};
+    let paint = |style: Style, text: &str| {
+        if color { format!("{style}{text}{style:#}") } else { text.to_owned() }
+    };
+    let style = match d.severity {
+        Severity::Error => AnsiColor::Red.on_default().bold(),
+        Severity::Warning => AnsiColor::Yellow.on_default().bold(),
+    };
+    let place = match &d.location {
+        Location::Nowhere => None,
+        Location::File { file, span: None } => Some(file.clone()),
+        Location::File { file, span: Some(span) } => {
+            let (line, column) = sources.line_col(file, span.start);
+            Some(format!("{file}:{line}:{column}"))
+        }
+        other => other.describe(),
+    };
+    let mut out = paint(style, &format!("{}[{}]", severity_word(d.severity), d.code.code()));
+    out.push_str(": ");
+    if let Some(place) = place {
+        out.push_str(&place);
+        out.push_str(": ");
+    }
+    out.push_str(&d.message);
+    out.push('\n');
+    let help = AnsiColor::Cyan.on_default().bold();
+    for note in &d.notes {
+        out.push_str(&format!("  {}: {note}\n", paint(help, "note")));
+    }
+    if let Some(hint) = &d.hint {
+        out.push_str(&format!("  {}: {hint}\n", paint(help, "help")));
+    }
+    out
+}
+
 /// One line that sums a report up.
 pub fn summary_line(report: &Report) -> String {
     let (e, w) = (report.error_count(), report.warning_count());
@@ -124,36 +171,63 @@ struct Position {
     end_column: usize,
 }
 
+/// The line and column range of a diagnostic in its file: for a repository
+/// file (1:1 for the file as a whole), and for a CSV row its line.
 fn position(sources: &Sources, d: &Diagnostic) -> Option<Position> {
-    let file = d.file.as_deref()?;
-    if file.ends_with('/') {
-        return None;
+    match &d.location {
+        Location::File { file, .. } if file.ends_with('/') => None,
+        Location::File { span: None, .. } => {
+            // A problem with the file as a whole.
+            Some(Position { line: 1, column: 1, end_line: 1, end_column: 1 })
+        }
+        Location::File { file, span: Some(span) } => {
+            let (line, column) = sources.line_col(file, span.start);
+            let (end_line, end_column) = sources.line_col(file, span.end);
+            Some(Position { line, column, end_line, end_column })
+        }
+        Location::Cell(cell) => cell.line.map(|line| {
+            let line = line as usize;
+            Position { line, column: 1, end_line: line, end_column: 1 }
+        }),
+        Location::Nowhere | Location::Commit(_) => None,
     }
-    let Some(span) = d.span.as_ref() else {
-        // A problem with the file as a whole.
-        return Some(Position { line: 1, column: 1, end_line: 1, end_column: 1 });
-    };
-    let (line, column) = sources.line_col(file, span.start);
-    let (end_line, end_column) = sources.line_col(file, span.end);
-    Some(Position { line, column, end_line, end_column })
 }
 
-/// The JSON object of one diagnostic (docs/design/outputs.md).
+/// The JSON object of one diagnostic (docs/design/outputs.md). Every
+/// diagnostic has `code`, `rule`, `severity`, `message` and `file`; a place
+/// in a repository file adds `line` and `column` (numbers); a spreadsheet
+/// cell `sheet`, `row` and `column` (the column's header); a file of a past
+/// commit `commit` (the full id) and `date`.
 pub fn json_diagnostic(sources: &Sources, d: &Diagnostic) -> Value {
-    let pos = position(sources, d);
     let mut obj = json!({
         "code": d.code.code(),
         "rule": d.code.name(),
         "severity": d.severity,
         "message": d.message,
-        "file": d.file,
-        "line": pos.as_ref().map(|p| p.line),
-        "column": pos.as_ref().map(|p| p.column),
+        "file": d.file(),
     });
     let map = obj.as_object_mut().expect("json! object");
-    if let Some(p) = &pos {
-        map.insert("end_line".into(), json!(p.end_line));
-        map.insert("end_column".into(), json!(p.end_column));
+    match &d.location {
+        Location::Cell(cell) => {
+            map.insert("sheet".into(), json!(cell.sheet));
+            map.insert("row".into(), json!(cell.row));
+            map.insert("column".into(), json!(cell.column));
+        }
+        Location::Commit(c) => {
+            map.insert("line".into(), Value::Null);
+            map.insert("column".into(), Value::Null);
+            map.insert("commit".into(), json!(c.commit));
+            map.insert("date".into(), json!(c.date));
+        }
+        Location::Nowhere | Location::File { .. } => {
+            let pos = position(sources, d);
+            map.insert("line".into(), json!(pos.as_ref().map(|p| p.line)));
+            map.insert("column".into(), json!(pos.as_ref().map(|p| p.column)));
+            if let Some(p) = &pos {
+                map.insert("end_line".into(), json!(p.end_line));
+                map.insert("end_column".into(), json!(p.end_column));
+            }
+        }
     }
     if let Some(hint) = &d.hint {
         map.insert("hint".into(), json!(hint));
@@ -192,8 +266,8 @@ pub fn github(report: &Report, prefix: &str) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
         let mut props = Vec::new();
-        if let Some(file) = &d.file {
-            props.push(format!("file={}", escape_property(&format!("{prefix}{file}"))));
+        if let Some(file) = d.file() {
+            props.push(format!("file={}", escape_property(&format!("{}{file}", prefix_of(d, prefix)))));
         }
         if let Some(p) = position(&report.sources, d) {
             props.push(format!("line={}", p.line));
@@ -202,7 +276,10 @@ pub fn github(report: &Report, prefix: &str) -> String {
             props.push(format!("endColumn={}", p.end_column));
         }
         props.push(format!("title={}", escape_property(&format!("{} {}", d.code.code(), d.code.name()))));
-        let mut message = d.message.clone();
+        let mut message = match d.location.describe() {
+            Some(place) => format!("{place}: {}", d.message),
+            None => d.message.clone(),
+        };
         if let Some(hint) = &d.hint {
             message.push_str("\nhelp: ");
             message.push_str(hint);
@@ -214,6 +291,12 @@ pub fn github(report: &Report, prefix: &str) -> String {
         out.push_str(&format!("::{command} {}::{}\n", props.join(","), escape_data(&message)));
     }
     out
+}
+
+/// The repository's path in the git work tree, for files of the repository;
+/// a spreadsheet's path is the one the user gave.
+fn prefix_of<'a>(d: &Diagnostic, prefix: &'a str) -> &'a str {
+    if matches!(d.location, Location::Cell(_)) { "" } else { prefix }
 }
 
 fn escape_data(s: &str) -> String {
@@ -242,7 +325,10 @@ pub fn sarif(report: &Report, prefix: &str) -> Value {
         .diagnostics
         .iter()
         .map(|d| {
-            let mut message = d.message.clone();
+            let mut message = match d.location.describe() {
+                Some(place) => format!("{place}: {}", d.message),
+                None => d.message.clone(),
+            };
             if let Some(hint) = &d.hint {
                 message.push_str(&format!(" (help: {hint})"));
             }
@@ -252,12 +338,22 @@ pub fn sarif(report: &Report, prefix: &str) -> Value {
                 "level": sarif_level(d.severity),
                 "message": {"text": message},
             });
-            if let Some(file) = &d.file {
+            if let Some(file) = d.file() {
                 let mut location = json!({
                     "physicalLocation": {
-                        "artifactLocation": {"uri": format!("{prefix}{file}"), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": format!("{}{file}", prefix_of(d, prefix)), "uriBaseId": "%SRCROOT%"},
                     }
                 });
+                match &d.location {
+                    Location::Cell(cell) => {
+                        location["properties"] =
+                            json!({"sheet": cell.sheet, "row": cell.row, "column": cell.column});
+                    }
+                    Location::Commit(c) => {
+                        location["properties"] = json!({"commit": c.commit, "date": c.date});
+                    }
+                    Location::Nowhere | Location::File { .. } => {}
+                }
                 if let Some(p) = position(&report.sources, d) {
                     location["physicalLocation"]["region"] = json!({
                         "startLine": p.line,
@@ -290,5 +386,131 @@ fn sarif_level(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{Cell, CommitPath};
+
+    fn report(d: Diagnostic) -> Report {
+        Report { diagnostics: vec![d], ..Report::default() }
+    }
+
+    fn cell() -> Diagnostic {
+        Diagnostic::new(Code::ImportInvalidValue, "unknown test status \"pased\"")
+            .in_cell(Cell {
+                file: "actions.xlsx".into(),
+                sheet: Some("Actions".into()),
+                row: Some(14),
+                line: None,
+                column: Some("Test status".into()),
+            })
+            .hint("did you mean \"passed\"?")
+    }
+
+    fn commit() -> Diagnostic {
+        Diagnostic::new(
+            Code::PastFileUnreadable,
+            "`[implementation` is not closed; its last good version was kept",
+        )
+        .in_commit(CommitPath {
+            commit: "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d".into(),
+            date: Some("2026-05-02".into()),
+            path: "assessments/ccpa-2026/mfa.toml".into(),
+        })
+    }
+
+    #[test]
+    fn a_spreadsheet_cell_in_every_format() {
+        let d = cell();
+        let r = report(d.clone());
+        let place = r#"actions.xlsx: sheet "Actions", row 14, column "Test status""#;
+        assert_eq!(
+            short(&r.sources, &d, false),
+            format!(
+                "error[E0804]: {place}: unknown test status \"pased\"\n  help: did you mean \"passed\"?\n"
+            )
+        );
+        assert!(human(&r, false).starts_with(&format!("error[E0804]: {place}: unknown test status")));
+        let json = json_diagnostic(&r.sources, &d);
+        assert_eq!(json["file"], "actions.xlsx");
+        assert_eq!(json["sheet"], "Actions");
+        assert_eq!(json["row"], 14);
+        assert_eq!(json["column"], "Test status");
+        assert_eq!(json["severity"], "error");
+        let sarif = sarif(&r, "sub/");
+        let location = &sarif["runs"][0]["results"][0]["locations"][0];
+        // The spreadsheet's path is the user's, not the repository's.
+        assert_eq!(location["physicalLocation"]["artifactLocation"]["uri"], "actions.xlsx");
+        assert_eq!(location["properties"]["sheet"], "Actions");
+        assert_eq!(location["properties"]["row"], 14);
+        assert_eq!(location["properties"]["column"], "Test status");
+        let github = github(&r, "sub/");
+        assert!(github.starts_with("::error file=actions.xlsx,title=E0804 import-invalid-value::actions.xlsx: sheet \"Actions\", row 14"), "{github}");
+    }
+
+    #[test]
+    fn a_csv_row_has_its_line() {
+        let mut d = cell();
+        if let Location::Cell(c) = &mut d.location {
+            c.sheet = None;
+            c.line = Some(15);
+        }
+        let r = report(d.clone());
+        assert!(
+            short(&r.sources, &d, false)
+                .starts_with(r#"error[E0804]: actions.xlsx: row 14 (line 15), column "Test status": "#)
+        );
+        let region = &sarif(&r, "")["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(region["startLine"], 15);
+        assert!(github(&r, "").contains(",line=15,"));
+    }
+
+    #[test]
+    fn a_file_of_a_past_commit_in_every_format() {
+        let d = commit();
+        let r = report(d.clone());
+        let place = "assessments/ccpa-2026/mfa.toml in 1a2b3c4 (2026-05-02)";
+        assert_eq!(
+            short(&r.sources, &d, false),
+            format!(
+                "warning[E0707]: {place}: `[implementation` is not closed; its last good version was kept\n"
+            )
+        );
+        assert!(human(&r, false).starts_with(&format!("warning[E0707]: {place}: ")));
+        let json = json_diagnostic(&r.sources, &d);
+        assert_eq!(json["file"], "assessments/ccpa-2026/mfa.toml");
+        assert_eq!(json["commit"], "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d");
+        assert_eq!(json["date"], "2026-05-02");
+        assert_eq!(json["line"], Value::Null);
+        assert_eq!(json["severity"], "warning");
+        let sarif = sarif(&r, "sub/");
+        let result = &sarif["runs"][0]["results"][0];
+        assert_eq!(result["ruleId"], "E0707");
+        assert_eq!(result["level"], "warning");
+        let location = &result["locations"][0];
+        assert_eq!(
+            location["physicalLocation"]["artifactLocation"]["uri"],
+            "sub/assessments/ccpa-2026/mfa.toml"
+        );
+        assert_eq!(location["properties"]["commit"], "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d");
+        assert!(location["physicalLocation"].get("region").is_none());
+        assert!(
+            github(&r, "").starts_with(
+                "::warning file=assessments/ccpa-2026/mfa.toml,title=E0707 past-file-unreadable::"
+            )
+        );
+    }
+
+    #[test]
+    fn a_place_in_a_repository_file_is_unchanged() {
+        let mut sources = Sources::default();
+        sources.insert("actions/mfa.toml", "id = \"mfa\"\nversion = 0\n");
+        let d = Diagnostic::new(Code::InvalidFormat, "versions start at 1").at("actions/mfa.toml", 21..22);
+        let json = json_diagnostic(&sources, &d);
+        assert_eq!((json["line"].as_u64(), json["column"].as_u64()), (Some(2), Some(11)));
+        assert_eq!(short(&sources, &d, false), "error[E0205]: actions/mfa.toml:2:11: versions start at 1\n");
     }
 }

@@ -4,7 +4,8 @@ use std::fmt::Display;
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, TableLike, Value};
 
-use crate::checks::status::{Problem, problems};
+use crate::checks::status::{Broken, problems};
+use crate::diag::Diagnostic;
 use crate::diag::{Code, did_you_mean};
 use crate::error::{Error, Result};
 use crate::model::{
@@ -68,7 +69,7 @@ fn needs_date<S: StatusTable>(action: &Action, status: S, today: Date) -> bool {
     let prefix = format!("/{}/", S::TABLE);
     problems(action, &status.alone(), today)
         .iter()
-        .any(|p| p.code == Code::DateRequired && p.pointer.starts_with(&prefix))
+        .any(|p| p.diagnostic.code == Code::DateRequired && p.pointer.starts_with(&prefix))
 }
 
 /// One state file being edited.
@@ -87,7 +88,7 @@ pub struct StateEdit {
     pub(super) doc: DocumentMut,
     pub(super) today: Date,
     /// Rules the edit itself breaks (e.g. evidence removed after a verdict).
-    pub(super) refusals: Vec<Problem>,
+    pub(super) refusals: Vec<Broken>,
     /// The test status committed in HEAD, when the repository is in git.
     pub(super) committed_test: Option<TestStatus>,
 }
@@ -219,24 +220,25 @@ impl StateEdit {
         if let Some(committed) = self.committed_test.filter(|c| c.is_verdict() && !status.is_verdict()) {
             // `check --base` compares each commit with its parent: removing the
             // evidence in the commit that withdraws the verdict still breaks the rule.
-            self.refusals.push(Problem {
-                code: Code::EvidenceFrozen,
-                message: format!(
-                    "cannot remove evidence `{name}` yet: the test status committed in HEAD is `{committed}`"
-                ),
+            self.refusals.push(Broken {
                 pointer: "/test/status",
-                hint: Some(
-                    "commit the change of the test status first, then remove the evidence in a later commit"
-                        .to_owned(),
-                ),
+                diagnostic: Diagnostic::new(
+                    Code::EvidenceFrozen,
+                    format!(
+                        "cannot remove evidence `{name}` yet: the test status committed in HEAD is `{committed}`"
+                    ),
+                )
+                .hint("commit the change of the test status first, then remove the evidence in a later commit"),
             });
         }
         if status.is_verdict() {
-            self.refusals.push(Problem {
-                code: Code::EvidenceFrozen,
-                message: format!("cannot remove evidence `{name}`: the test status is `{status}`"),
+            self.refusals.push(Broken {
                 pointer: "/test/status",
-                hint: Some(format!(
+                diagnostic: Diagnostic::new(
+                    Code::EvidenceFrozen,
+                    format!("cannot remove evidence `{name}`: the test status is `{status}`"),
+                )
+                .hint(format!(
                     "evidence is kept once a test is passed, failed or out of scope; to replace it, first move the test status back (e.g. `evident set {} --test in-progress`) in its own commit",
                     self.action.id
                 )),

@@ -36,7 +36,7 @@ pub struct Plan {
     /// State files that could not be edited because they do not load.
     pub unreadable: Vec<String>,
     /// Groups whose members still disagree after the edit.
-    pub group_warnings: Vec<String>,
+    pub group_warnings: Vec<crate::diag::Diagnostic>,
     pub(super) changeset: Changeset,
 }
 

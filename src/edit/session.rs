@@ -7,7 +7,7 @@ use toml_edit::DocumentMut;
 
 use super::*;
 use crate::checks::group::differences;
-use crate::checks::status::problems;
+use crate::checks::status::{Broken, problems};
 use crate::diag::{Code, Diagnostic, Report};
 use crate::error::{Error, Result};
 use crate::load::span_of;
@@ -199,19 +199,19 @@ fn check_file(edit: &StateEdit, today: Date, caused: &mut Report, already: &mut 
     // same: an edit that moves a future date further out causes its problem.
     let before_problems: BTreeSet<(Code, &str, String)> = problems(&edit.action, &edit.before, today)
         .into_iter()
-        .map(|p| (p.code, p.pointer, p.message))
+        .map(|p| (p.diagnostic.code, p.pointer, p.diagnostic.message))
         .collect();
     let mut found = false;
-    for problem in problems(&edit.action, &after, today).into_iter().chain(edit.refusals.iter().cloned()) {
-        let target = if before_problems.contains(&(problem.code, problem.pointer, problem.message.clone())) {
+    for Broken { pointer, diagnostic } in
+        problems(&edit.action, &after, today).into_iter().chain(edit.refusals.iter().cloned())
+    {
+        let target = if before_problems.contains(&(diagnostic.code, pointer, diagnostic.message.clone())) {
             &mut *already
         } else {
             &mut *caused
         };
-        let span = span_of(&text, problem.pointer).unwrap_or(0..0);
-        target.diagnostics.push(
-            Diagnostic::new(problem.code, problem.message).at(&edit.path, span).maybe_hint(problem.hint),
-        );
+        let span = span_of(&text, pointer).unwrap_or(0..0);
+        target.diagnostics.push(diagnostic.at(&edit.path, span));
         found = true;
     }
     if found {
@@ -238,7 +238,7 @@ pub fn render(doc: &DocumentMut, original: Option<&str>) -> String {
 
 /// Members of a group that still disagree on a shared action after the edit
 /// (they disagreed before it on something it did not change).
-fn group_warnings(ws: &Workspace, states: &[(AssessmentId, ActionId, ActionState)]) -> Vec<String> {
+fn group_warnings(ws: &Workspace, states: &[(AssessmentId, ActionId, ActionState)]) -> Vec<Diagnostic> {
     let mut by_group: BTreeMap<(&str, &ActionId), Vec<(&AssessmentId, &ActionState)>> = BTreeMap::new();
     for (assessment, action, state) in states {
         if let Some(group) = group_of(ws, assessment) {
@@ -253,10 +253,16 @@ fn group_warnings(ws: &Workspace, states: &[(AssessmentId, ActionId, ActionState
         for (member, state) in rest {
             let what = differences(first_state, state);
             if !what.is_empty() {
-                out.push(format!(
-                    "group `{group}`: `{first}` and `{member}` still disagree on `{action}` ({}); run `evident sync`",
-                    what.join(", ")
-                ));
+                out.push(
+                    Diagnostic::new(
+                        Code::GroupOutOfSync,
+                        format!(
+                            "group `{group}`: `{first}` and `{member}` still disagree on `{action}` ({}); run `evident sync`",
+                            what.join(", ")
+                        ),
+                    )
+                    .as_warning(),
+                );
             }
         }
     }

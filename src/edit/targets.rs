@@ -17,7 +17,7 @@ pub fn unusable_inputs(report: &Report) -> Option<Report> {
         .iter()
         .filter(|d| d.is_error() && is_loading_error(d.code))
         .filter(|d| {
-            d.file.as_deref().is_some_and(|f| {
+            d.file().is_some_and(|f| {
                 matches!(layout::classify(f), Entry::Config | Entry::Template(_) | Entry::Assessment(_))
             })
         })

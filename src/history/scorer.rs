@@ -287,7 +287,7 @@ mod tests {
         }
         // The report: each action's state in each assessment.
         let evidence = std::collections::BTreeSet::new();
-        let report = crate::report::context::build(&crate::report::context::Input {
+        let report = crate::report::view::build(&crate::report::view::Input {
             workspace: &ws,
             scores: &scores,
             timeline,

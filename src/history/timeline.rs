@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::diag::{Code, CommitPath, Diagnostic};
 use crate::model::{ActionState, ImplementationStatus, TestStatus};
 use crate::score::Score;
 
@@ -142,11 +143,72 @@ impl From<Points> for Score {
     }
 }
 
-/// A file of a past commit that could not be read.
+/// A file of a past commit that could not be read. Stored as found (the
+/// timeline is cached); [`Timeline::diagnostics`] tells it as a diagnostic.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// Index into [`Timeline::commits`].
     pub commit: usize,
     pub path: String,
     pub message: String,
+}
+
+impl Timeline {
+    /// The files of past commits that could not be read, as warnings at
+    /// their commit and path.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.problems
+            .iter()
+            .map(|p| {
+                let c = self.commits.get(p.commit);
+                Diagnostic::new(
+                    Code::PastFileUnreadable,
+                    format!("{}; its last good version was kept", p.message),
+                )
+                .in_commit(CommitPath {
+                    commit: c.map(|c| c.id.clone()).unwrap_or_default(),
+                    date: c.map(CommitInfo::date),
+                    path: p.path.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Location;
+
+    #[test]
+    fn unreadable_files_are_warnings_at_their_commit_and_path() {
+        let timeline = Timeline {
+            commits: vec![CommitInfo {
+                id: "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d".into(),
+                author_name: "Ana".into(),
+                author_email: "ana@example.com".into(),
+                time: 1_777_712_400, // 2026-05-02T09:00:00Z
+                offset_minutes: 0,
+                summary: "Oops".into(),
+            }],
+            problems: vec![Problem {
+                commit: 0,
+                path: "assessments/ccpa-2026/mfa.toml".into(),
+                message: "the file is not valid TOML".into(),
+            }],
+            ..Timeline::default()
+        };
+        let [d] = timeline.diagnostics().try_into().unwrap();
+        assert_eq!(d.code, Code::PastFileUnreadable);
+        assert!(!d.is_error());
+        assert_eq!(d.message, "the file is not valid TOML; its last good version was kept");
+        assert_eq!(
+            d.location,
+            Location::Commit(CommitPath {
+                commit: "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d".into(),
+                date: Some("2026-05-02".into()),
+                path: "assessments/ccpa-2026/mfa.toml".into(),
+            })
+        );
+    }
 }

@@ -18,8 +18,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::cells::{self, CellError};
-use super::{Columns, Problem, Row, Sheet, Value};
-use crate::diag::{Code, did_you_mean};
+use super::{Columns, Row, Sheet, Value, problem_at};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::model::{ActionId, ActionState, AssessmentId, Date, ImplementationStatus, TestStatus, Workspace};
 use crate::render::sheets::actions::HEADERS;
 
@@ -152,7 +152,7 @@ struct Read<'w> {
 }
 
 /// Reads every row and plans the update, or returns every problem found.
-pub fn plan(ws: &Workspace, sheet: &Sheet) -> Result<Update, Vec<Problem>> {
+pub fn plan(ws: &Workspace, sheet: &Sheet) -> Result<Update, Vec<Diagnostic>> {
     let columns = Columns::check(sheet, &HEADERS, "evident export actions")?;
     let index = Index::of(ws);
     let mut problems = Vec::new();
@@ -162,7 +162,7 @@ pub fn plan(ws: &Workspace, sheet: &Sheet) -> Result<Update, Vec<Problem>> {
         let Some(read) = read_row(&index, &columns, sheet, row, &mut problems) else { continue };
         match seen.insert((read.assessment.as_str(), read.action.as_str()), row.number) {
             Some(first) => problems.push(
-                Problem::at(
+                problem_at(
                     Code::ImportDuplicateRow,
                     sheet,
                     row,
@@ -184,14 +184,13 @@ fn read_row<'w>(
     columns: &Columns,
     sheet: &Sheet,
     row: &Row,
-    problems: &mut Vec<Problem>,
+    problems: &mut Vec<Diagnostic>,
 ) -> Option<Read<'w>> {
     let ws = index.ws;
     let key = |h: &str| super::text_of(columns.cell(row, h)).trim().to_owned();
     let (assessment, action) = (key("Assessment"), key("Action"));
-    let at = |column: &str, message: String| {
-        Problem::at(Code::ImportUnknownRow, sheet, row, Some(column), message)
-    };
+    let at =
+        |column: &str, message: String| problem_at(Code::ImportUnknownRow, sheet, row, Some(column), message);
     let mut ok = true;
     let found_assessment = ws.assessments.get_key_value(assessment.as_str()).map(|(k, _)| k);
     if found_assessment.is_none() {
@@ -237,7 +236,7 @@ fn read_row<'w>(
                 } else {
                     Code::ImportInvalidValue
                 };
-                problems.push(Problem::at(code, sheet, row, Some(field.header()), message).maybe_hint(hint));
+                problems.push(problem_at(code, sheet, row, Some(field.header()), message).maybe_hint(hint));
                 ok = false;
             }
         }
@@ -286,7 +285,7 @@ fn merge(
     index: &Index<'_>,
     sheet: &Sheet,
     reads: Vec<Read<'_>>,
-    problems: &mut Vec<Problem>,
+    problems: &mut Vec<Diagnostic>,
 ) -> BTreeMap<(AssessmentId, ActionId), Changes> {
     // (group or assessment, action) → field → value → first row with it.
     type Key<'a> = (Option<&'a str>, &'a str, &'a str);
@@ -327,7 +326,7 @@ fn merge(
             if let [(first, row_a), (second, row_b), ..] = values.as_slice() {
                 let row = Row { number: *row_b, line: None, cells: Vec::new() };
                 problems.push(
-                    Problem::at(
+                    problem_at(
                         Code::ImportGroupConflict,
                         sheet,
                         &row,

@@ -3,20 +3,19 @@
 //! [`read`] turns a CSV file or one sheet of an XLSX workbook into a header
 //! and rows of typed cells, each row with the number a spreadsheet shows for
 //! it; [`actions`] checks the rows of an action export and plans the bulk
-//! update. Every problem is a [`Problem`] that names the file, sheet, row and
-//! column, so all of them can be shown at once.
+//! update. Every problem is a [`Diagnostic`] at a [`Cell`] that names the
+//! file, sheet, row and column, so all of them can be shown at once.
 
 pub mod actions;
 pub mod cells;
 pub mod template;
 
 use std::collections::HashMap;
-use std::fmt;
 use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
-use crate::diag::{Code, did_you_mean};
+use crate::diag::{Cell, Code, Diagnostic, Location, did_you_mean};
 use crate::error::{Error, Result};
 
 /// A spreadsheet read into memory.
@@ -60,100 +59,40 @@ pub enum Value {
     Date(i16, i8, i8, bool),
 }
 
-/// A problem with one file, sheet, row or cell.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub code: Code,
-    pub file: String,
-    pub sheet: Option<String>,
-    pub row: Option<usize>,
-    pub line: Option<u64>,
-    pub column: Option<String>,
-    pub message: String,
-    pub hint: Option<String>,
+/// A problem with the whole file (or sheet).
+pub fn file_problem(code: Code, sheet: &Sheet, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(code, message).in_cell(Cell {
+        file: sheet.file.clone(),
+        sheet: sheet.sheet.clone(),
+        row: None,
+        line: None,
+        column: None,
+    })
 }
 
-impl Problem {
-    /// A problem with the whole file.
-    pub fn file(code: Code, sheet: &Sheet, message: impl Into<String>) -> Self {
-        Problem {
-            code,
-            file: sheet.file.clone(),
-            sheet: sheet.sheet.clone(),
-            row: None,
-            line: None,
-            column: None,
-            message: message.into(),
-            hint: None,
-        }
-    }
-
-    /// A problem with a row (`column: None`) or one of its cells.
-    pub fn at(
-        code: Code,
-        sheet: &Sheet,
-        row: &Row,
-        column: Option<&str>,
-        message: impl Into<String>,
-    ) -> Self {
-        Problem {
-            row: Some(row.number),
-            line: row.line,
-            column: column.map(str::to_owned),
-            ..Problem::file(code, sheet, message)
-        }
-    }
-
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-
-    pub fn maybe_hint(mut self, hint: Option<String>) -> Self {
-        if hint.is_some() {
-            self.hint = hint;
-        }
-        self
-    }
-
-    /// `actions.xlsx: sheet "Actions", row 14, column "Test status"`.
-    pub fn location(&self) -> String {
-        let mut out = self.file.clone();
-        let mut parts = Vec::new();
-        if let Some(sheet) = &self.sheet {
-            parts.push(format!("sheet \"{sheet}\""));
-        }
-        match (self.row, self.line) {
-            (Some(row), Some(line)) if line as usize != row => parts.push(format!("row {row} (line {line})")),
-            (Some(row), _) => parts.push(format!("row {row}")),
-            _ => {}
-        }
-        if let Some(column) = &self.column {
-            parts.push(format!("column \"{column}\""));
-        }
-        if !parts.is_empty() {
-            out.push_str(": ");
-            out.push_str(&parts.join(", "));
-        }
-        out
-    }
-
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "code": self.code.code(),
-            "file": self.file,
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-            "hint": self.hint,
-        })
-    }
+/// A problem with a row (`column: None`) or one of its cells.
+pub fn problem_at(
+    code: Code,
+    sheet: &Sheet,
+    row: &Row,
+    column: Option<&str>,
+    message: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::new(code, message).in_cell(Cell {
+        file: sheet.file.clone(),
+        sheet: sheet.sheet.clone(),
+        row: Some(row.number),
+        line: row.line,
+        column: column.map(str::to_owned),
+    })
 }
 
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location(), self.message)
+/// The spreadsheet row a problem is on (`None` for the whole file), to list
+/// problems in the order of the file.
+pub fn row_of(d: &Diagnostic) -> Option<usize> {
+    match &d.location {
+        Location::Cell(cell) => cell.row,
+        _ => None,
     }
 }
 
@@ -175,7 +114,7 @@ impl Columns {
 
     /// Checks the header row: every column of `headers` (the export's, which
     /// `command` writes), each once, in any order, and no other.
-    pub fn check(sheet: &Sheet, headers: &[&'static str], command: &str) -> Result<Columns, Vec<Problem>> {
+    pub fn check(sheet: &Sheet, headers: &[&'static str], command: &str) -> Result<Columns, Vec<Diagnostic>> {
         let mut problems = Vec::new();
         let mut index = HashMap::new();
         let header_row = Row {
@@ -190,7 +129,7 @@ impl Columns {
             )
         };
         if sheet.headers.iter().all(|h| h.trim().is_empty()) {
-            return Err(vec![Problem::file(Code::ImportColumns, sheet, "the file has no header row").hint(
+            return Err(vec![file_problem(Code::ImportColumns, sheet, "the file has no header row").hint(
                 format!(
                     "the first row names the columns, as `evident export actions` writes them; {}",
                     expected()
@@ -206,7 +145,7 @@ impl Columns {
                 Some(known) => {
                     if index.insert(*known, i).is_some() {
                         problems.push(
-                            Problem::at(
+                            problem_at(
                                 Code::ImportColumns,
                                 sheet,
                                 &header_row,
@@ -220,7 +159,7 @@ impl Columns {
                 None => {
                     let hint = did_you_mean(h, headers.iter().copied()).unwrap_or_else(expected);
                     problems.push(
-                        Problem::at(
+                        problem_at(
                             Code::ImportColumns,
                             sheet,
                             &header_row,
@@ -236,7 +175,7 @@ impl Columns {
         if !missing.is_empty() {
             let list = missing.iter().map(|h| format!("\"{h}\"")).collect::<Vec<_>>().join(", ");
             problems.push(
-                Problem::file(
+                file_problem(
                     Code::ImportColumns,
                     sheet,
                     format!("missing column{} {list}", if missing.len() == 1 { "" } else { "s" }),
@@ -270,7 +209,7 @@ impl Kind {
 /// Reads a CSV file, or the sheet called `sheet_name` of a workbook (its only
 /// sheet when it has one). Errors that stop reading are an [`Error`];
 /// problems with cells (formulas, merged cells) are returned with the sheet.
-pub fn read(path: &Path, sheet_name: &str) -> Result<(Sheet, Vec<Problem>)> {
+pub fn read(path: &Path, sheet_name: &str) -> Result<(Sheet, Vec<Diagnostic>)> {
     let file = path.display().to_string();
     match Kind::of(path)? {
         Kind::Csv => {
@@ -395,7 +334,7 @@ pub fn check_zip(path: &Path, file: &str, limits: &ZipLimits) -> Result<()> {
     Ok(())
 }
 
-fn read_xlsx(path: &Path, file: &str, wanted: &str) -> Result<(Sheet, Vec<Problem>)> {
+fn read_xlsx(path: &Path, file: &str, wanted: &str) -> Result<(Sheet, Vec<Diagnostic>)> {
     let unreadable = |e: calamine::XlsxError| {
         Error::new(format!("`{file}` is not a readable Excel workbook: {e}"))
             .hint("save it as an Excel Workbook (.xlsx), or export it again with `evident export`")
@@ -432,13 +371,7 @@ fn read_xlsx(path: &Path, file: &str, wanted: &str) -> Result<(Sheet, Vec<Proble
                 Err(message) => {
                     let column = column_name(&sheet, left as usize + j);
                     let row = Row { number, line: None, cells: Vec::new() };
-                    problems.push(Problem::at(
-                        Code::ImportInvalidValue,
-                        &sheet,
-                        &row,
-                        Some(&column),
-                        message,
-                    ));
+                    problems.push(problem_at(Code::ImportInvalidValue, &sheet, &row, Some(&column), message));
                     Value::Empty
                 }
             });
@@ -458,7 +391,7 @@ fn read_xlsx(path: &Path, file: &str, wanted: &str) -> Result<(Sheet, Vec<Proble
         let row = Row { number: ftop as usize + r + 1, line: None, cells: Vec::new() };
         let column = column_name(&sheet, fleft as usize + c);
         problems.push(
-            Problem::at(
+            problem_at(
                 Code::ImportFormula,
                 &sheet,
                 &row,
@@ -472,7 +405,7 @@ fn read_xlsx(path: &Path, file: &str, wanted: &str) -> Result<(Sheet, Vec<Proble
         let row = Row { number: d.start.0 as usize + 1, line: None, cells: Vec::new() };
         let range = format!("{}{}:{}{}", letters(d.start.1), d.start.0 + 1, letters(d.end.1), d.end.0 + 1);
         problems.push(
-            Problem::at(Code::ImportMergedCells, &sheet, &row, None, format!("cells {range} are merged"))
+            problem_at(Code::ImportMergedCells, &sheet, &row, None, format!("cells {range} are merged"))
                 .hint("unmerge them and give every row its own values"),
         );
     }

@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Columns, Problem, Row, Sheet};
-use crate::diag::{Code, did_you_mean};
+use super::{Columns, Row, Sheet, file_problem, problem_at};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::model::{ActionId, Control, ControlId, Template, TemplateId, Workspace, id_problem, is_valid_id};
 use crate::render::sheets::template::HEADERS;
 
@@ -24,13 +24,13 @@ pub struct TemplateImport {
 }
 
 /// Reads every row, or returns every problem found.
-pub fn plan(ws: &Workspace, sheet: &Sheet) -> Result<TemplateImport, Vec<Problem>> {
+pub fn plan(ws: &Workspace, sheet: &Sheet) -> Result<TemplateImport, Vec<Diagnostic>> {
     let columns = Columns::check(sheet, &HEADERS, "evident export template ID")?;
     let mut problems = Vec::new();
     let rows: Vec<&Row> = sheet.rows.iter().filter(|r| !r.is_blank()).collect();
     let Some(first) = rows.first() else {
         return Err(vec![
-            Problem::file(Code::ImportColumns, sheet, "the file has no controls")
+            file_problem(Code::ImportColumns, sheet, "the file has no controls")
                 .hint("a template has one row per control, below the header row"),
         ]);
     };
@@ -47,7 +47,7 @@ pub fn plan(ws: &Workspace, sheet: &Sheet) -> Result<TemplateImport, Vec<Problem
             let here = read(row, h);
             if here != *v {
                 problems.push(
-                    Problem::at(
+                    problem_at(
                         Code::ImportInvalidValue,
                         sheet,
                         row,
@@ -62,7 +62,7 @@ pub fn plan(ws: &Workspace, sheet: &Sheet) -> Result<TemplateImport, Vec<Problem
     let id = values[0].clone();
     if !is_valid_id(&id) {
         problems.push(
-            Problem::at(
+            problem_at(
                 Code::ImportInvalidValue,
                 sheet,
                 first,
@@ -74,7 +74,7 @@ pub fn plan(ws: &Workspace, sheet: &Sheet) -> Result<TemplateImport, Vec<Problem
     }
     for (h, v) in own.iter().zip(&values).take(3) {
         if v.is_empty() {
-            problems.push(Problem::at(Code::ImportInvalidValue, sheet, first, Some(h), "the cell is blank"));
+            problems.push(problem_at(Code::ImportInvalidValue, sheet, first, Some(h), "the cell is blank"));
         }
     }
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -117,7 +117,7 @@ fn control(
     columns: &Columns,
     row: &Row,
     seen: &mut BTreeMap<String, usize>,
-    problems: &mut Vec<Problem>,
+    problems: &mut Vec<Diagnostic>,
 ) -> Option<Control> {
     let id = columns.text(row, "Control");
     let title = columns.text(row, "Control title");
@@ -126,12 +126,12 @@ fn control(
         let message =
             if id.is_empty() { "no control id".to_owned() } else { id_problem(&id).unwrap_or_default() };
         problems.push(
-            Problem::at(Code::ImportInvalidValue, sheet, row, Some("Control"), message)
+            problem_at(Code::ImportInvalidValue, sheet, row, Some("Control"), message)
                 .hint("use lower-case letters, digits, `.`, `_` and `-`, e.g. `art-32`"),
         );
     } else if let Some(first) = seen.insert(id.clone(), row.number) {
         problems.push(
-            Problem::at(
+            problem_at(
                 Code::ImportDuplicateRow,
                 sheet,
                 row,
@@ -142,7 +142,7 @@ fn control(
         );
     }
     if title.is_empty() {
-        problems.push(Problem::at(
+        problems.push(problem_at(
             Code::ImportInvalidValue,
             sheet,
             row,
@@ -157,7 +157,7 @@ fn control(
             let hint = did_you_mean(name, ws.actions.keys().map(ActionId::as_str))
                 .unwrap_or_else(|| "create it first with `evident new action`".into());
             problems.push(
-                Problem::at(
+                problem_at(
                     Code::ImportUnknownRow,
                     sheet,
                     row,
@@ -167,7 +167,7 @@ fn control(
                 .hint(hint),
             );
         } else if actions.iter().any(|a| a.as_str() == name) {
-            problems.push(Problem::at(
+            problems.push(problem_at(
                 Code::ImportDuplicateRow,
                 sheet,
                 row,

@@ -229,7 +229,7 @@ mod tests {
         let parsed = parse::<ActionState>(FileKind::State, "s.toml", text.as_bytes());
         let codes: Vec<Code> = parsed.diagnostics.iter().map(|d| d.code).collect();
         assert_eq!(codes, [Code::MergeConflict]);
-        assert_eq!(parsed.diagnostics[0].span, Some(0..12));
+        assert_eq!(parsed.diagnostics[0].byte_span(), Some(&(0..12)));
         assert!(parsed.diagnostics[0].message.contains("between `HEAD` and `other`"));
     }
 

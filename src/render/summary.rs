@@ -190,10 +190,9 @@ pub fn markdown(s: &Summary<'_>) -> String {
                 Severity::Warning => "⚠️",
             };
             let location = d
-                .file
-                .as_deref()
+                .file()
                 .map(|f| {
-                    let line = d.span.as_ref().map(|sp| s.report.sources.line_col(f, sp.start).0);
+                    let line = d.byte_span().map(|sp| s.report.sources.line_col(f, sp.start).0);
                     format!(" {}", s.links.link(f, line))
                 })
                 .unwrap_or_default();

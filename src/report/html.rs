@@ -7,8 +7,8 @@ use minijinja::context;
 use minijinja::value::{Serde, Value};
 
 use super::Renderer;
-use super::context::Report;
 use super::templates::Templates;
+use super::view::Report;
 use crate::error::Result;
 
 /// Every file of the site (path relative to the output folder, contents),

@@ -7,8 +7,8 @@ use minijinja::context;
 use minijinja::value::{Serde, Value};
 
 use super::Renderer;
-use super::context::Report;
 use super::templates::Templates;
+use super::view::Report;
 use crate::error::Result;
 
 pub const FILE: &str = "report.md";

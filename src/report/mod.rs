@@ -2,25 +2,25 @@
 //! Markdown document, rendered with minijinja from the templates of the
 //! top-level `templates/` folder (embedded; a user's copies override them).
 //!
-//! The flow is one-way: [`context`] computes a serializable view model from
+//! The flow is one-way: [`view`] computes a serializable view model from
 //! the workspace, its scores and the timeline (every number, label, link and
 //! chart); [`html`] and [`md`] only render it. [`chart`] draws the inline SVG
 //! trends and [`markdown`] makes user Markdown safe. Nothing here reads the
 //! repository or writes files: the command does.
 
 pub mod chart;
-pub mod context;
 pub mod html;
 pub mod markdown;
 pub mod md;
 pub mod templates;
+pub mod view;
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
 use crate::error::{Error, Result};
-pub use context::{Input, Report, build, evidence_paths};
 pub use templates::Templates;
+pub use view::{Input, Report, build, evidence_paths};
 
 /// How long one page may take to render from a `--templates` folder.
 pub const RENDER_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);

@@ -359,6 +359,46 @@ fn a_dirty_working_tree() {
     assert!(run.stderr.contains("uncommitted changes"), "{}", run.stderr);
 }
 
+/// Warnings are diagnostics with a code: they reach `--format json`, SARIF
+/// and GitHub annotations as errors do, and do not fail the check.
+#[test]
+fn warnings_reach_json_and_sarif_with_their_code() {
+    let (repo, base) = grouped();
+    repo.write("assessments/ccpa-2026/backup.toml", state_toml(None, "planned", "none", &[]));
+    let run = repo.run(&["check", "--base", &base, "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let json = run.json();
+    assert_eq!(json["ok"], true);
+    let warning = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "E0850")
+        .unwrap_or_else(|| panic!("no E0850 in {json:#}"))
+        .clone();
+    assert_eq!(warning["rule"], "uncommitted-changes");
+    assert_eq!(warning["severity"], "warning");
+    assert!(warning["message"].as_str().unwrap().contains("uncommitted changes"), "{warning:#}");
+    assert!(json["warnings"].as_u64().unwrap() >= 1, "{json:#}");
+
+    let sarif = repo.run(&["check", "--base", &base, "--format", "sarif"]).json();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let result = results.iter().find(|r| r["ruleId"] == "E0850").unwrap_or_else(|| panic!("{sarif:#}"));
+    assert_eq!(result["level"], "warning");
+    let rule = &sarif["runs"][0]["tool"]["driver"]["rules"][result["ruleIndex"].as_u64().unwrap() as usize];
+    assert_eq!(rule["id"], "E0850");
+
+    let github = repo.run(&["check", "--base", &base, "--format", "github"]);
+    assert!(github.stdout.contains("::warning title=E0850 uncommitted-changes::"), "{}", github.stdout);
+    // On a terminal, the warning is in the report with its code.
+    let human = repo.run(&["check", "--base", &base]);
+    assert!(
+        human.stderr.contains("warning[E0850]: the working tree has uncommitted changes"),
+        "{}",
+        human.stderr
+    );
+}
+
 #[test]
 fn merge_commits_blame_the_commit_that_made_the_change() {
     let (repo, base) = grouped();

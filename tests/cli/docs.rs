@@ -277,7 +277,7 @@ fn architecture_names_every_module() {
 }
 
 /// docs/ARCHITECTURE.md: `model/`, `diag/` and the computations (`score.rs`,
-/// `diff.rs`, `filter.rs`, `render/`, `report/` but for the `--templates`
+/// `diff/`, `filter.rs`, `render/`, `report/` but for the `--templates`
 /// folder) open no files, run no git and start no processes.
 #[test]
 fn pure_modules_do_no_io() {
@@ -286,7 +286,8 @@ fn pure_modules_do_no_io() {
             || path.starts_with("src/render/")
             || path.starts_with("src/diag/")
             || (path.starts_with("src/report/") && path != "src/report/templates.rs")
-            || ["src/score.rs", "src/diff.rs", "src/filter.rs"].contains(&path)
+            || path.starts_with("src/diff/")
+            || ["src/score.rs", "src/filter.rs"].contains(&path)
     };
     let found: Vec<String> = sources()
         .iter()
@@ -301,5 +302,31 @@ fn pure_modules_do_no_io() {
         found.is_empty(),
         "I/O in a module that only computes or formats (docs/ARCHITECTURE.md, invariants): {found:?}\n\
          read in `repo`/`load`/`history` or the command, and pass the values in"
+    );
+}
+
+/// No Rust file in `src/`, `tests/` or `examples/` is over 800 lines: past that, a file holds
+/// more than one responsibility. Split it by responsibility, as `report/view/`, `diff/`,
+/// `render/diff/` and `examples/replay/` are (and keep data such as the replay's story in data
+/// files).
+#[test]
+fn no_source_file_is_over_800_lines() {
+    const LIMIT: usize = 800;
+    let mut long = Vec::new();
+    for dir in ["src", "tests", "examples"] {
+        for entry in walkdir::WalkDir::new(root().join(dir)).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "rs") {
+                let lines = std::fs::read_to_string(entry.path()).unwrap().lines().count();
+                if lines > LIMIT {
+                    let rel = entry.path().strip_prefix(root()).unwrap().to_string_lossy().replace('\\', "/");
+                    long.push(format!("{rel} ({lines} lines)"));
+                }
+            }
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "files over {LIMIT} lines: {long:?}\nsplit each by responsibility into a module folder"
     );
 }

@@ -18,11 +18,11 @@ use serde_json::{Value, json};
 
 use crate::support::{Run, TestRepo, state_toml};
 
-const ANA: &str = "ana@example.com";
-const BOB: &str = "bob@example.com";
-const CY: &str = "cy@example.com";
+pub(crate) const ANA: &str = "ana@example.com";
+pub(crate) const BOB: &str = "bob@example.com";
+pub(crate) const CY: &str = "cy@example.com";
 
-fn definitions(repo: &TestRepo) {
+pub(crate) fn definitions(repo: &TestRepo) {
     repo.add_action("mfa", "control-access", "preventative", true);
     repo.add_action("enc", "protect-information", "preventative", false);
     repo.add_action("backup", "infrastructure-cloud", "corrective", true);
@@ -40,7 +40,7 @@ fn with_test_notes(text: &str, test: &str, notes: &str) -> String {
     text.replace(&status, &format!("{status}notes = {notes:?}\n"))
 }
 
-const MFA_FAILED_NOTE: &str = "Bypass via legacy IMAP.";
+pub(crate) const MFA_FAILED_NOTE: &str = "Bypass via legacy IMAP.";
 const LOGS_NOTE: &str = "Reviewed weekly.";
 
 /// Seven commits by three people (commit index: what changed):
@@ -51,7 +51,7 @@ const LOGS_NOTE: &str = "Reviewed weekly.";
 /// 4 ana 2026-03-16: backup out-of-scope, owner ana (ccpa)
 /// 5 cy  2026-03-20: mfa failed-high in ccpa only
 /// 6 ana 2026-03-23: logs owner bob → ana, test notes
-fn program() -> (TestRepo, Vec<String>) {
+pub(crate) fn program() -> (TestRepo, Vec<String>) {
     let repo = TestRepo::new();
     repo.git_init();
     definitions(&repo);
@@ -148,7 +148,7 @@ type Series = Vec<Vec<(String, (u64, u64))>>;
 
 /// The score series as (name, (earned, max)) rows per commit; checks that
 /// every percent is the one-decimal half-up rounding of earned / max.
-fn series_of(run: &Run, ids: &[String]) -> Series {
+pub(crate) fn series_of(run: &Run, ids: &[String]) -> Series {
     assert_eq!(run.code, 0, "{}", run.all());
     let points = run.json();
     let points = points.as_array().expect("an array");
@@ -170,18 +170,18 @@ fn series_of(run: &Run, ids: &[String]) -> Series {
         .collect()
 }
 
-fn pair(v: &Value) -> (u64, u64) {
+pub(crate) fn pair(v: &Value) -> (u64, u64) {
     let (earned, max) = (v["earned"].as_u64().expect("earned"), v["max"].as_u64().expect("max"));
     let expected = if max == 0 { 100.0 } else { ((2000 * earned + max) / (2 * max)) as f64 / 10.0 };
     assert_eq!(v["percent"].as_f64(), Some(expected), "{v}");
     (earned, max)
 }
 
-fn row(entries: &[(&str, (u64, u64))]) -> Vec<(String, (u64, u64))> {
+pub(crate) fn row(entries: &[(&str, (u64, u64))]) -> Vec<(String, (u64, u64))> {
     entries.iter().map(|(n, s)| ((*n).to_owned(), *s)).collect()
 }
 
-fn history(repo: &TestRepo, args: &[&str]) -> Run {
+pub(crate) fn history(repo: &TestRepo, args: &[&str]) -> Run {
     let mut all = vec!["history"];
     all.extend_from_slice(args);
     repo.run(&all)
@@ -398,7 +398,7 @@ fn filters() {
 /// feature, from start: b1 (bob: mfa implemented in gdpr), b2 (cy: mfa passed
 /// in gdpr). Returns the main line and every commit in git's topological
 /// order (start, m1, b1, b2, merge), which `--all-parents` lists.
-fn merged() -> (TestRepo, Vec<String>, Vec<String>) {
+pub(crate) fn merged() -> (TestRepo, Vec<String>, Vec<String>) {
     let repo = TestRepo::new();
     repo.git_init();
     definitions(&repo);
@@ -486,184 +486,6 @@ fn all_parents_attributes_branch_commits_to_their_authors() {
     assert_eq!(history(&repo, &["--scores", "--all-parents", "--format", "json"]).stdout, scores.stdout);
 }
 
-fn cache_file(repo: &TestRepo) -> std::path::PathBuf {
-    repo.path().join(".git/evident/timeline.bin")
-}
-
-/// The outputs that depend on the cache: events and scores.
-fn outputs(repo: &TestRepo) -> (String, String, String) {
-    let events = history(repo, &["--format", "json"]);
-    let scores = history(repo, &["--scores", "--format", "json"]);
-    let human = history(repo, &[]);
-    for r in [&events, &scores, &human] {
-        assert_eq!(r.code, 0, "{}", r.all());
-    }
-    (events.stdout, scores.stdout, human.stdout + &human.stderr)
-}
-
-/// What a run without any cache prints (the cache it writes is removed after).
-fn fresh(repo: &TestRepo) -> (String, String, String) {
-    let _ = std::fs::remove_dir_all(repo.path().join(".git/evident"));
-    let out = outputs(repo);
-    let _ = std::fs::remove_dir_all(repo.path().join(".git/evident"));
-    out
-}
-
-#[test]
-fn cache_is_reused_and_extended() {
-    let (repo, _) = program();
-    let first = outputs(&repo);
-    let cached = std::fs::read(cache_file(&repo)).expect("the cache is written");
-    let modified = std::fs::metadata(cache_file(&repo)).unwrap().modified().unwrap();
-    // Nothing new: the same output, and the cache is not rewritten.
-    assert_eq!(outputs(&repo), first);
-    assert_eq!(std::fs::read(cache_file(&repo)).unwrap(), cached);
-    assert_eq!(std::fs::metadata(cache_file(&repo)).unwrap().modified().unwrap(), modified);
-    // A new commit: the cache grows by it and the output is a fresh run's.
-    repo.write(
-        "assessments/ccpa-2026/mfa.toml",
-        state_toml(Some(ANA), "implemented", "passed", &["mfa-report"]),
-    );
-    repo.commit_at(CY, "Retest MFA", "2026-03-25T09:00:00+00:00");
-    let extended = outputs(&repo);
-    assert_ne!(extended, first);
-    let grown = std::fs::read(cache_file(&repo)).unwrap();
-    assert!(grown.len() > cached.len());
-    assert_eq!(extended, fresh(&repo));
-}
-
-#[test]
-fn damaged_cache_is_ignored_with_a_warning_and_rewritten() {
-    let (repo, _) = program();
-    let expected = fresh(&repo);
-    outputs(&repo);
-    let good = std::fs::read(cache_file(&repo)).unwrap();
-    let magic = b"evident timeline cache";
-    let at = good.windows(magic.len()).position(|w| w == magic).expect("the magic string");
-    let mut other_format = good.clone();
-    // The format number follows the magic string (a one-byte varint).
-    assert_eq!(other_format[at + magic.len()], 1);
-    other_format[at + magic.len()] = 99;
-    let damaged: Vec<(&str, Vec<u8>)> = vec![
-        ("garbage", b"\xff\xfe garbage \x00\x01 not a cache".to_vec()),
-        ("empty", Vec::new()),
-        ("truncated", good[..good.len() / 2].to_vec()),
-        ("one byte short", good[..good.len() - 1].to_vec()),
-        ("another format", other_format),
-    ];
-    for (what, bytes) in damaged {
-        std::fs::write(cache_file(&repo), &bytes).unwrap();
-        let run = history(&repo, &["--format", "json"]);
-        assert_eq!(run.code, 0, "{what}: {}", run.all());
-        assert!(run.stderr.contains("warning: ignoring the history cache"), "{what}: {}", run.stderr);
-        assert!(run.stderr.contains("reading the whole history"), "{what}: {}", run.stderr);
-        assert_eq!(run.stdout, expected.0, "{what}");
-        assert_eq!(std::fs::read(cache_file(&repo)).unwrap(), good, "{what}: the cache is rewritten");
-        let again = history(&repo, &["--format", "json"]);
-        assert_eq!((again.stderr.as_str(), again.stdout.as_str()), ("", expected.0.as_str()), "{what}");
-    }
-    // A cache of another evident version is not damage: rebuilt quietly.
-    let version = env!("CARGO_PKG_VERSION").as_bytes();
-    let at = good.windows(version.len()).position(|w| w == version).expect("the version");
-    let mut older = good.clone();
-    older[at + version.len() - 1] = if older[at + version.len() - 1] == b'9' { b'8' } else { b'9' };
-    std::fs::write(cache_file(&repo), &older).unwrap();
-    let run = history(&repo, &["--format", "json"]);
-    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
-    assert_eq!(run.stdout, expected.0);
-    assert_eq!(std::fs::read(cache_file(&repo)).unwrap(), good);
-    // A cache that cannot be written: a warning, and the right output.
-    std::fs::remove_file(cache_file(&repo)).unwrap();
-    std::fs::create_dir(cache_file(&repo)).unwrap();
-    let run = history(&repo, &["--format", "json"]);
-    assert_eq!(run.code, 0, "{}", run.all());
-    assert_eq!(run.stdout, expected.0);
-    assert!(run.stderr.contains("warning:"), "{}", run.stderr);
-}
-
-#[test]
-fn rewritten_history_is_recomputed() {
-    let (repo, _) = program();
-    outputs(&repo);
-    // Amend the last commit with another change.
-    repo.write(
-        "assessments/gdpr-2026/logs.toml",
-        state_toml(Some(ANA), "implemented", "failed-low", &["siem"]),
-    );
-    repo.git(&["add", "-A"]);
-    repo.git(&["commit", "-q", "--amend", "--no-edit"]);
-    let amended = outputs(&repo);
-    assert!(amended.0.contains("failed-low"));
-    assert_eq!(amended, fresh(&repo));
-    // Back two commits, then two new ones: the cache's tail is stale.
-    outputs(&repo);
-    repo.git(&["reset", "-q", "--hard", "HEAD~2"]);
-    repo.write("assessments/ccpa-2026/backup.toml", state_toml(Some(BOB), "implemented", "passed", &["b"]));
-    repo.commit_at(BOB, "Back up after all", "2026-03-17T08:00:00+00:00");
-    repo.write("assessments/gdpr-2026/enc.toml", state_toml(Some(BOB), "planned", "none", &[]));
-    repo.commit_at(BOB, "Drop the alternative", "2026-03-18T08:00:00+00:00");
-    let rewritten = outputs(&repo);
-    assert!(!rewritten.0.contains(MFA_FAILED_NOTE), "the dropped commits are gone");
-    assert_eq!(rewritten, fresh(&repo));
-    // Score at the end: gdpr mfa 27 + logs 1 + enc 0/9 = 28/37; ccpa mfa 27
-    // + backup 3 = 30/30; overall mfa 27 + logs 1 + backup 3 = 31/40.
-    let scores: Value = serde_json::from_str(&rewritten.1).unwrap();
-    let last = scores.as_array().unwrap().last().unwrap().clone();
-    assert_eq!(pair(&last["overall"]), (31, 40));
-}
-
-#[test]
-fn all_parents_and_first_parent_do_not_share_a_wrong_cache() {
-    let (repo, _, _) = merged();
-    let first = outputs(&repo);
-    let every = history(&repo, &["--all-parents", "--format", "json"]);
-    assert_eq!(every.code, 0);
-    assert_eq!(outputs(&repo), first);
-    assert_eq!(history(&repo, &["--all-parents", "--format", "json"]).stdout, every.stdout);
-    let _ = std::fs::remove_dir_all(repo.path().join(".git/evident"));
-    assert_eq!(history(&repo, &["--all-parents", "--format", "json"]).stdout, every.stdout);
-    assert_eq!(outputs(&repo), first);
-    assert_ne!(first.0, every.stdout);
-}
-
-#[test]
-fn cache_resumes_over_a_broken_file_and_a_missing_assessment() {
-    // 0: definitions and logs passed; 1: logs.toml broken; a state of an
-    // assessment whose assessment.toml comes later. The cache then ends on a
-    // commit whose workspace holds a last good version and an orphan state.
-    let repo = TestRepo::new();
-    repo.git_init();
-    definitions(&repo);
-    repo.write("assessments/gdpr-2026/logs.toml", state_toml(Some(BOB), "implemented", "passed", &["siem"]));
-    repo.commit_at(ANA, "Start", "2026-05-01T09:00:00+00:00");
-    repo.write("assessments/gdpr-2026/logs.toml", "[implementation\nstatus = \"implemented\"\n");
-    repo.write("assessments/soc2-2026/mfa.toml", state_toml(Some(ANA), "implemented", "passed", &["r"]));
-    repo.commit_at(BOB, "Break logs", "2026-05-02T09:00:00+00:00");
-    let before = outputs(&repo);
-    assert!(cache_file(&repo).exists());
-    // Now the assessment.toml arrives, and something unrelated changes.
-    repo.add_assessment("soc2-2026", "ccpa", None);
-    repo.write("assessments/ccpa-2026/backup.toml", state_toml(None, "planned", "none", &[]));
-    repo.commit_at(ANA, "Add SOC 2", "2026-05-03T09:00:00+00:00");
-    let resumed = outputs(&repo);
-    assert_ne!(resumed, before);
-    assert_eq!(resumed, fresh(&repo));
-    // The last point, by hand: logs keeps its last good version (passed, 1/1);
-    // soc2 adopts the mfa state (27/27 of its 30: backup 0/3); gdpr mfa 0/27,
-    // enc 0/9 → gdpr 1/37; ccpa 0/30; overall: mfa not earning in gdpr and
-    // ccpa → 0 + logs 1 + enc 0 + backup 0 = 1/40.
-    let scores: Value = serde_json::from_str(&resumed.1).unwrap();
-    let last = &scores.as_array().unwrap()[2];
-    assert_eq!(pair(&last["overall"]), (1, 40));
-    let by_id: Vec<(String, (u64, u64))> = last["assessments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| (a["id"].as_str().unwrap().to_owned(), pair(a)))
-        .collect();
-    assert_eq!(by_id, row(&[("ccpa-2026", (0, 30)), ("gdpr-2026", (1, 37)), ("soc2-2026", (27, 30))]));
-}
-
 #[test]
 fn no_commits_is_an_input_error_like_audit() {
     let repo = TestRepo::new();
@@ -734,7 +556,8 @@ fn broken_state_file_in_the_past_is_reported_and_skipped() {
     let ids = vec![c0, c1.clone(), c2, c3];
     let run = history(&repo, &["--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.all());
-    let warning = format!("assessments/ccpa-2026/mfa.toml in {} (2026-05-02): ", &c1[..7]);
+    // A warning with its code, at the commit and path of the broken file.
+    let warning = format!("warning[E0707]: assessments/ccpa-2026/mfa.toml in {} (2026-05-02): ", &c1[..7]);
     assert!(run.stderr.contains(&warning), "{}", run.stderr);
     assert!(run.stderr.contains("its last good version was kept"), "{}", run.stderr);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
@@ -895,161 +718,4 @@ fn scores_before_anything_is_in_scope_show_n_a() {
     let human = history(&repo, &["--scores"]);
     assert_eq!(human.code, 0, "{}", human.all());
     insta::assert_snapshot!("history_scores_n_a", human.stdout);
-}
-
-/// `evident score --format json` of the working tree: overall, per
-/// assessment and per category (earned, max), or `None` when it refuses.
-fn score_now(repo: &TestRepo) -> Option<Vec<(String, (u64, u64))>> {
-    let run = repo.run(&["score", "--format", "json"]);
-    if run.code != 0 {
-        assert_eq!(run.code, 1, "{}", run.all());
-        return None;
-    }
-    let v = run.json();
-    let mut out = vec![("overall".to_owned(), pair(&v["overall"]))];
-    for a in v["assessments"].as_array().unwrap() {
-        out.push((a["id"].as_str().unwrap().to_owned(), pair(a)));
-    }
-    for c in v["categories"].as_array().unwrap() {
-        out.push((format!("category:{}", c["id"].as_str().unwrap()), pair(c)));
-    }
-    Some(out)
-}
-
-/// Fifteen commits that exercise every scoring rule; after each one, the
-/// history's point equals what `evident score` says of that commit.
-#[test]
-fn history_scores_equal_evident_score_at_every_commit() {
-    let repo = TestRepo::new();
-    repo.git_init();
-    definitions(&repo);
-    let mut ids = Vec::new();
-    let mut commit = |repo: &TestRepo, what: &str| {
-        let date = format!("2026-06-{:02}T09:00:00+00:00", ids.len() + 1);
-        ids.push(repo.commit_at([ANA, BOB, CY][ids.len() % 3], what, &date));
-    };
-    commit(&repo, "0 definitions only");
-    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["r"]));
-    commit(&repo, "1 shared mfa passes in both");
-    repo.write("assessments/ccpa-2026/mfa.toml", state_toml(Some(ANA), "out-of-scope", "none", &[]));
-    commit(&repo, "2 mfa out of scope (implementation) in ccpa");
-    repo.write(
-        "assessments/ccpa-2026/mfa.toml",
-        state_toml(Some(ANA), "implemented", "out-of-scope", &["r"]),
-    );
-    commit(&repo, "3 mfa out of scope (test) in ccpa");
-    repo.write("assessments/ccpa-2026/mfa.toml", state_toml(Some(ANA), "implemented", "failed-low", &["r"]));
-    commit(&repo, "4 mfa back in scope and failing in ccpa");
-    repo.write("assessments/gdpr-2026/enc.toml", state_toml(Some(BOB), "alternative", "passed", &["e"]));
-    commit(&repo, "5 enc alternative");
-    repo.write("assessments/gdpr-2026/logs.toml", state_toml(Some(BOB), "planned", "passed", &["s"]));
-    commit(&repo, "6 logs passed without implementation (invalid)");
-    repo.write("assessments/gdpr-2026/logs.toml", state_toml(Some(BOB), "implemented", "passed", &["s"]));
-    commit(&repo, "7 logs implemented");
-    repo.add_action("backup", "infrastructure-cloud", "preventative", true);
-    repo.write("assessments/ccpa-2026/backup.toml", state_toml(None, "implemented", "passed", &["b"]));
-    commit(&repo, "8 backup becomes preventative (27) and passes");
-    repo.write("evident.toml", "[scoring]\nmandatory = { preventative = 30 }\n");
-    commit(&repo, "9 the points table changes");
-    repo.add_template("ccpa", &[("1798.150", &["mfa", "backup", "enc"]), ("1798.100", &["enc"])]);
-    commit(&repo, "10 ccpa lists enc too, in two controls (no state there)");
-    repo.write("assessments/ccpa-2026/enc.toml", state_toml(Some(BOB), "out-of-scope", "none", &[]));
-    commit(&repo, "11 enc out of scope in ccpa");
-    repo.write("assessments/ccpa-2026/mfa.toml", state_toml(Some(ANA), "implemented", "passed", &["r"]));
-    commit(&repo, "12 mfa passes in ccpa again");
-    repo.remove("assessments/gdpr-2026/logs.toml");
-    commit(&repo, "13 logs state file removed");
-    repo.write(
-        "assessments/gdpr-2026/enc.toml",
-        state_toml(Some(BOB), "alternative", "failed-medium", &["e"]),
-    );
-    commit(&repo, "14 enc fails in gdpr");
-    assert_eq!(ids.len(), 15);
-
-    let history = history(&repo, &["--scores", "--format", "json"]);
-    let series = series_of(&history, &ids);
-    // Overall after each commit, by hand. Points: mfa 27, logs 1, enc 9,
-    // backup 3 (27 from commit 8); from commit 9 mandatory preventative is
-    // worth 30 (mfa and backup).
-    let expected = [
-        (0, 40),  // 0: nothing earns; max mfa 27 + logs 1 + enc 9 + backup 3 = 40
-        (27, 40), // 1: mfa earns in both
-        (27, 40), // 2: out of scope in ccpa: mfa earns where it is in scope (gdpr)
-        (27, 40), // 3: the same, out of scope by its test
-        (0, 40),  // 4: in scope and failing in ccpa: mfa earns nothing overall
-        (9, 40),  // 5: enc alternative + passed: 9
-        (9, 40),  // 6: logs passed without implementation earns nothing
-        (10, 40), // 7: logs implemented: 9 + 1
-        (37, 64), // 8: backup 27 earned: 1 + 9 + 27 = 37; max 27 + 1 + 9 + 27 = 64
-        (40, 70), // 9: mfa 0/30, logs 1, enc 9, backup 30: 40; max 30 + 1 + 9 + 30 = 70
-        (31, 70), // 10: enc in ccpa without a state does not earn there: 40 - 9
-        (40, 70), // 11: enc out of scope in ccpa: earns again (gdpr only)
-        (70, 70), // 12: mfa passes in ccpa: 40 + 30
-        (69, 70), // 13: logs back to the defaults: 70 - 1
-        (60, 70), // 14: enc fails in gdpr: 69 - 9
-    ];
-    let overall: Vec<(u64, u64)> = series.iter().map(|r| r[0].1).collect();
-    assert_eq!(overall, expected);
-    // Per assessment, at some commits:
-    // 2: ccpa = backup 0/3 (mfa out of scope); gdpr = mfa 27/27 + logs 0/1 + enc 0/9.
-    // 8: ccpa = mfa 0/27 + backup 27/27 = 27/54; gdpr = 27 + 1 + 9 = 37/37.
-    // 10: ccpa = mfa 0/30 + backup 30/30 + enc 0/9 (once, though two controls list it) = 30/69; gdpr 40/40.
-    // 14: ccpa = 30 + 30 (enc out of scope) = 60/60; gdpr = mfa 30 + logs 0/1 + enc 0/9 = 30/40.
-    let assessments = |i: usize| -> Vec<(u64, u64)> { series[i][1..3].iter().map(|(_, s)| *s).collect() };
-    assert_eq!(assessments(2), [(0, 3), (27, 37)]);
-    assert_eq!(assessments(8), [(27, 54), (37, 37)]);
-    assert_eq!(assessments(10), [(30, 69), (40, 40)]);
-    assert_eq!(assessments(14), [(60, 60), (30, 40)]);
-    // Every commit: the history's point is `evident score` at that commit
-    // (which refuses the invalid commit 6).
-    let mut refused = Vec::new();
-    for (i, id) in ids.iter().enumerate() {
-        repo.git(&["checkout", "-q", "--detach", id]);
-        match score_now(&repo) {
-            Some(now) => assert_eq!(series[i], now, "commit {i}"),
-            None => refused.push(i),
-        }
-    }
-    repo.git(&["checkout", "-q", "main"]);
-    // `evident score` scores commit 6 like history does (logs earns nothing);
-    // the status rule is `evident check`'s to enforce.
-    assert_eq!(refused, Vec::<usize>::new());
-    repo.git(&["checkout", "-q", "--detach", &ids[6]]);
-    let check = repo.run(&["check"]);
-    assert_eq!(check.code, 1, "{}", check.all());
-    assert!(check.stdout.contains("E0501") || check.stderr.contains("E0501"), "{}", check.all());
-    repo.git(&["checkout", "-q", "main"]);
-}
-
-/// Every command runs within a 4 GB address space (`ulimit -v`), as on build
-/// servers that cap it: the allocator must not reserve large ranges up front.
-#[cfg(target_os = "linux")]
-#[test]
-fn commands_run_within_a_4_gb_address_space() {
-    let (repo, _) = program();
-    let out = tempfile::tempdir().expect("temp dir");
-    let site = out.path().join("site");
-    let site = site.to_str().expect("utf-8 path");
-    let evident = crate::support::evident();
-    for args in [
-        &["history"][..],
-        &["history"],
-        &["history", "--scores"],
-        &["audit"],
-        &["validate"],
-        &["score"],
-        &["report", "--format", "html", "--out", site],
-    ] {
-        let mut cmd = std::process::Command::new("sh");
-        cmd.arg("-c").arg("ulimit -v 4000000 && exec \"$@\"").arg("sh").arg(evident.get_program());
-        cmd.arg("--repo").arg(repo.path()).args(args);
-        for (key, value) in evident.get_envs() {
-            match value {
-                Some(value) => cmd.env(key, value),
-                None => cmd.env_remove(key),
-            };
-        }
-        let run = crate::support::run(cmd);
-        assert!(run.code == 0 || run.code == 1, "evident {args:?} under ulimit -v: {}", run.all());
-    }
 }

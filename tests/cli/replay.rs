@@ -1,4 +1,4 @@
-//! `examples/replay.rs`, which README's first command runs: it must write a
+//! `examples/replay/`, which README's first command runs: it must write a
 //! year of history that ends exactly at `example-repo/`, that evident's own
 //! checks accept commit by commit, and whose scores rise with a few dips.
 //!
@@ -108,5 +108,44 @@ fn replay_writes_a_year_that_ends_at_example_repo() {
     assert!(
         tenths(end) > midway && midway > percents[percents.len() / 10],
         "scores do not rise: {percents:?}"
+    );
+}
+
+/// The replay judges each commit with evident's own rules (the library's, not a copy): a
+/// source whose story would commit an owner missing from `[people]` stops the replay (exit 1)
+/// with evident's own diagnostic, naming the commit.
+#[test]
+fn replay_judges_commits_with_evidents_own_rules() {
+    let Some(replay) = replay_binary() else {
+        eprintln!("skipped: examples/replay is not built (run `cargo test`, which builds the examples)");
+        return;
+    };
+    let tmp = TestRepo::bare();
+    let source = tmp.path().join("source");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-repo");
+    for (rel, bytes) in tree(&example) {
+        let path = source.join(&rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, bytes).expect("write");
+    }
+    // hipaa-2026 is in no group, so only this state file changes.
+    let state = source.join("assessments/hipaa-2026/access-reviews.toml");
+    let text = std::fs::read_to_string(&state).expect("read state");
+    let owner = text.lines().find(|l| l.starts_with("owner = ")).expect("an owner");
+    std::fs::write(&state, text.replacen(owner, "owner = \"nobody@example.com\"", 1)).expect("write state");
+
+    let out = Command::new(&replay)
+        .arg("--from")
+        .arg(&source)
+        .arg("--out")
+        .arg(tmp.path().join("demo"))
+        .output()
+        .expect("run replay");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("the story breaks a rule in the commit of"), "{stderr}");
+    assert!(
+        stderr.contains("error[E0308]: owner `nobody@example.com` is not listed in `[people]`"),
+        "{stderr}"
     );
 }

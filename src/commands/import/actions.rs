@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use crate::cli::GlobalArgs;
 use crate::commands::set::{conclude, refuse_inputs};
 use crate::commands::to_json_text;
+use crate::diag::{Diagnostic, Sources};
 use crate::edit::{self, FileChange, Session, StatusChange};
 use crate::error::{Error, Outcome, Result};
-use crate::import::Problem;
 use crate::import::actions::{Changes, Field, FieldValue, Update};
 use crate::model::{Date, Workspace};
-use crate::ui::{CYAN, RED, Ui};
+use crate::ui::Ui;
 
 /// Update many actions at once from a spreadsheet (CSV or XLSX).
 ///
@@ -75,18 +75,21 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: ActionsArgs) -> Result<Outcome> {
         Ok(_) => return refuse(ui, &args.file, args.format, &problems),
         Err(more) => {
             problems.extend(more);
-            problems.sort_by_key(|p| p.row);
+            problems.sort_by_key(crate::import::row_of);
             return refuse(ui, &args.file, args.format, &problems);
         }
     };
     if args.format == ImportFormat::Text {
         for ignored in crate::import::actions::ignored_edits(ws, &sheet) {
-            ui.warn(&format!(
-                "column \"{}\" is not imported: {} differ{} from the repository (first: row {}); only the owner, status, date and notes columns are",
-                ignored.column,
-                rows(ignored.rows),
-                if ignored.rows == 1 { "s" } else { "" },
-                ignored.first_row
+            ui.diagnostic(&Diagnostic::new(
+                crate::diag::Code::ColumnNotImported,
+                format!(
+                    "column \"{}\" is not imported: {} differ{} from the repository (first: row {}); only the owner, status, date and notes columns are",
+                    ignored.column,
+                    rows(ignored.rows),
+                    if ignored.rows == 1 { "s" } else { "" },
+                    ignored.first_row
+                ),
             ));
         }
     }
@@ -140,23 +143,16 @@ pub(super) fn refuse(
     ui: &Ui,
     file: &std::path::Path,
     format: ImportFormat,
-    problems: &[Problem],
+    problems: &[Diagnostic],
 ) -> Result<Outcome> {
+    let sources = Sources::default();
     if format == ImportFormat::Json {
-        let list: Vec<_> = problems.iter().map(Problem::to_json).collect();
+        let list: Vec<_> =
+            problems.iter().map(|d| crate::diag::render::json_diagnostic(&sources, d)).collect();
         ui.out(&to_json_text(&serde_json::json!({"problems": list, "written": false})));
     } else {
-        for p in problems.iter().take(SHOWN) {
-            let mut text = format!(
-                "{}: {}: {}\n",
-                ui.paint_err(RED.bold(), format!("error[{}]", p.code.code())),
-                p.location(),
-                p.message
-            );
-            if let Some(hint) = &p.hint {
-                text.push_str(&format!("  {}: {hint}\n", ui.paint_err(CYAN.bold(), "help")));
-            }
-            ui.err(&text);
+        for d in problems.iter().take(SHOWN) {
+            ui.err(&crate::diag::render::short(&sources, d, ui.color_stderr));
         }
         if problems.len() > SHOWN {
             ui.err(&format!("... and {} more\n", problems.len() - SHOWN));

@@ -197,11 +197,14 @@ fn warn_orphaned_states(ui: &Ui, ws: &crate::model::Workspace, plan: &Plan) {
             .map(|a| layout::state_path(id.as_str(), a))
             .collect();
         if !orphans.is_empty() {
-            ui.warn(&format!(
-                "assessment `{id}` has {} state files for actions no longer in the template; remove them (`git rm`) when it accepts the new version (`evident accept --template`): {}",
-                orphans.len(),
-                shorten(&orphans)
-            ));
+            ui.diagnostic(&Diagnostic::new(
+                Code::ActionNotInTemplate,
+                format!(
+                    "assessment `{id}` has {} state files for actions no longer in the template; remove them (`git rm`) when it accepts the new version (`evident accept --template`): {}",
+                    orphans.len(),
+                    shorten(&orphans)
+                ),
+            ).as_warning());
         }
     }
 }
@@ -269,9 +272,9 @@ fn warn_unknown_mapping_keys(ui: &Ui, catalog: &Read<crate::oscal::model::Catalo
             if !known.contains(&key.as_str()) {
                 let hint =
                     did_you_mean(key, known.iter().copied()).map(|h| format!("; {h}")).unwrap_or_default();
-                ui.warn(&format!(
-                    "[{code}] the mapping names {what} `{key}`, which the catalog does not have{hint}",
-                    code = Code::OscalMappingUnknown.code()
+                ui.diagnostic(&Diagnostic::new(
+                    Code::OscalMappingUnknown,
+                    format!("the mapping names {what} `{key}`, which the catalog does not have{hint}"),
                 ));
             }
         }

@@ -55,7 +55,7 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: Args) -> Result<Outcome> {
         Ok(_) => return super::actions::refuse(ui, &args.file, args.format, &problems),
         Err(more) => {
             problems.extend(more);
-            problems.sort_by_key(|p| p.row);
+            problems.sort_by_key(crate::import::row_of);
             return super::actions::refuse(ui, &args.file, args.format, &problems);
         }
     };
