@@ -83,6 +83,8 @@ pub enum Command {
     Updates(commands::updates::Args),
     Accept(commands::accept::Args),
     Audit(commands::audit::Args),
+    #[command(subcommand)]
+    Trust(commands::trust::Command),
     Alerts(commands::alerts::Args),
     Schema(commands::schema::Args),
     Explain(commands::explain::Args),
@@ -141,6 +143,7 @@ fn run(command: Command, ctx: &Context) -> Result<Outcome, Error> {
         Command::Library(cmd) => commands::library::run(ctx, cmd),
         Command::Sync(args) => commands::sync::run(ctx, args),
         Command::Test(args) => commands::test::run(ctx, args),
+        Command::Trust(cmd) => commands::trust::run(ctx, cmd),
         Command::Updates(args) => commands::updates::run(ctx, args),
         Command::Accept(args) => commands::accept::run(ctx, args),
         Command::Set(args) => commands::set::run(ctx, args),

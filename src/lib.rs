@@ -27,5 +27,6 @@ pub mod scaffold;
 pub mod schema;
 pub mod score;
 pub mod sync;
+pub mod trust;
 pub mod ui;
 pub mod updates;

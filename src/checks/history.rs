@@ -15,6 +15,8 @@ use super::automation_history::{
     AutomationIndex, automatic_before, automation_changes, forged, replaceable_output,
     replaceable_output_file,
 };
+use super::trust::{Needs, Signatures};
+use crate::model::SignedChange;
 use crate::diag::{Code, CommitRef, Diagnostic, Report};
 use crate::history::GitRepo;
 use crate::history::events::{BlobCache, CommitChanges, StateChange};
@@ -74,11 +76,14 @@ pub struct HistoryRules<'a> {
     joined: HashMap<AssessmentId, HashSet<(ActionId, String)>>,
     /// Action definitions and the files automatic tests run, as of each commit.
     automation: AutomationIndex,
+    /// Signed verdicts (`[trust]`).
+    signatures: Signatures,
 }
 
 impl<'a> HistoryRules<'a> {
     pub fn new(roles: Roles<'a>) -> Self {
         HistoryRules {
+            signatures: Signatures::new(matches!(roles, Roles::Fixed(_))),
             roles,
             diagnostics: Vec::new(),
             evidence_index: HashMap::new(),
@@ -138,6 +143,7 @@ impl<'a> HistoryRules<'a> {
                 self.last_good.remove(&s.path);
             }
         }
+        let (mut signed, mut automated) = (Vec::new(), Vec::new());
         for s in &states {
             if s.new_exists && s.new.is_none() {
                 continue; // broken: judged when it parses again
@@ -153,12 +159,24 @@ impl<'a> HistoryRules<'a> {
                 .map(|d| self.diagnostics.push(d))
                 .is_some();
             self.record(c, s, &config, flagged, automatic);
+            // A verdict needs its author's signature under `[trust]`: an assessor's, or for an
+            // automatic result the automation identity's.
+            let kind = if automatic { SignedChange::Automation } else { SignedChange::Verdicts };
+            if !flagged
+                && Signatures::wants(&config, kind)
+                && let Some(what) = verdict_change(s)
+                && (self.predates_join(s) || !copied_within_group(git, c, s, cache))
+            {
+                let need = Needs { file: s.path.clone(), span: span(report, &s.path, "/test/status"), what };
+                if automatic { automated.push(need) } else { signed.push(need) }
+            }
         }
         self.evidence_files(git, c, cache, report, &config);
         self.definitions(git, c, report);
         let changed = automation_changes(&mut self.automation, git, c, &config, report);
         self.diagnostics.extend(changed);
         let adopted = self.config_changes(git, c, &config, cache);
+        let adopted = self.signatures.visit(git, c, &config, signed, automated, adopted, &merged, cache);
         // The rule levels of the configuration that judged the commit.
         let mut made = self.diagnostics.split_off(start);
         made.retain_mut(|d| d.apply_level(&config.rules));
@@ -280,9 +298,10 @@ impl<'a> HistoryRules<'a> {
     }
 
     /// The verdicts assessors recorded that are still the last word on their
-    /// action's test.
-    pub fn recorded_verdicts(&self) -> Vec<RecordedVerdict> {
-        self.recorded.values().flatten().cloned().collect()
+    /// action's test (under `[trust]`, signed as required).
+    pub fn recorded_verdicts(&mut self) -> Vec<RecordedVerdict> {
+        let refused = self.signatures.refused();
+        self.recorded.values().flatten().filter(|v| !refused.contains(&v.commit)).cloned().collect()
     }
 
     /// Changes to `evident.toml`: `[roles]` (E0704) and the other settings
@@ -448,6 +467,7 @@ impl<'a> HistoryRules<'a> {
 
     pub fn finish(self, report: &mut Report) {
         report.diagnostics.extend(self.diagnostics);
+        self.signatures.finish(&mut report.diagnostics);
     }
 }
 
@@ -492,8 +512,9 @@ fn touches_test(s: &StateChange) -> bool {
         != new.map(|n| (&n.test.status, &n.test.notes, &n.evidence))
 }
 
-/// A verdict set by someone who is not an assessor, if this change is one.
-fn assessor(c: &CommitChanges, s: &StateChange, config: &Config, report: &Report) -> Option<Diagnostic> {
+/// What a change does that only an assessor may do, if it does: set a test
+/// verdict, change one into another or withdraw a finding.
+fn verdict_change(s: &StateChange) -> Option<String> {
     let new = s.new.as_ref()?;
     let old_status = s.old.as_ref().map(|o| o.test.status).unwrap_or_default();
     let status = new.test.status;
@@ -502,21 +523,22 @@ fn assessor(c: &CommitChanges, s: &StateChange, config: &Config, report: &Report
     // pass only loses points, and is how evidence gets replaced.
     let withdrawn = !status.is_verdict() && (old_status.is_failed() || old_status == TestStatus::OutOfScope);
     // A move carries the verdict with it; it is not a new verdict.
-    if !(status.is_verdict() || withdrawn)
-        || old_status == status
-        || s.renamed_from.is_some()
-        || config.roles.assessors.is_empty()
-    {
+    if !(status.is_verdict() || withdrawn) || old_status == status || s.renamed_from.is_some() {
         return None;
     }
-    if config.is_assessor(&c.author.email) {
-        return None;
-    }
-    let what = if withdrawn {
+    Some(if withdrawn {
         format!("test verdict `{old_status}` withdrawn (set to `{status}`)")
     } else {
         format!("test status set to `{status}`")
-    };
+    })
+}
+
+/// A verdict set by someone who is not an assessor, if this change is one.
+fn assessor(c: &CommitChanges, s: &StateChange, config: &Config, report: &Report) -> Option<Diagnostic> {
+    if config.roles.assessors.is_empty() || config.is_assessor(&c.author.email) {
+        return None;
+    }
+    let what = verdict_change(s)?;
     Some(
         Diagnostic::new(
             Code::AssessorRequired,
@@ -628,7 +650,7 @@ const FREE_ACTION_KEYS: [&str; 8] =
     ["id", "title", "version", "category", "solution", "service", "guidance", "links"];
 
 /// The tables of `evident.toml`, other than `[roles]`, that only admins may change.
-fn admin_tables_changed(before: &Config, after: &Config) -> Vec<&'static str> {
+pub(crate) fn admin_tables_changed(before: &Config, after: &Config) -> Vec<&'static str> {
     let mut out = Vec::new();
     if before.rules != after.rules {
         out.push("rules");
@@ -644,6 +666,9 @@ fn admin_tables_changed(before: &Config, after: &Config) -> Vec<&'static str> {
     }
     if before.freshness != after.freshness {
         out.push("freshness");
+    }
+    if before.trust != after.trust {
+        out.push("trust");
     }
     out
 }
@@ -685,7 +710,12 @@ fn brought_in(
 }
 
 /// The codes of the history rules.
-pub const HISTORY_CODES: [Code; 8] = [
+pub const HISTORY_CODES: [Code; 13] = [
+    Code::SignatureMissing,
+    Code::SignatureUnknownKey,
+    Code::SignatureOtherSigner,
+    Code::SignatureBad,
+    Code::SignatureUnverified,
     Code::EvidenceFrozen,
     Code::AssessorRequired,
     Code::ScoreDrop,

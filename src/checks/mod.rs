@@ -10,6 +10,7 @@ pub mod history;
 pub mod range;
 pub mod references;
 pub mod status;
+pub mod trust;
 
 use std::path::Path;
 
@@ -21,6 +22,7 @@ pub fn validate(ws: &Workspace, report: &mut Report, root: &Path) {
     references::check(ws, report);
     evidence::check(ws, report, root);
     automation::check(ws, report);
+    trust::check_file(ws, report, root);
 }
 
 /// The file rules `evident check` adds to `validate`: status rules and group

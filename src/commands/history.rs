@@ -6,7 +6,8 @@ use crate::commands::context::Context;
 use crate::commands::output::to_json_text;
 use crate::commands::output::warn_problems;
 use crate::error::{Outcome, Result};
-use crate::history::timeline::StatusEvent;
+use crate::history::timeline::{StatusEvent, Timeline};
+use crate::repo::Repo;
 
 /// Show the history of action states: who changed what, when.
 ///
@@ -47,11 +48,27 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     }
     let events: Vec<&StatusEvent> =
         timeline.events.iter().filter(|e| args.filter.keep(&timeline, e)).collect();
+    let signed = signatures(&repo, &timeline, &events);
     let text = match args.format {
-        OutputFormat::Human => crate::render::history::human(&timeline, &events, ui.color_stdout),
-        OutputFormat::Markdown => crate::render::history::markdown(&timeline, &events),
-        OutputFormat::Json => to_json_text(&crate::render::history::json(&timeline, &events)),
+        OutputFormat::Human => crate::render::history::human(&timeline, &events, &signed, ui.color_stdout),
+        OutputFormat::Markdown => crate::render::history::markdown(&timeline, &events, &signed),
+        OutputFormat::Json => to_json_text(&crate::render::history::json(&timeline, &events, &signed)),
     };
     ui.out(&text);
     Ok(Outcome::Success)
+}
+
+/// Under `[trust]` (in the working tree's evident.toml): whether each commit
+/// that changed a test status was signed, and by whom.
+pub fn signatures(
+    repo: &Repo,
+    timeline: &Timeline,
+    events: &[&StatusEvent],
+) -> crate::render::history::SignedBy {
+    let Ok(bytes) = std::fs::read(repo.path(crate::repo::layout::CONFIG_FILE)) else {
+        return Default::default();
+    };
+    let config: Option<crate::model::Config> =
+        crate::load::parse(crate::schema::FileKind::Config, crate::repo::layout::CONFIG_FILE, &bytes).value;
+    config.map(|c| crate::trust::verdict_signatures(&repo.root, &c, timeline, events)).unwrap_or_default()
 }

@@ -30,6 +30,7 @@ pub mod score;
 pub mod set;
 pub mod sync;
 pub mod test;
+pub mod trust;
 pub mod updates;
 pub mod validate;
 mod vocabulary;

@@ -88,12 +88,23 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let evidence = read_evidence(ui, &loaded.repo, report::evidence_paths(ws));
     let available: BTreeSet<String> = evidence.keys().cloned().collect();
     let scores = crate::score::compute(ws);
-    let view = report::build(&report::Input {
+    let mut view = report::build(&report::Input {
         workspace: ws,
         scores: &scores,
         timeline: &timeline,
         evidence_available: &available,
     });
+    // Under `[trust]`: whether each verdict was signed, and by whom.
+    let all: Vec<&crate::history::timeline::StatusEvent> = timeline.events.iter().collect();
+    let signed = crate::trust::verdict_signatures(&loaded.repo.root, &ws.config, &timeline, &all);
+    if !signed.is_empty() {
+        for e in view.recent.iter_mut().chain(view.actions.iter_mut().flat_map(|a| a.events.iter_mut())) {
+            e.signed = signed
+                .get(&e.commit_id)
+                .filter(|_| e.changes.iter().any(|c| c.starts_with("test ")))
+                .map(|s| s.label());
+        }
+    }
     let mut files = match args.format {
         ReportFormat::Html => report::html::render(&view, &templates)?,
         ReportFormat::Md => {

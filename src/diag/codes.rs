@@ -189,7 +189,7 @@ codes! {
         "Who is an assessor or an admin decides who may set test verdicts, so only the admins listed in `[roles] admins` (before the change) may change `[roles]`. The rule applies once `[roles] admins` lists someone.";
     AdminSettingsChanged = "E0705", "admin-settings-changed", Error, true,
         "settings only admins may change were changed by someone who is not an admin",
-        "`[rules]`, `[check]`, `[scoring]`, `[freshness]` and `[automation]` in `evident.toml` decide which rules apply, how much a score may drop, what each action is worth, how long results stay current and what `evident test` runs, so only the admins listed in `[roles] admins` (before the change) may change them, or delete `evident.toml`. A change by anyone else is reported and not applied to the commits after it. The rule applies once `[roles] admins` lists someone.";
+        "`[rules]`, `[check]`, `[scoring]`, `[freshness]` and `[automation]` in `evident.toml` decide which rules apply, how much a score may drop, what each action is worth, how long results stay current and what `evident test` runs, and `[trust]` and its allowed signers file decide whose signatures count, so only the admins listed in `[roles] admins` (before the change) may change them, or delete `evident.toml`. A change by anyone else is reported and not applied to the commits after it. The rule applies once `[roles] admins` lists someone.";
     DefinitionChangedWithoutVersion = "E0706", "definition-changed-without-version", Error, true,
         "an action's definition changed without a version bump",
         "What an action is worth and how it is tested (`mandatory`, `control_type`, `action_type`, `testing` and any other scoring or testing key) changes the score of every assessment at once. Bump `version` in the same commit, so that each assessment accepts the new definition with `evident accept` and keeps being scored on the version it accepted until then.";
@@ -202,6 +202,24 @@ codes! {
     BaseNotAncestor = "E0709", "base-not-ancestor", Warning, false,
         "the base of a comparison is not an ancestor of HEAD",
         "The revision given as the base is not an ancestor of HEAD (the main branch moved on since the branch left it). `evident check` checks the commits of HEAD the base lacks; `evident alerts` compares with their merge base. Rebase or merge to compare with the base itself.";
+    SignatureMissing = "E0710", "signature-missing", Error, true,
+        "a commit that needed a signature is not signed",
+        "Under `[trust]`, a commit that records a test verdict (`require-signed = [\"verdicts\"]`), automatic results (`\"automation\"`) or a change of the settings only admins may change or of the allowed signers file (`\"admin\"`) must carry a good SSH signature from a key that the allowed signers file lists for the commit author, since anyone can commit under any e-mail address. The file and `[trust]` are read from the commit's parent. Sign with `git config gpg.format ssh`, `git config user.signingkey ~/.ssh/id_ed25519.pub` and `git commit -S` (or `git config commit.gpgSign true`), after an admin has added the key with `evident trust add`.";
+    SignatureUnknownKey = "E0711", "signature-unknown-key", Error, true,
+        "a commit is signed with a key the allowed signers file does not list",
+        "The commit is signed, but the allowed signers file in force at its parent lists no such key: the key was never added, was removed (revoked) before the commit, or is added by the same change, which cannot vouch for itself. An admin adds a key with `evident trust add EMAIL KEY.pub` in a commit of its own; commits after that one may use it.";
+    SignatureOtherSigner = "E0712", "signature-other-signer", Error, true,
+        "a commit is signed with someone else's key",
+        "The signature is good, but the allowed signers file lists the key for another person than the commit author. Either the author e-mail was set to someone else's address, or a key is shared. Commit under the key owner's own address, or sign with your own key.";
+    SignatureBad = "E0713", "signature-bad", Error, true,
+        "a commit's signature does not verify",
+        "The commit carries a signature that does not match its contents (the commit was altered after it was signed), or ssh-keygen refused it (for example a key used outside its `valid-after`/`valid-before` dates). Re-create the commit and sign it again.";
+    SignatureUnverified = "E0714", "signature-unverified", Error, true,
+        "a commit's signature could not be verified",
+        "evident verifies SSH signatures by running git (2.34 or later), which runs OpenSSH's `ssh-keygen`. The signature is an OpenPGP or X.509 one, which evident does not accept, or git could not run. Install git and OpenSSH, and sign with `gpg.format=ssh`.";
+    AllowedSignersInvalid = "E0715", "allowed-signers-invalid", Error, true,
+        "the allowed signers file has a line that is not a key",
+        "Each line of the allowed signers file (`[trust] allowed-signers`) is `<email> <key type> <base64 key> [comment]`, optionally with options such as `namespaces=\"git\"` after the e-mail, as git's `gpg.ssh.allowedSignersFile` reads it. A line that is not, or a path that leaves the repository, would make verification fail. `evident trust add EMAIL KEY.pub` writes correct lines.";
     ScoreDrop = "E0703", "score-drop", Error, true,
         "a score dropped",
         "The overall score or an assessment's score is lower than at the base of the change, by more than `[check] max-score-drop` percentage points (0 by default: any drop). Each side is scored with its own `[scoring]` table. A drop that comes entirely from test verdicts that assessors recorded in the change (a failed re-test) passes and is reported, unless `[check] assessor-drops = \"fail\"`. Otherwise restore the status, or ask an admin to raise the threshold if the drop is accepted.";

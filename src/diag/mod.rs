@@ -349,7 +349,16 @@ impl Report {
     /// has none yet (the test status of a state file).
     pub fn locate(&mut self, mut read: impl FnMut(&str) -> Option<String>) {
         for d in &mut self.diagnostics {
-            if !matches!(d.code, Code::EvidenceFrozen | Code::AssessorRequired) {
+            if !matches!(
+                d.code,
+                Code::EvidenceFrozen
+                    | Code::AssessorRequired
+                    | Code::SignatureMissing
+                    | Code::SignatureUnknownKey
+                    | Code::SignatureOtherSigner
+                    | Code::SignatureBad
+                    | Code::SignatureUnverified
+            ) {
                 continue;
             }
             let Location::File { file, span } = &mut d.location else { continue };

@@ -40,6 +40,75 @@ pub struct Config {
     /// admins may change it.
     #[serde(default)]
     pub freshness: Freshness,
+    /// Signed verdicts: which commits must carry a good signature from a key that the allowed
+    /// signers file lists for the commit author. Read from the parent of each commit judged, so
+    /// a change cannot trust its own key. Only admins may change it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<Trust>,
+}
+
+/// `[trust]`: commits that must be signed, and the keys that may sign them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Trust {
+    /// The allowed signers file, relative to the repository root, in git's SSH format (the file
+    /// `gpg.ssh.allowedSignersFile` reads): one `<email> <key type> <base64 key>` per line.
+    /// `evident trust add` writes it. Changing it is an admin change.
+    #[serde(default = "default_allowed_signers")]
+    #[schemars(regex(pattern = r"^[^/\\][^\\]*$"))]
+    pub allowed_signers: String,
+    /// The commits that need a good signature by their author's key: "verdicts" (a test status
+    /// set to, changed from or withdrawn from passed, failed-* or out-of-scope), "automation"
+    /// (automatic test results) and "admin" (a change of the settings only admins may change,
+    /// or of the allowed signers file). Default: all three.
+    #[serde(default = "default_require_signed")]
+    pub require_signed: Vec<SignedChange>,
+}
+
+/// A kind of commit that `[trust] require-signed` can require to be signed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignedChange {
+    /// A commit that records a test verdict (passed, failed-*, out-of-scope) or withdraws one.
+    Verdicts,
+    /// A commit that records automatic test results.
+    Automation,
+    /// A commit that changes settings only admins may change, or the allowed signers file.
+    Admin,
+}
+
+impl SignedChange {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignedChange::Verdicts => "verdicts",
+            SignedChange::Automation => "automation",
+            SignedChange::Admin => "admin",
+        }
+    }
+}
+
+/// Where `evident trust add` keeps the allowed signers file unless `[trust]` says otherwise.
+pub const DEFAULT_ALLOWED_SIGNERS: &str = ".evident/allowed_signers";
+
+fn default_allowed_signers() -> String {
+    DEFAULT_ALLOWED_SIGNERS.to_owned()
+}
+
+fn default_require_signed() -> Vec<SignedChange> {
+    vec![SignedChange::Verdicts, SignedChange::Automation, SignedChange::Admin]
+}
+
+impl Default for Trust {
+    fn default() -> Self {
+        Trust { allowed_signers: default_allowed_signers(), require_signed: default_require_signed() }
+    }
+}
+
+impl Trust {
+    /// Whether commits of this kind must be signed.
+    pub fn requires(&self, kind: SignedChange) -> bool {
+        self.require_signed.contains(&kind)
+    }
 }
 
 /// An alert policy (`[[alerts]]`): a kind of change worth telling someone about.

@@ -21,8 +21,8 @@ pub use automation::{
     SarifSource, StaleMode,
 };
 pub use config::{
-    AlertPolicy, AlertTrigger, AssessorDrops, CheckSettings, Config, Level, PointsRow, PointsTable, Roles,
-    Scoring,
+    AlertPolicy, AlertTrigger, AssessorDrops, CheckSettings, Config, DEFAULT_ALLOWED_SIGNERS, Level,
+    PointsRow, PointsTable, Roles, Scoring, SignedChange, Trust,
 };
 pub use date::Date;
 pub use enums::{ActionType, Category, ControlType, ImplementationStatus, TestStatus, Testing};

@@ -1,11 +1,14 @@
 //! The status timeline and the score series, for people and scripts.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use super::md_cell;
 use super::table::Table;
 use crate::history::timeline::{StateSnapshot, StatusEvent, Timeline};
 use crate::score::Score;
+use crate::trust::Signed;
 use crate::ui::{BOLD, DIM, GREEN, RED, paint};
 
 /// What changed between two snapshots, in words.
@@ -87,11 +90,24 @@ fn fit(parts: Vec<String>) -> Vec<String> {
     out
 }
 
-pub fn human(t: &Timeline, events: &[&StatusEvent], color: bool) -> String {
+/// Whether each commit was signed, by commit id (empty without `[trust]`:
+/// then no column shows it).
+pub type SignedBy = BTreeMap<String, Signed>;
+
+/// The Signed cell of an event: only for test changes.
+fn signed_cell(signed: &SignedBy, t: &Timeline, e: &StatusEvent) -> String {
+    signed.get(&t.commits[e.commit].id).filter(|_| e.test_changed()).map(Signed::label).unwrap_or_default()
+}
+
+pub fn human(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy, color: bool) -> String {
     if events.is_empty() {
         return "no status changes\n".into();
     }
-    let mut table = Table::new(&["Date", "Commit", "Author", "Assessment", "Action", "Change"]);
+    let mut headers = vec!["Date", "Commit", "Author", "Assessment", "Action", "Change"];
+    if !signed.is_empty() {
+        headers.push("Signed");
+    }
+    let mut table = Table::new(&headers);
     for e in events {
         let c = &t.commits[e.commit];
         let change = fit(event_changes(e))
@@ -99,14 +115,18 @@ pub fn human(t: &Timeline, events: &[&StatusEvent], color: bool) -> String {
             .map(|s| colour_change(&s, color))
             .collect::<Vec<_>>()
             .join(", ");
-        table.row(vec![
+        let mut row = vec![
             c.date(),
             paint(color, DIM, c.short()),
             c.author_name.clone(),
             e.assessment.clone(),
             paint(color, BOLD, &e.action),
             change,
-        ]);
+        ];
+        if !signed.is_empty() {
+            row.push(signed_cell(signed, t, e));
+        }
+        table.row(row);
     }
     table.render(color)
 }
@@ -122,17 +142,21 @@ fn colour_change(s: &str, color: bool) -> String {
     }
 }
 
-pub fn markdown(t: &Timeline, events: &[&StatusEvent]) -> String {
+pub fn markdown(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy) -> String {
     if events.is_empty() {
         return "_No status changes._\n".into();
     }
-    let mut out = String::from(
-        "| Date | Commit | Author | Assessment | Action | Change |\n|---|---|---|---|---|---|\n",
-    );
+    let mut out = if signed.is_empty() {
+        String::from("| Date | Commit | Author | Assessment | Action | Change |\n|---|---|---|---|---|---|\n")
+    } else {
+        String::from(
+            "| Date | Commit | Author | Assessment | Action | Change | Signed |\n|---|---|---|---|---|---|---|\n",
+        )
+    };
     for e in events {
         let c = &t.commits[e.commit];
         out.push_str(&format!(
-            "| {} | `{}` | {} | {} | {} | {} |\n",
+            "| {} | `{}` | {} | {} | {} | {} |",
             c.date(),
             c.short(),
             md_cell(&c.author_name),
@@ -140,12 +164,18 @@ pub fn markdown(t: &Timeline, events: &[&StatusEvent]) -> String {
             md_cell(&e.action),
             md_cell(&event_changes(e).join("; "))
         ));
+        if !signed.is_empty() {
+            out.push_str(&format!(" {} |", md_cell(&signed_cell(signed, t, e))));
+        }
+        out.push('\n');
     }
     out
 }
 
-pub fn json(t: &Timeline, events: &[&StatusEvent]) -> Value {
-    super::json::to_value(&super::json::HistoryOutput::new(t, events))
+/// Events for scripts; under `[trust]`, a test change has `signature`
+/// (`status`, `signer`, `fingerprint`).
+pub fn json(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy) -> Value {
+    super::json::to_value(&super::json::HistoryOutput::new(t, events, signed))
 }
 
 /// The score series for scripts: every main-line commit with the overall,

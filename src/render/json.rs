@@ -196,10 +196,13 @@ pub struct HistoryEvent {
     pub before: Option<StateSnapshot>,
     /// `null`: the state file was removed.
     pub after: Option<StateSnapshot>,
+    /// Under `[trust]`, for a change of the test: whether the commit was signed, and by whom.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<crate::trust::Signed>,
 }
 
 impl HistoryOutput {
-    pub fn new(t: &Timeline, events: &[&StatusEvent]) -> Self {
+    pub fn new(t: &Timeline, events: &[&StatusEvent], signed: &super::history::SignedBy) -> Self {
         HistoryOutput(
             events
                 .iter()
@@ -209,6 +212,10 @@ impl HistoryOutput {
                     action: e.action.clone(),
                     before: e.before.clone(),
                     after: e.after.clone(),
+                    signature: signed
+                        .get(&t.commits[e.commit].id)
+                        .filter(|_| e.test_changed())
+                        .cloned(),
                 })
                 .collect(),
         )

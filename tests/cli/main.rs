@@ -27,6 +27,7 @@ mod report;
 mod scoring;
 mod support;
 mod sync;
+mod trust;
 mod updates;
 mod validate;
 mod writes;

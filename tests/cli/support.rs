@@ -329,6 +329,20 @@ impl TestRepo {
         self.git(&["rev-parse", "HEAD"])
     }
 
+    /// Like [`TestRepo::commit`], with git options before `commit` (e.g.
+    /// `-c gpg.format=ssh -c user.signingkey=KEY` to sign with `-S`).
+    pub fn commit_with(&self, email: &str, message: &str, options: &[&str], commit_args: &[&str]) -> String {
+        self.git(&["add", "-A"]);
+        let name = email.split('@').next().unwrap_or(email);
+        let author = format!("{name} <{email}>");
+        let mut args: Vec<&str> = options.to_vec();
+        args.extend(["commit", "-q", "--allow-empty", "--author", &author, "-m", message]);
+        args.extend_from_slice(commit_args);
+        self.git(&args);
+        self.commits.set(self.commits.get() + 1);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
     /// Like [`TestRepo::commit`], at a given author date (RFC 3339, with the
     /// author's offset, e.g. `2026-03-05T23:30:00-05:00`).
     pub fn commit_at(&self, email: &str, message: &str, date: &str) -> String {

@@ -77,6 +77,7 @@ impl<'a> Lookup<'a> {
             action_title: self.action_titles.get(e.action.as_str()).map(|t| (*t).to_owned()),
             action_href: self.action_href(&e.action),
             changes: changes(e),
+            signed: None,
         }
     }
 

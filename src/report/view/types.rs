@@ -299,6 +299,9 @@ pub struct EventView {
     pub action_href: Option<String>,
     /// What changed, in words ("test none → passed").
     pub changes: Vec<String>,
+    /// Under `[trust]`, for a test change: "signed by …", "not signed"...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
