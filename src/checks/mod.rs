@@ -7,6 +7,7 @@ pub mod evidence;
 pub mod gate;
 pub mod group;
 pub mod history;
+mod merge;
 pub mod range;
 pub mod references;
 pub mod status;
