@@ -601,3 +601,26 @@ fn a_forged_admin_cannot_relax_require_signed() {
         assert_eq!(run.code, 1);
     }
 }
+
+#[test]
+fn history_and_report_do_not_show_a_self_added_key_as_signed() {
+    let keys = Keys::new();
+    let (repo, base) = trusted(&keys);
+    // Bob lists his own key for Cy and signs Cy's verdict with it, in one commit.
+    let text = std::fs::read_to_string(repo.path().join(SIGNERS)).unwrap() + &keys.line(CY, "zed");
+    repo.write(SIGNERS, text);
+    pass_mfa(&repo);
+    commit(&repo, &keys, CY, Some("zed"), "MFA passed");
+    assert!(codes(&check(&repo, &base)).contains(&"E0711".to_owned()));
+    // The working tree's file lists the key; the commit's parent's did not.
+    let run = repo.run(&["history", "--format", "json"]);
+    let event = run.json().as_array().unwrap().iter().find(|e| e["summary"] == "MFA passed").cloned();
+    let event = event.unwrap_or_else(|| panic!("{}", run.all()));
+    assert_eq!(event["signature"]["status"], "unknown-key", "{}", run.all());
+    let run = repo.run(&["history"]);
+    assert!(!run.stdout.contains(&format!("signed by {CY}")), "{}", run.all());
+    let out = repo.path().join("site");
+    repo.run(&["report", "--out", out.to_str().unwrap()]);
+    let page = std::fs::read_to_string(out.join("actions/mfa.html")).unwrap();
+    assert!(!page.contains("✔ signed"), "{page}");
+}
