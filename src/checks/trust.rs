@@ -135,8 +135,14 @@ impl Signatures {
         let settings_changed = adopted.is_some() && admin_settings_changed(git, c, config, cache);
         let admin_change =
             (settings_changed || (signers_changed && may_administer)) && c.first_parent.is_some();
+        // The roots of trust (`[trust]`, `[roles]`, the allowed signers file) need an admin's
+        // signature as soon as any signature is required: were they changed under a forged
+        // e-mail, a key or a role added that way would sign the verdicts after them.
+        let anchors_changed =
+            signers_changed || (adopted.is_some() && anchors_changed(git, c, config, cache));
+        let anchored = anchors_changed && config.trust.as_ref().is_some_and(|t| !t.require_signed.is_empty());
         let mut stands = true;
-        if admin_change && is_admin && Self::wants(config, SignedChange::Admin) {
+        if admin_change && is_admin && (Self::wants(config, SignedChange::Admin) || anchored) {
             let file = if settings_changed { layout::CONFIG_FILE.to_owned() } else { path.clone() };
             let what = if settings_changed {
                 "admin settings changed in `evident.toml`".to_owned()
@@ -287,6 +293,15 @@ fn admin_settings_changed(git: &GitRepo, c: &CommitChanges, config: &Config, cac
     let Some(after) = change.change.new.and_then(|b| cache.config(git, b)) else { return false };
     let before: &Config = c.config_before.as_deref().unwrap_or(config);
     before.roles != after.roles || !super::history::admin_tables_changed(before, &after).is_empty()
+}
+
+/// Whether `c` changed `[roles]` or `[trust]`, compared with its parent's
+/// `evident.toml` (or, when that did not load, `config`).
+fn anchors_changed(git: &GitRepo, c: &CommitChanges, config: &Config, cache: &mut BlobCache) -> bool {
+    let Some(change) = c.files.iter().find(|f| f.change.path == layout::CONFIG_FILE) else { return false };
+    let Some(after) = change.change.new.and_then(|b| cache.config(git, b)) else { return false };
+    let before: &Config = c.config_before.as_deref().unwrap_or(config);
+    before.roles != after.roles || before.trust != after.trust
 }
 
 /// The diagnostic for a required signature that is not good, if it is not.

@@ -99,10 +99,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let signed = crate::trust::verdict_signatures(&loaded.repo.root, &ws.config, &timeline, &all);
     if !signed.is_empty() {
         for e in view.recent.iter_mut().chain(view.actions.iter_mut().flat_map(|a| a.events.iter_mut())) {
-            e.signed = signed
-                .get(&e.commit_id)
-                .filter(|_| e.changes.iter().any(|c| c.starts_with("test ")))
-                .map(|s| s.label());
+            let found = signed.get(&e.commit_id).filter(|_| e.changes.iter().any(|c| c.starts_with("test ")));
+            e.signed = found.map(|s| s.label());
+            e.signed_good = found.is_some_and(|s| s.status == "good");
         }
     }
     let mut files = match args.format {

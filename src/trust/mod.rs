@@ -73,32 +73,46 @@ impl Signed {
 }
 
 /// For the commits of `events` that changed a test status: whether they
-/// were signed and by whom, judged by the allowed signers file of the
-/// working tree's `[trust]` (one git process). Empty without `[trust]`.
+/// were signed and by whom, each judged by the allowed signers file at its
+/// parent (a root commit: its own), as the history rules judge it, so that a
+/// commit adding its own key is not shown as signed. The file's path is the
+/// working tree's `[trust]`; one git process per version of the file. Empty
+/// without `[trust]`.
 pub fn verdict_signatures(
     root: &std::path::Path,
     config: &crate::model::Config,
     timeline: &crate::history::timeline::Timeline,
     events: &[&crate::history::timeline::StatusEvent],
 ) -> std::collections::BTreeMap<String, Signed> {
-    let mut out = std::collections::BTreeMap::new();
+    use std::collections::{BTreeMap, HashMap};
+    let mut out = BTreeMap::new();
     let Some(trust) = &config.trust else { return out };
     if path_problem(&trust.allowed_signers).is_some() {
         return out;
     }
     let Ok(git) = crate::history::GitRepo::open(root) else { return out };
-    let text = std::fs::read(root.join(&trust.allowed_signers)).unwrap_or_default();
-    let signers = AllowedSigners::parse(&String::from_utf8_lossy(&text));
     let mut commits: Vec<usize> = events.iter().filter(|e| e.test_changed()).map(|e| e.commit).collect();
     commits.sort_unstable();
     commits.dedup();
-    let ids: Vec<git2::Oid> =
-        commits.iter().filter_map(|&i| git2::Oid::from_str(&timeline.commits.get(i)?.id).ok()).collect();
-    let found = verify(git.repo.path(), &text, &ids);
+    // Each commit with the allowed signers blob at its parent.
+    let mut by_file: HashMap<Option<git2::Oid>, Vec<(usize, git2::Oid)>> = HashMap::new();
     for &i in &commits {
-        let Some(c) = timeline.commits.get(i) else { continue };
-        let Some(f) = git2::Oid::from_str(&c.id).ok().and_then(|id| found.get(&id)) else { continue };
-        out.insert(c.id.clone(), Signed::new(f, &c.author_email, &signers));
+        let Some(id) = timeline.commits.get(i).and_then(|c| git2::Oid::from_str(&c.id).ok()) else {
+            continue;
+        };
+        let at = git.commit(id).ok().and_then(|c| c.parent_ids().next()).unwrap_or(id);
+        let blob = git.tree_of(at).ok().flatten().and_then(|t| git.blob_at(&t, &trust.allowed_signers));
+        by_file.entry(blob).or_default().push((i, id));
+    }
+    for (blob, list) in by_file {
+        let text = blob.and_then(|b| git.blob(b).ok()).unwrap_or_default();
+        let signers = AllowedSigners::parse(&String::from_utf8_lossy(&text));
+        let ids: Vec<git2::Oid> = list.iter().map(|(_, id)| *id).collect();
+        let found = verify(git.repo.path(), &text, &ids);
+        for (i, id) in list {
+            let (Some(c), Some(f)) = (timeline.commits.get(i), found.get(&id)) else { continue };
+            out.insert(c.id.clone(), Signed::new(f, &c.author_email, &signers));
+        }
     }
     out
 }

@@ -537,3 +537,90 @@ fn the_repositorys_git_config_cannot_change_verification() {
     let run = check(&repo, &base);
     assert_eq!(codes(&run), ["E0711"], "{}", run.all());
 }
+
+/// `[trust]` requiring signed verdicts only: a configuration whose admin changes need no signature.
+fn verdicts_only(keys: &Keys) -> (TestRepo, String) {
+    let (repo, _) = trusted(keys);
+    repo.write(
+        "evident.toml",
+        config_text("").replace("\"verdicts\", \"automation\", \"admin\"", "\"verdicts\""),
+    );
+    let base = commit(&repo, keys, ANA, Some("ana"), "Signed verdicts only");
+    (repo, base)
+}
+
+#[test]
+fn a_forged_admin_cannot_add_a_key_even_when_admin_changes_need_no_signature() {
+    let keys = Keys::new();
+    let (repo, base) = verdicts_only(&keys);
+    // Bob forges Ana's e-mail (unsigned) to list his own key for Cy, then signs Cy's verdict with it.
+    let text = std::fs::read_to_string(repo.path().join(SIGNERS)).unwrap() + &keys.line(CY, "zed");
+    repo.write(SIGNERS, text);
+    commit(&repo, &keys, ANA, None, "Rotate keys");
+    pass_mfa(&repo);
+    commit(&repo, &keys, CY, Some("zed"), "MFA passed");
+    for run in [check(&repo, &base), audit(&repo)] {
+        assert_eq!(codes(&run), ["E0710", "E0711"], "{}", run.all());
+        assert_eq!(run.code, 1);
+    }
+    // Signed by Ana, the key is hers to add.
+    let (repo, base) = verdicts_only(&keys);
+    let text = std::fs::read_to_string(repo.path().join(SIGNERS)).unwrap() + &keys.line(DAN, "dan");
+    repo.write(SIGNERS, text);
+    commit(&repo, &keys, ANA, Some("ana"), "Dan's key");
+    pass_mfa(&repo);
+    commit(&repo, &keys, DAN, Some("dan"), "MFA passed");
+    assert_eq!(codes(&audit(&repo)), Vec::<String>::new());
+    let run = repo.run(&["check", "--base", &base, "--format", "json"]);
+    assert_eq!(codes(&run), Vec::<String>::new(), "{}", run.all());
+}
+
+#[test]
+fn a_forged_admin_cannot_relax_require_signed() {
+    let keys = Keys::new();
+    let (repo, base) = verdicts_only(&keys);
+    repo.write("evident.toml", config_text("").replace("\"verdicts\", \"automation\", \"admin\"", ""));
+    commit(&repo, &keys, ANA, None, "Relax");
+    pass_mfa(&repo);
+    commit(&repo, &keys, CY, None, "MFA passed");
+    for run in [check(&repo, &base), audit(&repo)] {
+        assert_eq!(codes(&run), ["E0710", "E0710"], "{}", run.all());
+    }
+    // Nor remove `[trust]`, nor make Bob (whose key is listed) an assessor.
+    let (repo, base) = verdicts_only(&keys);
+    let text = config_text("");
+    let cut = text.find("[trust]").unwrap();
+    repo.write("evident.toml", text[..cut].replace(&format!("\"{CY}\", \"{DAN}\""), &format!("\"{BOB}\"")));
+    commit(&repo, &keys, ANA, None, "Bob assesses");
+    pass_mfa(&repo);
+    commit(&repo, &keys, BOB, Some("bob"), "MFA passed");
+    for run in [check(&repo, &base), audit(&repo)] {
+        let mut found = codes(&run);
+        found.sort();
+        assert_eq!(found, ["E0702", "E0710"], "the change is refused and not applied: {}", run.all());
+        assert_eq!(run.code, 1);
+    }
+}
+
+#[test]
+fn history_and_report_do_not_show_a_self_added_key_as_signed() {
+    let keys = Keys::new();
+    let (repo, base) = trusted(&keys);
+    // Bob lists his own key for Cy and signs Cy's verdict with it, in one commit.
+    let text = std::fs::read_to_string(repo.path().join(SIGNERS)).unwrap() + &keys.line(CY, "zed");
+    repo.write(SIGNERS, text);
+    pass_mfa(&repo);
+    commit(&repo, &keys, CY, Some("zed"), "MFA passed");
+    assert!(codes(&check(&repo, &base)).contains(&"E0711".to_owned()));
+    // The working tree's file lists the key; the commit's parent's did not.
+    let run = repo.run(&["history", "--format", "json"]);
+    let event = run.json().as_array().unwrap().iter().find(|e| e["summary"] == "MFA passed").cloned();
+    let event = event.unwrap_or_else(|| panic!("{}", run.all()));
+    assert_eq!(event["signature"]["status"], "unknown-key", "{}", run.all());
+    let run = repo.run(&["history"]);
+    assert!(!run.stdout.contains(&format!("signed by {CY}")), "{}", run.all());
+    let out = repo.path().join("site");
+    repo.run(&["report", "--out", out.to_str().unwrap()]);
+    let page = std::fs::read_to_string(out.join("actions/mfa.html")).unwrap();
+    assert!(!page.contains("✔ signed"), "{page}");
+}

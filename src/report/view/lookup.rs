@@ -78,6 +78,7 @@ impl<'a> Lookup<'a> {
             action_href: self.action_href(&e.action),
             changes: changes(e),
             signed: None,
+            signed_good: false,
         }
     }
 

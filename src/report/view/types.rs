@@ -302,6 +302,9 @@ pub struct EventView {
     /// Under `[trust]`, for a test change: "signed by …", "not signed"...
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signed: Option<String>,
+    /// Whether `signed` is a good signature by the author's own key (the
+    /// page marks only those as signed).
+    pub signed_good: bool,
 }
 
 #[derive(Debug, Serialize)]
