@@ -323,15 +323,9 @@ pub fn run_unit(unit: &Unit<'_>, root: &Path) -> Outcome {
         problem,
         source,
     };
-    let bytes = match crate::checks::evidence::normalize(file).map(|rel| root.join(rel)) {
-        Ok(full) => match std::fs::read(&full) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return undetected("the file is missing".into(), None, None);
-            }
-            Err(e) => return undetected(format!("cannot read it: {e}"), None, None),
-        },
-        Err(_) => return undetected("the path leaves the repository".into(), None, None),
+    let bytes = match results::read_file(root, file) {
+        Ok(bytes) => bytes,
+        Err(why) => return undetected(why, None, None),
     };
     let verdict = if auto.junit.is_some() {
         results::junit(&bytes, patterns)
