@@ -533,3 +533,35 @@ fn a_check_that_leaves_a_daemon_holding_its_output_ends_with_its_own_status() {
     assert!(output.contains("before\n"), "the output so far is kept: {output}");
     assert!(output.contains("left the check's process group"), "{output}");
 }
+
+#[test]
+fn a_program_the_repository_adds_cannot_take_the_place_of_one_on_path() {
+    // `run` names a program found on PATH; the repository adds one of that name at its root
+    // and in `bin/`, which a relative (`.`, empty) or in-repository PATH entry would find.
+    let repo = repo_with(&[
+        ("hijack", "run = [\"fake-tool\"]"),
+        ("path", "run = [\"sh\", \"-c\", \"echo PATH=$PATH\"]"),
+    ]);
+    let fake = "#!/bin/sh\necho hijacked > hijacked.txt\nexit 0\n";
+    for file in ["fake-tool", "bin/fake-tool"] {
+        repo.write(file, fake);
+        let full = repo.path().join(file);
+        let mut perms = std::fs::metadata(&full).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+        std::fs::set_permissions(&full, perms).unwrap();
+    }
+    let path =
+        format!(":.:{}:{}", repo.path().join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    let mut cmd = evident();
+    cmd.arg("--repo").arg(repo.path()).arg("test").env("PATH", &path);
+    let run = run(cmd);
+    assert!(!repo.path().join("hijacked.txt").exists(), "the repository's fake-tool ran: {}", run.all());
+    assert_eq!(test_status(&repo, "a1", "hijack"), "could-not-be-detected");
+    assert_eq!(test_status(&repo, "a1", "path"), "passed");
+    let out = repo.read(state(&repo, "a1", "path")["evidence"][0]["path"].as_str().unwrap());
+    let line = out.lines().find(|l| l.starts_with("PATH=")).unwrap().to_owned();
+    assert!(
+        !line.contains("::") && !line.contains(":.:") && !line.contains(&repo.path().display().to_string()),
+        "{line}"
+    );
+}
