@@ -515,10 +515,10 @@ fn result_files_that_are_fifos_links_out_or_huge_are_not_read() {
 #[test]
 fn a_check_that_leaves_a_daemon_holding_its_output_ends_with_its_own_status() {
     // The daemon starts a new session (out of the check's process group) and keeps the output
-    // pipe open for 30 s; the check itself exits 0 at once.
+    // pipe open for 30 s; the check itself exits 0 once the daemon is on its own.
     let repo = repo_with(&[(
         "daemon",
-        "run = [\"sh\", \"-c\", \"echo before; setsid sh -c 'echo $$ > daemon.pid; exec sleep 30' & exit 0\"]\ntimeout = \"20s\"",
+        "run = [\"sh\", \"-c\", \"echo before; setsid sh -c 'echo $$ > daemon.pid; exec sleep 30' & while [ ! -s daemon.pid ]; do sleep 0.05; done; exit 0\"]\ntimeout = \"20s\"",
     )]);
     let started = std::time::Instant::now();
     let run = test_within(&repo, 60);
