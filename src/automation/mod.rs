@@ -209,10 +209,11 @@ fn environment(
     root: &Path,
 ) -> Vec<(String, String)> {
     let mut env: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
-    for key in ["PATH", "HOME"] {
-        if let Ok(v) = std::env::var(key) {
-            env.insert(key.to_owned(), v);
-        }
+    if let Ok(v) = std::env::var("HOME") {
+        env.insert("HOME".to_owned(), v);
+    }
+    if let Some(path) = std::env::var_os("PATH").and_then(|p| outside_path(&p, root)) {
+        env.insert("PATH".to_owned(), path);
     }
     for key in &ws.config.automation.pass_env {
         if let Ok(v) = std::env::var(key) {
@@ -235,6 +236,22 @@ fn environment(
     );
     env.insert("EVIDENT_ACTION".to_owned(), action.to_string());
     env.into_iter().collect()
+}
+
+/// `PATH` without the entries that are relative (an empty entry or `.` is the working
+/// directory, the repository root) or inside the repository: a file the repository adds,
+/// such as `python3` at its root, must not be able to take the place of the program `run`
+/// names, since only changes to the files `run` names need an admin.
+fn outside_path(path: &std::ffi::OsStr, root: &Path) -> Option<String> {
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let kept: Vec<std::path::PathBuf> = std::env::split_paths(path)
+        .filter(|p| p.is_absolute())
+        .filter(|p| {
+            let real = p.canonicalize().unwrap_or_else(|_| p.clone());
+            !real.starts_with(&real_root) && !p.starts_with(root)
+        })
+        .collect();
+    std::env::join_paths(kept).ok().and_then(|p| p.into_string().ok())
 }
 
 /// How a test ended, as the summary counts it.
@@ -323,15 +340,9 @@ pub fn run_unit(unit: &Unit<'_>, root: &Path) -> Outcome {
         problem,
         source,
     };
-    let bytes = match crate::checks::evidence::normalize(file).map(|rel| root.join(rel)) {
-        Ok(full) => match std::fs::read(&full) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return undetected("the file is missing".into(), None, None);
-            }
-            Err(e) => return undetected(format!("cannot read it: {e}"), None, None),
-        },
-        Err(_) => return undetected("the path leaves the repository".into(), None, None),
+    let bytes = match results::read_file(root, file) {
+        Ok(bytes) => bytes,
+        Err(why) => return undetected(why, None, None),
     };
     let verdict = if auto.junit.is_some() {
         results::junit(&bytes, patterns)

@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 /// How much output is kept (the rest is counted and dropped).
@@ -23,6 +23,13 @@ pub enum Exit {
     /// It could not be started.
     NotStarted(String),
 }
+
+/// How long the output may stay open after the program ended and its group was killed.
+const OUTPUT_GRACE: Duration = Duration::from_secs(1);
+
+/// Appended to the output when a process that left the program's group still held it open.
+pub const ESCAPED_NOTE: &str = "\n# the output was still held open by a process that left the check's process group; \
+     the rest of it was not waited for\n";
 
 /// What a run produced.
 #[derive(Clone, Debug)]
@@ -74,25 +81,26 @@ pub fn run(argv: &[String], root: &Path, env: &[(String, String)], timeout: Dura
     // The parent's copies of the write end must close, or the reader never sees the end.
     drop(cmd);
     let pid = child.id();
+    // The reader keeps what it has read where this thread can take it even when the pipe never
+    // ends (a process that left the group holds it open).
+    let shared = Arc::new(Mutex::new((Vec::new(), 0u64)));
     let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(read_capped(reader));
-    });
-    let deadline = start + timeout;
+    {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            read_capped(reader, &shared);
+            let _ = tx.send(());
+        });
+    }
+    // Wait for the program itself, not for its output: a daemon it started in a new session
+    // would keep the output open and make a finished check look like a hung one. The program
+    // is not reaped before its group is killed, so that its id (the group's id) cannot be
+    // reused meanwhile.
+    let deadline = start.checked_add(timeout);
     let mut timed_out = false;
-    let collected = match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-        Ok(out) => Some(out),
-        Err(_) => {
-            timed_out = true;
-            None
-        }
-    };
-    // The output ended; the program may still be running (it closed its output, or left a
-    // child holding it): wait for it until the deadline. The program is not reaped before its
-    // group is killed, so that its id (the group's id) cannot be reused meanwhile.
     let mut pause = Duration::from_micros(50);
-    while !timed_out && !exited(pid, &mut child) {
-        if Instant::now() >= deadline {
+    while !exited(pid, &mut child) {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
             timed_out = true;
             break;
         }
@@ -102,11 +110,15 @@ pub fn run(argv: &[String], root: &Path, env: &[(String, String)], timeout: Dura
     // Whatever the program started in its group goes with it.
     kill_group(pid, &mut child);
     let status = child.wait().ok();
-    let (output, dropped) = match collected {
-        Some(out) => out,
-        // After the kill the pipe closes, unless a process escaped the group with it.
-        None => rx.recv_timeout(Duration::from_secs(2)).unwrap_or_default(),
+    // After the kill the pipe closes, unless a process escaped the group with it.
+    let ended = rx.recv_timeout(OUTPUT_GRACE).is_ok();
+    let (mut output, dropped) = {
+        let guard = shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        (guard.0.clone(), guard.1)
     };
+    if !ended {
+        output.extend_from_slice(ESCAPED_NOTE.as_bytes());
+    }
     let exit = match (timed_out, status) {
         (true, _) => Exit::TimedOut,
         (false, Some(status)) => exit_of(status),
@@ -156,25 +168,23 @@ fn output_pipe() -> std::io::Result<(std::fs::File, Stdio, Stdio)> {
     Err(std::io::Error::other("automatic tests run on Unix only"))
 }
 
-/// Reads to the end, keeping the first [`OUTPUT_CAP`] bytes.
-fn read_capped(mut reader: impl Read) -> (Vec<u8>, u64) {
-    let mut kept = Vec::new();
-    let mut dropped = 0u64;
+/// Reads to the end into `into`: the first [`OUTPUT_CAP`] bytes, and how many more there were.
+fn read_capped(mut reader: impl Read, into: &Mutex<(Vec<u8>, u64)>) {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         match reader.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => {
-                let room = OUTPUT_CAP - kept.len();
-                let take = n.min(room);
+                let mut guard = into.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let (kept, dropped) = &mut *guard;
+                let take = n.min(OUTPUT_CAP - kept.len());
                 kept.extend_from_slice(&buf[..take]);
-                dropped += (n - take) as u64;
+                *dropped += (n - take) as u64;
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(_) => break,
         }
     }
-    (kept, dropped)
 }
 
 /// Whether the program has exited, without reaping it.

@@ -37,6 +37,53 @@ enum CaseOutcome {
     Skipped,
 }
 
+/// The largest result file read (a report above it is not one a test tool wrote for a check).
+pub const MAX_RESULT_FILE: u64 = 64 << 20;
+
+/// Reads the result file at `file` (relative to `root`): a regular file inside the repository,
+/// symbolic links resolved, at most [`MAX_RESULT_FILE`] bytes. A FIFO or device is refused
+/// without blocking. The error says why, for the test notes.
+pub fn read_file(root: &std::path::Path, file: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let rel =
+        crate::checks::evidence::normalize(file).map_err(|_| "the path leaves the repository".to_owned())?;
+    let full = match root.join(rel).canonicalize() {
+        Ok(full) => full,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err("the file is missing".to_owned()),
+        Err(e) => return Err(format!("cannot read it: {e}")),
+    };
+    let inside = root.canonicalize().is_ok_and(|root| full.starts_with(root));
+    if !inside {
+        return Err("the path leaves the repository (through a symbolic link)".to_owned());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opening a FIFO for reading would wait for a writer.
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let handle = options.open(&full).map_err(|e| format!("cannot read it: {e}"))?;
+    let meta = handle.metadata().map_err(|e| format!("cannot read it: {e}"))?;
+    if !meta.is_file() {
+        return Err("it is not a regular file".to_owned());
+    }
+    if meta.len() > MAX_RESULT_FILE {
+        return Err(format!(
+            "it has {} bytes, more than the {} MiB evident reads",
+            meta.len(),
+            MAX_RESULT_FILE >> 20
+        ));
+    }
+    let mut bytes = Vec::new();
+    handle.take(MAX_RESULT_FILE + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read it: {e}"))?;
+    if bytes.len() as u64 > MAX_RESULT_FILE {
+        return Err(format!("it has more than the {} MiB evident reads", MAX_RESULT_FILE >> 20));
+    }
+    Ok(bytes)
+}
+
 /// Reads a JUnit XML report and judges the cases matching `patterns` (all cases when empty).
 pub fn junit(bytes: &[u8], patterns: &[String]) -> Result<FileVerdict, Malformed> {
     let cases = junit_cases(bytes)?;

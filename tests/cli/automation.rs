@@ -458,3 +458,110 @@ fn the_report_lists_re_tests_due() {
     assert_eq!(repo.run(&["report", "--format", "md", "--out", out.to_str().unwrap()]).code, 0);
     assert!(!std::fs::read_to_string(out.join("report.md")).unwrap().contains("Re-tests due"));
 }
+
+/// `evident test` on `repo`, killed (and the test failed) if it runs longer than `secs`.
+fn test_within(repo: &TestRepo, secs: u64) -> Run {
+    let mut cmd = evident();
+    cmd.arg("--repo").arg(repo.path()).arg("test");
+    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("run evident");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("evident test ran longer than {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().expect("output");
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+#[test]
+fn result_files_that_are_fifos_links_out_or_huge_are_not_read() {
+    let repo = repo_with(&[
+        ("fifo", "junit = { file = \"reports/fifo.xml\" }"),
+        ("link", "junit = { file = \"reports/link.xml\" }"),
+        ("huge", "sarif = { file = \"reports/huge.sarif\" }"),
+    ]);
+    std::fs::create_dir_all(repo.path().join("reports")).unwrap();
+    // A FIFO with no writer: opening it for reading would wait forever.
+    let made = std::process::Command::new("mkfifo").arg(repo.path().join("reports/fifo.xml")).status();
+    assert!(made.is_ok_and(|s| s.success()));
+    // A passing report outside the repository, reached through a symbolic link.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("pass.xml"), "<testsuite><testcase name=\"a\"/></testsuite>").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("pass.xml"), repo.path().join("reports/link.xml"))
+        .unwrap();
+    // Larger than evident reads (sparse: it takes no disk space).
+    let huge = std::fs::File::create(repo.path().join("reports/huge.sarif")).unwrap();
+    huge.set_len(65 << 20).unwrap();
+    let run = test_within(&repo, 30);
+    assert_eq!(run.code, 1, "{}", run.all());
+    for (action, why) in
+        [("fifo", "not a regular file"), ("link", "leaves the repository"), ("huge", "more than the 64 MiB")]
+    {
+        assert_eq!(test_status(&repo, "a1", action), "could-not-be-detected", "{action}");
+        let notes = state(&repo, "a1", action)["test"]["notes"].as_str().unwrap().to_owned();
+        assert!(notes.contains(why), "{action}: {notes}");
+    }
+}
+
+#[test]
+fn a_check_that_leaves_a_daemon_holding_its_output_ends_with_its_own_status() {
+    // The daemon starts a new session (out of the check's process group) and keeps the output
+    // pipe open for 30 s; the check itself exits 0 once the daemon is on its own.
+    let repo = repo_with(&[(
+        "daemon",
+        "run = [\"sh\", \"-c\", \"echo before; setsid sh -c 'echo $$ > daemon.pid; exec sleep 30' & while [ ! -s daemon.pid ]; do sleep 0.05; done; exit 0\"]\ntimeout = \"20s\"",
+    )]);
+    let started = std::time::Instant::now();
+    let run = test_within(&repo, 60);
+    let elapsed = started.elapsed();
+    let pid = repo.read("daemon.pid").trim().to_owned();
+    let _ = std::process::Command::new("kill").arg(&pid).status();
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(elapsed < std::time::Duration::from_secs(15), "took {elapsed:?}");
+    assert_eq!(test_status(&repo, "a1", "daemon"), "passed");
+    let s = state(&repo, "a1", "daemon");
+    let output = repo.read(s["evidence"][0]["path"].as_str().unwrap());
+    assert!(output.contains("before\n"), "the output so far is kept: {output}");
+    assert!(output.contains("left the check's process group"), "{output}");
+}
+
+#[test]
+fn a_program_the_repository_adds_cannot_take_the_place_of_one_on_path() {
+    // `run` names a program found on PATH; the repository adds one of that name at its root
+    // and in `bin/`, which a relative (`.`, empty) or in-repository PATH entry would find.
+    let repo = repo_with(&[
+        ("hijack", "run = [\"fake-tool\"]"),
+        ("path", "run = [\"sh\", \"-c\", \"echo PATH=$PATH\"]"),
+    ]);
+    let fake = "#!/bin/sh\necho hijacked > hijacked.txt\nexit 0\n";
+    for file in ["fake-tool", "bin/fake-tool"] {
+        repo.write(file, fake);
+        let full = repo.path().join(file);
+        let mut perms = std::fs::metadata(&full).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+        std::fs::set_permissions(&full, perms).unwrap();
+    }
+    let path =
+        format!(":.:{}:{}", repo.path().join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    let mut cmd = evident();
+    cmd.arg("--repo").arg(repo.path()).arg("test").env("PATH", &path);
+    let run = run(cmd);
+    assert!(!repo.path().join("hijacked.txt").exists(), "the repository's fake-tool ran: {}", run.all());
+    assert_eq!(test_status(&repo, "a1", "hijack"), "could-not-be-detected");
+    assert_eq!(test_status(&repo, "a1", "path"), "passed");
+    let out = repo.read(state(&repo, "a1", "path")["evidence"][0]["path"].as_str().unwrap());
+    let line = out.lines().find(|l| l.starts_with("PATH=")).unwrap().to_owned();
+    assert!(
+        !line.contains("::") && !line.contains(":.:") && !line.contains(&repo.path().display().to_string()),
+        "{line}"
+    );
+}
