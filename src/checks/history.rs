@@ -16,11 +16,11 @@ use super::automation_history::{
     replaceable_output_file,
 };
 use super::trust::{Needs, Signatures};
-use crate::model::SignedChange;
 use crate::diag::{Code, CommitRef, Diagnostic, Report};
 use crate::history::GitRepo;
 use crate::history::events::{BlobCache, CommitChanges, StateChange};
 use crate::load::span_of;
+use crate::model::SignedChange;
 use crate::model::{ActionId, ActionState, AssessmentId, Config, Evidence, TestStatus};
 use crate::repo::layout::{self, Entry};
 use crate::score::Score;

@@ -113,9 +113,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     summary.written = recorded == Outcome::Success && !args.dry_run && !units.is_empty();
     ui.out(&match args.format {
         OutputFormat::Human => crate::render::test::human(&summary, ui.color_stdout),
-        OutputFormat::Json => {
-            to_json_text(&serde_json::to_value(&summary).unwrap_or_default())
-        }
+        OutputFormat::Json => to_json_text(&serde_json::to_value(&summary).unwrap_or_default()),
         OutputFormat::Markdown => crate::render::test::markdown(&summary),
     });
     let undetected = summary.could_not_be_detected > 0;

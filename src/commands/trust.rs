@@ -1,8 +1,8 @@
 //! `evident trust`: the allowed signers file of `[trust]`, whose keys may
 //! sign verdicts and admin changes.
 
-use crate::commands::context::Context;
 use crate::commands::args::OutputFormat;
+use crate::commands::context::Context;
 use crate::error::{Error, Outcome, Result};
 use crate::model::{Config, DEFAULT_ALLOWED_SIGNERS};
 use crate::repo::Repo;

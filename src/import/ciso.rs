@@ -11,7 +11,7 @@
 //! duplicate urns, unknown or cyclic parents, a framework with nothing to
 //! assess. The plan of a (re-)import is the OSCAL import's.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -543,15 +543,19 @@ pub fn build(lib: &Library, fw: &Framework, mapping: &Mapping, template_id: &str
     let mut actions: Vec<Action> = Vec::new();
     let mut action_index: HashMap<String, usize> = HashMap::new();
     let mut shared = BTreeMap::new();
-    let mut control_ids: HashMap<String, usize> = HashMap::new();
+    let mut control_ids: HashSet<String> = HashSet::new();
     let mut rc_keys = BTreeSet::new();
     for n in fw.requirement_nodes.iter().filter(|n| n.assessable) {
-        let mut id = normalise(n.ref_id.as_ref(), &n.urn);
-        if let Some(count) = control_ids.get_mut(&id) {
-            *count += 1;
-            id = format!("{id}-{count}");
+        // Two `ref_id`s may normalise alike (`A` and `a`), or to an id another one has (`A-2`):
+        // the later one takes the first free `-N`, so every control id stays unique.
+        let base = normalise(n.ref_id.as_ref(), &n.urn);
+        let mut id = base.clone();
+        let mut count = 1;
+        while control_ids.contains(&id) {
+            count += 1;
+            id = format!("{base}-{count}");
         }
-        control_ids.entry(id.clone()).or_insert(1);
+        control_ids.insert(id.clone());
         let family = {
             let mut at = n.parent_urn.as_deref().and_then(|p| by_urn.get(p));
             let mut label = None;
@@ -631,6 +635,23 @@ pub fn build(lib: &Library, fw: &Framework, mapping: &Mapping, template_id: &str
         }
         for rc in defined {
             let action_id = shared_action_id(&rc.urn);
+            if action_index.contains_key(&action_id) && shared.get(&action_id) != Some(&rc.urn) {
+                // Another reference control or a control's own action already has this id:
+                // merging them would silently give controls the wrong action.
+                let other = shared.get(&action_id).map_or_else(
+                    || "the action of another requirement".to_owned(),
+                    |u| format!("the reference control `{u}`"),
+                );
+                let d = Diagnostic::new(
+                    Code::CisoInvalid,
+                    format!("reference control `{}` would get the action id `{action_id}` of {other}", rc.urn),
+                )
+                .in_file(&lib.file)
+                .span(find(&lib.text, &format!("urn: {}", rc.urn), 0))
+                .label("its id is its urn's last two parts")
+                .hint("give each reference control a urn whose last two parts differ from the others' (ignoring case and punctuation)");
+                return Err(failure(&lib.file, Some(&lib.text), d));
+            }
             if !action_index.contains_key(&action_id) {
                 let key = normalise(rc.ref_id.as_ref(), &rc.urn);
                 rc_keys.insert(key.clone());

@@ -212,10 +212,7 @@ impl HistoryOutput {
                     action: e.action.clone(),
                     before: e.before.clone(),
                     after: e.after.clone(),
-                    signature: signed
-                        .get(&t.commits[e.commit].id)
-                        .filter(|_| e.test_changed())
-                        .cloned(),
+                    signature: signed.get(&t.commits[e.commit].id).filter(|_| e.test_changed()).cloned(),
                 })
                 .collect(),
         )

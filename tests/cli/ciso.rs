@@ -409,3 +409,43 @@ mod roundtrip {
         }
     }
 }
+
+/// `ref_id`s that normalise alike (`A`, `a`) or to an id another node already
+/// has (`A-2`, met first) still give unique control ids and a valid repository.
+#[test]
+fn colliding_ref_ids_give_unique_control_ids() {
+    let repo = TestRepo::new();
+    let named = |urn: &str, ref_id: &str| {
+        format!("    - urn: urn:test:req_node:t:{urn}\n      ref_id: {ref_id}\n      assessable: true\n")
+    };
+    repo.write("lib.yaml", &lib(&[named("n1", "A-2"), named("n2", "A"), named("n3", "a")]));
+    import(&repo, repo.path().join("lib.yaml").to_str().unwrap(), &["--template", "t"]);
+    let t = template(&repo, "t");
+    let ids: Vec<&str> = controls(&t).iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["a-2", "a", "a-3"]);
+    assert_eq!(control(&t, "a-3")["title"].as_str(), Some("a"));
+    assert_validates(&repo);
+}
+
+/// Two reference controls whose urns end alike but differ would share one
+/// action file: the second would silently become the first. Refused.
+#[test]
+fn reference_controls_that_would_share_an_action_id_are_refused() {
+    let repo = TestRepo::new();
+    let text = lib(&[
+        "    - urn: urn:test:req_node:t:n1\n      ref_id: N1\n      assessable: true\n      reference_controls: [urn:test:function:t:rc-01]\n".to_owned(),
+        "    - urn: urn:test:req_node:t:n2\n      ref_id: N2\n      assessable: true\n      reference_controls: [urn:test:function:t:RC-01]\n".to_owned(),
+    ])
+    .replace(
+        "objects:\n",
+        "objects:\n  reference_controls:\n    - urn: urn:test:function:t:rc-01\n      name: one\n    - urn: urn:test:function:t:RC-01\n      name: other\n",
+    );
+    repo.write("lib.yaml", &text);
+    let run = refused(&repo, &["import", "ciso-assistant", "lib.yaml", "--template", "t"]);
+    assert!(run.stderr.contains("E0841") && run.stderr.contains("lib.yaml:7:"), "{}", run.all());
+    assert!(
+        run.stderr.contains("`urn:test:function:t:RC-01` would get the action id `t-rc-01`"),
+        "{}",
+        run.all()
+    );
+}
