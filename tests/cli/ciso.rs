@@ -449,3 +449,17 @@ fn reference_controls_that_would_share_an_action_id_are_refused() {
         run.all()
     );
 }
+
+/// `--template` naming a template imported from another framework would have
+/// replaced all its controls with the other framework's. Refused.
+#[test]
+fn a_template_id_of_another_framework_is_refused() {
+    let repo = TestRepo::new();
+    import(&repo, &data("dora.yaml"), &[]);
+    let run =
+        refused(&repo, &["import", "ciso-assistant", &data("finma-2023-01.yaml"), "--template", "dora"]);
+    assert!(run.stderr.contains("E0846") && run.stderr.contains("templates/dora.toml"), "{}", run.all());
+    assert!(run.stderr.contains("framework:finma-2023-01"), "{}", run.all());
+    // The same framework still re-imports.
+    assert_eq!(import(&repo, &data("dora.yaml"), &[])["change"], "none");
+}

@@ -159,6 +159,21 @@ fn plan(loaded: &crate::commands::context::Loaded, built: &mut Built) -> std::re
         &own,
     )?;
     if let Some(old) = &old_template {
+        // The template this import owns came from another framework: replacing it would drop
+        // its controls (and the assessments' states of them) for unrelated ones.
+        if let (Some(was), Some(now)) = (old.urn.as_deref(), built.template.urn.as_deref())
+            && was != now
+        {
+            let path = format!("templates/{id}.toml");
+            let d = Diagnostic::new(
+                Code::CisoNotOwned,
+                format!("template `{id}` was imported from the framework `{was}`, not from this library's `{now}`"),
+            )
+            .in_file(&path)
+            .hint("choose another `--template` id for this library")
+            .note("a re-import replaces the template with the library's framework; it must be the same framework");
+            return Err(ciso::failure(&path, None, d));
+        }
         ciso::keep_mappings(&mut built.template, old);
     }
     let template_text =
