@@ -206,6 +206,11 @@ pub fn read(path: &Path) -> Result<Library, Report> {
             .note(format!("the first invalid byte is at offset {}", e.utf8_error().valid_up_to()));
         failure(&file, None, d)
     })?;
+    // Editors on Windows save UTF-8 with a byte-order mark, which YAML reads as a second document.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    };
     parse(&file, text)
 }
 

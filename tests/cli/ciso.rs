@@ -463,3 +463,14 @@ fn a_template_id_of_another_framework_is_refused() {
     // The same framework still re-imports.
     assert_eq!(import(&repo, &data("dora.yaml"), &[])["change"], "none");
 }
+
+/// A library saved with a UTF-8 byte-order mark was refused as "more than one document".
+#[test]
+fn a_library_with_a_byte_order_mark_imports() {
+    let repo = TestRepo::new();
+    let text = std::fs::read_to_string(data("cisa-cpg-2.0.yaml")).unwrap();
+    repo.write("bom.yaml", &format!("\u{feff}{text}"));
+    let json = import(&repo, repo.path().join("bom.yaml").to_str().unwrap(), &[]);
+    assert_eq!(json["change"], "created");
+    assert_eq!(json["template"], "cisa-cpg-2.0");
+}
