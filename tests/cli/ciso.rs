@@ -474,3 +474,24 @@ fn a_library_with_a_byte_order_mark_imports() {
     assert_eq!(json["change"], "created");
     assert_eq!(json["template"], "cisa-cpg-2.0");
 }
+
+/// Another library's reference control whose urn ends like CISA's (so gets the
+/// same action id) silently replaced CISA's shared action. Refused.
+#[test]
+fn a_reference_control_of_another_urn_does_not_overwrite_a_shared_action() {
+    let repo = TestRepo::new();
+    import(&repo, &data("cisa-cpg-2.0.yaml"), &[]);
+    let before = repo.read("actions/cisa-cpg-2.0-rc-01.toml");
+    repo.write(
+        "other.yaml",
+        "urn: urn:other:library:oth\nname: Oth\nobjects:\n  reference_controls:\n    - urn: urn:other:function:cisa-cpg-2.0:rc-01\n      name: Something else\n  framework:\n    urn: urn:other:framework:oth\n    name: Oth\n    requirement_nodes:\n      - urn: urn:other:req_node:oth:n1\n        assessable: true\n        ref_id: N1\n        reference_controls: [urn:other:function:cisa-cpg-2.0:rc-01]\n",
+    );
+    let run = refused(&repo, &["import", "ciso-assistant", "other.yaml"]);
+    assert!(
+        run.stderr.contains("E0846") && run.stderr.contains("actions/cisa-cpg-2.0-rc-01.toml"),
+        "{}",
+        run.all()
+    );
+    assert!(run.stderr.contains("urn:intuitem:risk:function:cisa-cpg-2.0:rc-01"), "{}", run.all());
+    assert_eq!(repo.read("actions/cisa-cpg-2.0-rc-01.toml"), before);
+}
