@@ -418,7 +418,7 @@ fn colliding_ref_ids_give_unique_control_ids() {
     let named = |urn: &str, ref_id: &str| {
         format!("    - urn: urn:test:req_node:t:{urn}\n      ref_id: {ref_id}\n      assessable: true\n")
     };
-    repo.write("lib.yaml", &lib(&[named("n1", "A-2"), named("n2", "A"), named("n3", "a")]));
+    repo.write("lib.yaml", lib(&[named("n1", "A-2"), named("n2", "A"), named("n3", "a")]));
     import(&repo, repo.path().join("lib.yaml").to_str().unwrap(), &["--template", "t"]);
     let t = template(&repo, "t");
     let ids: Vec<&str> = controls(&t).iter().map(|c| c["id"].as_str().unwrap()).collect();
@@ -469,7 +469,7 @@ fn a_template_id_of_another_framework_is_refused() {
 fn a_library_with_a_byte_order_mark_imports() {
     let repo = TestRepo::new();
     let text = std::fs::read_to_string(data("cisa-cpg-2.0.yaml")).unwrap();
-    repo.write("bom.yaml", &format!("\u{feff}{text}"));
+    repo.write("bom.yaml", format!("\u{feff}{text}"));
     let json = import(&repo, repo.path().join("bom.yaml").to_str().unwrap(), &[]);
     assert_eq!(json["change"], "created");
     assert_eq!(json["template"], "cisa-cpg-2.0");

@@ -296,18 +296,6 @@ pub(super) fn owners<'r>(row: &'r ActionRow<'_, '_>) -> BTreeSet<&'r str> {
     row.pairs.iter().filter_map(|p| p.state.owner.as_deref()).collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    pub(super) fn empty_scores_show_na() {
-        let s = score_view(Score::default());
-        assert_eq!(s.text, "n/a");
-        assert_eq!(score_view(Score { earned: 1, max: 3 }).text, "33.3%");
-    }
-}
-
 /// The controls grouped by family (see [`crate::report::related::family_order`]).
 fn by_family(controls: Vec<ControlView>) -> Vec<ControlView> {
     let families: Vec<Option<&str>> = controls.iter().map(|c| c.family.as_deref()).collect();
@@ -322,4 +310,16 @@ fn by_family(controls: Vec<ControlView>) -> Vec<ControlView> {
             Some(c)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    pub(super) fn empty_scores_show_na() {
+        let s = score_view(Score::default());
+        assert_eq!(s.text, "n/a");
+        assert_eq!(score_view(Score { earned: 1, max: 3 }).text, "33.3%");
+    }
 }
