@@ -100,7 +100,9 @@ pub fn add(
         match std::fs::read_to_string(root.join(&path)) {
             Ok(old) if old != text => clashes.push(path),
             Ok(_) => {}
-            Err(_) => set.put(path, text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => set.put(path, text),
+            // A file that exists but cannot be read as text (not UTF-8, a directory…) is not ours to replace.
+            Err(_) => clashes.push(path),
         }
     }
     if !clashes.is_empty() {

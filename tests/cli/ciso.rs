@@ -409,3 +409,89 @@ mod roundtrip {
         }
     }
 }
+
+/// `ref_id`s that normalise alike (`A`, `a`) or to an id another node already
+/// has (`A-2`, met first) still give unique control ids and a valid repository.
+#[test]
+fn colliding_ref_ids_give_unique_control_ids() {
+    let repo = TestRepo::new();
+    let named = |urn: &str, ref_id: &str| {
+        format!("    - urn: urn:test:req_node:t:{urn}\n      ref_id: {ref_id}\n      assessable: true\n")
+    };
+    repo.write("lib.yaml", lib(&[named("n1", "A-2"), named("n2", "A"), named("n3", "a")]));
+    import(&repo, repo.path().join("lib.yaml").to_str().unwrap(), &["--template", "t"]);
+    let t = template(&repo, "t");
+    let ids: Vec<&str> = controls(&t).iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["a-2", "a", "a-3"]);
+    assert_eq!(control(&t, "a-3")["title"].as_str(), Some("a"));
+    assert_validates(&repo);
+}
+
+/// Two reference controls whose urns end alike but differ would share one
+/// action file: the second would silently become the first. Refused.
+#[test]
+fn reference_controls_that_would_share_an_action_id_are_refused() {
+    let repo = TestRepo::new();
+    let text = lib(&[
+        "    - urn: urn:test:req_node:t:n1\n      ref_id: N1\n      assessable: true\n      reference_controls: [urn:test:function:t:rc-01]\n".to_owned(),
+        "    - urn: urn:test:req_node:t:n2\n      ref_id: N2\n      assessable: true\n      reference_controls: [urn:test:function:t:RC-01]\n".to_owned(),
+    ])
+    .replace(
+        "objects:\n",
+        "objects:\n  reference_controls:\n    - urn: urn:test:function:t:rc-01\n      name: one\n    - urn: urn:test:function:t:RC-01\n      name: other\n",
+    );
+    repo.write("lib.yaml", &text);
+    let run = refused(&repo, &["import", "ciso-assistant", "lib.yaml", "--template", "t"]);
+    assert!(run.stderr.contains("E0841") && run.stderr.contains("lib.yaml:7:"), "{}", run.all());
+    assert!(
+        run.stderr.contains("`urn:test:function:t:RC-01` would get the action id `t-rc-01`"),
+        "{}",
+        run.all()
+    );
+}
+
+/// `--template` naming a template imported from another framework would have
+/// replaced all its controls with the other framework's. Refused.
+#[test]
+fn a_template_id_of_another_framework_is_refused() {
+    let repo = TestRepo::new();
+    import(&repo, &data("dora.yaml"), &[]);
+    let run =
+        refused(&repo, &["import", "ciso-assistant", &data("finma-2023-01.yaml"), "--template", "dora"]);
+    assert!(run.stderr.contains("E0846") && run.stderr.contains("templates/dora.toml"), "{}", run.all());
+    assert!(run.stderr.contains("framework:finma-2023-01"), "{}", run.all());
+    // The same framework still re-imports.
+    assert_eq!(import(&repo, &data("dora.yaml"), &[])["change"], "none");
+}
+
+/// A library saved with a UTF-8 byte-order mark was refused as "more than one document".
+#[test]
+fn a_library_with_a_byte_order_mark_imports() {
+    let repo = TestRepo::new();
+    let text = std::fs::read_to_string(data("cisa-cpg-2.0.yaml")).unwrap();
+    repo.write("bom.yaml", format!("\u{feff}{text}"));
+    let json = import(&repo, repo.path().join("bom.yaml").to_str().unwrap(), &[]);
+    assert_eq!(json["change"], "created");
+    assert_eq!(json["template"], "cisa-cpg-2.0");
+}
+
+/// Another library's reference control whose urn ends like CISA's (so gets the
+/// same action id) silently replaced CISA's shared action. Refused.
+#[test]
+fn a_reference_control_of_another_urn_does_not_overwrite_a_shared_action() {
+    let repo = TestRepo::new();
+    import(&repo, &data("cisa-cpg-2.0.yaml"), &[]);
+    let before = repo.read("actions/cisa-cpg-2.0-rc-01.toml");
+    repo.write(
+        "other.yaml",
+        "urn: urn:other:library:oth\nname: Oth\nobjects:\n  reference_controls:\n    - urn: urn:other:function:cisa-cpg-2.0:rc-01\n      name: Something else\n  framework:\n    urn: urn:other:framework:oth\n    name: Oth\n    requirement_nodes:\n      - urn: urn:other:req_node:oth:n1\n        assessable: true\n        ref_id: N1\n        reference_controls: [urn:other:function:cisa-cpg-2.0:rc-01]\n",
+    );
+    let run = refused(&repo, &["import", "ciso-assistant", "other.yaml"]);
+    assert!(
+        run.stderr.contains("E0846") && run.stderr.contains("actions/cisa-cpg-2.0-rc-01.toml"),
+        "{}",
+        run.all()
+    );
+    assert!(run.stderr.contains("urn:intuitem:risk:function:cisa-cpg-2.0:rc-01"), "{}", run.all());
+    assert_eq!(repo.read("actions/cisa-cpg-2.0-rc-01.toml"), before);
+}

@@ -163,3 +163,17 @@ fn add_writes_a_template_under_a_new_id_and_never_overwrites() {
     assert!(run.stderr.contains("actions/cisa-cpg-2.0-rc-01.toml"), "{}", run.all());
     assert!(before == repo.snapshot_files());
 }
+
+/// A hand-written file that is not UTF-8 could not be read as text and was
+/// taken for absent: `library add` overwrote it.
+#[test]
+fn add_never_overwrites_a_file_it_cannot_read() {
+    let repo = TestRepo::new();
+    let mine: &[u8] = b"id = \"cisa-cpg-2.0-rc-01\"\ntitle = \"caf\xe9\"\n";
+    repo.write("actions/cisa-cpg-2.0-rc-01.toml", mine);
+    let run = repo.run(&["library", "add", "cisa-cpg-2.0"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stderr.contains("actions/cisa-cpg-2.0-rc-01.toml"), "{}", run.all());
+    assert_eq!(std::fs::read(repo.path().join("actions/cisa-cpg-2.0-rc-01.toml")).unwrap(), mine);
+    assert!(!repo.path().join("templates/cisa-cpg-2.0.toml").exists());
+}

@@ -143,7 +143,11 @@ fn plan(loaded: &crate::commands::context::Loaded, built: &mut Built) -> std::re
     let id = built.template.id.to_string();
     let new_actions: Vec<&str> = built.actions.iter().map(|a| a.id.as_str()).collect();
     let owns_template = |text: &str| ciso::owned_by(text, &id);
-    let owns_action = |text: &str| ciso::owned_by(text, &id) || ciso::shared(text);
+    // An action made from a reference control is shared by the libraries that reference the
+    // same urn: another urn whose id happens to be the same must not overwrite it.
+    let urns: std::collections::BTreeSet<&str> = built.shared.values().map(String::as_str).collect();
+    let owns_action =
+        |text: &str| ciso::owned_by(text, &id) || ciso::shared_urn(text).is_some_and(|u| urns.contains(u));
     let refuse = |path: &str, text: &str, what: &str| not_owned(path, text, what, &id);
     let own = crate::import::previous::Ownership {
         owns_template: &owns_template,
@@ -159,6 +163,21 @@ fn plan(loaded: &crate::commands::context::Loaded, built: &mut Built) -> std::re
         &own,
     )?;
     if let Some(old) = &old_template {
+        // The template this import owns came from another framework: replacing it would drop
+        // its controls (and the assessments' states of them) for unrelated ones.
+        if let (Some(was), Some(now)) = (old.urn.as_deref(), built.template.urn.as_deref())
+            && was != now
+        {
+            let path = format!("templates/{id}.toml");
+            let d = Diagnostic::new(
+                Code::CisoNotOwned,
+                format!("template `{id}` was imported from the framework `{was}`, not from this library's `{now}`"),
+            )
+            .in_file(&path)
+            .hint("choose another `--template` id for this library")
+            .note("a re-import replaces the template with the library's framework; it must be the same framework");
+            return Err(ciso::failure(&path, None, d));
+        }
         ciso::keep_mappings(&mut built.template, old);
     }
     let template_text =
@@ -251,6 +270,8 @@ pub(super) fn not_owned(path: &str, text: &str, what: &str, template: &str) -> D
     .at(path, 0..text.lines().next().map_or(0, str::len))
     .hint(if what == "template" {
         "choose another `--template` id (or rename the existing template)"
+    } else if ciso::shared(text) {
+        "two libraries' reference controls end their urns alike: import only one of them, or change the urns in one"
     } else {
         "set `action_prefix` in a mapping file (`--mapping`) so that the imported actions get other ids"
     })
