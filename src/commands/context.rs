@@ -64,6 +64,18 @@ impl Context {
         Ok(Some((lock, loaded)))
     }
 
+    /// For commands that rewrite many files (imports, `sync`): the write lock,
+    /// then the repository, which must have no errors at all; `None` (after
+    /// printing them) when it has.
+    pub fn load_clean_for_write(&self) -> Result<Option<(WriteLock, Loaded)>> {
+        let lock = self.lock()?;
+        let loaded = self.load()?;
+        if !crate::commands::output::require_clean(self.ui(), &loaded.report) {
+            return Ok(None);
+        }
+        Ok(Some((lock, loaded)))
+    }
+
     /// Finds the repository, reads every file and runs the checks of `validate`.
     pub fn load(&self) -> Result<Loaded> {
         let mut loaded = self.load_unfinished()?;

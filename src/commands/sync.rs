@@ -2,7 +2,6 @@
 //! they share.
 
 use crate::commands::context::Context;
-use crate::commands::output::require_clean;
 use crate::error::{Error, Outcome, Result};
 use crate::history::GitRepo;
 use crate::model::{ActionState, AssessmentId, Workspace};
@@ -35,11 +34,9 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let lock = ctx.lock()?;
-    let loaded = ctx.load()?;
-    if !require_clean(ui, &loaded.report) {
+    let Some((lock, loaded)) = ctx.load_clean_for_write()? else {
         return Ok(Outcome::Failed);
-    }
+    };
     let ws = &loaded.workspace;
     let prefer = args.prefer.as_deref().map(|p| crate::edit::known_assessment(ws, p)).transpose()?;
     let git = GitRepo::open(&loaded.repo.root).ok();

@@ -51,11 +51,9 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let lock = ctx.lock()?;
-    let loaded = ctx.load()?;
-    if !crate::commands::output::require_clean(ui, &loaded.report) {
+    let Some((lock, loaded)) = ctx.load_clean_for_write()? else {
         return Ok(Outcome::Failed);
-    }
+    };
     let lib = match ciso::read(&args.file) {
         Ok(lib) => lib,
         Err(r) => return refused(ui, &r),

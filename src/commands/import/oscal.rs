@@ -83,11 +83,9 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let lock = ctx.lock()?;
-    let loaded = ctx.load()?;
-    if !crate::commands::output::require_clean(ui, &loaded.report) {
+    let Some((lock, loaded)) = ctx.load_clean_for_write()? else {
         return Ok(Outcome::Failed);
-    }
+    };
     let catalog = read::catalog(&args.catalog).map_err(|r| input_failed(ui, &r))?;
     let profile = match &args.profile {
         Some(p) => Some(read::profile(p).map_err(|r| input_failed(ui, &r))?),

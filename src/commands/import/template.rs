@@ -43,11 +43,9 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let lock = ctx.lock()?;
-    let loaded = ctx.load()?;
-    if !crate::commands::output::require_clean(ui, &loaded.report) {
+    let Some((lock, loaded)) = ctx.load_clean_for_write()? else {
         return Ok(Outcome::Failed);
-    }
+    };
     let ws = &loaded.workspace;
     let (sheet, mut problems) = crate::import::read(&args.file, crate::render::sheets::template::SHEET)?;
     let plan = match crate::import::template::plan(ws, &sheet) {
