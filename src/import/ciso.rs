@@ -631,21 +631,12 @@ pub fn build(lib: &Library, fw: &Framework, mapping: &Mapping, template_id: &str
             }
             let r = mapping.resolve(&id, family.as_deref(), true);
             action_index.insert(action_id.clone(), actions.len());
-            actions.push(Action {
-                id: ActionId::new(action_id.clone()),
-                title: title.clone(),
-                version: 1,
-                category: r.category,
-                action_type: r.action_type,
-                control_type: r.control_type,
-                mandatory: r.mandatory,
-                testing: r.testing,
-                solution: r.solution,
-                service: r.service,
-                guidance: description.clone(),
-                links: Vec::new(),
-                automation: None,
-            });
+            actions.push(r.action(
+                ActionId::new(action_id.clone()),
+                title.clone(),
+                description.clone(),
+                Vec::new(),
+            ));
             ids.push(ActionId::new(action_id));
         }
         for rc in defined {
@@ -679,21 +670,12 @@ pub fn build(lib: &Library, fw: &Framework, mapping: &Mapping, template_id: &str
                 };
                 action_index.insert(action_id.clone(), actions.len());
                 shared.insert(action_id.clone(), rc.urn.clone());
-                actions.push(Action {
-                    id: ActionId::new(action_id.clone()),
-                    title: rc_title,
-                    version: 1,
-                    category: r.category,
-                    action_type: r.action_type,
-                    control_type: r.control_type,
-                    mandatory: r.mandatory,
-                    testing: r.testing,
-                    solution: r.solution,
-                    service: r.service,
-                    guidance: rc.description.as_deref().map(str::trim).map(str::to_owned),
-                    links: Vec::new(),
-                    automation: None,
-                });
+                actions.push(r.action(
+                    ActionId::new(action_id.clone()),
+                    rc_title,
+                    rc.description.as_deref().map(str::trim).map(str::to_owned),
+                    Vec::new(),
+                ));
             }
             if !ids.iter().any(|a: &ActionId| a.as_str() == action_id) {
                 ids.push(ActionId::new(action_id));

@@ -217,21 +217,7 @@ pub fn build(
             related: Vec::new(),
         });
         let r = mapping.resolve(&c.id, family_id, baseline);
-        actions.push(Action {
-            id: ActionId::new(action_id),
-            title,
-            version: 1,
-            category: r.category,
-            action_type: r.action_type,
-            control_type: r.control_type,
-            mandatory: r.mandatory,
-            testing: r.testing,
-            solution: r.solution,
-            service: r.service,
-            guidance,
-            links: links(cat, c),
-            automation: None,
-        });
+        actions.push(r.action(ActionId::new(action_id), title, guidance, links(cat, c)));
     }
     stats.families = families.len();
     let m = &cat.metadata;

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ActionType, Category, ControlType, Testing};
+use crate::model::{Action, ActionId, ActionType, Category, ControlType, Link, Testing};
 
 /// Mapping of an OSCAL import (`evident import oscal --mapping FILE`): the
 /// scoring attributes of the actions it creates.
@@ -85,6 +85,27 @@ pub struct Resolved {
     pub testing: Testing,
     pub solution: Option<String>,
     pub service: Option<String>,
+}
+
+impl Resolved {
+    /// A first version of an imported action with these attributes.
+    pub fn action(self, id: ActionId, title: String, guidance: Option<String>, links: Vec<Link>) -> Action {
+        Action {
+            id,
+            title,
+            version: 1,
+            category: self.category,
+            action_type: self.action_type,
+            control_type: self.control_type,
+            mandatory: self.mandatory,
+            testing: self.testing,
+            solution: self.solution,
+            service: self.service,
+            guidance,
+            links,
+            automation: None,
+        }
+    }
 }
 
 /// The built-in attributes of an SP 800-53 family (by group id): what the
