@@ -62,6 +62,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
         return Ok(refuse_inputs(ui, &report));
     }
+    // A broken file elsewhere (an action that does not parse is never tested) is shown, and makes
+    // the run fail, while the tests that can run still run.
+    let broken = loaded.report.has_errors();
+    if broken {
+        ui.err(&render::human(&loaded.report, ui.color_stderr));
+    }
     let (ws, root) = (&loaded.workspace, &loaded.repo.root);
     let actions: Vec<ActionId> = args
         .actions
@@ -117,5 +123,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         OutputFormat::Markdown => crate::render::test::markdown(&summary),
     });
     let undetected = summary.could_not_be_detected > 0;
-    Ok(if recorded == Outcome::Success && !undetected { Outcome::Success } else { Outcome::Failed })
+    Ok(if recorded == Outcome::Success && !undetected && !broken {
+        Outcome::Success
+    } else {
+        Outcome::Failed
+    })
 }

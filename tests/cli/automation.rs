@@ -565,3 +565,14 @@ fn a_program_the_repository_adds_cannot_take_the_place_of_one_on_path() {
         "{line}"
     );
 }
+
+#[test]
+fn an_action_file_that_does_not_parse_is_shown_and_fails_the_run() {
+    let repo = repo_with(&[("good", "run = [\"true\"]"), ("broken", "run = [\"true\"]")]);
+    repo.write("actions/broken.toml", "id = [\n");
+    let run = repo.run(&["test"]);
+    // The broken action is never tested: the run says why and fails; the healthy one is recorded.
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stderr.contains("actions/broken.toml"), "{}", run.stderr);
+    assert_eq!(test_status(&repo, "a1", "good"), "passed");
+}
