@@ -465,9 +465,11 @@ impl<'a> HistoryRules<'a> {
         }
     }
 
-    pub fn finish(self, report: &mut Report) {
+    /// Hands over the diagnostics; an error when commit signatures could not
+    /// be verified (exit 2).
+    pub fn finish(self, report: &mut Report) -> crate::error::Result<()> {
         report.diagnostics.extend(self.diagnostics);
-        self.signatures.finish(&mut report.diagnostics);
+        self.signatures.finish(&mut report.diagnostics)
     }
 }
 

@@ -100,7 +100,7 @@ impl Walk {
         let mut diagnostics = Report::default();
         let in_force = rules.in_force(head).map(|c| (*c).clone()).unwrap_or_else(|| base_ws.config.clone());
         let verdicts = rules.recorded_verdicts();
-        rules.finish(&mut diagnostics);
+        rules.finish(&mut diagnostics)?;
         Ok(Range {
             base_name: rev,
             base: base.to_string(),

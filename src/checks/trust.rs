@@ -42,6 +42,8 @@ pub struct Signatures {
     /// Commits whose required signature was missing or not good.
     refused: HashSet<Oid>,
     diagnostics: Vec<Diagnostic>,
+    /// Why signatures could not be verified (git or ssh-keygen could not run).
+    failure: Option<String>,
 }
 
 /// A commit whose signature is required, waiting for verification.
@@ -242,8 +244,12 @@ impl Signatures {
         }
         for (blob, commits) in by_file {
             let bytes = self.files.get(&blob).map(|(b, _)| b.as_slice()).unwrap_or_default();
-            for (commit, found) in crate::trust::verify(&git_dir, bytes, &commits) {
-                self.verified.insert((blob, commit), found);
+            match crate::trust::verify(&git_dir, bytes, &commits) {
+                Ok(found) => self.verified.extend(found.into_iter().map(|(commit, f)| ((blob, commit), f))),
+                Err(why) => {
+                    self.failure.get_or_insert(why);
+                    return;
+                }
             }
         }
         for p in pending {
@@ -269,10 +275,15 @@ impl Signatures {
         &self.refused
     }
 
-    /// Verifies what is pending and hands over the diagnostics.
-    pub fn finish(mut self, out: &mut Vec<Diagnostic>) {
+    /// Verifies what is pending and hands over the diagnostics; an error when
+    /// signatures could not be verified at all.
+    pub fn finish(mut self, out: &mut Vec<Diagnostic>) -> crate::error::Result<()> {
         self.flush();
+        if let Some(why) = self.failure {
+            return Err(crate::error::Error::new(format!("could not verify commit signatures: {why}")));
+        }
         out.extend(self.diagnostics);
+        Ok(())
     }
 }
 
@@ -376,6 +387,19 @@ fn describe(c: &CommitChanges) -> String {
 /// repository, exists, is a regular file and lists only keys (E0715).
 pub fn check_file(ws: &crate::model::Workspace, report: &mut crate::diag::Report, root: &std::path::Path) {
     let Some(trust) = &ws.config.trust else { return };
+    if ws.config.roles.admins.is_empty() {
+        let span = report
+            .sources
+            .get(layout::CONFIG_FILE)
+            .and_then(|t| crate::load::span_of(t, "/trust"))
+            .unwrap_or(0..0);
+        report.diagnostics.push(
+            Diagnostic::new(Code::TrustWithoutAdmins, "`[trust]` is set but `[roles]` names no admins")
+                .at(layout::CONFIG_FILE, span)
+                .note("without admins, anyone who can commit may change `[trust]`, `[roles]` and the allowed signers file")
+                .hint("add `admins = [\"you@example.com\"]` under `[roles]`"),
+        );
+    }
     let rel = trust.allowed_signers.as_str();
     let at_config = |report: &crate::diag::Report| {
         report

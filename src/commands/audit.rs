@@ -57,7 +57,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     bar.finish_and_clear();
 
     let mut report = Report { files_checked: ids.len(), unit: "commit", ..Report::default() };
-    rules.finish(&mut report);
+    rules.finish(&mut report)?;
     // The history rules took their levels from each commit's parent.
     report.finish(&crate::checks::history::levels_from_base(&config.rules, &Config::default()));
     report.locate(|file| std::fs::read_to_string(repo.path(file)).ok());

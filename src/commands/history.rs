@@ -48,7 +48,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     }
     let events: Vec<&StatusEvent> =
         timeline.events.iter().filter(|e| args.filter.keep(&timeline, e)).collect();
-    let signed = signatures(&repo, &timeline, &events);
+    let signed = signatures(&repo, &timeline, &events)?;
     let text = match args.format {
         OutputFormat::Human => crate::render::history::human(&timeline, &events, &signed, ui.color_stdout),
         OutputFormat::Markdown => crate::render::history::markdown(&timeline, &events, &signed),
@@ -64,11 +64,14 @@ pub fn signatures(
     repo: &Repo,
     timeline: &Timeline,
     events: &[&StatusEvent],
-) -> crate::render::history::SignedBy {
+) -> crate::error::Result<crate::render::history::SignedBy> {
     let Ok(bytes) = std::fs::read(repo.path(crate::repo::layout::CONFIG_FILE)) else {
-        return Default::default();
+        return Ok(Default::default());
     };
     let config: Option<crate::model::Config> =
         crate::load::parse(crate::schema::FileKind::Config, crate::repo::layout::CONFIG_FILE, &bytes).value;
-    config.map(|c| crate::trust::verdict_signatures(&repo.root, &c, timeline, events)).unwrap_or_default()
+    match config {
+        Some(c) => crate::trust::verdict_signatures(&repo.root, &c, timeline, events),
+        None => Ok(Default::default()),
+    }
 }

@@ -96,7 +96,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     });
     // Under `[trust]`: whether each verdict was signed, and by whom.
     let all: Vec<&crate::history::timeline::StatusEvent> = timeline.events.iter().collect();
-    let signed = crate::trust::verdict_signatures(&loaded.repo.root, &ws.config, &timeline, &all);
+    let signed = crate::trust::verdict_signatures(&loaded.repo.root, &ws.config, &timeline, &all)?;
     if !signed.is_empty() {
         for e in view.recent.iter_mut().chain(view.actions.iter_mut().flat_map(|a| a.events.iter_mut())) {
             let found = signed.get(&e.commit_id).filter(|_| e.changes.iter().any(|c| c.starts_with("test ")));

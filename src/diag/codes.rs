@@ -216,10 +216,13 @@ codes! {
         "The commit carries a signature that does not match its contents (the commit was altered after it was signed), or ssh-keygen refused it (for example a key used outside its `valid-after`/`valid-before` dates). Re-create the commit and sign it again.";
     SignatureUnverified = "E0714", "signature-unverified", Error, true,
         "a commit's signature could not be verified",
-        "evident verifies SSH signatures by running git (2.34 or later), which runs OpenSSH's `ssh-keygen`. The signature is an OpenPGP or X.509 one, which evident does not accept, or git could not run. Install git and OpenSSH, and sign with `gpg.format=ssh`.";
+        "evident verifies SSH signatures by running git (2.34 or later), which runs OpenSSH's `ssh-keygen`. The signature is an OpenPGP or X.509 one, which evident does not accept: sign with `gpg.format=ssh`. (When git or ssh-keygen cannot run at all, no signature is judged: the command stops with exit 2 and says which tool to install.)";
     AllowedSignersInvalid = "E0715", "allowed-signers-invalid", Error, true,
         "the allowed signers file has a line that is not a key",
         "Each line of the allowed signers file (`[trust] allowed-signers`) is `<email> <key type> <base64 key> [comment]`, optionally with options such as `namespaces=\"git\"` after the e-mail, as git's `gpg.ssh.allowedSignersFile` reads it. A line that is not, or a path that leaves the repository, would make verification fail. `evident trust add EMAIL KEY.pub` writes correct lines.";
+    TrustWithoutAdmins = "E0716", "trust-without-admins", Warning, true,
+        "`[trust]` is set but `[roles]` names no admins",
+        "Signed verdicts protect nothing while nobody is an admin: with `[roles] admins` empty, any committer may change `[trust]`, `[roles]` and the allowed signers file, and so trust their own key (`check --base` refuses a key a change adds for itself, but the next change may use it). Name the admins in `[roles] admins`, in a commit of its own signed by one of them.";
     ScoreDrop = "E0703", "score-drop", Error, true,
         "a score dropped",
         "The overall score or an assessment's score is lower than at the base of the change, by more than `[check] max-score-drop` percentage points (0 by default: any drop). Each side is scored with its own `[scoring]` table. A drop that comes entirely from test verdicts that assessors recorded in the change (a failed re-test) passes and is reported, unless `[check] assessor-drops = \"fail\"`. Otherwise restore the status, or ask an admin to raise the threshold if the drop is accepted.";

@@ -77,20 +77,21 @@ impl Signed {
 /// parent (a root commit: its own), as the history rules judge it, so that a
 /// commit adding its own key is not shown as signed. The file's path is the
 /// working tree's `[trust]`; one git process per version of the file. Empty
-/// without `[trust]`.
+/// without `[trust]`. An error when signatures could not be verified (git or
+/// ssh-keygen could not run).
 pub fn verdict_signatures(
     root: &std::path::Path,
     config: &crate::model::Config,
     timeline: &crate::history::timeline::Timeline,
     events: &[&crate::history::timeline::StatusEvent],
-) -> std::collections::BTreeMap<String, Signed> {
+) -> crate::error::Result<std::collections::BTreeMap<String, Signed>> {
     use std::collections::{BTreeMap, HashMap};
     let mut out = BTreeMap::new();
-    let Some(trust) = &config.trust else { return out };
+    let Some(trust) = &config.trust else { return Ok(out) };
     if path_problem(&trust.allowed_signers).is_some() {
-        return out;
+        return Ok(out);
     }
-    let Ok(git) = crate::history::GitRepo::open(root) else { return out };
+    let Ok(git) = crate::history::GitRepo::open(root) else { return Ok(out) };
     let mut commits: Vec<usize> = events.iter().filter(|e| e.test_changed()).map(|e| e.commit).collect();
     commits.sort_unstable();
     commits.dedup();
@@ -108,11 +109,13 @@ pub fn verdict_signatures(
         let text = blob.and_then(|b| git.blob(b).ok()).unwrap_or_default();
         let signers = AllowedSigners::parse(&String::from_utf8_lossy(&text));
         let ids: Vec<git2::Oid> = list.iter().map(|(_, id)| *id).collect();
-        let found = verify(git.repo.path(), &text, &ids);
+        let found = verify(git.repo.path(), &text, &ids).map_err(|why| {
+            crate::error::Error::new(format!("could not verify the signatures of test verdicts: {why}"))
+        })?;
         for (i, id) in list {
             let (Some(c), Some(f)) = (timeline.commits.get(i), found.get(&id)) else { continue };
             out.insert(c.id.clone(), Signed::new(f, &c.author_email, &signers));
         }
     }
-    out
+    Ok(out)
 }

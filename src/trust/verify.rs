@@ -57,24 +57,15 @@ const FORMAT: &str = "--format=tformat:%H%x1f%G?%x1f%GF%x1f%GS";
 
 /// Verifies `commits` against the allowed signers file `signers` (its
 /// contents; empty when the file does not exist). One git process.
-pub fn verify(git_dir: &Path, signers: &[u8], commits: &[Oid]) -> HashMap<Oid, Found> {
+///
+/// An error means the verification could not be done at all (git or
+/// ssh-keygen missing or failing): the caller stops with exit 2 rather than
+/// judge commits on a verdict nobody reached.
+pub fn verify(git_dir: &Path, signers: &[u8], commits: &[Oid]) -> Result<HashMap<Oid, Found>, String> {
     if commits.is_empty() {
-        return HashMap::new();
+        return Ok(HashMap::new());
     }
-    match run_git(git_dir, signers, commits) {
-        Ok(found) => found,
-        Err(why) => {
-            // Without git, a commit that carries no signature is still known to be unsigned.
-            let repo = git2::Repository::open(git_dir).ok();
-            commits
-                .iter()
-                .map(|id| {
-                    let signed = repo.as_ref().is_none_or(|r| r.extract_signature(id, None).is_ok());
-                    (*id, if signed { Found::Unverifiable { why: why.clone() } } else { Found::Unsigned })
-                })
-                .collect()
-        }
-    }
+    run_git(git_dir, signers, commits)
 }
 
 fn run_git(git_dir: &Path, signers: &[u8], commits: &[Oid]) -> Result<HashMap<Oid, Found>, String> {
@@ -110,7 +101,9 @@ fn run_git(git_dir: &Path, signers: &[u8], commits: &[Oid]) -> Result<HashMap<Oi
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = cmd.spawn().map_err(|e| format!("git could not be run ({e})"))?;
+    let mut child = cmd.spawn().map_err(|e| {
+        format!("git could not be run ({e}); evident verifies signatures with git 2.34 or later")
+    })?;
     let mut stdin = child.stdin.take().ok_or("git has no input")?;
     let input: String = commits.iter().map(|c| format!("{c}\n")).collect();
     // Written from another thread: git writes while it reads.
@@ -131,6 +124,13 @@ fn run_git(git_dir: &Path, signers: &[u8], commits: &[Oid]) -> Result<HashMap<Oi
     if !status.success() {
         let first = errors.lines().find(|l| !l.trim().is_empty()).unwrap_or("no message");
         return Err(format!("git log failed: {first}"));
+    }
+    // git reports a signature it could not check as bad (`B`) and says why only here.
+    if let Some(line) = errors.lines().find(|l| l.contains("cannot run ssh-keygen")) {
+        return Err(format!(
+            "{}; evident verifies SSH signatures with OpenSSH's ssh-keygen: install it (Debian: `apt-get install openssh-client`)",
+            line.trim().trim_start_matches("error: ")
+        ));
     }
     let mut found = HashMap::new();
     for line in out.lines() {

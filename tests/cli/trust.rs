@@ -449,6 +449,7 @@ fn validate_reports_an_unusable_allowed_signers_file() {
     repo.write("evident.toml", "[trust]\n");
     let run = repo.run(&["validate", "--format", "json"]);
     assert!(codes(&run).contains(&"E0715".to_owned()), "missing: {}", run.all());
+    assert!(codes(&run).contains(&"E0716".to_owned()), "no admins: {}", run.all());
     repo.write(SIGNERS, keys.line(CY, "cy") + "# a comment\nbob@example.com ssh-ed25519 AAAA-broken\n");
     let run = repo.run(&["validate", "--format", "json"]);
     let found: Vec<_> = diagnostics(&run).into_iter().filter(|(c, _)| c == "E0715").collect();
@@ -623,4 +624,39 @@ fn history_and_report_do_not_show_a_self_added_key_as_signed() {
     repo.run(&["report", "--out", out.to_str().unwrap()]);
     let page = std::fs::read_to_string(out.join("actions/mfa.html")).unwrap();
     assert!(!page.contains("✔ signed"), "{page}");
+}
+
+/// Runs `evident --repo REPO ARGS` with only `tools` (looked up on the real
+/// PATH) reachable: a machine without ssh-keygen, or without git.
+fn run_with_only(repo: &TestRepo, tools: &[&str], args: &[&str]) -> Run {
+    let bin = tempfile::tempdir().expect("tempdir");
+    for tool in tools {
+        let real = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+            .map(|d| d.join(tool))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| panic!("{tool} is not installed"));
+        std::os::unix::fs::symlink(real, bin.path().join(tool)).expect("symlink");
+    }
+    let mut cmd = crate::support::evident();
+    cmd.env("PATH", bin.path()).arg("--repo").arg(repo.path()).args(args);
+    crate::support::run(cmd)
+}
+
+#[test]
+fn without_ssh_keygen_signatures_cannot_be_judged_and_the_run_stops() {
+    let keys = Keys::new();
+    let (repo, base) = trusted(&keys);
+    pass_mfa(&repo);
+    commit(&repo, &keys, CY, Some("cy"), "MFA passed");
+    for args in
+        [&["check", "--base", base.as_str()][..], &["audit"], &["history"], &["report", "--out", "site"]]
+    {
+        let run = run_with_only(&repo, &["git"], args);
+        assert_eq!(run.code, 2, "{args:?} must not judge a good signature as bad: {}", run.all());
+        assert!(run.stderr.contains("ssh-keygen") && run.stderr.contains("install"), "{}", run.all());
+        assert!(!run.stdout.contains("bad signature"), "{}", run.all());
+    }
+    let run = run_with_only(&repo, &[], &["check", "--base", &base]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("git could not be run"), "{}", run.all());
 }
