@@ -134,10 +134,16 @@ pub enum OutputKind {
     Check,
     /// `evident import actions --format json`
     ImportActions,
+    /// `evident import template --format json`
+    ImportTemplate,
+    /// `evident import oscal --format json`
+    ImportOscal,
+    /// `evident trust list --format json`
+    TrustList,
 }
 
 impl OutputKind {
-    pub const ALL: [OutputKind; 9] = [
+    pub const ALL: [OutputKind; 12] = [
         OutputKind::Score,
         OutputKind::List,
         OutputKind::Alerts,
@@ -147,6 +153,9 @@ impl OutputKind {
         OutputKind::Updates,
         OutputKind::Check,
         OutputKind::ImportActions,
+        OutputKind::ImportTemplate,
+        OutputKind::ImportOscal,
+        OutputKind::TrustList,
     ];
 
     pub fn name(self) -> &'static str {
@@ -160,6 +169,9 @@ impl OutputKind {
             OutputKind::Updates => "updates",
             OutputKind::Check => "check",
             OutputKind::ImportActions => "import-actions",
+            OutputKind::ImportTemplate => "import-template",
+            OutputKind::ImportOscal => "import-oscal",
+            OutputKind::TrustList => "trust-list",
         }
     }
 
@@ -180,6 +192,9 @@ impl OutputKind {
             OutputKind::Updates => include_str!("../schemas/output/updates.schema.json"),
             OutputKind::Check => include_str!("../schemas/output/check.schema.json"),
             OutputKind::ImportActions => include_str!("../schemas/output/import-actions.schema.json"),
+            OutputKind::ImportTemplate => include_str!("../schemas/output/import-template.schema.json"),
+            OutputKind::ImportOscal => include_str!("../schemas/output/import-oscal.schema.json"),
+            OutputKind::TrustList => include_str!("../schemas/output/trust-list.schema.json"),
         }
     }
 
@@ -187,7 +202,7 @@ impl OutputKind {
     pub fn generate(self) -> Value {
         use crate::render::json::{
             AlertsOutput, CheckOutput, DiffOutput, HistoryOutput, HistoryScoresOutput, ImportActionsOutput,
-            ListOutput, ScoreOutput, UpdatesOutput,
+            ImportOscalOutput, ImportTemplateOutput, ListOutput, ScoreOutput, TrustListOutput, UpdatesOutput,
         };
         let schema = match self {
             OutputKind::Score => generate_output::<ScoreOutput>(),
@@ -199,6 +214,9 @@ impl OutputKind {
             OutputKind::Updates => generate_output::<UpdatesOutput<'static>>(),
             OutputKind::Check => generate_output::<CheckOutput>(),
             OutputKind::ImportActions => generate_output::<ImportActionsOutput>(),
+            OutputKind::ImportTemplate => generate_output::<ImportTemplateOutput>(),
+            OutputKind::ImportOscal => generate_output::<ImportOscalOutput>(),
+            OutputKind::TrustList => generate_output::<TrustListOutput>(),
         };
         schema.to_value()
     }

@@ -45,7 +45,7 @@ pub fn require_clean(ui: &Ui, report: &Report) -> bool {
 }
 
 /// Pretty JSON with a trailing newline.
-pub fn to_json_text(value: &serde_json::Value) -> String {
+pub fn to_json_text(value: &impl serde::Serialize) -> String {
     let s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
     // serde_json escapes C0 controls only; escape DEL, C1 and bidi overrides
     // too (they can only be inside strings), so that the text is the same

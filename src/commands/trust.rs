@@ -145,26 +145,25 @@ fn list(ctx: &Context, ui: &Ui, args: ListArgs) -> Result<Outcome> {
     let signers = AllowedSigners::parse(&read_existing(&repo, &rel)?);
     match args.format {
         OutputFormat::Json => {
-            let keys: Vec<serde_json::Value> = signers
+            use crate::render::json::{TrustLineProblem, TrustListOutput, TrustedKey};
+            let keys = signers
                 .lines
                 .iter()
-                .map(|l| {
-                    serde_json::json!({
-                        "principals": l.principals,
-                        "key_type": l.key.key_type,
-                        "fingerprint": l.key.fingerprint,
-                        "comment": l.comment,
-                        "options": l.options,
-                        "line": l.line,
-                    })
+                .map(|l| TrustedKey {
+                    principals: l.principals.clone(),
+                    key_type: l.key.key_type.clone(),
+                    fingerprint: l.key.fingerprint.clone(),
+                    comment: l.comment.clone(),
+                    options: l.options.clone(),
+                    line: l.line,
                 })
                 .collect();
-            let problems: Vec<serde_json::Value> = signers
+            let problems = signers
                 .problems
                 .iter()
-                .map(|p| serde_json::json!({ "line": p.line, "message": p.message }))
+                .map(|p| TrustLineProblem { line: p.line, message: p.message.clone() })
                 .collect();
-            let json = serde_json::json!({ "file": rel, "keys": keys, "problems": problems });
+            let json = TrustListOutput { file: rel.clone(), keys, problems };
             ui.out(&crate::commands::output::to_json_text(&json));
         }
         _ => {

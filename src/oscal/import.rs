@@ -46,7 +46,7 @@ pub struct Built {
 }
 
 /// Counts for the summary.
-#[derive(Debug, Default, serde::Serialize)]
+#[derive(Debug, Default, serde::Serialize, schemars::JsonSchema)]
 pub struct Stats {
     pub families: usize,
     pub controls: usize,
@@ -283,7 +283,7 @@ fn links(cat: &Catalog, c: &OscalControl) -> Vec<Link> {
 }
 
 /// Added, removed and changed ids.
-#[derive(Debug, Default, serde::Serialize)]
+#[derive(Debug, Default, serde::Serialize, schemars::JsonSchema)]
 pub struct Delta {
     pub added: Vec<String>,
     pub removed: Vec<String>,

@@ -407,3 +407,90 @@ pub enum ImportedChange {
 pub fn to_value(output: &impl Serialize) -> serde_json::Value {
     serde_json::to_value(output).unwrap_or(serde_json::Value::Null)
 }
+
+/// `evident import template --format json`: the template's next version.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ImportTemplateOutput {
+    pub template: String,
+    /// The version in the repository before the import (null: a new template).
+    pub previous_version: Option<u32>,
+    pub version: u32,
+    /// What changes, in words; empty when nothing does.
+    pub changes: Vec<String>,
+    /// Whether the template was written (not with `--dry-run`, nor when nothing changed).
+    pub written: bool,
+}
+
+/// `evident import oscal --format json`: what importing a catalog (and
+/// profile) does to the template and its actions.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ImportOscalOutput {
+    pub template: String,
+    pub version: u32,
+    /// Null: a new template.
+    pub previous_version: Option<u32>,
+    pub change: ImportChange,
+    pub dry_run: bool,
+    pub catalog: OscalDocument,
+    pub profile: Option<OscalDocument>,
+    pub stats: crate::oscal::import::Stats,
+    pub controls: crate::oscal::import::Delta,
+    pub actions: crate::oscal::import::Delta,
+    /// Action files of controls the new import no longer has: kept, not deleted.
+    pub kept_action_files: Vec<String>,
+    pub files: Vec<PlannedFile>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportChange {
+    Created,
+    Updated,
+    None,
+}
+
+/// An OSCAL document read: its file and metadata.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct OscalDocument {
+    pub file: String,
+    pub title: String,
+    pub version: String,
+    pub oscal_version: String,
+}
+
+/// A file an import writes.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PlannedFile {
+    pub path: String,
+    pub status: ImportedChange,
+}
+
+/// `evident trust list --format json`: the keys of the allowed signers file.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TrustListOutput {
+    /// The allowed signers file, relative to the repository.
+    pub file: String,
+    pub keys: Vec<TrustedKey>,
+    /// Lines that are not keys.
+    pub problems: Vec<TrustLineProblem>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TrustedKey {
+    /// The e-mail addresses the key signs for.
+    pub principals: Vec<String>,
+    pub key_type: String,
+    /// `SHA256:...`, as `ssh-keygen -l` prints it.
+    pub fingerprint: String,
+    pub comment: String,
+    /// Options such as `valid-before=...`, as written.
+    pub options: Option<String>,
+    /// 1-based line number in the file.
+    pub line: usize,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TrustLineProblem {
+    pub line: usize,
+    pub message: String,
+}

@@ -79,6 +79,7 @@ fn import_template_makes_the_next_version_and_says_what_changed() {
     assert!(dry.stderr.contains("Would update templates/iso.toml (version 1 → 2)"), "{}", dry.stderr);
     assert_eq!(state(&repo), before);
     let json = repo.run(&["import", "template", &file, "--format", "json"]).json();
+    crate::output_schemas::assert_conforms("import-template", &json);
     assert_eq!(
         json,
         serde_json::json!({

@@ -26,7 +26,9 @@ fn import(repo: &TestRepo, catalog: &str, extra: &[&str]) -> Value {
     args.extend_from_slice(extra);
     let run = repo.run(&args);
     assert_eq!(run.code, 0, "{}", run.all());
-    run.json()
+    let json = run.json();
+    crate::output_schemas::assert_conforms("import-oscal", &json);
+    json
 }
 
 fn template(repo: &TestRepo, id: &str) -> toml::Table {

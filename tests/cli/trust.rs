@@ -427,6 +427,7 @@ fn trust_add_and_list() {
     repo.run(&["trust", "add", ANA, keys.public("ana").to_str().unwrap()]);
     let run = repo.run(&["trust", "list", "--format", "json"]);
     let json = run.json();
+    crate::output_schemas::assert_conforms("trust-list", &json);
     assert_eq!(json["file"], SIGNERS);
     assert_eq!(json["keys"][0]["principals"][0], CY);
     assert_eq!(json["keys"][1]["principals"][0], ANA);

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde_json::json;
+use crate::render::json::{ImportChange, ImportedChange};
 
 use crate::commands::args::OutputFormat;
 use crate::commands::context::Context;
@@ -100,22 +100,27 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         None => None,
     };
     warn_unknown_mapping_keys(ui, &catalog, &mapping);
-    let built = import::build(&catalog, profile.as_ref(), selected.as_ref(), &mapping, &args.template)
+    let mut built = import::build(&catalog, profile.as_ref(), selected.as_ref(), &mapping, &args.template)
         .map_err(|r| input_failed(ui, &r))?;
     let (old_template, old_actions) = previous_import(&loaded, &built).map_err(|r| input_failed(ui, &r))?;
-    let stats = serde_json::to_value(&built.stats).unwrap_or_default();
+    let stats = std::mem::take(&mut built.stats);
     let (families, controls, enhancements, withdrawn) =
-        (built.stats.families, built.stats.controls, built.stats.enhancements, built.stats.withdrawn_skipped);
+        (stats.families, stats.controls, stats.enhancements, stats.withdrawn_skipped);
     let plan = import::plan(built, old_template.as_ref(), &old_actions);
     let mut set = Changeset::new();
     for (path, text) in &plan.files {
         set.put(path.clone(), text.clone());
     }
     crate::scaffold::verify(&set)?;
-    let statuses: Vec<(String, &str)> = plan
+    let statuses: Vec<(String, ImportedChange)> = plan
         .files
         .iter()
-        .map(|(p, _)| (p.clone(), if loaded.repo.path(p).exists() { "updated" } else { "created" }))
+        .map(|(p, _)| {
+            (
+                p.clone(),
+                if loaded.repo.path(p).exists() { ImportedChange::Updated } else { ImportedChange::Created },
+            )
+        })
         .collect();
     if !args.dry_run {
         let written: Vec<(String, WriteStatus)> =
@@ -134,21 +139,27 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     warn_orphaned_states(ui, &loaded.workspace, &plan);
     match args.format {
         OutputFormat::Json => {
-            let describe = |m: &crate::oscal::model::Metadata, file: &str| json!({"file": file, "title": m.title, "version": m.version, "oscal_version": m.oscal_version});
-            let value = json!({
-                "template": plan.template.id,
-                "version": plan.template.version,
-                "previous_version": plan.previous_version,
-                "change": change_word(&plan),
-                "dry_run": args.dry_run,
-                "catalog": describe(&catalog.doc.metadata, &catalog.file),
-                "profile": profile.as_ref().map(|p| describe(&p.doc.metadata, &p.file)),
-                "stats": stats,
-                "controls": plan.controls,
-                "actions": plan.actions,
-                "kept_action_files": kept,
-                "files": statuses.iter().map(|(p, s)| json!({"path": p, "status": s})).collect::<Vec<_>>(),
-            });
+            use crate::render::json::{ImportOscalOutput, OscalDocument, PlannedFile};
+            let describe = |m: &crate::oscal::model::Metadata, file: &str| OscalDocument {
+                file: file.to_owned(),
+                title: m.title.clone(),
+                version: m.version.clone(),
+                oscal_version: m.oscal_version.clone(),
+            };
+            let value = ImportOscalOutput {
+                template: plan.template.id.to_string(),
+                version: plan.template.version,
+                previous_version: plan.previous_version,
+                change: change_word(&plan),
+                dry_run: args.dry_run,
+                catalog: describe(&catalog.doc.metadata, &catalog.file),
+                profile: profile.as_ref().map(|p| describe(&p.doc.metadata, &p.file)),
+                stats,
+                controls: plan.controls,
+                actions: plan.actions,
+                kept_action_files: kept,
+                files: statuses.into_iter().map(|(path, status)| PlannedFile { path, status }).collect(),
+            };
             ui.out(&to_json_text(&value));
         }
         OutputFormat::Human | OutputFormat::Markdown => {
@@ -209,11 +220,11 @@ pub(super) fn warn_orphaned_states(ui: &Ui, ws: &crate::model::Workspace, plan: 
     }
 }
 
-fn change_word(plan: &Plan) -> &'static str {
+fn change_word(plan: &Plan) -> ImportChange {
     match (plan.previous_version, plan.is_noop()) {
-        (None, _) => "created",
-        (Some(_), true) => "none",
-        (Some(_), false) => "updated",
+        (None, _) => ImportChange::Created,
+        (Some(_), true) => ImportChange::None,
+        (Some(_), false) => ImportChange::Updated,
     }
 }
 

@@ -76,13 +76,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     }
     let previous = plan.previous.as_ref().map(|p| p.version);
     if args.format == ImportFormat::Json {
-        ui.out(&to_json_text(&serde_json::json!({
-            "template": t.id,
-            "previous_version": previous,
-            "version": t.version,
-            "changes": plan.changes,
-            "written": write,
-        })));
+        ui.out(&to_json_text(&crate::render::json::ImportTemplateOutput {
+            template: t.id.to_string(),
+            previous_version: previous,
+            version: t.version,
+            changes: plan.changes.clone(),
+            written: write,
+        }));
         return Ok(Outcome::Success);
     }
     if plan.changes.is_empty() {
