@@ -576,3 +576,57 @@ fn an_action_file_that_does_not_parse_is_shown_and_fails_the_run() {
     assert!(run.stderr.contains("actions/broken.toml"), "{}", run.stderr);
     assert_eq!(test_status(&repo, "a1", "good"), "passed");
 }
+
+#[test]
+fn sigterm_stops_the_checks_and_writes_nothing() {
+    // Two checks that write their pid and sleep (one with a child of its own); evident gets
+    // SIGTERM while they run.
+    let repo = repo_with(&[
+        ("slow", "run = [\"sh\", \"-c\", \"echo $$ > slow.pid; sleep 300\"]\ntimeout = \"5m\""),
+        (
+            "slower",
+            "run = [\"sh\", \"-c\", \"sleep 300 & echo $! > child.pid; echo $$ > slower.pid; wait\"]\ntimeout = \"5m\"",
+        ),
+    ]);
+    let before = repo.snapshot_files();
+    let mut cmd = evident();
+    cmd.arg("--repo").arg(repo.path()).args(["test", "--jobs", "2"]);
+    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().expect("run evident");
+    let pids = ["slow.pid", "slower.pid", "child.pid"];
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !pids.iter().all(|p| repo.path().join(p).metadata().is_ok_and(|m| m.len() > 0)) {
+        assert!(std::time::Instant::now() < deadline, "the checks did not start");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let pids: Vec<String> = pids.iter().map(|p| repo.read(p).trim().to_owned()).collect();
+    let sent = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    assert!(sent.is_ok_and(|s| s.success()));
+    let started = std::time::Instant::now();
+    let out = child.wait_with_output().expect("wait");
+    assert!(started.elapsed() < std::time::Duration::from_secs(15), "took {:?}", started.elapsed());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(143), "{stderr}");
+    assert!(stderr.contains("interrupted by SIGTERM") && stderr.contains("nothing was written"), "{stderr}");
+    // Every check process is gone (or a zombie waiting for init).
+    let alive = |pid: &str| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|stat| !stat.split(") ").nth(1).is_some_and(|rest| rest.starts_with('Z')))
+    };
+    for pid in &pids {
+        let mut gone = false;
+        for _ in 0..50 {
+            if !alive(pid) {
+                gone = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        assert!(gone, "process {pid} outlived evident");
+    }
+    // Nothing was written, not even a temporary file: the files are those before plus the
+    // pid files.
+    let after: Vec<(String, Vec<u8>)> =
+        repo.snapshot_files().into_iter().filter(|(path, _)| !path.ends_with(".pid")).collect();
+    assert_eq!(after, before);
+}
