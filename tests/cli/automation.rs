@@ -630,3 +630,32 @@ fn sigterm_stops_the_checks_and_writes_nothing() {
         repo.snapshot_files().into_iter().filter(|(path, _)| !path.ends_with(".pid")).collect();
     assert_eq!(after, before);
 }
+
+#[test]
+fn the_html_report_shows_how_old_each_result_is() {
+    // A manual result of 2026-01-02, valid for 30 days; today is 2026-11-23.
+    let repo = aging_repo("manual = \"30d\"");
+    let out = repo.path().join("_site");
+    let run = repo.run(&["report", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let page = std::fs::read_to_string(out.join("assessments/gdpr-2026.html")).unwrap();
+    assert!(page.contains("<th scope=\"col\">Age</th>"), "{page}");
+    let row = page.split("tested 325 days ago").nth(1).unwrap_or_else(|| panic!("no age:\n{page}"));
+    assert!(row.starts_with("</span> <span class=\"badge stale\">stale</span>"), "{row}");
+    let action = std::fs::read_to_string(out.join("actions/mfa.html")).unwrap();
+    assert!(
+        action.contains("current for 30d\">tested 325 days ago</span> <span class=\"badge stale\">"),
+        "{action}"
+    );
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("325 days ago"), "the re-tests due say how old: {index}");
+
+    // An automatic verdict recorded today: checked today, current for a day, not stale.
+    let repo = repo_with(&[("tls", "run = [\"true\"]")]);
+    assert_eq!(repo.run(&["test"]).code, 0);
+    let out = repo.path().join("_site");
+    assert_eq!(repo.run(&["report", "--out", out.to_str().unwrap()]).code, 0);
+    let page = std::fs::read_to_string(out.join("assessments/a1.html")).unwrap();
+    assert!(page.contains("title=\"Automatic result, current for 1d\">checked today</span>"), "{page}");
+    assert!(!page.contains("badge stale"), "{page}");
+}
