@@ -659,3 +659,46 @@ fn the_html_report_shows_how_old_each_result_is() {
     assert!(page.contains("title=\"Automatic result, current for 1d\">checked today</span>"), "{page}");
     assert!(!page.contains("badge stale"), "{page}");
 }
+
+#[test]
+fn junit_case_names_with_escapes_or_bad_utf8_are_sanitised() {
+    let repo = repo_with(&[
+        ("esc", "junit = { file = \"reports/esc.xml\" }"),
+        ("bytes", "junit = { file = \"reports/bytes.xml\" }"),
+    ]);
+    // A failing case whose name holds a raw ESC and one written as a character reference; a
+    // case name that is not UTF-8.
+    repo.write(
+        "reports/esc.xml",
+        "<testsuite><testcase classname=\"c\x1b]0;pwned\x07\" name=\"\x1b[31mred&#27;[2J\"><failure/></testcase></testsuite>",
+    );
+    repo.write(
+        "reports/bytes.xml",
+        b"<testsuite><testcase name=\"bad\xff\xfe\"><failure/></testcase></testsuite>".as_slice(),
+    );
+    for format in ["human", "json", "markdown"] {
+        let run = repo.run(&["test", "--dry-run", "--format", format]);
+        assert!(run.code == 0 || run.code == 1, "{}", run.all());
+        assert!(!run.stdout.contains('\x1b') && !run.stderr.contains('\x1b'), "{format}: {:?}", run.all());
+        assert!(!run.stdout.contains('\u{7}') && !run.stderr.contains('\u{7}'), "{format}: {:?}", run.all());
+    }
+    let run = repo.run(&["test"]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.all());
+    for action in ["esc", "bytes"] {
+        let text = repo.read(&format!("assessments/a1/{action}.toml"));
+        assert!(!text.contains('\x1b') && !text.contains("\\u001b") && !text.contains("\\e"), "{text}");
+        let status = test_status(&repo, "a1", action);
+        assert_ne!(status, "passed", "{action}");
+    }
+    // The name is kept, made visible.
+    let notes = state(&repo, "a1", "esc")["test"]["notes"].as_str().unwrap().to_owned();
+    assert!(notes.contains("red"), "{notes}");
+    let out = repo.path().join("_site");
+    assert_eq!(repo.run(&["report", "--out", out.to_str().unwrap()]).code, 0);
+    for entry in walkdir::WalkDir::new(&out).into_iter().filter_map(Result::ok) {
+        if entry.path().extension().is_some_and(|e| e == "html") {
+            let html = std::fs::read_to_string(entry.path()).unwrap();
+            assert!(!html.contains('\x1b'), "{}", entry.path().display());
+        }
+    }
+}
