@@ -495,3 +495,32 @@ fn a_reference_control_of_another_urn_does_not_overwrite_a_shared_action() {
     assert!(run.stderr.contains("urn:intuitem:risk:function:cisa-cpg-2.0:rc-01"), "{}", run.all());
     assert_eq!(repo.read("actions/cisa-cpg-2.0-rc-01.toml"), before);
 }
+
+#[test]
+fn validate_checks_what_related_entries_name() {
+    let repo = crate::support::minimal();
+    repo.add_template("iso", &[("a-5.1", &["mfa"])]);
+    let mut gdpr = crate::support::template_toml("gdpr", &[("art-32", &["mfa"])]);
+    gdpr.push_str(
+        "\n[[controls.related]]\ntemplate = \"iso\"\ncontrol = \"a-5.1\"\nrelationship = \"equal\"\n\
+         \n[[controls.related]]\ntemplate = \"isp\"\ncontrol = \"a-5.1\"\nrelationship = \"equal\"\n\
+         \n[[controls.related]]\ntemplate = \"iso\"\ncontrol = \"a-5.2\"\nrelationship = \"subset\"\n\
+         \n[[controls.related]]\ntemplate = \"iso\"\ncontrol = \"a-5.1\"\nrelationship = \"same\"\n",
+    );
+    repo.write("templates/gdpr.toml", &gdpr);
+    let run = repo.run(&["validate"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let err = run.stderr;
+    // An unknown template: its line and column, and the one it was probably meant to be.
+    assert!(err.contains("E0913") && err.contains("template `isp`, which does not exist"), "{err}");
+    assert!(err.contains("templates/gdpr.toml:17:12") && err.contains("did you mean `iso`?"), "{err}");
+    // An unknown control of a known template.
+    assert!(err.contains("E0914") && err.contains("template `iso` has no control `a-5.2`"), "{err}");
+    assert!(err.contains("templates/gdpr.toml:23:11") && err.contains("did you mean `a-5.1`?"), "{err}");
+    assert!(err.contains("E0915") && err.contains("relationship `same`"), "{err}");
+    // The valid entry alone is fine.
+    let valid = gdpr.split("\n[[controls.related]]\ntemplate = \"isp\"").next().unwrap().to_owned();
+    repo.write("templates/gdpr.toml", valid);
+    let run = repo.run(&["validate"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+}
