@@ -524,3 +524,50 @@ fn validate_checks_what_related_entries_name() {
     let run = repo.run(&["validate"]);
     assert_eq!(run.code, 0, "{}", run.all());
 }
+
+#[test]
+fn a_revised_mapping_removes_the_pairs_it_no_longer_has() {
+    let repo = TestRepo::new();
+    import(&repo, &data("dora.yaml"), &[]);
+    import(&repo, &data("finma-2023-01.yaml"), &[]);
+    let shared = ["--relationships", "intersect"];
+    map(&repo, &data("mapping-dora-and-finma-2023-01.yaml"), &shared);
+    let t = template(&repo, "finma-2023-01");
+    let actions: Vec<&str> =
+        control(&t, "22")["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert_eq!(actions, ["finma-2023-01-22", "dora-6.1", "dora-9.4", "dora-6.8.a"]);
+    // The revised file drops DORA 6.1 → FINMA 22.
+    let full = std::fs::read_to_string(data("mapping-dora-and-finma-2023-01.yaml")).unwrap();
+    let entry = "    - source_requirement_urn: urn:intuitem:risk:req_node:dora:6.1\n      target_requirement_urn: urn:intuitem:risk:req_node:finma-2023-01:22\n      relationship: intersect\n      rationale: functional\n      strength_of_relationship: 2\n";
+    assert!(full.contains(entry));
+    repo.write("revised.yaml", full.replacen(entry, "", 1));
+    // A dry run says what would go and writes nothing.
+    let before = repo.snapshot_files();
+    let revised = repo.path().join("revised.yaml").to_string_lossy().into_owned();
+    let run = repo.run(&["import", "mapping", &revised, "--relationships", "intersect", "--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stdout.contains(
+            "would remove 1 pair that the file no longer has:\n    finma-2023-01 22 ← dora 6.1 (intersect)"
+        ),
+        "{}",
+        run.all()
+    );
+    assert!(before == repo.snapshot_files());
+    let out = map(&repo, &revised, &shared);
+    assert_eq!(out["sets"][0]["removed"], serde_json::json!(["finma-2023-01 22 ← dora 6.1 (intersect)"]));
+    assert_eq!(out["sets"][0]["already"].as_u64(), Some(266));
+    let t = template(&repo, "finma-2023-01");
+    let c22 = control(&t, "22");
+    let actions: Vec<&str> = c22["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    // The action it shared goes with it; the others stay.
+    assert_eq!(actions, ["finma-2023-01-22", "dora-9.4", "dora-6.8.a"]);
+    let related: Vec<&str> =
+        c22["related"].as_array().unwrap().iter().map(|r| r["control"].as_str().unwrap()).collect();
+    assert!(!related.contains(&"6.1"), "{related:?}");
+    assert_validates(&repo);
+    // The same file again changes nothing more.
+    let again = map(&repo, &revised, &shared);
+    assert_eq!(again["sets"][0]["removed"], serde_json::json!([]));
+    assert_eq!(again["templates"], serde_json::json!([]));
+}
