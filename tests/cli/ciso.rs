@@ -324,6 +324,28 @@ fn the_report_groups_controls_by_family_and_shows_what_an_action_counts_for() {
     let finma = repo.read("site/assessments/f26.html");
     assert_eq!(finma.matches("class=\"family-row\"").count(), 11);
     assert!(finma.contains("Related: dora 6.1 (intersect, shares its actions)"));
+
+    // The Markdown report says the same.
+    let md_out = repo.path().join("md");
+    let run = repo.run(&["report", "--format", "md", "--out", md_out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let md = std::fs::read_to_string(md_out.join("report.md")).unwrap();
+    let action = &md[md.find("(`dora-6.1`)\n").expect("the action's section")..];
+    let action = &action[..action.find("\n### ").unwrap_or(action.len())];
+    let counts =
+        action.lines().find(|l| l.starts_with("- Counts for: ")).unwrap_or_else(|| panic!("{action}"));
+    assert_eq!(counts.matches(", ").count() + 1, 1 + 4, "{counts}");
+    assert!(counts.contains("(shared from dora 6.1)"), "{counts}");
+    assert!(action.contains("- Related to "), "{action}");
+    assert!(action.contains(": dora 6.1 (intersect)"), "{action}");
+    assert!(md.contains("Related: dora 6.1 (intersect, shares its actions)"), "the control rows");
+    let f26 = &md[md.find("(`f26`)\n").unwrap()..];
+    let f26 = &f26[..f26.find("\n### ").unwrap_or(f26.len())];
+    assert_eq!(
+        f26.lines().filter(|l| l.starts_with("| *") && !l.starts_with("| **")).count(),
+        11,
+        "families head their controls"
+    );
 }
 
 mod roundtrip {
