@@ -22,6 +22,9 @@
 //!   from `[roles]` (and only they) record `passed` / `failed-*`, often after an `in-progress`
 //!   step. Two actions are scoped out and back in, one stays out of scope; action definitions
 //!   and the HIPAA template get new versions that the assessments accept in the same commit.
+//! - Automatic testing: from March, CI's nightly `evident test` job commits the TLS check's
+//!   verdict every week as `compliance-bot@example.com`, and catches a legacy storage account
+//!   on TLS 1.0 in July, before the August retest confirms it.
 //! - Regressions: a retest fails months after a pass and is fixed later (encryption at rest), a
 //!   quarterly retest fails (vulnerability scanning, TLS), evidence is replaced by moving the
 //!   test back to `in-progress` first (privacy requests), a monitoring signal is lost late in

@@ -76,6 +76,9 @@ pub(super) fn story_policy_snapshot(b: &mut LaneBuilder) -> bool {
         note,
         |s, d| set_test(s, TS::Passed, Some(d), note),
     );
+    if action == "tls-in-transit" {
+        season_of_automatic_results(b);
+    }
     let retest = if action == "storage-encryption-at-rest" {
         let note = "Retest after the analytics platform build: 2 new storage accounts (nwanalyticsraw, nwanalyticscur) use Microsoft-managed keys under a policy exemption that expired on 30 April (CLOUD-274).";
         let who = b.ctx.assessors[1 % b.ctx.assessors.len()].clone();
@@ -602,4 +605,39 @@ pub(super) fn story_fail_then_fix(
     });
     phase_test(b, TestOpts { in_progress: false });
     true
+}
+
+/// The identity CI commits `evident test` results as.
+pub(super) const AUTOMATION: &str = "compliance-bot@example.com";
+
+/// A season of automatic results for the TLS check: after the assessor's March pass, the
+/// nightly `evident test` job keeps the verdict current and CI commits it once a week (the
+/// nights in between change only the date). In mid-July the check catches the legacy storage
+/// account that accepts TLS 1.0 (failed-low, the action's `on-fail`) weeks before the August
+/// retest confirms it.
+fn season_of_automatic_results(b: &mut LaneBuilder) {
+    let run = "python3 checks/tls_min_version.py --config config/tls.conf --min 1.2";
+    let regression = day(2026, 7, 13);
+    let mut d = day(2026, 3, 23);
+    while d < day(2026, 8, 1) {
+        let (status, subject, note) = if d < regression {
+            (
+                TS::Passed,
+                "evident test: the TLS check passes",
+                format!("evident test: `{run}` exited 0 after 0.4 s."),
+            )
+        } else {
+            (
+                TS::FailedLow,
+                "evident test: the TLS check fails on one storage account (low)",
+                format!(
+                    "evident test: `{run}` exited 1 after 0.4 s: storage account nwlegacyexports accepts TLS 1.0."
+                ),
+            )
+        };
+        b.step(d, AUTOMATION, "auto:evident-test", subject, None, &note, |s, day| {
+            set_test(s, status, Some(day), &note)
+        });
+        d = plus(d, 7);
+    }
 }

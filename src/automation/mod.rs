@@ -9,6 +9,7 @@
 //!
 //! Freshness ([`valid_for`], [`is_stale`]) applies to every test result, manual or automatic.
 
+pub mod interrupt;
 pub mod process;
 mod record;
 pub mod results;

@@ -54,6 +54,9 @@ pub fn run(argv: &[String], root: &Path, env: &[(String, String)], timeout: Dura
     let Some((program, args)) = argv.split_first() else {
         return not_started("no program given".to_owned());
     };
+    if let Some(signal) = super::interrupt::received() {
+        return not_started(format!("evident received {} first", super::interrupt::name(signal)));
+    }
     let (reader, stdout, stderr) = match output_pipe() {
         Ok(parts) => parts,
         Err(e) => return not_started(format!("cannot create a pipe: {e}")),
@@ -81,6 +84,9 @@ pub fn run(argv: &[String], root: &Path, env: &[(String, String)], timeout: Dura
     // The parent's copies of the write end must close, or the reader never sees the end.
     drop(cmd);
     let pid = child.id();
+    if !super::interrupt::register(pid) {
+        kill_group(pid, &mut child);
+    }
     // The reader keeps what it has read where this thread can take it even when the pipe never
     // ends (a process that left the group holds it open).
     let shared = Arc::new(Mutex::new((Vec::new(), 0u64)));
@@ -109,6 +115,8 @@ pub fn run(argv: &[String], root: &Path, env: &[(String, String)], timeout: Dura
     }
     // Whatever the program started in its group goes with it.
     kill_group(pid, &mut child);
+    // Before the reaping, while the id cannot name another group.
+    super::interrupt::unregister(pid);
     let status = child.wait().ok();
     // After the kill the pipe closes, unless a process escaped the group with it.
     let ended = rx.recv_timeout(OUTPUT_GRACE).is_ok();

@@ -96,8 +96,12 @@ pub fn junit(bytes: &[u8], patterns: &[String]) -> Result<FileVerdict, Malformed
                 })
         })
         .collect();
+    // Names come from another tool's file: control characters (a terminal escape, say) are made
+    // visible before they reach notes, the summary or the report.
     let label = |c: &Case| {
-        if c.classname.is_empty() { c.name.clone() } else { format!("{}.{}", c.classname, c.name) }
+        let label =
+            if c.classname.is_empty() { c.name.clone() } else { format!("{}.{}", c.classname, c.name) };
+        visible(&label)
     };
     let failed: Vec<String> =
         matched.iter().filter(|c| c.outcome == CaseOutcome::Failed).map(|c| label(c)).collect();
@@ -253,10 +257,10 @@ pub fn sarif(bytes: &[u8], patterns: &[String]) -> Result<FileVerdict, Malformed
                     .and_then(|l| l.physical_location.as_ref())
                     .and_then(|p| p.artifact_location.as_ref())
                     .and_then(|a| a.uri.clone());
-                findings.push(match place {
+                findings.push(visible(&match place {
                     Some(uri) => format!("{rule} ({uri})"),
                     None => rule.to_owned(),
-                });
+                }));
             }
         }
     }
@@ -269,6 +273,11 @@ pub fn sarif(bytes: &[u8], patterns: &[String]) -> Result<FileVerdict, Malformed
     } else {
         FileVerdict::Failed { failed: findings, matched }
     })
+}
+
+/// `text` with control characters (newlines too: a label is one line) made visible.
+fn visible(text: &str) -> String {
+    crate::render::printable(&text.replace(['\n', '\t'], " "), false).into_owned()
 }
 
 /// The byte offset of a 1-based line and column.

@@ -10,6 +10,7 @@ pub mod history;
 mod merge;
 pub mod range;
 pub mod references;
+pub mod related;
 pub mod status;
 pub mod trust;
 
@@ -21,6 +22,7 @@ use crate::model::Workspace;
 /// Every check `evident validate` runs on a loaded working tree.
 pub fn validate(ws: &Workspace, report: &mut Report, root: &Path) {
     references::check(ws, report);
+    related::check(ws, report);
     evidence::check(ws, report, root);
     automation::check(ws, report);
     trust::check_file(ws, report, root);

@@ -115,9 +115,87 @@ pub fn add(
         ));
         return Ok(Outcome::Failed);
     }
+    // A file under another name that already declares one of the ids (a repository with an
+    // id-mismatch error, say) would make a duplicate id; one that cannot be read leaves it open.
+    let (duplicates, unreadable) = declared_ids(root, &set);
+    if !duplicates.is_empty() || !unreadable.is_empty() {
+        let mut msg = String::from("error: ");
+        if !duplicates.is_empty() {
+            msg.push_str(&format!(
+                "`{id}` would duplicate ids the repository already has: {}",
+                duplicates.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
+            ));
+            if duplicates.len() > 5 {
+                msg.push_str("; …");
+            }
+        }
+        if !unreadable.is_empty() {
+            if !duplicates.is_empty() {
+                msg.push_str("; and ");
+            }
+            msg.push_str(&format!(
+                "{} cannot be read, so evident cannot tell which ids it declares",
+                unreadable.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        msg.push_str(
+            "; nothing was written\n  = help: fix or remove those files (`evident validate` shows them), \
+             or add the template under another id with `--template NEW-ID`\n",
+        );
+        ui.err(&msg);
+        return Ok(Outcome::Failed);
+    }
     crate::scaffold::verify(&set)?;
     let written = commit(set)?;
     let target = template.unwrap_or(e.id);
     ui.status("Added", &format!("template `{target}` ({}) and {} files", e.name, written.len()));
     Ok(Outcome::Success)
+}
+
+/// Of the ids the new files declare (their file names in `templates/` and `actions/`), those
+/// that another file of that folder declares already ("`dora` in templates/old.toml"); and
+/// the files of those folders that do not parse, so that what they declare is unknown.
+fn declared_ids(root: &std::path::Path, set: &Changeset) -> (Vec<String>, Vec<String>) {
+    let mut duplicates = Vec::new();
+    let mut unreadable = Vec::new();
+    for dir in ["templates", "actions"] {
+        let new: std::collections::BTreeSet<&str> = set
+            .files()
+            .filter_map(|(p, _)| p.strip_prefix(dir)?.strip_prefix('/')?.strip_suffix(".toml"))
+            .collect();
+        if new.is_empty() {
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".toml"))
+            .collect();
+        names.sort();
+        for name in names {
+            let rel = format!("{dir}/{name}");
+            let stem = name.trim_end_matches(".toml");
+            let Some(text) = std::fs::read_to_string(root.join(&rel)).ok() else {
+                unreadable.push(rel);
+                continue;
+            };
+            let declared = match text.parse::<toml::Table>() {
+                Ok(table) => table.get("id").and_then(|v| v.as_str()).map(str::to_owned),
+                Err(_) => {
+                    // Only a file that could hold one of the new ids matters.
+                    if new.iter().any(|id| text.contains(id)) {
+                        unreadable.push(rel);
+                    }
+                    continue;
+                }
+            };
+            if let Some(declared) = declared
+                && declared != stem
+                && new.contains(declared.as_str())
+            {
+                duplicates.push(format!("`{declared}` in {rel}"));
+            }
+        }
+    }
+    (duplicates, unreadable)
 }

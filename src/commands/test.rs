@@ -1,12 +1,12 @@
 //! `evident test`: run the automatic tests and record their results.
 
-use crate::automation::{self, Kind, Summary};
+use crate::automation::{self, Kind, Summary, interrupt};
 use crate::commands::args::OutputFormat;
 use crate::commands::context::Context;
 use crate::commands::output::{conclude, refuse_inputs, to_json_text};
 use crate::diag::{Code, Diagnostic, Report, render};
 use crate::edit::{self, Session};
-use crate::error::{Outcome, Result};
+use crate::error::{Error, Outcome, Result};
 use crate::model::{ActionId, Date};
 
 /// Run the automatic tests and record their results.
@@ -27,7 +27,8 @@ use crate::model::{ActionId, Date};
 ///
 /// Exit status: 0 when every test ran and its result was recorded (failures included), 1 when
 /// a test could not be detected or the results could not be recorded, 2 when evident could
-/// not run.
+/// not run. On Ctrl-C (SIGINT) or SIGTERM the running checks' groups get SIGTERM, then SIGKILL
+/// two seconds later, nothing is written, and evident exits 130 (SIGINT) or 143 (SIGTERM).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   evident test                         Test every automatic action
@@ -83,9 +84,17 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         .jobs
         .map(usize::from)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    // Checks run in their own process groups, out of reach of a Ctrl-C: evident stops them.
+    if !units.is_empty() {
+        interrupt::install().map_err(|e| Error::new(format!("cannot catch SIGINT and SIGTERM: {e}")))?;
+    }
     let bar = ui.progress(units.len() as u64, "Testing");
     let outcomes = automation::run_all(&units, root, jobs, &|| bar.inc(1));
     bar.finish_and_clear();
+    if let Some(signal) = interrupt::received() {
+        // Nothing was written yet: the results are dropped whole.
+        interrupted(ui, signal, "the checks were stopped and nothing was written");
+    }
 
     let mut problems = Report::default();
     let mut session = Session::new(root, ws, today);
@@ -115,6 +124,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     }
     let plan = session.plan(&ws.config.rules);
     let recorded = conclude(ui, &lock, &plan, args.dry_run)?;
+    if let Some(signal) = interrupt::received() {
+        // It came while the results were written: they were written whole.
+        interrupted(ui, signal, "the results had been written in full");
+    }
     let mut summary = Summary::new(ws, &units, &outcomes, skipped, started.elapsed());
     summary.written = recorded == Outcome::Success && !args.dry_run && !units.is_empty();
     ui.out(&match args.format {
@@ -128,4 +141,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     } else {
         Outcome::Failed
     })
+}
+
+/// Ends evident after SIGINT or SIGTERM, with the status a shell gives a program the signal
+/// ended (128 + its number: 130, 143).
+fn interrupted(ui: &crate::ui::Ui, signal: i32, what: &str) -> ! {
+    ui.err(&format!("evident test: interrupted by {}; {what}\n", interrupt::name(signal)));
+    std::process::exit(interrupt::exit_status(signal))
 }

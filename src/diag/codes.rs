@@ -355,6 +355,15 @@ codes! {
     ResultFileMalformed = "E0912", "result-file-malformed", Error, false,
         "a JUnit or SARIF result file cannot be read",
         "`[automation] junit` reads JUnit XML (`<testsuites>`/`<testsuite>` with `<testcase>` elements), `sarif` reads SARIF 2.1 JSON (`runs[].results[]` with `ruleId`). The file is not well-formed, or not of that shape, at the position shown. The action is recorded as `could-not-be-detected`, never as passed.";
+    UnknownRelatedTemplate = "E0913", "unknown-related-template", Error, false,
+        "a control's `related` entry names a template that does not exist (or its own)",
+        "`related` entries on a control (written by `evident import mapping`) name a control of another template: `template` must be the id of a template in `templates/`, other than the control's own. The template was renamed or removed, or the entry was edited by hand. Import the framework again, correct the id, or remove the entry.";
+    UnknownRelatedControl = "E0914", "unknown-related-control", Error, false,
+        "a control's `related` entry names a control its template does not have",
+        "`related` entries name a control of another template by its id. That template has no control of this id: it was re-imported with other ids, or the entry was edited by hand. Re-run `evident import mapping` with the current mapping file (it replaces entries the mapping no longer has), or correct the id.";
+    UnknownRelationship = "E0915", "unknown-relationship", Error, false,
+        "a control's `related` entry has a relationship evident does not know",
+        "The relationship of a mapped control is one of `equal`, `superset`, `subset`, `intersect` or `not_related` (the CISO Assistant mapping vocabulary).";
 }
 
 impl Code {

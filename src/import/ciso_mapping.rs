@@ -9,7 +9,8 @@
 //! piece of work counts for both. Every mapping is recorded in the target
 //! control's `related` list; only the shared ones carry actions. Entries
 //! already recorded are left as they are, so importing a file twice (or a
-//! file that repeats an entry) changes nothing.
+//! file that repeats an entry) changes nothing; entries between the same two
+//! templates that the file no longer has are removed with what they shared.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -56,6 +57,9 @@ pub struct SetStats {
     pub updated: usize,
     /// Pairs recorded by an earlier import as they are, or repeated in the file.
     pub already: usize,
+    /// Pairs an earlier import recorded that the file no longer has, now removed with the
+    /// actions they shared: "target-control ← source-control (relationship)".
+    pub removed: Vec<String>,
 }
 
 /// What importing a mapping file does: the templates it changes (with their
@@ -104,6 +108,7 @@ pub fn apply(
     let text = &lib.text;
     let mut cursor = 0;
     let mut seen = BTreeSet::new();
+    let mut covered = Vec::new();
     for set in sets {
         let mut pair = [None, None];
         for (i, urn) in [&set.source_framework_urn, &set.target_framework_urn].into_iter().enumerate() {
@@ -224,14 +229,7 @@ pub fn apply(
                 Some(i) => {
                     // Another relationship, or another `--relationships`: the entry is replaced.
                     let old = c.related.remove(i);
-                    let own_here: Vec<ActionId> = c.own_actions().into_iter().cloned().collect();
-                    let mapped: BTreeSet<&str> = c.mapped_actions().map(ActionId::as_str).collect();
-                    let drop: Vec<&ActionId> = old
-                        .actions
-                        .iter()
-                        .filter(|a| !own_here.contains(a) && !mapped.contains(a.as_str()))
-                        .collect();
-                    c.actions.retain(|a| !drop.contains(&a));
+                    drop_shared(c, &old);
                     s.updated += 1;
                 }
                 None => s.pairs_added += 1,
@@ -246,7 +244,44 @@ pub fn apply(
             }
             c.related.push(wanted);
         }
+        covered.push((stats.len(), source.id.clone(), target.id.clone()));
         stats.push(s);
+    }
+    if report.diagnostics.is_empty() {
+        // Entries of the same source → target that the file no longer has: the mapping was
+        // revised. (Entries from other sources, other mapping files', stay.)
+        let mut done = BTreeSet::new();
+        for (at, source, target) in covered {
+            if !done.insert((source.clone(), target.clone())) {
+                continue;
+            }
+            let Some(original) = ws.templates.get(&target) else { continue };
+            let t = work.entry(target.to_string()).or_insert_with(|| original.clone());
+            for c in &mut t.controls {
+                let stale: Vec<Related> = c
+                    .related
+                    .iter()
+                    .filter(|r| {
+                        r.template == source
+                            && !seen.contains(&(
+                                target.to_string(),
+                                c.id.to_string(),
+                                source.to_string(),
+                                r.control.to_string(),
+                            ))
+                    })
+                    .cloned()
+                    .collect();
+                for old in stale {
+                    c.related.retain(|r| *r != old);
+                    drop_shared(c, &old);
+                    stats[at].removed.push(format!(
+                        "{} {} ← {} {} ({})",
+                        target, c.id, source, old.control, old.relationship
+                    ));
+                }
+            }
+        }
     }
     if !report.diagnostics.is_empty() {
         report.sources.insert(file.clone(), text.as_str());
@@ -263,4 +298,14 @@ pub fn apply(
         })
         .collect();
     Ok(Applied { changed, sets: stats })
+}
+
+/// Removes from `c` the actions that the related entry `old` (already out of `c.related`)
+/// shared, unless the control has them of its own or from another entry.
+fn drop_shared(c: &mut crate::model::Control, old: &Related) {
+    // Own actions are those not listed by any entry; `old` is out of the list already, so
+    // its actions would count as own: compare with the remaining entries and the others.
+    let mapped: BTreeSet<&str> = c.mapped_actions().map(ActionId::as_str).collect();
+    let drop: Vec<ActionId> = old.actions.iter().filter(|a| !mapped.contains(a.as_str())).cloned().collect();
+    c.actions.retain(|a| !drop.contains(a));
 }

@@ -576,3 +576,129 @@ fn an_action_file_that_does_not_parse_is_shown_and_fails_the_run() {
     assert!(run.stderr.contains("actions/broken.toml"), "{}", run.stderr);
     assert_eq!(test_status(&repo, "a1", "good"), "passed");
 }
+
+#[test]
+fn sigterm_stops_the_checks_and_writes_nothing() {
+    // Two checks that write their pid and sleep (one with a child of its own); evident gets
+    // SIGTERM while they run.
+    let repo = repo_with(&[
+        ("slow", "run = [\"sh\", \"-c\", \"echo $$ > slow.pid; sleep 300\"]\ntimeout = \"5m\""),
+        (
+            "slower",
+            "run = [\"sh\", \"-c\", \"sleep 300 & echo $! > child.pid; echo $$ > slower.pid; wait\"]\ntimeout = \"5m\"",
+        ),
+    ]);
+    let before = repo.snapshot_files();
+    let mut cmd = evident();
+    cmd.arg("--repo").arg(repo.path()).args(["test", "--jobs", "2"]);
+    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().expect("run evident");
+    let pids = ["slow.pid", "slower.pid", "child.pid"];
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !pids.iter().all(|p| repo.path().join(p).metadata().is_ok_and(|m| m.len() > 0)) {
+        assert!(std::time::Instant::now() < deadline, "the checks did not start");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let pids: Vec<String> = pids.iter().map(|p| repo.read(p).trim().to_owned()).collect();
+    let sent = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    assert!(sent.is_ok_and(|s| s.success()));
+    let started = std::time::Instant::now();
+    let out = child.wait_with_output().expect("wait");
+    assert!(started.elapsed() < std::time::Duration::from_secs(15), "took {:?}", started.elapsed());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(143), "{stderr}");
+    assert!(stderr.contains("interrupted by SIGTERM") && stderr.contains("nothing was written"), "{stderr}");
+    // Every check process is gone (or a zombie waiting for init).
+    let alive = |pid: &str| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|stat| !stat.split(") ").nth(1).is_some_and(|rest| rest.starts_with('Z')))
+    };
+    for pid in &pids {
+        let mut gone = false;
+        for _ in 0..50 {
+            if !alive(pid) {
+                gone = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        assert!(gone, "process {pid} outlived evident");
+    }
+    // Nothing was written, not even a temporary file: the files are those before plus the
+    // pid files.
+    let after: Vec<(String, Vec<u8>)> =
+        repo.snapshot_files().into_iter().filter(|(path, _)| !path.ends_with(".pid")).collect();
+    assert_eq!(after, before);
+}
+
+#[test]
+fn the_html_report_shows_how_old_each_result_is() {
+    // A manual result of 2026-01-02, valid for 30 days; today is 2026-11-23.
+    let repo = aging_repo("manual = \"30d\"");
+    let out = repo.path().join("_site");
+    let run = repo.run(&["report", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let page = std::fs::read_to_string(out.join("assessments/gdpr-2026.html")).unwrap();
+    assert!(page.contains("<th scope=\"col\">Age</th>"), "{page}");
+    let row = page.split("tested 325 days ago").nth(1).unwrap_or_else(|| panic!("no age:\n{page}"));
+    assert!(row.starts_with("</span> <span class=\"badge stale\">stale</span>"), "{row}");
+    let action = std::fs::read_to_string(out.join("actions/mfa.html")).unwrap();
+    assert!(
+        action.contains("current for 30d\">tested 325 days ago</span> <span class=\"badge stale\">"),
+        "{action}"
+    );
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("325 days ago"), "the re-tests due say how old: {index}");
+
+    // An automatic verdict recorded today: checked today, current for a day, not stale.
+    let repo = repo_with(&[("tls", "run = [\"true\"]")]);
+    assert_eq!(repo.run(&["test"]).code, 0);
+    let out = repo.path().join("_site");
+    assert_eq!(repo.run(&["report", "--out", out.to_str().unwrap()]).code, 0);
+    let page = std::fs::read_to_string(out.join("assessments/a1.html")).unwrap();
+    assert!(page.contains("title=\"Automatic result, current for 1d\">checked today</span>"), "{page}");
+    assert!(!page.contains("badge stale"), "{page}");
+}
+
+#[test]
+fn junit_case_names_with_escapes_or_bad_utf8_are_sanitised() {
+    let repo = repo_with(&[
+        ("esc", "junit = { file = \"reports/esc.xml\" }"),
+        ("bytes", "junit = { file = \"reports/bytes.xml\" }"),
+    ]);
+    // A failing case whose name holds a raw ESC and one written as a character reference; a
+    // case name that is not UTF-8.
+    repo.write(
+        "reports/esc.xml",
+        "<testsuite><testcase classname=\"c\x1b]0;pwned\x07\" name=\"\x1b[31mred&#27;[2J\"><failure/></testcase></testsuite>",
+    );
+    repo.write(
+        "reports/bytes.xml",
+        b"<testsuite><testcase name=\"bad\xff\xfe\"><failure/></testcase></testsuite>".as_slice(),
+    );
+    for format in ["human", "json", "markdown"] {
+        let run = repo.run(&["test", "--dry-run", "--format", format]);
+        assert!(run.code == 0 || run.code == 1, "{}", run.all());
+        assert!(!run.stdout.contains('\x1b') && !run.stderr.contains('\x1b'), "{format}: {:?}", run.all());
+        assert!(!run.stdout.contains('\u{7}') && !run.stderr.contains('\u{7}'), "{format}: {:?}", run.all());
+    }
+    let run = repo.run(&["test"]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.all());
+    for action in ["esc", "bytes"] {
+        let text = repo.read(&format!("assessments/a1/{action}.toml"));
+        assert!(!text.contains('\x1b') && !text.contains("\\u001b") && !text.contains("\\e"), "{text}");
+        let status = test_status(&repo, "a1", action);
+        assert_ne!(status, "passed", "{action}");
+    }
+    // The name is kept, made visible.
+    let notes = state(&repo, "a1", "esc")["test"]["notes"].as_str().unwrap().to_owned();
+    assert!(notes.contains("red"), "{notes}");
+    let out = repo.path().join("_site");
+    assert_eq!(repo.run(&["report", "--out", out.to_str().unwrap()]).code, 0);
+    for entry in walkdir::WalkDir::new(&out).into_iter().filter_map(Result::ok) {
+        if entry.path().extension().is_some_and(|e| e == "html") {
+            let html = std::fs::read_to_string(entry.path()).unwrap();
+            assert!(!html.contains('\x1b'), "{}", entry.path().display());
+        }
+    }
+}

@@ -324,6 +324,28 @@ fn the_report_groups_controls_by_family_and_shows_what_an_action_counts_for() {
     let finma = repo.read("site/assessments/f26.html");
     assert_eq!(finma.matches("class=\"family-row\"").count(), 11);
     assert!(finma.contains("Related: dora 6.1 (intersect, shares its actions)"));
+
+    // The Markdown report says the same.
+    let md_out = repo.path().join("md");
+    let run = repo.run(&["report", "--format", "md", "--out", md_out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let md = std::fs::read_to_string(md_out.join("report.md")).unwrap();
+    let action = &md[md.find("(`dora-6.1`)\n").expect("the action's section")..];
+    let action = &action[..action.find("\n### ").unwrap_or(action.len())];
+    let counts =
+        action.lines().find(|l| l.starts_with("- Counts for: ")).unwrap_or_else(|| panic!("{action}"));
+    assert_eq!(counts.matches(", ").count() + 1, 1 + 4, "{counts}");
+    assert!(counts.contains("(shared from dora 6.1)"), "{counts}");
+    assert!(action.contains("- Related to "), "{action}");
+    assert!(action.contains(": dora 6.1 (intersect)"), "{action}");
+    assert!(md.contains("Related: dora 6.1 (intersect, shares its actions)"), "the control rows");
+    let f26 = &md[md.find("(`f26`)\n").unwrap()..];
+    let f26 = &f26[..f26.find("\n### ").unwrap_or(f26.len())];
+    assert_eq!(
+        f26.lines().filter(|l| l.starts_with("| *") && !l.starts_with("| **")).count(),
+        11,
+        "families head their controls"
+    );
 }
 
 mod roundtrip {
@@ -494,4 +516,80 @@ fn a_reference_control_of_another_urn_does_not_overwrite_a_shared_action() {
     );
     assert!(run.stderr.contains("urn:intuitem:risk:function:cisa-cpg-2.0:rc-01"), "{}", run.all());
     assert_eq!(repo.read("actions/cisa-cpg-2.0-rc-01.toml"), before);
+}
+
+#[test]
+fn validate_checks_what_related_entries_name() {
+    let repo = crate::support::minimal();
+    repo.add_template("iso", &[("a-5.1", &["mfa"])]);
+    let mut gdpr = crate::support::template_toml("gdpr", &[("art-32", &["mfa"])]);
+    gdpr.push_str(
+        "\n[[controls.related]]\ntemplate = \"iso\"\ncontrol = \"a-5.1\"\nrelationship = \"equal\"\n\
+         \n[[controls.related]]\ntemplate = \"isp\"\ncontrol = \"a-5.1\"\nrelationship = \"equal\"\n\
+         \n[[controls.related]]\ntemplate = \"iso\"\ncontrol = \"a-5.2\"\nrelationship = \"subset\"\n\
+         \n[[controls.related]]\ntemplate = \"iso\"\ncontrol = \"a-5.1\"\nrelationship = \"same\"\n",
+    );
+    repo.write("templates/gdpr.toml", &gdpr);
+    let run = repo.run(&["validate"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let err = run.stderr;
+    // An unknown template: its line and column, and the one it was probably meant to be.
+    assert!(err.contains("E0913") && err.contains("template `isp`, which does not exist"), "{err}");
+    assert!(err.contains("templates/gdpr.toml:17:12") && err.contains("did you mean `iso`?"), "{err}");
+    // An unknown control of a known template.
+    assert!(err.contains("E0914") && err.contains("template `iso` has no control `a-5.2`"), "{err}");
+    assert!(err.contains("templates/gdpr.toml:23:11") && err.contains("did you mean `a-5.1`?"), "{err}");
+    assert!(err.contains("E0915") && err.contains("relationship `same`"), "{err}");
+    // The valid entry alone is fine.
+    let valid = gdpr.split("\n[[controls.related]]\ntemplate = \"isp\"").next().unwrap().to_owned();
+    repo.write("templates/gdpr.toml", valid);
+    let run = repo.run(&["validate"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+}
+
+#[test]
+fn a_revised_mapping_removes_the_pairs_it_no_longer_has() {
+    let repo = TestRepo::new();
+    import(&repo, &data("dora.yaml"), &[]);
+    import(&repo, &data("finma-2023-01.yaml"), &[]);
+    let shared = ["--relationships", "intersect"];
+    map(&repo, &data("mapping-dora-and-finma-2023-01.yaml"), &shared);
+    let t = template(&repo, "finma-2023-01");
+    let actions: Vec<&str> =
+        control(&t, "22")["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert_eq!(actions, ["finma-2023-01-22", "dora-6.1", "dora-9.4", "dora-6.8.a"]);
+    // The revised file drops DORA 6.1 → FINMA 22.
+    let full = std::fs::read_to_string(data("mapping-dora-and-finma-2023-01.yaml")).unwrap();
+    let entry = "    - source_requirement_urn: urn:intuitem:risk:req_node:dora:6.1\n      target_requirement_urn: urn:intuitem:risk:req_node:finma-2023-01:22\n      relationship: intersect\n      rationale: functional\n      strength_of_relationship: 2\n";
+    assert!(full.contains(entry));
+    repo.write("revised.yaml", full.replacen(entry, "", 1));
+    // A dry run says what would go and writes nothing.
+    let before = repo.snapshot_files();
+    let revised = repo.path().join("revised.yaml").to_string_lossy().into_owned();
+    let run = repo.run(&["import", "mapping", &revised, "--relationships", "intersect", "--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stdout.contains(
+            "would remove 1 pair that the file no longer has:\n    finma-2023-01 22 ← dora 6.1 (intersect)"
+        ),
+        "{}",
+        run.all()
+    );
+    assert!(before == repo.snapshot_files());
+    let out = map(&repo, &revised, &shared);
+    assert_eq!(out["sets"][0]["removed"], serde_json::json!(["finma-2023-01 22 ← dora 6.1 (intersect)"]));
+    assert_eq!(out["sets"][0]["already"].as_u64(), Some(266));
+    let t = template(&repo, "finma-2023-01");
+    let c22 = control(&t, "22");
+    let actions: Vec<&str> = c22["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    // The action it shared goes with it; the others stay.
+    assert_eq!(actions, ["finma-2023-01-22", "dora-9.4", "dora-6.8.a"]);
+    let related: Vec<&str> =
+        c22["related"].as_array().unwrap().iter().map(|r| r["control"].as_str().unwrap()).collect();
+    assert!(!related.contains(&"6.1"), "{related:?}");
+    assert_validates(&repo);
+    // The same file again changes nothing more.
+    let again = map(&repo, &revised, &shared);
+    assert_eq!(again["sets"][0]["removed"], serde_json::json!([]));
+    assert_eq!(again["templates"], serde_json::json!([]));
 }

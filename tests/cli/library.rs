@@ -177,3 +177,38 @@ fn add_never_overwrites_a_file_it_cannot_read() {
     assert_eq!(std::fs::read(repo.path().join("actions/cisa-cpg-2.0-rc-01.toml")).unwrap(), mine);
     assert!(!repo.path().join("templates/cisa-cpg-2.0.toml").exists());
 }
+
+/// A repository whose template file declares another id (an id-mismatch error) already has
+/// template `cisa-cpg-2.0`: adding it would make a duplicate id.
+#[test]
+fn add_refuses_an_id_the_repository_already_declares() {
+    let repo = TestRepo::new();
+    assert_eq!(repo.run(&["library", "add", "cisa-cpg-2.0"]).code, 0);
+    std::fs::rename(repo.path().join("templates/cisa-cpg-2.0.toml"), repo.path().join("templates/cpg.toml"))
+        .unwrap();
+    assert_eq!(repo.run(&["validate"]).code, 1, "the repository has an error already");
+    let before = repo.snapshot_files();
+    let run = repo.run(&["library", "add", "cisa-cpg-2.0"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(
+        run.stderr
+            .contains("would duplicate ids the repository already has: `cisa-cpg-2.0` in templates/cpg.toml"),
+        "{}",
+        run.all()
+    );
+    assert!(
+        run.stderr.contains("nothing was written") && run.stderr.contains("--template NEW-ID"),
+        "{}",
+        run.all()
+    );
+    assert!(before == repo.snapshot_files());
+    // A template file that does not parse and may declare it: refused too.
+    repo.write("templates/cpg.toml", "id = \"cisa-cpg-2.0\"\nname = [broken\n");
+    let run = repo.run(&["library", "add", "cisa-cpg-2.0"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stderr.contains("`templates/cpg.toml` cannot be read"), "{}", run.all());
+    assert!(!repo.path().join("templates/cisa-cpg-2.0.toml").exists());
+    // Under another id it is fine.
+    repo.remove("templates/cpg.toml");
+    assert_eq!(repo.run(&["library", "add", "cisa-cpg-2.0", "--template", "cpg2"]).code, 0);
+}

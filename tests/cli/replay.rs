@@ -76,6 +76,27 @@ fn replay_writes_a_year_that_ends_at_example_repo() {
     let dates = git(&dir, &["log", "--format=%as"]);
     let (last, first) = (dates.lines().next().expect("dates"), dates.lines().last().expect("dates"));
     assert!(first < "2025-12-01" && last > "2026-10-01", "history from {first} to {last}");
+    // A season of automatic results: CI's `evident test` commits keep the TLS check's verdict
+    // current every week, and catch a regression before the August retest.
+    let automatic = git(&dir, &["log", "--format=%as %s", "--author=compliance-bot@example.com"]);
+    let automatic: Vec<&str> = automatic.lines().collect();
+    assert!(automatic.len() >= 15, "{automatic:?}");
+    assert!(automatic.iter().all(|l| l.contains(" evident test: ")), "{automatic:?}");
+    assert!(
+        automatic.iter().any(|l| l.ends_with("passes")) && automatic.iter().any(|l| l.ends_with("(low)"))
+    );
+    let fails = git(
+        &dir,
+        &[
+            "log",
+            "-p",
+            "--format=",
+            "--author=compliance-bot",
+            "--",
+            "assessments/hipaa-2026/tls-in-transit.toml",
+        ],
+    );
+    assert!(fails.contains("+status = \"failed-low\"") && fails.contains("exited 1"), "{fails}");
 
     // evident accepts every commit, and the score series rises with a few dips.
     let repo = |args: &[&str]| {

@@ -28,7 +28,9 @@ use crate::repo::write::Changeset;
 /// Every mapping is recorded in the target control's `related` list, shown by
 /// `list` and the report; the others are never scored. A file may hold
 /// several mapping sets (e.g. both directions): all are imported. Entries
-/// already recorded are left as they are. The changed templates get a new
+/// already recorded are left as they are; entries between the same two
+/// templates that the file no longer has are removed (with the actions they
+/// shared), and the summary lists them. The changed templates get a new
 /// version, so assessments see a pending update.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
@@ -110,6 +112,17 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
                     s.shared,
                     s.already
                 ));
+                if !s.removed.is_empty() {
+                    out.push_str(&format!(
+                        "  {} {} pair{} that the file no longer has:\n",
+                        if args.dry_run { "would remove" } else { "removed" },
+                        s.removed.len(),
+                        if s.removed.len() == 1 { "" } else { "s" }
+                    ));
+                    for r in &s.removed {
+                        out.push_str(&format!("    {r}\n"));
+                    }
+                }
             }
             if applied.changed.is_empty() {
                 out.push_str("no template changed\n");

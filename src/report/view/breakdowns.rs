@@ -87,7 +87,12 @@ pub(super) fn breakdowns(scores: &Scores, look: &Lookup<'_>) -> Vec<Breakdown> {
 }
 
 /// The actions with the most points still to gain.
-pub(super) fn next(rows: &[ActionRow<'_, '_>], views: &[ActionView], overall: Score) -> NextView {
+pub(super) fn next(
+    ws: &Workspace,
+    rows: &[ActionRow<'_, '_>],
+    views: &[ActionView],
+    overall: Score,
+) -> NextView {
     // `views` are built from `rows`, in the same order.
     let mut todo: Vec<(&ActionRow, &ActionView)> =
         rows.iter().zip(views).filter(|(r, _)| r.remaining() > 0).collect();
@@ -123,6 +128,7 @@ pub(super) fn next(rows: &[ActionRow<'_, '_>], views: &[ActionView], overall: Sc
                 assessment: p.assessment.to_string(),
                 test: p.state.test.status.label().to_owned(),
                 date: p.state.test.date.map(|d| d.to_string()),
+                age: super::age::age(ws, p),
             })
         })
         .collect();

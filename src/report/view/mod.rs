@@ -10,6 +10,7 @@
 //! action list's filter options, `breakdowns` the score tables and "what to
 //! do next", `trends` the score charts, and [`url`] encodes links.
 
+pub mod age;
 mod breakdowns;
 mod filters;
 mod lookup;
@@ -63,7 +64,7 @@ pub fn build(input: &Input<'_>) -> Report {
         overall: score_view(input.scores.overall),
         assessments: input.scores.assessments.iter().map(|a| look.assessment(a, &pairs, &samples)).collect(),
         breakdowns: breakdowns(input.scores, &look),
-        next: next(&rows, &actions, input.scores.overall),
+        next: next(input.workspace, &rows, &actions, input.scores.overall),
         trends: trends(&samples, &look),
         filters: filters(&rows, &look),
         recent: t.events.iter().rev().take(RECENT_COUNT).map(|e| look.event(e)).collect(),

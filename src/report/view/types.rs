@@ -116,6 +116,8 @@ pub struct ControlActionView {
     pub href: String,
     pub implementation: StatusView,
     pub test: StatusView,
+    /// How old the test result is.
+    pub test_age: Option<super::age::AgeView>,
     pub owner: Option<PersonView>,
     pub score: ScoreView,
     pub in_scope: bool,
@@ -178,6 +180,8 @@ pub struct StateView {
     pub implementation_notes: Option<String>,
     pub test: StatusView,
     pub test_date: Option<String>,
+    /// How old the test result is.
+    pub test_age: Option<super::age::AgeView>,
     pub test_notes: Option<String>,
     pub evidence: Vec<EvidenceView>,
     pub score: ScoreView,
@@ -237,6 +241,8 @@ pub struct Retest {
     /// The test status's label.
     pub test: String,
     pub date: Option<String>,
+    /// How old the result is.
+    pub age: Option<super::age::AgeView>,
 }
 
 #[derive(Debug, Serialize)]
