@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod history;
 pub mod oscal;
+pub mod soa;
 pub mod template;
 
 use std::path::{Path, PathBuf};
@@ -13,12 +14,13 @@ use crate::error::{Error, Outcome, Result};
 use crate::render::table_export::{Table, TableFormat, encode};
 use crate::ui::Ui;
 
-/// Export data for spreadsheets, auditors (OSCAL) and other tools.
+/// Export data for spreadsheets, auditors (OSCAL, the Statement of Applicability) and other tools.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     Actions(actions::Args),
     History(history::Args),
     Oscal(oscal::Args),
+    Soa(soa::Args),
     Template(template::Args),
 }
 
@@ -27,6 +29,7 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
         Command::Actions(args) => actions::run(ctx, args),
         Command::History(args) => history::run(ctx, args),
         Command::Oscal(args) => oscal::run(ctx, args),
+        Command::Soa(args) => soa::run(ctx, args),
         Command::Template(args) => template::run(ctx, args),
     }
 }
