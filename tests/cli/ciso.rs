@@ -314,7 +314,7 @@ fn the_report_groups_controls_by_family_and_shows_what_an_action_counts_for() {
     let run = repo.run(&["report", "--out", out.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.all());
     let page = repo.read("site/actions/dora-6.1.html");
-    let counts = &page[page.find("This action counts for").expect("counts-for section")..];
+    let counts = &page[page.find("id=\"h-counts-for\"").expect("counts-for section")..];
     let counts = &counts[..counts.find("</section>").unwrap()];
     // DORA 6.1 itself, and the four FINMA controls the mapping set maps it to.
     assert_eq!(counts.matches("<li>").count(), 1 + 4, "{counts}");
