@@ -12,9 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{
-    AssessmentId, Control, Evidence, ImplementationStatus, Template, TestStatus, Workspace,
-};
+use crate::model::{AssessmentId, Control, Evidence, ImplementationStatus, Template, TestStatus, Workspace};
 use crate::score::{Pair, Score};
 
 /// The statement for one assessment.
@@ -101,7 +99,11 @@ impl<'w> SoaControl<'w> {
     /// The out-of-scope actions and their reasons (for an applicable control,
     /// the actions left out of it).
     pub fn exclusions(&self) -> Vec<Exclusion<'w>> {
-        self.actions.iter().filter(|p| !p.in_scope).map(|p| Exclusion { action: p.id.as_str(), notes: reason(p) }).collect()
+        self.actions
+            .iter()
+            .filter(|p| !p.in_scope)
+            .map(|p| Exclusion { action: p.id.as_str(), notes: reason(p) })
+            .collect()
     }
 
     /// The justification as one text: the reason alone when the control has

@@ -22,8 +22,17 @@ fn with_stale(status: String, stale: bool) -> String {
 }
 
 pub fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
-    let mut t =
-        Table::new(&["Action", "Title", "Category", "Type", "Regulations", "Points>", "Implementation", "Test", "Owner"]);
+    let mut t = Table::new(&[
+        "Action",
+        "Title",
+        "Category",
+        "Type",
+        "Regulations",
+        "Points>",
+        "Implementation",
+        "Test",
+        "Owner",
+    ]);
     for row in rows {
         let owner = owner_of(row);
         t.row(vec![
@@ -49,8 +58,16 @@ pub fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
 
 /// One row per (assessment, action): where "mixed" comes from.
 pub fn human_per_assessment(rows: &[ActionRow<'_, '_>], color: bool) -> String {
-    let mut t =
-        Table::new(&["Action", "Assessment", "Regulation", "Title", "Points>", "Implementation", "Test", "Owner"]);
+    let mut t = Table::new(&[
+        "Action",
+        "Assessment",
+        "Regulation",
+        "Title",
+        "Points>",
+        "Implementation",
+        "Test",
+        "Owner",
+    ]);
     for row in rows {
         for p in &row.pairs {
             let score = p.score();

@@ -78,7 +78,9 @@ impl Column {
             Column::Title => Cell::text(&c.control.title),
             Column::Family => Cell::opt(c.control.family.as_deref()),
             Column::Applicable => Cell::text(yes_no(c.applicable())),
-            Column::Justification => lines(vec![c.justification()].into_iter().filter(|s| !s.is_empty()).collect()),
+            Column::Justification => {
+                lines(vec![c.justification()].into_iter().filter(|s| !s.is_empty()).collect())
+            }
             Column::Actions => lines(c.actions.iter().map(action_line).collect()),
             Column::Implementation => Cell::text(c.implementation_summary()),
             Column::Test => Cell::text(c.test_summary()),
@@ -133,8 +135,7 @@ pub fn markdown(soa: &Soa<'_>) -> String {
         "| Control | Applicable | Justification | Implementation | Test | Actions | Owners | Evidence |\n|---|---|---|---|---|---|---|---|\n",
     );
     for c in &soa.controls {
-        let justification =
-            c.justification().lines().map(md_cell).collect::<Vec<_>>().join("<br>");
+        let justification = c.justification().lines().map(md_cell).collect::<Vec<_>>().join("<br>");
         let actions = c.actions.iter().map(|p| md_cell(&action_line(p))).collect::<Vec<_>>().join("<br>");
         let owners = c.owners().into_iter().map(md_cell).collect::<Vec<_>>().join(", ");
         let evidence = c.evidence().into_iter().map(evidence_markdown).collect::<Vec<_>>().join("<br>");

@@ -69,19 +69,29 @@ pub fn counts_for(ws: &Workspace, action: &str) -> Vec<CountsForView> {
 }
 
 /// The assessments of `template` whose version of it lists `action` under `control`.
-fn assessments_listing(ws: &Workspace, template: &TemplateId, control: &ControlId, action: &str) -> Vec<AssessmentLink> {
+fn assessments_listing(
+    ws: &Workspace,
+    template: &TemplateId,
+    control: &ControlId,
+    action: &str,
+) -> Vec<AssessmentLink> {
     ws.assessments
         .iter()
         .filter(|(_, e)| {
             ws.template_of(&e.assessment).is_some_and(|t| {
                 t.id == *template
-                    && t.controls.iter().any(|c| c.id == *control && c.actions.iter().any(|a| a.as_str() == action))
+                    && t.controls
+                        .iter()
+                        .any(|c| c.id == *control && c.actions.iter().any(|a| a.as_str() == action))
             })
         })
         .map(|(id, e)| AssessmentLink {
             id: id.to_string(),
             name: e.assessment.name.clone(),
-            href: format!("soa/{id}.html#control-{}", crate::report::view::url::encode(control.as_str(), false)),
+            href: format!(
+                "soa/{id}.html#control-{}",
+                crate::report::view::url::encode(control.as_str(), false)
+            ),
         })
         .collect()
 }

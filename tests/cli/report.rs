@@ -479,11 +479,20 @@ fn statement_of_applicability_page_lists_every_control() {
     let rows: Vec<&str> =
         page.split("<tr id=\"control-").skip(1).map(|r| r.split('"').next().unwrap()).collect();
     assert_eq!(rows, ["A.5.15", "A.8.13", "A.8.24", "A.6.3"]);
-    let row = |id: &str| page.split(&format!("<tr id=\"control-{id}\"")).nth(1).unwrap().split("</tr>").next().unwrap();
+    let row = |id: &str| {
+        page.split(&format!("<tr id=\"control-{id}\"")).nth(1).unwrap().split("</tr>").next().unwrap()
+    };
     assert!(row("A.8.13").starts_with(" class=\"not-applicable\""), "{}", row("A.8.13"));
-    assert!(row("A.8.13").contains(&BACKUP_WHY.replace('\'', "&#x27;")) || row("A.8.13").contains("see the SOC 2 report"));
+    assert!(
+        row("A.8.13").contains(&BACKUP_WHY.replace('\'', "&#x27;"))
+            || row("A.8.13").contains("see the SOC 2 report")
+    );
     assert!(row("A.8.13").contains(">No<"));
-    assert!(row("A.5.15").contains("<code>logs</code>: No servers: the service is SaaS only"), "{}", row("A.5.15"));
+    assert!(
+        row("A.5.15").contains("<code>logs</code>: No servers: the service is SaaS only"),
+        "{}",
+        row("A.5.15")
+    );
     assert!(row("A.5.15").contains("1 of 1 implemented") && row("A.5.15").contains("1 of 1 passed"));
     assert!(row("A.8.24").contains("1 of 2 implemented, 1 planned"), "{}", row("A.8.24"));
     assert!(row("A.8.24").contains("href=\"https://evidence.example.com/ca\""), "evidence linked");
@@ -499,10 +508,15 @@ fn statement_of_applicability_page_lists_every_control() {
     let run = repo.run(&["report", "--format", "md", "--out", out.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.all());
     let md = read(&out, "report.md");
-    let soa = md.split("#### Statement of Applicability").nth(1).expect("section").split("\n\n").nth(2).unwrap();
+    let soa =
+        md.split("#### Statement of Applicability").nth(1).expect("section").split("\n\n").nth(2).unwrap();
     let lines: Vec<&str> = soa.lines().skip(2).collect();
     assert_eq!(lines.len(), 4, "{soa}");
-    assert!(lines[1].starts_with("| **A.8.13** Information backup | No | Backups are the provider"), "{}", lines[1]);
+    assert!(
+        lines[1].starts_with("| **A.8.13** Information backup | No | Backups are the provider"),
+        "{}",
+        lines[1]
+    );
 }
 
 #[test]
