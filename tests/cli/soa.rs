@@ -91,19 +91,13 @@ fn the_fixture_is_valid() {
 }
 
 #[test]
-fn soa_as_csv() {
+fn soa_as_csv_and_markdown() {
     let repo = soa_repo();
-    let run = repo.run(&["export", "soa", "-a", "iso-2026", "--format", "csv"]);
-    assert_eq!(run.code, 0, "{}", run.all());
-    settings_for(&repo).bind(|| insta::assert_snapshot!("soa_csv", run.stdout));
-}
-
-#[test]
-fn soa_as_markdown() {
-    let repo = soa_repo();
-    let run = repo.run(&["export", "soa", "-a", "iso-2026", "--format", "md"]);
-    assert_eq!(run.code, 0, "{}", run.all());
-    settings_for(&repo).bind(|| insta::assert_snapshot!("soa_markdown", run.stdout));
+    for (format, name) in [("csv", "soa_csv"), ("md", "soa_markdown")] {
+        let run = repo.run(&["export", "soa", "-a", "iso-2026", "--format", format]);
+        assert_eq!(run.code, 0, "{}", run.all());
+        settings_for(&repo).bind(|| insta::assert_snapshot!(name, run.stdout));
+    }
 }
 
 #[test]

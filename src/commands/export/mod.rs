@@ -14,7 +14,7 @@ use crate::error::{Error, Outcome, Result};
 use crate::render::table_export::{Table, TableFormat, encode};
 use crate::ui::Ui;
 
-/// Export data for spreadsheets, auditors (OSCAL, the Statement of Applicability) and other tools.
+/// Export data for spreadsheets, auditors (OSCAL) and other tools.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     Actions(actions::Args),
