@@ -26,6 +26,7 @@ pub mod report;
 pub mod scaffold;
 pub mod schema;
 pub mod score;
+pub mod soa;
 pub mod sync;
 pub mod trust;
 pub mod ui;

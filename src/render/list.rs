@@ -22,8 +22,17 @@ fn with_stale(status: String, stale: bool) -> String {
 }
 
 pub fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
-    let mut t =
-        Table::new(&["Action", "Title", "Category", "Type", "Points>", "Implementation", "Test", "Owner"]);
+    let mut t = Table::new(&[
+        "Action",
+        "Title",
+        "Category",
+        "Type",
+        "Regulations",
+        "Points>",
+        "Implementation",
+        "Test",
+        "Owner",
+    ]);
     for row in rows {
         let owner = owner_of(row);
         t.row(vec![
@@ -31,6 +40,7 @@ pub fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
             with_pending(truncate(&row.action.title, 48), row.pairs.iter().any(|p| p.pending_update)),
             row.action.category.label().to_owned(),
             row.action.action_type.as_str().to_owned(),
+            regulations(row),
             format!("{}/{}", row.score.earned, row.score.max),
             common(row.pairs.iter().map(|p| p.state.implementation.status), |s| s.as_str().to_owned()),
             with_stale(
@@ -48,13 +58,23 @@ pub fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
 
 /// One row per (assessment, action): where "mixed" comes from.
 pub fn human_per_assessment(rows: &[ActionRow<'_, '_>], color: bool) -> String {
-    let mut t = Table::new(&["Action", "Assessment", "Title", "Points>", "Implementation", "Test", "Owner"]);
+    let mut t = Table::new(&[
+        "Action",
+        "Assessment",
+        "Regulation",
+        "Title",
+        "Points>",
+        "Implementation",
+        "Test",
+        "Owner",
+    ]);
     for row in rows {
         for p in &row.pairs {
             let score = p.score();
             t.row(vec![
                 row.action.id.to_string(),
                 p.assessment.to_string(),
+                p.regulation.to_owned(),
                 with_pending(truncate(&row.action.title, 40), p.pending_update),
                 format!("{}/{}", score.earned, score.max),
                 p.state.implementation.status.as_str().to_owned(),
@@ -67,6 +87,11 @@ pub fn human_per_assessment(rows: &[ActionRow<'_, '_>], color: bool) -> String {
         return "no actions match\n".into();
     }
     t.render(color)
+}
+
+/// The regulations of the row's assessments, as JSON's `regulations` lists them.
+fn regulations(row: &ActionRow<'_, '_>) -> String {
+    row.regulations().into_iter().collect::<Vec<_>>().join(", ")
 }
 
 /// Marks a title whose action has an update the assessment has not accepted.
@@ -97,15 +122,16 @@ pub fn markdown_per_assessment(rows: &[ActionRow<'_, '_>]) -> String {
         return "_No actions match._\n".into();
     }
     let mut out = String::from(
-        "| Action | Assessment | Title | Points | Implementation | Test | Owner |\n|---|---|---|---:|---|---|---|\n",
+        "| Action | Assessment | Regulation | Title | Points | Implementation | Test | Owner |\n|---|---|---|---|---:|---|---|---|\n",
     );
     for row in rows {
         for p in &row.pairs {
             let score = p.score();
             out.push_str(&format!(
-                "| {} | {} | {} | {}/{} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {}/{} | {} | {} | {} |\n",
                 md_cell(row.action.id.as_str()),
                 md_cell(p.assessment.as_str()),
+                md_cell(p.regulation),
                 md_cell(&with_pending(row.action.title.clone(), p.pending_update)),
                 score.earned,
                 score.max,
@@ -124,15 +150,16 @@ pub fn markdown(rows: &[ActionRow<'_, '_>]) -> String {
         return "_No actions match._\n".into();
     }
     let mut out = String::from(
-        "| Action | Title | Category | Points | Implementation | Test | Owner |\n|---|---|---|---:|---|---|---|\n",
+        "| Action | Title | Category | Regulations | Points | Implementation | Test | Owner |\n|---|---|---|---|---:|---|---|---|\n",
     );
     for row in rows {
         let owner = owner_of(row);
         out.push_str(&format!(
-            "| {} | {} | {} | {}/{} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {}/{} | {} | {} | {} |\n",
             md_cell(row.action.id.as_str()),
             md_cell(&with_pending(row.action.title.clone(), row.pairs.iter().any(|p| p.pending_update))),
             row.action.category.label(),
+            md_cell(&regulations(row)),
             row.score.earned,
             row.score.max,
             common(row.pairs.iter().map(|p| p.state.implementation.status), |s| s.as_str().to_owned()),

@@ -8,6 +8,7 @@ pub mod json;
 pub mod list;
 pub mod score;
 pub mod sheets;
+pub mod soa;
 pub mod summary;
 pub mod table;
 pub mod table_export;

@@ -1,7 +1,8 @@
 //! The static HTML site: an overview, the action list with filters, one page
-//! per assessment and one per action, and the stylesheet and script. Pages
-//! in sub-folders reach the rest through `root` (`"../"`), so the site works
-//! from `file://` and from any sub-path.
+//! per assessment and one for its Statement of Applicability (`soa/`), one
+//! per action, and the stylesheet and script. Pages in sub-folders reach the
+//! rest through `root` (`"../"`), so the site works from `file://` and from
+//! any sub-path.
 
 use minijinja::context;
 use minijinja::value::{Serde, Value};
@@ -32,6 +33,9 @@ pub fn render(report: &Report, templates: &Templates) -> Result<Vec<(String, Vec
         let assessment = item(&value, "assessments", i);
         let ctx = context! { report => value.clone(), assessment, root => "../", page => "assessment" };
         files.push((a.href.clone(), page(&env, "assessment.html", ctx)?));
+        let assessment = item(&value, "assessments", i);
+        let ctx = context! { report => value.clone(), assessment, root => "../", page => "soa" };
+        files.push((a.soa_href.clone(), page(&env, "soa.html", ctx)?));
     }
     for (i, a) in report.actions.iter().enumerate() {
         let action = item(&value, "actions", i);

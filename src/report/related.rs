@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::model::{Control, Workspace};
+use crate::model::{Control, ControlId, TemplateId, Workspace};
 
 /// A control an action counts for ("this action counts for: dora 6.1, …").
 #[derive(Debug, Serialize)]
@@ -19,6 +19,19 @@ pub struct CountsForView {
     pub via: Option<String>,
     /// The control's related controls of other templates.
     pub related: Vec<RelatedView>,
+    /// The assessments of the template whose version lists the action under
+    /// this control, each with a link to the control on its Statement of
+    /// Applicability.
+    pub assessments: Vec<AssessmentLink>,
+}
+
+/// An assessment, linked to one control of its Statement of Applicability.
+#[derive(Debug, Serialize)]
+pub struct AssessmentLink {
+    pub id: String,
+    pub name: String,
+    /// Relative to the site's root: `soa/<id>.html#control-<control>`.
+    pub href: String,
 }
 
 /// A control of another template mapped to this one.
@@ -48,10 +61,39 @@ pub fn counts_for(ws: &Workspace, action: &str) -> Vec<CountsForView> {
                 title: c.title.clone(),
                 via,
                 related: related(c),
+                assessments: assessments_listing(ws, &t.id, &c.id, action),
             });
         }
     }
     out
+}
+
+/// The assessments of `template` whose version of it lists `action` under `control`.
+fn assessments_listing(
+    ws: &Workspace,
+    template: &TemplateId,
+    control: &ControlId,
+    action: &str,
+) -> Vec<AssessmentLink> {
+    ws.assessments
+        .iter()
+        .filter(|(_, e)| {
+            ws.template_of(&e.assessment).is_some_and(|t| {
+                t.id == *template
+                    && t.controls
+                        .iter()
+                        .any(|c| c.id == *control && c.actions.iter().any(|a| a.as_str() == action))
+            })
+        })
+        .map(|(id, e)| AssessmentLink {
+            id: id.to_string(),
+            name: e.assessment.name.clone(),
+            href: format!(
+                "soa/{id}.html#control-{}",
+                crate::report::view::url::encode(control.as_str(), false)
+            ),
+        })
+        .collect()
 }
 
 pub fn related(c: &Control) -> Vec<RelatedView> {

@@ -16,6 +16,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("actions.html", include_str!("../../templates/actions.html")),
     ("assessment.html", include_str!("../../templates/assessment.html")),
     ("action.html", include_str!("../../templates/action.html")),
+    ("soa.html", include_str!("../../templates/soa.html")),
     ("report.md", include_str!("../../templates/report.md")),
     ("style.css", include_str!("../../templates/style.css")),
     ("app.js", include_str!("../../templates/app.js")),

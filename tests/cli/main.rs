@@ -25,6 +25,7 @@ mod output_schemas;
 mod replay;
 mod report;
 mod scoring;
+mod soa;
 mod support;
 mod sync;
 mod trust;

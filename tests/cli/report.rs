@@ -467,3 +467,80 @@ fn markdown_report() {
     settings.add_filter(r"\b[0-9a-f]{7}\b", "[SHORT]");
     settings.bind(|| insta::assert_snapshot!(md));
 }
+
+#[test]
+fn statement_of_applicability_page_lists_every_control() {
+    use crate::soa::{BACKUP_WHY, soa_repo};
+    let repo = soa_repo();
+    let (run, site) = report(&repo, &[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let page = read(&site, "soa/iso-2026.html");
+    // Every control of the template, in its order, applicable or not.
+    let rows: Vec<&str> =
+        page.split("<tr id=\"control-").skip(1).map(|r| r.split('"').next().unwrap()).collect();
+    assert_eq!(rows, ["A.5.15", "A.8.13", "A.8.24", "A.6.3"]);
+    let row = |id: &str| {
+        page.split(&format!("<tr id=\"control-{id}\"")).nth(1).unwrap().split("</tr>").next().unwrap()
+    };
+    assert!(row("A.8.13").starts_with(" class=\"not-applicable\""), "{}", row("A.8.13"));
+    assert!(
+        row("A.8.13").contains(&BACKUP_WHY.replace('\'', "&#x27;"))
+            || row("A.8.13").contains("see the SOC 2 report")
+    );
+    assert!(row("A.8.13").contains(">No<"));
+    assert!(
+        row("A.5.15").contains("<code>logs</code>: No servers: the service is SaaS only"),
+        "{}",
+        row("A.5.15")
+    );
+    assert!(row("A.5.15").contains("1 of 1 implemented") && row("A.5.15").contains("1 of 1 passed"));
+    assert!(row("A.8.24").contains("1 of 2 implemented, 1 planned"), "{}", row("A.8.24"));
+    assert!(row("A.8.24").contains("href=\"https://evidence.example.com/ca\""), "evidence linked");
+    assert!(row("A.6.3").contains("no actions"));
+    assert!(page.contains("3 of 4 apply"), "summary");
+    // Linked from the overview and the assessment's page.
+    assert!(read(&site, "index.html").contains("href=\"soa/iso-2026.html\""));
+    assert!(read(&site, "assessments/iso-2026.html").contains("href=\"../soa/iso-2026.html\""));
+    check_links(&site);
+
+    // The Markdown report has the statement in the assessment's section.
+    let out = repo.path().join("_md");
+    let run = repo.run(&["report", "--format", "md", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let md = read(&out, "report.md");
+    let soa =
+        md.split("#### Statement of Applicability").nth(1).expect("section").split("\n\n").nth(2).unwrap();
+    let lines: Vec<&str> = soa.lines().skip(2).collect();
+    assert_eq!(lines.len(), 4, "{soa}");
+    assert!(
+        lines[1].starts_with("| **A.8.13** Information backup | No | Backups are the provider"),
+        "{}",
+        lines[1]
+    );
+}
+
+#[test]
+fn action_page_lists_every_control_that_includes_it() {
+    let repo = program();
+    // A second control of gdpr lists mfa too.
+    repo.add_template("gdpr", &[("art-32", &["mfa", "logs"]), ("art-25", &["xss", "mfa"])]);
+    let (run, site) = report(&repo, &[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let page = read(&site, "actions/mfa.html");
+    let section = page.split("id=\"h-counts-for\"").nth(1).unwrap().split("</section>").next().unwrap();
+    let items: Vec<&str> = section.split("<li>").skip(1).collect();
+    assert_eq!(items.len(), 3, "{section}");
+    // Template order (ccpa, gdpr), then the template's control order.
+    assert!(items[0].contains("Template ccpa") && items[0].contains(">1798.150<"), "{}", items[0]);
+    assert!(items[1].contains("Template gdpr") && items[1].contains(">art-32<"), "{}", items[1]);
+    assert!(items[2].contains(">art-25<"), "{}", items[2]);
+    // Each links to the control on the Statement of Applicability of the assessments that list it.
+    assert!(items[0].contains("href=\"../soa/ccpa-2026.html#control-1798.150\""), "{}", items[0]);
+    assert!(items[2].contains("href=\"../soa/gdpr-2026.html#control-art-25\""), "{}", items[2]);
+    assert!(read(&site, "soa/gdpr-2026.html").contains("<tr id=\"control-art-25\""));
+    // logs is in one control only.
+    let logs = read(&site, "actions/logs.html");
+    let section = logs.split("id=\"h-counts-for\"").nth(1).unwrap().split("</section>").next().unwrap();
+    assert_eq!(section.matches("<li>").count(), 1, "{section}");
+    check_links(&site);
+}

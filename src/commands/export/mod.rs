@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod history;
 pub mod oscal;
+pub mod soa;
 pub mod template;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ pub enum Command {
     Actions(actions::Args),
     History(history::Args),
     Oscal(oscal::Args),
+    Soa(soa::Args),
     Template(template::Args),
 }
 
@@ -27,6 +29,7 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
         Command::Actions(args) => actions::run(ctx, args),
         Command::History(args) => history::run(ctx, args),
         Command::Oscal(args) => oscal::run(ctx, args),
+        Command::Soa(args) => soa::run(ctx, args),
         Command::Template(args) => template::run(ctx, args),
     }
 }

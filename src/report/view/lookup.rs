@@ -227,6 +227,35 @@ impl<'a> Lookup<'a> {
             score: score_view(a.score),
             controls,
             trend: assessment_trend(samples, &a.id, &a.name),
+            soa_href: format!("soa/{}.html", a.id),
+            soa: crate::soa::build(self.ws, pairs, &a.id).map(|s| self.soa(&s)).unwrap_or_default(),
+        }
+    }
+
+    pub(super) fn soa(&self, soa: &crate::soa::Soa<'_>) -> SoaView {
+        SoaView {
+            applicable: soa.applicable(),
+            controls: soa
+                .controls
+                .iter()
+                .map(|c| SoaControlView {
+                    id: c.control.id.to_string(),
+                    title: c.control.title.clone(),
+                    family: c.control.family.clone(),
+                    applicable: c.applicable(),
+                    exclusions: c
+                        .exclusions()
+                        .into_iter()
+                        .map(|e| ExclusionView { action: e.action.to_owned(), notes: e.notes })
+                        .collect(),
+                    implementation: c.implementation_summary(),
+                    test: c.test_summary(),
+                    actions: c.actions.iter().map(|p| self.control_action(p)).collect(),
+                    owners: c.owners().into_iter().map(|o| self.person(o)).collect(),
+                    evidence: c.evidence().into_iter().map(|e| self.evidence(e)).collect(),
+                    score: score_view(c.score()),
+                })
+                .collect(),
         }
     }
 

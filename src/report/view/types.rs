@@ -93,6 +93,44 @@ pub struct AssessmentView {
     pub controls: Vec<ControlView>,
     /// The trend chart (HTML), empty without history.
     pub trend: String,
+    /// Its Statement of Applicability page.
+    pub soa_href: String,
+    pub soa: SoaView,
+}
+
+/// The Statement of Applicability of an assessment: every control of its template.
+#[derive(Debug, Default, Serialize)]
+pub struct SoaView {
+    /// How many controls apply.
+    pub applicable: usize,
+    /// Every control, in the template's order.
+    pub controls: Vec<SoaControlView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SoaControlView {
+    pub id: String,
+    pub title: String,
+    pub family: Option<String>,
+    /// Not applicable when all its actions are out of scope.
+    pub applicable: bool,
+    /// The out-of-scope actions and why (their notes).
+    pub exclusions: Vec<ExclusionView>,
+    /// "2 of 3 implemented, 1 planned", "not applicable", "no actions".
+    pub implementation: String,
+    /// "1 of 3 passed, 1 failed", "not applicable", "no actions".
+    pub test: String,
+    pub actions: Vec<ControlActionView>,
+    pub owners: Vec<PersonView>,
+    pub evidence: Vec<EvidenceView>,
+    pub score: ScoreView,
+}
+
+/// An action out of scope in the assessment, and the reason given.
+#[derive(Debug, Serialize)]
+pub struct ExclusionView {
+    pub action: String,
+    pub notes: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

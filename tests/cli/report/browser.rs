@@ -168,6 +168,7 @@ fn pages_fit_a_phone() {
         (&example_site, "actions.html"),
         (&example_site, "assessments/hipaa-2026.html"),
         (&example_site, "actions/mfa-admins.html"),
+        (&example_site, "soa/hipaa-2026.html"),
     ];
     for (i, (dir, page)) in pages.into_iter().enumerate() {
         browser.open(&url(dir, page));
@@ -180,6 +181,47 @@ fn pages_fit_a_phone() {
     }
     assert_eq!(browser.errors, Vec::<String>::new(), "console errors");
     assert_eq!(browser.external_requests, Vec::<String>::new(), "requests leaving file://");
+}
+
+/// The action table at 1,400 pixels: every header is on screen and not
+/// clipped by the table's scrolling frame, on the example repository (long
+/// titles, several owners and regulations). Before, Owner and the columns
+/// after it were cut off.
+#[test]
+fn action_table_fits_1400_pixels() {
+    let Some(chromium) = chromium() else { return };
+    let example = crate::support::TestRepo::example();
+    example.git_init();
+    example.commit("ana.lima@example.com", "Import");
+    let (run, site) = report(&example, &[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let mut browser = Browser::start(&chromium, 1400, 900, false);
+    for page in ["actions.html", "soa/hipaa-2026.html"] {
+        browser.open(&url(&site, page));
+        save_screenshot(&mut browser, &format!("wide-{}", page.replace('/', "-").replace(".html", "")));
+        let table = if page == "actions.html" { "#action-table" } else { "#soa-table" };
+        // Each header: [text, left, right, the frame's left, the frame's right, the window's width].
+        let headers = browser.eval(&format!(
+            "(() => {{ const t = document.querySelector('{table}'); const f = t.closest('.table-wrap').getBoundingClientRect(); return [...t.querySelectorAll('thead th')].map(h => {{ const r = h.getBoundingClientRect(); return [h.textContent, r.left, r.right, f.left, f.right, document.documentElement.clientWidth]; }}); }})()"
+        ));
+        let headers = headers.as_array().expect("headers");
+        assert!(headers.len() >= 8, "{page}: {headers:?}");
+        for h in headers {
+            let n = |i: usize| h[i].as_f64().unwrap();
+            let (left, right, frame_left, frame_right, width) = (n(1), n(2), n(3), n(4), n(5));
+            assert!(
+                left >= frame_left - 0.5 && right <= frame_right + 0.5 && right <= width,
+                "{page}: column {} is cut off: {left}..{right} in a frame {frame_left}..{frame_right}, window {width}",
+                h[0]
+            );
+        }
+        // Nothing to scroll sideways: the frame shows the whole table.
+        let scroll = browser.eval(&format!(
+            "(() => {{ const f = document.querySelector('{table}').closest('.table-wrap'); return [f.scrollWidth, f.clientWidth]; }})()"
+        ));
+        assert!(scroll[0].as_f64() <= scroll[1].as_f64(), "{page}: the table scrolls sideways: {scroll}");
+    }
+    assert_eq!(browser.errors, Vec::<String>::new(), "console errors");
 }
 
 /// Screenshots of any rendered site, for people to look at:
