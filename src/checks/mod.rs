@@ -3,6 +3,7 @@
 
 pub mod automation;
 pub mod automation_history;
+pub mod channels;
 pub mod evidence;
 pub mod gate;
 pub mod group;
@@ -21,6 +22,7 @@ use crate::model::Workspace;
 /// Every check `evident validate` runs on a loaded working tree.
 pub fn validate(ws: &Workspace, report: &mut Report, root: &Path) {
     references::check(ws, report);
+    channels::check(ws, report);
     evidence::check(ws, report, root);
     automation::check(ws, report);
     trust::check_file(ws, report, root);

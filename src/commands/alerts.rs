@@ -1,14 +1,20 @@
 //! `evident alerts`: the `[[alerts]]` policies a range of commits fires.
 
+use crate::alerts::Fired;
 use crate::alerts::{self, Range};
 use crate::commands::args::OutputFormat;
 use crate::commands::context::Context;
 use crate::commands::output::{require_clean, to_json_text};
 use crate::diag::{Code, Diagnostic};
+use crate::error::Error;
 use crate::error::{Outcome, Result};
 use crate::history::events::{self, BlobCache};
 use crate::history::{GitRepo, snapshot_at};
+use crate::model::Config;
+use crate::notify::{self, SendOutput, retry::Backoff, webhook::Timeouts};
 use crate::render::alerts::{self as render, Header};
+use crate::render::notify as send_render;
+use std::time::Duration;
 
 const AFTER_HELP: &str = r##"Policies in evident.toml:
   [[alerts]]
@@ -52,6 +58,16 @@ pub struct Args {
     /// Exit with 1 when an alert fired (for CI steps that notify only then).
     #[arg(long)]
     pub exit_code: bool,
+    /// Deliver the alerts that fired to the `[[channels]]` their policies name, and say what
+    /// was delivered; exit 2 when a channel still fails after retries.
+    #[arg(long)]
+    pub send: bool,
+    /// With `--send`: show what would be sent to each channel, and send nothing.
+    #[arg(long, requires = "send")]
+    pub dry_run: bool,
+    /// The wait after a failed delivery, in milliseconds; it doubles at each of the 3 tries.
+    #[arg(long, hide = true, env = "EVIDENT_RETRY_DELAY_MS", default_value_t = 1000, value_name = "MS")]
+    pub retry_delay_ms: u64,
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
@@ -122,10 +138,70 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let fired = alerts::evaluate(policies, &range);
     let header =
         Header { base: &args.base, base_id: base.to_string(), head_id: head.to_string(), commits: ids.len() };
+    let outcome = if args.exit_code && !fired.is_empty() { Outcome::Failed } else { Outcome::Success };
+    if args.send {
+        send(ctx, &loaded.workspace.config, &header, &fired, &args)?;
+        return Ok(outcome);
+    }
     ui.out(&match args.format {
         OutputFormat::Human => render::human(&header, &fired, ui.color_stdout),
         OutputFormat::Markdown => render::markdown(&header, &fired),
         OutputFormat::Json => to_json_text(&render::json(&header, &fired)),
     });
-    Ok(if args.exit_code && !fired.is_empty() { Outcome::Failed } else { Outcome::Success })
+    Ok(outcome)
+}
+
+/// `--send`: delivers (or, with `--dry-run`, shows) what fired, prints what became of each
+/// delivery, and fails naming the channels that could not be reached.
+fn send(ctx: &Context, config: &Config, header: &Header<'_>, fired: &[Fired], args: &Args) -> Result<()> {
+    let ui = ctx.ui();
+    let (planned, unrouted) = notify::plan(config, header, fired);
+    let env = |name: &str| std::env::var(name).ok();
+    let settings = notify::Settings {
+        env: &env,
+        backoff: Backoff { attempts: 3, base: Duration::from_millis(args.retry_delay_ms) },
+        timeouts: Timeouts::default(),
+        sleep: &std::thread::sleep,
+        dry_run: args.dry_run,
+    };
+    let bar = ui.progress(planned.len() as u64, "Sending");
+    let deliveries = notify::deliver(planned, &settings);
+    bar.finish_and_clear();
+    let output = SendOutput {
+        base: header.base.to_owned(),
+        base_commit: header.base_id.clone(),
+        head_commit: header.head_id.clone(),
+        dry_run: args.dry_run,
+        unrouted,
+        deliveries,
+    };
+    ui.out(&match args.format {
+        OutputFormat::Human => {
+            render::human(header, fired, ui.color_stdout) + &send_render::human(&output, ui.color_stdout)
+        }
+        OutputFormat::Markdown => render::markdown(header, fired) + &send_render::markdown(&output),
+        OutputFormat::Json => to_json_text(&send_render::json(&output)),
+    });
+    // Each failing channel once, with its reasons (a mail channel may carry several mails).
+    let mut failed: Vec<(&str, Vec<&str>)> = Vec::new();
+    for d in output.failed() {
+        let reason = d.reason.as_deref().unwrap_or("failed");
+        match failed.iter_mut().find(|(c, _)| *c == d.channel) {
+            Some((_, reasons)) if !reasons.contains(&reason) => reasons.push(reason),
+            Some(_) => {}
+            None => failed.push((&d.channel, vec![reason])),
+        }
+    }
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let named: Vec<String> =
+        failed.iter().map(|(c, reasons)| format!("channel `{c}`: {}", reasons.join("; "))).collect();
+    let mut error = Error::new(format!("could not deliver to {}", named.join(", and to ")));
+    if output.failed().any(|d| d.reason.as_deref().is_some_and(|r| r.contains("environment variable"))) {
+        error = error.hint(
+            "set the variable where evident runs; in GitHub Actions, pass the secret in the step's `env`",
+        );
+    }
+    Err(error.hint("the other channels were still tried; `--send --dry-run` shows what each would be sent"))
 }
