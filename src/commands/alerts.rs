@@ -28,11 +28,31 @@ const AFTER_HELP: &str = r##"Policies in evident.toml:
   on = "score-decrease"
   threshold = 1.0
   assessments = ["gdpr-2026", "ccpa-2026"]
+  channels = ["chat", "mail"]
+
+  [[alerts]]
+  id = "new-owner"
+  on = "owner-change"        # mails the new owner
+  channels = ["mail"]
+
+Channels, for --send:
+  [[channels]]
+  id = "chat"
+  webhook = "env:SLACK_WEBHOOK_URL"     # or "https://…"
+
+  [[channels]]
+  id = "mail"
+  smtp = "smtp://mail.example.com:587"  # STARTTLS when offered; smtps:// for TLS
+  from = "compliance@example.com"
+  to = ["security@example.com"]
+  # login: EVIDENT_SMTP_USER, EVIDENT_SMTP_PASSWORD (never sent unencrypted)
 
 Examples:
   evident alerts --base origin/main
   evident alerts --base v2026-q3 --format md > alerts.md
-  evident alerts --base HEAD~20 --format json --exit-code"##;
+  evident alerts --base HEAD~20 --format json --exit-code
+  evident alerts --base "$BEFORE" --send --dry-run
+  evident alerts --base "$BEFORE" --send --format json"##;
 
 /// List the alerts a range of commits fires, ready for CI to post to chat or mail
 ///
@@ -45,7 +65,17 @@ Examples:
 /// `"score-decrease"`) compares the scores at BASE and HEAD: the overall score,
 /// or the score of each assessment, category or owner it names, and fires when
 /// one moves by more than `threshold` percentage points (default 0: any move).
+/// A stale alert (`on = "stale"`) lists test results past their `valid-for`; an
+/// owner-change alert (`on = "owner-change"`) each action given to a new owner.
 /// `notify` is passed on as it is, for CI to route the alert.
+///
+/// With `--send`, each alert is delivered to the `[[channels]]` its `channels`
+/// name: a webhook gets one JSON POST (this command's `--format json` object
+/// plus a `text` summary that Slack and Teams show), a mail channel one mail
+/// to its `to`, and each new owner of an owner-change alert their own mail.
+/// Failures that may pass (network, HTTP 5xx, SMTP 4xx) are tried 3 times with
+/// growing waits. The summary says what was delivered; a channel that still
+/// fails makes the exit code 2, after every other channel was tried.
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct Args {

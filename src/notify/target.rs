@@ -77,7 +77,9 @@ pub fn parse_smtp(text: &str) -> Result<SmtpServer, String> {
         "smtp" => false,
         "smtps" => true,
         other => {
-            return Err(format!("a mail server is `smtp://host:port` or `smtps://host:port`, not `{other}:`"));
+            return Err(format!(
+                "a mail server is `smtp://host:port` or `smtps://host:port`, not `{other}:`"
+            ));
         }
     };
     if !url.username().is_empty() || url.password().is_some() {

@@ -396,3 +396,24 @@ fn an_owner_change_alert_without_a_mail_channel_is_a_warning() {
         out.stderr
     );
 }
+
+#[test]
+fn the_bundled_workflow_sends_the_alerts_on_push_to_main() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/github-workflow.yml");
+    let workflow: serde_json::Value =
+        serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).expect("the workflow is YAML");
+    let steps = workflow["jobs"]["evident"]["steps"].as_array().unwrap();
+    let send = steps
+        .iter()
+        .find(|s| s["run"].as_str().is_some_and(|r| r.contains("evident alerts") && r.contains("--send")))
+        .expect("a step that sends the alerts");
+    assert!(send["run"].as_str().unwrap().contains("--base \"${{ steps.base.outputs.base }}\""));
+    let when = send["if"].as_str().unwrap();
+    assert!(
+        when.contains("github.event_name == 'push'") && when.contains("github.ref == 'refs/heads/main'"),
+        "{when}"
+    );
+    for var in ["EVIDENT_SMTP_USER", "EVIDENT_SMTP_PASSWORD"] {
+        assert_eq!(send["env"][var], format!("${{{{ secrets.{var} }}}}"), "{var}");
+    }
+}
