@@ -194,9 +194,7 @@ fn send(ctx: &Context, config: &Config, header: &Header<'_>, fired: &[Fired], ar
         sleep: &std::thread::sleep,
         dry_run: args.dry_run,
     };
-    let bar = ui.progress(planned.len() as u64, "Sending");
     let deliveries = notify::deliver(planned, &settings);
-    bar.finish_and_clear();
     let output = SendOutput {
         base: header.base.to_owned(),
         base_commit: header.base_id.clone(),

@@ -162,8 +162,10 @@ mod tests {
 
     #[test]
     fn owners_are_greeted_by_name_when_people_lists_them() {
-        let mut config = Config::default();
-        config.people = Some([("bob@example.com".to_owned(), "Bob Ray".to_owned())].into());
+        let config = Config {
+            people: Some([("bob@example.com".to_owned(), "Bob Ray".to_owned())].into()),
+            ..Config::default()
+        };
         let event = Event::Owner {
             commit: "0123456789abcdef0123456789abcdef01234567".to_owned(),
             date: "2026-01-02".to_owned(),

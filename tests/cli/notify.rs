@@ -206,7 +206,7 @@ fn a_mail_server_gets_the_alert_and_the_new_owner_their_mail() {
     assert_eq!(owner.iter().filter(|l| l.starts_with("RCPT TO")).count(), 1);
     let text = data(owner);
     assert!(text.contains("Subject: evident: you now own 1 action"), "{text}");
-    assert!(text.contains(&format!("gdpr-2026 mfa (Action mfa): assigned by cy on ")), "{text}");
+    assert!(text.contains("gdpr-2026 mfa (Action mfa): assigned by cy on "), "{text}");
     assert!(text.contains(&format!("was {ANA}")), "{text}");
     assert!(out.stdout.contains("Sending: 2 messages delivered"), "{}", out.stdout);
 }
