@@ -1,20 +1,19 @@
 //! `evident alerts`: the `[[alerts]]` policies a range of commits fires.
 
-use crate::alerts::Fired;
-use crate::alerts::{self, Range};
+use std::time::Duration;
+
+use crate::alerts::{self, Fired, Range};
 use crate::commands::args::OutputFormat;
 use crate::commands::context::Context;
 use crate::commands::output::{require_clean, to_json_text};
 use crate::diag::{Code, Diagnostic};
-use crate::error::Error;
-use crate::error::{Outcome, Result};
+use crate::error::{Error, Outcome, Result};
 use crate::history::events::{self, BlobCache};
 use crate::history::{GitRepo, snapshot_at};
 use crate::model::Config;
 use crate::notify::{self, SendOutput, retry::Backoff, webhook::Timeouts};
 use crate::render::alerts::{self as render, Header};
 use crate::render::notify as send_render;
-use std::time::Duration;
 
 const AFTER_HELP: &str = r##"Policies in evident.toml:
   [[alerts]]

@@ -25,7 +25,14 @@ pub struct Mail {
 impl Mail {
     /// The envelope and the message's bytes (headers and body, as sent after DATA).
     pub fn build(&self) -> Result<(Envelope, Vec<u8>), Failure> {
-        let mut builder = Message::builder().from(self.from.clone()).subject(self.subject.clone());
+        // A Message-ID in the sender's domain (mail without one looks like spam).
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let id = format!("<evident.{nanos}.{}@{}>", std::process::id(), self.from.email.domain());
+        let mut builder =
+            Message::builder().from(self.from.clone()).subject(self.subject.clone()).message_id(Some(id));
         for to in &self.to {
             builder = builder.to(to.clone());
         }

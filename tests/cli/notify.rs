@@ -199,6 +199,7 @@ fn a_mail_server_gets_the_alert_and_the_new_owner_their_mail() {
         "{text}"
     );
     assert!(text.contains("To: security@example.com"), "{text}");
+    assert!(text.contains("Message-ID: <evident.") && text.contains("@example.com>"), "{text}");
     assert!(text.contains("• gdpr-2026 mfa: test none → failed-low"), "{text}");
     // The owner change, to the new owner only.
     let owner = &transcripts[1];
