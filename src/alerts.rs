@@ -21,6 +21,8 @@ pub struct Fired {
     /// What the policy watches, in words ("test status changes to failed-high").
     pub watches: String,
     pub notify: Vec<String>,
+    /// The `[[channels]]` that `evident alerts --send` delivers it to.
+    pub channels: Vec<String>,
     pub events: Vec<Event>,
 }
 
@@ -40,6 +42,18 @@ pub enum Event {
         owner: Option<String>,
         before: String,
         after: String,
+    },
+    /// A commit changed an action's owner (`after` is the new owner; none when unassigned).
+    Owner {
+        commit: String,
+        date: String,
+        author: String,
+        author_email: String,
+        assessment: String,
+        action: String,
+        title: Option<String>,
+        before: Option<String>,
+        after: Option<String>,
     },
     /// A test result is stale at the end of the range (older than its valid-for).
     Stale {
@@ -106,6 +120,7 @@ pub fn evaluate(policies: &[AlertPolicy], range: &Range<'_>) -> Vec<Fired> {
                 on: policy.on,
                 watches: describe(policy),
                 notify: policy.notify.clone(),
+                channels: policy.channels.clone(),
                 events,
             })
         })
@@ -120,6 +135,7 @@ pub fn describe(policy: &AlertPolicy) -> String {
         AlertTrigger::ScoreIncrease => "score increases".to_owned(),
         AlertTrigger::ScoreDecrease => "score decreases".to_owned(),
         AlertTrigger::Stale => "test results stale".to_owned(),
+        AlertTrigger::OwnerChange => "owner changes".to_owned(),
     };
     if !policy.to.is_empty() {
         text.push_str(&format!(" to {}", policy.to.join(", ")));
@@ -204,6 +220,29 @@ fn status_events(policy: &AlertPolicy, range: &Range<'_>) -> Vec<Event> {
             last_good.remove(&key);
             let before = before.unwrap_or(&default);
             let after = change.new.as_deref().unwrap_or(&default);
+            let action = definition(range, &change.action);
+            if policy.on == AlertTrigger::OwnerChange {
+                // A removed or moved file is not a change of hands.
+                let moved = change.renamed_from.is_some() || change.renamed_to.is_some();
+                if before.owner == after.owner || !change.new_exists || moved {
+                    continue;
+                }
+                if !passes(policy, range, change, before, after, "") {
+                    continue;
+                }
+                out.push(Event::Owner {
+                    commit: commit.id.to_string(),
+                    date: commit.author.date(),
+                    author: commit.author.name.clone(),
+                    author_email: commit.author.email.clone(),
+                    assessment: change.assessment.as_str().to_owned(),
+                    action: change.action.as_str().to_owned(),
+                    title: action.map(|a| a.title.clone()),
+                    before: before.owner.clone(),
+                    after: after.owner.clone(),
+                });
+                continue;
+            }
             let (was, now) = match policy.on {
                 AlertTrigger::ImplementationStatus => {
                     (before.implementation.status.as_str(), after.implementation.status.as_str())
@@ -213,7 +252,6 @@ fn status_events(policy: &AlertPolicy, range: &Range<'_>) -> Vec<Event> {
             if was == now || !passes(policy, range, change, before, after, now) {
                 continue;
             }
-            let action = definition(range, &change.action);
             out.push(Event::Status {
                 commit: commit.id.to_string(),
                 date: commit.author.date(),

@@ -19,6 +19,7 @@ pub mod import;
 pub mod library;
 pub mod load;
 pub mod model;
+pub mod notify;
 pub mod oscal;
 pub mod render;
 pub mod repo;

@@ -122,6 +122,8 @@ pub enum OutputKind {
     List,
     /// `evident alerts --format json`
     Alerts,
+    /// `evident alerts --send --format json`
+    AlertsSend,
     /// `evident history --format json`
     History,
     /// `evident history --scores --format json`
@@ -143,10 +145,11 @@ pub enum OutputKind {
 }
 
 impl OutputKind {
-    pub const ALL: [OutputKind; 12] = [
+    pub const ALL: [OutputKind; 13] = [
         OutputKind::Score,
         OutputKind::List,
         OutputKind::Alerts,
+        OutputKind::AlertsSend,
         OutputKind::History,
         OutputKind::HistoryScores,
         OutputKind::Diff,
@@ -163,6 +166,7 @@ impl OutputKind {
             OutputKind::Score => "score",
             OutputKind::List => "list",
             OutputKind::Alerts => "alerts",
+            OutputKind::AlertsSend => "alerts-send",
             OutputKind::History => "history",
             OutputKind::HistoryScores => "history-scores",
             OutputKind::Diff => "diff",
@@ -186,6 +190,7 @@ impl OutputKind {
             OutputKind::Score => include_str!("../schemas/output/score.schema.json"),
             OutputKind::List => include_str!("../schemas/output/list.schema.json"),
             OutputKind::Alerts => include_str!("../schemas/output/alerts.schema.json"),
+            OutputKind::AlertsSend => include_str!("../schemas/output/alerts-send.schema.json"),
             OutputKind::History => include_str!("../schemas/output/history.schema.json"),
             OutputKind::HistoryScores => include_str!("../schemas/output/history-scores.schema.json"),
             OutputKind::Diff => include_str!("../schemas/output/diff.schema.json"),
@@ -208,6 +213,7 @@ impl OutputKind {
             OutputKind::Score => generate_output::<ScoreOutput>(),
             OutputKind::List => generate_output::<ListOutput>(),
             OutputKind::Alerts => generate_output::<AlertsOutput>(),
+            OutputKind::AlertsSend => generate_output::<crate::notify::SendOutput>(),
             OutputKind::History => generate_output::<HistoryOutput>(),
             OutputKind::HistoryScores => generate_output::<HistoryScoresOutput>(),
             OutputKind::Diff => generate_output::<DiffOutput<'static>>(),

@@ -3,6 +3,7 @@
 
 pub mod automation;
 pub mod automation_history;
+pub mod channels;
 pub mod evidence;
 pub mod gate;
 pub mod group;
@@ -23,6 +24,7 @@ use crate::model::Workspace;
 pub fn validate(ws: &Workspace, report: &mut Report, root: &Path) {
     references::check(ws, report);
     related::check(ws, report);
+    channels::check(ws, report);
     evidence::check(ws, report, root);
     automation::check(ws, report);
     trust::check_file(ws, report, root);

@@ -140,13 +140,22 @@ fn alerts(ws: &Workspace, report: &Report, out: &mut Vec<Diagnostic>) {
                 .hint("remove `threshold`, or use `on = \"score-increase\"` or `\"score-decrease\"`"),
             );
         }
+        if alert.on == crate::model::AlertTrigger::OwnerChange && !alert.to.is_empty() {
+            out.push(
+                invalid(format!("alert `{}`: `to` is for status alerts, not `{on}`", alert.id), "to")
+                    .hint("remove `to`; `owners` keeps the changes from or to certain owners"),
+            );
+        }
         let statuses = match alert.on {
             crate::model::AlertTrigger::ImplementationStatus => ImplementationStatus::names(),
             crate::model::AlertTrigger::TestStatus => TestStatus::names(),
             _ => Vec::new(),
         };
         for (j, status) in alert.to.iter().enumerate() {
-            if !alert.on.is_score() && !statuses.contains(&status.as_str()) {
+            if !alert.on.is_score()
+                && alert.on != crate::model::AlertTrigger::OwnerChange
+                && !statuses.contains(&status.as_str())
+            {
                 out.push(
                     invalid(
                         format!("alert `{}`: `{status}` is not a {}", alert.id, on.replace('-', " ")),

@@ -364,6 +364,15 @@ codes! {
     UnknownRelationship = "E0915", "unknown-relationship", Error, false,
         "a control's `related` entry has a relationship evident does not know",
         "The relationship of a mapped control is one of `equal`, `superset`, `subset`, `intersect` or `not_related` (the CISO Assistant mapping vocabulary).";
+    InvalidChannel = "E0950", "invalid-channel", Error, false,
+        "a [[channels]] entry cannot work as written",
+        "Each `[[channels]]` entry in `evident.toml` has a unique `id` and exactly one of `webhook` (an `http://` or `https://` URL) and `smtp` (`smtp://host:port`, STARTTLS when offered, or `smtps://host:port`, TLS from the start). A mail channel also needs `from` and, unless only owner-change alerts use it, `to`: e-mail addresses. Any URL may be written `env:NAME` to read it from the environment variable `NAME` when sending (keep webhook URLs, which are secrets, out of git). SMTP credentials come from `EVIDENT_SMTP_USER` and `EVIDENT_SMTP_PASSWORD`, never from the URL.";
+    UnknownChannel = "E0951", "unknown-channel", Error, false,
+        "an [[alerts]] policy names a channel that does not exist",
+        "`channels = [...]` in an `[[alerts]]` policy lists ids of `[[channels]]` entries in `evident.toml`; `evident alerts --send` delivers the alert to each. Fix the typo, or add the channel.";
+    OwnerChangeWithoutMail = "E0952", "owner-change-without-mail", Warning, true,
+        "an owner-change alert names no mail channel",
+        "An `on = \"owner-change\"` alert mails each new owner through the `smtp` channels it names; webhooks get the alert as usual. This policy names channels, but none of them is a mail channel, so no owner hears about it by mail. Add an `smtp` channel to its `channels`.";
 }
 
 impl Code {

@@ -32,6 +32,10 @@ pub struct Config {
     /// Alert policies: which changes `evident alerts --base REV` reports, and to whom.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alerts: Vec<AlertPolicy>,
+    /// Notification channels: webhooks and mail servers that `evident alerts --send` delivers
+    /// alerts to, when `[[alerts]]` policies name them in `channels`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<super::Channel>,
     /// Automatic testing (`evident test`): on or off, for which actions, and which environment
     /// variables the programs it runs may see. Only admins may change it.
     #[serde(default)]
@@ -123,8 +127,9 @@ pub struct AlertPolicy {
     /// A short name for the alert, shown with what fired it.
     #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9._-]*$"))]
     pub id: String,
-    /// What fires the alert: a change of "implementation-status" or "test-status", or a
-    /// "score-increase" or "score-decrease" beyond `threshold`.
+    /// What fires the alert: a change of "implementation-status" or "test-status", a
+    /// "score-increase" or "score-decrease" beyond `threshold`, a test result gone "stale", or an
+    /// "owner-change" (sent by mail to the new owner).
     pub on: AlertTrigger,
     /// Status alerts: only changes to one of these statuses (default: any change).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -149,6 +154,9 @@ pub struct AlertPolicy {
     /// that CI can route it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notify: Vec<String>,
+    /// The `[[channels]]` (ids) that `evident alerts --send` delivers the alert to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<String>,
 }
 
 /// What fires an alert.
@@ -165,6 +173,8 @@ pub enum AlertTrigger {
     ScoreDecrease,
     /// A test result became stale (older than its `valid-for`) at the end of the range.
     Stale,
+    /// An action's owner changed; mail channels send it to the new owner.
+    OwnerChange,
 }
 
 impl AlertTrigger {
@@ -175,6 +185,7 @@ impl AlertTrigger {
             AlertTrigger::ScoreIncrease => "score-increase",
             AlertTrigger::ScoreDecrease => "score-decrease",
             AlertTrigger::Stale => "stale",
+            AlertTrigger::OwnerChange => "owner-change",
         }
     }
 

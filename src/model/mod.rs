@@ -6,6 +6,7 @@
 mod action;
 mod assessment;
 mod automation;
+mod channel;
 mod config;
 mod date;
 mod enums;
@@ -20,6 +21,7 @@ pub use automation::{
     ActionAutomation, AssessmentAutomation, AutomationSettings, Duration, Freshness, JunitSource, OnFail,
     SarifSource, StaleMode,
 };
+pub use channel::{Channel, ChannelKind};
 pub use config::{
     AlertPolicy, AlertTrigger, AssessorDrops, CheckSettings, Config, DEFAULT_ALLOWED_SIGNERS, Level,
     PointsRow, PointsTable, Roles, Scoring, SignedChange, Trust,

@@ -25,7 +25,7 @@ pub fn json(header: &Header<'_>, fired: &[Fired]) -> Value {
     })
 }
 
-fn title(header: &Header<'_>, fired: &[Fired]) -> String {
+pub fn title(header: &Header<'_>, fired: &[Fired]) -> String {
     let what = match fired.len() {
         0 => "no alerts fired".to_owned(),
         1 => "1 alert fired".to_owned(),
@@ -59,6 +59,16 @@ pub fn human(header: &Header<'_>, fired: &[Fired], color: bool) -> String {
                     let name =
                         if *scope == Scope::Overall { label.clone() } else { format!("{scope} {label}") };
                     scores.row(vec![name, super::score_move(*before, *after)]);
+                }
+                Event::Owner { commit, date, author, assessment, action, before, after, .. } => {
+                    statuses.row(vec![
+                        date.clone(),
+                        short(commit),
+                        author.clone(),
+                        assessment.clone(),
+                        action.clone(),
+                        format!("owner {} → {}", or_none(before), or_none(after)),
+                    ])
                 }
                 Event::Stale { assessment, action, test, test_date, valid_for, .. } => statuses.row(vec![
                     test_date.clone().unwrap_or_default(),
@@ -104,6 +114,18 @@ pub fn markdown(header: &Header<'_>, fired: &[Fired]) -> String {
                         md_code(after)
                     ));
                 }
+                Event::Owner { commit, date, author, assessment, action, title, before, after, .. } => {
+                    out.push_str(&format!(
+                        "- {date} `{}` {}: {} in {} ({}): owner {} → {}\n",
+                        short(commit),
+                        md_cell(author),
+                        md_code(action),
+                        md_code(assessment),
+                        md_cell(title.as_deref().unwrap_or("")),
+                        md_code(or_none(before)),
+                        md_code(or_none(after))
+                    ));
+                }
                 Event::Stale { assessment, action, title, test, test_date, valid_for, .. } => {
                     out.push_str(&format!(
                         "- {} in {} ({}): {} of {} is stale (valid for {valid_for})\n",
@@ -126,4 +148,9 @@ pub fn markdown(header: &Header<'_>, fired: &[Fired]) -> String {
         }
     }
     out
+}
+
+/// An owner, or `none` when there is none.
+pub fn or_none(owner: &Option<String>) -> &str {
+    owner.as_deref().unwrap_or("none")
 }

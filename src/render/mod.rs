@@ -6,6 +6,7 @@ pub mod diff;
 pub mod history;
 pub mod json;
 pub mod list;
+pub mod notify;
 pub mod score;
 pub mod sheets;
 pub mod soa;

@@ -1,0 +1,115 @@
+//! Mail delivery over SMTP (lettre, rustls with Mozilla's roots): `smtps://`
+//! starts with TLS; `smtp://` upgrades with STARTTLS whenever the server
+//! offers it. Credentials are never sent over an unencrypted connection.
+
+use std::time::Duration;
+
+use lettre::address::Envelope;
+use lettre::message::{Mailbox, Message, header::ContentType};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{SmtpConnection, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+
+use super::retry::Failure;
+use super::target::SmtpServer;
+
+/// A mail, ready to be sent: sender, recipients, subject and plain-text body.
+#[derive(Clone, Debug)]
+pub struct Mail {
+    pub from: Mailbox,
+    pub to: Vec<Mailbox>,
+    pub subject: String,
+    pub text: String,
+}
+
+impl Mail {
+    /// The envelope and the message's bytes (headers and body, as sent after DATA).
+    pub fn build(&self) -> Result<(Envelope, Vec<u8>), Failure> {
+        // A Message-ID in the sender's domain (mail without one looks like spam).
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let id = format!("<evident.{nanos}.{}@{}>", std::process::id(), self.from.email.domain());
+        let mut builder =
+            Message::builder().from(self.from.clone()).subject(self.subject.clone()).message_id(Some(id));
+        for to in &self.to {
+            builder = builder.to(to.clone());
+        }
+        let message = builder
+            .header(ContentType::TEXT_PLAIN)
+            .body(self.text.clone())
+            .map_err(|e| Failure::permanent(format!("could not write the mail: {e}")))?;
+        Ok((message.envelope().clone(), message.formatted()))
+    }
+}
+
+/// `EVIDENT_SMTP_USER` and `EVIDENT_SMTP_PASSWORD`.
+#[derive(Clone)]
+pub struct Login {
+    pub user: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Login").field("user", &self.user).finish_non_exhaustive()
+    }
+}
+
+/// Sends one mail, once. `timeout` bounds the connection and every read and write.
+pub fn send(
+    server: &SmtpServer,
+    login: Option<&Login>,
+    mail: &Mail,
+    timeout: Duration,
+) -> Result<(), Failure> {
+    let (envelope, bytes) = mail.build()?;
+    let tls = TlsParameters::new(server.host.clone())
+        .map_err(|e| Failure::permanent(format!("could not set up TLS for {}: {e}", server.host)))?;
+    let hello = ClientId::default();
+    let mut conn = SmtpConnection::connect(
+        (server.host.as_str(), server.port),
+        Some(timeout),
+        &hello,
+        server.implicit_tls.then_some(&tls),
+        None,
+    )
+    .map_err(|e| classify(&e, "could not connect"))?;
+    if conn.can_starttls() {
+        conn.starttls(&tls, &hello).map_err(|e| classify(&e, "STARTTLS failed"))?;
+    }
+    if let Some(login) = login {
+        if !conn.is_encrypted() {
+            conn.abort();
+            return Err(Failure::permanent(format!(
+                "{server} does not offer STARTTLS: refusing to send the SMTP credentials \
+                 (EVIDENT_SMTP_USER) in plain text"
+            )));
+        }
+        conn.auth(
+            &[Mechanism::Plain, Mechanism::Login],
+            &Credentials::new(login.user.clone(), login.password.clone()),
+        )
+        .map_err(|e| {
+            classify(&e, "the server refused the login (EVIDENT_SMTP_USER, EVIDENT_SMTP_PASSWORD)")
+        })?;
+    }
+    let sent = conn.send(&envelope, &bytes).map_err(|e| classify(&e, "the server refused the mail"));
+    if sent.is_ok() {
+        let _ = conn.quit();
+    } else {
+        conn.abort();
+    }
+    sent.map(|_| ())
+}
+
+/// SMTP 4xx answers and network trouble may pass; 5xx answers and TLS failures will not.
+fn classify(e: &lettre::transport::smtp::Error, context: &str) -> Failure {
+    let reason = format!("{context}: {e}");
+    if e.is_permanent() || e.is_tls() || e.is_client() {
+        Failure::permanent(reason)
+    } else {
+        Failure::transient(reason)
+    }
+}
