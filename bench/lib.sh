@@ -45,7 +45,8 @@ prepare_repo() {
     local gen_args=(--assessments "$ASSESSMENTS" --actions "$ACTIONS" --templates "$TEMPLATES" --seed "$SEED")
     [[ $commits != 0 ]] && gen_args+=(--commits "$commits")
     [[ $max_changes != 5 ]] && gen_args+=(--max-changes "$max_changes")
-    local stamp="${gen_args[*]} gen.rs=$(sha256sum "$ROOT/examples/gen.rs" | cut -c1-16)"
+    # The generator's sources (its folder and the files it shares with the other examples).
+    local stamp="${gen_args[*]} gen=$(cat "$ROOT"/examples/gen/*.rs "$ROOT"/examples/common/*.rs | sha256sum | cut -c1-16)"
     if [[ -f $REPO/evident.toml && -f $REPO.stamp && $(cat "$REPO.stamp") == "$stamp" ]]; then
         echo "== reusing $REPO" >&2
     else
