@@ -45,7 +45,8 @@ prepare_repo() {
     local gen_args=(--assessments "$ASSESSMENTS" --actions "$ACTIONS" --templates "$TEMPLATES" --seed "$SEED")
     [[ $commits != 0 ]] && gen_args+=(--commits "$commits")
     [[ $max_changes != 5 ]] && gen_args+=(--max-changes "$max_changes")
-    local stamp="${gen_args[*]} gen.rs=$(sha256sum "$ROOT/examples/gen.rs" | cut -c1-16)"
+    # The generator's sources (its folder and the files it shares with the other examples).
+    local stamp="${gen_args[*]} gen=$(cat "$ROOT"/examples/gen/*.rs "$ROOT"/examples/common/*.rs | sha256sum | cut -c1-16)"
     if [[ -f $REPO/evident.toml && -f $REPO.stamp && $(cat "$REPO.stamp") == "$stamp" ]]; then
         echo "== reusing $REPO" >&2
     else
@@ -86,24 +87,45 @@ EOF
     }
 fi
 
+# children_cpu_us: sets CPU_US to the user + sys CPU time (µs) of every child this shell has
+# waited for so far, from bash's `times` (a builtin, run without a subshell: a subshell would
+# count only its own children). It covers every process a command runs (git's children too).
+children_cpu_us() {
+    local _ user sys total=0 t
+    times > "$CPU_FILE"
+    { read -r _ && read -r user sys; } < "$CPU_FILE"
+    for t in "$user" "$sys"; do
+        [[ $t =~ ^([0-9]+)m([0-9]+)[.,]([0-9]{3})s$ ]] || { CPU_US=0; return; }
+        total=$((total + (10#${BASH_REMATCH[1]} * 60 + 10#${BASH_REMATCH[2]}) * 1000000 + 10#${BASH_REMATCH[3]} * 1000))
+    done
+    CPU_US=$total
+}
+
 # time_runs NAME RSS FUNCTION: one warm-up run, then RUNS timed runs; appends
-# "NAME|RSS|t1 t2 ..." (µs). RSS is "-" or the KiB of a separate run.
+# "NAME|RSS|t1 t2 ...|c1 c2 ..." (wall and CPU µs). RSS is "-" or the KiB of a separate run.
 RESULTS=()
 time_runs() {
-    local name=$1 rss=$2 fn=$3 times=() t0 t1 rc
+    local name=$1 rss=$2 fn=$3 times=() cpus=() t0 t1 c0 rc
+    CPU_FILE=$(mktemp)
     "$fn" > /dev/null 2>&1 || true
     for ((i = 0; i < RUNS; i++)); do
         rc=0
+        children_cpu_us
+        c0=$CPU_US
         t0=$(now_ns)
         "$fn" > /dev/null 2>&1 || rc=$?
         t1=$(now_ns)
+        children_cpu_us
         if ((rc > 1)); then
             echo "$SCRIPT: $name failed with exit code $rc" >&2
+            rm -f "$CPU_FILE"
             exit 1
         fi
         times+=($(((t1 - t0) / 1000)))
+        cpus+=($((CPU_US - c0)))
     done
-    RESULTS+=("$name|$rss|${times[*]}")
+    rm -f "$CPU_FILE"
+    RESULTS+=("$name|$rss|${times[*]}|${cpus[*]}")
 }
 
 tool_rev() {
@@ -114,7 +136,9 @@ tool_rev() {
 }
 
 # print_table HEADER...: the RESULTS as a table; a row's ratio is its median over
-# the median of the row named by its "ratio to" (the first row by default).
+# the median of the row named by its "ratio to" (the first row by default), for wall
+# time and for CPU time (user + sys of every process the command ran; on a loaded
+# machine the steadier of the two).
 # A name "X vs Y" is shown as X with its ratio to the row named Y.
 print_table() {
     python3 - "$RUNS" "$RSS_TOOL" "$EVIDENT ($(tool_rev)); $NPROC CPUs" "$@" -- "${RESULTS[@]}" << 'EOF'
@@ -126,9 +150,10 @@ headers, results = args[3:split], args[split + 1:]
 rows = {}
 order = []
 for arg in results:
-    name, rss, times = arg.split("|")
+    name, rss, times, cpus = arg.split("|")
     ms = [int(t) / 1000 for t in times.split()]
-    rows[name] = (min(ms), statistics.median(ms), rss)
+    cpu = [int(t) / 1000 for t in cpus.split()]
+    rows[name] = (min(ms), statistics.median(ms), rss, statistics.median(cpu))
     order.append(name)
 # A reference may name a row by its shown name (the part before " vs ").
 for name in list(order):
@@ -137,17 +162,19 @@ for h in headers:
     print(h)
 print(f"evident: {tool}; {runs} runs each; peak RSS via {rss_tool}")
 print()
-print(f"{'command':<58}{'min ms':>9}{'median ms':>11}{'ratio':>8}{'peak RSS':>11}")
+print(f"{'command':<58}{'min ms':>9}{'median ms':>11}{'ratio':>8}{'CPU ms':>9}{'CPU ratio':>11}{'peak RSS':>11}")
 first = order[0]
 for name in order:
     shown, ref = (name.split(" vs ") + [None])[:2]
     # Rows are compared with the first row, or with the row their name names after "vs".
     ref = ref or first
-    lo, med, rss = rows[name]
+    lo, med, rss, cpu = rows[name]
     ratio = f"{med / rows[ref][1]:.2f}" if ref in rows and rows[ref][1] > 0 else "-"
+    cpu_ratio = f"{cpu / rows[ref][3]:.2f}" if ref in rows and rows[ref][3] > 0 else "-"
     mem = f"{int(rss) / 1024:.1f} MiB" if rss.isdigit() else "-"
-    print(f"{shown:<58}{lo:>9.1f}{med:>11.1f}{ratio:>8}{mem:>11}")
+    print(f"{shown:<58}{lo:>9.1f}{med:>11.1f}{ratio:>8}{cpu:>9.1f}{cpu_ratio:>11}{mem:>11}")
 print()
-print("ratio = median / median of the reference row (the first row unless the name says `vs`)")
+print("ratio = median / median of the reference row (the first row unless the name says `vs`);")
+print("CPU = user + sys time of every process the command ran (median); CPU ratio likewise")
 EOF
 }

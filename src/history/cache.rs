@@ -169,6 +169,20 @@ mod tests {
         crate::history::events::commits(git, None, git.head().unwrap().unwrap(), true).unwrap()
     }
 
+    /// Each event's before is the previous event's after, shared rather than
+    /// copied (a long history holds tens of thousands of them).
+    #[test]
+    fn events_share_their_snapshots() {
+        let (_dir, git) = repo(4);
+        let timeline = timeline_of(&git);
+        assert_eq!(timeline.events.len(), 4);
+        assert!(timeline.events[0].before.is_none(), "the state file is added");
+        for pair in timeline.events.windows(2) {
+            let (after, before) = (pair[0].after.as_ref().unwrap(), pair[1].before.as_ref().unwrap());
+            assert!(std::sync::Arc::ptr_eq(after, before));
+        }
+    }
+
     #[test]
     fn round_trip_and_header_mismatches() {
         let (_dir, git) = repo(3);

@@ -2,6 +2,9 @@
 //! [`Live`] workspace up to date from the changed files only, and records
 //! status events and the scores after every commit.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use git2::Oid;
 
 use super::GitRepo;
@@ -10,7 +13,7 @@ use super::live::Live;
 use super::timeline::{CommitInfo, Points, Problem, ScorePoint, StateSnapshot, StatusEvent, Timeline};
 use crate::error::Result;
 use crate::load::{Item, parse_typed};
-use crate::model::{ActionState, Workspace};
+use crate::model::{ActionId, ActionState, AssessmentId, Workspace};
 use crate::repo::layout::{self, Entry};
 
 /// How to read history.
@@ -163,6 +166,7 @@ pub fn build_read(
         timeline: &mut timeline,
         first: true,
         shallow_roots: &shallow_roots,
+        snapshots: Snapshots::default(),
     };
     let visit = |c: CommitChanges, _: &mut BlobCache| {
         progress(1);
@@ -206,6 +210,19 @@ struct Walker<'a> {
     /// Commits whose parents a shallow clone cut off: their files were not
     /// added by them, so they have no events.
     shallow_roots: &'a std::collections::HashSet<Oid>,
+    snapshots: Snapshots,
+}
+
+/// The snapshots of the states, shared: made once per state blob, and the
+/// current one of each action kept, so that an event's before is the
+/// previous event's after rather than a copy of it.
+#[derive(Default)]
+struct Snapshots {
+    /// By the blob of the state file.
+    by_blob: HashMap<Oid, Arc<StateSnapshot>>,
+    /// The snapshot of each state the live workspace holds, once the walk
+    /// has changed it (before that, made from the live workspace).
+    current: HashMap<(AssessmentId, ActionId), Arc<StateSnapshot>>,
 }
 
 impl Walker<'_> {
@@ -261,16 +278,28 @@ impl Walker<'_> {
         &mut self,
         index: usize,
         s: &StateChange,
-    ) -> Option<(Option<StateSnapshot>, Option<StateSnapshot>)> {
-        let before = self.live.state(&s.assessment, &s.action).map(StateSnapshot::from);
+    ) -> Option<(Option<Arc<StateSnapshot>>, Option<Arc<StateSnapshot>>)> {
+        let key = (s.assessment.clone(), s.action.clone());
+        let before = match self.snapshots.current.get(&key) {
+            Some(current) => Some(Arc::clone(current)),
+            None => {
+                self.live.state(&s.assessment, &s.action).map(|state| Arc::new(StateSnapshot::from(state)))
+            }
+        };
         let entry = Entry::State(s.assessment.clone(), s.action.clone());
         match (&s.new, s.new_exists) {
             (Some(new), _) => {
-                let after = Some(StateSnapshot::from(new.as_ref()));
+                let made = || Arc::new(StateSnapshot::from(new.as_ref()));
+                let after = match s.new_blob {
+                    Some(blob) => Arc::clone(self.snapshots.by_blob.entry(blob).or_insert_with(made)),
+                    None => made(),
+                };
+                self.snapshots.current.insert(key, Arc::clone(&after));
                 self.live.apply(entry, Some(Item::State(ActionState::clone(new))));
-                Some((before, after))
+                Some((before, Some(after)))
             }
             (None, false) => {
+                self.snapshots.current.remove(&key);
                 self.live.apply(entry, None);
                 Some((before, None))
             }
@@ -349,8 +378,8 @@ fn add_branch_events(
             if s.renamed_from.is_some() || s.renamed_to.is_some() || (s.new.is_none() && s.new_exists) {
                 continue;
             }
-            let before = s.old.as_deref().map(StateSnapshot::from);
-            let after = s.new.as_deref().map(StateSnapshot::from);
+            let before = s.old.as_deref().map(|s| Arc::new(StateSnapshot::from(s)));
+            let after = s.new.as_deref().map(|s| Arc::new(StateSnapshot::from(s)));
             if before != after {
                 events.push(StatusEvent {
                     commit: index,

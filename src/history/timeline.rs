@@ -3,6 +3,8 @@
 //! This is what `evident history`, `evident export history` and the report's
 //! trends and status timelines read.
 
+use std::sync::{Arc, LazyLock};
+
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Code, CommitPath, Diagnostic};
@@ -62,19 +64,25 @@ pub struct StatusEvent {
     pub commit: usize,
     pub assessment: String,
     pub action: String,
-    /// `None`: there was no state file (the defaults applied).
-    pub before: Option<StateSnapshot>,
+    /// `None`: there was no state file (the defaults applied). Shared with
+    /// the other events of the same state (a long history has tens of
+    /// thousands of events, each state the after of one and the before of
+    /// the next); stored as a plain snapshot.
+    pub before: Option<Arc<StateSnapshot>>,
     /// `None`: the state file was removed.
-    pub after: Option<StateSnapshot>,
+    pub after: Option<Arc<StateSnapshot>>,
 }
 
+/// The state of an action without a state file.
+static DEFAULT_SNAPSHOT: LazyLock<StateSnapshot> = LazyLock::new(StateSnapshot::default);
+
 impl StatusEvent {
-    pub fn before_or_default(&self) -> StateSnapshot {
-        self.before.clone().unwrap_or_default()
+    pub fn before_or_default(&self) -> &StateSnapshot {
+        self.before.as_deref().unwrap_or(&DEFAULT_SNAPSHOT)
     }
 
-    pub fn after_or_default(&self) -> StateSnapshot {
-        self.after.clone().unwrap_or_default()
+    pub fn after_or_default(&self) -> &StateSnapshot {
+        self.after.as_deref().unwrap_or(&DEFAULT_SNAPSHOT)
     }
 
     /// Whether the test status changed (what "testing history" lists).

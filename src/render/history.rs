@@ -54,7 +54,7 @@ pub fn changes(before: &StateSnapshot, after: &StateSnapshot, removed: bool) -> 
 }
 
 fn event_changes(e: &StatusEvent) -> Vec<String> {
-    let mut out = changes(&e.before_or_default(), &e.after_or_default(), e.after.is_none());
+    let mut out = changes(e.before_or_default(), e.after_or_default(), e.after.is_none());
     if e.before.is_none() && out.is_empty() {
         // A new state file that says what the defaults say.
         out.push("state file added".into());

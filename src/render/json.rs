@@ -210,8 +210,8 @@ impl HistoryOutput {
                     commit: CommitOutput::from(&t.commits[e.commit]),
                     assessment: e.assessment.clone(),
                     action: e.action.clone(),
-                    before: e.before.clone(),
-                    after: e.after.clone(),
+                    before: e.before.as_deref().cloned(),
+                    after: e.after.as_deref().cloned(),
                     signature: signed.get(&t.commits[e.commit].id).filter(|_| e.test_changed()).cloned(),
                 })
                 .collect(),

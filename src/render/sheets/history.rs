@@ -127,7 +127,7 @@ pub fn table<'t>(
         .map(|e| {
             let commit = &timeline.commits[e.commit];
             let after = e.after_or_default();
-            Column::ALL.iter().map(|c| c.cell(commit, e, &after, &names)).collect()
+            Column::ALL.iter().map(|c| c.cell(commit, e, after, &names)).collect()
         })
         .collect();
     Table { sheet: SHEET.into(), headers: HEADERS.to_vec(), rows }

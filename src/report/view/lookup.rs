@@ -281,7 +281,7 @@ impl<'a> Lookup<'a> {
 /// added with the default state changes nothing visible.
 pub(super) fn changes(e: &StatusEvent) -> Vec<String> {
     let words =
-        crate::render::history::changes(&e.before_or_default(), &e.after_or_default(), e.after.is_none());
+        crate::render::history::changes(e.before_or_default(), e.after_or_default(), e.after.is_none());
     if words.is_empty() && e.before.is_none() { vec!["state file added".into()] } else { words }
 }
 
