@@ -15,7 +15,7 @@ use crate::score::{Score, Scores};
 
 /// One policy and what fired it in the range.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct Fired {
+pub(crate) struct Fired {
     pub id: String,
     pub on: AlertTrigger,
     /// What the policy watches, in words ("test status changes to failed-high").
@@ -29,7 +29,7 @@ pub struct Fired {
 /// Something that fired an alert.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Event {
+pub(crate) enum Event {
     /// A commit changed an action's implementation or test status.
     Status {
         commit: String,
@@ -72,7 +72,7 @@ pub enum Event {
 /// Which score a score event is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-pub enum Scope {
+pub(crate) enum Scope {
     Overall,
     Assessment,
     Category,
@@ -80,7 +80,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Scope::Overall => "overall",
             Scope::Assessment => "assessment",
@@ -97,7 +97,7 @@ impl std::fmt::Display for Scope {
 }
 
 /// The two ends of the range and the commits between them.
-pub struct Range<'a> {
+pub(crate) struct Range<'a> {
     pub commits: &'a [CommitChanges],
     pub before: &'a Workspace,
     pub after: &'a Workspace,
@@ -106,7 +106,7 @@ pub struct Range<'a> {
 }
 
 /// Every policy that fired, in the order of `evident.toml`, with its events.
-pub fn evaluate(policies: &[AlertPolicy], range: &Range<'_>) -> Vec<Fired> {
+pub(crate) fn evaluate(policies: &[AlertPolicy], range: &Range<'_>) -> Vec<Fired> {
     policies
         .iter()
         .filter_map(|policy| {
@@ -128,7 +128,7 @@ pub fn evaluate(policies: &[AlertPolicy], range: &Range<'_>) -> Vec<Fired> {
 }
 
 /// A policy in words, for people reading the alert.
-pub fn describe(policy: &AlertPolicy) -> String {
+pub(crate) fn describe(policy: &AlertPolicy) -> String {
     let mut text = match policy.on {
         AlertTrigger::ImplementationStatus => "implementation status changes".to_owned(),
         AlertTrigger::TestStatus => "test status changes".to_owned(),
@@ -344,6 +344,6 @@ fn score_events(policy: &AlertPolicy, range: &Range<'_>) -> Vec<Event> {
 }
 
 /// The short commit id of an event, for tables.
-pub fn short(commit: &str) -> String {
+pub(crate) fn short(commit: &str) -> String {
     git2::Oid::from_str(commit).map(short_id).unwrap_or_else(|_| commit.chars().take(7).collect())
 }

@@ -36,7 +36,7 @@ Exit codes: 0 success, 1 errors in the repository or a failed check,
 #[derive(Debug, Parser)]
 #[command(name = "evident", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
 #[command(propagate_version = true, max_term_width = 100)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
@@ -44,7 +44,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct GlobalArgs {
+pub(crate) struct GlobalArgs {
     /// The compliance repository (the directory with evident.toml). Default:
     /// the current directory or the nearest parent with evident.toml.
     #[arg(long, short = 'R', global = true, value_name = "DIR", env = "EVIDENT_REPO")]
@@ -58,7 +58,7 @@ pub struct GlobalArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     Init(commands::init::Args),
     New(commands::new::Args),
     Validate(commands::validate::Args),

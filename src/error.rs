@@ -12,24 +12,24 @@ pub struct Error {
     pub hints: Vec<String>,
 }
 
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         Error { message: message.into(), hints: Vec::new() }
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
         self
     }
 
     /// An I/O error on a path, naming the path.
-    pub fn io(action: &str, path: &Path, err: std::io::Error) -> Self {
+    pub(crate) fn io(action: &str, path: &Path, err: std::io::Error) -> Self {
         Error::new(format!("could not {action} `{}`: {err}", path.display()))
     }
 
-    pub fn git(context: &str, err: git2::Error) -> Self {
+    pub(crate) fn git(context: &str, err: git2::Error) -> Self {
         Error::new(format!("{context}: {}", err.message()))
     }
 }
@@ -44,7 +44,7 @@ impl std::error::Error for Error {}
 
 /// How a command ended, when it did its job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Exit 0.
     Success,
     /// Exit 1: the repository has errors or a check failed; diagnostics were printed.
@@ -52,7 +52,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub fn failed_if(cond: bool) -> Self {
+    pub(crate) fn failed_if(cond: bool) -> Self {
         if cond { Outcome::Failed } else { Outcome::Success }
     }
 }

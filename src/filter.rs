@@ -15,7 +15,7 @@ use crate::score::{Pair, Score, aggregate};
 
 /// Selection of actions; empty lists select everything.
 #[derive(Clone, Debug, Default)]
-pub struct ActionFilter {
+pub(crate) struct ActionFilter {
     pub regulations: Vec<String>,
     pub solutions: Vec<String>,
     pub groups: Vec<String>,
@@ -35,13 +35,13 @@ fn any_or<T>(list: &[T], pred: impl Fn(&T) -> bool) -> bool {
 }
 
 impl ActionFilter {
-    pub fn keeps_action(&self, a: &Action) -> bool {
+    pub(crate) fn keeps_action(&self, a: &Action) -> bool {
         any_or(&self.categories, |c| *c == a.category)
             && any_or(&self.action_types, |t| *t == a.action_type)
             && any_or(&self.solutions, |s| a.solution.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(s)))
     }
 
-    pub fn keeps_pair(&self, p: &Pair<'_>) -> bool {
+    pub(crate) fn keeps_pair(&self, p: &Pair<'_>) -> bool {
         self.keeps_action(p.action)
             && any_or(&self.regulations, |r| {
                 p.regulation.eq_ignore_ascii_case(r) || p.template.as_str().eq_ignore_ascii_case(r)
@@ -58,7 +58,7 @@ impl ActionFilter {
     }
 
     /// Rejects values that match nothing in the repository, suggesting the closest.
-    pub fn check_values(&self, ws: &Workspace) -> Result<()> {
+    pub(crate) fn check_values(&self, ws: &Workspace) -> Result<()> {
         let regulations: BTreeSet<String> =
             ws.templates.values().flat_map(|t| [t.regulation.to_lowercase(), t.id.to_string()]).collect();
         let solutions: BTreeSet<String> =
@@ -106,7 +106,7 @@ fn check(what: &str, values: &[String], known: &BTreeSet<String>, fold_case: boo
 
 /// One action with the pairs the filter kept.
 #[derive(Debug)]
-pub struct ActionRow<'p, 'w> {
+pub(crate) struct ActionRow<'p, 'w> {
     pub action: &'w Action,
     pub points: u64,
     pub score: Score,
@@ -114,22 +114,22 @@ pub struct ActionRow<'p, 'w> {
 }
 
 impl ActionRow<'_, '_> {
-    pub fn regulations(&self) -> BTreeSet<&str> {
+    pub(crate) fn regulations(&self) -> BTreeSet<&str> {
         self.pairs.iter().map(|p| p.regulation).collect()
     }
 
-    pub fn groups(&self) -> BTreeSet<&str> {
+    pub(crate) fn groups(&self) -> BTreeSet<&str> {
         self.pairs.iter().filter_map(|p| p.group.map(|g| g.as_str())).collect()
     }
 
     /// Points still to gain.
-    pub fn remaining(&self) -> u64 {
+    pub(crate) fn remaining(&self) -> u64 {
         self.score.max - self.score.earned
     }
 }
 
 /// Groups the kept pairs by action, in action-id order.
-pub fn action_rows<'p, 'w>(pairs: &'p [Pair<'w>], filter: &ActionFilter) -> Vec<ActionRow<'p, 'w>> {
+pub(crate) fn action_rows<'p, 'w>(pairs: &'p [Pair<'w>], filter: &ActionFilter) -> Vec<ActionRow<'p, 'w>> {
     let mut rows: std::collections::BTreeMap<&str, ActionRow<'p, 'w>> = std::collections::BTreeMap::new();
     for p in pairs.iter().filter(|p| filter.keeps_pair(p)) {
         rows.entry(p.id.as_str())

@@ -4,31 +4,31 @@
 //! them into the typed [`model`], [`checks`] and [`score`] compute, and
 //! [`render`] and the [`commands`] present the results.
 
-pub mod alerts;
-pub mod automation;
+pub(crate) mod alerts;
+pub(crate) mod automation;
 pub mod checks;
 pub mod cli;
-pub mod commands;
+pub(crate) mod commands;
 pub mod diag;
-pub mod diff;
-pub mod edit;
-pub mod error;
-pub mod filter;
+pub(crate) mod diff;
+pub(crate) mod edit;
+pub(crate) mod error;
+pub(crate) mod filter;
 pub mod history;
-pub mod import;
-pub mod library;
+pub(crate) mod import;
+pub(crate) mod library;
 pub mod load;
 pub mod model;
-pub mod notify;
-pub mod oscal;
+pub(crate) mod notify;
+pub(crate) mod oscal;
 pub mod render;
 pub mod repo;
 pub mod report;
 pub mod scaffold;
-pub mod schema;
+pub(crate) mod schema;
 pub mod score;
-pub mod soa;
-pub mod sync;
-pub mod trust;
-pub mod ui;
+pub(crate) mod soa;
+pub(crate) mod sync;
+pub(crate) mod trust;
+pub(crate) mod ui;
 pub mod updates;

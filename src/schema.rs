@@ -15,7 +15,7 @@ use crate::model::{Action, ActionState, Assessment, Config, Template};
 
 /// The kinds of files in a compliance repository.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
-pub enum FileKind {
+pub(crate) enum FileKind {
     /// `evident.toml`
     Config,
     /// `templates/<id>.toml`
@@ -31,7 +31,7 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 6] = [
+    pub(crate) const ALL: [FileKind; 6] = [
         FileKind::Config,
         FileKind::Template,
         FileKind::Action,
@@ -40,7 +40,7 @@ impl FileKind {
         FileKind::OscalMapping,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             FileKind::Config => "config",
             FileKind::Template => "template",
@@ -52,12 +52,12 @@ impl FileKind {
     }
 
     /// File name of the schema in `schemas/`.
-    pub fn schema_file(self) -> String {
+    pub(crate) fn schema_file(self) -> String {
         format!("{}.schema.json", self.name())
     }
 
     /// The schema text embedded in the binary.
-    pub fn schema_text(self) -> &'static str {
+    pub(crate) fn schema_text(self) -> &'static str {
         match self {
             FileKind::Config => include_str!("../schemas/config.schema.json"),
             FileKind::Template => include_str!("../schemas/template.schema.json"),
@@ -69,7 +69,7 @@ impl FileKind {
     }
 
     /// The parsed embedded schema.
-    pub fn schema(self) -> &'static Value {
+    pub(crate) fn schema(self) -> &'static Value {
         static SCHEMAS: OnceLock<Vec<Value>> = OnceLock::new();
         let all = SCHEMAS.get_or_init(|| {
             FileKind::ALL
@@ -81,7 +81,7 @@ impl FileKind {
     }
 
     /// The compiled validator of the embedded schema.
-    pub fn validator(self) -> &'static jsonschema::Validator {
+    pub(crate) fn validator(self) -> &'static jsonschema::Validator {
         static VALIDATORS: OnceLock<Vec<jsonschema::Validator>> = OnceLock::new();
         let all = VALIDATORS.get_or_init(|| {
             FileKind::ALL
@@ -99,7 +99,7 @@ impl FileKind {
     }
 
     /// Generates the schema from the Rust types (the source of truth).
-    pub fn generate(self) -> Value {
+    pub(crate) fn generate(self) -> Value {
         let schema = match self {
             FileKind::Config => generate::<Config>(),
             FileKind::Template => generate::<Template>(),
@@ -112,10 +112,11 @@ impl FileKind {
     }
 }
 
+#[cfg(test)]
 /// The JSON outputs of the commands (`--format json`), whose schemas are
 /// generated from `render::json` and checked into `schemas/output/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OutputKind {
+pub(crate) enum OutputKind {
     /// `evident score --format json`
     Score,
     /// `evident list actions --format json`
@@ -144,8 +145,9 @@ pub enum OutputKind {
     TrustList,
 }
 
+#[cfg(test)]
 impl OutputKind {
-    pub const ALL: [OutputKind; 13] = [
+    pub(crate) const ALL: [OutputKind; 13] = [
         OutputKind::Score,
         OutputKind::List,
         OutputKind::Alerts,
@@ -161,7 +163,7 @@ impl OutputKind {
         OutputKind::TrustList,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             OutputKind::Score => "score",
             OutputKind::List => "list",
@@ -180,12 +182,12 @@ impl OutputKind {
     }
 
     /// File name of the schema in `schemas/output/`.
-    pub fn schema_file(self) -> String {
+    pub(crate) fn schema_file(self) -> String {
         format!("{}.schema.json", self.name())
     }
 
     /// The schema text embedded in the binary.
-    pub fn schema_text(self) -> &'static str {
+    pub(crate) fn schema_text(self) -> &'static str {
         match self {
             OutputKind::Score => include_str!("../schemas/output/score.schema.json"),
             OutputKind::List => include_str!("../schemas/output/list.schema.json"),
@@ -204,7 +206,7 @@ impl OutputKind {
     }
 
     /// Generates the schema from the output types (the source of truth).
-    pub fn generate(self) -> Value {
+    pub(crate) fn generate(self) -> Value {
         use crate::render::json::{
             AlertsOutput, CheckOutput, DiffOutput, HistoryOutput, HistoryScoresOutput, ImportActionsOutput,
             ImportOscalOutput, ImportTemplateOutput, ListOutput, ScoreOutput, TrustListOutput, UpdatesOutput,
@@ -228,6 +230,7 @@ impl OutputKind {
     }
 }
 
+#[cfg(test)]
 /// The schema of what evident writes: `null` is a value here (JSON has it).
 fn generate_output<T: JsonSchema>() -> Schema {
     SchemaSettings::draft2020_12().for_serialize().into_generator().into_root_schema_for::<T>()

@@ -25,31 +25,26 @@ pub struct Score {
 
 impl Score {
     /// 100 × earned / max rounded half-up to one decimal; 100.0 when max is 0.
-    pub fn percent(self) -> f64 {
+    pub(crate) fn percent(self) -> f64 {
         self.tenths_of_percent() as f64 / 10.0
     }
 
     /// The percentage in tenths, computed exactly in integers.
-    pub fn tenths_of_percent(self) -> u64 {
+    pub(crate) fn tenths_of_percent(self) -> u64 {
         if self.max == 0 {
             return 1000;
         }
         (2000 * self.earned + self.max) / (2 * self.max)
     }
 
-    /// "120 / 300 (40.0%)"
-    pub fn display(self) -> String {
-        format!("{} / {} ({:.1}%)", self.earned, self.max, self.percent())
-    }
-
     /// Adds another score (earned to earned, max to max).
-    pub fn plus(&mut self, other: Score) {
+    pub(crate) fn plus(&mut self, other: Score) {
         self.earned += other.earned;
         self.max += other.max;
     }
 
     /// Takes back a score added with [`Score::plus`].
-    pub fn minus(&mut self, other: Score) {
+    pub(crate) fn minus(&mut self, other: Score) {
         self.earned -= other.earned;
         self.max -= other.max;
     }
@@ -59,7 +54,7 @@ impl Score {
 /// scoring rule: nothing when out of scope; otherwise its points toward the
 /// maximum, and as earned when it earns. The cross-assessment rule uses it
 /// too, with "in scope somewhere" and "earns everywhere it is in scope".
-pub fn contribution(points: u64, in_scope: bool, earns: bool) -> Score {
+pub(crate) fn contribution(points: u64, in_scope: bool, earns: bool) -> Score {
     if !in_scope {
         return Score::default();
     }
@@ -68,14 +63,14 @@ pub fn contribution(points: u64, in_scope: bool, earns: bool) -> Score {
 
 /// Whether every value agrees: the common one, or mixed, or none at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Agreement<T> {
+pub(crate) enum Agreement<T> {
     None,
     All(T),
     Mixed,
 }
 
 /// "All assessments agree, or mixed": the common value of an action's pairs.
-pub fn agreement<T: PartialEq>(values: impl IntoIterator<Item = T>) -> Agreement<T> {
+pub(crate) fn agreement<T: PartialEq>(values: impl IntoIterator<Item = T>) -> Agreement<T> {
     let mut values = values.into_iter();
     match values.next() {
         None => Agreement::None,
@@ -119,19 +114,19 @@ impl Serialize for Score {
 }
 
 /// Whether a state counts toward the maximum.
-pub fn in_scope(state: &ActionState) -> bool {
+pub(crate) fn in_scope(state: &ActionState) -> bool {
     state.implementation.status != ImplementationStatus::OutOfScope
         && state.test.status != TestStatus::OutOfScope
 }
 
 /// Whether a state earns its points (given it is in scope).
-pub fn earns(state: &ActionState) -> bool {
+pub(crate) fn earns(state: &ActionState) -> bool {
     in_scope(state) && state.implementation.status.is_implemented() && state.test.status == TestStatus::Passed
 }
 
 /// One action in one assessment: the unit every score is built from.
 #[derive(Clone, Debug)]
-pub struct Pair<'w> {
+pub(crate) struct Pair<'w> {
     pub assessment: &'w AssessmentId,
     /// The action's id (its file name).
     pub id: &'w ActionId,
@@ -151,14 +146,14 @@ pub struct Pair<'w> {
 
 impl Pair<'_> {
     /// What this pair adds to its assessment's score.
-    pub fn score(&self) -> Score {
+    pub(crate) fn score(&self) -> Score {
         contribution(self.points, self.in_scope, self.earns)
     }
 }
 
 /// Every (assessment, action) pair of the workspace, each action once per
 /// assessment, in assessment then template order.
-pub fn pairs(ws: &Workspace) -> Vec<Pair<'_>> {
+pub(crate) fn pairs(ws: &Workspace) -> Vec<Pair<'_>> {
     let table = ws.config.points_table();
     let mut out = Vec::new();
     for (id, entry) in &ws.assessments {
@@ -192,7 +187,7 @@ pub fn pairs(ws: &Workspace) -> Vec<Pair<'_>> {
     out
 }
 
-pub fn points(table: &PointsTable, action: &Action) -> u64 {
+pub(crate) fn points(table: &PointsTable, action: &Action) -> u64 {
     table.points(action.mandatory, action.control_type)
 }
 
@@ -201,7 +196,7 @@ pub fn points(table: &PointsTable, action: &Action) -> u64 {
 /// assessments are scored on different versions of an action (a pending
 /// update), it counts with the highest points of those versions, whatever
 /// the order of the assessments.
-pub fn aggregate<'a, 'w: 'a>(pairs: impl IntoIterator<Item = &'a Pair<'w>>) -> Score {
+pub(crate) fn aggregate<'a, 'w: 'a>(pairs: impl IntoIterator<Item = &'a Pair<'w>>) -> Score {
     let mut by_action: BTreeMap<&str, (u64, bool, bool)> = BTreeMap::new();
     for p in pairs {
         let e = by_action.entry(p.id.as_str()).or_insert((p.points, false, true));

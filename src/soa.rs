@@ -17,7 +17,7 @@ use crate::score::{Pair, Score};
 
 /// The statement for one assessment.
 #[derive(Debug)]
-pub struct Soa<'w> {
+pub(crate) struct Soa<'w> {
     pub assessment: &'w AssessmentId,
     pub name: &'w str,
     pub template: &'w Template,
@@ -28,7 +28,7 @@ pub struct Soa<'w> {
 
 /// One control: its actions' states in the assessment.
 #[derive(Debug)]
-pub struct SoaControl<'w> {
+pub(crate) struct SoaControl<'w> {
     pub control: &'w Control,
     /// The control's actions in the assessment, each once, in the template's order.
     pub actions: Vec<Pair<'w>>,
@@ -36,7 +36,7 @@ pub struct SoaControl<'w> {
 
 /// Why an action is out of scope: the notes of its out-of-scope statuses.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Exclusion<'w> {
+pub(crate) struct Exclusion<'w> {
     pub action: &'w str,
     /// The notes, or `None` when the state gives no reason.
     pub notes: Option<String>,
@@ -44,7 +44,7 @@ pub struct Exclusion<'w> {
 
 /// Counts over a control's in-scope actions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Tally {
+pub(crate) struct Tally {
     pub in_scope: usize,
     /// `implemented` or `alternative`.
     pub implemented: usize,
@@ -85,20 +85,20 @@ pub fn build<'w>(ws: &'w Workspace, pairs: &[Pair<'w>], assessment: &str) -> Opt
 
 impl Soa<'_> {
     /// How many controls apply.
-    pub fn applicable(&self) -> usize {
+    pub(crate) fn applicable(&self) -> usize {
         self.controls.iter().filter(|c| c.applicable()).count()
     }
 }
 
 impl<'w> SoaControl<'w> {
     /// Not applicable when it has actions and all of them are out of scope.
-    pub fn applicable(&self) -> bool {
+    pub(crate) fn applicable(&self) -> bool {
         self.actions.is_empty() || self.actions.iter().any(|p| p.in_scope)
     }
 
     /// The out-of-scope actions and their reasons (for an applicable control,
     /// the actions left out of it).
-    pub fn exclusions(&self) -> Vec<Exclusion<'w>> {
+    pub(crate) fn exclusions(&self) -> Vec<Exclusion<'w>> {
         self.actions
             .iter()
             .filter(|p| !p.in_scope)
@@ -108,7 +108,7 @@ impl<'w> SoaControl<'w> {
 
     /// The justification as one text: the reason alone when the control has
     /// one action, else `action: reason` per out-of-scope action, one a line.
-    pub fn justification(&self) -> String {
+    pub(crate) fn justification(&self) -> String {
         let exclusions = self.exclusions();
         let single = self.actions.len() == 1;
         exclusions
@@ -121,7 +121,7 @@ impl<'w> SoaControl<'w> {
             .join("\n")
     }
 
-    pub fn tally(&self) -> Tally {
+    pub(crate) fn tally(&self) -> Tally {
         let mut t = Tally::default();
         for p in self.actions.iter().filter(|p| p.in_scope) {
             let s = &p.state;
@@ -135,7 +135,7 @@ impl<'w> SoaControl<'w> {
     }
 
     /// "2 of 3 implemented, 1 planned"; "not applicable"; "no actions".
-    pub fn implementation_summary(&self) -> String {
+    pub(crate) fn implementation_summary(&self) -> String {
         let t = self.tally();
         match self.empty_summary() {
             Some(s) => s.to_owned(),
@@ -147,7 +147,7 @@ impl<'w> SoaControl<'w> {
     }
 
     /// "1 of 3 passed, 1 failed"; "not applicable"; "no actions".
-    pub fn test_summary(&self) -> String {
+    pub(crate) fn test_summary(&self) -> String {
         let t = self.tally();
         match self.empty_summary() {
             Some(s) => s.to_owned(),
@@ -167,14 +167,14 @@ impl<'w> SoaControl<'w> {
     }
 
     /// The owners of its actions, each once, sorted.
-    pub fn owners(&self) -> Vec<&str> {
+    pub(crate) fn owners(&self) -> Vec<&str> {
         let set: BTreeSet<&str> = self.actions.iter().filter_map(|p| p.state.owner.as_deref()).collect();
         set.into_iter().collect()
     }
 
     /// The evidence of its actions, each item once (by name, path and
     /// link), in the order of the actions.
-    pub fn evidence(&self) -> Vec<&Evidence> {
+    pub(crate) fn evidence(&self) -> Vec<&Evidence> {
         let mut seen = BTreeSet::new();
         self.actions
             .iter()
@@ -184,7 +184,7 @@ impl<'w> SoaControl<'w> {
     }
 
     /// Points over its actions (each once).
-    pub fn score(&self) -> Score {
+    pub(crate) fn score(&self) -> Score {
         let mut score = Score::default();
         for p in &self.actions {
             score.plus(p.score());
@@ -213,7 +213,7 @@ fn reason(p: &Pair<'_>) -> Option<String> {
 
 /// One line for an action of a control: `mfa: implemented, passed`, or
 /// `mfa: out of scope`.
-pub fn action_line(p: &Pair<'_>) -> String {
+pub(crate) fn action_line(p: &Pair<'_>) -> String {
     if p.in_scope {
         format!("{}: {}, {}", p.id, p.state.implementation.status.as_str(), p.state.test.status.as_str())
     } else {

@@ -16,7 +16,7 @@ use crate::repo::layout::state_path;
 
 /// How one disagreement is settled.
 #[derive(Clone, Debug)]
-pub enum Resolution {
+pub(crate) enum Resolution {
     /// Copy `from`'s state to `to`.
     Copy { from: AssessmentId, to: Vec<AssessmentId>, reason: String },
     /// Two sides changed since the members last agreed.
@@ -25,14 +25,14 @@ pub enum Resolution {
 
 /// A member whose state changed since the last agreement.
 #[derive(Clone, Debug)]
-pub struct Side {
+pub(crate) struct Side {
     pub assessment: AssessmentId,
     /// "uncommitted" or "1a2b3c4 (Ana Lima, 2026-03-04)".
     pub changed_in: String,
 }
 
 #[derive(Clone, Debug)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub group: GroupId,
     pub action: ActionId,
     pub resolution: Resolution,
@@ -45,7 +45,7 @@ fn synced(s: &ActionState) -> Synced {
 }
 
 /// Plans the synchronisation of every group.
-pub fn plan(ws: &Workspace, git: Option<&GitRepo>, prefer: Option<&AssessmentId>) -> Vec<Plan> {
+pub(crate) fn plan(ws: &Workspace, git: Option<&GitRepo>, prefer: Option<&AssessmentId>) -> Vec<Plan> {
     let mut cache = BlobCache::default();
     disagreements(ws)
         .into_iter()

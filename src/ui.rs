@@ -9,7 +9,7 @@ use crate::error::Error;
 
 /// When to colour output.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     /// Colour when writing to a terminal (honours NO_COLOR and CLICOLOR_FORCE).
     #[default]
     Auto,
@@ -18,7 +18,7 @@ pub enum ColorChoice {
 }
 
 #[derive(Clone, Debug)]
-pub struct Ui {
+pub(crate) struct Ui {
     pub color_stdout: bool,
     pub color_stderr: bool,
     /// Whether stderr is a terminal (progress bars are drawn only then).
@@ -26,15 +26,15 @@ pub struct Ui {
     pub quiet: bool,
 }
 
-pub const BOLD: Style = Style::new().bold();
-pub const GREEN: Style = AnsiColor::Green.on_default();
-pub const RED: Style = AnsiColor::Red.on_default();
-pub const YELLOW: Style = AnsiColor::Yellow.on_default();
-pub const DIM: Style = Style::new().dimmed();
-pub const CYAN: Style = AnsiColor::Cyan.on_default();
+pub(crate) const BOLD: Style = Style::new().bold();
+pub(crate) const GREEN: Style = AnsiColor::Green.on_default();
+pub(crate) const RED: Style = AnsiColor::Red.on_default();
+pub(crate) const YELLOW: Style = AnsiColor::Yellow.on_default();
+pub(crate) const DIM: Style = Style::new().dimmed();
+pub(crate) const CYAN: Style = AnsiColor::Cyan.on_default();
 
 impl Ui {
-    pub fn new(choice: ColorChoice, quiet: bool) -> Self {
+    pub(crate) fn new(choice: ColorChoice, quiet: bool) -> Self {
         let decide = |auto: anstream::ColorChoice| match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -49,17 +49,17 @@ impl Ui {
     }
 
     /// Plain output, for tests.
-    pub fn plain() -> Self {
+    pub(crate) fn plain() -> Self {
         Ui { color_stdout: false, color_stderr: false, stderr_is_terminal: false, quiet: false }
     }
 
     /// Styles text for stdout.
-    pub fn paint(&self, style: Style, text: impl std::fmt::Display) -> String {
+    pub(crate) fn paint(&self, style: Style, text: impl std::fmt::Display) -> String {
         paint(self.color_stdout, style, text)
     }
 
     /// Styles text for stderr.
-    pub fn paint_err(&self, style: Style, text: impl std::fmt::Display) -> String {
+    pub(crate) fn paint_err(&self, style: Style, text: impl std::fmt::Display) -> String {
         paint(self.color_stderr, style, text)
     }
 
@@ -70,14 +70,14 @@ impl Ui {
     /// failure (a full disk, `/dev/full`) is remembered, later output is
     /// dropped, and the command ends with exit 2 ([`output_error`]), so
     /// truncated output never looks like success.
-    pub fn out(&self, text: &str) {
+    pub(crate) fn out(&self, text: &str) {
         self.out_bytes(crate::render::printable(text, self.color_stdout).as_bytes());
     }
 
     /// Writes data (a CSV file) to stdout as it is: its bytes are the result.
     /// On a terminal, where it is only shown, its control characters are made
     /// visible like any output. Errors as for [`Ui::out`].
-    pub fn out_bytes(&self, bytes: &[u8]) {
+    pub(crate) fn out_bytes(&self, bytes: &[u8]) {
         if OUTPUT_ERROR.get().is_some() {
             return;
         }
@@ -98,25 +98,25 @@ impl Ui {
     }
 
     /// Writes a message to stderr.
-    pub fn err(&self, text: &str) {
+    pub(crate) fn err(&self, text: &str) {
         let text = crate::render::printable(text, self.color_stderr);
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
 
     /// A status message ("Created …") on stderr, unless quiet.
-    pub fn status(&self, verb: &str, text: &str) {
+    pub(crate) fn status(&self, verb: &str, text: &str) {
         if !self.quiet {
             self.err(&format!("{:>12} {text}\n", self.paint_err(GREEN.bold(), verb)));
         }
     }
 
     /// A diagnostic beside a command's output (a warning with its code), on one line.
-    pub fn diagnostic(&self, d: &crate::diag::Diagnostic) {
+    pub(crate) fn diagnostic(&self, d: &crate::diag::Diagnostic) {
         self.err(&crate::diag::render::short(&crate::diag::Sources::default(), d, self.color_stderr));
     }
 
     /// Prints an error that stopped the command, with its hints.
-    pub fn error(&self, e: &Error) {
+    pub(crate) fn error(&self, e: &Error) {
         let mut text = format!("{}: {}\n", self.paint_err(RED.bold(), "error"), e.message);
         for hint in &e.hints {
             text.push_str(&format!("  {}: {hint}\n", self.paint_err(CYAN.bold(), "help")));
@@ -130,20 +130,20 @@ static OUTPUT_ERROR: std::sync::OnceLock<std::io::Error> = std::sync::OnceLock::
 
 /// Why the output could not be written, if it could not: the command then
 /// fails with exit 2, whatever it found.
-pub fn output_error() -> Option<Error> {
+pub(crate) fn output_error() -> Option<Error> {
     OUTPUT_ERROR.get().map(|e| {
         Error::new(format!("could not write the output: {e}"))
             .hint("the output is incomplete; check the disk or the file standard output goes to")
     })
 }
 
-pub fn paint(enabled: bool, style: Style, text: impl std::fmt::Display) -> String {
+pub(crate) fn paint(enabled: bool, style: Style, text: impl std::fmt::Display) -> String {
     if enabled { format!("{style}{text}{style:#}") } else { text.to_string() }
 }
 
 impl Ui {
     /// A progress bar on stderr, drawn only on a terminal and when not quiet.
-    pub fn progress(&self, len: u64, message: &str) -> indicatif::ProgressBar {
+    pub(crate) fn progress(&self, len: u64, message: &str) -> indicatif::ProgressBar {
         if !self.stderr_is_terminal || self.quiet {
             return indicatif::ProgressBar::hidden();
         }

@@ -33,7 +33,7 @@ pub enum PendingKind {
 }
 
 impl PendingKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             PendingKind::Action => "action",
             PendingKind::Template => "template",
@@ -85,7 +85,7 @@ pub fn pending(ws: &Workspace) -> Vec<Pending> {
 /// of the file with the accepted `version`. Updates whose accepted version is
 /// not in the history are returned as warnings; they are scored on the
 /// current definition.
-pub fn resolve(
+pub(crate) fn resolve(
     git: &GitRepo,
     start: Option<Oid>,
     pending: &[Pending],
@@ -185,7 +185,7 @@ fn parse(bytes: &[u8], kind: PendingKind) -> Option<Found> {
 
 /// Fills `ws.deferred` from git history when updates are pending, so that
 /// scores use the accepted definitions. Returns warnings for the user.
-pub fn apply_deferred(ws: &mut Workspace, root: &std::path::Path) -> Vec<Diagnostic> {
+pub(crate) fn apply_deferred(ws: &mut Workspace, root: &std::path::Path) -> Vec<Diagnostic> {
     let pending = pending(ws);
     if pending.is_empty() {
         return Vec::new();
@@ -205,7 +205,7 @@ pub fn apply_deferred(ws: &mut Workspace, root: &std::path::Path) -> Vec<Diagnos
 
 /// Like [`apply_deferred`] for a workspace as of `commit` (a snapshot of
 /// history, or the working tree on top of HEAD).
-pub fn apply_deferred_at(ws: &mut Workspace, git: &GitRepo, commit: Option<Oid>) -> Vec<Diagnostic> {
+pub(crate) fn apply_deferred_at(ws: &mut Workspace, git: &GitRepo, commit: Option<Oid>) -> Vec<Diagnostic> {
     let pending = pending(ws);
     if pending.is_empty() {
         return Vec::new();
@@ -221,7 +221,7 @@ fn defer(ws: &mut Workspace, git: &GitRepo, commit: Option<Oid>, pending: &[Pend
 
 /// A pending update with what it changes and what accepting it would do.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
-pub struct Update {
+pub(crate) struct Update {
     #[serde(flatten)]
     pub pending: Pending,
     /// The assessments that accept it together (its group's assessments with the same update).
@@ -239,7 +239,7 @@ pub struct Update {
 
 /// Every pending update of `ws` (whose `deferred` is filled) with its
 /// definition diff and score effect, optionally for one assessment.
-pub fn updates(ws: &Workspace, only: Option<&str>) -> Vec<Update> {
+pub(crate) fn updates(ws: &Workspace, only: Option<&str>) -> Vec<Update> {
     let all = pending(ws);
     let now = crate::score::compute(ws);
     let table = ws.config.points_table();
@@ -290,7 +290,7 @@ pub fn updates(ws: &Workspace, only: Option<&str>) -> Vec<Update> {
 
 /// The assessments that accept `p` together: itself and the assessments of
 /// its group with the same pending update.
-pub fn group_of(ws: &Workspace, all: &[Pending], p: &Pending) -> Vec<AssessmentId> {
+pub(crate) fn group_of(ws: &Workspace, all: &[Pending], p: &Pending) -> Vec<AssessmentId> {
     let group = ws.assessments.get(&p.assessment).and_then(|e| e.assessment.group.clone());
     let mut out: Vec<AssessmentId> = all
         .iter()

@@ -14,7 +14,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// How long checks have between SIGTERM and SIGKILL.
-pub const GRACE: Duration = Duration::from_secs(2);
+pub(crate) const GRACE: Duration = Duration::from_secs(2);
 
 /// The signal received (0: none).
 static RECEIVED: AtomicI32 = AtomicI32::new(0);
@@ -23,7 +23,7 @@ static RECEIVED: AtomicI32 = AtomicI32::new(0);
 static GROUPS: Mutex<Option<HashSet<i32>>> = Mutex::new(None);
 
 /// The signal evident received while checks ran, if any.
-pub fn received() -> Option<i32> {
+pub(crate) fn received() -> Option<i32> {
     match RECEIVED.load(Ordering::SeqCst) {
         0 => None,
         signal => Some(signal),
@@ -31,12 +31,12 @@ pub fn received() -> Option<i32> {
 }
 
 /// The exit status for `signal`: 128 + its number.
-pub fn exit_status(signal: i32) -> i32 {
+pub(crate) fn exit_status(signal: i32) -> i32 {
     128 + signal
 }
 
 /// The signal's name, for messages.
-pub fn name(signal: i32) -> &'static str {
+pub(crate) fn name(signal: i32) -> &'static str {
     match signal {
         2 => "SIGINT",
         15 => "SIGTERM",
@@ -46,7 +46,7 @@ pub fn name(signal: i32) -> &'static str {
 
 /// Records a check's process group as running. False when evident was interrupted meanwhile:
 /// the caller kills the group itself (the sweep may have missed it).
-pub fn register(group: u32) -> bool {
+pub(crate) fn register(group: u32) -> bool {
     let Ok(group) = i32::try_from(group) else { return true };
     let mut groups = GROUPS.lock().unwrap_or_else(PoisonError::into_inner);
     groups.get_or_insert_with(HashSet::new).insert(group);
@@ -56,7 +56,7 @@ pub fn register(group: u32) -> bool {
 }
 
 /// The check's group has ended (and was reaped).
-pub fn unregister(group: u32) {
+pub(crate) fn unregister(group: u32) {
     let Ok(group) = i32::try_from(group) else { return };
     let mut groups = GROUPS.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(set) = groups.as_mut() {
@@ -66,7 +66,7 @@ pub fn unregister(group: u32) {
 
 /// Catches SIGINT and SIGTERM from now on, for the rest of the process.
 #[cfg(unix)]
-pub fn install() -> std::io::Result<()> {
+pub(crate) fn install() -> std::io::Result<()> {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
     std::thread::spawn(move || {
@@ -83,7 +83,7 @@ pub fn install() -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-pub fn install() -> std::io::Result<()> {
+pub(crate) fn install() -> std::io::Result<()> {
     Ok(())
 }
 

@@ -9,10 +9,10 @@
 //!
 //! Freshness ([`valid_for`], [`is_stale`]) applies to every test result, manual or automatic.
 
-pub mod interrupt;
-pub mod process;
+pub(crate) mod interrupt;
+pub(crate) mod process;
 mod record;
-pub mod results;
+pub(crate) mod results;
 
 use std::path::Path;
 use std::time::Duration as StdDuration;
@@ -26,23 +26,23 @@ use crate::model::{
 };
 use crate::repo::layout::{EVIDENCE_DIR, state_path};
 
-pub use record::record;
+pub(crate) use record::record;
 
 /// Why an automatic action without a `run`, `junit` or `sarif` is skipped.
-pub const NO_SOURCE: &str = "no `[automation]` run, junit or sarif";
+pub(crate) const NO_SOURCE: &str = "no `[automation]` run, junit or sarif";
 
 /// The name of the evidence item that holds an automatic test's output.
-pub const OUTPUT_NAME: &str = "Automatic test output";
+pub(crate) const OUTPUT_NAME: &str = "Automatic test output";
 
 /// Where the output of a unit's test is kept: `evidence/<action>/automatic-<unit>.txt`.
-pub fn output_path(action: &ActionId, unit: &str) -> String {
+pub(crate) fn output_path(action: &ActionId, unit: &str) -> String {
     format!("{EVIDENCE_DIR}/{action}/automatic-{unit}.txt")
 }
 
 /// Whether the test of `action` in an assessment with `state` is recorded by `evident test`
 /// (and so by nobody else): the action is `testing = "automatic"` with something to run or
 /// read, evident.toml's `[automation]` covers it, and the assessment did not switch it to manual.
-pub fn is_automatic(config: &Config, action: &Action, state: &ActionState) -> bool {
+pub(crate) fn is_automatic(config: &Config, action: &Action, state: &ActionState) -> bool {
     action.testing == Testing::Automatic
         && action.automation.as_ref().is_some_and(ActionAutomation::has_source)
         && config.automation.covers(action.id.as_str())
@@ -50,7 +50,7 @@ pub fn is_automatic(config: &Config, action: &Action, state: &ActionState) -> bo
 }
 
 /// How long a test result of `action` stays current.
-pub fn valid_for(config: &Config, action: &Action, state: &ActionState) -> Duration {
+pub(crate) fn valid_for(config: &Config, action: &Action, state: &ActionState) -> Duration {
     if let Some(d) = action.automation.as_ref().and_then(|a| a.valid_for) {
         return d;
     }
@@ -62,24 +62,24 @@ pub fn valid_for(config: &Config, action: &Action, state: &ActionState) -> Durat
 }
 
 /// Test statuses that are results of a test, and so can go stale.
-pub fn has_result(status: TestStatus) -> bool {
+pub(crate) fn has_result(status: TestStatus) -> bool {
     status == TestStatus::Passed || status.is_failed() || status == TestStatus::PartiallyTested
 }
 
 /// Whether the test result is older than its `valid-for` on `today`.
-pub fn is_stale(config: &Config, action: &Action, state: &ActionState, today: Date) -> bool {
+pub(crate) fn is_stale(config: &Config, action: &Action, state: &ActionState, today: Date) -> bool {
     has_result(state.test.status)
         && state.test.date.is_some_and(|date| valid_for(config, action, state).expired(date, today))
 }
 
 /// The age of a test result in days on `today`.
-pub fn age_days(state: &ActionState, today: Date) -> Option<i64> {
+pub(crate) fn age_days(state: &ActionState, today: Date) -> Option<i64> {
     let date = state.test.date.filter(|_| has_result(state.test.status))?;
     Some(i64::from((today.0 - date.0).get_days()).max(0))
 }
 
 /// `*` (any run of characters) and `?` (one character) wildcards.
-pub fn wildcard(pattern: &str, text: &str) -> bool {
+pub(crate) fn wildcard(pattern: &str, text: &str) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
     let (mut pi, mut ti) = (0, 0);
     let (mut star, mut mark) = (None, 0);
@@ -105,7 +105,7 @@ pub fn wildcard(pattern: &str, text: &str) -> bool {
 /// One test to run: an action in an assessment, with the other members of its group that list
 /// the action (they share its state).
 #[derive(Clone, Debug)]
-pub struct Unit<'w> {
+pub(crate) struct Unit<'w> {
     pub action: &'w Action,
     pub automation: &'w ActionAutomation,
     /// Sorted; the first one names the unit when it has no group.
@@ -117,7 +117,7 @@ pub struct Unit<'w> {
 
 /// An automatic pair that was not tested, and why.
 #[derive(Clone, Debug, Serialize)]
-pub struct Skipped {
+pub(crate) struct Skipped {
     pub assessments: Vec<String>,
     pub action: String,
     pub reason: String,
@@ -125,7 +125,7 @@ pub struct Skipped {
 
 /// What to test: the automatic actions of the assessments (all, or `only_assessments`),
 /// restricted to `only_actions` when given; with `stale_only`, those without a current result.
-pub fn plan<'w>(
+pub(crate) fn plan<'w>(
     ws: &'w Workspace,
     only_actions: &[ActionId],
     only_assessments: &[AssessmentId],
@@ -258,7 +258,7 @@ fn outside_path(path: &std::ffi::OsStr, root: &Path) -> Option<String> {
 /// How a test ended, as the summary counts it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Kind {
+pub(crate) enum Kind {
     Passed,
     Failed,
     CouldNotBeDetected,
@@ -266,7 +266,7 @@ pub enum Kind {
 
 /// The result of one unit's test.
 #[derive(Clone, Debug)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub kind: Kind,
     pub status: TestStatus,
     /// The test notes: what ran and how it ended.
@@ -281,7 +281,7 @@ pub struct Outcome {
 }
 
 /// Runs a unit's program, or reads its result file.
-pub fn run_unit(unit: &Unit<'_>, root: &Path) -> Outcome {
+pub(crate) fn run_unit(unit: &Unit<'_>, root: &Path) -> Outcome {
     let auto = unit.automation;
     let on_fail = auto.on_fail();
     if let Some(argv) = &auto.run {
@@ -429,7 +429,7 @@ fn shell_words(argv: &[String]) -> String {
 }
 
 /// The state file paths of a unit, for messages.
-pub fn unit_files(unit: &Unit<'_>) -> Vec<String> {
+pub(crate) fn unit_files(unit: &Unit<'_>) -> Vec<String> {
     unit.assessments.iter().map(|a| state_path(a.as_str(), unit.action.id.as_str())).collect()
 }
 
@@ -450,7 +450,12 @@ mod tests {
 
 /// Runs every unit, at most `jobs` at a time, calling `tick` as each one ends; the outcomes
 /// are in the order of `units`.
-pub fn run_all(units: &[Unit<'_>], root: &Path, jobs: usize, tick: &(dyn Fn() + Sync)) -> Vec<Outcome> {
+pub(crate) fn run_all(
+    units: &[Unit<'_>],
+    root: &Path,
+    jobs: usize,
+    tick: &(dyn Fn() + Sync),
+) -> Vec<Outcome> {
     use rayon::prelude::*;
     let one = |u: &Unit<'_>| {
         let outcome = run_unit(u, root);
@@ -465,7 +470,7 @@ pub fn run_all(units: &[Unit<'_>], root: &Path, jobs: usize, tick: &(dyn Fn() + 
 
 /// One unit's line of the summary.
 #[derive(Clone, Debug, Serialize)]
-pub struct UnitResult {
+pub(crate) struct UnitResult {
     pub action: String,
     pub assessments: Vec<String>,
     pub result: Kind,
@@ -479,7 +484,7 @@ pub struct UnitResult {
 
 /// What `evident test` did.
 #[derive(Clone, Debug, Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub passed: usize,
     pub failed: usize,
     pub could_not_be_detected: usize,
@@ -492,7 +497,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn new(
+    pub(crate) fn new(
         ws: &Workspace,
         units: &[Unit<'_>],
         outcomes: &[Outcome],

@@ -9,11 +9,11 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 /// How much output is kept (the rest is counted and dropped).
-pub const OUTPUT_CAP: usize = 1 << 20;
+pub(crate) const OUTPUT_CAP: usize = 1 << 20;
 
 /// How a program ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Exit {
+pub(crate) enum Exit {
     /// It exited with this status.
     Code(i32),
     /// A signal ended it (not evident's).
@@ -28,12 +28,12 @@ pub enum Exit {
 const OUTPUT_GRACE: Duration = Duration::from_secs(1);
 
 /// Appended to the output when a process that left the program's group still held it open.
-pub const ESCAPED_NOTE: &str = "\n# the output was still held open by a process that left the check's process group; \
+pub(crate) const ESCAPED_NOTE: &str = "\n# the output was still held open by a process that left the check's process group; \
      the rest of it was not waited for\n";
 
 /// What a run produced.
 #[derive(Clone, Debug)]
-pub struct Ran {
+pub(crate) struct Ran {
     pub exit: Exit,
     /// stdout and stderr, interleaved as written, at most [`OUTPUT_CAP`] bytes.
     pub output: Vec<u8>,
@@ -43,7 +43,7 @@ pub struct Ran {
 }
 
 /// Runs `argv` from `root` with exactly the environment `env`, for at most `timeout`.
-pub fn run(argv: &[String], root: &Path, env: &[(String, String)], timeout: Duration) -> Ran {
+pub(crate) fn run(argv: &[String], root: &Path, env: &[(String, String)], timeout: Duration) -> Ran {
     let start = Instant::now();
     let not_started = |why: String| Ran {
         exit: Exit::NotStarted(why),

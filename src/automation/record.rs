@@ -8,7 +8,12 @@ use crate::model::{Date, ImplementationStatus, TestStatus};
 /// Adds a unit's result to the session: test status, date and notes, the output as evidence
 /// (replacing the previous automatic output), and, for a pass, the implementation of an action
 /// still recorded as not implemented or planned.
-pub fn record(session: &mut Session<'_>, unit: &Unit<'_>, outcome: &Outcome, today: Date) -> Result<()> {
+pub(crate) fn record(
+    session: &mut Session<'_>,
+    unit: &Unit<'_>,
+    outcome: &Outcome,
+    today: Date,
+) -> Result<()> {
     let file = EvidenceFile::generated(output_path(&unit.action.id, &unit.key), outcome.output.clone());
     session.copy(&file);
     let item = file.item(OUTPUT_NAME.to_owned());

@@ -6,14 +6,14 @@ use quick_xml::events::{BytesStart, Event};
 
 /// Why a result file could not be read, and where (1-based line and column, when known).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Malformed {
+pub(crate) struct Malformed {
     pub message: String,
     pub offset: Option<usize>,
 }
 
 /// The verdict of a result file over the cases or rules an action names.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FileVerdict {
+pub(crate) enum FileVerdict {
     /// Every matched case passed / no finding for the rules. `matched` counts what decided it.
     Passed { matched: usize },
     /// Some matched cases failed / findings for the rules.
@@ -38,12 +38,12 @@ enum CaseOutcome {
 }
 
 /// The largest result file read (a report above it is not one a test tool wrote for a check).
-pub const MAX_RESULT_FILE: u64 = 64 << 20;
+pub(crate) const MAX_RESULT_FILE: u64 = 64 << 20;
 
 /// Reads the result file at `file` (relative to `root`): a regular file inside the repository,
 /// symbolic links resolved, at most [`MAX_RESULT_FILE`] bytes. A FIFO or device is refused
 /// without blocking. The error says why, for the test notes.
-pub fn read_file(root: &std::path::Path, file: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn read_file(root: &std::path::Path, file: &str) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let rel =
         crate::checks::evidence::normalize(file).map_err(|_| "the path leaves the repository".to_owned())?;
@@ -85,7 +85,7 @@ pub fn read_file(root: &std::path::Path, file: &str) -> Result<Vec<u8>, String> 
 }
 
 /// Reads a JUnit XML report and judges the cases matching `patterns` (all cases when empty).
-pub fn junit(bytes: &[u8], patterns: &[String]) -> Result<FileVerdict, Malformed> {
+pub(crate) fn junit(bytes: &[u8], patterns: &[String]) -> Result<FileVerdict, Malformed> {
     let cases = junit_cases(bytes)?;
     let matched: Vec<&Case> = cases
         .iter()
@@ -217,7 +217,7 @@ fn mark(case: &mut Case, e: &BytesStart<'_>) {
 
 /// Reads a SARIF 2.1 log and judges the results of the rules matching `patterns` (all when
 /// empty): a result of level `error` or `warning` (the default level) is a finding.
-pub fn sarif(bytes: &[u8], patterns: &[String]) -> Result<FileVerdict, Malformed> {
+pub(crate) fn sarif(bytes: &[u8], patterns: &[String]) -> Result<FileVerdict, Malformed> {
     let log: sarif_model::Log = serde_json::from_slice(bytes).map_err(|e| Malformed {
         message: format!("not a SARIF 2.1 log: {e}"),
         offset: line_column_offset(bytes, e.line(), e.column()),
@@ -300,37 +300,37 @@ mod sarif_model {
     use serde::Deserialize;
 
     #[derive(Deserialize)]
-    pub struct Log {
+    pub(crate) struct Log {
         pub version: String,
         pub runs: Vec<Run>,
     }
 
     #[derive(Deserialize)]
-    pub struct Run {
+    pub(crate) struct Run {
         pub tool: Tool,
         #[serde(default)]
         pub results: Vec<SarifResult>,
     }
 
     #[derive(Deserialize)]
-    pub struct Tool {
+    pub(crate) struct Tool {
         pub driver: Driver,
     }
 
     #[derive(Deserialize)]
-    pub struct Driver {
+    pub(crate) struct Driver {
         #[serde(default)]
         pub rules: Vec<Rule>,
     }
 
     #[derive(Deserialize)]
-    pub struct Rule {
+    pub(crate) struct Rule {
         pub id: String,
     }
 
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
-    pub struct SarifResult {
+    pub(crate) struct SarifResult {
         pub rule_id: Option<String>,
         pub rule: Option<RuleRef>,
         pub level: Option<String>,
@@ -342,24 +342,24 @@ mod sarif_model {
     }
 
     #[derive(Deserialize)]
-    pub struct RuleRef {
+    pub(crate) struct RuleRef {
         pub id: Option<String>,
     }
 
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
-    pub struct Location {
+    pub(crate) struct Location {
         pub physical_location: Option<PhysicalLocation>,
     }
 
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
-    pub struct PhysicalLocation {
+    pub(crate) struct PhysicalLocation {
         pub artifact_location: Option<ArtifactLocation>,
     }
 
     #[derive(Deserialize)]
-    pub struct ArtifactLocation {
+    pub(crate) struct ArtifactLocation {
         pub uri: Option<String>,
     }
 }

@@ -6,7 +6,7 @@ use crate::load::{key_span_of, span_of};
 use crate::model::Workspace;
 use crate::repo::layout::{CONFIG_FILE, action_path};
 
-pub fn check(ws: &Workspace, report: &mut Report) {
+pub(crate) fn check(ws: &Workspace, report: &mut Report) {
     let mut out = Vec::new();
     for (id, action) in &ws.actions {
         let Some(auto) = &action.automation else { continue };

@@ -19,7 +19,7 @@ type Paths = Arc<HashSet<String>>;
 
 /// Action definitions and run-named files, read from history once per blob or tree.
 #[derive(Default)]
-pub struct AutomationIndex {
+pub(crate) struct AutomationIndex {
     actions: HashMap<Oid, Option<Arc<Action>>>,
     /// For each `actions/` tree: the repository paths that `run` arguments name.
     run_paths: HashMap<Oid, Arc<HashSet<String>>>,
@@ -38,7 +38,7 @@ impl AutomationIndex {
     }
 
     /// The definition of `action` at commit `at`.
-    pub fn action_at(&mut self, git: &GitRepo, at: Oid, action: &str) -> Option<Arc<Action>> {
+    pub(crate) fn action_at(&mut self, git: &GitRepo, at: Oid, action: &str) -> Option<Arc<Action>> {
         let tree = git.tree_of(at).ok()??;
         let blob = git.blob_at(&tree, &layout::action_path(action))?;
         self.action(git, blob)
@@ -68,7 +68,7 @@ impl AutomationIndex {
 }
 
 /// The repository paths an action's `run` names: every argument that is a relative path.
-pub fn named_paths(action: &Action) -> Vec<String> {
+pub(crate) fn named_paths(action: &Action) -> Vec<String> {
     let Some(run) = action.automation.as_ref().and_then(|a| a.run.as_ref()) else { return Vec::new() };
     run.iter()
         .filter(|arg| !arg.starts_with('-') && (arg.contains('/') || arg.contains('.')))
@@ -77,7 +77,7 @@ pub fn named_paths(action: &Action) -> Vec<String> {
 }
 
 /// Whether the state change is of an action tested automatically before the commit.
-pub fn automatic_before(
+pub(crate) fn automatic_before(
     index: &mut AutomationIndex,
     git: &GitRepo,
     c: &CommitChanges,
@@ -92,7 +92,12 @@ pub fn automatic_before(
 
 /// A change of an automatic action's test status or notes by someone who is not the
 /// automation identity.
-pub fn forged(c: &CommitChanges, s: &StateChange, config: &Config, report: &Report) -> Option<Diagnostic> {
+pub(crate) fn forged(
+    c: &CommitChanges,
+    s: &StateChange,
+    config: &Config,
+    report: &Report,
+) -> Option<Diagnostic> {
     let new = s.new.as_ref()?;
     let default = ActionState::default();
     let old = s.old.as_deref().unwrap_or(&default);
@@ -130,13 +135,13 @@ pub fn forged(c: &CommitChanges, s: &StateChange, config: &Config, report: &Repo
 
 /// Whether an evidence item is the automatic output that a new automatic result may replace
 /// in a commit by the automation identity.
-pub fn replaceable_output(config: &Config, c: &CommitChanges, automatic: bool, name: &str) -> bool {
+pub(crate) fn replaceable_output(config: &Config, c: &CommitChanges, automatic: bool, name: &str) -> bool {
     automatic && name == crate::automation::OUTPUT_NAME && config.is_automation(&c.author.email)
 }
 
 /// Whether a changed evidence file is an automatic output that the automation identity may
 /// replace.
-pub fn replaceable_output_file(config: &Config, c: &CommitChanges, path: &str) -> bool {
+pub(crate) fn replaceable_output_file(config: &Config, c: &CommitChanges, path: &str) -> bool {
     config.is_automation(&c.author.email)
         && path.starts_with(&format!("{}/", layout::EVIDENCE_DIR))
         && path.rsplit('/').next().is_some_and(|f| f.starts_with("automatic-") && f.ends_with(".txt"))
@@ -144,7 +149,7 @@ pub fn replaceable_output_file(config: &Config, c: &CommitChanges, path: &str) -
 
 /// Changes to what automatic tests run by someone who is not an admin: an action's
 /// `[automation]` table (compared as TOML values) or a file a `run` names, before or after.
-pub fn automation_changes(
+pub(crate) fn automation_changes(
     index: &mut AutomationIndex,
     git: &GitRepo,
     c: &CommitChanges,

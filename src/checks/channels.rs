@@ -9,7 +9,7 @@ use crate::model::{AlertTrigger, Channel, ChannelKind, Workspace};
 use crate::notify::target::{self, Written};
 use crate::repo::layout::CONFIG_FILE;
 
-pub fn check(ws: &Workspace, report: &mut Report) {
+pub(crate) fn check(ws: &Workspace, report: &mut Report) {
     let mut out = Vec::new();
     let at =
         |pointer: &str| report.sources.get(CONFIG_FILE).and_then(|t| span_of(t, pointer)).unwrap_or(0..0);

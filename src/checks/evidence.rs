@@ -15,13 +15,13 @@ use crate::repo::layout::state_path;
 
 /// The file types evidence files may have: the seeds' list (documents,
 /// images, video, archives) and their current forms.
-pub const EVIDENCE_TYPES: &[&str] = &[
+pub(crate) const EVIDENCE_TYPES: &[&str] = &[
     "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "md", "csv", "json", "pdf", "jpg", "jpeg", "png",
     "mkv", "zip", "rar",
 ];
 
 /// Whether a file name has one of the [`EVIDENCE_TYPES`].
-pub fn is_evidence_type(name: &str) -> bool {
+pub(crate) fn is_evidence_type(name: &str) -> bool {
     Path::new(name)
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -30,7 +30,7 @@ pub fn is_evidence_type(name: &str) -> bool {
 
 /// What a path in an evidence item turned out to be.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Resolved {
+pub(crate) enum Resolved {
     /// A regular file inside the repository, with its SHA-256.
     File {
         sha256: String,
@@ -48,7 +48,7 @@ pub enum Resolved {
 /// Folders whose files are never evidence, compared without case (a
 /// case-insensitive file system opens `.GIT/config` as `.git/config`): git's
 /// own data (remote URLs with tokens, hooks) and evident's internal folder.
-pub const INTERNAL_DIRS: &[&str] = &[".git", ".evident"];
+pub(crate) const INTERNAL_DIRS: &[&str] = &[".git", ".evident"];
 
 /// An evidence path in its one canonical form: `/` separators, no `.`
 /// components, no empty ones (`a//b`), no trailing `/`. Everything that
@@ -58,7 +58,7 @@ pub const INTERNAL_DIRS: &[&str] = &[".git", ".evident"];
 /// Refused here: absolute paths, drive prefixes, `..` anywhere (even when it
 /// would stay inside: through a linked folder `..` leads elsewhere), and
 /// paths inside [`INTERNAL_DIRS`] at any depth.
-pub fn normalize(rel: &str) -> Result<String, Resolved> {
+pub(crate) fn normalize(rel: &str) -> Result<String, Resolved> {
     let unified = rel.replace('\\', "/");
     if unified.starts_with('/') || Path::new(rel).is_absolute() || has_drive(&unified) {
         return Err(Resolved::Outside("the path is absolute".into()));
@@ -106,7 +106,7 @@ fn is_data(path: &str) -> bool {
 /// that leaves it (absolute paths, `..`, links that point outside), anything
 /// in `.git/` or evident's folder, and the repository's data files: by the
 /// path as written (normalised), and again by where its links lead.
-pub fn resolve(root: &Path, rel: &str) -> Resolved {
+pub(crate) fn resolve(root: &Path, rel: &str) -> Resolved {
     let rel = match normalize(rel) {
         Ok(rel) => rel,
         Err(refused) => return refused,
@@ -143,7 +143,7 @@ pub fn resolve(root: &Path, rel: &str) -> Resolved {
     }
 }
 
-pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+pub(crate) fn sha256_file(path: &Path) -> std::io::Result<String> {
     let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
@@ -165,7 +165,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub fn check(ws: &Workspace, report: &mut Report, root: &Path) {
+pub(crate) fn check(ws: &Workspace, report: &mut Report, root: &Path) {
     // Each distinct path is resolved (and hashed) once, in parallel.
     let paths: BTreeSet<&str> = ws
         .assessments

@@ -87,7 +87,7 @@ pub struct Explaining {
 
 impl Explaining {
     /// "`mfa` in `gdpr-2026`: passed → failed-medium, by cy@example.com in 1a2b3c4, 27 points"
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         format!(
             "`{}` in `{}`: {} → {}, by {} in {}, {} points",
             self.action,
@@ -103,7 +103,7 @@ impl Explaining {
 
 impl Drop {
     /// "the overall score" / "the score of `gdpr-2026`".
-    pub fn what(&self) -> String {
+    pub(crate) fn what(&self) -> String {
         match &self.assessment {
             None => "the overall score".to_owned(),
             Some(a) => format!("the score of `{a}`"),
@@ -111,7 +111,7 @@ impl Drop {
     }
 
     /// "dropped 0.54 points, allowed 0.5: from 50.0% (…) to 49.5% (…)".
-    pub fn describe(&self, threshold: f64) -> String {
+    pub(crate) fn describe(&self, threshold: f64) -> String {
         let pct = |p: Points| format!("{:.1}% ({}/{})", p.percent, p.earned, p.max);
         format!(
             "{} dropped {} points, allowed {threshold}: from {} to {}",
@@ -125,7 +125,7 @@ impl Drop {
 
 /// The drop with as many decimals as it takes to show that it exceeds the
 /// threshold (one at least, six at most).
-pub fn shown_drop(drop: f64, threshold: f64) -> String {
+pub(crate) fn shown_drop(drop: f64, threshold: f64) -> String {
     for digits in 1..=6 {
         let text = format!("{drop:.digits$}");
         if text.parse::<f64>().is_ok_and(|v| v > threshold) {
@@ -140,7 +140,7 @@ fn ratio(s: Score) -> f64 {
 }
 
 /// Runs the gate.
-pub fn judge(input: &Input<'_>) -> Gate {
+pub(crate) fn judge(input: &Input<'_>) -> Gate {
     let mut drops = Vec::new();
     evaluate(input, input.head, "own", &mut drops);
     if input.head.config.scoring != input.base.config.scoring {
@@ -251,7 +251,7 @@ fn evaluate(input: &Input<'_>, head: &Workspace, table: &'static str, out: &mut 
 }
 
 /// The failed drops as diagnostics.
-pub fn diagnostics(gate: &Gate, report: &mut Report) {
+pub(crate) fn diagnostics(gate: &Gate, report: &mut Report) {
     for d in gate.drops.iter().filter(|d| !d.passed) {
         let file = match &d.assessment {
             None => layout::CONFIG_FILE.to_owned(),

@@ -9,7 +9,7 @@ use crate::repo::layout::state_path;
 
 /// A shared action of a group whose members disagree.
 #[derive(Debug, Clone)]
-pub struct Disagreement<'w> {
+pub(crate) struct Disagreement<'w> {
     pub group: &'w GroupId,
     pub action: &'w ActionId,
     /// Every member that lists the action, with its state.
@@ -17,7 +17,7 @@ pub struct Disagreement<'w> {
 }
 
 /// Members of each group, by group.
-pub fn groups(ws: &Workspace) -> BTreeMap<&GroupId, Vec<&AssessmentId>> {
+pub(crate) fn groups(ws: &Workspace) -> BTreeMap<&GroupId, Vec<&AssessmentId>> {
     let mut out: BTreeMap<&GroupId, Vec<&AssessmentId>> = BTreeMap::new();
     for (id, entry) in &ws.assessments {
         if let Some(g) = &entry.assessment.group {
@@ -28,7 +28,7 @@ pub fn groups(ws: &Workspace) -> BTreeMap<&GroupId, Vec<&AssessmentId>> {
 }
 
 /// The actions shared by at least two members of each group, with their states.
-pub fn shared_actions(ws: &Workspace) -> Vec<Disagreement<'_>> {
+pub(crate) fn shared_actions(ws: &Workspace) -> Vec<Disagreement<'_>> {
     let mut out = Vec::new();
     for (group, members) in groups(ws) {
         let mut by_action: BTreeMap<&ActionId, Vec<&AssessmentId>> = BTreeMap::new();
@@ -52,14 +52,14 @@ pub fn shared_actions(ws: &Workspace) -> Vec<Disagreement<'_>> {
 }
 
 /// The shared actions whose members disagree.
-pub fn disagreements(ws: &Workspace) -> Vec<Disagreement<'_>> {
+pub(crate) fn disagreements(ws: &Workspace) -> Vec<Disagreement<'_>> {
     shared_actions(ws)
         .into_iter()
         .filter(|d| d.states.windows(2).any(|w| w[0].1.synced_part() != w[1].1.synced_part()))
         .collect()
 }
 
-pub fn check(ws: &Workspace, report: &mut Report) {
+pub(crate) fn check(ws: &Workspace, report: &mut Report) {
     let mut out = Vec::new();
     for d in disagreements(ws) {
         let (first_id, first_state) = &d.states[0];
@@ -88,7 +88,7 @@ pub fn check(ws: &Workspace, report: &mut Report) {
 }
 
 /// Which synced parts differ, in words.
-pub fn differences(a: &ActionState, b: &ActionState) -> Vec<&'static str> {
+pub(crate) fn differences(a: &ActionState, b: &ActionState) -> Vec<&'static str> {
     let mut out = Vec::new();
     if a.owner != b.owner {
         out.push("owner");

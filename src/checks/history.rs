@@ -38,7 +38,7 @@ pub enum Roles<'a> {
 /// A test verdict that an assessor recorded (the author held the role in the
 /// configuration that judged the commit).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RecordedVerdict {
+pub(crate) struct RecordedVerdict {
     pub commit: Oid,
     pub author: String,
     pub assessment: AssessmentId,
@@ -293,13 +293,13 @@ impl<'a> HistoryRules<'a> {
     }
 
     /// The configuration in force after a commit walked.
-    pub fn in_force(&self, commit: Oid) -> Option<Arc<Config>> {
+    pub(crate) fn in_force(&self, commit: Oid) -> Option<Arc<Config>> {
         self.in_force.get(&commit).cloned()
     }
 
     /// The verdicts assessors recorded that are still the last word on their
     /// action's test (under `[trust]`, signed as required).
-    pub fn recorded_verdicts(&mut self) -> Vec<RecordedVerdict> {
+    pub(crate) fn recorded_verdicts(&mut self) -> Vec<RecordedVerdict> {
         let refused = self.signatures.refused();
         self.recorded.values().flatten().filter(|v| !refused.contains(&v.commit)).cloned().collect()
     }
@@ -676,7 +676,7 @@ pub(crate) fn admin_tables_changed(before: &Config, after: &Config) -> Vec<&'sta
 }
 
 /// The codes of the history rules.
-pub const HISTORY_CODES: [Code; 13] = [
+pub(crate) const HISTORY_CODES: [Code; 13] = [
     Code::SignatureMissing,
     Code::SignatureUnknownKey,
     Code::SignatureOtherSigner,
@@ -714,7 +714,7 @@ pub fn levels_from_base(
 
 /// Whether `after` is lower than `before` by more than `threshold` percentage
 /// points, computed exactly (a one-point drop out of thousands still counts).
-pub fn dropped(before: Score, after: Score, threshold: f64) -> bool {
+pub(crate) fn dropped(before: Score, after: Score, threshold: f64) -> bool {
     // ratio = earned / max, or 1 when max is 0.
     let ratio = |s: Score| {
         if s.max == 0 { (1u128, 1u128) } else { (u128::from(s.earned), u128::from(s.max)) }

@@ -1,19 +1,19 @@
 //! Checks across files: references, people, evidence (and, later, status
 //! rules and group synchronisation). Each check adds diagnostics to a report.
 
-pub mod automation;
-pub mod automation_history;
-pub mod channels;
+pub(crate) mod automation;
+pub(crate) mod automation_history;
+pub(crate) mod channels;
 pub mod evidence;
-pub mod gate;
-pub mod group;
+pub(crate) mod gate;
+pub(crate) mod group;
 pub mod history;
 mod merge;
-pub mod range;
+pub(crate) mod range;
 pub mod references;
-pub mod related;
-pub mod status;
-pub mod trust;
+pub(crate) mod related;
+pub(crate) mod status;
+pub(crate) mod trust;
 
 use std::path::Path;
 

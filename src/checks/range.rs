@@ -16,7 +16,7 @@ use crate::model::{Config, Workspace};
 use crate::score::Scores;
 
 /// What the history of a change says.
-pub struct Range {
+pub(crate) struct Range {
     pub base_name: String,
     pub base: String,
     pub head: String,
@@ -38,7 +38,7 @@ pub struct Range {
 
 /// A range resolved and listed, ready to walk: [`Walk::commits`] says how
 /// many commits [`Walk::run`] will visit (for a progress bar).
-pub struct Walk {
+pub(crate) struct Walk {
     git: GitRepo,
     rev: String,
     base: Oid,
@@ -49,7 +49,7 @@ pub struct Walk {
 }
 
 /// Resolves `rev`, lists the commits of `rev..HEAD` and loads the base.
-pub fn prepare(root: &Path, rev: &str) -> Result<Walk> {
+pub(crate) fn prepare(root: &Path, rev: &str) -> Result<Walk> {
     let git = GitRepo::open(root)?;
     let head = git.committed_head()?;
     let base = git.resolve(rev)?;
@@ -77,12 +77,12 @@ pub fn prepare(root: &Path, rev: &str) -> Result<Walk> {
 
 impl Walk {
     /// How many commits the walk visits.
-    pub fn commits(&self) -> usize {
+    pub(crate) fn commits(&self) -> usize {
         self.ids.len()
     }
 
     /// Runs the history rules over every commit; `progress(1)` after each.
-    pub fn run(self, progress: &dyn Fn(u64)) -> Result<Range> {
+    pub(crate) fn run(self, progress: &dyn Fn(u64)) -> Result<Range> {
         let Walk { git, rev, base, head, ids, base_ws, warnings } = self;
         let mut cache = BlobCache::default();
         let base_config = base_ws.config.clone();

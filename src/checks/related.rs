@@ -5,7 +5,7 @@ use crate::load::span_of;
 use crate::model::Workspace;
 use crate::repo::layout::template_path;
 
-pub fn check(ws: &Workspace, report: &mut Report) {
+pub(crate) fn check(ws: &Workspace, report: &mut Report) {
     let mut out = Vec::new();
     for (id, template) in &ws.templates {
         let file = template_path(id.as_str());

@@ -8,7 +8,7 @@ use crate::model::{
 };
 use crate::repo::layout::state_path;
 
-pub fn check(ws: &Workspace, report: &mut Report, today: Date) {
+pub(crate) fn check(ws: &Workspace, report: &mut Report, today: Date) {
     let mut out = Vec::new();
     for (assessment, entry) in &ws.assessments {
         for (action_id, state) in &entry.states {
@@ -30,7 +30,7 @@ pub fn check(ws: &Workspace, report: &mut Report, today: Date) {
 /// of the state file it is about (a JSON pointer), where the caller places
 /// it once it knows the file's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Broken {
+pub(crate) struct Broken {
     pub pointer: &'static str,
     pub diagnostic: Diagnostic,
 }
@@ -49,7 +49,7 @@ fn needs_date_test(s: TS) -> bool {
 
 /// Every status rule the state breaks. Used by `check` and by the editing
 /// commands before they write.
-pub fn problems(action: &Action, state: &ActionState, today: Date) -> Vec<Broken> {
+pub(crate) fn problems(action: &Action, state: &ActionState, today: Date) -> Vec<Broken> {
     let mut out = Vec::new();
     let imp = &state.implementation;
     let test = &state.test;

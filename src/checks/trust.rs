@@ -28,7 +28,7 @@ use crate::trust::{AllowedSigners, Found};
 
 /// The signature rules' state over a walk.
 #[derive(Default)]
-pub struct Signatures {
+pub(crate) struct Signatures {
     git_dir: Option<PathBuf>,
     /// `check --base`: with no admins named, a change to the allowed signers
     /// file is not applied within the range (a change cannot trust itself).
@@ -67,19 +67,19 @@ struct Pending {
 }
 
 /// One change of a commit that needs a signature: file, span, what.
-pub struct Needs {
+pub(crate) struct Needs {
     pub file: String,
     pub span: Range<usize>,
     pub what: String,
 }
 
 impl Signatures {
-    pub fn new(fixed: bool) -> Self {
+    pub(crate) fn new(fixed: bool) -> Self {
         Signatures { fixed, ..Signatures::default() }
     }
 
     /// Whether `config` requires commits of `kind` to be signed.
-    pub fn wants(config: &Config, kind: SignedChange) -> bool {
+    pub(crate) fn wants(config: &Config, kind: SignedChange) -> bool {
         config.trust.as_ref().is_some_and(|t| t.requires(kind))
     }
 
@@ -89,7 +89,7 @@ impl Signatures {
     /// in force; `merged`: the other parents of a merge. Returns what stays of `adopted`: nothing when the change
     /// needed a signature it does not have.
     #[allow(clippy::too_many_arguments)]
-    pub fn visit(
+    pub(crate) fn visit(
         &mut self,
         git: &GitRepo,
         c: &CommitChanges,
@@ -270,14 +270,14 @@ impl Signatures {
 
     /// Commits whose required signature was missing or not good (after
     /// verifying what is pending).
-    pub fn refused(&mut self) -> &HashSet<Oid> {
+    pub(crate) fn refused(&mut self) -> &HashSet<Oid> {
         self.flush();
         &self.refused
     }
 
     /// Verifies what is pending and hands over the diagnostics; an error when
     /// signatures could not be verified at all.
-    pub fn finish(mut self, out: &mut Vec<Diagnostic>) -> crate::error::Result<()> {
+    pub(crate) fn finish(mut self, out: &mut Vec<Diagnostic>) -> crate::error::Result<()> {
         self.flush();
         if let Some(why) = self.failure {
             return Err(crate::error::Error::new(format!("could not verify commit signatures: {why}")));
@@ -385,7 +385,11 @@ fn describe(c: &CommitChanges) -> String {
 
 /// `[trust]` in the working tree: its allowed signers file is inside the
 /// repository, exists, is a regular file and lists only keys (E0715).
-pub fn check_file(ws: &crate::model::Workspace, report: &mut crate::diag::Report, root: &std::path::Path) {
+pub(crate) fn check_file(
+    ws: &crate::model::Workspace,
+    report: &mut crate::diag::Report,
+    root: &std::path::Path,
+) {
     let Some(trust) = &ws.config.trust else { return };
     if ws.config.roles.admins.is_empty() {
         let span = report

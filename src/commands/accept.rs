@@ -24,7 +24,7 @@ use crate::updates::{Pending, pending};
   evident accept mfa-admins --assessment gdpr-2026   (and the rest of its group)
   evident accept --template --assessment hipaa-2026
   evident accept --all --dry-run")]
-pub struct Args {
+pub(crate) struct Args {
     /// The actions whose pending updates to accept.
     #[arg(value_name = "ACTION", required_unless_present_any = ["all", "template"])]
     pub actions: Vec<String>,
@@ -42,7 +42,7 @@ pub struct Args {
     pub dry_run: bool,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let Some((lock, loaded)) = ctx.load_for_edit()? else {
         return Ok(Outcome::Failed);

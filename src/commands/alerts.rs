@@ -77,7 +77,7 @@ Examples:
 /// fails makes the exit code 2, after every other channel was tried.
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
-pub struct Args {
+pub(crate) struct Args {
     /// The start of the range (exclusive): a branch, tag or commit.
     #[arg(long, value_name = "REV")]
     pub base: String,
@@ -99,7 +99,7 @@ pub struct Args {
     pub retry_delay_ms: u64,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let loaded = ctx.load()?;
     if !require_clean(ui, &loaded.report) {

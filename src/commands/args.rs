@@ -9,7 +9,7 @@ use crate::model::{ActionType, Category, Date, ImplementationStatus, TestStatus,
 
 /// Output formats of commands that print results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutputFormat {
+pub(crate) enum OutputFormat {
     /// Tables for people; coloured on a terminal.
     #[value(alias = "text")]
     Human,
@@ -22,7 +22,7 @@ pub enum OutputFormat {
 
 /// Output formats of commands that report diagnostics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiagnosticFormat {
+pub(crate) enum DiagnosticFormat {
     /// Diagnostics with snippets, on stderr.
     Human,
     /// One JSON object with every diagnostic, on stdout.
@@ -35,7 +35,7 @@ pub enum DiagnosticFormat {
 
 /// Output formats of the imports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ImportFormat {
+pub(crate) enum ImportFormat {
     /// Messages for people, on stderr.
     Text,
     /// One JSON object on stdout: the changes, or the problems.
@@ -45,7 +45,7 @@ pub enum ImportFormat {
 /// Where an edit goes and whether to write it; shared by `assign` and
 /// `evidence add|remove` (flattened last, so `--help` lists them last).
 #[derive(Clone, Debug, Default, clap::Args)]
-pub struct EditArgs {
+pub(crate) struct EditArgs {
     /// Only in this assessment (repeat for several). Default: every assessment
     /// that lists the action, when there is one or they are all in one group.
     #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
@@ -57,7 +57,7 @@ pub struct EditArgs {
 
 /// The filters of the action list; shared with `evident export actions`.
 #[derive(Clone, Debug, Default, clap::Args)]
-pub struct FilterArgs {
+pub(crate) struct FilterArgs {
     /// Only actions of templates with this regulation (or template id).
     #[arg(long, value_delimiter = ',', value_name = "REGULATION")]
     pub regulation: Vec<String>,
@@ -92,7 +92,7 @@ pub struct FilterArgs {
 
 impl FilterArgs {
     /// The filter, with every value checked against the repository.
-    pub fn filter(self, ws: &crate::model::Workspace) -> Result<ActionFilter> {
+    pub(crate) fn filter(self, ws: &crate::model::Workspace) -> Result<ActionFilter> {
         let filter = ActionFilter {
             regulations: self.regulation,
             solutions: self.solution,
@@ -112,7 +112,7 @@ impl FilterArgs {
 
 /// Which status events to show; shared with `evident export history`.
 #[derive(Clone, Debug, Default, clap::Args)]
-pub struct EventFilter {
+pub(crate) struct EventFilter {
     /// Only this action.
     #[arg(value_parser = parse_id)]
     pub action: Option<String>,
@@ -132,7 +132,7 @@ pub struct EventFilter {
 
 impl EventFilter {
     /// Whether an event passes the filter.
-    pub fn keep(&self, t: &Timeline, e: &StatusEvent) -> bool {
+    pub(crate) fn keep(&self, t: &Timeline, e: &StatusEvent) -> bool {
         let c = &t.commits[e.commit];
         self.action.as_ref().is_none_or(|a| &e.action == a)
             && self.assessment.as_ref().is_none_or(|a| &e.assessment == a)
@@ -142,7 +142,7 @@ impl EventFilter {
 
     /// An action or assessment the history never mentions is probably a
     /// typo: an error with the closest one that it does mention.
-    pub fn check_names(&self, timeline: &Timeline) -> Result<()> {
+    pub(crate) fn check_names(&self, timeline: &Timeline) -> Result<()> {
         if let Some(action) = &self.action {
             require_known(timeline, "action", action, |e| &e.action)?;
         }

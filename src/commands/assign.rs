@@ -18,7 +18,7 @@ use crate::model::{Action, AssessmentId, Date};
 #[command(after_help = "Examples:
   evident assign mfa-admins block-legacy-auth --to ana@example.com
   evident assign dpia-process --to cy@example.com --assessment gdpr-2026")]
-pub struct Args {
+pub(crate) struct Args {
     /// The actions to assign (their ids: actions/<ACTION>.toml).
     #[arg(required = true, value_name = "ACTION")]
     pub actions: Vec<String>,
@@ -29,7 +29,7 @@ pub struct Args {
     pub edit: EditArgs,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let Some((lock, loaded)) = ctx.load_for_edit()? else {
         return Ok(Outcome::Failed);

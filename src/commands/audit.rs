@@ -23,7 +23,7 @@ use crate::schema::FileKind;
 /// loaded. The working tree is not checked: that is `check`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  evident audit\n  evident audit --format json > audit.json")]
-pub struct Args {
+pub(crate) struct Args {
     /// Follow only the first parent of merges (the main line).
     #[arg(long)]
     pub first_parent: bool,
@@ -32,7 +32,7 @@ pub struct Args {
     pub format: DiagnosticFormat,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let repo = ctx.repo()?;
     // Only the rule levels are needed from the working tree.

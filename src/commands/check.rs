@@ -36,7 +36,7 @@ use crate::ui::Ui;
 #[command(
     after_help = "Examples:\n  evident check\n  evident check --base origin/main --summary summary.md\n  evident check --base main --format sarif > evident.sarif"
 )]
-pub struct Args {
+pub(crate) struct Args {
     /// Also check the commits from REV (exclusive) to HEAD.
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
@@ -49,7 +49,7 @@ pub struct Args {
     pub summary: Option<PathBuf>,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let repo = ctx.repo()?;
     // The working tree and the history are independent: read them side by side.

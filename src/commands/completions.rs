@@ -10,13 +10,13 @@ use crate::error::{Outcome, Result};
 #[command(
     after_help = "Examples:\n  evident completions bash > ~/.local/share/bash-completion/completions/evident\n  evident completions zsh > ~/.zfunc/_evident\n  evident completions fish > ~/.config/fish/completions/evident.fish"
 )]
-pub struct Args {
+pub(crate) struct Args {
     /// The shell.
     #[arg(value_enum)]
     pub shell: Shell,
 }
 
-pub fn run(ctx: &Context, args: Args, command: &mut clap::Command) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args, command: &mut clap::Command) -> Result<Outcome> {
     let ui = ctx.ui();
     let mut buf = Vec::new();
     clap_complete::generate(args.shell, command, "evident", &mut buf);

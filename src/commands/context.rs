@@ -16,45 +16,45 @@ use crate::repo::journal::WriteLock;
 use crate::ui::Ui;
 
 /// The global options of a run, resolved once.
-pub struct Context {
+pub(crate) struct Context {
     ui: Ui,
     /// `--repo` (or `EVIDENT_REPO`): where to look for the repository.
     repo_dir: Option<PathBuf>,
 }
 
 /// A loaded and validated working tree.
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub repo: Repo,
     pub workspace: Workspace,
     pub report: Report,
 }
 
 impl Context {
-    pub fn new(ui: Ui, repo_dir: Option<PathBuf>) -> Self {
+    pub(crate) fn new(ui: Ui, repo_dir: Option<PathBuf>) -> Self {
         Context { ui, repo_dir }
     }
 
     /// Where results and messages go.
-    pub fn ui(&self) -> &Ui {
+    pub(crate) fn ui(&self) -> &Ui {
         &self.ui
     }
 
     /// Finds the repository (`--repo`, or the nearest parent with `evident.toml`).
-    pub fn repo(&self) -> Result<Repo> {
+    pub(crate) fn repo(&self) -> Result<Repo> {
         Repo::discover(self.repo_dir.as_deref())
     }
 
     /// For commands that write the repository: takes its write lock, held
     /// until dropped. Called before the repository is loaded, so that what the
     /// command reads cannot change before it writes.
-    pub fn lock(&self) -> Result<WriteLock> {
+    pub(crate) fn lock(&self) -> Result<WriteLock> {
         WriteLock::acquire(&self.repo()?.root)
     }
 
     /// Locks the repository and loads it for an edit. `None` when the
     /// configuration, templates or assessments have errors: they are printed
     /// (the command fails), as the edit could not tell which files to change.
-    pub fn load_for_edit(&self) -> Result<Option<(WriteLock, Loaded)>> {
+    pub(crate) fn load_for_edit(&self) -> Result<Option<(WriteLock, Loaded)>> {
         let lock = self.lock()?;
         let loaded = self.load()?;
         if let Some(report) = crate::edit::unusable_inputs(&loaded.report) {
@@ -67,7 +67,7 @@ impl Context {
     /// For commands that rewrite many files (imports, `sync`): the write lock,
     /// then the repository, which must have no errors at all; `None` (after
     /// printing them) when it has.
-    pub fn load_clean_for_write(&self) -> Result<Option<(WriteLock, Loaded)>> {
+    pub(crate) fn load_clean_for_write(&self) -> Result<Option<(WriteLock, Loaded)>> {
         let lock = self.lock()?;
         let loaded = self.load()?;
         if !crate::commands::output::require_clean(self.ui(), &loaded.report) {
@@ -77,7 +77,7 @@ impl Context {
     }
 
     /// Finds the repository, reads every file and runs the checks of `validate`.
-    pub fn load(&self) -> Result<Loaded> {
+    pub(crate) fn load(&self) -> Result<Loaded> {
         let mut loaded = self.load_unfinished()?;
         loaded.report.finish(&loaded.workspace.config.rules);
         Ok(loaded)
@@ -86,7 +86,7 @@ impl Context {
     /// Like [`Context::load`], for commands that score: assessments with
     /// pending updates are scored on the definitions they accepted, read from
     /// git history.
-    pub fn load_for_scoring(&self) -> Result<Loaded> {
+    pub(crate) fn load_for_scoring(&self) -> Result<Loaded> {
         let mut loaded = self.load()?;
         if !loaded.report.has_errors() {
             for warning in crate::updates::apply_deferred(&mut loaded.workspace, &loaded.repo.root) {
@@ -98,14 +98,14 @@ impl Context {
 
     /// Like [`Context::load`], but leaves the report open for more checks: the
     /// caller calls `report.finish` (which applies `[rules]` levels).
-    pub fn load_unfinished(&self) -> Result<Loaded> {
+    pub(crate) fn load_unfinished(&self) -> Result<Loaded> {
         load_worktree(self.repo()?)
     }
 
     /// The timeline of the repository's history, with a progress bar on long
     /// walks. The main-line timeline is cached under `.git/evident/`; a run
     /// reads only the commits the cache does not have.
-    pub fn timeline(&self, repo: &Repo, all_parents: bool) -> Result<Timeline> {
+    pub(crate) fn timeline(&self, repo: &Repo, all_parents: bool) -> Result<Timeline> {
         use crate::history::cache::{TimelineCache, reusable, truncate};
         use crate::history::engine::{Options, build_read, main_line};
         let ui = &self.ui;
@@ -160,7 +160,7 @@ impl Context {
 
 /// Reads the working tree of `repo` under the journal's read guard and runs
 /// the checks of `validate`, leaving the report open.
-pub fn load_worktree(repo: Repo) -> Result<Loaded> {
+pub(crate) fn load_worktree(repo: Repo) -> Result<Loaded> {
     let (workspace, mut report) =
         crate::repo::journal::read_whole(&repo.root, || crate::load::worktree(&repo))?;
     crate::checks::validate(&workspace, &mut report, &repo.root);

@@ -80,7 +80,7 @@ use crate::ui::Ui;
     verbatim_doc_comment,
     after_help = "Examples:\n  evident diff                         HEAD against the working tree\n  evident diff origin/main             what this branch changes, uncommitted work included\n  evident diff v1 v2 --format markdown a pull-request comment\n  evident diff main HEAD --exit-code   exit 1 when something changed"
 )]
-pub struct Args {
+pub(crate) struct Args {
     /// The version to compare from (default: HEAD).
     #[arg(value_name = "BASE")]
     pub base: Option<String>,
@@ -95,7 +95,7 @@ pub struct Args {
     pub exit_code: bool,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let repo = ctx.repo()?;
     let git = GitRepo::open(&repo.root)?;

@@ -12,7 +12,7 @@ use crate::model::{Date, Evidence};
 
 /// Add or remove evidence of an action.
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     Add(AddArgs),
     Remove(RemoveArgs),
 }
@@ -30,7 +30,7 @@ pub enum Command {
     "Accepted file types: {}\n\nExamples:\n  evident evidence add mfa-admins ~/exports/ca-policy.json --name \"CA policy export\"\n  evident evidence add mfa-admins --url https://wiki.example.com/runbooks/mfa --name Runbook",
     EVIDENCE_TYPES.iter().map(|t| format!(".{t}")).collect::<Vec<_>>().join(" ")
 ))]
-pub struct AddArgs {
+pub(crate) struct AddArgs {
     /// The action (its id: actions/<ACTION>.toml).
     pub action: String,
     /// The evidence file.
@@ -54,7 +54,7 @@ pub struct AddArgs {
 /// item is removed from every assessment of the group that lists the action.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  evident evidence remove mfa-admins \"CA policy export\"")]
-pub struct RemoveArgs {
+pub(crate) struct RemoveArgs {
     /// The action (its id: actions/<ACTION>.toml).
     pub action: String,
     /// The name of the evidence item.
@@ -63,7 +63,7 @@ pub struct RemoveArgs {
     pub edit: EditArgs,
 }
 
-pub fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
     match cmd {
         Command::Add(args) => add(ctx, args),
         Command::Remove(args) => remove(ctx, args),

@@ -9,7 +9,7 @@ use crate::ui::BOLD;
 /// Explain a diagnostic code (`E0303`) or rule name (`unknown-action`).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  evident explain E0303\n  evident explain --list")]
-pub struct Args {
+pub(crate) struct Args {
     /// A code such as E0303, or a rule name such as unknown-action.
     #[arg(required_unless_present = "list")]
     pub code: Option<String>,
@@ -18,7 +18,7 @@ pub struct Args {
     pub list: bool,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     if args.list {
         let mut t = Table::new(&["Code", "Rule", "Level", "Meaning"]);

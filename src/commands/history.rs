@@ -20,7 +20,7 @@ use crate::repo::Repo;
 #[command(
     after_help = "Examples:\n  evident history mfa-admins\n  evident history --assessment gdpr-2026 --since 2026-01-01\n  evident history --author chloe.martin@example.com --format json\n  evident history --scores"
 )]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub filter: EventFilter,
     /// Show the overall and per-assessment scores after each commit instead
@@ -33,7 +33,7 @@ pub struct Args {
     pub format: OutputFormat,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let repo = ctx.repo()?;
     let timeline = ctx.timeline(&repo, args.filter.all_parents)?;
@@ -60,7 +60,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
 
 /// Under `[trust]` (in the working tree's evident.toml): whether each commit
 /// that changed a test status was signed, and by whom.
-pub fn signatures(
+pub(crate) fn signatures(
     repo: &Repo,
     timeline: &Timeline,
     events: &[&StatusEvent],

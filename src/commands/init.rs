@@ -8,7 +8,7 @@ use crate::repo::layout::{ACTIONS_DIR, ASSESSMENTS_DIR, CONFIG_FILE, EVIDENCE_DI
 use crate::repo::write::Changeset;
 
 /// Where `init` puts the schemas editors use.
-pub const SCHEMA_DIR: &str = ".evident/schemas";
+pub(crate) const SCHEMA_DIR: &str = ".evident/schemas";
 
 /// Start a compliance repository.
 ///
@@ -18,7 +18,7 @@ pub const SCHEMA_DIR: &str = ".evident/schemas";
 #[command(
     after_help = "Examples:\n  evident init\n  evident init my-compliance && cd my-compliance\n  evident init --template nist-800-53-rev5-moderate"
 )]
-pub struct Args {
+pub(crate) struct Args {
     /// Directory to set up (created if missing).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
@@ -30,7 +30,7 @@ pub struct Args {
     pub template: Option<String>,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let dir = args.dir;
     if dir.join(CONFIG_FILE).exists() {

@@ -13,14 +13,14 @@ use crate::ui::Ui;
 
 /// Templates built into evident: public frameworks with their actions.
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     List(ListArgs),
     Add(AddArgs),
 }
 
 /// List the built-in templates with their source, version and licence.
 #[derive(Debug, clap::Args)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
@@ -34,7 +34,7 @@ pub struct ListArgs {
 #[command(
     after_help = "Examples:\n  evident library add nist-800-53-rev5-moderate\n  evident library add dora --template dora-2026"
 )]
-pub struct AddArgs {
+pub(crate) struct AddArgs {
     /// The built-in template (`evident library list`).
     #[arg(value_name = "ID")]
     pub id: String,
@@ -43,7 +43,7 @@ pub struct AddArgs {
     pub template: Option<String>,
 }
 
-pub fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
     let ui = ctx.ui();
     match cmd {
         Command::List(args) => {
@@ -71,7 +71,7 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
 }
 
 /// The entry, or an error listing the ids.
-pub fn entry(id: &str) -> Result<&'static Entry> {
+pub(crate) fn entry(id: &str) -> Result<&'static Entry> {
     crate::library::get(id).ok_or_else(|| {
         let ids: Vec<&str> = ENTRIES.iter().map(|e| e.id).collect();
         let mut e = Error::new(format!("no built-in template `{id}`"));
@@ -84,7 +84,7 @@ pub fn entry(id: &str) -> Result<&'static Entry> {
 }
 
 /// Writes the entry's files under `root` (refusing to overwrite other content) with `commit`.
-pub fn add(
+pub(crate) fn add(
     ui: &Ui,
     root: &std::path::Path,
     id: &str,

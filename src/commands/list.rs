@@ -10,13 +10,13 @@ use crate::render;
 
 /// List things in the repository.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(subcommand)]
     pub what: What,
 }
 
 #[derive(Debug, clap::Subcommand)]
-pub enum What {
+pub(crate) enum What {
     Actions(ActionsArgs),
     Controls(crate::commands::list_controls::Args),
 }
@@ -31,7 +31,7 @@ pub enum What {
 #[command(
     after_help = "Examples:\n  evident list actions --test-status none,not-assessed --sort remaining\n  evident list actions --regulation gdpr --owner ana@example.com\n  evident list actions --category control-access --action-type technical --format json"
 )]
-pub struct ActionsArgs {
+pub(crate) struct ActionsArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
     /// One row per assessment and action instead of one per action (shows
@@ -48,7 +48,7 @@ pub struct ActionsArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Sort {
+pub(crate) enum Sort {
     /// By action id.
     Id,
     /// Most points still to gain first ("what to do next").
@@ -57,7 +57,7 @@ pub enum Sort {
     Category,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let args = match args.what {
         What::Actions(args) => args,

@@ -14,7 +14,7 @@ use crate::error::{Error, Outcome, Result};
 #[command(
     after_help = "Examples:\n  evident list controls --template finma-2023-01\n  evident list controls --group IG1 --format json"
 )]
-pub struct Args {
+pub(crate) struct Args {
     /// Only this template (repeat or comma-separate for several). Default: every template.
     #[arg(long, value_delimiter = ',', value_name = "ID")]
     pub template: Vec<String>,
@@ -26,7 +26,7 @@ pub struct Args {
     pub format: OutputFormat,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let loaded = ctx.load()?;
     if !crate::commands::output::require_clean(ui, &loaded.report) {

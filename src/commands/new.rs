@@ -13,13 +13,13 @@ use crate::scaffold::{self, NewAssessment};
 ///
 /// Every file written is checked against its schema first.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(subcommand)]
     pub what: What,
 }
 
 #[derive(Debug, clap::Subcommand)]
-pub enum What {
+pub(crate) enum What {
     Template(TemplateArgs),
     Action(ActionArgs),
     Assessment(AssessmentArgs),
@@ -30,7 +30,7 @@ pub enum What {
 #[command(
     after_help = "Example:\n  evident new template gdpr --name \"GDPR (EU 2016/679)\" --regulation GDPR --source https://eur-lex.europa.eu/eli/reg/2016/679/oj"
 )]
-pub struct TemplateArgs {
+pub(crate) struct TemplateArgs {
     /// Id of the template (lower-case letters, digits, `.`, `_`, `-`).
     #[arg(value_parser = parse_id)]
     pub id: String,
@@ -53,7 +53,7 @@ pub struct TemplateArgs {
 #[command(
     after_help = "Example:\n  evident new action mfa-admins --title \"Require MFA for administrators\" \\\n      --category control-access --action-type technical --control-type preventative --mandatory"
 )]
-pub struct ActionArgs {
+pub(crate) struct ActionArgs {
     /// Id of the action (lower-case letters, digits, `.`, `_`, `-`).
     #[arg(value_parser = parse_id)]
     pub id: String,
@@ -87,7 +87,7 @@ pub struct ActionArgs {
 /// group already has for that action, so the group stays in sync.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  evident new assessment gdpr-2026 --template gdpr --group privacy")]
-pub struct AssessmentArgs {
+pub(crate) struct AssessmentArgs {
     /// Id of the assessment (its directory name).
     #[arg(value_parser = parse_id)]
     pub id: String,
@@ -105,7 +105,7 @@ pub struct AssessmentArgs {
     pub service: Option<String>,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let lock = ctx.lock()?;
     let loaded = ctx.load()?;

@@ -12,7 +12,7 @@ use crate::repo::journal::WriteLock;
 use crate::ui::{RED, Ui};
 
 /// Prints a report in one of the diagnostic formats.
-pub fn print_report(ui: &Ui, loaded: &Loaded, format: DiagnosticFormat) {
+pub(crate) fn print_report(ui: &Ui, loaded: &Loaded, format: DiagnosticFormat) {
     let report = &loaded.report;
     match format {
         DiagnosticFormat::Human => {
@@ -29,7 +29,7 @@ pub fn print_report(ui: &Ui, loaded: &Loaded, format: DiagnosticFormat) {
 
 /// For commands that need a clean repository: prints the problems to stderr
 /// and returns false when there are errors.
-pub fn require_clean(ui: &Ui, report: &Report) -> bool {
+pub(crate) fn require_clean(ui: &Ui, report: &Report) -> bool {
     if !report.has_errors() {
         return true;
     }
@@ -45,7 +45,7 @@ pub fn require_clean(ui: &Ui, report: &Report) -> bool {
 }
 
 /// Pretty JSON with a trailing newline.
-pub fn to_json_text(value: &impl serde::Serialize) -> String {
+pub(crate) fn to_json_text(value: &impl serde::Serialize) -> String {
     let s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
     // serde_json escapes C0 controls only; escape DEL, C1 and bidi overrides
     // too (they can only be inside strings), so that the text is the same
@@ -64,7 +64,7 @@ pub fn to_json_text(value: &impl serde::Serialize) -> String {
 
 /// Prints a plan and writes it, unless it is refused or a dry run. Shared by
 /// the editing commands.
-pub fn conclude(ui: &Ui, lock: &WriteLock, plan: &Plan, dry_run: bool) -> Result<Outcome> {
+pub(crate) fn conclude(ui: &Ui, lock: &WriteLock, plan: &Plan, dry_run: bool) -> Result<Outcome> {
     if !plan.report.diagnostics.is_empty() {
         ui.err(&render::human(&plan.report, ui.color_stderr));
     }
@@ -105,7 +105,7 @@ pub fn conclude(ui: &Ui, lock: &WriteLock, plan: &Plan, dry_run: bool) -> Result
 }
 
 /// Refuses to edit when the files that decide where an edit goes have errors.
-pub fn refuse_inputs(ui: &Ui, report: &Report) -> Outcome {
+pub(crate) fn refuse_inputs(ui: &Ui, report: &Report) -> Outcome {
     ui.err(&render::human(report, ui.color_stderr));
     ui.err(&format!(
         "{}: the configuration, templates or assessments have errors, so the edit cannot tell which files to change; fix them first (nothing was written)\n",
@@ -116,7 +116,7 @@ pub fn refuse_inputs(ui: &Ui, report: &Report) -> Outcome {
 
 /// Warns where a shallow clone's history starts, and about the files of past
 /// commits the timeline could not read.
-pub fn warn_problems(ui: &Ui, timeline: &Timeline) {
+pub(crate) fn warn_problems(ui: &Ui, timeline: &Timeline) {
     if timeline.shallow
         && let Some(first) = timeline.points.first().map(|p| &timeline.commits[p.commit])
     {

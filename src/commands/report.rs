@@ -14,7 +14,7 @@ use crate::report::{self, Templates, view::FILES_DIR};
 use crate::ui::Ui;
 
 /// The file that marks a folder as written by `evident report`, listing what it wrote.
-pub const MARKER: &str = ".evident-report";
+pub(crate) const MARKER: &str = ".evident-report";
 
 /// Render a compliance report: a static HTML site or one Markdown document.
 ///
@@ -34,7 +34,7 @@ pub const MARKER: &str = ".evident-report";
 #[command(
     after_help = "Examples:\n  evident report --out site                  then open site/index.html\n  evident report --format md --out docs/compliance\n  evident report --out site --templates my-templates"
 )]
-pub struct Args {
+pub(crate) struct Args {
     /// Output format: a static HTML site, one Markdown document (`report.md`), or
     /// the report's data as JSON (`report.json`).
     #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
@@ -57,7 +57,7 @@ pub struct Args {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ReportFormat {
+pub(crate) enum ReportFormat {
     /// A static site: index.html, actions.html, a page per assessment and action.
     Html,
     /// One Markdown document: report.md.
@@ -71,7 +71,7 @@ pub enum ReportFormat {
 /// The file `--format json` writes.
 const JSON_FILE: &str = "report.json";
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let loaded = ctx.load_for_scoring()?;
     if !require_clean(ui, &loaded.report) {

@@ -15,7 +15,7 @@ use crate::schema::FileKind;
 #[command(
     after_help = "Examples:\n  evident schema state\n  evident schema --write .evident/schemas   # refresh a repository's copies"
 )]
-pub struct Args {
+pub(crate) struct Args {
     /// The kind of file.
     #[arg(value_enum, required_unless_present = "write")]
     pub kind: Option<FileKind>,
@@ -25,7 +25,7 @@ pub struct Args {
 }
 
 /// The schema files, generated from the model types.
-pub fn schema_files() -> Changeset {
+pub(crate) fn schema_files() -> Changeset {
     let mut set = Changeset::new();
     for kind in FileKind::ALL {
         let text = serde_json::to_string_pretty(&kind.generate()).unwrap_or_default() + "\n";
@@ -34,7 +34,7 @@ pub fn schema_files() -> Changeset {
     set
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     if let Some(dir) = args.write {
         std::fs::create_dir_all(&dir).map_err(|e| Error::io("create directory", &dir, e))?;

@@ -20,7 +20,7 @@ use crate::render::score::{self, By};
 #[command(
     after_help = "Examples:\n  evident score\n  evident score --by control\n  evident score --format json | jq .overall.percent"
 )]
-pub struct Args {
+pub(crate) struct Args {
     /// Which breakdown to show (JSON always has all of them).
     #[arg(long, value_enum, default_value_t = By::Assessment)]
     pub by: By,
@@ -29,7 +29,7 @@ pub struct Args {
     pub format: OutputFormat,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let loaded = ctx.load_for_scoring()?;
     if !require_clean(ui, &loaded.report) {

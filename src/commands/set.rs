@@ -25,7 +25,7 @@ use crate::model::{Date, ImplementationStatus, TestStatus};
   evident set mfa-admins --test passed --notes \"Sampled 20 admin sign-ins\"
   evident set dpia-process -a gdpr-2026 --implementation out-of-scope --notes \"No DPIA needed\"
   evident set mfa-admins --owner ana@example.com --dry-run")]
-pub struct Args {
+pub(crate) struct Args {
     /// The action (its id: actions/<ACTION>.toml).
     pub action: String,
     /// An assessment to change (repeat for several). Default: every assessment
@@ -65,7 +65,7 @@ pub struct Args {
     pub dry_run: bool,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let (implementation, test) = changes(&args)?;
     let Some((lock, loaded)) = ctx.load_for_edit()? else {

@@ -23,7 +23,7 @@ use crate::ui::{BOLD, Ui};
 #[command(
     after_help = "Examples:\n  evident sync --dry-run\n  evident sync\n  evident sync --prefer gdpr-2026"
 )]
-pub struct Args {
+pub(crate) struct Args {
     /// Show what would be copied, and write nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -32,7 +32,7 @@ pub struct Args {
     pub prefer: Option<String>,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let Some((lock, loaded)) = ctx.load_clean_for_write()? else {
         return Ok(Outcome::Failed);

@@ -35,7 +35,7 @@ use crate::model::{ActionId, Date};
   evident test tls-in-transit -a gdpr-2026
   evident test --stale --jobs 8        Only results that are stale or missing
   evident test --dry-run --format json")]
-pub struct Args {
+pub(crate) struct Args {
     /// Only these actions (ids). Default: every automatic action.
     pub actions: Vec<String>,
     /// Only in this assessment (repeat for several); the other members of its group that list
@@ -56,7 +56,7 @@ pub struct Args {
     pub format: OutputFormat,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let lock = ctx.lock()?;
     let loaded = ctx.load()?;

@@ -22,7 +22,7 @@ use crate::ui::Ui;
 /// change: commit it on its own, signed by an admin; a key is trusted from
 /// the next commit on.
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Trust an SSH public key for an e-mail address (an admin's task).
     ///
     /// Adds `EMAIL <key type> <key>` to the allowed signers file, creating it
@@ -36,7 +36,7 @@ pub enum Command {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct AddArgs {
+pub(crate) struct AddArgs {
     /// The signer's e-mail address (their commits' author e-mail).
     #[arg(value_name = "EMAIL")]
     pub email: String,
@@ -46,13 +46,13 @@ pub struct AddArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
 }
 
-pub fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
     let ui = ctx.ui();
     match cmd {
         Command::Add(args) => add(ctx, ui, args),
@@ -200,5 +200,5 @@ fn problem(rel: &str, p: &crate::trust::signers::LineProblem) -> crate::diag::Di
         format!("line {} of `{rel}` is not a key: {}", p.line, p.message),
     )
     .in_file(rel)
-    .as_warning()
+    .into_warning()
 }

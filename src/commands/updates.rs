@@ -19,7 +19,7 @@ use crate::render::updates as render;
 #[command(
     after_help = "Examples:\n  evident updates\n  evident updates --assessment gdpr-2026 --format json"
 )]
-pub struct Args {
+pub(crate) struct Args {
     /// Only this assessment.
     #[arg(long, short = 'a', value_name = "ASSESSMENT")]
     pub assessment: Option<String>,
@@ -28,7 +28,7 @@ pub struct Args {
     pub format: OutputFormat,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let loaded = ctx.load_for_scoring()?;
     if !require_clean(ui, &loaded.report) {

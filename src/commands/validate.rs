@@ -17,13 +17,13 @@ use crate::error::{Outcome, Result};
 #[command(
     after_help = "Examples:\n  evident validate\n  evident validate --format sarif > evident.sarif\n  evident validate --format github   # annotations in GitHub Actions"
 )]
-pub struct Args {
+pub(crate) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
     pub format: DiagnosticFormat,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let loaded = ctx.load()?;
     print_report(ui, &loaded, args.format);

@@ -377,7 +377,7 @@ codes! {
 
 impl Code {
     /// Looks a code up by its code (`E0303`) or rule name (`unknown-action`).
-    pub fn lookup(s: &str) -> Option<Code> {
+    pub(crate) fn lookup(s: &str) -> Option<Code> {
         let s = s.trim();
         Code::ALL.iter().copied().find(|c| c.code().eq_ignore_ascii_case(s) || c.name() == s)
     }

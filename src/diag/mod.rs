@@ -90,7 +90,7 @@ pub struct CommitRef {
 impl Location {
     /// The file the problem is in: the repository file, the spreadsheet, or
     /// the path in the commit.
-    pub fn file(&self) -> Option<&str> {
+    pub(crate) fn file(&self) -> Option<&str> {
         match self {
             Location::Nowhere => None,
             Location::File { file, .. } => Some(file),
@@ -103,7 +103,7 @@ impl Location {
     /// `actions.xlsx: sheet "Actions", row 14, column "Test status"`, or
     /// `assessments/a/mfa.toml in 1a2b3c4 (2026-05-02)`. `None` for a
     /// repository file, which renderers show with line and column.
-    pub fn describe(&self) -> Option<String> {
+    pub(crate) fn describe(&self) -> Option<String> {
         match self {
             Location::Nowhere | Location::File { .. } => None,
             Location::Cell(cell) => {
@@ -159,7 +159,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// Applies the level `[rules]` gives this diagnostic's rule, if any;
     /// false when the rule is off.
-    pub fn apply_level(&mut self, levels: &BTreeMap<String, Level>) -> bool {
+    pub(crate) fn apply_level(&mut self, levels: &BTreeMap<String, Level>) -> bool {
         if !self.code.configurable() {
             return true;
         }
@@ -177,7 +177,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn new(code: Code, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity: code.default_severity(),
@@ -192,12 +192,12 @@ impl Diagnostic {
     }
 
     /// The file the problem is in ([`Location::file`]).
-    pub fn file(&self) -> Option<&str> {
+    pub(crate) fn file(&self) -> Option<&str> {
         self.location.file()
     }
 
     /// The byte range in a repository file, when the problem has one.
-    pub fn byte_span(&self) -> Option<&Range<usize>> {
+    pub(crate) fn byte_span(&self) -> Option<&Range<usize>> {
         match &self.location {
             Location::File { span, .. } => span.as_ref(),
             _ => None,
@@ -205,19 +205,19 @@ impl Diagnostic {
     }
 
     /// About a whole file of the repository.
-    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+    pub(crate) fn in_file(mut self, file: impl Into<String>) -> Self {
         self.location = Location::File { file: file.into(), span: None };
         self
     }
 
     /// About a byte range of a file of the repository.
-    pub fn at(mut self, file: impl Into<String>, span: Range<usize>) -> Self {
+    pub(crate) fn at(mut self, file: impl Into<String>, span: Range<usize>) -> Self {
         self.location = Location::File { file: file.into(), span: Some(span) };
         self
     }
 
     /// Sets (or, with `None`, removes) the byte range in the diagnostic's file.
-    pub fn span(mut self, span: Option<Range<usize>>) -> Self {
+    pub(crate) fn span(mut self, span: Option<Range<usize>>) -> Self {
         if let Location::File { span: s, .. } = &mut self.location {
             *s = span;
         }
@@ -225,40 +225,40 @@ impl Diagnostic {
     }
 
     /// About a spreadsheet, a row or a cell.
-    pub fn in_cell(mut self, cell: Cell) -> Self {
+    pub(crate) fn in_cell(mut self, cell: Cell) -> Self {
         self.location = Location::Cell(cell);
         self
     }
 
     /// About a file as it was in a commit.
-    pub fn in_commit(mut self, at: CommitPath) -> Self {
+    pub(crate) fn in_commit(mut self, at: CommitPath) -> Self {
         self.location = Location::Commit(at);
         self
     }
 
-    pub fn label(mut self, label: impl Into<String>) -> Self {
+    pub(crate) fn label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
-    pub fn maybe_hint(mut self, hint: Option<String>) -> Self {
+    pub(crate) fn maybe_hint(mut self, hint: Option<String>) -> Self {
         if hint.is_some() {
             self.hint = hint;
         }
         self
     }
 
-    pub fn note(mut self, note: impl Into<String>) -> Self {
+    pub(crate) fn note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
         self
     }
 
-    pub fn related(
+    pub(crate) fn related(
         mut self,
         file: impl Into<String>,
         span: Range<usize>,
@@ -271,12 +271,12 @@ impl Diagnostic {
     /// Lowered to a warning: for a code that is an error where the rule is
     /// checked, told where it only needs attention (a command that copies a
     /// state the group disagrees on).
-    pub fn as_warning(mut self) -> Self {
+    pub(crate) fn into_warning(mut self) -> Self {
         self.severity = Severity::Warning;
         self
     }
 
-    pub fn is_error(&self) -> bool {
+    pub(crate) fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 }
@@ -288,26 +288,26 @@ pub struct Sources {
 }
 
 impl Sources {
-    pub fn insert(&mut self, path: impl Into<String>, text: impl Into<Arc<str>>) {
+    pub(crate) fn insert(&mut self, path: impl Into<String>, text: impl Into<Arc<str>>) {
         self.files.insert(path.into(), text.into());
     }
 
-    pub fn get(&self, path: &str) -> Option<&str> {
+    pub(crate) fn get(&self, path: &str) -> Option<&str> {
         self.files.get(path).map(|t| &**t)
     }
 
-    pub fn extend(&mut self, other: Sources) {
+    pub(crate) fn extend(&mut self, other: Sources) {
         self.files.extend(other.files);
     }
 
     /// 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, path: &str, offset: usize) -> (usize, usize) {
+    pub(crate) fn line_col(&self, path: &str, offset: usize) -> (usize, usize) {
         self.get(path).map(|text| line_col(text, offset)).unwrap_or((1, 1))
     }
 }
 
 /// 1-based line and column (in characters) of a byte offset in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -331,11 +331,11 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn error_count(&self) -> usize {
+    pub(crate) fn error_count(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
 
-    pub fn warning_count(&self) -> usize {
+    pub(crate) fn warning_count(&self) -> usize {
         self.diagnostics.len() - self.error_count()
     }
 
@@ -391,7 +391,7 @@ impl Report {
 }
 
 /// The closest of `candidates` to `word`, if close enough to be a likely typo.
-pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -401,7 +401,7 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// "did you mean `x`?" for the closest candidate.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     suggest(word, candidates).map(|s| format!("did you mean `{s}`?"))
 }
 

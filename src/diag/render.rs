@@ -113,7 +113,7 @@ fn severity_word(s: Severity) -> &'static str {
 /// One line per diagnostic, for messages beside a command's output (a
 /// warning of `evident history`, the problems of a spreadsheet):
 /// `warning[E0707]: PLACE: MESSAGE`, then an indented line per note and hint.
-pub fn short(sources: &Sources, d: &Diagnostic, color: bool) -> String {
+pub(crate) fn short(sources: &Sources, d: &Diagnostic, color: bool) -> String {
     use anstyle::{AnsiColor, Style};
     let paint = |style: Style, text: &str| {
         if color { format!("{style}{text}{style:#}") } else { text.to_owned() }
@@ -161,7 +161,7 @@ pub fn summary_line(report: &Report) -> String {
     }
 }
 
-pub fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
@@ -194,17 +194,18 @@ fn position(sources: &Sources, d: &Diagnostic) -> Option<Position> {
     }
 }
 
+#[cfg(test)]
 /// The JSON object of one diagnostic (docs/design/outputs.md). Every
 /// diagnostic has `code`, `rule`, `severity`, `message` and `file`; a place
 /// in a repository file adds `line` and `column` (numbers); a spreadsheet
 /// cell `sheet`, `row` and `column` (the column's header); a file of a past
 /// commit `commit` (the full id) and `date`.
-pub fn json_diagnostic(sources: &Sources, d: &Diagnostic) -> Value {
+pub(crate) fn json_diagnostic(sources: &Sources, d: &Diagnostic) -> Value {
     crate::render::json::to_value(&diagnostic_output(sources, d))
 }
 
 /// One diagnostic as its output type.
-pub fn diagnostic_output(sources: &Sources, d: &Diagnostic) -> DiagnosticOutput {
+pub(crate) fn diagnostic_output(sources: &Sources, d: &Diagnostic) -> DiagnosticOutput {
     let place = match &d.location {
         Location::Cell(cell) => {
             PlaceOutput::Cell { sheet: cell.sheet.clone(), row: cell.row, column: cell.column.clone() }
@@ -251,7 +252,7 @@ pub fn json(report: &Report) -> Value {
 }
 
 /// The whole report as its output type (without a score gate).
-pub fn check_output(report: &Report) -> CheckOutput {
+pub(crate) fn check_output(report: &Report) -> CheckOutput {
     CheckOutput {
         ok: !report.has_errors(),
         files: report.files_checked,

@@ -11,13 +11,13 @@ use codespan_reporting::files::{Error, Files, SimpleFile};
 use unicode_width::UnicodeWidthChar;
 
 /// Lines wider than this many columns are cut.
-pub const LONG_LINE: usize = 160;
+pub(crate) const LONG_LINE: usize = 160;
 /// Columns kept on each side of an underlined place.
 const CONTEXT: usize = 40;
 const ELLIPSIS: &str = "…";
 
 /// Byte ranges (without the line break) of the lines of `text` wider than [`LONG_LINE`].
-pub fn long_lines(text: &str) -> Vec<Range<usize>> {
+pub(crate) fn long_lines(text: &str) -> Vec<Range<usize>> {
     let mut long = Vec::new();
     let mut start = 0;
     for line in text.split_inclusive('\n') {
@@ -78,7 +78,7 @@ fn floor_boundary(s: &str, mut at: usize) -> usize {
 /// The parts of `line` to show: [`CONTEXT`] columns around each of `marks`
 /// (byte offsets in `line`), merged where they touch; the line's start when
 /// nothing in it is marked. Sorted, on character boundaries.
-pub fn windows(line: &str, marks: &[usize]) -> Vec<Range<usize>> {
+pub(crate) fn windows(line: &str, marks: &[usize]) -> Vec<Range<usize>> {
     let mut parts: Vec<Range<usize>> = if marks.is_empty() {
         let start = 0..forward(line, 0, 2 * CONTEXT);
         vec![start]
@@ -111,7 +111,7 @@ struct Piece {
 }
 
 /// One file as a snippet shows it.
-pub struct Shown<'a> {
+pub(crate) struct Shown<'a> {
     name: &'a str,
     original: &'a str,
     file: SimpleFile<&'a str, Cow<'a, str>>,
@@ -121,7 +121,7 @@ pub struct Shown<'a> {
 
 impl<'a> Shown<'a> {
     /// `text` with its `long` lines cut around `points` (byte offsets in `text`).
-    pub fn new(name: &'a str, text: &'a str, long: &[Range<usize>], points: &[usize]) -> Shown<'a> {
+    pub(crate) fn new(name: &'a str, text: &'a str, long: &[Range<usize>], points: &[usize]) -> Shown<'a> {
         if long.is_empty() {
             return Shown {
                 name,
@@ -163,7 +163,7 @@ impl<'a> Shown<'a> {
     }
 
     /// Where byte `offset` of the file is in the shown text.
-    pub fn shown_offset(&self, offset: usize) -> usize {
+    pub(crate) fn shown_offset(&self, offset: usize) -> usize {
         if self.pieces.is_empty() {
             return offset;
         }
@@ -182,14 +182,14 @@ impl<'a> Shown<'a> {
     }
 
     /// The shown text.
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         self.file.source()
     }
 }
 
 /// The files of one diagnostic, for codespan-reporting.
 #[derive(Default)]
-pub struct View<'a> {
+pub(crate) struct View<'a> {
     pub files: Vec<std::rc::Rc<Shown<'a>>>,
 }
 

@@ -8,7 +8,7 @@ use crate::model::{Action, ActionId, ActionType, Category, ControlType, Link, Po
 
 /// An action definition that was added, removed or changed.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct ActionDiff {
+pub(crate) struct ActionDiff {
     pub id: ActionId,
     pub status: Status,
     /// Title and points after (before, when removed).
@@ -21,7 +21,7 @@ pub struct ActionDiff {
 /// the action is worth differ (`mandatory` or `control_type` changed, or the
 /// scoring table with them).
 #[derive(Clone, Debug, Default, Serialize, JsonSchema)]
-pub struct ActionChanges {
+pub(crate) struct ActionChanges {
     pub title: Option<Change<String>>,
     pub version: Option<Change<u32>>,
     pub category: Option<Change<Category>>,
@@ -37,7 +37,7 @@ pub struct ActionChanges {
     pub links_removed: Vec<Link>,
 }
 
-pub fn action_diff(
+pub(crate) fn action_diff(
     id: &ActionId,
     before: Option<&Action>,
     after: Option<&Action>,

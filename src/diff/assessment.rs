@@ -13,7 +13,7 @@ use crate::model::{
 
 /// An assessment that was added, removed, renamed or changed.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct AssessmentDiff {
+pub(crate) struct AssessmentDiff {
     pub id: AssessmentId,
     pub status: Status,
     pub renamed_from: Option<AssessmentId>,
@@ -29,7 +29,7 @@ pub struct AssessmentDiff {
 
 /// Changed fields of `assessment.toml`.
 #[derive(Clone, Debug, Default, Serialize, JsonSchema)]
-pub struct AssessmentChanges {
+pub(crate) struct AssessmentChanges {
     pub name: Option<Change<String>>,
     pub template: Option<Change<TemplateId>>,
     pub template_version: Option<Change<u32>>,
@@ -39,7 +39,7 @@ pub struct AssessmentChanges {
 }
 
 impl AssessmentChanges {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.name.is_none()
             && self.template.is_none()
             && self.template_version.is_none()
@@ -138,7 +138,7 @@ pub(super) fn assessment_diff(
 /// What the state of one action looks like after the change, for showing
 /// unchanged values next to changed ones.
 #[derive(Clone, Debug, Default)]
-pub struct Current {
+pub(crate) struct Current {
     pub owner: Option<String>,
     pub implementation: ImplementationStatus,
     pub test: TestStatus,
@@ -148,7 +148,7 @@ pub struct Current {
 /// default state (not implemented, no test), so a deleted file shows as the
 /// statuses going back to the defaults.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct StateDiff {
+pub(crate) struct StateDiff {
     pub action: ActionId,
     /// Whether the state file was added, removed or changed.
     pub file: Status,
@@ -163,7 +163,7 @@ pub struct StateDiff {
 
 /// Status, date and notes of the implementation or the test.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct PhaseDiff<S> {
+pub(crate) struct PhaseDiff<S> {
     pub status: Option<Change<S>>,
     pub date: Option<Change<Option<Date>>>,
     pub notes: Option<TextChange>,
@@ -212,7 +212,7 @@ pub(super) fn state_diff(
 
 /// An evidence item as JSON shows it: every key, `null` when absent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct EvidenceItem {
+pub(crate) struct EvidenceItem {
     pub name: String,
     pub path: Option<String>,
     pub sha256: Option<String>,
@@ -232,7 +232,7 @@ impl From<&Evidence> for EvidenceItem {
 
 /// An evidence item added, removed or changed (matched by name).
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct EvidenceDiff {
+pub(crate) struct EvidenceDiff {
     pub name: String,
     pub status: Status,
     pub before: Option<EvidenceItem>,

@@ -10,7 +10,7 @@ use crate::model::{Config, Level, PointsTable};
 
 /// Changes of `evident.toml`.
 #[derive(Clone, Debug, Default, Serialize, JsonSchema)]
-pub struct ConfigDiff {
+pub(crate) struct ConfigDiff {
     /// `[people]` entries added, removed, or renamed (by e-mail address).
     pub people: Vec<PersonDiff>,
     pub assessors_added: Vec<String>,
@@ -28,14 +28,14 @@ pub struct ConfigDiff {
 }
 
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct PersonDiff {
+pub(crate) struct PersonDiff {
     pub email: String,
     pub status: Status,
     pub name: Change<Option<String>>,
 }
 
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct RuleDiff {
+pub(crate) struct RuleDiff {
     pub rule: String,
     pub before: Option<Level>,
     pub after: Option<Level>,
@@ -43,13 +43,13 @@ pub struct RuleDiff {
 
 /// The effective points table: mandatory and discretionary rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct PointsView {
+pub(crate) struct PointsView {
     pub mandatory: PointsByType,
     pub discretionary: PointsByType,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct PointsByType {
+pub(crate) struct PointsByType {
     pub preventative: u64,
     pub detective: u64,
     pub corrective: u64,
@@ -95,7 +95,7 @@ impl ConfigDiff {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.people.is_empty()
             && self.assessors_added.is_empty()
             && self.assessors_removed.is_empty()

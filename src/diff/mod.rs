@@ -20,13 +20,13 @@ mod side;
 mod template;
 mod words;
 
-pub use action::*;
-pub use assessment::*;
-pub use config::*;
-pub use scores::*;
-pub use side::*;
-pub use template::*;
-pub use words::*;
+pub(crate) use action::*;
+pub(crate) use assessment::*;
+pub(crate) use config::*;
+pub(crate) use scores::*;
+pub(crate) use side::*;
+pub(crate) use template::*;
+pub(crate) use words::*;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -40,7 +40,7 @@ use crate::score;
 /// How an item differs between the two sides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-pub enum Status {
+pub(crate) enum Status {
     Added,
     Removed,
     Changed,
@@ -62,7 +62,7 @@ fn change<T: PartialEq + Clone>(before: &T, after: &T) -> Option<Change<T>> {
 
 /// Everything that differs between two workspaces.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct WorkspaceDiff {
+pub(crate) struct WorkspaceDiff {
     pub scores: ScoreDiff,
     pub assessments: Vec<AssessmentDiff>,
     pub templates: Vec<TemplateDiff>,
@@ -77,7 +77,7 @@ impl WorkspaceDiff {
     /// identical action states appears is reported as renamed (its directory
     /// moved), so that only real changes show. Both sides need state files for
     /// this, or the same name.
-    pub fn compute(before: &Workspace, after: &Workspace) -> WorkspaceDiff {
+    pub(crate) fn compute(before: &Workspace, after: &Workspace) -> WorkspaceDiff {
         let renames = renames(before, after);
         let points = (before.config.points_table(), after.config.points_table());
         WorkspaceDiff {
@@ -90,7 +90,7 @@ impl WorkspaceDiff {
     }
 
     /// Whether nothing changed (scores follow from the rest).
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.assessments.is_empty()
             && self.templates.is_empty()
             && self.actions.is_empty()
@@ -121,7 +121,7 @@ fn status_of<T>(before: Option<T>, after: Option<T>) -> Option<Status> {
 /// Leaves the files that could not be read on either side out of both, so
 /// that a broken file shows neither as removed nor as new. A configuration
 /// readable on one side only is used on both.
-pub fn leave_out(before: &mut Workspace, after: &mut Workspace, unreadable: (&[Entry], &[Entry])) {
+pub(crate) fn leave_out(before: &mut Workspace, after: &mut Workspace, unreadable: (&[Entry], &[Entry])) {
     for entry in unreadable.0.iter().chain(unreadable.1) {
         for ws in [&mut *before, &mut *after] {
             match entry {

@@ -12,7 +12,7 @@ use crate::score::{Score, Scores};
 /// A score before and after; either side is absent when the item is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(into = "ScoreChangeJson")]
-pub struct ScoreChange {
+pub(crate) struct ScoreChange {
     pub before: Option<Score>,
     pub after: Option<Score>,
     /// After minus before, in tenths of a percentage point; `None` when a side
@@ -23,7 +23,7 @@ pub struct ScoreChange {
 }
 
 impl ScoreChange {
-    pub fn new(before: Option<Score>, after: Option<Score>) -> Self {
+    pub(crate) fn new(before: Option<Score>, after: Option<Score>) -> Self {
         let delta_tenths = match (before, after) {
             (Some(b), Some(a)) if b.max > 0 && a.max > 0 => {
                 Some(a.tenths_of_percent() as i64 - b.tenths_of_percent() as i64)
@@ -51,7 +51,7 @@ impl From<ScoreChange> for ScoreChangeJson {
 
 /// One row of a score comparison (an assessment or a category).
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct ScoreRow {
+pub(crate) struct ScoreRow {
     pub id: String,
     /// The assessment's name or the category's label (after; before when removed).
     pub label: String,
@@ -64,7 +64,7 @@ pub struct ScoreRow {
 /// Scores before and after: overall, by assessment and by category. Every
 /// row of either side is listed; `changed` tells which moved.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct ScoreDiff {
+pub(crate) struct ScoreDiff {
     pub overall: ScoreChange,
     pub assessments: Vec<ScoreRow>,
     pub categories: Vec<ScoreRow>,

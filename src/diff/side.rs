@@ -5,7 +5,7 @@ use serde::Serialize;
 
 /// Which version of the repository one side of a diff is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct Side {
+pub(crate) struct Side {
     pub kind: SideKind,
     /// The revision as given (`HEAD`, `main`, an id); `None` for the working
     /// tree and the empty repository.
@@ -16,7 +16,7 @@ pub struct Side {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-pub enum SideKind {
+pub(crate) enum SideKind {
     Commit,
     /// The files on disk, committed or not.
     Worktree,
@@ -25,15 +25,15 @@ pub enum SideKind {
 }
 
 impl Side {
-    pub fn commit(rev: &str, id: impl ToString) -> Side {
+    pub(crate) fn commit(rev: &str, id: impl ToString) -> Side {
         Side { kind: SideKind::Commit, rev: Some(rev.to_owned()), commit: Some(id.to_string()) }
     }
 
-    pub fn worktree() -> Side {
+    pub(crate) fn worktree() -> Side {
         Side { kind: SideKind::Worktree, rev: None, commit: None }
     }
 
-    pub fn empty() -> Side {
+    pub(crate) fn empty() -> Side {
         Side { kind: SideKind::Empty, rev: None, commit: None }
     }
 }

@@ -10,7 +10,7 @@ use crate::model::{ActionId, Control, ControlId, Template, TemplateId};
 
 /// A template that was added, removed or changed.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct TemplateDiff {
+pub(crate) struct TemplateDiff {
     pub id: TemplateId,
     pub status: Status,
     /// Name and version after (before, when removed).
@@ -23,7 +23,7 @@ pub struct TemplateDiff {
 }
 
 #[derive(Clone, Debug, Default, Serialize, JsonSchema)]
-pub struct TemplateChanges {
+pub(crate) struct TemplateChanges {
     pub name: Option<Change<String>>,
     pub regulation: Option<Change<String>>,
     pub version: Option<Change<u32>>,
@@ -33,7 +33,7 @@ pub struct TemplateChanges {
 
 /// A control that was added, removed or changed.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct ControlDiff {
+pub(crate) struct ControlDiff {
     pub id: ControlId,
     pub status: Status,
     /// The title after (before, when removed).
@@ -44,13 +44,13 @@ pub struct ControlDiff {
 }
 
 #[derive(Clone, Debug, Default, Serialize, JsonSchema)]
-pub struct ControlChanges {
+pub(crate) struct ControlChanges {
     pub title: Option<Change<String>>,
     pub family: Option<Change<Option<String>>>,
     pub description: Option<TextChange>,
 }
 
-pub fn template_diff(
+pub(crate) fn template_diff(
     id: &TemplateId,
     before: Option<&Template>,
     after: Option<&Template>,

@@ -7,7 +7,7 @@ use similar::{Algorithm, ChangeTag};
 /// One run of a word-level diff.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-pub enum WordOp {
+pub(crate) enum WordOp {
     Equal,
     Removed,
     Added,
@@ -15,21 +15,21 @@ pub enum WordOp {
 
 /// Consecutive words (with the whitespace between them) that share an op.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct Words {
+pub(crate) struct Words {
     pub op: WordOp,
     pub text: String,
 }
 
 /// A changed free text (notes, guidance, descriptions) with its word diff.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
-pub struct TextChange {
+pub(crate) struct TextChange {
     pub before: Option<String>,
     pub after: Option<String>,
     pub words: Vec<Words>,
 }
 
 /// `Some` when the texts differ; an absent text diffs as the empty one.
-pub fn text_change(before: Option<&str>, after: Option<&str>) -> Option<TextChange> {
+pub(crate) fn text_change(before: Option<&str>, after: Option<&str>) -> Option<TextChange> {
     if before == after {
         return None;
     }
@@ -41,7 +41,7 @@ pub fn text_change(before: Option<&str>, after: Option<&str>) -> Option<TextChan
 /// only by whitespace are joined (`[-FIDO2 keys-]{+passkeys+}` rather than
 /// `[-FIDO2-]{+passkeys+} [-keys-]`), and each change lists its removed words
 /// before its added ones.
-pub fn word_diff(before: &str, after: &str) -> Vec<Words> {
+pub(crate) fn word_diff(before: &str, after: &str) -> Vec<Words> {
     // (equal text) or (removed, added)
     enum Seg {
         Equal(String),

@@ -12,7 +12,7 @@ use crate::model::Evidence;
 
 impl EvidenceFile {
     /// A file the command writes itself (an automatic test's output).
-    pub fn generated(path: String, bytes: Vec<u8>) -> EvidenceFile {
+    pub(crate) fn generated(path: String, bytes: Vec<u8>) -> EvidenceFile {
         let sha256 = crate::checks::evidence::sha256_bytes(&bytes);
         EvidenceFile { path, sha256, copy: Some(bytes) }
     }
@@ -21,7 +21,7 @@ impl EvidenceFile {
 impl StateEdit {
     /// Records `item` as the automatic test output: the item of that name is updated in place
     /// (other evidence stays), or added.
-    pub fn put_automatic_output(&mut self, item: &Evidence) -> Result<()> {
+    pub(crate) fn put_automatic_output(&mut self, item: &Evidence) -> Result<()> {
         let Some(index) = self.before.evidence.iter().position(|e| e.name == item.name) else {
             self.add_evidence(item)?;
             return Ok(());
@@ -49,7 +49,7 @@ impl StateEdit {
     }
 
     /// Refuses the edit: people do not record the test status or notes of an automatic action.
-    pub fn refuse_hand_set_test(&mut self) {
+    pub(crate) fn refuse_hand_set_test(&mut self) {
         let (action, assessment) = (self.action.id.clone(), self.assessment.clone());
         self.refusals.push(Broken {
             pointer: "/test/status",

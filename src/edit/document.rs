@@ -17,7 +17,7 @@ use crate::model::{
 /// a status that keeps its value keeps its date, and gets today's when it
 /// needs one and has none.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct StatusChange<S> {
+pub(crate) struct StatusChange<S> {
     pub status: Option<S>,
     pub date: Option<Date>,
     /// New notes; an empty string removes them.
@@ -25,13 +25,13 @@ pub struct StatusChange<S> {
 }
 
 impl<S> StatusChange<S> {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.status.is_none() && self.date.is_none() && self.notes.is_none()
     }
 }
 
 /// The two status tables, for code shared between them.
-pub trait StatusTable: Copy + PartialEq + Display {
+pub(crate) trait StatusTable: Copy + PartialEq + Display {
     /// The table's key in a state file.
     const TABLE: &'static str;
     /// The status and date of the table in a state.
@@ -74,7 +74,7 @@ fn needs_date<S: StatusTable>(action: &Action, status: S, today: Date) -> bool {
 
 /// One state file being edited.
 #[derive(Debug)]
-pub struct StateEdit {
+pub(crate) struct StateEdit {
     /// Repository-relative path.
     pub path: String,
     pub assessment: AssessmentId,
@@ -94,11 +94,11 @@ pub struct StateEdit {
 }
 
 impl StateEdit {
-    pub fn is_new(&self) -> bool {
+    pub(crate) fn is_new(&self) -> bool {
         self.original.is_none()
     }
 
-    pub fn set_owner(&mut self, owner: &str) {
+    pub(crate) fn set_owner(&mut self, owner: &str) {
         let root_had_values =
             self.doc.iter().any(|(_, item)| item.is_value() || item.as_table().is_some_and(Table::is_dotted));
         set_value(self.doc.as_table_mut(), "owner", Value::from(owner));
@@ -108,28 +108,31 @@ impl StateEdit {
     }
 
     /// Records that the assessment accepted this version of the action definition.
-    pub fn set_accepted_version(&mut self, version: u32) {
+    pub(crate) fn set_accepted_version(&mut self, version: u32) {
         set_value(self.doc.as_table_mut(), "accepted_version", Value::from(i64::from(version)));
     }
 
     /// Removes the owner (a blank owner in a bulk update).
-    pub fn remove_owner(&mut self) {
+    pub(crate) fn remove_owner(&mut self) {
         self.doc.remove("owner");
     }
 
     /// Removes the date of `[implementation]` (`test: false`) or `[test]`.
-    pub fn remove_date(&mut self, test: bool) {
+    pub(crate) fn remove_date(&mut self, test: bool) {
         let table = if test { TestStatus::TABLE } else { ImplementationStatus::TABLE };
         if let Some(t) = self.doc.get_mut(table).and_then(Item::as_table_like_mut) {
             t.remove("date");
         }
     }
 
-    pub fn change_implementation(&mut self, change: &StatusChange<ImplementationStatus>) -> Result<()> {
+    pub(crate) fn change_implementation(
+        &mut self,
+        change: &StatusChange<ImplementationStatus>,
+    ) -> Result<()> {
         self.change_status(change)
     }
 
-    pub fn change_test(&mut self, change: &StatusChange<TestStatus>) -> Result<()> {
+    pub(crate) fn change_test(&mut self, change: &StatusChange<TestStatus>) -> Result<()> {
         self.change_status(change)
     }
 
@@ -168,7 +171,7 @@ impl StateEdit {
     /// Adds an evidence item. An identical item already there is left alone
     /// (returns false); another item with the same name, or the same file or
     /// link under another name, is an error.
-    pub fn add_evidence(&mut self, item: &Evidence) -> Result<bool> {
+    pub(crate) fn add_evidence(&mut self, item: &Evidence) -> Result<bool> {
         if let Some(existing) = self.before.evidence.iter().find(|e| e.name == item.name) {
             if existing == item {
                 return Ok(false);
@@ -206,7 +209,7 @@ impl StateEdit {
 
     /// Removes the evidence item called `name` and returns it. Refused (as a
     /// diagnostic, so that `[rules]` applies) once the test reached a verdict.
-    pub fn remove_evidence(&mut self, name: &str) -> Result<Evidence> {
+    pub(crate) fn remove_evidence(&mut self, name: &str) -> Result<Evidence> {
         let Some(index) = self.before.evidence.iter().position(|e| e.name == name) else {
             let names: Vec<&str> = self.before.evidence.iter().map(|e| e.name.as_str()).collect();
             let err = Error::new(format!("`{}` has no evidence named `{name}`", self.path));

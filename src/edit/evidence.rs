@@ -8,11 +8,11 @@ use crate::error::{Error, Result};
 use crate::model::{ActionId, Evidence, Workspace};
 use crate::repo::layout::{EVIDENCE_DIR, state_path};
 
-pub use crate::checks::evidence::EVIDENCE_TYPES;
+pub(crate) use crate::checks::evidence::EVIDENCE_TYPES;
 
 /// An evidence file ready to record.
 #[derive(Clone, Debug)]
-pub struct EvidenceFile {
+pub(crate) struct EvidenceFile {
     /// Repository-relative path to record.
     pub path: String,
     pub sha256: String,
@@ -22,7 +22,7 @@ pub struct EvidenceFile {
 }
 
 impl EvidenceFile {
-    pub fn item(&self, name: String) -> Evidence {
+    pub(crate) fn item(&self, name: String) -> Evidence {
         Evidence { name, path: Some(self.path.clone()), sha256: Some(self.sha256.clone()), url: None }
     }
 }
@@ -35,7 +35,7 @@ impl EvidenceFile {
 /// content is already there it is reused. The file must be a regular file of
 /// an accepted type, and a link inside the repository that points outside it
 /// is refused: it would smuggle an outside file in under an inside name.
-pub fn evidence_file(root: &Path, action: &ActionId, file: &Path) -> Result<EvidenceFile> {
+pub(crate) fn evidence_file(root: &Path, action: &ActionId, file: &Path) -> Result<EvidenceFile> {
     let shown = file.display();
     let meta = std::fs::symlink_metadata(file).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::new(format!("no file `{shown}`")),
@@ -145,7 +145,7 @@ fn lexical_absolute(path: &Path) -> Option<PathBuf> {
 }
 
 /// Checks a link given as evidence: http or https, no spaces.
-pub fn check_url(url: &str) -> Result<()> {
+pub(crate) fn check_url(url: &str) -> Result<()> {
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
     if rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace)) {
         return Ok(());
@@ -155,7 +155,7 @@ pub fn check_url(url: &str) -> Result<()> {
 }
 
 /// State files other than `except` that refer to the evidence file `path`.
-pub fn evidence_users(ws: &Workspace, path: &str, except: &BTreeSet<String>) -> Vec<String> {
+pub(crate) fn evidence_users(ws: &Workspace, path: &str, except: &BTreeSet<String>) -> Vec<String> {
     let mut out = Vec::new();
     for (assessment, entry) in &ws.assessments {
         for (action, state) in &entry.states {

@@ -26,11 +26,13 @@ mod targets;
 #[cfg(test)]
 mod tests;
 
-pub use document::{StateEdit, StatusChange};
-pub use evidence::{EVIDENCE_TYPES, EvidenceFile, check_url, evidence_file, evidence_users};
-pub use plan::{FileChange, FileResult, Plan, describe};
-pub use session::{Session, render};
-pub use targets::{action, check_person, known_assessment, targets, targets_everywhere, unusable_inputs};
+pub(crate) use document::{StateEdit, StatusChange};
+pub(crate) use evidence::{EVIDENCE_TYPES, EvidenceFile, check_url, evidence_file, evidence_users};
+pub(crate) use plan::{FileChange, FileResult, Plan, describe};
+pub(crate) use session::{Session, render};
+pub(crate) use targets::{
+    action, check_person, known_assessment, targets, targets_everywhere, unusable_inputs,
+};
 
 // Shared between the parts of this module.
 use targets::group_of;

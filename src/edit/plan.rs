@@ -10,7 +10,7 @@ use crate::repo::write::{Changeset, WriteStatus};
 
 /// What happens to one state file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileChange {
+pub(crate) enum FileChange {
     Created,
     Updated,
     Unchanged,
@@ -18,7 +18,7 @@ pub enum FileChange {
 
 /// One state file in a plan, with what changes in words.
 #[derive(Clone, Debug)]
-pub struct FileResult {
+pub(crate) struct FileResult {
     pub path: String,
     pub change: FileChange,
     pub what: Vec<String>,
@@ -26,7 +26,7 @@ pub struct FileResult {
 
 /// Everything an edit would write, checked.
 #[derive(Debug)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// State files, sorted by path.
     pub files: Vec<FileResult>,
     /// Evidence files copied into the repository.
@@ -41,19 +41,19 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn is_refused(&self) -> bool {
+    pub(crate) fn is_refused(&self) -> bool {
         self.report.has_errors()
     }
 
     /// Adds another file (not a state file) to write with the others.
-    pub fn add_file(&mut self, path: &str, contents: String, change: FileChange, what: Vec<String>) {
+    pub(crate) fn add_file(&mut self, path: &str, contents: String, change: FileChange, what: Vec<String>) {
         self.changeset.put(path, contents);
         self.files.push(FileResult { path: path.to_owned(), change, what });
         self.files.sort_by(|a, b| a.path.cmp(&b.path));
     }
 
     /// Writes every changed file at once (all or nothing).
-    pub fn write(&self, lock: &WriteLock) -> Result<Vec<(String, WriteStatus)>> {
+    pub(crate) fn write(&self, lock: &WriteLock) -> Result<Vec<(String, WriteStatus)>> {
         if self.is_refused() {
             return Err(Error::new("internal error: writing a refused edit"));
         }
@@ -62,7 +62,7 @@ impl Plan {
 }
 
 /// What changed between two states, in words ("test none → passed").
-pub fn describe(before: &ActionState, after: &ActionState) -> Vec<String> {
+pub(crate) fn describe(before: &ActionState, after: &ActionState) -> Vec<String> {
     let mut out = Vec::new();
     value_change(
         &mut out,

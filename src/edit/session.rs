@@ -17,7 +17,7 @@ use crate::repo::write::{Changeset, contained_path};
 use crate::schema::FileKind;
 
 /// The files an editing command changes, collected before anything is written.
-pub struct Session<'w> {
+pub(crate) struct Session<'w> {
     root: PathBuf,
     ws: &'w Workspace,
     today: Date,
@@ -33,7 +33,7 @@ pub struct Session<'w> {
 }
 
 impl<'w> Session<'w> {
-    pub fn new(root: &Path, ws: &'w Workspace, today: Date) -> Self {
+    pub(crate) fn new(root: &Path, ws: &'w Workspace, today: Date) -> Self {
         Session {
             root: root.to_path_buf(),
             ws,
@@ -48,7 +48,11 @@ impl<'w> Session<'w> {
 
     /// The state file of `action` in `assessment`, ready to change. `None`
     /// when the file does not load; its diagnostics then refuse the plan.
-    pub fn open(&mut self, assessment: &AssessmentId, action: &Action) -> Result<Option<&mut StateEdit>> {
+    pub(crate) fn open(
+        &mut self,
+        assessment: &AssessmentId,
+        action: &Action,
+    ) -> Result<Option<&mut StateEdit>> {
         let path = state_path(assessment.as_str(), action.id.as_str());
         if !self.files.contains_key(&path) {
             let Some(edit) = self.read(&path, assessment, action)? else {
@@ -111,7 +115,7 @@ impl<'w> Session<'w> {
     }
 
     /// Adds an evidence file to write with the state files.
-    pub fn copy(&mut self, file: &EvidenceFile) {
+    pub(crate) fn copy(&mut self, file: &EvidenceFile) {
         if let Some(bytes) = &file.copy {
             self.copies.insert(file.path.clone(), bytes.clone());
         }
@@ -121,7 +125,7 @@ impl<'w> Session<'w> {
     /// rules (with `[rules]` levels) and the edit's own refusals. Problems
     /// the file already had before the edit are reported as warnings: this
     /// edit did not cause them and should not be blocked by them.
-    pub fn plan(self, rules: &BTreeMap<String, Level>) -> Plan {
+    pub(crate) fn plan(self, rules: &BTreeMap<String, Level>) -> Plan {
         let mut caused = self.unreadable_report;
         let mut already = Report::default();
         let mut files = Vec::new();
@@ -224,7 +228,7 @@ fn check_file(edit: &StateEdit, today: Date, caused: &mut Report, already: &mut 
 }
 
 /// The document's text, with the original's line endings and final newline.
-pub fn render(doc: &DocumentMut, original: Option<&str>) -> String {
+pub(crate) fn render(doc: &DocumentMut, original: Option<&str>) -> String {
     let mut text = doc.to_string();
     if !text.ends_with('\n') && original.is_none_or(|o| o.ends_with('\n')) {
         text.push('\n');
@@ -261,7 +265,7 @@ fn group_warnings(ws: &Workspace, states: &[(AssessmentId, ActionId, ActionState
                             what.join(", ")
                         ),
                     )
-                    .as_warning(),
+                    .into_warning(),
                 );
             }
         }

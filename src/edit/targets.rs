@@ -11,7 +11,7 @@ use crate::repo::layout::{self, Entry};
 /// configuration, a template, an assessment) did not load, so group
 /// membership, people or rule levels would be guessed. Returns them with their
 /// sources, ready to print, or `None` when there are none.
-pub fn unusable_inputs(report: &Report) -> Option<Report> {
+pub(crate) fn unusable_inputs(report: &Report) -> Option<Report> {
     let blocking: Vec<Diagnostic> = report
         .diagnostics
         .iter()
@@ -38,7 +38,7 @@ fn is_loading_error(code: Code) -> bool {
 }
 
 /// The action an edit is about, with a suggestion when it does not exist.
-pub fn action<'w>(ws: &'w Workspace, report: &Report, id: &str) -> Result<&'w Action> {
+pub(crate) fn action<'w>(ws: &'w Workspace, report: &Report, id: &str) -> Result<&'w Action> {
     if let Some(action) = ws.actions.get(id) {
         return Ok(action);
     }
@@ -55,7 +55,7 @@ pub fn action<'w>(ws: &'w Workspace, report: &Report, id: &str) -> Result<&'w Ac
 }
 
 /// An assessment named on the command line, with a suggestion when it does not exist.
-pub fn known_assessment(ws: &Workspace, id: &str) -> Result<AssessmentId> {
+pub(crate) fn known_assessment(ws: &Workspace, id: &str) -> Result<AssessmentId> {
     if ws.assessments.contains_key(id) {
         return Ok(AssessmentId::new(id));
     }
@@ -74,13 +74,17 @@ pub fn known_assessment(ws: &Workspace, id: &str) -> Result<AssessmentId> {
 /// way the other members of each chosen assessment's group that list the
 /// action are added, because a group keeps the state of a shared action
 /// identical. Sorted by id.
-pub fn targets(ws: &Workspace, action: &ActionId, asked: &[String]) -> Result<Vec<AssessmentId>> {
+pub(crate) fn targets(ws: &Workspace, action: &ActionId, asked: &[String]) -> Result<Vec<AssessmentId>> {
     targets_with(ws, action, asked, false)
 }
 
 /// Like [`targets`], but without `asked` every assessment listing the action
 /// is meant (an owner is the owner of the action, wherever it appears).
-pub fn targets_everywhere(ws: &Workspace, action: &ActionId, asked: &[String]) -> Result<Vec<AssessmentId>> {
+pub(crate) fn targets_everywhere(
+    ws: &Workspace,
+    action: &ActionId,
+    asked: &[String],
+) -> Result<Vec<AssessmentId>> {
     targets_with(ws, action, asked, true)
 }
 
@@ -181,7 +185,7 @@ fn group_members(ws: &Workspace, action: &ActionId, id: &AssessmentId) -> Vec<As
 }
 
 /// Checks an owner: an e-mail address, listed in `[people]` when that table exists.
-pub fn check_person(ws: &Workspace, email: &str) -> Result<()> {
+pub(crate) fn check_person(ws: &Workspace, email: &str) -> Result<()> {
     let shaped = email.split_once('@').is_some_and(|(user, host)| {
         !user.is_empty() && !host.is_empty() && !host.contains('@') && !email.contains(char::is_whitespace)
     });

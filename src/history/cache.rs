@@ -29,13 +29,13 @@ struct Header {
 }
 
 /// Where the timeline of one compliance repository is cached.
-pub struct TimelineCache {
+pub(crate) struct TimelineCache {
     path: PathBuf,
     prefix: String,
 }
 
 impl TimelineCache {
-    pub fn of(git: &GitRepo) -> TimelineCache {
+    pub(crate) fn of(git: &GitRepo) -> TimelineCache {
         let name = if git.prefix.is_empty() {
             "timeline.bin".to_owned()
         } else {
@@ -46,7 +46,7 @@ impl TimelineCache {
 
     /// The cached timeline: `Ok(None)` when there is none, `Err` (with why)
     /// when the file cannot be used.
-    pub fn load(&self) -> Result<Option<Timeline>, String> {
+    pub(crate) fn load(&self) -> Result<Option<Timeline>, String> {
         let bytes = match std::fs::read(&self.path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -64,7 +64,7 @@ impl TimelineCache {
     }
 
     /// Stores a timeline.
-    pub fn store(&self, timeline: &Timeline) -> Result<(), String> {
+    pub(crate) fn store(&self, timeline: &Timeline) -> Result<(), String> {
         let header = Header {
             magic: MAGIC.into(),
             format: FORMAT,
@@ -90,12 +90,12 @@ impl TimelineCache {
 }
 
 /// How many leading commits of `cached` are the same as `mainline` (by id).
-pub fn reusable(cached: &Timeline, mainline: &[git2::Oid]) -> usize {
+pub(crate) fn reusable(cached: &Timeline, mainline: &[git2::Oid]) -> usize {
     cached.commits.iter().zip(mainline).take_while(|(c, id)| c.id == id.to_string()).count()
 }
 
 /// Keeps only what the first `k` commits produced.
-pub fn truncate(timeline: &mut Timeline, k: usize) {
+pub(crate) fn truncate(timeline: &mut Timeline, k: usize) {
     timeline.commits.truncate(k);
     timeline.events.retain(|e| e.commit < k);
     timeline.points.retain(|p| p.commit < k);

@@ -23,7 +23,7 @@ thread_local! {
 }
 
 /// A running `git diff-tree --stdin` fed with the commits to list.
-pub struct DiffTree {
+pub(crate) struct DiffTree {
     child: Child,
     reader: BufReader<ChildStdout>,
     writer: Option<std::thread::JoinHandle<()>>,
@@ -61,7 +61,7 @@ pub(super) fn git_command(git: &GitRepo) -> Command {
 /// The first-parent line that ends at `head`, oldest first, from
 /// `git rev-list --first-parent --reverse`; `None` when git cannot be run
 /// or says something unexpected (libgit2 then walks it).
-pub fn first_parent_line(git: &GitRepo, head: Oid) -> Option<Vec<Oid>> {
+pub(crate) fn first_parent_line(git: &GitRepo, head: Oid) -> Option<Vec<Oid>> {
     if !git_cli_allowed() {
         return None;
     }
@@ -83,7 +83,7 @@ pub fn first_parent_line(git: &GitRepo, head: Oid) -> Option<Vec<Oid>> {
 impl DiffTree {
     /// Starts git for `commits` (with their first parents when `parents` is
     /// `First`); `None` when git cannot be run.
-    pub fn spawn(git: &GitRepo, commits: &[(Oid, Option<Oid>)], parents: Parents) -> Option<DiffTree> {
+    pub(crate) fn spawn(git: &GitRepo, commits: &[(Oid, Option<Oid>)], parents: Parents) -> Option<DiffTree> {
         if !git_cli_allowed() {
             return None;
         }
@@ -136,7 +136,7 @@ impl DiffTree {
     }
 
     /// The changes of the next commit, which must be `expected`.
-    pub fn next(&mut self, expected: Oid) -> Result<Vec<Change>> {
+    pub(crate) fn next(&mut self, expected: Oid) -> Result<Vec<Change>> {
         let id = match self.pending.take() {
             Some(id) => id,
             None => self.read_commit_id()?,

@@ -10,7 +10,7 @@ use git2::Oid;
 use super::GitRepo;
 use super::events::{self, BlobCache, CommitChanges, Parents, StateChange};
 use super::live::Live;
-use super::timeline::{CommitInfo, Points, Problem, ScorePoint, StateSnapshot, StatusEvent, Timeline};
+use super::timeline::{CommitInfo, Problem, ScorePoint, StateSnapshot, StatusEvent, Timeline};
 use crate::error::Result;
 use crate::load::{Item, parse_typed};
 use crate::model::{ActionId, ActionState, AssessmentId, Workspace};
@@ -18,14 +18,14 @@ use crate::repo::layout::{self, Entry};
 
 /// How to read history.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Options {
+pub(crate) struct Options {
     /// Also list the status events of commits on merged branches, by their
     /// own authors (scores still follow the main line).
     pub all_parents: bool,
 }
 
 /// Computes the scores after each commit.
-pub trait Scorer {
+pub(crate) trait Scorer {
     /// Everything may have changed (definitions, configuration, the first commit).
     fn reset(&mut self, ws: &Workspace);
     /// Only these state files changed since the last call.
@@ -38,13 +38,15 @@ pub trait Scorer {
     fn point(&self, commit: usize) -> ScorePoint;
 }
 
+#[cfg(test)]
 /// The reference scorer: every score from scratch, with `score::compute`.
 /// Slow on long histories; the incremental scorer is checked against it.
 #[derive(Default)]
-pub struct FullScorer {
+pub(crate) struct FullScorer {
     last: Option<crate::score::Scores>,
 }
 
+#[cfg(test)]
 impl Scorer for FullScorer {
     fn reset(&mut self, ws: &Workspace) {
         self.last = Some(crate::score::compute(ws));
@@ -58,7 +60,7 @@ impl Scorer for FullScorer {
         let Some(s) = &self.last else {
             return ScorePoint {
                 commit,
-                overall: Points::default(),
+                overall: super::timeline::Points::default(),
                 assessments: Vec::new(),
                 categories: Vec::new(),
             };
@@ -72,6 +74,7 @@ impl Scorer for FullScorer {
     }
 }
 
+#[cfg(test)]
 /// Builds the timeline of the history that leads to `head`.
 pub fn build(
     git: &GitRepo,
@@ -85,7 +88,7 @@ pub fn build(
 }
 
 /// The main line, its commits and their changes read ahead by [`main_line`].
-pub struct ReadAhead {
+pub(crate) struct ReadAhead {
     line: Vec<events::Logged>,
     cache: BlobCache,
 }
@@ -93,7 +96,7 @@ pub struct ReadAhead {
 /// The main line that ends at `head`, oldest first; with git, also every
 /// commit of it and its changes, read in the same pass (then hand both to
 /// [`build_read`]).
-pub fn main_line(git: &GitRepo, head: Oid) -> Result<(Vec<Oid>, Option<ReadAhead>)> {
+pub(crate) fn main_line(git: &GitRepo, head: Oid) -> Result<(Vec<Oid>, Option<ReadAhead>)> {
     let mut cache = BlobCache::default();
     match events::read_line(git, head, None, &mut cache) {
         Some(line) => Ok((line.iter().map(|c| c.id).collect(), Some(ReadAhead { line, cache }))),
@@ -101,9 +104,10 @@ pub fn main_line(git: &GitRepo, head: Oid) -> Result<(Vec<Oid>, Option<ReadAhead
     }
 }
 
+#[cfg(test)]
 /// Continues `done`, the timeline of the first commits of `mainline`, to the
 /// end of `mainline` (the whole history when `done` is empty).
-pub fn build_from(
+pub(crate) fn build_from(
     git: &GitRepo,
     mainline: &[Oid],
     done: Timeline,
@@ -115,7 +119,7 @@ pub fn build_from(
 }
 
 /// [`build_from`], with `mainline` and what [`main_line`] read ahead of it.
-pub fn build_read(
+pub(crate) fn build_read(
     git: &GitRepo,
     mainline: &[Oid],
     done: Timeline,

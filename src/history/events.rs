@@ -8,7 +8,7 @@ use git2::Oid;
 
 use super::difftree::DiffTree;
 pub use super::difftree::Parents;
-pub use super::gitlog::Logged;
+pub(crate) use super::gitlog::Logged;
 use super::{Change, GitRepo, Signature};
 use crate::error::Result;
 use crate::model::{ActionId, ActionState, AssessmentId, Config};
@@ -89,11 +89,11 @@ pub struct BlobCache {
 }
 
 impl BlobCache {
-    pub fn state(&mut self, git: &GitRepo, id: Oid) -> Option<Arc<ActionState>> {
+    pub(crate) fn state(&mut self, git: &GitRepo, id: Oid) -> Option<Arc<ActionState>> {
         self.states.entry(id).or_insert_with(|| parse_state(&git.repo, id).map(Arc::new)).clone()
     }
 
-    pub fn config(&mut self, git: &GitRepo, id: Oid) -> Option<Arc<Config>> {
+    pub(crate) fn config(&mut self, git: &GitRepo, id: Oid) -> Option<Arc<Config>> {
         self.configs.entry(id).or_insert_with(|| parse_fast::<Config>(git, id).map(Arc::new)).clone()
     }
 }
@@ -104,7 +104,7 @@ fn parse_fast<T: serde::de::DeserializeOwned>(git: &GitRepo, id: Oid) -> Option<
 
 /// A state blob: read by [`super::narrow`] when it has the plain shape,
 /// otherwise by the full parser; `None` when it cannot be read or parsed.
-pub fn parse_state(repo: &git2::Repository, id: Oid) -> Option<ActionState> {
+pub(crate) fn parse_state(repo: &git2::Repository, id: Oid) -> Option<ActionState> {
     let blob = repo.find_blob(id).ok()?;
     let text = std::str::from_utf8(blob.content()).ok()?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -112,7 +112,7 @@ pub fn parse_state(repo: &git2::Repository, id: Oid) -> Option<ActionState> {
 }
 
 /// A blob parsed straight into `T`; `None` when it cannot be read or parsed.
-pub fn parse_blob<T: serde::de::DeserializeOwned>(repo: &git2::Repository, id: Oid) -> Option<T> {
+pub(crate) fn parse_blob<T: serde::de::DeserializeOwned>(repo: &git2::Repository, id: Oid) -> Option<T> {
     let blob = repo.find_blob(id).ok()?;
     let text = std::str::from_utf8(blob.content()).ok()?;
     toml::from_str(text.strip_prefix('\u{feff}').unwrap_or(text)).ok()
@@ -146,7 +146,7 @@ pub fn walk(
 /// [`walk`] without [`CommitChanges::config_before`] (always `None`): the
 /// history engine does not need it, and finding it costs a commit and a tree
 /// read per commit.
-pub fn walk_states(
+pub(crate) fn walk_states(
     git: &GitRepo,
     commits: &[Oid],
     parents: Parents,
@@ -210,7 +210,12 @@ fn walk_with(
 /// each commit with its changes, from one `git log` while worker threads
 /// parse the state blobs it names into `cache`; `None` when git cannot be
 /// used (the caller then lists the line and walks it with [`walk_states`]).
-pub fn read_line(git: &GitRepo, head: Oid, base: Option<Oid>, cache: &mut BlobCache) -> Option<Vec<Logged>> {
+pub(crate) fn read_line(
+    git: &GitRepo,
+    head: Oid,
+    base: Option<Oid>,
+    cache: &mut BlobCache,
+) -> Option<Vec<Logged>> {
     let known = &cache.states;
     let (line, parsed) = super::prefetch::states_while(
         git,
@@ -228,7 +233,7 @@ pub fn read_line(git: &GitRepo, head: Oid, base: Option<Oid>, cache: &mut BlobCa
 }
 
 /// [`walk_states`] over a line [`read_line`] read.
-pub fn walk_read(
+pub(crate) fn walk_read(
     git: &GitRepo,
     line: Vec<Logged>,
     cache: &mut BlobCache,
@@ -322,24 +327,8 @@ fn libgit2_changes(
     Ok(changed)
 }
 
-/// What each commit changed, in commit order (see [`walk`]).
-pub fn changes(
-    git: &GitRepo,
-    commits: &[Oid],
-    parents: Parents,
-    cache: &mut BlobCache,
-    mut progress: impl FnMut(),
-) -> Result<Vec<CommitChanges>> {
-    let mut out = Vec::with_capacity(commits.len());
-    walk(git, commits, parents, cache, |c, _| {
-        progress();
-        out.push(c);
-    })?;
-    Ok(out)
-}
-
 /// Splits a commit's changes into state changes and other files.
-pub fn split(
+pub(crate) fn split(
     git: &GitRepo,
     cache: &mut BlobCache,
     commit: Oid,

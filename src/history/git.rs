@@ -46,7 +46,7 @@ pub struct Signature {
 }
 
 impl Signature {
-    pub fn of(sig: &git2::Signature<'_>) -> Self {
+    pub(crate) fn of(sig: &git2::Signature<'_>) -> Self {
         Signature {
             name: String::from_utf8_lossy(sig.name_bytes()).into_owned(),
             email: String::from_utf8_lossy(sig.email_bytes()).into_owned(),
@@ -56,12 +56,12 @@ impl Signature {
     }
 
     /// "1a2b3c4 (Ana Lima, 2026-03-04)": a commit as messages name it.
-    pub fn describe(&self, commit: Oid) -> String {
+    pub(crate) fn describe(&self, commit: Oid) -> String {
         format!("{} ({}, {})", short_id(commit), self.name, self.date())
     }
 
     /// The local date of the signature, `YYYY-MM-DD`.
-    pub fn date(&self) -> String {
+    pub(crate) fn date(&self) -> String {
         jiff::Timestamp::from_second(self.time + i64::from(self.offset_minutes) * 60)
             .map(|t| t.strftime("%Y-%m-%d").to_string())
             .unwrap_or_default()
@@ -92,7 +92,7 @@ impl GitRepo {
     }
 
     /// The commit HEAD points to; `None` before the first commit.
-    pub fn head(&self) -> Result<Option<Oid>> {
+    pub(crate) fn head(&self) -> Result<Option<Oid>> {
         match self.repo.head() {
             Ok(head) => {
                 head.peel_to_commit().map(|c| Some(c.id())).map_err(|e| Error::git("cannot read HEAD", e))
@@ -129,7 +129,7 @@ impl GitRepo {
     }
 
     /// The commits whose parents a shallow clone cut off (`.git/shallow`).
-    pub fn shallow_roots(&self) -> std::collections::HashSet<Oid> {
+    pub(crate) fn shallow_roots(&self) -> std::collections::HashSet<Oid> {
         std::fs::read_to_string(self.repo.path().join("shallow"))
             .map(|text| text.lines().filter_map(|l| Oid::from_str(l.trim()).ok()).collect())
             .unwrap_or_default()
@@ -137,7 +137,7 @@ impl GitRepo {
 
     /// Refuses to check `commits` when a shallow clone cut their history: the
     /// first commit after the cut would look like it added every file.
-    pub fn require_complete(&self, commits: &[Oid], what: &str) -> Result<()> {
+    pub(crate) fn require_complete(&self, commits: &[Oid], what: &str) -> Result<()> {
         let roots = self.shallow_roots();
         if let Some(cut) = commits.iter().find(|c| roots.contains(c)) {
             return Err(Error::new(format!(
@@ -150,7 +150,7 @@ impl GitRepo {
     }
 
     /// Resolves a revision (`main`, `HEAD~3`, a commit id) to a commit.
-    pub fn resolve(&self, rev: &str) -> Result<Oid> {
+    pub(crate) fn resolve(&self, rev: &str) -> Result<Oid> {
         match self.repo.revparse_single(rev).and_then(|o| o.peel_to_commit()) {
             Ok(commit) => Ok(commit.id()),
             Err(_) => {
@@ -169,17 +169,17 @@ impl GitRepo {
         }
     }
 
-    pub fn commit(&self, id: Oid) -> Result<git2::Commit<'_>> {
+    pub(crate) fn commit(&self, id: Oid) -> Result<git2::Commit<'_>> {
         self.repo.find_commit(id).map_err(|e| Error::git(&format!("cannot read commit {id}"), e))
     }
 
     /// The tree of a commit, narrowed to the compliance repository.
-    pub fn tree_of(&self, commit: Oid) -> Result<Option<Tree<'_>>> {
+    pub(crate) fn tree_of(&self, commit: Oid) -> Result<Option<Tree<'_>>> {
         self.narrow(&self.commit(commit)?)
     }
 
     /// A commit's tree, narrowed to the compliance repository.
-    pub fn narrow(&self, commit: &git2::Commit<'_>) -> Result<Option<Tree<'_>>> {
+    pub(crate) fn narrow(&self, commit: &git2::Commit<'_>) -> Result<Option<Tree<'_>>> {
         let tree = self.repo.find_tree(commit.tree_id()).map_err(|e| Error::git("cannot read a tree", e))?;
         if self.prefix.is_empty() {
             return Ok(Some(tree));
@@ -192,7 +192,7 @@ impl GitRepo {
         }
     }
 
-    pub fn blob(&self, id: Oid) -> Result<Vec<u8>> {
+    pub(crate) fn blob(&self, id: Oid) -> Result<Vec<u8>> {
         self.repo
             .find_blob(id)
             .map(|b| b.content().to_vec())
@@ -200,12 +200,12 @@ impl GitRepo {
     }
 
     /// The blob at a path (relative to the compliance root) in a tree.
-    pub fn blob_at(&self, tree: &Tree<'_>, path: &str) -> Option<Oid> {
+    pub(crate) fn blob_at(&self, tree: &Tree<'_>, path: &str) -> Option<Oid> {
         tree.get_path(Path::new(path)).ok().filter(|e| e.kind() == Some(ObjectType::Blob)).map(|e| e.id())
     }
 
     /// Every data file of a tree with its blob id.
-    pub fn data_files(&self, tree: &Tree<'_>) -> Vec<(String, Entry, Oid)> {
+    pub(crate) fn data_files(&self, tree: &Tree<'_>) -> Vec<(String, Entry, Oid)> {
         let mut out = Vec::new();
         for dir in ["", layout::TEMPLATES_DIR, layout::ACTIONS_DIR, layout::ASSESSMENTS_DIR] {
             let sub = if dir.is_empty() {
@@ -244,7 +244,7 @@ impl GitRepo {
     }
 
     /// The data files of a tree as raw files for the loader.
-    pub fn raw_files(&self, tree: &Tree<'_>) -> Vec<RawFile> {
+    pub(crate) fn raw_files(&self, tree: &Tree<'_>) -> Vec<RawFile> {
         self.data_files(tree)
             .into_iter()
             .map(|(path, entry, id)| RawFile { bytes: self.blob(id).map_err(|e| e.message), path, entry })
@@ -252,13 +252,18 @@ impl GitRepo {
     }
 
     /// The files that differ between two trees (either may be absent).
-    pub fn changes(&self, old: Option<&Tree<'_>>, new: Option<&Tree<'_>>) -> Vec<Change> {
+    pub(crate) fn changes(&self, old: Option<&Tree<'_>>, new: Option<&Tree<'_>>) -> Vec<Change> {
         self.changes_by_id(old.map(Tree::id), new.map(Tree::id), &mut TreeCache::default())
     }
 
     /// The files that differ between two trees given by id, reusing trees read
     /// for the previous commit (see [`TreeCache`]).
-    pub fn changes_by_id(&self, old: Option<Oid>, new: Option<Oid>, cache: &mut TreeCache) -> Vec<Change> {
+    pub(crate) fn changes_by_id(
+        &self,
+        old: Option<Oid>,
+        new: Option<Oid>,
+        cache: &mut TreeCache,
+    ) -> Vec<Change> {
         let mut out = Vec::new();
         let mut path = Vec::new();
         let old = old.and_then(|id| cache.get(&self.repo, id));
@@ -269,7 +274,7 @@ impl GitRepo {
     }
 
     /// The tree id of a commit, narrowed to the compliance repository.
-    pub fn narrowed_tree_id(&self, commit: &git2::Commit<'_>, cache: &mut TreeCache) -> Option<Oid> {
+    pub(crate) fn narrowed_tree_id(&self, commit: &git2::Commit<'_>, cache: &mut TreeCache) -> Option<Oid> {
         let mut id = commit.tree_id();
         for part in self.prefix.split('/').filter(|p| !p.is_empty()) {
             let tree = cache.get(&self.repo, id)?;
@@ -279,7 +284,7 @@ impl GitRepo {
     }
 
     /// The blob at a path below a tree, both read through the cache.
-    pub fn blob_below(&self, tree: Oid, path: &str, cache: &mut TreeCache) -> Option<Oid> {
+    pub(crate) fn blob_below(&self, tree: Oid, path: &str, cache: &mut TreeCache) -> Option<Oid> {
         let mut id = tree;
         let mut parts = path.split('/').peekable();
         while let Some(part) = parts.next() {
@@ -466,7 +471,7 @@ fn git_order(a: &RawEntry<'_>, b: &RawEntry<'_>) -> std::cmp::Ordering {
 /// history oldest first, a commit's trees are the next commit's parent trees,
 /// so each is read from the pack once instead of twice.
 #[derive(Default)]
-pub struct TreeCache {
+pub(crate) struct TreeCache {
     previous: std::collections::HashMap<Oid, std::rc::Rc<[u8]>>,
     current: std::collections::HashMap<Oid, std::rc::Rc<[u8]>>,
 }

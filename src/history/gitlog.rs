@@ -21,7 +21,7 @@ use super::{Change, GitRepo, Signature};
 
 /// One commit of the line with what it changed against its first parent.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Logged {
+pub(crate) struct Logged {
     pub id: Oid,
     pub parents: Vec<Oid>,
     pub author: Signature,
@@ -37,7 +37,7 @@ const FORMAT: &str = "--format=%H%x00%P%x00%an%x00%ae%x00%ad%x00%B";
 /// (a commit of the line; the whole line when `None`), each commit with its
 /// changes inside the compliance repository. `want` is called with every
 /// changed blob as it is read (to start parsing it elsewhere).
-pub fn first_parent_log(
+pub(crate) fn first_parent_log(
     git: &GitRepo,
     head: Oid,
     base: Option<Oid>,
@@ -212,7 +212,7 @@ fn trim(bytes: &[u8]) -> &[u8] {
 /// The summary of a raw commit message as libgit2's `git_commit_summary`
 /// makes it: leading newlines skipped, the first paragraph, every run of
 /// whitespace that holds a newline made one space, trailing whitespace cut.
-pub fn summary(raw: &[u8]) -> Vec<u8> {
+pub(crate) fn summary(raw: &[u8]) -> Vec<u8> {
     let start = raw.iter().position(|&b| b != b'\n').unwrap_or(raw.len());
     let msg = &raw[start..];
     let end = msg.iter().position(|&b| b == 0).unwrap_or(msg.len());

@@ -11,18 +11,14 @@ use crate::repo::layout::Entry;
 /// `assessment.toml` not added yet, or removed first): they are attached as
 /// soon as the assessment appears.
 #[derive(Debug, Default)]
-pub struct Live {
+pub(crate) struct Live {
     pub ws: Workspace,
     orphans: BTreeMap<(AssessmentId, ActionId), ActionState>,
 }
 
 impl Live {
-    pub fn new(ws: Workspace) -> Self {
-        Live { ws, orphans: BTreeMap::new() }
-    }
-
     /// The state file of an action in an assessment, if there is one.
-    pub fn state(&self, assessment: &AssessmentId, action: &ActionId) -> Option<&ActionState> {
+    pub(crate) fn state(&self, assessment: &AssessmentId, action: &ActionId) -> Option<&ActionState> {
         match self.ws.assessments.get(assessment) {
             Some(entry) => entry.states.get(action),
             None => self.orphans.get(&(assessment.clone(), action.clone())),
@@ -30,7 +26,7 @@ impl Live {
     }
 
     /// Sets (or, with `None`, removes) the value of a file.
-    pub fn apply(&mut self, entry: Entry, item: Option<Item>) {
+    pub(crate) fn apply(&mut self, entry: Entry, item: Option<Item>) {
         match (entry, item) {
             (Entry::Config, Some(Item::Config(c))) => self.ws.config = c,
             (Entry::Config, None) => self.ws.config = Config::default(),

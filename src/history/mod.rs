@@ -1,16 +1,16 @@
 //! Status history is git history: reading workspaces and changes out of
 //! commits (docs/design/history.md).
 
-pub mod cache;
-pub mod difftree;
-pub mod engine;
+pub(crate) mod cache;
+pub(crate) mod difftree;
+pub(crate) mod engine;
 pub mod events;
-pub mod git;
-pub mod gitlog;
-pub mod live;
-pub mod narrow;
-pub mod prefetch;
-pub mod scorer;
+pub(crate) mod git;
+pub(crate) mod gitlog;
+pub(crate) mod live;
+pub(crate) mod narrow;
+pub(crate) mod prefetch;
+pub(crate) mod scorer;
 #[cfg(test)]
 mod testing;
 pub mod timeline;
@@ -25,7 +25,7 @@ use crate::model::Workspace;
 
 /// The workspace as it was at a commit, for computing (scores, history):
 /// typed parsing only; files that do not parse are left out and listed.
-pub fn snapshot_at(git: &GitRepo, commit: Oid) -> Result<(Workspace, Vec<String>)> {
+pub(crate) fn snapshot_at(git: &GitRepo, commit: Oid) -> Result<(Workspace, Vec<String>)> {
     let files = match git.tree_of(commit)? {
         Some(tree) => git.raw_files(&tree),
         None => Vec::new(),
@@ -35,7 +35,7 @@ pub fn snapshot_at(git: &GitRepo, commit: Oid) -> Result<(Workspace, Vec<String>
 
 /// Loads the workspace as it was at a commit with the diagnostics of every
 /// file (without cross-file checks).
-pub fn load_at(git: &GitRepo, commit: Oid) -> Result<(Workspace, Report)> {
+pub(crate) fn load_at(git: &GitRepo, commit: Oid) -> Result<(Workspace, Report)> {
     let files = match git.tree_of(commit)? {
         Some(tree) => git.raw_files(&tree),
         None => Vec::new(),

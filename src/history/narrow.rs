@@ -26,7 +26,7 @@ enum Table {
 
 /// The state in `text`, when it has the plain shape; `None` otherwise
 /// (whether or not it is valid).
-pub fn state(text: &str) -> Option<ActionState> {
+pub(crate) fn state(text: &str) -> Option<ActionState> {
     if text.bytes().any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f) {
         return None;
     }

@@ -29,12 +29,12 @@ fn workers() -> usize {
 }
 
 /// A state blob parsed (or not: `None`) by a worker.
-pub type Parsed = (Oid, Option<Arc<ActionState>>);
+pub(crate) type Parsed = (Oid, Option<Arc<ActionState>>);
 
 /// `f` applied to each id, in order, with the ids shared out among worker
 /// threads; `None` when there are too few to share or a worker failed (the
 /// caller then does the work itself).
-pub fn map_ids<T: Send>(
+pub(crate) fn map_ids<T: Send>(
     git: &GitRepo,
     ids: &[Oid],
     f: impl Fn(&Repository, Oid) -> T + Sync,
@@ -66,7 +66,7 @@ pub fn map_ids<T: Send>(
 /// Runs `read`, which names (through the function it is given) the state
 /// blobs the walk will need; those not `known` are parsed on worker threads
 /// meanwhile. Returns what `read` returned and the blobs parsed.
-pub fn states_while<R>(
+pub(crate) fn states_while<R>(
     git: &GitRepo,
     known: impl Fn(Oid) -> bool,
     read: impl FnOnce(&mut dyn FnMut(Oid)) -> R,

@@ -41,7 +41,7 @@ impl ActionTotals {
 }
 
 #[derive(Default)]
-pub struct IncrementalScorer {
+pub(crate) struct IncrementalScorer {
     assessments: Vec<(String, Score)>,
     pairs: Vec<Pair>,
     /// (assessment, action) -> index into `pairs`.

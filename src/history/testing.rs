@@ -4,7 +4,7 @@
 use std::path::Path;
 
 /// Runs git in `dir` as author `A <a@example.com>`; panics on failure.
-pub fn git(dir: &Path, args: &[&str]) {
+pub(crate) fn git(dir: &Path, args: &[&str]) {
     let out = std::process::Command::new("git")
         .args(args)
         .current_dir(dir)
@@ -20,7 +20,7 @@ pub fn git(dir: &Path, args: &[&str]) {
 }
 
 /// Writes a file below `dir`, creating its folders.
-pub fn write(dir: &Path, rel: &str, text: &str) {
+pub(crate) fn write(dir: &Path, rel: &str, text: &str) {
     let p = dir.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, text).unwrap();

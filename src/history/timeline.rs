@@ -41,12 +41,12 @@ pub struct CommitInfo {
 }
 
 impl CommitInfo {
-    pub fn short(&self) -> &str {
+    pub(crate) fn short(&self) -> &str {
         &self.id[..self.id.len().min(7)]
     }
 
     /// The author's local date, `YYYY-MM-DD`.
-    pub fn date(&self) -> String {
+    pub(crate) fn date(&self) -> String {
         crate::history::Signature {
             name: String::new(),
             email: String::new(),
@@ -77,16 +77,16 @@ pub struct StatusEvent {
 static DEFAULT_SNAPSHOT: LazyLock<StateSnapshot> = LazyLock::new(StateSnapshot::default);
 
 impl StatusEvent {
-    pub fn before_or_default(&self) -> &StateSnapshot {
+    pub(crate) fn before_or_default(&self) -> &StateSnapshot {
         self.before.as_deref().unwrap_or(&DEFAULT_SNAPSHOT)
     }
 
-    pub fn after_or_default(&self) -> &StateSnapshot {
+    pub(crate) fn after_or_default(&self) -> &StateSnapshot {
         self.after.as_deref().unwrap_or(&DEFAULT_SNAPSHOT)
     }
 
     /// Whether the test status changed (what "testing history" lists).
-    pub fn test_changed(&self) -> bool {
+    pub(crate) fn test_changed(&self) -> bool {
         self.before_or_default().test != self.after_or_default().test
     }
 }
@@ -164,7 +164,7 @@ pub struct Problem {
 impl Timeline {
     /// The files of past commits that could not be read, as warnings at
     /// their commit and path.
-    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+    pub(crate) fn diagnostics(&self) -> Vec<Diagnostic> {
         self.problems
             .iter()
             .map(|p| {

@@ -25,7 +25,7 @@ use crate::render::sheets::actions::Column;
 
 /// The columns a bulk update reads; the others are for reading and filtering.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Field {
+pub(crate) enum Field {
     Owner,
     ImplementationStatus,
     ImplementationDate,
@@ -36,7 +36,7 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 7] = [
+    pub(crate) const ALL: [Field; 7] = [
         Field::Owner,
         Field::ImplementationStatus,
         Field::ImplementationDate,
@@ -47,7 +47,7 @@ impl Field {
     ];
 
     /// The column the field is read from.
-    pub fn column(self) -> Column {
+    pub(crate) fn column(self) -> Column {
         match self {
             Field::Owner => Column::Owner,
             Field::ImplementationStatus => Column::ImplementationStatus,
@@ -60,7 +60,7 @@ impl Field {
     }
 
     /// The column's header.
-    pub fn header(self) -> &'static str {
+    pub(crate) fn header(self) -> &'static str {
         self.column().header()
     }
 
@@ -76,7 +76,7 @@ impl Field {
 
 /// A value of one field.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FieldValue {
+pub(crate) enum FieldValue {
     Text(Option<String>),
     Implementation(ImplementationStatus),
     Test(TestStatus),
@@ -96,7 +96,7 @@ impl FieldValue {
 }
 
 /// The value of each field in a state.
-pub fn current(state: &ActionState, field: Field) -> FieldValue {
+pub(crate) fn current(state: &ActionState, field: Field) -> FieldValue {
     match field {
         Field::Owner => FieldValue::Text(state.owner.clone()),
         Field::ImplementationStatus => FieldValue::Implementation(state.implementation.status),
@@ -110,11 +110,11 @@ pub fn current(state: &ActionState, field: Field) -> FieldValue {
 
 /// What to change in one state file: each field with its new value and the
 /// spreadsheet row it comes from.
-pub type Changes = BTreeMap<Field, (FieldValue, usize)>;
+pub(crate) type Changes = BTreeMap<Field, (FieldValue, usize)>;
 
 /// The bulk update: changes by (assessment, action), sorted.
 #[derive(Debug, Default)]
-pub struct Update {
+pub(crate) struct Update {
     pub files: BTreeMap<(AssessmentId, ActionId), Changes>,
     /// Rows read (blank rows are skipped).
     pub rows: usize,
@@ -157,7 +157,7 @@ struct Read<'w> {
 }
 
 /// Reads every row and plans the update, or returns every problem found.
-pub fn plan(ws: &Workspace, sheet: &Sheet) -> Result<Update, Vec<Diagnostic>> {
+pub(crate) fn plan(ws: &Workspace, sheet: &Sheet) -> Result<Update, Vec<Diagnostic>> {
     let columns = Columns::check(sheet, &Column::ALL, "evident export actions")?;
     let index = Index::of(ws);
     let mut problems = Vec::new();
@@ -365,7 +365,7 @@ fn merge(
 
 /// A read-only column some rows changed: the edits are not imported.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ignored {
+pub(crate) struct Ignored {
     pub column: &'static str,
     pub rows: usize,
     pub first_row: usize,
@@ -375,7 +375,7 @@ pub struct Ignored {
 /// from what an export would write now, so that people learn their edits
 /// there are not imported. Rows that do not name a known pair are skipped
 /// (they are [`plan`]'s errors).
-pub fn ignored_edits(ws: &Workspace, sheet: &Sheet) -> Vec<Ignored> {
+pub(crate) fn ignored_edits(ws: &Workspace, sheet: &Sheet) -> Vec<Ignored> {
     let Ok(columns) = Columns::check(sheet, &Column::ALL, "evident export actions") else {
         return Vec::new();
     };

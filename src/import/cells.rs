@@ -14,13 +14,13 @@ use crate::diag::suggest;
 use crate::model::Date;
 
 /// A failed read: a message and, when we can guess the fix, a hint.
-pub type CellError = (String, Option<String>);
+pub(crate) type CellError = (String, Option<String>);
 
 /// Largest Excel serial number (9999-12-31).
 const MAX_SERIAL: f64 = 2_958_465.0;
 
 /// A date cell; `None` when empty.
-pub fn date(v: &Value) -> Result<Option<Date>, CellError> {
+pub(crate) fn date(v: &Value) -> Result<Option<Date>, CellError> {
     match v {
         Value::Empty => Ok(None),
         Value::Date(y, m, d, _) => {
@@ -98,7 +98,7 @@ fn day_month_year(t: &str) -> Option<CellError> {
 }
 
 /// A status by its name (`failed-low`) or label (`Failed (low risk)`), in any case.
-pub fn status<S: Copy + 'static>(
+pub(crate) fn status<S: Copy + 'static>(
     v: &Value,
     all: &'static [S],
     name: impl Fn(S) -> &'static str,
@@ -124,7 +124,7 @@ pub fn status<S: Copy + 'static>(
 }
 
 /// Text, as it is; `None` when blank (as `evident set` treats blank notes).
-pub fn text(v: &Value) -> Option<String> {
+pub(crate) fn text(v: &Value) -> Option<String> {
     let t = super::text_of(v);
     (!t.trim().is_empty()).then_some(t)
 }

@@ -21,15 +21,13 @@ use crate::diag::{Code, Diagnostic, Report};
 use crate::model::{ActionId, Related, Template, Workspace};
 
 /// The relationships CISO Assistant uses, read from the source requirement.
-pub const RELATIONSHIPS: &[&str] = &["equal", "superset", "subset", "intersect", "not_related"];
+pub(crate) const RELATIONSHIPS: &[&str] = &["equal", "superset", "subset", "intersect", "not_related"];
 
 /// The relationships shared by default: the source covers the target.
-pub const DEFAULT_SHARED: &[&str] = &["equal", "superset"];
+pub(crate) const DEFAULT_SHARED: &[&str] = &["equal", "superset"];
 
 #[derive(Debug, Deserialize)]
-pub struct MappingSet {
-    #[serde(default)]
-    pub urn: Option<String>,
+pub(crate) struct MappingSet {
     pub source_framework_urn: String,
     pub target_framework_urn: String,
     #[serde(default)]
@@ -37,7 +35,7 @@ pub struct MappingSet {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct RequirementMapping {
+pub(crate) struct RequirementMapping {
     pub source_requirement_urn: String,
     pub target_requirement_urn: String,
     pub relationship: String,
@@ -45,7 +43,7 @@ pub struct RequirementMapping {
 
 /// Counts for the summary, per mapping set.
 #[derive(Debug, Default, serde::Serialize, PartialEq)]
-pub struct SetStats {
+pub(crate) struct SetStats {
     pub source_template: String,
     pub target_template: String,
     pub mappings: usize,
@@ -65,13 +63,13 @@ pub struct SetStats {
 /// What importing a mapping file does: the templates it changes (with their
 /// version bumped) and the counts.
 #[derive(Debug, Default)]
-pub struct Applied {
+pub(crate) struct Applied {
     pub changed: Vec<Template>,
     pub sets: Vec<SetStats>,
 }
 
 /// The mapping sets of a library file, or a diagnostic when it has none.
-pub fn sets(lib: &Library) -> Result<Vec<&MappingSet>, Report> {
+pub(crate) fn sets(lib: &Library) -> Result<Vec<&MappingSet>, Report> {
     let o = &lib.doc.objects;
     let all: Vec<&MappingSet> = o.requirement_mapping_sets.iter().chain(&o.requirement_mapping_set).collect();
     if all.is_empty() {
@@ -93,7 +91,7 @@ pub fn sets(lib: &Library) -> Result<Vec<&MappingSet>, Report> {
 
 /// Applies the mapping sets to the workspace's templates. Nothing is changed
 /// when any set or mapping names something unknown: every problem is reported.
-pub fn apply(
+pub(crate) fn apply(
     lib: &Library,
     ws: &Workspace,
     shared_relationships: &BTreeSet<String>,

@@ -6,12 +6,12 @@
 //! update. Every problem is a [`Diagnostic`] at a [`Cell`] that names the
 //! file, sheet, row and column, so all of them can be shown at once.
 
-pub mod actions;
-pub mod cells;
-pub mod ciso;
-pub mod ciso_mapping;
-pub mod previous;
-pub mod template;
+pub(crate) mod actions;
+pub(crate) mod cells;
+pub(crate) mod ciso;
+pub(crate) mod ciso_mapping;
+pub(crate) mod previous;
+pub(crate) mod template;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -24,7 +24,7 @@ use crate::render::sheets::Header;
 
 /// A spreadsheet read into memory.
 #[derive(Debug, Default)]
-pub struct Sheet {
+pub(crate) struct Sheet {
     /// The file name, as the user gave it.
     pub file: String,
     /// The sheet's name (XLSX only).
@@ -38,14 +38,14 @@ pub struct Sheet {
 /// One row below the header. `number` is the row number a spreadsheet shows
 /// (the header is usually row 1); `line` is the CSV line it starts on.
 #[derive(Debug, Clone)]
-pub struct Row {
+pub(crate) struct Row {
     pub number: usize,
     pub line: Option<u64>,
     pub cells: Vec<Value>,
 }
 
 impl Row {
-    pub fn is_blank(&self) -> bool {
+    pub(crate) fn is_blank(&self) -> bool {
         self.cells
             .iter()
             .all(|c| matches!(c, Value::Empty) || matches!(c, Value::Text(t) if t.trim().is_empty()))
@@ -54,7 +54,7 @@ impl Row {
 
 /// A cell's value, as typed as the file says.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     Empty,
     Text(String),
     Number(f64),
@@ -64,7 +64,7 @@ pub enum Value {
 }
 
 /// A problem with the whole file (or sheet).
-pub fn file_problem(code: Code, sheet: &Sheet, message: impl Into<String>) -> Diagnostic {
+pub(crate) fn file_problem(code: Code, sheet: &Sheet, message: impl Into<String>) -> Diagnostic {
     Diagnostic::new(code, message).in_cell(Cell {
         file: sheet.file.clone(),
         sheet: sheet.sheet.clone(),
@@ -75,7 +75,7 @@ pub fn file_problem(code: Code, sheet: &Sheet, message: impl Into<String>) -> Di
 }
 
 /// A problem with a row (`column: None`) or one of its cells.
-pub fn problem_at(
+pub(crate) fn problem_at(
     code: Code,
     sheet: &Sheet,
     row: &Row,
@@ -93,7 +93,7 @@ pub fn problem_at(
 
 /// The spreadsheet row a problem is on (`None` for the whole file), to list
 /// problems in the order of the file.
-pub fn row_of(d: &Diagnostic) -> Option<usize> {
+pub(crate) fn row_of(d: &Diagnostic) -> Option<usize> {
     match &d.location {
         Location::Cell(cell) => cell.row,
         _ => None,
@@ -101,24 +101,28 @@ pub fn row_of(d: &Diagnostic) -> Option<usize> {
 }
 
 /// Where each column is in the file.
-pub struct Columns {
+pub(crate) struct Columns {
     index: HashMap<&'static str, usize>,
 }
 
 impl Columns {
     /// The cell of a row in a column (empty when the row is short).
-    pub fn cell<'r>(&self, row: &'r Row, column: impl Header) -> &'r Value {
+    pub(crate) fn cell<'r>(&self, row: &'r Row, column: impl Header) -> &'r Value {
         self.index.get(column.header()).and_then(|i| row.cells.get(*i)).unwrap_or(&Value::Empty)
     }
 
     /// The cell as trimmed text.
-    pub fn text(&self, row: &Row, column: impl Header) -> String {
+    pub(crate) fn text(&self, row: &Row, column: impl Header) -> String {
         text_of(self.cell(row, column)).trim().to_owned()
     }
 
     /// Checks the header row: every column of `headers` (the export's, which
     /// `command` writes), each once, in any order, and no other.
-    pub fn check(sheet: &Sheet, columns: &[impl Header], command: &str) -> Result<Columns, Vec<Diagnostic>> {
+    pub(crate) fn check(
+        sheet: &Sheet,
+        columns: &[impl Header],
+        command: &str,
+    ) -> Result<Columns, Vec<Diagnostic>> {
         let headers: Vec<&'static str> = columns.iter().map(|c| c.header()).collect();
         let mut problems = Vec::new();
         let mut index = HashMap::new();
@@ -194,13 +198,13 @@ impl Columns {
 
 /// Spreadsheet file formats, by extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Csv,
     Xlsx,
 }
 
 impl Kind {
-    pub fn of(path: &Path) -> Result<Kind> {
+    pub(crate) fn of(path: &Path) -> Result<Kind> {
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         match ext.as_deref() {
             Some("csv") => Ok(Kind::Csv),
@@ -214,7 +218,7 @@ impl Kind {
 /// Reads a CSV file, or the sheet called `sheet_name` of a workbook (its only
 /// sheet when it has one). Errors that stop reading are an [`Error`];
 /// problems with cells (formulas, merged cells) are returned with the sheet.
-pub fn read(path: &Path, sheet_name: &str) -> Result<(Sheet, Vec<Diagnostic>)> {
+pub(crate) fn read(path: &Path, sheet_name: &str) -> Result<(Sheet, Vec<Diagnostic>)> {
     let file = path.display().to_string();
     match Kind::of(path)? {
         Kind::Csv => {
@@ -226,7 +230,7 @@ pub fn read(path: &Path, sheet_name: &str) -> Result<(Sheet, Vec<Diagnostic>)> {
 }
 
 /// Reads CSV bytes (UTF-8, with or without a byte-order mark).
-pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Sheet> {
+pub(crate) fn read_csv(file: &str, bytes: &[u8]) -> Result<Sheet> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     let mut sheet = Sheet { file: file.to_owned(), header_row: 1, ..Sheet::default() };
@@ -279,7 +283,7 @@ pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Sheet> {
 /// and a few kilobytes of it can inflate to gigabytes (a "zip bomb") that
 /// would exhaust memory when the spreadsheet reader loads its strings.
 #[derive(Clone, Copy, Debug)]
-pub struct ZipLimits {
+pub(crate) struct ZipLimits {
     /// Bytes one part (a sheet, the shared strings) may inflate to.
     pub part: u64,
     /// Bytes all parts together may inflate to.
@@ -289,13 +293,13 @@ pub struct ZipLimits {
 }
 
 /// Far above what `evident export` writes for 100,000 rows (about 60 MiB).
-pub const XLSX_LIMITS: ZipLimits = ZipLimits { part: 256 << 20, total: 512 << 20, parts: 10_000 };
+pub(crate) const XLSX_LIMITS: ZipLimits = ZipLimits { part: 256 << 20, total: 512 << 20, parts: 10_000 };
 
 /// Refuses a workbook that inflates beyond `limits`, judged by the sizes the
 /// zip declares and then by the bytes its parts really inflate to (read and
 /// discarded, each stopped at the limit), before the spreadsheet reader
 /// loads anything.
-pub fn check_zip(path: &Path, file: &str, limits: &ZipLimits) -> Result<()> {
+pub(crate) fn check_zip(path: &Path, file: &str, limits: &ZipLimits) -> Result<()> {
     use std::io::Read;
     let unreadable = |e: &dyn std::fmt::Display| {
         Error::new(format!("`{file}` is not a readable Excel workbook: {e}"))
@@ -426,7 +430,7 @@ fn column_name(sheet: &Sheet, col: usize) -> String {
 }
 
 /// Excel's column letters: 0 → A, 25 → Z, 26 → AA.
-pub fn letters(col: u32) -> String {
+pub(crate) fn letters(col: u32) -> String {
     let mut n = col + 1;
     let mut out = Vec::new();
     while n > 0 {
@@ -456,7 +460,7 @@ fn value(cell: &Data) -> std::result::Result<Value, String> {
 }
 
 /// A cell as text: what a header or a text column reads.
-pub fn text_of(v: &Value) -> String {
+pub(crate) fn text_of(v: &Value) -> String {
     match v {
         Value::Empty => String::new(),
         Value::Text(s) => s.clone(),

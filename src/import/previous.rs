@@ -11,7 +11,7 @@ use crate::repo::{Repo, layout};
 
 /// Who owns which file: decides from a file's text whether this import wrote
 /// it, and words the refusal when it did not.
-pub struct Ownership<'a> {
+pub(crate) struct Ownership<'a> {
     pub owns_template: &'a dyn Fn(&str) -> bool,
     pub owns_action: &'a dyn Fn(&str) -> bool,
     /// `(path, text, "template" | "action")` → the diagnostic.
@@ -20,7 +20,7 @@ pub struct Ownership<'a> {
 
 /// The previous import of `template`: its template (None when new) and the
 /// actions it owns among `new_actions` and those the template listed.
-pub fn find(
+pub(crate) fn find(
     repo: &Repo,
     sources: &Sources,
     ws: &Workspace,

@@ -14,7 +14,7 @@ use crate::render::sheets::template::Column;
 
 /// A checked template import.
 #[derive(Debug)]
-pub struct TemplateImport {
+pub(crate) struct TemplateImport {
     /// The template as the file describes it, with its new version.
     pub template: Template,
     /// The template as it is in the repository.
@@ -24,7 +24,7 @@ pub struct TemplateImport {
 }
 
 /// Reads every row, or returns every problem found.
-pub fn plan(ws: &Workspace, sheet: &Sheet) -> Result<TemplateImport, Vec<Diagnostic>> {
+pub(crate) fn plan(ws: &Workspace, sheet: &Sheet) -> Result<TemplateImport, Vec<Diagnostic>> {
     let columns = Columns::check(sheet, &Column::ALL, "evident export template ID")?;
     let mut problems = Vec::new();
     let rows: Vec<&Row> = sheet.rows.iter().filter(|r| !r.is_blank()).collect();
@@ -209,7 +209,7 @@ fn control(
 }
 
 /// What changes from `old` to `new`, in words.
-pub fn describe(old: &Template, new: &Template) -> Vec<String> {
+pub(crate) fn describe(old: &Template, new: &Template) -> Vec<String> {
     let mut out = Vec::new();
     let field = |out: &mut Vec<String>, what: &str, a: Option<&str>, b: Option<&str>| {
         if a != b {

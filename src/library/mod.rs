@@ -9,7 +9,7 @@ use crate::model::{Template, TemplateId, is_valid_id};
 
 /// One built-in template.
 #[derive(Debug, serde::Serialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub id: &'static str,
     pub name: &'static str,
     /// Where the text comes from.
@@ -25,7 +25,7 @@ const NIST_SOURCE: &str = "NIST OSCAL content (usnistgov/oscal-content, nist.gov
 const NIST_LICENCE: &str = "public domain (a work of the US Government, 17 U.S.C. 105)";
 const CISO_SOURCE: &str = "CISO Assistant library (intuitem/ciso-assistant-community, backend/library/libraries, f990d7b), imported with `evident import ciso-assistant`";
 
-pub const ENTRIES: &[Entry] = &[
+pub(crate) const ENTRIES: &[Entry] = &[
     Entry {
         id: "nist-800-53-rev5",
         name: "NIST SP 800-53 rev5, full catalog (1,007 active controls and enhancements)",
@@ -85,13 +85,13 @@ pub const ENTRIES: &[Entry] = &[
 ];
 
 /// The entry with this id.
-pub fn get(id: &str) -> Option<&'static Entry> {
+pub(crate) fn get(id: &str) -> Option<&'static Entry> {
     ENTRIES.iter().find(|e| e.id == id)
 }
 
 /// The files of an entry (`templates/<id>.toml` and its `actions/*.toml`), with
 /// the template renamed to `template` when given (id, file name and marker).
-pub fn files(entry: &Entry, template: Option<&str>) -> Result<Vec<(String, String)>, String> {
+pub(crate) fn files(entry: &Entry, template: Option<&str>) -> Result<Vec<(String, String)>, String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(entry.zip)).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for i in 0..zip.len() {

@@ -7,7 +7,7 @@
 //! working tree and blobs from git history.
 
 pub mod assemble;
-pub mod schema_errors;
+pub(crate) mod schema_errors;
 pub mod tree;
 
 pub use assemble::{Item, RawFile, assemble, assemble_quietly, key_span_of, parse_typed, span_of};
@@ -23,7 +23,7 @@ use crate::schema::FileKind;
 
 /// The outcome of reading one file.
 #[derive(Debug)]
-pub struct Parsed<T> {
+pub(crate) struct Parsed<T> {
     /// The typed value, when the file is free of errors.
     pub value: Option<T>,
     pub diagnostics: Vec<Diagnostic>,
@@ -34,7 +34,7 @@ pub struct Parsed<T> {
 const BOM: &str = "\u{feff}";
 
 /// Reads one file of the given kind. `file` is its repository-relative path.
-pub fn parse<T: DeserializeOwned>(kind: FileKind, file: &str, bytes: &[u8]) -> Parsed<T> {
+pub(crate) fn parse<T: DeserializeOwned>(kind: FileKind, file: &str, bytes: &[u8]) -> Parsed<T> {
     let mut diagnostics = Vec::new();
     let text: Arc<str> = match std::str::from_utf8(bytes) {
         Ok(text) => text.into(),

@@ -10,7 +10,7 @@ use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::model::slugify;
 
 /// Validates `json` against `schema` and returns one diagnostic per problem.
-pub fn check(
+pub(crate) fn check(
     file: &str,
     doc: &Spanned<DeTable<'_>>,
     json: &Value,

@@ -9,14 +9,14 @@ use toml::de::{DeTable, DeValue};
 
 /// One step of a path into a document.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Seg {
+pub(crate) enum Seg {
     Key(String),
     Index(usize),
 }
 
 /// Splits a JSON pointer into segments; numeric segments may be keys or indexes,
 /// which the walk decides by the value it meets.
-pub fn pointer_segments(pointer: &str) -> Vec<String> {
+pub(crate) fn pointer_segments(pointer: &str) -> Vec<String> {
     if pointer.is_empty() {
         return Vec::new();
     }
@@ -24,7 +24,7 @@ pub fn pointer_segments(pointer: &str) -> Vec<String> {
 }
 
 /// A path for people: `controls[2].actions[1]`, `implementation.status`.
-pub fn display_path(segments: &[Seg]) -> String {
+pub(crate) fn display_path(segments: &[Seg]) -> String {
     let mut out = String::new();
     for seg in segments {
         match seg {
@@ -46,7 +46,7 @@ pub fn display_path(segments: &[Seg]) -> String {
 
 /// Where a path ends up in the source.
 #[derive(Clone, Debug)]
-pub struct Located<'t, 'i> {
+pub(crate) struct Located<'t, 'i> {
     /// Span of the key that names the value, when it has one (not for array items or the root).
     pub key: Option<Range<usize>>,
     /// Span of the value itself.
@@ -62,7 +62,7 @@ pub struct Located<'t, 'i> {
 impl Located<'_, '_> {
     /// The best span to underline: the key for tables (their value span is the
     /// whole table), the value otherwise.
-    pub fn primary(&self) -> Range<usize> {
+    pub(crate) fn primary(&self) -> Range<usize> {
         match (&self.key, self.table) {
             (Some(key), Some(_)) => key.clone(),
             _ => self.value.clone(),
@@ -70,13 +70,13 @@ impl Located<'_, '_> {
     }
 
     /// The kind of the value in words.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         self.node.map_or("a table", kind_of)
     }
 }
 
 /// Follows `pointer` (a JSON pointer) through the document.
-pub fn locate<'t, 'i>(root: &'t Spanned<DeTable<'i>>, pointer: &[String]) -> Option<Located<'t, 'i>> {
+pub(crate) fn locate<'t, 'i>(root: &'t Spanned<DeTable<'i>>, pointer: &[String]) -> Option<Located<'t, 'i>> {
     let mut located = Located {
         key: None,
         value: root.span(),
@@ -111,7 +111,7 @@ pub fn locate<'t, 'i>(root: &'t Spanned<DeTable<'i>>, pointer: &[String]) -> Opt
 }
 
 /// A TOML value's kind in words: "a string", "an integer", "a date".
-pub fn kind_of(value: &DeValue<'_>) -> &'static str {
+pub(crate) fn kind_of(value: &DeValue<'_>) -> &'static str {
     match value {
         DeValue::String(_) => "a string",
         DeValue::Integer(_) => "an integer",
@@ -129,7 +129,7 @@ pub fn kind_of(value: &DeValue<'_>) -> &'static str {
 
 /// Converts the TOML tree to JSON for schema validation. Datetimes become
 /// strings (as editors' TOML schema support does).
-pub fn to_json(table: &DeTable<'_>) -> Value {
+pub(crate) fn to_json(table: &DeTable<'_>) -> Value {
     Value::Object(table_to_json(table))
 }
 

@@ -41,17 +41,17 @@ pub struct ActionAutomation {
 
 impl ActionAutomation {
     /// Whether the table names something to run or read.
-    pub fn has_source(&self) -> bool {
+    pub(crate) fn has_source(&self) -> bool {
         self.run.is_some() || self.junit.is_some() || self.sarif.is_some()
     }
 
     /// The timeout, default 60 seconds.
-    pub fn timeout(&self) -> Duration {
+    pub(crate) fn timeout(&self) -> Duration {
         self.timeout.unwrap_or(Duration(60))
     }
 
     /// The test status of a failure.
-    pub fn on_fail(&self) -> TestStatus {
+    pub(crate) fn on_fail(&self) -> TestStatus {
         self.on_fail.unwrap_or_default().status()
     }
 }
@@ -59,6 +59,7 @@ impl ActionAutomation {
 /// The test status of a failed automatic test.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[allow(clippy::enum_variant_names)] // the variants are the test statuses of the same names
 pub enum OnFail {
     /// A low-risk failure.
     FailedLow,
@@ -70,7 +71,7 @@ pub enum OnFail {
 }
 
 impl OnFail {
-    pub fn status(self) -> TestStatus {
+    pub(crate) fn status(self) -> TestStatus {
         match self {
             OnFail::FailedLow => TestStatus::FailedLow,
             OnFail::FailedMedium => TestStatus::FailedMedium,
@@ -136,7 +137,7 @@ impl Default for AutomationSettings {
 
 impl AutomationSettings {
     /// Whether the settings let `action` be tested automatically.
-    pub fn covers(&self, action: &str) -> bool {
+    pub(crate) fn covers(&self, action: &str) -> bool {
         self.enabled
             && (self.only.is_empty() || self.only.iter().any(|a| a == action))
             && !self.except.iter().any(|a| a == action)
@@ -160,11 +161,11 @@ pub struct Freshness {
 }
 
 impl Freshness {
-    pub fn manual(&self) -> Duration {
+    pub(crate) fn manual(&self) -> Duration {
         self.manual.unwrap_or(Duration(365 * 86_400))
     }
 
-    pub fn automatic(&self) -> Duration {
+    pub(crate) fn automatic(&self) -> Duration {
         self.automatic.unwrap_or(Duration(86_400))
     }
 }
@@ -196,17 +197,13 @@ pub struct AssessmentAutomation {
 pub struct Duration(pub u64);
 
 impl Duration {
-    pub fn seconds(self) -> u64 {
-        self.0
-    }
-
-    pub fn as_std(self) -> std::time::Duration {
+    pub(crate) fn as_std(self) -> std::time::Duration {
         std::time::Duration::from_secs(self.0)
     }
 
     /// Whether a result dated `date` is older than this on `today` (dates are whole days: a
     /// result dated yesterday is one day old).
-    pub fn expired(self, date: Date, today: Date) -> bool {
+    pub(crate) fn expired(self, date: Date, today: Date) -> bool {
         let days = (today.0 - date.0).get_days().max(0) as u64;
         days.saturating_mul(86_400) > self.0
     }

@@ -42,7 +42,7 @@ pub enum ChannelKind {
 }
 
 impl ChannelKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ChannelKind::Webhook => "webhook",
             ChannelKind::Smtp => "smtp",
@@ -52,7 +52,7 @@ impl ChannelKind {
 
 impl Channel {
     /// The channel's kind and URL as written, when it has exactly one of `webhook` and `smtp`.
-    pub fn target(&self) -> Option<(ChannelKind, &str)> {
+    pub(crate) fn target(&self) -> Option<(ChannelKind, &str)> {
         match (&self.webhook, &self.smtp) {
             (Some(url), None) => Some((ChannelKind::Webhook, url)),
             (None, Some(url)) => Some((ChannelKind::Smtp, url)),

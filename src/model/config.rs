@@ -81,16 +81,6 @@ pub enum SignedChange {
     Admin,
 }
 
-impl SignedChange {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SignedChange::Verdicts => "verdicts",
-            SignedChange::Automation => "automation",
-            SignedChange::Admin => "admin",
-        }
-    }
-}
-
 /// Where `evident trust add` keeps the allowed signers file unless `[trust]` says otherwise.
 pub const DEFAULT_ALLOWED_SIGNERS: &str = ".evident/allowed_signers";
 
@@ -110,7 +100,7 @@ impl Default for Trust {
 
 impl Trust {
     /// Whether commits of this kind must be signed.
-    pub fn requires(&self, kind: SignedChange) -> bool {
+    pub(crate) fn requires(&self, kind: SignedChange) -> bool {
         self.require_signed.contains(&kind)
     }
 }
@@ -178,7 +168,7 @@ pub enum AlertTrigger {
 }
 
 impl AlertTrigger {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             AlertTrigger::ImplementationStatus => "implementation-status",
             AlertTrigger::TestStatus => "test-status",
@@ -189,7 +179,7 @@ impl AlertTrigger {
         }
     }
 
-    pub fn is_score(self) -> bool {
+    pub(crate) fn is_score(self) -> bool {
         matches!(self, AlertTrigger::ScoreIncrease | AlertTrigger::ScoreDecrease)
     }
 }
@@ -275,7 +265,7 @@ pub enum AssessorDrops {
 }
 
 impl AssessorDrops {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             AssessorDrops::Allow => "allow",
             AssessorDrops::Fail => "fail",
@@ -303,14 +293,14 @@ impl Default for PointsTable {
 }
 
 impl PointsTable {
-    pub fn points(&self, mandatory: bool, control_type: ControlType) -> u64 {
+    pub(crate) fn points(&self, mandatory: bool, control_type: ControlType) -> u64 {
         let row = if mandatory { &self.mandatory } else { &self.discretionary };
         row[control_type as usize]
     }
 }
 
 impl Config {
-    pub fn points_table(&self) -> PointsTable {
+    pub(crate) fn points_table(&self) -> PointsTable {
         let mut table = PointsTable::default();
         let apply = |row: &mut [u64; 3], over: &Option<PointsRow>| {
             if let Some(over) = over {
@@ -328,16 +318,16 @@ impl Config {
     }
 
     /// Display name of a person, if `[people]` lists them.
-    pub fn person_name(&self, email: &str) -> Option<&str> {
+    pub(crate) fn person_name(&self, email: &str) -> Option<&str> {
         self.people.as_ref()?.get(email).map(String::as_str)
     }
 
-    pub fn is_assessor(&self, email: &str) -> bool {
+    pub(crate) fn is_assessor(&self, email: &str) -> bool {
         self.roles.assessors.iter().any(|a| a.eq_ignore_ascii_case(email))
     }
 
     /// Whether `email` is the automation identity of `[roles] automation`.
-    pub fn is_automation(&self, email: &str) -> bool {
+    pub(crate) fn is_automation(&self, email: &str) -> bool {
         self.roles.automation.iter().any(|a| a.eq_ignore_ascii_case(email))
     }
 }

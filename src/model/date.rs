@@ -18,14 +18,14 @@ impl Date {
 
     /// Today in the local time zone, or the date in `EVIDENT_TODAY` (for
     /// reproducible runs and tests).
-    pub fn today() -> Self {
+    pub(crate) fn today() -> Self {
         if let Some(date) = std::env::var("EVIDENT_TODAY").ok().and_then(|s| s.parse().ok()) {
             return date;
         }
         Date(jiff::Zoned::now().date())
     }
 
-    pub fn to_toml(self) -> toml_edit::Value {
+    pub(crate) fn to_toml(self) -> toml_edit::Value {
         let d = toml_edit::Date {
             year: self.0.year() as u16,
             month: self.0.month() as u8,

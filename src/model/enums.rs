@@ -145,12 +145,12 @@ impl TestStatus {
     }
 
     /// A verdict: passed, failed or out of scope. Evidence is frozen once one is reached.
-    pub fn is_verdict(self) -> bool {
+    pub(crate) fn is_verdict(self) -> bool {
         self == Self::Passed || self.is_failed() || self == Self::OutOfScope
     }
 
     /// Statuses only a monitoring signal can set.
-    pub fn is_automatic_only(self) -> bool {
+    pub(crate) fn is_automatic_only(self) -> bool {
         matches!(self, Self::ToBeDetected | Self::CouldNotBeDetected)
     }
 }

@@ -13,7 +13,7 @@ pub const ID_PATTERN: &str = r"^[a-z0-9][a-z0-9._-]*$";
 /// allow 255 bytes for a name (with room for `.toml` and temporary suffixes).
 pub const ID_MAX_LEN: usize = 128;
 /// Control ids come from regulations ("164.308(a)(1)", "Art. 32") and never name a file.
-pub const CONTROL_ID_PATTERN: &str = r"^\S+$";
+pub(crate) const CONTROL_ID_PATTERN: &str = r"^\S+$";
 
 /// Checks an id against [`ID_PATTERN`] without a regex engine.
 pub fn is_valid_id(s: &str) -> bool {

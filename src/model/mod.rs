@@ -17,9 +17,8 @@ mod workspace;
 
 pub use action::{Action, Link};
 pub use assessment::Assessment;
-pub use automation::{
-    ActionAutomation, AssessmentAutomation, AutomationSettings, Duration, Freshness, JunitSource, OnFail,
-    SarifSource, StaleMode,
+pub(crate) use automation::{
+    ActionAutomation, AssessmentAutomation, AutomationSettings, Duration, Freshness, StaleMode,
 };
 pub use channel::{Channel, ChannelKind};
 pub use config::{
@@ -34,4 +33,4 @@ pub use ids::{
 };
 pub use state::{ActionState, Evidence, Implementation, Test};
 pub use template::{Control, Related, Template};
-pub use workspace::{AssessmentEntry, Deferred, Workspace};
+pub(crate) use workspace::{AssessmentEntry, Deferred, Workspace};

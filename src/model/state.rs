@@ -85,7 +85,7 @@ pub struct Evidence {
 
 impl ActionState {
     /// The part of the state that group synchronisation keeps identical.
-    pub fn synced_part(&self) -> (&Option<String>, &Implementation, &Test, &Vec<Evidence>) {
+    pub(crate) fn synced_part(&self) -> (&Option<String>, &Implementation, &Test, &Vec<Evidence>) {
         (&self.owner, &self.implementation, &self.test, &self.evidence)
     }
 }

@@ -83,12 +83,12 @@ pub struct Related {
 
 impl Control {
     /// The actions the control lists because of mappings from other templates.
-    pub fn mapped_actions(&self) -> impl Iterator<Item = &ActionId> {
+    pub(crate) fn mapped_actions(&self) -> impl Iterator<Item = &ActionId> {
         self.related.iter().flat_map(|r| &r.actions)
     }
 
     /// The control's own actions: those not received from a mapping.
-    pub fn own_actions(&self) -> Vec<&ActionId> {
+    pub(crate) fn own_actions(&self) -> Vec<&ActionId> {
         let mapped: std::collections::HashSet<&str> = self.mapped_actions().map(ActionId::as_str).collect();
         self.actions.iter().filter(|a| !mapped.contains(a.as_str())).collect()
     }
@@ -101,7 +101,7 @@ impl Template {
         self.controls.iter().flat_map(|c| &c.actions).filter(|a| seen.insert(a.as_str())).collect()
     }
 
-    pub fn lists_action(&self, id: &str) -> bool {
+    pub(crate) fn lists_action(&self, id: &str) -> bool {
         self.controls.iter().any(|c| c.actions.iter().any(|a| a.as_str() == id))
     }
 }

@@ -41,7 +41,7 @@ pub struct AssessmentEntry {
 
 impl Workspace {
     /// The template an assessment is scored on: the version it accepted.
-    pub fn template_of(&self, assessment: &Assessment) -> Option<&Template> {
+    pub(crate) fn template_of(&self, assessment: &Assessment) -> Option<&Template> {
         self.deferred
             .get(&assessment.id)
             .and_then(|d| d.template.as_ref())
@@ -51,7 +51,7 @@ impl Workspace {
     /// The actions of an assessment: its template's actions that exist, each
     /// once (in the versions the assessment accepted), with the id they are known by (their file name, which is what
     /// templates and state files refer to, even if the file's `id` differs).
-    pub fn actions_of<'a>(&'a self, assessment: &Assessment) -> Vec<(&'a ActionId, &'a Action)> {
+    pub(crate) fn actions_of<'a>(&'a self, assessment: &Assessment) -> Vec<(&'a ActionId, &'a Action)> {
         let deferred = self.deferred.get(&assessment.id);
         let accepted = |(id, action): (&'a ActionId, &'a Action)| {
             (id, deferred.and_then(|d| d.actions.get(id)).unwrap_or(action))
@@ -68,7 +68,7 @@ impl Workspace {
     }
 
     /// The state of an action in an assessment; the default when there is no file.
-    pub fn state<'a>(&'a self, assessment: &AssessmentId, action: &ActionId) -> Cow<'a, ActionState> {
+    pub(crate) fn state<'a>(&'a self, assessment: &AssessmentId, action: &ActionId) -> Cow<'a, ActionState> {
         self.assessments
             .get(assessment)
             .and_then(|e| e.states.get(action))
@@ -76,7 +76,7 @@ impl Workspace {
             .unwrap_or_default()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.templates.is_empty() && self.actions.is_empty() && self.assessments.is_empty()
     }
 }

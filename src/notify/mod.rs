@@ -5,11 +5,11 @@
 //!
 //! [`plan`] decides what goes where (pure); [`deliver`] sends it.
 
-pub mod retry;
-pub mod smtp;
-pub mod target;
-pub mod text;
-pub mod webhook;
+pub(crate) mod retry;
+pub(crate) mod smtp;
+pub(crate) mod target;
+pub(crate) mod text;
+pub(crate) mod webhook;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -26,12 +26,12 @@ use retry::{Backoff, Failure};
 use target::{Written, written};
 
 /// The environment variables that hold the SMTP login.
-pub const SMTP_USER_VAR: &str = "EVIDENT_SMTP_USER";
-pub const SMTP_PASSWORD_VAR: &str = "EVIDENT_SMTP_PASSWORD";
+pub(crate) const SMTP_USER_VAR: &str = "EVIDENT_SMTP_USER";
+pub(crate) const SMTP_PASSWORD_VAR: &str = "EVIDENT_SMTP_PASSWORD";
 
 /// `evident alerts --send --format json`: what was delivered where.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct SendOutput {
+pub(crate) struct SendOutput {
     /// The base revision as given.
     pub base: String,
     pub base_commit: String,
@@ -45,14 +45,14 @@ pub struct SendOutput {
 
 impl SendOutput {
     /// The deliveries that failed.
-    pub fn failed(&self) -> impl Iterator<Item = &Delivery> {
+    pub(crate) fn failed(&self) -> impl Iterator<Item = &Delivery> {
         self.deliveries.iter().filter(|d| d.status == Status::Failed)
     }
 }
 
 /// One message to one channel (a webhook post, or a mail to its recipients).
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct Delivery {
+pub(crate) struct Delivery {
     /// The channel's id.
     pub channel: String,
     pub kind: ChannelKind,
@@ -79,7 +79,7 @@ pub struct Delivery {
 /// What became of a delivery.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-pub enum Status {
+pub(crate) enum Status {
     /// The server accepted it.
     Delivered,
     /// Every try failed, or it could not be tried (a missing variable, a refused login).
@@ -91,7 +91,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Status::Delivered => "delivered",
             Status::Failed => "failed",
@@ -103,7 +103,7 @@ impl Status {
 
 /// A delivery and what it carries.
 #[derive(Clone, Debug)]
-pub struct Planned {
+pub(crate) struct Planned {
     pub delivery: Delivery,
     /// The URL or server as written in `evident.toml` (`env:NAME` is resolved when sending).
     pub url: String,
@@ -112,7 +112,7 @@ pub struct Planned {
 }
 
 #[derive(Clone, Debug)]
-pub enum Payload {
+pub(crate) enum Payload {
     /// The JSON body of the POST.
     Webhook(Value),
     Mail {
@@ -125,7 +125,7 @@ pub enum Payload {
 
 impl Payload {
     /// The message as `--dry-run` shows it.
-    pub fn preview(&self) -> Value {
+    pub(crate) fn preview(&self) -> Value {
         match self {
             Payload::Webhook(body) => body.clone(),
             Payload::Mail { from, to, subject, text } => {
@@ -138,7 +138,7 @@ impl Payload {
 /// What to send where, in the order of `[[channels]]`: per webhook one post with every alert
 /// that names it; per mail channel one mail to its `to` with the alerts that name it, and one
 /// mail to each new owner of an owner-change alert that names it.
-pub fn plan(config: &Config, header: &Header<'_>, fired: &[Fired]) -> (Vec<Planned>, Vec<String>) {
+pub(crate) fn plan(config: &Config, header: &Header<'_>, fired: &[Fired]) -> (Vec<Planned>, Vec<String>) {
     let unrouted = fired.iter().filter(|f| f.channels.is_empty()).map(|f| f.id.clone()).collect();
     let mut out = Vec::new();
     for channel in &config.channels {
@@ -264,7 +264,7 @@ fn destination(kind: ChannelKind, url: &str) -> String {
 
 /// What sending needs from outside: the environment (for `env:NAME` URLs and the SMTP
 /// login), the retry schedule, the timeouts and a way to wait.
-pub struct Settings<'a> {
+pub(crate) struct Settings<'a> {
     pub env: &'a dyn Fn(&str) -> Option<String>,
     pub backoff: Backoff,
     pub timeouts: webhook::Timeouts,
@@ -274,7 +274,7 @@ pub struct Settings<'a> {
 
 /// Sends each planned delivery (or, with `dry_run`, shows it) and records what became of it.
 /// A failure does not stop the others.
-pub fn deliver(planned: Vec<Planned>, settings: &Settings<'_>) -> Vec<Delivery> {
+pub(crate) fn deliver(planned: Vec<Planned>, settings: &Settings<'_>) -> Vec<Delivery> {
     planned
         .into_iter()
         .map(|p| {

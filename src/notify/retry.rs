@@ -6,7 +6,7 @@ use std::time::Duration;
 
 /// How often and how patiently to try.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Backoff {
+pub(crate) struct Backoff {
     /// Tries in all (at least 1).
     pub attempts: u32,
     /// The wait after the first failure; each later wait doubles it.
@@ -21,33 +21,33 @@ impl Default for Backoff {
 
 impl Backoff {
     /// The waits between tries: `base`, `2 × base`, `4 × base`…, one fewer than the tries.
-    pub fn delays(&self) -> Vec<Duration> {
+    pub(crate) fn delays(&self) -> Vec<Duration> {
         (0..self.attempts.saturating_sub(1)).map(|i| self.base.saturating_mul(1 << i.min(16))).collect()
     }
 }
 
 /// Why a try failed, and whether trying again may help.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Failure {
+pub(crate) struct Failure {
     pub reason: String,
     pub retry: bool,
 }
 
 impl Failure {
     /// A failure that may pass (network trouble, a busy server).
-    pub fn transient(reason: impl Into<String>) -> Self {
+    pub(crate) fn transient(reason: impl Into<String>) -> Self {
         Failure { reason: reason.into(), retry: true }
     }
 
     /// A failure that the same request will meet again (a refused address, a policy).
-    pub fn permanent(reason: impl Into<String>) -> Self {
+    pub(crate) fn permanent(reason: impl Into<String>) -> Self {
         Failure { reason: reason.into(), retry: false }
     }
 }
 
 /// Runs `attempt` until it succeeds, fails for good, or the tries run out, calling `sleep`
 /// between tries. Returns the last result and the number of tries made.
-pub fn run<T>(
+pub(crate) fn run<T>(
     backoff: Backoff,
     mut sleep: impl FnMut(Duration),
     mut attempt: impl FnMut() -> Result<T, Failure>,

@@ -15,7 +15,7 @@ use super::target::SmtpServer;
 
 /// A mail, ready to be sent: sender, recipients, subject and plain-text body.
 #[derive(Clone, Debug)]
-pub struct Mail {
+pub(crate) struct Mail {
     pub from: Mailbox,
     pub to: Vec<Mailbox>,
     pub subject: String,
@@ -46,7 +46,7 @@ impl Mail {
 
 /// `EVIDENT_SMTP_USER` and `EVIDENT_SMTP_PASSWORD`.
 #[derive(Clone)]
-pub struct Login {
+pub(crate) struct Login {
     pub user: String,
     pub password: String,
 }
@@ -58,7 +58,7 @@ impl std::fmt::Debug for Login {
 }
 
 /// Sends one mail, once. `timeout` bounds the connection and every read and write.
-pub fn send(
+pub(crate) fn send(
     server: &SmtpServer,
     login: Option<&Login>,
     mail: &Mail,

@@ -4,16 +4,16 @@
 use url::Url;
 
 /// The prefix of a URL read from an environment variable when sending.
-pub const ENV_PREFIX: &str = "env:";
+pub(crate) const ENV_PREFIX: &str = "env:";
 
 /// A channel URL as written: a URL, or the name of the variable that holds it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Written<'a> {
+pub(crate) enum Written<'a> {
     Url(&'a str),
     Env(&'a str),
 }
 
-pub fn written(text: &str) -> Written<'_> {
+pub(crate) fn written(text: &str) -> Written<'_> {
     match text.strip_prefix(ENV_PREFIX) {
         Some(name) => Written::Env(name.trim()),
         None => Written::Url(text.trim()),
@@ -21,14 +21,14 @@ pub fn written(text: &str) -> Written<'_> {
 }
 
 /// Whether `name` can be an environment variable's name (letters, digits, `_`; not a digit first).
-pub fn is_env_name(name: &str) -> bool {
+pub(crate) fn is_env_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// A URL as written, with `env:NAME` looked up in `env`. The error says which variable is missing.
-pub fn resolve(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
+pub(crate) fn resolve(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
     match written(text) {
         Written::Url(url) => Ok(url.to_owned()),
         Written::Env(name) if !is_env_name(name) => {
@@ -42,7 +42,7 @@ pub fn resolve(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Strin
 }
 
 /// Checks a webhook URL: `http://` or `https://` with a host.
-pub fn parse_webhook(text: &str) -> Result<Url, String> {
+pub(crate) fn parse_webhook(text: &str) -> Result<Url, String> {
     let url = Url::parse(text).map_err(|e| format!("the webhook is not a URL ({e})"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!("a webhook is an `http://` or `https://` URL, not `{}:`", url.scheme()));
@@ -55,7 +55,7 @@ pub fn parse_webhook(text: &str) -> Result<Url, String> {
 
 /// A mail server: where to connect, and whether TLS starts at once (`smtps://`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SmtpServer {
+pub(crate) struct SmtpServer {
     pub host: String,
     pub port: u16,
     /// `smtps://`: TLS from the first byte. Otherwise STARTTLS when the server offers it.
@@ -71,7 +71,7 @@ impl std::fmt::Display for SmtpServer {
 
 /// Checks a mail server URL: `smtp://host[:port]` (port 25 by default) or `smtps://host[:port]`
 /// (465), without credentials (they come from the environment) or a path.
-pub fn parse_smtp(text: &str) -> Result<SmtpServer, String> {
+pub(crate) fn parse_smtp(text: &str) -> Result<SmtpServer, String> {
     let url = Url::parse(text).map_err(|e| format!("the mail server is not a URL ({e})"))?;
     let implicit_tls = match url.scheme() {
         "smtp" => false,
@@ -101,7 +101,7 @@ pub fn parse_smtp(text: &str) -> Result<SmtpServer, String> {
 
 /// A webhook URL fit to print: scheme, host and port. The path and query of chat webhooks are
 /// their secret, so they are left out.
-pub fn redact(text: &str) -> String {
+pub(crate) fn redact(text: &str) -> String {
     match Url::parse(text) {
         Ok(url) if url.host_str().is_some() => {
             let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();

@@ -8,15 +8,15 @@ use crate::model::{AlertTrigger, Config};
 use crate::render::alerts::{Header, or_none, title};
 
 /// Events listed per alert in chat before "… and N more"; mail lists them all.
-pub const CHAT_EVENTS: usize = 10;
+pub(crate) const CHAT_EVENTS: usize = 10;
 
 /// The first line: how many alerts fired in which range.
-pub fn headline(header: &Header<'_>, fired: &[Fired]) -> String {
+pub(crate) fn headline(header: &Header<'_>, fired: &[Fired]) -> String {
     format!("evident: {}", title(header, fired))
 }
 
 /// The summary of `fired`: the headline, then each alert and its events (at most `limit` each).
-pub fn summary(header: &Header<'_>, fired: &[Fired], limit: Option<usize>) -> String {
+pub(crate) fn summary(header: &Header<'_>, fired: &[Fired], limit: Option<usize>) -> String {
     let mut out = headline(header, fired);
     for alert in fired {
         out.push_str(&format!("\n\n{}: {}", alert.id, alert.watches));
@@ -33,7 +33,7 @@ pub fn summary(header: &Header<'_>, fired: &[Fired], limit: Option<usize>) -> St
 }
 
 /// One event in words.
-pub fn event_line(on: AlertTrigger, event: &Event) -> String {
+pub(crate) fn event_line(on: AlertTrigger, event: &Event) -> String {
     match event {
         Event::Status { commit, date, author, assessment, action, before, after, .. } => {
             let what = if on == AlertTrigger::ImplementationStatus { "implementation" } else { "test" };
@@ -61,12 +61,12 @@ pub fn event_line(on: AlertTrigger, event: &Event) -> String {
 }
 
 /// The subject of the mail to a new owner.
-pub fn owner_subject(actions: usize) -> String {
+pub(crate) fn owner_subject(actions: usize) -> String {
     format!("evident: you now own {}", plural(actions, "action"))
 }
 
 /// The mail to a new owner: the actions that came to them in the range.
-pub fn owner_mail(config: &Config, owner: &str, events: &[&Event], header: &Header<'_>) -> String {
+pub(crate) fn owner_mail(config: &Config, owner: &str, events: &[&Event], header: &Header<'_>) -> String {
     let name = config.person_name(owner).unwrap_or(owner);
     let mut out = format!(
         "Hello {name},\n\nin {}..HEAD, the compliance repository made you the owner of {}:\n",

@@ -7,7 +7,7 @@ use super::retry::Failure;
 
 /// How long to wait for a connection, and for the whole request.
 #[derive(Clone, Copy, Debug)]
-pub struct Timeouts {
+pub(crate) struct Timeouts {
     pub connect: Duration,
     pub total: Duration,
 }
@@ -20,7 +20,7 @@ impl Default for Timeouts {
 
 /// Sends `body` (JSON) to `url` once. A 2xx answer is a delivery; a 5xx, 408 or 429 answer or
 /// a network failure may pass on a later try; any other answer will not.
-pub fn post(url: &str, body: &[u8], timeouts: Timeouts) -> Result<u16, Failure> {
+pub(crate) fn post(url: &str, body: &[u8], timeouts: Timeouts) -> Result<u16, Failure> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_connect(Some(timeouts.connect))
         .timeout_global(Some(timeouts.total))

@@ -19,7 +19,7 @@ use crate::model::{Action, ActionId, ActionType, Category, ControlType, Link, Te
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "evident OSCAL import mapping")]
-pub struct Mapping {
+pub(crate) struct Mapping {
     /// Prefix of the action ids: action `<prefix><control-id>`. Default: the template id and `-`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_prefix: Option<String>,
@@ -46,7 +46,7 @@ pub struct Mapping {
 /// Scoring attributes of an action; each one is optional and overrides the level below.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Attributes {
+pub(crate) struct Attributes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,7 +77,7 @@ impl Attributes {
 
 /// The attributes an action gets, all decided.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     pub category: Category,
     pub action_type: ActionType,
     pub control_type: ControlType,
@@ -89,7 +89,13 @@ pub struct Resolved {
 
 impl Resolved {
     /// A first version of an imported action with these attributes.
-    pub fn action(self, id: ActionId, title: String, guidance: Option<String>, links: Vec<Link>) -> Action {
+    pub(crate) fn action(
+        self,
+        id: ActionId,
+        title: String,
+        guidance: Option<String>,
+        links: Vec<Link>,
+    ) -> Action {
         Action {
             id,
             title,
@@ -112,7 +118,7 @@ impl Resolved {
 /// family is about (category), how its controls are mostly met (action type)
 /// and what they do to risk (control type). Other catalogs' groups get the
 /// generic defaults: manage-compliance, operational, preventative.
-pub fn family_defaults(family: &str) -> (Category, ActionType, ControlType) {
+pub(crate) fn family_defaults(family: &str) -> (Category, ActionType, ControlType) {
     use ActionType::*;
     use Category::*;
     use ControlType::*;
@@ -146,7 +152,7 @@ impl Mapping {
     ///
     /// `family` is the OSCAL group id; `in_baseline` says whether a profile
     /// selected the control (the default of `mandatory`).
-    pub fn resolve(&self, control_id: &str, family: Option<&str>, in_baseline: bool) -> Resolved {
+    pub(crate) fn resolve(&self, control_id: &str, family: Option<&str>, in_baseline: bool) -> Resolved {
         let (category, mut action_type, control_type) = family_defaults(family.unwrap_or(""));
         // The first control of an 800-53 family ("ac-1 Policy and Procedures") is a document.
         if family.is_some_and(|f| control_id == format!("{f}-1")) {
@@ -156,7 +162,7 @@ impl Mapping {
     }
 
     /// [`Mapping::resolve`] over other built-in attributes than the SP 800-53 family table.
-    pub fn resolve_over(
+    pub(crate) fn resolve_over(
         &self,
         (category, action_type, control_type): (Category, ActionType, ControlType),
         control_id: &str,

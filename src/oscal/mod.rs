@@ -3,9 +3,9 @@
 //! profile import into templates and actions ([`import`], [`mapping`],
 //! [`prose`]), and assessment-results export ([`results`]).
 
-pub mod import;
-pub mod mapping;
-pub mod model;
-pub mod prose;
-pub mod read;
-pub mod results;
+pub(crate) mod import;
+pub(crate) mod mapping;
+pub(crate) mod model;
+pub(crate) mod prose;
+pub(crate) mod read;
+pub(crate) mod results;

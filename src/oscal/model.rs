@@ -8,7 +8,7 @@ use serde::Deserialize;
 /// Metadata every OSCAL document carries.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Metadata {
+pub(crate) struct Metadata {
     pub title: String,
     #[serde(default)]
     pub version: String,
@@ -21,7 +21,7 @@ pub struct Metadata {
 
 impl Metadata {
     /// A catalog made by resolving a profile (a baseline) says so in its metadata.
-    pub fn is_resolved_profile(&self) -> bool {
+    pub(crate) fn is_resolved_profile(&self) -> bool {
         self.links.iter().any(|l| l.rel.as_deref() == Some("source-profile"))
             || self.props.iter().any(|p| p.name == "resolution-tool")
     }
@@ -30,7 +30,9 @@ impl Metadata {
 /// A control catalog (`{"catalog": {...}}`), also what a resolved profile is.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Catalog {
+pub(crate) struct Catalog {
+    /// Required: a document without it is not an OSCAL catalog.
+    #[allow(dead_code)]
     pub uuid: String,
     pub metadata: Metadata,
     #[serde(default)]
@@ -45,7 +47,7 @@ pub struct Catalog {
 /// A group of controls: in SP 800-53, a family ("Access Control").
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Group {
+pub(crate) struct Group {
     #[serde(default)]
     pub id: Option<String>,
     pub title: String,
@@ -74,25 +76,20 @@ pub struct Control {
 }
 
 impl Control {
-    /// The value of the first property called `name`.
-    pub fn prop(&self, name: &str) -> Option<&str> {
-        self.props.iter().find(|p| p.name == name).map(|p| p.value.as_str())
-    }
-
     /// Withdrawn controls (`status = withdrawn`) stay in the catalog for reference only.
-    pub fn is_withdrawn(&self) -> bool {
+    pub(crate) fn is_withdrawn(&self) -> bool {
         self.props.iter().any(|p| p.name == "status" && p.value == "withdrawn")
     }
 
     /// The first part called `name` (`statement`, `guidance`...).
-    pub fn part(&self, name: &str) -> Option<&Part> {
+    pub(crate) fn part(&self, name: &str) -> Option<&Part> {
         self.parts.iter().find(|p| p.name == name)
     }
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Param {
+pub(crate) struct Param {
     pub id: String,
     #[serde(default)]
     pub label: Option<String>,
@@ -104,7 +101,7 @@ pub struct Param {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Select {
+pub(crate) struct Select {
     #[serde(default)]
     pub how_many: Option<String>,
     #[serde(default)]
@@ -112,7 +109,7 @@ pub struct Select {
 }
 
 #[derive(Clone, Debug, Deserialize)]
-pub struct Prop {
+pub(crate) struct Prop {
     pub name: String,
     pub value: String,
 }
@@ -126,7 +123,7 @@ pub struct Link {
 
 /// A part of a control: its statement, guidance, items of the statement...
 #[derive(Clone, Debug, Deserialize)]
-pub struct Part {
+pub(crate) struct Part {
     pub name: String,
     #[serde(default)]
     pub title: Option<String>,
@@ -139,20 +136,20 @@ pub struct Part {
 }
 
 impl Part {
-    pub fn label(&self) -> Option<&str> {
+    pub(crate) fn label(&self) -> Option<&str> {
         self.props.iter().find(|p| p.name == "label").map(|p| p.value.as_str())
     }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
-pub struct BackMatter {
+pub(crate) struct BackMatter {
     #[serde(default)]
     pub resources: Vec<Resource>,
 }
 
 /// A reference in the back matter (a publication, a web page).
 #[derive(Clone, Debug, Deserialize)]
-pub struct Resource {
+pub(crate) struct Resource {
     pub uuid: String,
     #[serde(default)]
     pub title: Option<String>,
@@ -163,19 +160,21 @@ pub struct Resource {
 }
 
 #[derive(Clone, Debug, Deserialize)]
-pub struct Citation {
+pub(crate) struct Citation {
     pub text: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]
-pub struct Rlink {
+pub(crate) struct Rlink {
     pub href: String,
 }
 
 /// A profile (`{"profile": {...}}`): a selection of controls from catalogs.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Profile {
+pub(crate) struct Profile {
+    /// Required: a document without it is not an OSCAL profile.
+    #[allow(dead_code)]
     pub uuid: String,
     pub metadata: Metadata,
     pub imports: Vec<Import>,
@@ -184,7 +183,7 @@ pub struct Profile {
 /// One imported catalog and the controls taken from it.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Import {
+pub(crate) struct Import {
     pub href: String,
     #[serde(default)]
     pub include_all: Option<serde::de::IgnoredAny>,
@@ -197,7 +196,7 @@ pub struct Import {
 /// Controls chosen by id or by id pattern.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Selection {
+pub(crate) struct Selection {
     #[serde(default)]
     pub with_child_controls: Option<String>,
     #[serde(default)]
@@ -207,12 +206,12 @@ pub struct Selection {
 }
 
 #[derive(Clone, Debug, Deserialize)]
-pub struct Matching {
+pub(crate) struct Matching {
     pub pattern: String,
 }
 
 /// The document kinds of OSCAL 1.x, by their root key.
-pub const MODELS: &[&str] = &[
+pub(crate) const MODELS: &[&str] = &[
     "catalog",
     "profile",
     "component-definition",
@@ -225,7 +224,7 @@ pub const MODELS: &[&str] = &[
 
 /// A catalog control or enhancement in document order, with where it sits.
 #[derive(Clone, Debug)]
-pub struct Flat<'a> {
+pub(crate) struct Flat<'a> {
     pub control: &'a Control,
     /// The title of the innermost group (the family).
     pub family: Option<&'a str>,
@@ -237,7 +236,7 @@ pub struct Flat<'a> {
 
 impl Catalog {
     /// Every control and enhancement, depth first, in the catalog's order.
-    pub fn flatten(&self) -> Vec<Flat<'_>> {
+    pub(crate) fn flatten(&self) -> Vec<Flat<'_>> {
         fn controls<'a>(
             out: &mut Vec<Flat<'a>>,
             list: &'a [Control],
@@ -263,11 +262,11 @@ impl Catalog {
     }
 
     /// All parameters of all controls, by id.
-    pub fn params(&self) -> std::collections::HashMap<&str, &Param> {
+    pub(crate) fn params(&self) -> std::collections::HashMap<&str, &Param> {
         self.flatten().into_iter().flat_map(|f| &f.control.params).map(|p| (p.id.as_str(), p)).collect()
     }
 
-    pub fn resource(&self, uuid: &str) -> Option<&Resource> {
+    pub(crate) fn resource(&self, uuid: &str) -> Option<&Resource> {
         self.back_matter.as_ref()?.resources.iter().find(|r| r.uuid == uuid)
     }
 }

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use super::model::{Param, Part};
 
 /// Parameters by id, for `{{ insert: param, id }}`.
-pub type Params<'a> = HashMap<&'a str, &'a Param>;
+pub(crate) type Params<'a> = HashMap<&'a str, &'a Param>;
 
 /// A control's statement as Markdown: the lead prose, then its items as a
 /// nested list ("- **a.** Develop…").
-pub fn statement(part: &Part, params: &Params) -> String {
+pub(crate) fn statement(part: &Part, params: &Params) -> String {
     let mut out = String::new();
     if let Some(prose) = &part.prose {
         out.push_str(insert_params(prose.trim(), params, 0).trim());
@@ -50,7 +50,7 @@ fn items(part: &Part, depth: usize, params: &Params, out: &mut String) {
 }
 
 /// A part's prose and the prose of its sub-parts, as paragraphs (guidance).
-pub fn paragraphs(part: &Part, params: &Params) -> String {
+pub(crate) fn paragraphs(part: &Part, params: &Params) -> String {
     let mut paras = Vec::new();
     collect(part, params, &mut paras);
     paras.join("\n\n")
@@ -72,7 +72,7 @@ fn collect(part: &Part, params: &Params, out: &mut Vec<String>) {
 }
 
 /// Replaces `{{ insert: param, id }}` with the parameter as NIST prints it.
-pub fn insert_params(text: &str, params: &Params, depth: usize) -> String {
+pub(crate) fn insert_params(text: &str, params: &Params, depth: usize) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find("{{") {

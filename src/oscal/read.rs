@@ -11,7 +11,7 @@ use super::model::{Catalog, MODELS, Profile};
 use crate::diag::{Code, Diagnostic, Report};
 
 /// A parsed OSCAL document and the text it came from (for later diagnostics).
-pub struct Read<T> {
+pub(crate) struct Read<T> {
     pub doc: T,
     /// The file as the user named it.
     pub file: String,
@@ -19,17 +19,17 @@ pub struct Read<T> {
 }
 
 /// Reads an OSCAL catalog (a resolved profile is a catalog too).
-pub fn catalog(path: &Path) -> Result<Read<Catalog>, Report> {
+pub(crate) fn catalog(path: &Path) -> Result<Read<Catalog>, Report> {
     read(path, "catalog")
 }
 
 /// Reads an OSCAL profile.
-pub fn profile(path: &Path) -> Result<Read<Profile>, Report> {
+pub(crate) fn profile(path: &Path) -> Result<Read<Profile>, Report> {
     read(path, "profile")
 }
 
 /// A report with one diagnostic about `file`, whose text is kept for snippets.
-pub fn failure(file: &str, text: Option<&str>, d: Diagnostic) -> Report {
+pub(crate) fn failure(file: &str, text: Option<&str>, d: Diagnostic) -> Report {
     let mut report = Report::default();
     if let Some(text) = text {
         report.sources.insert(file, text);
@@ -206,13 +206,13 @@ fn check_envelope(file: &str, text: &str, value: &Value, model: &str) -> Result<
 }
 
 /// The span of the first `"key"` in the text.
-pub fn key_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+pub(crate) fn key_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
     let quoted = format!("\"{key}\"");
     text.find(&quoted).map(|i| i..i + quoted.len())
 }
 
 /// The span of the string value of the first `"key": "value"` in the text.
-pub fn value_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+pub(crate) fn value_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
     let k = key_span(text, key)?;
     let rest = &text[k.end..];
     let open = k.end + rest.find('"')?;
@@ -221,7 +221,7 @@ pub fn value_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
 }
 
 /// The span of the first string value equal to `value` (quoted) after `from`.
-pub fn string_span(text: &str, value: &str, from: usize) -> Option<std::ops::Range<usize>> {
+pub(crate) fn string_span(text: &str, value: &str, from: usize) -> Option<std::ops::Range<usize>> {
     let quoted = format!("\"{value}\"");
     text.get(from..)?.find(&quoted).map(|i| from + i..from + i + quoted.len())
 }

@@ -21,13 +21,13 @@ use crate::model::{Action, ActionState, AssessmentEntry, Template, Testing, Work
 use crate::score::{earns, in_scope};
 
 /// The OSCAL version of the output (and of the vendored schema).
-pub const OSCAL_VERSION: &str = "1.1.2";
+pub(crate) const OSCAL_VERSION: &str = "1.1.2";
 
 /// Namespace of evident's own properties (`props[].ns`): the action id and its statuses.
-pub const NS: &str = "urn:evident:oscal";
+pub(crate) const NS: &str = "urn:evident:oscal";
 
 /// What the export reads besides the working tree.
-pub struct History<'a> {
+pub(crate) struct History<'a> {
     pub timeline: &'a Timeline,
 }
 
@@ -48,14 +48,14 @@ impl Ids {
 }
 
 /// OSCAL date-time (with time zone): commit times in UTC.
-pub fn datetime(seconds: i64) -> String {
+pub(crate) fn datetime(seconds: i64) -> String {
     jiff::Timestamp::from_second(seconds)
         .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
 }
 
 /// OSCAL tokens (NCName): control ids like `164.308(a)(1)` need a safe form.
-pub fn token(s: &str) -> String {
+pub(crate) fn token(s: &str) -> String {
     let mut out: String = s
         .chars()
         .map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
@@ -107,7 +107,7 @@ fn last_test_change<'t>(timeline: &'t Timeline, assessment: &str, action: &str) 
 /// The assessment results document for the given assessments (ids sorted).
 /// Built with `json!` rather than an output type: OSCAL is NIST's format,
 /// with NIST's schema, so `schemas/output/` has no schema of its own for it.
-pub fn document(ws: &Workspace, assessments: &[&AssessmentEntry], history: &History) -> Value {
+pub(crate) fn document(ws: &Workspace, assessments: &[&AssessmentEntry], history: &History) -> Value {
     let tl = history.timeline;
     let root = tl.commits.first().map_or("", |c| c.id.as_str());
     let head = tl.commits.last();

@@ -8,14 +8,14 @@ use super::{md_cell, md_code};
 use crate::alerts::{Event, Fired, Scope, short};
 
 /// The range an alert run covered.
-pub struct Header<'a> {
+pub(crate) struct Header<'a> {
     pub base: &'a str,
     pub base_id: String,
     pub head_id: String,
     pub commits: usize,
 }
 
-pub fn json(header: &Header<'_>, fired: &[Fired]) -> Value {
+pub(crate) fn json(header: &Header<'_>, fired: &[Fired]) -> Value {
     super::json::to_value(&super::json::AlertsOutput {
         base: header.base.to_owned(),
         base_commit: header.base_id.clone(),
@@ -25,7 +25,7 @@ pub fn json(header: &Header<'_>, fired: &[Fired]) -> Value {
     })
 }
 
-pub fn title(header: &Header<'_>, fired: &[Fired]) -> String {
+pub(crate) fn title(header: &Header<'_>, fired: &[Fired]) -> String {
     let what = match fired.len() {
         0 => "no alerts fired".to_owned(),
         1 => "1 alert fired".to_owned(),
@@ -34,7 +34,7 @@ pub fn title(header: &Header<'_>, fired: &[Fired]) -> String {
     format!("{what} in {}..HEAD ({})", header.base, crate::diag::render::plural(header.commits, "commit"))
 }
 
-pub fn human(header: &Header<'_>, fired: &[Fired], color: bool) -> String {
+pub(crate) fn human(header: &Header<'_>, fired: &[Fired], color: bool) -> String {
     let mut out = format!("{}\n", title(header, fired));
     for alert in fired {
         out.push_str(&format!("\n{}: {}", alert.id, alert.watches));
@@ -91,7 +91,7 @@ pub fn human(header: &Header<'_>, fired: &[Fired], color: bool) -> String {
     out
 }
 
-pub fn markdown(header: &Header<'_>, fired: &[Fired]) -> String {
+pub(crate) fn markdown(header: &Header<'_>, fired: &[Fired]) -> String {
     let mut out = format!("## {}\n", title(header, fired));
     for alert in fired {
         out.push_str(&format!("\n### {}\n\n{}", md_code(&alert.id), md_cell(&alert.watches)));
@@ -151,6 +151,6 @@ pub fn markdown(header: &Header<'_>, fired: &[Fired]) -> String {
 }
 
 /// An owner, or `none` when there is none.
-pub fn or_none(owner: &Option<String>) -> &str {
+pub(crate) fn or_none(owner: &Option<String>) -> &str {
     owner.as_deref().unwrap_or("none")
 }

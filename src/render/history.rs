@@ -12,7 +12,7 @@ use crate::trust::Signed;
 use crate::ui::{BOLD, DIM, GREEN, RED, paint};
 
 /// What changed between two snapshots, in words.
-pub fn changes(before: &StateSnapshot, after: &StateSnapshot, removed: bool) -> Vec<String> {
+pub(crate) fn changes(before: &StateSnapshot, after: &StateSnapshot, removed: bool) -> Vec<String> {
     if removed {
         return vec!["state file removed".into()];
     }
@@ -92,14 +92,14 @@ fn fit(parts: Vec<String>) -> Vec<String> {
 
 /// Whether each commit was signed, by commit id (empty without `[trust]`:
 /// then no column shows it).
-pub type SignedBy = BTreeMap<String, Signed>;
+pub(crate) type SignedBy = BTreeMap<String, Signed>;
 
 /// The Signed cell of an event: only for test changes.
 fn signed_cell(signed: &SignedBy, t: &Timeline, e: &StatusEvent) -> String {
     signed.get(&t.commits[e.commit].id).filter(|_| e.test_changed()).map(Signed::label).unwrap_or_default()
 }
 
-pub fn human(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy, color: bool) -> String {
+pub(crate) fn human(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy, color: bool) -> String {
     if events.is_empty() {
         return "no status changes\n".into();
     }
@@ -142,7 +142,7 @@ fn colour_change(s: &str, color: bool) -> String {
     }
 }
 
-pub fn markdown(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy) -> String {
+pub(crate) fn markdown(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy) -> String {
     if events.is_empty() {
         return "_No status changes._\n".into();
     }
@@ -174,19 +174,19 @@ pub fn markdown(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy) -> Str
 
 /// Events for scripts; under `[trust]`, a test change has `signature`
 /// (`status`, `signer`, `fingerprint`).
-pub fn json(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy) -> Value {
+pub(crate) fn json(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy) -> Value {
     super::json::to_value(&super::json::HistoryOutput::new(t, events, signed))
 }
 
 /// The score series for scripts: every main-line commit with the overall,
 /// per-assessment and per-category scores after it (the shapes of
 /// `evident score --format json`).
-pub fn scores_json(t: &Timeline) -> Value {
+pub(crate) fn scores_json(t: &Timeline) -> Value {
     super::json::to_value(&super::json::HistoryScoresOutput::new(t))
 }
 
 /// The score series: one row per commit that moved a score.
-pub fn scores(t: &Timeline, markdown: bool) -> String {
+pub(crate) fn scores(t: &Timeline, markdown: bool) -> String {
     let mut rows = Vec::new();
     let mut last: Option<(u64, u64)> = None;
     for p in &t.points {

@@ -22,7 +22,7 @@ use crate::updates::Update;
 
 /// `evident score --format json`: every score of the working tree.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct ScoreOutput {
+pub(crate) struct ScoreOutput {
     /// The commit the working tree is on (`null` before the first commit).
     pub commit: Option<String>,
     /// The scores, each assessment's controls sorted by id.
@@ -31,7 +31,7 @@ pub struct ScoreOutput {
 }
 
 impl ScoreOutput {
-    pub fn new(scores: &Scores, commit: Option<&str>) -> Self {
+    pub(crate) fn new(scores: &Scores, commit: Option<&str>) -> Self {
         let mut scores = scores.clone();
         for a in &mut scores.assessments {
             a.controls.sort_by(|x, y| x.id.cmp(&y.id));
@@ -43,11 +43,11 @@ impl ScoreOutput {
 /// `evident list actions --format json`: one entry per action.
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(transparent)]
-pub struct ListOutput(pub Vec<ListedAction>);
+pub(crate) struct ListOutput(pub Vec<ListedAction>);
 
 /// An action of the list, with its points over the listed assessments.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct ListedAction {
+pub(crate) struct ListedAction {
     pub id: ActionId,
     pub title: String,
     pub category: Category,
@@ -70,7 +70,7 @@ pub struct ListedAction {
 
 /// One action in one assessment.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct ListedPair {
+pub(crate) struct ListedPair {
     pub id: AssessmentId,
     pub owner: Option<String>,
     pub implementation: ImplementationStatus,
@@ -87,7 +87,7 @@ pub struct ListedPair {
 }
 
 impl ListOutput {
-    pub fn new(rows: &[ActionRow<'_, '_>]) -> Self {
+    pub(crate) fn new(rows: &[ActionRow<'_, '_>]) -> Self {
         ListOutput(
             rows.iter()
                 .map(|row| {
@@ -137,7 +137,7 @@ impl ListOutput {
 
 /// `evident alerts --format json`: the policies a range of commits fired.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct AlertsOutput {
+pub(crate) struct AlertsOutput {
     /// The base revision as given.
     pub base: String,
     pub base_commit: String,
@@ -149,7 +149,7 @@ pub struct AlertsOutput {
 
 /// A commit as the JSON outputs of `evident history` name it.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct CommitOutput {
+pub(crate) struct CommitOutput {
     /// The full commit id.
     pub commit: String,
     /// The author's local date, `YYYY-MM-DD`.
@@ -163,7 +163,7 @@ pub struct CommitOutput {
 
 /// A commit's author.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct Author {
+pub(crate) struct Author {
     pub name: String,
     pub email: String,
 }
@@ -183,11 +183,11 @@ impl From<&CommitInfo> for CommitOutput {
 /// `evident history --format json`: the status events, in commit order.
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(transparent)]
-pub struct HistoryOutput(pub Vec<HistoryEvent>);
+pub(crate) struct HistoryOutput(pub Vec<HistoryEvent>);
 
 /// One commit's change to one action's state in one assessment.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct HistoryEvent {
+pub(crate) struct HistoryEvent {
     #[serde(flatten)]
     pub commit: CommitOutput,
     pub assessment: String,
@@ -202,7 +202,7 @@ pub struct HistoryEvent {
 }
 
 impl HistoryOutput {
-    pub fn new(t: &Timeline, events: &[&StatusEvent], signed: &super::history::SignedBy) -> Self {
+    pub(crate) fn new(t: &Timeline, events: &[&StatusEvent], signed: &super::history::SignedBy) -> Self {
         HistoryOutput(
             events
                 .iter()
@@ -223,11 +223,11 @@ impl HistoryOutput {
 /// overall, per-assessment and per-category scores after it.
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(transparent)]
-pub struct HistoryScoresOutput(pub Vec<ScoresAfter>);
+pub(crate) struct HistoryScoresOutput(pub Vec<ScoresAfter>);
 
 /// The scores after one commit.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct ScoresAfter {
+pub(crate) struct ScoresAfter {
     #[serde(flatten)]
     pub commit: CommitOutput,
     pub overall: Score,
@@ -237,7 +237,7 @@ pub struct ScoresAfter {
 
 /// The score of one assessment or category.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct ScoreOf {
+pub(crate) struct ScoreOf {
     pub earned: u64,
     pub max: u64,
     pub percent: f64,
@@ -246,7 +246,7 @@ pub struct ScoreOf {
 }
 
 impl HistoryScoresOutput {
-    pub fn new(t: &Timeline) -> Self {
+    pub(crate) fn new(t: &Timeline) -> Self {
         let of = |(id, p): &(String, Points)| {
             let s = Score::from(*p);
             ScoreOf { earned: s.earned, max: s.max, percent: s.percent(), id: id.clone() }
@@ -267,7 +267,7 @@ impl HistoryScoresOutput {
 
 /// `evident diff --format json`: the two sides and what differs.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct DiffOutput<'a> {
+pub(crate) struct DiffOutput<'a> {
     pub base: &'a Side,
     pub head: &'a Side,
     /// Whether anything differs.
@@ -278,14 +278,14 @@ pub struct DiffOutput<'a> {
 
 /// `evident updates --format json`: every pending update.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct UpdatesOutput<'a> {
+pub(crate) struct UpdatesOutput<'a> {
     pub updates: &'a [Update],
 }
 
 /// `evident validate --format json` and `evident check --format json`: the
 /// diagnostics of the run.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct CheckOutput {
+pub(crate) struct CheckOutput {
     /// No errors (warnings allowed).
     pub ok: bool,
     /// How many files were checked.
@@ -300,7 +300,7 @@ pub struct CheckOutput {
 
 /// One diagnostic (docs/design/outputs.md).
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct DiagnosticOutput {
+pub(crate) struct DiagnosticOutput {
     /// `E0NNN`.
     pub code: &'static str,
     /// The rule's name, as `[rules]` and `evident explain` know it.
@@ -322,7 +322,7 @@ pub struct DiagnosticOutput {
 /// Where in its file a diagnostic is, by kind of location.
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(untagged)]
-pub enum PlaceOutput {
+pub(crate) enum PlaceOutput {
     /// A spreadsheet cell.
     Cell {
         /// The sheet's name (XLSX only).
@@ -361,7 +361,7 @@ pub enum PlaceOutput {
 
 /// Another place a diagnostic points to.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct RelatedOutput {
+pub(crate) struct RelatedOutput {
     pub file: String,
     pub line: usize,
     pub column: usize,
@@ -371,7 +371,7 @@ pub struct RelatedOutput {
 /// `evident import actions --format json`: what the import changed, or why it refused.
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(untagged)]
-pub enum ImportActionsOutput {
+pub(crate) enum ImportActionsOutput {
     /// The sheet was read: the state files it changes.
     Imported {
         /// Rows read.
@@ -389,7 +389,7 @@ pub enum ImportActionsOutput {
 
 /// A state file an import creates or updates.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct ImportedFile {
+pub(crate) struct ImportedFile {
     pub path: String,
     pub change: ImportedChange,
     /// What changes, in words.
@@ -398,19 +398,19 @@ pub struct ImportedFile {
 
 #[derive(Clone, Copy, Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum ImportedChange {
+pub(crate) enum ImportedChange {
     Created,
     Updated,
 }
 
 /// A value as JSON for `commands::output::to_json_text`.
-pub fn to_value(output: &impl Serialize) -> serde_json::Value {
+pub(crate) fn to_value(output: &impl Serialize) -> serde_json::Value {
     serde_json::to_value(output).unwrap_or(serde_json::Value::Null)
 }
 
 /// `evident import template --format json`: the template's next version.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct ImportTemplateOutput {
+pub(crate) struct ImportTemplateOutput {
     pub template: String,
     /// The version in the repository before the import (null: a new template).
     pub previous_version: Option<u32>,
@@ -424,7 +424,7 @@ pub struct ImportTemplateOutput {
 /// `evident import oscal --format json`: what importing a catalog (and
 /// profile) does to the template and its actions.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct ImportOscalOutput {
+pub(crate) struct ImportOscalOutput {
     pub template: String,
     pub version: u32,
     /// Null: a new template.
@@ -443,7 +443,7 @@ pub struct ImportOscalOutput {
 
 #[derive(Clone, Copy, Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum ImportChange {
+pub(crate) enum ImportChange {
     Created,
     Updated,
     None,
@@ -451,7 +451,7 @@ pub enum ImportChange {
 
 /// An OSCAL document read: its file and metadata.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct OscalDocument {
+pub(crate) struct OscalDocument {
     pub file: String,
     pub title: String,
     pub version: String,
@@ -460,14 +460,14 @@ pub struct OscalDocument {
 
 /// A file an import writes.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct PlannedFile {
+pub(crate) struct PlannedFile {
     pub path: String,
     pub status: ImportedChange,
 }
 
 /// `evident trust list --format json`: the keys of the allowed signers file.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct TrustListOutput {
+pub(crate) struct TrustListOutput {
     /// The allowed signers file, relative to the repository.
     pub file: String,
     pub keys: Vec<TrustedKey>,
@@ -476,7 +476,7 @@ pub struct TrustListOutput {
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct TrustedKey {
+pub(crate) struct TrustedKey {
     /// The e-mail addresses the key signs for.
     pub principals: Vec<String>,
     pub key_type: String,
@@ -490,7 +490,7 @@ pub struct TrustedKey {
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct TrustLineProblem {
+pub(crate) struct TrustLineProblem {
     pub line: usize,
     pub message: String,
 }

@@ -21,7 +21,7 @@ fn with_stale(status: String, stale: bool) -> String {
     if stale { format!("{status} (stale)") } else { status }
 }
 
-pub fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
+pub(crate) fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
     let mut t = Table::new(&[
         "Action",
         "Title",
@@ -57,7 +57,7 @@ pub fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
 }
 
 /// One row per (assessment, action): where "mixed" comes from.
-pub fn human_per_assessment(rows: &[ActionRow<'_, '_>], color: bool) -> String {
+pub(crate) fn human_per_assessment(rows: &[ActionRow<'_, '_>], color: bool) -> String {
     let mut t = Table::new(&[
         "Action",
         "Assessment",
@@ -117,7 +117,7 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 /// One row per (assessment, action), as Markdown.
-pub fn markdown_per_assessment(rows: &[ActionRow<'_, '_>]) -> String {
+pub(crate) fn markdown_per_assessment(rows: &[ActionRow<'_, '_>]) -> String {
     if rows.is_empty() {
         return "_No actions match._\n".into();
     }
@@ -145,7 +145,7 @@ pub fn markdown_per_assessment(rows: &[ActionRow<'_, '_>]) -> String {
 }
 
 /// A Markdown table, for pull-request comments and issues.
-pub fn markdown(rows: &[ActionRow<'_, '_>]) -> String {
+pub(crate) fn markdown(rows: &[ActionRow<'_, '_>]) -> String {
     if rows.is_empty() {
         return "_No actions match._\n".into();
     }
@@ -170,6 +170,6 @@ pub fn markdown(rows: &[ActionRow<'_, '_>]) -> String {
     out
 }
 
-pub fn json(rows: &[ActionRow<'_, '_>]) -> Value {
+pub(crate) fn json(rows: &[ActionRow<'_, '_>]) -> Value {
     super::json::to_value(&super::json::ListOutput::new(rows))
 }

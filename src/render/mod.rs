@@ -1,29 +1,29 @@
 //! Presentation: terminal tables, Markdown and JSON of computed results.
 //! Renderers only format; they never compute scores or read files.
 
-pub mod alerts;
-pub mod diff;
-pub mod history;
-pub mod json;
-pub mod list;
-pub mod notify;
+pub(crate) mod alerts;
+pub(crate) mod diff;
+pub(crate) mod history;
+pub(crate) mod json;
+pub(crate) mod list;
+pub(crate) mod notify;
 pub mod score;
-pub mod sheets;
-pub mod soa;
+pub(crate) mod sheets;
+pub(crate) mod soa;
 pub mod summary;
-pub mod table;
-pub mod table_export;
-pub mod test;
-pub mod updates;
+pub(crate) mod table;
+pub(crate) mod table_export;
+pub(crate) mod test;
+pub(crate) mod updates;
 
 /// A ten-cell bar for a percentage: `██████░░░░`.
-pub fn bar(tenths_of_percent: u64) -> String {
+pub(crate) fn bar(tenths_of_percent: u64) -> String {
     let filled = ((tenths_of_percent + 50) / 100).min(10) as usize;
     format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled))
 }
 
 /// A score's move: `38.2% → 41.0% (+2.8; 132/346 → 142/346)`.
-pub fn score_move(before: crate::score::Score, after: crate::score::Score) -> String {
+pub(crate) fn score_move(before: crate::score::Score, after: crate::score::Score) -> String {
     let change = (after.tenths_of_percent() as f64 - before.tenths_of_percent() as f64) / 10.0;
     format!(
         "{:.1}% → {:.1}% ({change:+.1}; {}/{} → {}/{})",
@@ -48,7 +48,7 @@ pub fn score_move(before: crate::score::Score, after: crate::score::Score) -> St
 /// one sanitiser: the terminal sink ([`crate::ui::Ui`]) applies it to every
 /// line it writes, and the Markdown escapes ([`md_cell`], [`md_code`]) to
 /// every cell.
-pub fn printable(text: &str, keep_sgr: bool) -> std::borrow::Cow<'_, str> {
+pub(crate) fn printable(text: &str, keep_sgr: bool) -> std::borrow::Cow<'_, str> {
     fn unsafe_char(c: char) -> bool {
         (c.is_control() && c != '\n' && c != '\t')
             || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
@@ -89,7 +89,7 @@ fn sgr_len(text: &str) -> Option<usize> {
 
 /// User text as a Markdown code span: backticks inside are kept by choosing
 /// a longer fence, and nothing else needs escaping there.
-pub fn md_code(text: &str) -> String {
+pub(crate) fn md_code(text: &str) -> String {
     let text = printable(&text.replace(['\n', '\r'], " "), false).into_owned();
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
@@ -99,7 +99,7 @@ pub fn md_code(text: &str) -> String {
 
 /// Escapes user text for Markdown: no HTML, emphasis, links or code spans come
 /// from the text itself, and it stays on one line (it may sit in a table cell).
-pub fn md_cell(text: &str) -> String {
+pub(crate) fn md_cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let text = text.replace('\r', " ");
     for c in printable(&text, false).chars() {

@@ -8,7 +8,7 @@ use super::{md_cell, md_code};
 use crate::diag::render::plural;
 use crate::notify::{Delivery, SendOutput, Status};
 
-pub fn json(output: &SendOutput) -> Value {
+pub(crate) fn json(output: &SendOutput) -> Value {
     super::json::to_value(output)
 }
 
@@ -34,7 +34,7 @@ fn headline(output: &SendOutput) -> String {
 }
 
 /// The result of a delivery in words: `delivered`, `failed after 3 attempts: …`.
-pub fn result(d: &Delivery) -> String {
+pub(crate) fn result(d: &Delivery) -> String {
     let tries = match d.attempts {
         0 | 1 => String::new(),
         n => format!(" after {n} attempts"),
@@ -51,7 +51,7 @@ fn to(d: &Delivery) -> String {
     }
 }
 
-pub fn human(output: &SendOutput, color: bool) -> String {
+pub(crate) fn human(output: &SendOutput, color: bool) -> String {
     let mut out = format!("\nSending: {}\n", headline(output));
     let mut table = Table::new(&["Channel", "Kind", "To", "Alerts", "Result"]);
     for d in &output.deliveries {
@@ -81,7 +81,7 @@ fn message_text(message: Option<&Value>) -> String {
     }
 }
 
-pub fn markdown(output: &SendOutput) -> String {
+pub(crate) fn markdown(output: &SendOutput) -> String {
     let mut out = format!("\n### Sending: {}\n\n", headline(output));
     for d in &output.deliveries {
         out.push_str(&format!(

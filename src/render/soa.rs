@@ -7,11 +7,11 @@ use crate::render::table_export::{Cell, Table};
 use crate::soa::{Soa, SoaControl, action_line};
 
 /// The sheet's name in a workbook.
-pub const SHEET: &str = "Statement of Applicability";
+pub(crate) const SHEET: &str = "Statement of Applicability";
 
 /// A column of the sheet, in the order of the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Column {
+pub(crate) enum Column {
     Control,
     Title,
     Family,
@@ -31,7 +31,7 @@ pub enum Column {
 
 impl Column {
     /// Every column, in the order of the file.
-    pub const ALL: [Column; 15] = [
+    pub(crate) const ALL: [Column; 15] = [
         Column::Control,
         Column::Title,
         Column::Family,
@@ -50,7 +50,7 @@ impl Column {
     ];
 
     /// The column's header.
-    pub const fn header(self) -> &'static str {
+    pub(crate) const fn header(self) -> &'static str {
         match self {
             Column::Control => "Control",
             Column::Title => "Title",
@@ -71,7 +71,7 @@ impl Column {
     }
 
     /// The column's cell for one control.
-    pub fn cell(self, c: &SoaControl<'_>) -> Cell {
+    pub(crate) fn cell(self, c: &SoaControl<'_>) -> Cell {
         let lines = |v: Vec<String>| if v.is_empty() { Cell::Empty } else { Cell::text(v.join("\n")) };
         match self {
             Column::Control => Cell::text(c.control.id.as_str()),
@@ -96,7 +96,7 @@ impl Column {
 }
 
 /// The headers, in order.
-pub const HEADERS: [&str; 15] = crate::render::sheets::headers!(Column, 15);
+pub(crate) const HEADERS: [&str; 15] = crate::render::sheets::headers!(Column, 15);
 
 fn yes_no(b: bool) -> &'static str {
     if b { "Yes" } else { "No" }
@@ -111,14 +111,14 @@ fn evidence_text(e: &Evidence) -> String {
 }
 
 /// One row per control, in the template's order.
-pub fn table(soa: &Soa<'_>) -> Table {
+pub(crate) fn table(soa: &Soa<'_>) -> Table {
     let rows = soa.controls.iter().map(|c| Column::ALL.iter().map(|col| col.cell(c)).collect()).collect();
     Table { sheet: SHEET.into(), headers: HEADERS.to_vec(), rows }
 }
 
 /// The statement as a Markdown document: a heading, what it covers, and a
 /// table with one row per control.
-pub fn markdown(soa: &Soa<'_>) -> String {
+pub(crate) fn markdown(soa: &Soa<'_>) -> String {
     let t = soa.template;
     let mut out = format!(
         "# Statement of Applicability: {}\n\nAssessment `{}`, template {} (`{}` v{}), regulation {}.\n{} of {} controls applicable.\n\n",

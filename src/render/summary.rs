@@ -19,7 +19,7 @@ pub struct Links {
 
 impl Links {
     /// From the GitHub Actions environment, when running there.
-    pub fn from_env(prefix: &str, head: Option<&str>) -> Links {
+    pub(crate) fn from_env(prefix: &str, head: Option<&str>) -> Links {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
         let blob_base = match (var("GITHUB_SERVER_URL"), var("GITHUB_REPOSITORY")) {
             (Some(server), Some(repo)) => {
@@ -257,7 +257,7 @@ fn gate_markdown(gate: &Gate) -> String {
 }
 
 /// For the terminal: drops that passed because assessors' verdicts explain them.
-pub fn allowed_drops_text(gate: &Gate) -> String {
+pub(crate) fn allowed_drops_text(gate: &Gate) -> String {
     let mut out = String::new();
     for d in gate.drops.iter().filter(|d| d.passed) {
         out.push_str(&allowed_drop_line(d, gate.max_score_drop));

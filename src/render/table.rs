@@ -16,7 +16,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::ui::{BOLD, paint};
 
-pub struct Table {
+pub(crate) struct Table {
     headers: Vec<String>,
     right: Vec<bool>,
     rows: Vec<Vec<String>>,
@@ -24,7 +24,7 @@ pub struct Table {
 
 impl Table {
     /// Headers ending in `>` are right-aligned (the `>` is dropped).
-    pub fn new(headers: &[&str]) -> Self {
+    pub(crate) fn new(headers: &[&str]) -> Self {
         Table {
             headers: headers.iter().map(|h| h.trim_end_matches('>').to_owned()).collect(),
             right: headers.iter().map(|h| h.ends_with('>')).collect(),
@@ -32,27 +32,22 @@ impl Table {
         }
     }
 
-    /// Room for `n` more rows.
-    pub fn reserve(&mut self, n: usize) {
-        self.rows.reserve(n);
-    }
-
-    pub fn row(&mut self, cells: Vec<String>) {
+    pub(crate) fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
 
-    pub fn render(&self, color: bool) -> String {
+    pub(crate) fn render(&self, color: bool) -> String {
         let mut out = Vec::new();
         self.write(&mut out, color).expect("writing to memory does not fail");
         String::from_utf8(out).expect("the cells are text")
     }
 
     /// Writes the table line by line.
-    pub fn write(&self, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    pub(crate) fn write(&self, out: &mut dyn Write, color: bool) -> io::Result<()> {
         let header: Vec<String> = self.headers.iter().map(|h| paint(color, BOLD, h)).collect();
         let multiline = self.rows.iter().chain([&header]).flatten().any(|c| c.contains('\n'));
         if multiline {

@@ -12,7 +12,7 @@ use crate::model::Date;
 
 /// The two spreadsheet formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum TableFormat {
+pub(crate) enum TableFormat {
     /// Comma-separated values (UTF-8, RFC 4180 quoting), one header row.
     Csv,
     /// An Excel workbook with one sheet: frozen header, filters, real dates.
@@ -22,7 +22,7 @@ pub enum TableFormat {
 /// One cell. Dates are calendar dates; date-times are the author's local time
 /// with its offset from UTC (CSV keeps the offset, Excel has no time zones).
 #[derive(Clone, Debug, PartialEq)]
-pub enum Cell {
+pub(crate) enum Cell {
     Empty,
     Text(String),
     Int(i64),
@@ -32,17 +32,17 @@ pub enum Cell {
 }
 
 impl Cell {
-    pub fn text(s: impl Into<String>) -> Cell {
+    pub(crate) fn text(s: impl Into<String>) -> Cell {
         Cell::Text(s.into())
     }
 
     /// Text, or an empty cell for `None`.
-    pub fn opt(s: Option<impl Into<String>>) -> Cell {
+    pub(crate) fn opt(s: Option<impl Into<String>>) -> Cell {
         s.map_or(Cell::Empty, |s| Cell::Text(s.into()))
     }
 
     /// The cell as CSV text: dates ISO 8601, booleans `true`/`false`.
-    pub fn csv_text(&self) -> String {
+    pub(crate) fn csv_text(&self) -> String {
         match self {
             Cell::Empty => String::new(),
             Cell::Text(s) => s.clone(),
@@ -78,14 +78,14 @@ fn iso_offset(offset: jiff::tz::Offset) -> String {
 
 /// A sheet: a name (XLSX only), headers and rows of cells.
 #[derive(Clone, Debug, Default)]
-pub struct Table {
+pub(crate) struct Table {
     pub sheet: String,
     pub headers: Vec<&'static str>,
     pub rows: Vec<Vec<Cell>>,
 }
 
 /// The table in `format`, as the bytes of a file.
-pub fn encode(table: &Table, format: TableFormat) -> Result<Vec<u8>> {
+pub(crate) fn encode(table: &Table, format: TableFormat) -> Result<Vec<u8>> {
     match format {
         TableFormat::Csv => csv(table),
         TableFormat::Xlsx => xlsx(table),
@@ -93,7 +93,7 @@ pub fn encode(table: &Table, format: TableFormat) -> Result<Vec<u8>> {
 }
 
 /// CSV with a header row; fields with commas, quotes or line breaks are quoted.
-pub fn csv(table: &Table) -> Result<Vec<u8>> {
+pub(crate) fn csv(table: &Table) -> Result<Vec<u8>> {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     let fail = |e: csv::Error| Error::new(format!("could not write CSV: {e}"));
     writer.write_record(&table.headers).map_err(fail)?;
@@ -111,7 +111,7 @@ pub fn csv(table: &Table) -> Result<Vec<u8>> {
 
 /// The characters that make a spreadsheet read a CSV cell as a formula
 /// (OWASP "CSV injection"): `=`, `+`, `-`, `@`, tab and carriage return.
-pub const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+pub(crate) const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
 
 /// Whether `text`, once its leading `'`s are skipped, starts like a formula.
 fn formula_like(text: &str) -> bool {
@@ -124,13 +124,13 @@ fn formula_like(text: &str) -> bool {
 /// had, text that already starts with `'`s followed by a formula character
 /// gets one more. Typed cells (numbers, dates, booleans) are never text and
 /// are written as they are.
-pub fn defuse(text: &str) -> String {
+pub(crate) fn defuse(text: &str) -> String {
     if formula_like(text) { format!("'{text}") } else { text.to_owned() }
 }
 
 /// Undoes [`defuse`] exactly: removes the one `'` it added, and nothing
 /// from any other text (`'quoted'` stays as it is).
-pub fn undefuse(text: &str) -> &str {
+pub(crate) fn undefuse(text: &str) -> &str {
     match text.strip_prefix('\'') {
         Some(rest) if formula_like(rest) => rest,
         _ => text,
@@ -141,7 +141,7 @@ pub fn undefuse(text: &str) -> &str {
 const MAX_WIDTH: usize = 60;
 
 /// An XLSX workbook with the table on one sheet.
-pub fn xlsx(table: &Table) -> Result<Vec<u8>> {
+pub(crate) fn xlsx(table: &Table) -> Result<Vec<u8>> {
     xlsx_inner(table).map_err(|e| Error::new(format!("could not write the workbook: {e}")))
 }
 

@@ -24,7 +24,7 @@ fn counts(s: &Summary) -> String {
 }
 
 /// A table of the results and the skipped tests, then the counts.
-pub fn human(s: &Summary, color: bool) -> String {
+pub(crate) fn human(s: &Summary, color: bool) -> String {
     let mut table = Table::new(&["result", "action", "assessments", "status", "time>", "notes"]);
     for r in &s.results {
         let (style, word) = match r.result {
@@ -59,7 +59,7 @@ pub fn human(s: &Summary, color: bool) -> String {
 }
 
 /// The same as a Markdown table, for job summaries.
-pub fn markdown(s: &Summary) -> String {
+pub(crate) fn markdown(s: &Summary) -> String {
     let mut out = String::from("## Automatic tests\n\n");
     if !s.results.is_empty() || !s.skipped_tests.is_empty() {
         out.push_str(

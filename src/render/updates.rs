@@ -36,7 +36,7 @@ fn together(u: &Update) -> Option<String> {
     (!others.is_empty()).then(|| format!("accepted together with {} (same group)", others.join(", ")))
 }
 
-pub fn human(updates: &[Update], color: bool) -> String {
+pub(crate) fn human(updates: &[Update], color: bool) -> String {
     if updates.is_empty() {
         return "no pending updates: every assessment uses the current templates and actions\n".into();
     }
@@ -67,7 +67,7 @@ pub fn human(updates: &[Update], color: bool) -> String {
     out
 }
 
-pub fn markdown(updates: &[Update]) -> String {
+pub(crate) fn markdown(updates: &[Update]) -> String {
     if updates.is_empty() {
         return "No pending updates.\n".into();
     }

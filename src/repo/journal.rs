@@ -31,36 +31,36 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How often a waiting writer tries the lock: it goes on within a few
 /// milliseconds of the release.
 const POLL: Duration = Duration::from_millis(2);
-pub const TIMEOUT_VAR: &str = "EVIDENT_LOCK_TIMEOUT";
+pub(crate) const TIMEOUT_VAR: &str = "EVIDENT_LOCK_TIMEOUT";
 
 /// The state folder of the repository at `root`.
 #[derive(Clone, Debug)]
-pub struct StateDir {
+pub(crate) struct StateDir {
     pub dir: PathBuf,
     /// Outside git the folder is in the work tree and must ignore itself.
     in_work_tree: bool,
 }
 
 /// The folder under the repository that holds the state outside git.
-pub const LOCAL_STATE_DIR: &str = ".evident/local";
+pub(crate) const LOCAL_STATE_DIR: &str = ".evident/local";
 
 impl StateDir {
-    pub fn of(root: &Path) -> StateDir {
+    pub(crate) fn of(root: &Path) -> StateDir {
         match git_dir(root) {
             Some(git) => StateDir { dir: git.join("evident"), in_work_tree: false },
             None => StateDir { dir: root.join(LOCAL_STATE_DIR), in_work_tree: true },
         }
     }
 
-    pub fn lock_path(&self) -> PathBuf {
+    pub(crate) fn lock_path(&self) -> PathBuf {
         self.dir.join("lock")
     }
 
-    pub fn journal_path(&self) -> PathBuf {
+    pub(crate) fn journal_path(&self) -> PathBuf {
         self.dir.join("journal")
     }
 
-    pub fn tmp_dir(&self) -> PathBuf {
+    pub(crate) fn tmp_dir(&self) -> PathBuf {
         self.dir.join("tmp")
     }
 
@@ -71,7 +71,7 @@ impl StateDir {
     /// Ends a write that replaced files (or put them back): marks the
     /// repository as changed for readers that were reading meanwhile (see
     /// [`read_whole`]), then removes the journal, the commit point.
-    pub fn end_write(&self) -> std::io::Result<()> {
+    pub(crate) fn end_write(&self) -> std::io::Result<()> {
         let stamp = format!(
             "{} {}\n",
             std::process::id(),
@@ -110,7 +110,7 @@ impl StateDir {
     /// file) where its folders or files belong would send the lock, the
     /// backups, the journal or the clean-up of `tmp/` somewhere else (a
     /// repository unpacked from an archive can hold anything there).
-    pub fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         let mut dirs = vec![self.dir.clone(), self.tmp_dir()];
         if self.in_work_tree
             && let Some(parent) = self.dir.parent()
@@ -216,11 +216,11 @@ impl WriteLock {
         Ok(lock)
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 
-    pub fn state(&self) -> &StateDir {
+    pub(crate) fn state(&self) -> &StateDir {
         &self.state
     }
 
@@ -290,7 +290,7 @@ fn seconds(d: Duration) -> String {
 /// undo it (under the lock); stray temporary files are removed when no
 /// writer is at work. Costs a few `stat` calls when there is nothing to do.
 /// A command that cannot write there says so and stops.
-pub fn recover(root: &Path) -> Result<()> {
+pub(crate) fn recover(root: &Path) -> Result<()> {
     let state = StateDir::of(root);
     state.check()?;
     if state.journal_path().exists() {
@@ -327,7 +327,7 @@ const OPTIMISTIC_READS: usize = 3;
 /// (its journal is there, or the generation it leaves changed) makes the
 /// reader wait for it and read again. Readers need no lock and no write
 /// access for this; only a reader overtaken again and again takes the lock.
-pub fn read_whole<T>(root: &Path, mut read: impl FnMut() -> T) -> Result<T> {
+pub(crate) fn read_whole<T>(root: &Path, mut read: impl FnMut() -> T) -> Result<T> {
     let state = StateDir::of(root);
     let stamp = || (state.journal_path().exists(), fs::read(state.generation_path()).ok());
     for _ in 0..OPTIMISTIC_READS {
@@ -369,7 +369,7 @@ fn clear_dir(dir: &Path) {
 
 /// Flushes a folder's entries (renames, new files) to disk. Best effort:
 /// not every system can open a folder.
-pub fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     #[cfg(unix)]
     if let Ok(f) = File::open(dir) {
         let _ = f.sync_all();
@@ -380,7 +380,7 @@ pub fn sync_dir(dir: &Path) {
 
 /// The record of a write in progress, with the paths it works on.
 #[derive(Debug, Default)]
-pub struct Journal {
+pub(crate) struct Journal {
     pub entries: Vec<JournalEntry>,
     /// Folders the write created, parents first.
     pub created_dirs: Vec<PathBuf>,
@@ -390,7 +390,7 @@ pub struct Journal {
 /// `target`; `backup` (in `tmp/`) is a hard link to the file it replaces, or
 /// `None` when the file is new.
 #[derive(Debug)]
-pub struct JournalEntry {
+pub(crate) struct JournalEntry {
     pub target: PathBuf,
     pub temp: PathBuf,
     pub backup: Option<PathBuf>,
@@ -421,7 +421,7 @@ const JOURNAL_VERSION: u32 = 1;
 
 impl Journal {
     /// Writes the journal to disk, durably, before any target is touched.
-    pub fn save(&self, state: &StateDir, root: &Path) -> Result<()> {
+    pub(crate) fn save(&self, state: &StateDir, root: &Path) -> Result<()> {
         let file = self.to_file(state, root).ok_or_else(|| {
             Error::new("could not record the write in the journal: a path is outside the repository or the state folder")
         })?;
@@ -516,7 +516,7 @@ impl Journal {
     /// Puts every target back as it was. Safe to repeat: each step checks
     /// what is on disk, so a recovery that is itself interrupted is finished
     /// by the next one.
-    pub fn roll_back(&self) -> Result<()> {
+    pub(crate) fn roll_back(&self) -> Result<()> {
         for entry in self.entries.iter().rev() {
             if entry.temp.exists() {
                 // Never moved into place: the target is untouched.

@@ -3,12 +3,12 @@
 
 use crate::model::{ActionId, AssessmentId, TemplateId, id_problem, is_valid_id};
 
-pub const CONFIG_FILE: &str = "evident.toml";
-pub const TEMPLATES_DIR: &str = "templates";
-pub const ACTIONS_DIR: &str = "actions";
-pub const ASSESSMENTS_DIR: &str = "assessments";
-pub const EVIDENCE_DIR: &str = "evidence";
-pub const ASSESSMENT_FILE: &str = "assessment.toml";
+pub(crate) const CONFIG_FILE: &str = "evident.toml";
+pub(crate) const TEMPLATES_DIR: &str = "templates";
+pub(crate) const ACTIONS_DIR: &str = "actions";
+pub(crate) const ASSESSMENTS_DIR: &str = "assessments";
+pub(crate) const EVIDENCE_DIR: &str = "evidence";
+pub(crate) const ASSESSMENT_FILE: &str = "assessment.toml";
 
 /// What a repository-relative path (with `/` separators) is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,19 +30,19 @@ impl Entry {
     }
 }
 
-pub fn template_path(id: &str) -> String {
+pub(crate) fn template_path(id: &str) -> String {
     format!("{TEMPLATES_DIR}/{id}.toml")
 }
 
-pub fn action_path(id: &str) -> String {
+pub(crate) fn action_path(id: &str) -> String {
     format!("{ACTIONS_DIR}/{id}.toml")
 }
 
-pub fn assessment_path(id: &str) -> String {
+pub(crate) fn assessment_path(id: &str) -> String {
     format!("{ASSESSMENTS_DIR}/{id}/{ASSESSMENT_FILE}")
 }
 
-pub fn state_path(assessment: &str, action: &str) -> String {
+pub(crate) fn state_path(assessment: &str, action: &str) -> String {
     format!("{ASSESSMENTS_DIR}/{assessment}/{action}.toml")
 }
 

@@ -20,7 +20,7 @@ pub struct Repo {
 
 /// A data file found in the working tree.
 #[derive(Clone, Debug)]
-pub struct FoundFile {
+pub(crate) struct FoundFile {
     /// Repository-relative, `/`-separated.
     pub path: String,
     pub entry: Entry,
@@ -28,7 +28,7 @@ pub struct FoundFile {
 
 /// The result of listing the working tree.
 #[derive(Debug, Default)]
-pub struct Scan {
+pub(crate) struct Scan {
     pub files: Vec<FoundFile>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -82,7 +82,7 @@ impl Repo {
     }
 
     /// Lists the data files. Symbolic links are reported, never followed.
-    pub fn scan(&self) -> Scan {
+    pub(crate) fn scan(&self) -> Scan {
         let mut scan = Scan::default();
         let config_is_link =
             self.path(CONFIG_FILE).symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
@@ -211,12 +211,12 @@ impl Repo {
     }
 
     /// Repository-relative, `/`-separated path.
-    pub fn relative(&self, path: &Path) -> String {
+    pub(crate) fn relative(&self, path: &Path) -> String {
         relative_path(&self.root, path)
     }
 
     /// The git repository that holds this one, if any.
-    pub fn git(&self) -> Option<git2::Repository> {
+    pub(crate) fn git(&self) -> Option<git2::Repository> {
         git2::Repository::discover(&self.root).ok()
     }
 
@@ -224,7 +224,7 @@ impl Repo {
     /// `None` outside git, before the first commit, and when HEAD does not
     /// hold this repository's `evident.toml` (a folder inside another
     /// project's git repository that was never committed there).
-    pub fn head_commit(&self) -> Option<String> {
+    pub(crate) fn head_commit(&self) -> Option<String> {
         let git = self.git()?;
         let head = git.head().ok()?.peel_to_commit().ok()?;
         let config = format!("{}{CONFIG_FILE}", self.git_prefix());
@@ -234,7 +234,7 @@ impl Repo {
 
     /// This repository's path inside its git work tree, with a trailing `/`
     /// ("" at the top), for paths in GitHub annotations and SARIF.
-    pub fn git_prefix(&self) -> String {
+    pub(crate) fn git_prefix(&self) -> String {
         let Some(workdir) = self.git().and_then(|g| g.workdir().map(Path::to_path_buf)) else {
             return String::new();
         };
@@ -258,7 +258,7 @@ fn not_regular(path: String) -> Diagnostic {
     .hint("replace it with a regular file, or remove it")
 }
 
-pub fn relative_path(root: &Path, path: &Path) -> String {
+pub(crate) fn relative_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
@@ -269,7 +269,7 @@ fn find_upwards(start: &Path) -> Option<PathBuf> {
 }
 
 /// An absolute, symlink-free path where possible.
-pub fn absolute(path: &Path) -> PathBuf {
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     std::fs::canonicalize(path)
         .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
 }

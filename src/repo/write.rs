@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 
 /// What happened to one file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WriteStatus {
+pub(crate) enum WriteStatus {
     Created,
     Updated,
     Unchanged,
@@ -21,7 +21,7 @@ pub enum WriteStatus {
 /// A set of files to write together. Nothing is written until every file has
 /// been staged, so a failure part-way leaves the repository as it was.
 #[derive(Debug)]
-pub struct Changeset {
+pub(crate) struct Changeset {
     files: Vec<(String, Vec<u8>)>,
     /// Where each path is in `files`, so that a bulk edit of many files
     /// does not search the list for every file it adds.
@@ -36,20 +36,20 @@ impl Default for Changeset {
 }
 
 impl Changeset {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// Output that can be generated again (a report) need not be flushed to
     /// disk file by file; the user's own files always are.
-    pub fn regenerable(mut self) -> Self {
+    pub(crate) fn regenerable(mut self) -> Self {
         self.durable = false;
         self
     }
 
     /// Adds a file; a later entry for the same path replaces the earlier one
     /// (in its place).
-    pub fn put(&mut self, rel: impl Into<String>, contents: impl Into<Vec<u8>>) {
+    pub(crate) fn put(&mut self, rel: impl Into<String>, contents: impl Into<Vec<u8>>) {
         let rel = rel.into();
         match self.index.get(&rel) {
             Some(&i) => self.files[i].1 = contents.into(),
@@ -60,11 +60,7 @@ impl Changeset {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
-    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+    pub(crate) fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.files.iter().map(|(p, c)| (p.as_str(), c.as_slice()))
     }
 
@@ -74,14 +70,14 @@ impl Changeset {
     /// are replaced in one pass; if a replacement fails, the files already
     /// replaced are restored. There is no journal: a crash part-way can
     /// leave some files replaced (output like this can be written again).
-    pub fn apply(&self, root: &Path) -> Result<Vec<(String, WriteStatus)>> {
+    pub(crate) fn apply(&self, root: &Path) -> Result<Vec<(String, WriteStatus)>> {
         self.write(root, None)
     }
 
     /// Writes the repository's own files under its write lock, with the
     /// journal: either every file is replaced or, after a failure or a
     /// crash, none is (see [`super::journal`]).
-    pub fn commit(&self, lock: &WriteLock) -> Result<Vec<(String, WriteStatus)>> {
+    pub(crate) fn commit(&self, lock: &WriteLock) -> Result<Vec<(String, WriteStatus)>> {
         self.write(lock.root(), Some(lock.state()))
     }
 
@@ -260,7 +256,7 @@ impl Faults {
 /// so a reader never sees half a file and a failure leaves the old one.
 /// A device or a pipe (`--out /dev/stdout`) is written to, not replaced; a
 /// directory is refused.
-pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if path.is_dir() {
         return Err(Error::new(format!("`{}` is a directory", path.display()))
             .hint("give the path of a file, not a directory"));

@@ -31,11 +31,11 @@ const DASHES: [&str; 4] = ["", "7 4", "2 3", "10 3 2 3"];
 const EMPHASIS_COLOUR: &str = "#1f2328";
 
 /// Seconds in a day: x values are local times in seconds since 1970-01-01.
-pub const DAY: i64 = 86_400;
+pub(crate) const DAY: i64 = 86_400;
 
 /// One line of a chart: a value (percent, or `None` for a gap) per point in time.
 #[derive(Clone, Debug)]
-pub struct Series {
+pub(crate) struct Series {
     pub label: String,
     /// (local time in seconds since 1970-01-01, percent), sorted by time.
     pub values: Vec<(i64, Option<f64>)>,
@@ -45,7 +45,7 @@ pub struct Series {
 
 /// A chart to draw.
 #[derive(Clone, Debug)]
-pub struct Chart {
+pub(crate) struct Chart {
     /// Unique on its page: prefixes the ids of the title and description.
     pub id: String,
     pub title: String,
@@ -74,7 +74,7 @@ fn style(index: usize, emphasis: bool) -> Style {
 
 /// The chart as a `<figure>`: the SVG and an HTML legend. Empty when no
 /// series has a value.
-pub fn render(chart: &Chart) -> String {
+pub(crate) fn render(chart: &Chart) -> String {
     let Some((first, last)) = time_range(&chart.series) else {
         return String::new();
     };
@@ -321,7 +321,7 @@ fn ticks(first: i64, last: i64) -> Vec<(i64, String)> {
 
 /// The date of a day number (days since 1970-01-01), clamped to the dates
 /// jiff represents (years -9999 to 9999).
-pub fn date_of_day(days: i64) -> Date {
+pub(crate) fn date_of_day(days: i64) -> Date {
     match Timestamp::from_second(days.saturating_mul(DAY)) {
         Ok(t) => t.to_zoned(TimeZone::UTC).date(),
         Err(_) if days < 0 => Date::MIN,
@@ -330,12 +330,12 @@ pub fn date_of_day(days: i64) -> Date {
 }
 
 /// The day number (days since 1970-01-01) of a date.
-pub fn day_of_date(date: Date) -> i64 {
+pub(crate) fn day_of_date(date: Date) -> i64 {
     i64::from((date - Date::constant(1970, 1, 1)).get_days())
 }
 
 /// Escapes text for SVG and HTML.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

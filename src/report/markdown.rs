@@ -14,7 +14,7 @@ fn options() -> Options {
 }
 
 /// Safe HTML for a Markdown text.
-pub fn to_html(markdown: &str) -> String {
+pub(crate) fn to_html(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out, safe_events(Parser::new_ext(markdown, options())));
     out
@@ -55,14 +55,14 @@ fn lower(level: HeadingLevel) -> HeadingLevel {
 }
 
 /// An http or https address.
-pub fn is_http_url(url: &str) -> bool {
+pub(crate) fn is_http_url(url: &str) -> bool {
     let lower = url.trim_start().to_ascii_lowercase();
     (lower.starts_with("http://") || lower.starts_with("https://"))
         && !url.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 /// An http or https address, or a relative one (no scheme, not `//host`).
-pub fn is_safe_url(url: &str) -> bool {
+pub(crate) fn is_safe_url(url: &str) -> bool {
     if url.chars().any(|c| c.is_control()) {
         return false;
     }
@@ -78,7 +78,7 @@ pub fn is_safe_url(url: &str) -> bool {
 /// viewer shows it as text), images turned into links (no requests when
 /// viewed), links other than http, https and relative ones turned into text.
 /// Everything else is left as written.
-pub fn neutralize(markdown: &str) -> String {
+pub(crate) fn neutralize(markdown: &str) -> String {
     // Escaping an HTML block turns the text inside it back into Markdown, whose
     // links and images must then be checked too: repeat until nothing changes.
     let mut text = neutralize_once(markdown);
@@ -131,7 +131,7 @@ fn neutralize_once(markdown: &str) -> String {
 /// `&lt;img onerror=…>`, autolinks become text. Code spans and code blocks
 /// are kept as written: every Markdown viewer shows code as text, and `&lt;`
 /// there would show literally.
-pub fn escape_angles(markdown: &str) -> String {
+pub(crate) fn escape_angles(markdown: &str) -> String {
     let mut code: Vec<std::ops::Range<usize>> = Vec::new();
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {

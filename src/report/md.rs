@@ -11,7 +11,7 @@ use super::templates::Templates;
 use super::view::Report;
 use crate::error::Result;
 
-pub const FILE: &str = "report.md";
+pub(crate) const FILE: &str = "report.md";
 
 /// The text of `report.md`.
 pub fn render(report: &Report, templates: &Templates) -> Result<String> {
@@ -28,13 +28,13 @@ pub fn render(report: &Report, templates: &Templates) -> Result<String> {
 }
 
 /// Escapes user text for Markdown (one line, no markup).
-pub fn md(text: &str) -> String {
+pub(crate) fn md(text: &str) -> String {
     crate::render::md_cell(text)
 }
 
 /// User Markdown (guidance) as a block quote, its raw HTML escaped and no
 /// `<` left outside code.
-pub fn md_quote(text: &str) -> String {
+pub(crate) fn md_quote(text: &str) -> String {
     super::markdown::escape_angles(&super::markdown::neutralize(text.trim_end()))
         .lines()
         .map(|l| if l.is_empty() { ">".to_owned() } else { format!("> {l}") })
@@ -43,7 +43,7 @@ pub fn md_quote(text: &str) -> String {
 }
 
 /// A link destination for Markdown: `<...>` with the characters that would end it encoded.
-pub fn md_url(url: &str) -> String {
+pub(crate) fn md_url(url: &str) -> String {
     let mut out = String::from("<");
     for c in url.chars() {
         match c {

@@ -8,13 +8,13 @@
 //! trends and [`markdown`] makes user Markdown safe. Nothing here reads the
 //! repository or writes files: the command does.
 
-pub mod chart;
+pub(crate) mod chart;
 pub mod html;
-pub mod markdown;
+pub(crate) mod markdown;
 pub mod md;
-pub mod related;
-pub mod templates;
-pub mod view;
+pub(crate) mod related;
+pub(crate) mod templates;
+pub(crate) mod view;
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
@@ -24,7 +24,7 @@ pub use templates::Templates;
 pub use view::{Input, Report, build, evidence_paths};
 
 /// How long one page may take to render from a `--templates` folder.
-pub const RENDER_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+pub(crate) const RENDER_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Fuel every render gets whatever the data (minijinja counts about one per
 /// instruction and one per 64 bytes of data made), plus [`FUEL_PER_BYTE`] per
@@ -43,7 +43,7 @@ const RECURSION_LIMIT: usize = 200;
 /// per page, so that a hostile template (`{% for a in range(10**6) %}{% for
 /// b in range(10**6) %}`) stops with an error naming it instead of running
 /// for ever.
-pub struct Renderer<'t> {
+pub(crate) struct Renderer<'t> {
     env: std::sync::Arc<Environment<'static>>,
     time_limit: Option<std::time::Duration>,
     _templates: std::marker::PhantomData<&'t Templates>,
@@ -51,7 +51,7 @@ pub struct Renderer<'t> {
 
 impl<'t> Renderer<'t> {
     /// A renderer for `templates`, with the fuel budget sized for `data`.
-    pub fn new(templates: &'t Templates, data: &impl serde::Serialize) -> Result<Self> {
+    pub(crate) fn new(templates: &'t Templates, data: &impl serde::Serialize) -> Result<Self> {
         let mut env = environment(templates)?;
         env.set_fuel(Some(BASE_FUEL.saturating_add(FUEL_PER_BYTE.saturating_mul(json_size(data)))));
         env.set_recursion_limit(RECURSION_LIMIT);
@@ -60,7 +60,7 @@ impl<'t> Renderer<'t> {
     }
 
     /// The template `name` rendered with `ctx`.
-    pub fn render(&self, name: &str, ctx: minijinja::Value) -> Result<String> {
+    pub(crate) fn render(&self, name: &str, ctx: minijinja::Value) -> Result<String> {
         let Some(limit) = self.time_limit else {
             return render_now(&self.env, name, ctx);
         };

@@ -45,7 +45,7 @@ pub struct RelatedView {
 }
 
 /// Every control of every template that lists the action, in template order.
-pub fn counts_for(ws: &Workspace, action: &str) -> Vec<CountsForView> {
+pub(crate) fn counts_for(ws: &Workspace, action: &str) -> Vec<CountsForView> {
     let mut out = Vec::new();
     for t in ws.templates.values() {
         for c in t.controls.iter().filter(|c| c.actions.iter().any(|a| a.as_str() == action)) {
@@ -96,7 +96,7 @@ fn assessments_listing(
         .collect()
 }
 
-pub fn related(c: &Control) -> Vec<RelatedView> {
+pub(crate) fn related(c: &Control) -> Vec<RelatedView> {
     c.related
         .iter()
         .map(|r| RelatedView {
@@ -110,7 +110,7 @@ pub fn related(c: &Control) -> Vec<RelatedView> {
 
 /// The order that groups items by family, families in order of first appearance
 /// (stable within a family), and whether each item (in the new order) starts a family.
-pub fn family_order(families: &[Option<&str>]) -> (Vec<usize>, Vec<bool>) {
+pub(crate) fn family_order(families: &[Option<&str>]) -> (Vec<usize>, Vec<bool>) {
     let mut first: HashMap<Option<&str>, usize> = HashMap::new();
     for (i, f) in families.iter().enumerate() {
         first.entry(*f).or_insert(i);

@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 
 /// The built-in templates and assets, by file name.
-pub const DEFAULTS: &[(&str, &str)] = &[
+pub(crate) const DEFAULTS: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("index.html", include_str!("../../templates/index.html")),
@@ -80,7 +80,7 @@ fn regular_file_inside(path: &Path, real_dir: &Path) -> Result<bool> {
 impl Templates {
     /// The defaults, with every file of `dir` (not its subfolders) replacing
     /// the default of the same name or added to the set.
-    pub fn with_overrides(dir: &Path) -> Result<Self> {
+    pub(crate) fn with_overrides(dir: &Path) -> Result<Self> {
         let mut templates = Templates::default();
         let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read the templates folder", dir, e))?;
         let real_dir =
@@ -110,12 +110,12 @@ impl Templates {
         Ok(templates)
     }
 
-    pub fn get(&self, name: &str) -> &str {
+    pub(crate) fn get(&self, name: &str) -> &str {
         self.files.get(name).map(String::as_str).unwrap_or("")
     }
 
     /// Every template that minijinja compiles (not the assets).
-    pub fn renderable(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub(crate) fn renderable(&self) -> impl Iterator<Item = (&str, &str)> {
         self.files
             .iter()
             .filter(|(n, _)| n.ends_with(".html") || n.ends_with(".md"))

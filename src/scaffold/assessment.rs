@@ -12,7 +12,7 @@ use crate::repo::layout;
 use crate::repo::write::Changeset;
 
 /// What `evident new assessment` was asked for.
-pub struct NewAssessment {
+pub(crate) struct NewAssessment {
     pub id: String,
     pub template: String,
     pub group: Option<String>,
@@ -25,7 +25,7 @@ pub struct NewAssessment {
 /// show (a group id that looks like a typo, a group that disagrees, actions
 /// the template lists that do not exist). `report` holds the loaded files'
 /// texts: a group member's state file is copied as it is.
-pub fn new_assessment(
+pub(crate) fn new_assessment(
     ws: &Workspace,
     report: &Report,
     a: NewAssessment,
@@ -95,7 +95,7 @@ pub fn new_assessment(
                             "the group disagrees on `{action_id}` ({}); copied the state of `{from}` (run `evident sync`)",
                             disagrees.join(", ")
                         ),
-                    ).as_warning());
+                    ).into_warning());
                 }
                 set.put(path, text);
             }
@@ -120,7 +120,7 @@ pub fn new_assessment(
                     missing.join(", ")
                 ),
             )
-            .as_warning(),
+            .into_warning(),
         );
     }
     Ok(warnings)

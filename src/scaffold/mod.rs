@@ -4,7 +4,7 @@
 
 mod assessment;
 
-pub use assessment::{NewAssessment, new_assessment};
+pub(crate) use assessment::{NewAssessment, new_assessment};
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
 
@@ -13,7 +13,7 @@ use crate::model::{Action, ActionState, Assessment, Evidence, Template};
 use crate::repo::layout::{self, Entry};
 
 /// The commented `evident.toml` of a new repository.
-pub const CONFIG_TEXT: &str = r#"# evident configuration. Every table is optional.
+pub(crate) const CONFIG_TEXT: &str = r#"# evident configuration. Every table is optional.
 # Editors that use Taplo (Even Better TOML) validate this file with
 # .evident/schemas/config.schema.json (see .taplo.toml).
 
@@ -179,7 +179,7 @@ pub fn state_text(s: &ActionState) -> String {
     doc_text(doc)
 }
 
-pub fn evidence_tables(evidence: &[Evidence]) -> ArrayOfTables {
+pub(crate) fn evidence_tables(evidence: &[Evidence]) -> ArrayOfTables {
     let mut out = ArrayOfTables::new();
     for e in evidence {
         let mut t = Table::new();
@@ -193,7 +193,7 @@ pub fn evidence_tables(evidence: &[Evidence]) -> ArrayOfTables {
 }
 
 /// `.taplo.toml`: associates each file kind with its schema for Taplo / Even Better TOML.
-pub fn taplo_text(schema_dir: &str) -> String {
+pub(crate) fn taplo_text(schema_dir: &str) -> String {
     let mut s = String::from(
         "# Schema associations for Taplo / Even Better TOML (written by `evident init`).\n\
          # Refresh the schemas after upgrading evident: evident schema --write .evident/schemas\n",
@@ -216,7 +216,7 @@ pub fn taplo_text(schema_dir: &str) -> String {
 }
 
 /// Every generated file must pass its schema: a failure here is a bug in evident.
-pub fn verify(set: &crate::repo::write::Changeset) -> Result<()> {
+pub(crate) fn verify(set: &crate::repo::write::Changeset) -> Result<()> {
     for (path, bytes) in set.files() {
         let diags = match layout::classify(path) {
             Entry::Template(_) => {

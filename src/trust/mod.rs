@@ -2,14 +2,14 @@
 //! signatures verified with git. The history rules that require signatures
 //! are in [`crate::checks::trust`]; `evident trust` edits the file.
 
-pub mod signers;
-pub mod verify;
+pub(crate) mod signers;
+pub(crate) mod verify;
 
-pub use signers::{AllowedSigners, PublicKey, SignerLine};
-pub use verify::{Found, verify};
+pub(crate) use signers::AllowedSigners;
+pub(crate) use verify::{Found, verify};
 
 /// Why `[trust] allowed-signers` cannot name a file of the repository, if it cannot.
-pub fn path_problem(path: &str) -> Option<String> {
+pub(crate) fn path_problem(path: &str) -> Option<String> {
     let p = std::path::Path::new(path);
     if path.is_empty() || path.contains('\\') || p.is_absolute() {
         return Some(format!(
@@ -24,7 +24,7 @@ pub fn path_problem(path: &str) -> Option<String> {
 
 /// Whether a commit was signed and by whom, as `history` and the report show it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
-pub struct Signed {
+pub(crate) struct Signed {
     /// `good` (by the author's key), `other-signer`, `unsigned`, `unknown-key`, `bad` or `unverified`.
     pub status: &'static str,
     /// The e-mail the allowed signers file lists for the key, for a good signature.
@@ -36,7 +36,7 @@ pub struct Signed {
 }
 
 impl Signed {
-    pub fn new(found: &Found, author: &str, signers: &AllowedSigners) -> Signed {
+    pub(crate) fn new(found: &Found, author: &str, signers: &AllowedSigners) -> Signed {
         let fp = |f: &String| (!f.is_empty()).then(|| f.clone());
         match found {
             Found::Good { principal, fingerprint } => {
@@ -59,7 +59,7 @@ impl Signed {
     }
 
     /// In words: "signed by cy@example.com", "not signed"...
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         let signer = self.signer.as_deref().unwrap_or("?");
         match self.status {
             "good" => format!("signed by {signer}"),
@@ -79,7 +79,7 @@ impl Signed {
 /// working tree's `[trust]`; one git process per version of the file. Empty
 /// without `[trust]`. An error when signatures could not be verified (git or
 /// ssh-keygen could not run).
-pub fn verdict_signatures(
+pub(crate) fn verdict_signatures(
     root: &std::path::Path,
     config: &crate::model::Config,
     timeline: &crate::history::timeline::Timeline,

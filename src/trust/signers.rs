@@ -9,7 +9,7 @@ use data_encoding::{BASE64, BASE64_NOPAD};
 use sha2::{Digest, Sha256};
 
 /// The SSH public key types ssh-keygen signs with.
-pub const KEY_TYPES: [&str; 8] = [
+pub(crate) const KEY_TYPES: [&str; 8] = [
     "ssh-ed25519",
     "ssh-rsa",
     "ecdsa-sha2-nistp256",
@@ -22,7 +22,7 @@ pub const KEY_TYPES: [&str; 8] = [
 
 /// An SSH public key.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PublicKey {
+pub(crate) struct PublicKey {
     pub key_type: String,
     /// The key in base64, as written in `.pub` files.
     pub base64: String,
@@ -32,7 +32,7 @@ pub struct PublicKey {
 
 /// One line of the allowed signers file.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SignerLine {
+pub(crate) struct SignerLine {
     /// 1-based line number.
     pub line: usize,
     pub principals: Vec<String>,
@@ -44,20 +44,20 @@ pub struct SignerLine {
 
 /// A line that is not a valid entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LineProblem {
+pub(crate) struct LineProblem {
     pub line: usize,
     pub message: String,
 }
 
 /// The parsed allowed signers file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AllowedSigners {
+pub(crate) struct AllowedSigners {
     pub lines: Vec<SignerLine>,
     pub problems: Vec<LineProblem>,
 }
 
 impl AllowedSigners {
-    pub fn parse(text: &str) -> AllowedSigners {
+    pub(crate) fn parse(text: &str) -> AllowedSigners {
         let mut out = AllowedSigners::default();
         for (i, raw) in text.lines().enumerate() {
             let line = raw.trim();
@@ -75,7 +75,7 @@ impl AllowedSigners {
     }
 
     /// The principals the file lists for a key fingerprint.
-    pub fn principals_of(&self, fingerprint: &str) -> Vec<&str> {
+    pub(crate) fn principals_of(&self, fingerprint: &str) -> Vec<&str> {
         self.lines
             .iter()
             .filter(|l| l.key.fingerprint == fingerprint)
@@ -85,12 +85,12 @@ impl AllowedSigners {
 
     /// Whether the file lists the key for `email` (principals compared
     /// without case, as evident compares e-mail addresses everywhere).
-    pub fn lists(&self, email: &str, fingerprint: &str) -> bool {
+    pub(crate) fn lists(&self, email: &str, fingerprint: &str) -> bool {
         self.principals_of(fingerprint).iter().any(|p| p.eq_ignore_ascii_case(email))
     }
 
     /// The keys listed for `email`.
-    pub fn keys_of(&self, email: &str) -> Vec<&SignerLine> {
+    pub(crate) fn keys_of(&self, email: &str) -> Vec<&SignerLine> {
         self.lines.iter().filter(|l| l.principals.iter().any(|p| p.eq_ignore_ascii_case(email))).collect()
     }
 }
@@ -148,7 +148,7 @@ fn parse_line(line: &str) -> Result<Parsed, String> {
 }
 
 /// Checks a key type and its base64 blob, and fingerprints it.
-pub fn parse_key(key_type: &str, base64: &str) -> Result<PublicKey, String> {
+pub(crate) fn parse_key(key_type: &str, base64: &str) -> Result<PublicKey, String> {
     if !KEY_TYPES.contains(&key_type) {
         return Err(format!(
             "`{key_type}` is not an SSH key type (expected one of {})",
@@ -172,7 +172,7 @@ pub fn parse_key(key_type: &str, base64: &str) -> Result<PublicKey, String> {
 
 /// A public key file (`id_ed25519.pub`): `<key type> <base64 key> [comment]`,
 /// or a line of an allowed signers file or `authorized_keys` ending with one.
-pub fn parse_public_key(text: &str) -> Result<(PublicKey, String), String> {
+pub(crate) fn parse_public_key(text: &str) -> Result<(PublicKey, String), String> {
     let line = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or("");
     if line.starts_with("-----BEGIN") {
         return Err("this is a private key: give the public key (the `.pub` file)".to_owned());

@@ -20,7 +20,7 @@ use git2::Oid;
 
 /// What a commit carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Found {
+pub(crate) enum Found {
     /// No signature.
     Unsigned,
     /// A good SSH signature by a key the file lists, for `principal`.
@@ -36,7 +36,7 @@ pub enum Found {
 
 impl Found {
     /// For messages: what was found.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Found::Unsigned => "no signature".to_owned(),
             Found::Good { principal, fingerprint } => {
@@ -61,7 +61,7 @@ const FORMAT: &str = "--format=tformat:%H%x1f%G?%x1f%GF%x1f%GS";
 /// An error means the verification could not be done at all (git or
 /// ssh-keygen missing or failing): the caller stops with exit 2 rather than
 /// judge commits on a verdict nobody reached.
-pub fn verify(git_dir: &Path, signers: &[u8], commits: &[Oid]) -> Result<HashMap<Oid, Found>, String> {
+pub(crate) fn verify(git_dir: &Path, signers: &[u8], commits: &[Oid]) -> Result<HashMap<Oid, Found>, String> {
     if commits.is_empty() {
         return Ok(HashMap::new());
     }

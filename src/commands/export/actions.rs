@@ -25,14 +25,14 @@ use crate::score::Pair;
   evident export actions --format xlsx --out actions.xlsx
   evident export actions --regulation gdpr --test-status none --format csv --out todo.csv
   evident export actions --owner ana@example.com --format csv")]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: super::Output,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     args.output.target()?;
     let loaded = ctx.load_for_scoring()?;

@@ -25,14 +25,14 @@ use crate::error::{Outcome, Result};
   evident export history mfa-admins --format csv
   evident export history --assessment gdpr-2026 --since 2026-01-01 --format csv --out gdpr.csv
   evident export history --author cy@example.com --format xlsx -o cy.xlsx")]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub filter: EventFilter,
     #[command(flatten)]
     pub output: super::Output,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     args.output.target()?;
     let repo = ctx.repo()?;

@@ -1,11 +1,11 @@
 //! `evident export`: data for spreadsheets, auditors and other tools. One
 //! file per export; the spreadsheet writing itself is `render::table_export`.
 
-pub mod actions;
-pub mod history;
-pub mod oscal;
-pub mod soa;
-pub mod template;
+pub(crate) mod actions;
+pub(crate) mod history;
+pub(crate) mod oscal;
+pub(crate) mod soa;
+pub(crate) mod template;
 
 use std::path::{Path, PathBuf};
 
@@ -16,7 +16,7 @@ use crate::ui::Ui;
 
 /// Export data for spreadsheets, auditors (OSCAL) and other tools.
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     Actions(actions::Args),
     History(history::Args),
     Oscal(oscal::Args),
@@ -24,7 +24,7 @@ pub enum Command {
     Template(template::Args),
 }
 
-pub fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
     match cmd {
         Command::Actions(args) => actions::run(ctx, args),
         Command::History(args) => history::run(ctx, args),
@@ -36,7 +36,7 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
 
 /// Where an export goes: `--out FILE`, or stdout for `-` or no `--out`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct Output {
+pub(crate) struct Output {
     /// File format.
     #[arg(long, value_enum)]
     pub format: TableFormat,
@@ -47,7 +47,7 @@ pub struct Output {
 
 impl Output {
     /// The file to write, `None` for stdout. Refuses XLSX on stdout (usage error).
-    pub fn target(&self) -> Result<Option<&Path>> {
+    pub(crate) fn target(&self) -> Result<Option<&Path>> {
         let file = self.out.as_deref().filter(|p| *p != Path::new("-"));
         if file.is_none() && self.format == TableFormat::Xlsx {
             return Err(Error::new("an XLSX workbook is a binary file and is not written to stdout")
@@ -57,7 +57,7 @@ impl Output {
     }
 
     /// Checks the target, encodes the table and writes it.
-    pub fn write(&self, ui: &Ui, table: &Table) -> Result<()> {
+    pub(crate) fn write(&self, ui: &Ui, table: &Table) -> Result<()> {
         let target = self.target()?;
         let bytes = encode(table, self.format)?;
         match target {

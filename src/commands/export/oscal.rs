@@ -26,7 +26,7 @@ use crate::oscal::results::{self, History};
 #[command(after_help = "Examples:
   evident export oscal --assessment nist-low-2026 --out ar.json
   evident export oscal > all-assessments.json       # one result per assessment")]
-pub struct Args {
+pub(crate) struct Args {
     /// An assessment to export (repeat for several). Default: every assessment.
     #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
     pub assessments: Vec<String>,
@@ -35,7 +35,7 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let loaded = ctx.load()?;
     if !crate::commands::output::require_clean(ui, &loaded.report) {

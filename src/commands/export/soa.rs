@@ -25,7 +25,7 @@ use crate::render::table_export::TableFormat;
   evident export soa -a iso27001-2026 --format xlsx --out soa.xlsx
   evident export soa -a iso27001-2026 --format md > soa.md
   evident export soa -a gdpr-2026 --format csv --out gdpr-soa.csv")]
-pub struct Args {
+pub(crate) struct Args {
     /// The assessment (its id: assessments/<ID>/).
     #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
     pub assessment: String,
@@ -39,7 +39,7 @@ pub struct Args {
 
 /// The formats of the statement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum SoaFormat {
+pub(crate) enum SoaFormat {
     /// Comma-separated values (UTF-8, RFC 4180 quoting), one header row.
     Csv,
     /// An Excel workbook with one sheet: frozen header, filters.
@@ -49,7 +49,7 @@ pub enum SoaFormat {
     Md,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let table_format = match args.format {
         SoaFormat::Csv => Some(TableFormat::Csv),

@@ -18,7 +18,7 @@ use crate::render::sheets::template::table;
 #[command(after_help = "Examples:
   evident export template gdpr --format xlsx --out gdpr.xlsx
   evident export template hipaa --format csv")]
-pub struct Args {
+pub(crate) struct Args {
     /// The template (its id: templates/<ID>.toml).
     #[arg(value_parser = parse_id)]
     pub id: String,
@@ -26,7 +26,7 @@ pub struct Args {
     pub output: super::Output,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     args.output.target()?;
     let loaded = ctx.load()?;

@@ -42,7 +42,7 @@ use crate::ui::Ui;
   evident import actions actions.xlsx --dry-run
   evident import actions actions.xlsx
   evident import actions todo.csv --format json")]
-pub struct ActionsArgs {
+pub(crate) struct ActionsArgs {
     /// The spreadsheet: `.csv`, or `.xlsx` (the sheet "Actions", or its only sheet).
     pub file: PathBuf,
     /// Show what would change without writing anything.
@@ -56,7 +56,7 @@ pub struct ActionsArgs {
 /// Problems shown in full; the rest are counted.
 const SHOWN: usize = 50;
 
-pub fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
     let ui = ctx.ui();
     let lock = ctx.lock()?;
     let loaded = ctx.load_for_scoring()?;

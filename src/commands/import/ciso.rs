@@ -45,7 +45,7 @@ use crate::ui::Ui;
 #[command(after_help = "Examples:
   evident import ciso-assistant dora.yaml
   evident import ciso-assistant cisa-cpg-2.0.yaml --template cpg --mapping scoring.toml --dry-run")]
-pub struct Args {
+pub(crate) struct Args {
     /// The library (YAML), as CISO Assistant publishes it.
     #[arg(value_name = "FILE.yaml")]
     pub file: PathBuf,
@@ -63,7 +63,7 @@ pub struct Args {
     pub format: OutputFormat,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let Some((lock, loaded)) = ctx.load_clean_for_write()? else {
         return Ok(Outcome::Failed);
@@ -250,7 +250,7 @@ fn warn_unknown_keys(ui: &Ui, built: &Built, mapping: &Mapping) {
                     Code::CisoMappingUnknown,
                     format!("the mapping names {what} `{key}`, which the library does not have{hint}"),
                 )
-                .as_warning(),
+                .into_warning(),
             );
         }
     }

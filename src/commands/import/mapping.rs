@@ -36,7 +36,7 @@ use crate::repo::write::Changeset;
 #[command(after_help = "Examples:
   evident import mapping mapping-dora-and-finma-2023-01.yaml
   evident import mapping mapping.yaml --relationships equal,superset,intersect --dry-run")]
-pub struct Args {
+pub(crate) struct Args {
     /// The mapping library (YAML), as CISO Assistant publishes it.
     #[arg(value_name = "FILE.yaml")]
     pub file: PathBuf,
@@ -51,7 +51,7 @@ pub struct Args {
     pub format: OutputFormat,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let Some((lock, loaded)) = ctx.load_clean_for_write()? else {
         return Ok(Outcome::Failed);

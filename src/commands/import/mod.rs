@@ -2,18 +2,18 @@
 //! catalogs, and spreadsheets read back into the repository. One file per
 //! import; reading and checking the sheets is `crate::import`.
 
-pub mod actions;
-pub mod ciso;
-pub mod mapping;
-pub mod oscal;
-pub mod template;
+pub(crate) mod actions;
+pub(crate) mod ciso;
+pub(crate) mod mapping;
+pub(crate) mod oscal;
+pub(crate) mod template;
 
 use crate::commands::context::Context;
 use crate::error::{Outcome, Result};
 
 /// Import templates and actions from OSCAL, CISO Assistant libraries and spreadsheets.
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     Actions(actions::ActionsArgs),
     CisoAssistant(ciso::Args),
     Mapping(mapping::Args),
@@ -21,7 +21,7 @@ pub enum Command {
     Template(template::Args),
 }
 
-pub fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
     match cmd {
         Command::Actions(args) => actions::run(ctx, args),
         Command::CisoAssistant(args) => ciso::run(ctx, args),

@@ -60,7 +60,7 @@ Examples:
       --profile NIST_SP-800-53_rev5_LOW-baseline_profile.json --template nist-low
   evident import oscal --catalog MODERATE-baseline-resolved-profile_catalog.json \\
       --template nist-moderate --mapping oscal-mapping.toml --dry-run --format json")]
-pub struct Args {
+pub(crate) struct Args {
     /// The OSCAL catalog (JSON); a resolved profile is a catalog too.
     #[arg(long, value_name = "FILE")]
     pub catalog: PathBuf,
@@ -81,7 +81,7 @@ pub struct Args {
     pub format: OutputFormat,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let Some((lock, loaded)) = ctx.load_clean_for_write()? else {
         return Ok(Outcome::Failed);
@@ -215,7 +215,7 @@ pub(super) fn warn_orphaned_states(ui: &Ui, ws: &crate::model::Workspace, plan: 
                     orphans.len(),
                     shorten(&orphans)
                 ),
-            ).as_warning());
+            ).into_warning());
         }
     }
 }

@@ -30,7 +30,7 @@ use crate::schema::FileKind;
   # add, remove or change controls and their actions, then:
   evident import template gdpr.xlsx --dry-run
   evident import template gdpr.xlsx")]
-pub struct Args {
+pub(crate) struct Args {
     /// The spreadsheet: `.csv`, or `.xlsx` (the sheet "Template", or its only sheet).
     pub file: PathBuf,
     /// Show what would change without writing anything.
@@ -41,7 +41,7 @@ pub struct Args {
     pub format: ImportFormat,
 }
 
-pub fn run(ctx: &Context, args: Args) -> Result<Outcome> {
+pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let Some((lock, loaded)) = ctx.load_clean_for_write()? else {
         return Ok(Outcome::Failed);

@@ -6,6 +6,6 @@ use crate::diff::{Side, WorkspaceDiff};
 use crate::render::json::{DiffOutput, to_value};
 
 /// The JSON object documented in `evident diff --help` ([`DiffOutput`]).
-pub fn json(diff: &WorkspaceDiff, base: &Side, head: &Side) -> Value {
+pub(crate) fn json(diff: &WorkspaceDiff, base: &Side, head: &Side) -> Value {
     to_value(&DiffOutput { base, head, changed: !diff.is_empty(), diff })
 }

@@ -76,7 +76,7 @@ pub(super) fn code(id: &str) -> String {
 /// Markdown for a pull-request comment: a score table, then per assessment a
 /// table of changed actions with the notes diffs under it, then definition
 /// changes as a list.
-pub fn markdown(diff: &WorkspaceDiff, base: &Side, head: &Side) -> String {
+pub(crate) fn markdown(diff: &WorkspaceDiff, base: &Side, head: &Side) -> String {
     // In a code span nothing is markup; only a backtick could end it early.
     let md_side = |s: &Side| side_label(s, |x| code(&x.replace('`', "'").replace(['\n', '\r'], " ")));
     let mut out = format!("## evident diff: {} → {}\n\n", md_side(base), md_side(head));

@@ -14,6 +14,6 @@ mod markdown;
 mod terminal;
 mod wording;
 
-pub use json::json;
-pub use markdown::markdown;
-pub use terminal::{action_change_lines, human, template_change_lines};
+pub(crate) use json::json;
+pub(crate) use markdown::markdown;
+pub(crate) use terminal::{action_change_lines, human, template_change_lines};

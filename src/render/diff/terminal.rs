@@ -49,12 +49,12 @@ impl Wording for Plain {
 }
 
 /// The changed fields of an action definition, one line each (for `evident updates`).
-pub fn action_change_lines(c: &ActionChanges, color: bool) -> Vec<String> {
+pub(crate) fn action_change_lines(c: &ActionChanges, color: bool) -> Vec<String> {
     action_fields(&Plain { color, indent: "      ".into() }, c)
 }
 
 /// The changes of a template: its fields, then `control ID: …` per changed control.
-pub fn template_change_lines(t: &crate::diff::TemplateDiff, color: bool) -> Vec<String> {
+pub(crate) fn template_change_lines(t: &crate::diff::TemplateDiff, color: bool) -> Vec<String> {
     let w = Plain { color, indent: "      ".into() };
     let mut lines = template_fields(&w, &t.changes);
     for c in &t.controls {
@@ -70,7 +70,7 @@ pub fn template_change_lines(t: &crate::diff::TemplateDiff, color: bool) -> Vec<
 }
 
 /// The terminal view; `no changes` when there are none.
-pub fn human(diff: &WorkspaceDiff, base: &Side, head: &Side, color: bool) -> String {
+pub(crate) fn human(diff: &WorkspaceDiff, base: &Side, head: &Side, color: bool) -> String {
     if diff.is_empty() {
         return "no changes\n".into();
     }

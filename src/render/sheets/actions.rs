@@ -6,12 +6,12 @@ use crate::render::table_export::{Cell, Table};
 use crate::score::{Pair, Score};
 
 /// The sheet `evident import actions` looks for in a workbook.
-pub const SHEET: &str = "Actions";
+pub(crate) const SHEET: &str = "Actions";
 
 /// A column of the sheet. The order of [`Column::ALL`] is the order in the
 /// file; the importer finds columns by header, in any order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Column {
+pub(crate) enum Column {
     Assessment,
     Group,
     Regulation,
@@ -39,7 +39,7 @@ pub enum Column {
 
 impl Column {
     /// Every column, in the order of the file.
-    pub const ALL: [Column; 23] = [
+    pub(crate) const ALL: [Column; 23] = [
         Column::Assessment,
         Column::Group,
         Column::Regulation,
@@ -66,7 +66,7 @@ impl Column {
     ];
 
     /// The column's header.
-    pub const fn header(self) -> &'static str {
+    pub(crate) const fn header(self) -> &'static str {
         match self {
             Column::Assessment => "Assessment",
             Column::Group => "Group",
@@ -95,7 +95,7 @@ impl Column {
     }
 
     /// The column's cell for one pair (`score` is the pair's).
-    pub fn cell(self, p: &Pair<'_>, score: Score) -> Cell {
+    pub(crate) fn cell(self, p: &Pair<'_>, score: Score) -> Cell {
         let a = p.action;
         let s = &p.state;
         match self {
@@ -133,15 +133,15 @@ impl super::Header for Column {
 }
 
 /// The headers, in order.
-pub const HEADERS: [&str; 23] = super::headers!(Column, 23);
+pub(crate) const HEADERS: [&str; 23] = super::headers!(Column, 23);
 
 /// The rows of the given pairs, in the given order.
-pub fn table(pairs: &[&Pair<'_>]) -> Table {
+pub(crate) fn table(pairs: &[&Pair<'_>]) -> Table {
     Table { sheet: SHEET.into(), headers: HEADERS.to_vec(), rows: pairs.iter().map(|p| row(p)).collect() }
 }
 
 /// One pair's row: its cell in each column.
-pub fn row(p: &Pair<'_>) -> Vec<Cell> {
+pub(crate) fn row(p: &Pair<'_>) -> Vec<Cell> {
     let score = p.score();
     Column::ALL.iter().map(|c| c.cell(p, score)).collect()
 }

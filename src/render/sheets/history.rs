@@ -9,11 +9,11 @@ use crate::model::{Date, Workspace};
 use crate::render::table_export::{Cell, Table};
 
 /// The sheet's name in a workbook.
-pub const SHEET: &str = "Testing history";
+pub(crate) const SHEET: &str = "Testing history";
 
 /// A column of the sheet, in the order of the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Column {
+pub(crate) enum Column {
     Date,
     Commit,
     Author,
@@ -35,7 +35,7 @@ pub enum Column {
 
 impl Column {
     /// Every column, in the order of the file.
-    pub const ALL: [Column; 17] = [
+    pub(crate) const ALL: [Column; 17] = [
         Column::Date,
         Column::Commit,
         Column::Author,
@@ -56,7 +56,7 @@ impl Column {
     ];
 
     /// The column's header.
-    pub const fn header(self) -> &'static str {
+    pub(crate) const fn header(self) -> &'static str {
         match self {
             Column::Date => "Date",
             Column::Commit => "Commit",
@@ -114,10 +114,10 @@ impl super::Header for Column {
 }
 
 /// The headers, in order.
-pub const HEADERS: [&str; 17] = super::headers!(Column, 17);
+pub(crate) const HEADERS: [&str; 17] = super::headers!(Column, 17);
 
 /// The rows of the given events; `ws` names the actions and assessments.
-pub fn table<'t>(
+pub(crate) fn table<'t>(
     timeline: &Timeline,
     events: impl Iterator<Item = &'t StatusEvent>,
     ws: &Workspace,

@@ -20,11 +20,11 @@ macro_rules! headers {
 pub(crate) use headers;
 
 /// A column of one of the sheets: the importer finds cells by it.
-pub trait Header: Copy {
+pub(crate) trait Header: Copy {
     /// The column's header, as the export writes it.
     fn header(self) -> &'static str;
 }
 
-pub mod actions;
-pub mod history;
-pub mod template;
+pub(crate) mod actions;
+pub(crate) mod history;
+pub(crate) mod template;

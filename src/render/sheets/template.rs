@@ -6,12 +6,12 @@ use crate::model::{Control, Template};
 use crate::render::table_export::{Cell, Table};
 
 /// The sheet `evident import template` looks for in a workbook.
-pub const SHEET: &str = "Template";
+pub(crate) const SHEET: &str = "Template";
 
 /// A column of the sheet, in the order of the file. The first six are the
 /// template's own and repeat on every row; the rest are one control's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Column {
+pub(crate) enum Column {
     Template,
     Name,
     Regulation,
@@ -27,7 +27,7 @@ pub enum Column {
 
 impl Column {
     /// Every column, in the order of the file.
-    pub const ALL: [Column; 11] = [
+    pub(crate) const ALL: [Column; 11] = [
         Column::Template,
         Column::Name,
         Column::Regulation,
@@ -42,7 +42,7 @@ impl Column {
     ];
 
     /// The column's header.
-    pub const fn header(self) -> &'static str {
+    pub(crate) const fn header(self) -> &'static str {
         match self {
             Column::Template => "Template",
             Column::Name => "Name",
@@ -59,7 +59,7 @@ impl Column {
     }
 
     /// The column's cell for one control of a template.
-    pub fn cell(self, t: &Template, c: &Control) -> Cell {
+    pub(crate) fn cell(self, t: &Template, c: &Control) -> Cell {
         match self {
             Column::Template => Cell::text(t.id.as_str()),
             Column::Name => Cell::text(&t.name),
@@ -85,10 +85,10 @@ impl super::Header for Column {
 }
 
 /// The headers, in order.
-pub const HEADERS: [&str; 11] = super::headers!(Column, 11);
+pub(crate) const HEADERS: [&str; 11] = super::headers!(Column, 11);
 
 /// One row per control, in the template's order.
-pub fn table(t: &Template) -> Table {
+pub(crate) fn table(t: &Template) -> Table {
     let rows = t.controls.iter().map(|c| Column::ALL.iter().map(|col| col.cell(t, c)).collect()).collect();
     Table { sheet: SHEET.into(), headers: HEADERS.to_vec(), rows }
 }

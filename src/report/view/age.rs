@@ -24,7 +24,7 @@ pub struct AgeView {
 
 /// The age of the pair's test result on the workspace's date; none for an untested action or
 /// a report without a date.
-pub fn age(ws: &Workspace, p: &Pair<'_>) -> Option<AgeView> {
+pub(crate) fn age(ws: &Workspace, p: &Pair<'_>) -> Option<AgeView> {
     let today = ws.as_of?;
     let days = crate::automation::age_days(&p.state, today)?;
     let text = match days {

@@ -299,7 +299,7 @@ pub(super) fn status(value: &str, label: &str) -> StatusView {
     StatusView { value: value.to_owned(), label: label.to_owned() }
 }
 
-pub fn score_view(s: Score) -> ScoreView {
+pub(crate) fn score_view(s: Score) -> ScoreView {
     let percent = (s.max > 0).then(|| s.percent());
     ScoreView {
         earned: s.earned,

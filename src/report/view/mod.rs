@@ -10,13 +10,13 @@
 //! action list's filter options, `breakdowns` the score tables and "what to
 //! do next", `trends` the score charts, and [`url`] encodes links.
 
-pub mod age;
+pub(crate) mod age;
 mod breakdowns;
 mod filters;
 mod lookup;
 mod trends;
-pub mod types;
-pub mod url;
+pub(crate) mod types;
+pub(crate) mod url;
 
 use std::collections::BTreeSet;
 
@@ -26,18 +26,18 @@ use crate::model::Workspace;
 use crate::score::Scores;
 use breakdowns::{breakdowns, next};
 use filters::filters;
-pub use lookup::score_view;
+pub(crate) use lookup::score_view;
 use lookup::{Lookup, commit_view};
 use trends::{samples, trends};
 pub use types::*;
-pub use url::encode;
+pub(crate) use url::encode;
 
 /// How many actions "what to do next" lists.
-pub const NEXT_COUNT: usize = 10;
+pub(crate) const NEXT_COUNT: usize = 10;
 /// How many status changes the overview lists.
-pub const RECENT_COUNT: usize = 20;
+pub(crate) const RECENT_COUNT: usize = 20;
 /// Where evidence files are copied in the output, under their repository path.
-pub const FILES_DIR: &str = "files";
+pub(crate) const FILES_DIR: &str = "files";
 
 /// What the report is built from.
 pub struct Input<'a> {

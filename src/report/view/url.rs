@@ -3,7 +3,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Percent-encodes everything but unreserved characters (and `/` in paths).
-pub fn encode(text: &str, keep_slash: bool) -> String {
+pub(crate) fn encode(text: &str, keep_slash: bool) -> String {
     utf8_percent_encode(text, if keep_slash { PATH } else { COMPONENT }).to_string()
 }
 
