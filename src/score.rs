@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{
-    Action, ActionId, ActionState, AssessmentId, GroupId, ImplementationStatus, PointsTable, TemplateId,
-    TestStatus, Workspace,
+    Action, ActionId, ActionState, AssessmentId, GroupId, ImplementationStatus, ManagedBy, PointsTable,
+    TemplateId, TestStatus, Workspace,
 };
 
 /// Earned points out of a maximum.
@@ -269,6 +269,8 @@ pub struct Scores {
     pub regulations: Vec<BreakdownRow>,
     pub solutions: Vec<BreakdownRow>,
     pub owners: Vec<BreakdownRow>,
+    /// Customer-managed and provider-managed actions, both always present (in that order).
+    pub managed: Vec<BreakdownRow>,
 }
 
 /// Computes every score from the pairs.
@@ -320,7 +322,20 @@ pub fn compute(ws: &Workspace) -> Scores {
         |o| ws.config.person_name(o).map(|n| format!("{n} <{o}>")).unwrap_or_else(|| o.clone()),
         "(unassigned)",
     );
-    Scores { overall, assessments, categories, groups, regulations, solutions, owners }
+    let managed = managed_split(&pairs);
+    Scores { overall, assessments, categories, groups, regulations, solutions, owners, managed }
+}
+
+/// The customer / provider split of the overall score: one row for each, even when empty.
+pub fn managed_split(pairs: &[Pair<'_>]) -> Vec<BreakdownRow> {
+    ManagedBy::ALL
+        .iter()
+        .map(|m| BreakdownRow {
+            id: Some(m.as_str().to_owned()),
+            label: m.label().to_owned(),
+            score: aggregate(pairs.iter().filter(|p| p.action.managed_by == *m)),
+        })
+        .collect()
 }
 
 /// Groups pairs by a key (pairs without one are left out) and aggregates each group.

@@ -58,6 +58,7 @@ impl Scorer for FullScorer {
                 overall: Points::default(),
                 assessments: Vec::new(),
                 categories: Vec::new(),
+                managed: Vec::new(),
             };
         };
         ScorePoint {
@@ -65,6 +66,7 @@ impl Scorer for FullScorer {
             overall: s.overall.into(),
             assessments: s.assessments.iter().map(|a| (a.id.clone(), a.score.into())).collect(),
             categories: s.categories.iter().filter_map(|c| Some((c.id.clone()?, c.score.into()))).collect(),
+            managed: s.managed.iter().filter_map(|c| Some((c.id.clone()?, c.score.into()))).collect(),
         }
     }
 }

@@ -20,6 +20,7 @@ mod import;
 mod import_template;
 mod invalid;
 mod library;
+mod managed;
 mod oscal;
 mod output_schemas;
 mod replay;

@@ -88,9 +88,13 @@ pub(super) fn breakdowns(scores: &Scores, look: &Lookup<'_>) -> Vec<Breakdown> {
 
 /// The actions with the most points still to gain.
 pub(super) fn next(rows: &[ActionRow<'_, '_>], views: &[ActionView], overall: Score) -> NextView {
-    // `views` are built from `rows`, in the same order.
-    let mut todo: Vec<(&ActionRow, &ActionView)> =
-        rows.iter().zip(views).filter(|(r, _)| r.remaining() > 0).collect();
+    // `views` are built from `rows`, in the same order. Provider-managed
+    // actions are the provider's to do, not the reader's.
+    let mut todo: Vec<(&ActionRow, &ActionView)> = rows
+        .iter()
+        .zip(views)
+        .filter(|(r, _)| r.remaining() > 0 && r.action.managed_by.is_customer())
+        .collect();
     todo.sort_by(|(a, va), (b, vb)| b.remaining().cmp(&a.remaining()).then(va.id.cmp(&vb.id)));
     todo.truncate(NEXT_COUNT);
     let gain: u64 = todo.iter().map(|(r, _)| r.remaining()).sum();

@@ -61,6 +61,16 @@ pub fn build(input: &Input<'_>) -> Report {
         head: t.points.last().and_then(|p| t.commits.get(p.commit)).map(commit_view),
         notes: notes(t),
         overall: score_view(input.scores.overall),
+        managed: input
+            .scores
+            .managed
+            .iter()
+            .map(|r| ManagedView {
+                id: r.id.clone().unwrap_or_default(),
+                label: r.label.clone(),
+                score: score_view(r.score),
+            })
+            .collect(),
         assessments: input.scores.assessments.iter().map(|a| look.assessment(a, &pairs, &samples)).collect(),
         breakdowns: breakdowns(input.scores, &look),
         next: next(&rows, &actions, input.scores.overall),
