@@ -1,6 +1,7 @@
 //! CLI tests: one test binary, one module per area. Every test runs the real
 //! `evident` binary on a repository copied or written into a temp directory.
 
+mod accept_scope;
 mod alerts;
 mod automation;
 mod bad_input;
