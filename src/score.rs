@@ -147,6 +147,8 @@ pub struct Pair<'w> {
     pub pending_update: bool,
     /// The test result is older than its `valid-for` (never for versions read from history).
     pub stale: bool,
+    /// A `planned` implementation whose target date has passed (never for versions read from history).
+    pub overdue: bool,
 }
 
 impl Pair<'_> {
@@ -182,6 +184,7 @@ pub fn pairs(ws: &Workspace) -> Vec<Pair<'_>> {
                 in_scope: in_scope(&state),
                 earns: earns(&state) && !no_points,
                 stale,
+                overdue: ws.as_of.is_some_and(|today| overdue_plan(&state, today)),
                 pending_update: state
                     .accepted_version
                     .is_some_and(|v| ws.actions.get(action_id).is_some_and(|current| v < current.version)),
@@ -190,6 +193,12 @@ pub fn pairs(ws: &Workspace) -> Vec<Pair<'_>> {
         }
     }
     out
+}
+
+/// A `planned` implementation whose target date is before `today`.
+pub fn overdue_plan(state: &ActionState, today: crate::model::Date) -> bool {
+    state.implementation.status == ImplementationStatus::Planned
+        && state.implementation.date.is_some_and(|d| d < today)
 }
 
 pub fn points(table: &PointsTable, action: &Action) -> u64 {

@@ -82,6 +82,8 @@ pub struct ListedPair {
     pub pending_update: bool,
     /// The test result is older than its `valid-for`.
     pub stale: bool,
+    /// The implementation is `planned` and its target date (`implementation_date`) has passed.
+    pub overdue: bool,
     pub earned: u64,
     pub max: u64,
 }
@@ -123,6 +125,7 @@ impl ListOutput {
                                     in_scope: p.in_scope,
                                     pending_update: p.pending_update,
                                     stale: p.stale,
+                                    overdue: p.overdue,
                                     earned: score.earned,
                                     max: score.max,
                                 }

@@ -24,6 +24,7 @@ mod library;
 mod managed;
 mod oscal;
 mod output_schemas;
+mod planned;
 mod replay;
 mod report;
 mod scoring;

@@ -73,7 +73,7 @@ pub fn build(input: &Input<'_>) -> Report {
             .collect(),
         assessments: input.scores.assessments.iter().map(|a| look.assessment(a, &pairs, &samples)).collect(),
         breakdowns: breakdowns(input.scores, &look),
-        next: next(&rows, &actions, input.scores.overall),
+        next: next(&rows, &actions, input.scores.overall, &look),
         trends: trends(&samples, &look),
         filters: filters(&rows, &look),
         recent: t.events.iter().rev().take(RECENT_COUNT).map(|e| look.event(e)).collect(),

@@ -237,6 +237,20 @@ pub struct NextView {
     pub after: ScoreView,
     /// Test results older than their `valid-for`: re-tests due, oldest first.
     pub retests: Vec<Retest>,
+    /// Planned implementations whose target date has passed, oldest first.
+    pub overdue: Vec<OverduePlan>,
+}
+
+/// A `planned` implementation past its target date.
+#[derive(Debug, Serialize)]
+pub struct OverduePlan {
+    pub id: String,
+    pub title: String,
+    pub href: String,
+    pub assessment: String,
+    /// The target date, `YYYY-MM-DD`.
+    pub date: String,
+    pub owner: Option<PersonView>,
 }
 
 /// A stale test result.
