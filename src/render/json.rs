@@ -14,8 +14,8 @@ use crate::diff::{Side, WorkspaceDiff};
 use crate::filter::ActionRow;
 use crate::history::timeline::{CommitInfo, Points, StateSnapshot, StatusEvent, Timeline};
 use crate::model::{
-    ActionId, ActionType, AssessmentId, Category, ControlType, Date, ImplementationStatus, TestStatus,
-    Testing,
+    ActionId, ActionType, AssessmentId, Category, ControlType, Date, ImplementationStatus, ManagedBy,
+    TestStatus, Testing,
 };
 use crate::score::{Score, Scores};
 use crate::updates::Update;
@@ -55,6 +55,8 @@ pub struct ListedAction {
     pub control_type: ControlType,
     pub mandatory: bool,
     pub testing: Testing,
+    /// `customer`, or `provider` for an action the provider carries out.
+    pub managed_by: ManagedBy,
     pub solution: Option<String>,
     pub service: Option<String>,
     /// What the action is worth.
@@ -102,6 +104,7 @@ impl ListOutput {
                         control_type: a.control_type,
                         mandatory: a.mandatory,
                         testing: a.testing,
+                        managed_by: a.managed_by,
                         solution: a.solution.clone(),
                         service: a.service.clone(),
                         points: row.points,

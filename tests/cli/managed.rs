@@ -104,6 +104,22 @@ fn scores_split_by_who_manages_the_action() {
 }
 
 #[test]
+fn list_says_who_manages_each_action() {
+    let json = fixture().run(&["list", "actions", "--format", "json"]).json();
+    crate::output_schemas::assert_conforms("list", &json);
+    let managed: Vec<(&str, &str)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["id"].as_str().unwrap(), a["managed_by"].as_str().unwrap()))
+        .collect();
+    assert!(
+        managed.contains(&("p-dc", "provider")) && managed.contains(&("c-mfa", "customer")),
+        "{managed:?}"
+    );
+}
+
+#[test]
 fn both_ids_are_present_without_provider_actions() {
     let repo = crate::support::minimal();
     let s = repo.run(&["score", "--format", "json"]).json();
