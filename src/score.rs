@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{
-    Action, ActionId, ActionState, AssessmentId, GroupId, ImplementationStatus, PointsTable, TemplateId,
-    TestStatus, Workspace,
+    Action, ActionId, ActionState, AssessmentId, GroupId, ImplementationStatus, ManagedBy, PointsTable,
+    TemplateId, TestStatus, Workspace,
 };
 
 /// Earned points out of a maximum.
@@ -142,6 +142,8 @@ pub(crate) struct Pair<'w> {
     pub pending_update: bool,
     /// The test result is older than its `valid-for` (never for versions read from history).
     pub stale: bool,
+    /// A `planned` implementation whose target date has passed (never for versions read from history).
+    pub overdue: bool,
 }
 
 impl Pair<'_> {
@@ -177,6 +179,7 @@ pub(crate) fn pairs(ws: &Workspace) -> Vec<Pair<'_>> {
                 in_scope: in_scope(&state),
                 earns: earns(&state) && !no_points,
                 stale,
+                overdue: ws.as_of.is_some_and(|today| overdue_plan(&state, today)),
                 pending_update: state
                     .accepted_version
                     .is_some_and(|v| ws.actions.get(action_id).is_some_and(|current| v < current.version)),
@@ -185,6 +188,12 @@ pub(crate) fn pairs(ws: &Workspace) -> Vec<Pair<'_>> {
         }
     }
     out
+}
+
+/// A `planned` implementation whose target date is before `today`.
+pub(crate) fn overdue_plan(state: &ActionState, today: crate::model::Date) -> bool {
+    state.implementation.status == ImplementationStatus::Planned
+        && state.implementation.date.is_some_and(|d| d < today)
 }
 
 pub(crate) fn points(table: &PointsTable, action: &Action) -> u64 {
@@ -264,6 +273,8 @@ pub struct Scores {
     pub regulations: Vec<BreakdownRow>,
     pub solutions: Vec<BreakdownRow>,
     pub owners: Vec<BreakdownRow>,
+    /// Customer-managed and provider-managed actions, both always present (in that order).
+    pub managed: Vec<BreakdownRow>,
 }
 
 /// Computes every score from the pairs.
@@ -315,7 +326,20 @@ pub fn compute(ws: &Workspace) -> Scores {
         |o| ws.config.person_name(o).map(|n| format!("{n} <{o}>")).unwrap_or_else(|| o.clone()),
         "(unassigned)",
     );
-    Scores { overall, assessments, categories, groups, regulations, solutions, owners }
+    let managed = managed_split(&pairs);
+    Scores { overall, assessments, categories, groups, regulations, solutions, owners, managed }
+}
+
+/// The customer / provider split of the overall score: one row for each, even when empty.
+pub(crate) fn managed_split(pairs: &[Pair<'_>]) -> Vec<BreakdownRow> {
+    ManagedBy::ALL
+        .iter()
+        .map(|m| BreakdownRow {
+            id: Some(m.as_str().to_owned()),
+            label: m.label().to_owned(),
+            score: aggregate(pairs.iter().filter(|p| p.action.managed_by == *m)),
+        })
+        .collect()
 }
 
 /// Groups pairs by a key (pairs without one are left out) and aggregates each group.

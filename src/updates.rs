@@ -224,8 +224,13 @@ fn defer(ws: &mut Workspace, git: &GitRepo, commit: Option<Oid>, pending: &[Pend
 pub(crate) struct Update {
     #[serde(flatten)]
     pub pending: Pending,
-    /// The assessments that accept it together (its group's assessments with the same update).
+    /// The assessments `evident accept` touches when it is accepted here: for a
+    /// technical action, every assessment with the same update; for a
+    /// documentation or operational action and for a template, the
+    /// assessment's group (or the assessment alone).
     pub accepted_with: Vec<AssessmentId>,
+    /// Why `accepted_with` is what it is.
+    pub scope: AcceptScope,
     /// The definition as accepted, when the history has it.
     pub found_in_history: bool,
     pub action_changes: Option<crate::diff::ActionDiff>,
@@ -245,7 +250,7 @@ pub(crate) fn updates(ws: &Workspace, only: Option<&str>) -> Vec<Update> {
     let table = ws.config.points_table();
     let mut out = Vec::new();
     for p in all.iter().filter(|p| only.is_none_or(|a| p.assessment.as_str() == a)) {
-        let together = group_of(ws, &all, p);
+        let (together, scope) = accept_scope(ws, &all, p.kind, &p.id, &p.assessment);
         let mut accepted = ws.clone();
         for a in &together {
             if let Some(d) = accepted.deferred.get_mut(a) {
@@ -276,6 +281,7 @@ pub(crate) fn updates(ws: &Workspace, only: Option<&str>) -> Vec<Update> {
         out.push(Update {
             pending: p.clone(),
             accepted_with: together,
+            scope,
             found_in_history: found,
             action_changes,
             template_changes,
@@ -288,22 +294,61 @@ pub(crate) fn updates(ws: &Workspace, only: Option<&str>) -> Vec<Update> {
     out
 }
 
-/// The assessments that accept `p` together: itself and the assessments of
-/// its group with the same pending update.
-pub(crate) fn group_of(ws: &Workspace, all: &[Pending], p: &Pending) -> Vec<AssessmentId> {
-    let group = ws.assessments.get(&p.assessment).and_then(|e| e.assessment.group.clone());
+/// How far accepting an update reaches from the assessment it is accepted in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum AcceptScope {
+    /// A technical action: every assessment where the same update is pending.
+    Everywhere,
+    /// A documentation or operational action, or a template: the assessment's group.
+    Group,
+    /// As `group`, for an assessment in no group: the assessment alone.
+    Assessment,
+}
+
+impl AcceptScope {
+    /// Why these assessments, in words.
+    pub(crate) fn reason(self) -> &'static str {
+        match self {
+            AcceptScope::Everywhere => "a technical action: every assessment that lists it",
+            AcceptScope::Group => "same group",
+            AcceptScope::Assessment => "this assessment only",
+        }
+    }
+}
+
+/// The assessments that accept the update of `(kind, id)` when it is accepted
+/// in `from`: for a technical action, every assessment where it is pending;
+/// for a documentation or operational action and for a template, `from` and
+/// the assessments of its group where it is pending (`from` alone outside a
+/// group). `from` itself is included only when the update is pending there.
+pub(crate) fn accept_scope(
+    ws: &Workspace,
+    all: &[Pending],
+    kind: PendingKind,
+    id: &str,
+    from: &AssessmentId,
+) -> (Vec<AssessmentId>, AcceptScope) {
+    let technical = kind == PendingKind::Action
+        && ws.actions.get(id).is_some_and(|a| a.action_type == crate::model::ActionType::Technical);
+    let group_of = |a: &AssessmentId| ws.assessments.get(a).and_then(|e| e.assessment.group.as_ref());
+    let group = group_of(from);
+    let scope = match (technical, group) {
+        (true, _) => AcceptScope::Everywhere,
+        (false, Some(_)) => AcceptScope::Group,
+        (false, None) => AcceptScope::Assessment,
+    };
     let mut out: Vec<AssessmentId> = all
         .iter()
-        .filter(|q| q.kind == p.kind && q.id == p.id)
-        .filter(|q| {
-            q.assessment == p.assessment
-                || group.is_some()
-                    && ws.assessments.get(&q.assessment).and_then(|e| e.assessment.group.as_ref())
-                        == group.as_ref()
+        .filter(|q| q.kind == kind && q.id == id)
+        .filter(|q| match scope {
+            AcceptScope::Everywhere => true,
+            AcceptScope::Group => q.assessment == *from || group_of(&q.assessment) == group,
+            AcceptScope::Assessment => q.assessment == *from,
         })
         .map(|q| q.assessment.clone())
         .collect();
     out.sort();
     out.dedup();
-    out
+    (out, scope)
 }

@@ -120,6 +120,7 @@ pub(super) fn actions(rng: &mut Rng, n: usize) -> Vec<Action> {
                 control_type: ControlType::ALL[(i / 30) % 3],
                 mandatory: rng.chance(40),
                 testing: if rng.chance(25) { Testing::Automatic } else { Testing::Manual },
+                managed_by: Default::default(),
                 solution,
                 service,
                 guidance,

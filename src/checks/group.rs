@@ -51,10 +51,13 @@ pub(crate) fn shared_actions(ws: &Workspace) -> Vec<Disagreement<'_>> {
     out
 }
 
-/// The shared actions whose members disagree.
+/// The shared actions whose members disagree. Provider-managed actions are
+/// left out: their state comes from the provider's attestation in each
+/// assessment, and neither `check` nor `sync` asks to align it.
 pub(crate) fn disagreements(ws: &Workspace) -> Vec<Disagreement<'_>> {
     shared_actions(ws)
         .into_iter()
+        .filter(|d| ws.actions.get(d.action).is_none_or(|a| a.managed_by.is_customer()))
         .filter(|d| d.states.windows(2).any(|w| w[0].1.synced_part() != w[1].1.synced_part()))
         .collect()
 }

@@ -106,8 +106,10 @@ pub(crate) fn problems(action: &Action, state: &ActionState, today: Date) -> Vec
             Some(format!("add `date = {today}` (or the day of the test) to `[test]`")),
         ));
     }
+    // A planned implementation's date is its target: a test may come before it.
     if let (Some(i), Some(t)) = (imp.date, test.date)
         && t < i
+        && imp.status != Impl::Planned
     {
         out.push(problem(
             Code::TestBeforeImplementation,
@@ -116,7 +118,9 @@ pub(crate) fn problems(action: &Action, state: &ActionState, today: Date) -> Vec
             None,
         ));
     }
-    for (date, pointer) in [(imp.date, "/implementation/date"), (test.date, "/test/date")] {
+    // The date of a `planned` implementation is its target date, normally in the future.
+    let imp_date = if imp.status == Impl::Planned { None } else { imp.date };
+    for (date, pointer) in [(imp_date, "/implementation/date"), (test.date, "/test/date")] {
         if let Some(d) = date
             && d > today
         {
@@ -124,7 +128,9 @@ pub(crate) fn problems(action: &Action, state: &ActionState, today: Date) -> Vec
                 Code::FutureDate,
                 pointer,
                 format!("{d} is in the future (today is {today})"),
-                None,
+                (pointer == "/implementation/date").then(|| {
+                    "only a `planned` implementation may carry a future date (its target date)".to_owned()
+                }),
             ));
         }
     }

@@ -6,22 +6,28 @@ use crate::commands::context::Context;
 use crate::commands::output::conclude;
 use crate::edit::{self, FileChange, Session};
 use crate::error::{Error, Outcome, Result};
-use crate::model::{Date, Workspace};
+use crate::model::{AssessmentId, Date, Workspace};
 use crate::repo::layout::assessment_path;
-use crate::updates::{Pending, pending};
+use crate::updates::{Pending, accept_scope, pending};
 
-/// Accept pending updates of actions or templates, group-wide.
+/// Accept pending updates of actions or templates.
 ///
 /// Accepting an action update sets `accepted_version` in its state file to the
 /// action's current `version`; accepting a template update sets
 /// `template_version` in assessment.toml. From then on the assessment is
-/// scored on the current definition. An update is accepted in every
-/// assessment of the group at once, as groups share their actions. `evident
-/// updates` shows what each update changes first.
+/// scored on the current definition.
+///
+/// Without `--assessment`, an update is accepted everywhere it is pending.
+/// `--assessment A` names where it is accepted, and the update's scope applies
+/// from there: a technical action's update is accepted in every assessment
+/// that lists it; a documentation or operational action's update (and a
+/// template's) in A and the rest of A's group, or in A alone when A has no
+/// group. `evident updates` shows what each update changes and which
+/// assessments accepting it touches.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   evident accept mfa-admins                      every assessment where it is pending
-  evident accept mfa-admins --assessment gdpr-2026   (and the rest of its group)
+  evident accept dpia-process --assessment gdpr-2026   (and the rest of its group)
   evident accept --template --assessment hipaa-2026
   evident accept --all --dry-run")]
 pub(crate) struct Args {
@@ -34,7 +40,8 @@ pub(crate) struct Args {
     /// Accept the pending template updates.
     #[arg(long, conflicts_with = "all")]
     pub template: bool,
-    /// Only in this assessment and the rest of its group (repeat for several).
+    /// Accept here (repeat for several); a technical action's update then applies in every
+    /// assessment that lists it, any other update in this assessment's group.
     #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
     pub assessments: Vec<String>,
     /// Show what would change without writing anything.
@@ -128,17 +135,17 @@ fn orphaned_states(ws: &Workspace, templates: &[&Pending]) -> Vec<String> {
     out
 }
 
-/// The pending updates the arguments name, each expanded to its group.
+/// The pending updates the arguments name. Without `--assessment`, every
+/// assessment where they are pending; with it, the scope of each update from
+/// the assessments named (`updates::accept_scope`: a technical action
+/// everywhere, anything else in the named assessment's group).
 fn choose(ws: &Workspace, report: &crate::diag::Report, args: &Args) -> Result<Vec<Pending>> {
     let all = pending(ws);
-    let asked: BTreeSet<&str> = args.assessments.iter().map(String::as_str).collect();
-    // An assessment asked for brings the rest of its group.
-    let group = |a: &str| ws.assessments.get(a).and_then(|e| e.assessment.group.as_ref());
-    let asked_groups: BTreeSet<_> = asked.iter().filter_map(|a| group(a)).collect();
+    let asked: BTreeSet<AssessmentId> =
+        args.assessments.iter().map(|a| AssessmentId::new(a.clone())).collect();
     let in_scope = |p: &Pending| {
         asked.is_empty()
-            || asked.contains(p.assessment.as_str())
-            || group(p.assessment.as_str()).is_some_and(|g| asked_groups.contains(g))
+            || asked.iter().any(|from| accept_scope(ws, &all, p.kind, &p.id, from).0.contains(&p.assessment))
     };
     let mut out: Vec<Pending> = Vec::new();
     if args.all || args.template {

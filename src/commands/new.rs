@@ -3,7 +3,7 @@
 use crate::commands::context::Context;
 use crate::error::{Error, Outcome, Result};
 use crate::model::{
-    Action, ActionId, ActionType, Category, ControlType, Template, TemplateId, Testing, parse_id,
+    Action, ActionId, ActionType, Category, ControlType, ManagedBy, Template, TemplateId, Testing, parse_id,
 };
 use crate::repo::layout;
 use crate::repo::write::{Changeset, WriteStatus};
@@ -71,6 +71,10 @@ pub(crate) struct ActionArgs {
     pub mandatory: bool,
     #[arg(long, value_enum, default_value_t = Testing::Manual)]
     pub testing: Testing,
+    /// Who carries it out: `customer`, or `provider` (a cloud or service provider, whose
+    /// attestation is the evidence).
+    #[arg(long, value_enum, default_value_t = ManagedBy::Customer)]
+    pub managed_by: ManagedBy,
     /// Where the action is carried out.
     #[arg(long)]
     pub solution: Option<String>,
@@ -137,6 +141,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
                 control_type: a.control_type,
                 mandatory: a.mandatory,
                 testing: a.testing,
+                managed_by: a.managed_by,
                 solution: a.solution,
                 service: a.service,
                 guidance: a.guidance,

@@ -14,7 +14,10 @@ use crate::render::updates as render;
 /// `template_version`. Until accepted, the assessment is scored on the
 /// version it accepted, read from git history. For each update this shows
 /// what changed in the definition and what accepting it would do to the
-/// assessment's and the overall score. Accept with `evident accept`.
+/// assessment's and the overall score, and which assessments accepting it
+/// there touches (a technical action: every assessment with the update; a
+/// documentation or operational action or a template: the assessment's
+/// group). Accept with `evident accept`.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  evident updates\n  evident updates --assessment gdpr-2026 --format json"

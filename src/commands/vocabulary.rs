@@ -4,7 +4,7 @@
 //! vocabularies declare their names and labels there, and this file lets
 //! clap offer them (`--category control-access`, with the label as help).
 
-use crate::model::{ActionType, Category, ControlType, ImplementationStatus, TestStatus, Testing};
+use crate::model::{ActionType, Category, ControlType, ImplementationStatus, ManagedBy, TestStatus, Testing};
 
 macro_rules! value_enum {
     ($($name:ident),+ $(,)?) => {$(
@@ -19,4 +19,4 @@ macro_rules! value_enum {
     )+};
 }
 
-value_enum!(Category, ActionType, ControlType, Testing, ImplementationStatus, TestStatus);
+value_enum!(Category, ActionType, ControlType, Testing, ImplementationStatus, TestStatus, ManagedBy);

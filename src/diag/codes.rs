@@ -171,7 +171,7 @@ codes! {
         "A test verifies an implementation, so it cannot be dated before it. Fix one of the two dates.";
     FutureDate = "E0506", "future-date", Error, true,
         "a date is in the future",
-        "Statuses record what has happened; a date after today is probably a typo. (Set `EVIDENT_TODAY=YYYY-MM-DD` to check as of another day.)";
+        "Statuses record what has happened; a date after today is probably a typo. The one exception is the date of a `planned` implementation: it is the target date, normally in the future (once it has passed, the plan is overdue and `evident list` and the report say so). (Set `EVIDENT_TODAY=YYYY-MM-DD` to check as of another day.)";
     AutomaticOnlyStatus = "E0507", "automatic-only-status", Error, true,
         "a monitoring-only test status on a manually tested action",
         "`to-be-detected` and `could-not-be-detected` are set by automatic monitoring; they only make sense for actions with `testing = \"automatic\"`. Use another test status, or change the action's testing type.";

@@ -14,6 +14,7 @@ fn action(id: &str, mandatory: bool) -> Action {
         control_type: ControlType::Preventative,
         mandatory,
         testing: Testing::Manual,
+        managed_by: Default::default(),
         solution: None,
         service: None,
         guidance: None,

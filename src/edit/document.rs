@@ -38,6 +38,11 @@ pub(crate) trait StatusTable: Copy + PartialEq + Display {
     fn current(state: &ActionState) -> (Self, Option<Date>);
     /// A state that has this status and nothing else.
     fn alone(self) -> ActionState;
+    /// Whether the date of this status is the day it was reached (today, by
+    /// default); the date of a `planned` implementation is its target date.
+    fn dated_when_reached(self) -> bool {
+        true
+    }
 }
 
 impl StatusTable for ImplementationStatus {
@@ -50,6 +55,9 @@ impl StatusTable for ImplementationStatus {
             implementation: Implementation { status: self, ..Default::default() },
             ..Default::default()
         }
+    }
+    fn dated_when_reached(self) -> bool {
+        self != ImplementationStatus::Planned
     }
 }
 
@@ -142,14 +150,24 @@ impl StateEdit {
         }
         let (current, current_date) = S::current(&self.before);
         let mut date = change.date;
+        // A new plan without a target date given has none: neither today nor
+        // the date of the status it replaces.
+        let mut drop_date = false;
         if let Some(status) = change.status
             && date.is_none()
             && (status != current || (current_date.is_none() && needs_date(&self.action, status, self.today)))
         {
-            date = Some(self.today);
+            if status.dated_when_reached() {
+                date = Some(self.today);
+            } else {
+                drop_date = status != current;
+            }
         }
         let path = self.path.clone();
         let table = status_table(&mut self.doc, S::TABLE, &path)?;
+        if drop_date {
+            table.remove("date");
+        }
         // `status` is required: a table this edit creates gets the current one.
         let status = change.status.or((!table.contains_key("status")).then_some(current));
         if let Some(status) = status {

@@ -63,6 +63,7 @@ impl Scorer for FullScorer {
                 overall: super::timeline::Points::default(),
                 assessments: Vec::new(),
                 categories: Vec::new(),
+                managed: Vec::new(),
             };
         };
         ScorePoint {
@@ -70,6 +71,7 @@ impl Scorer for FullScorer {
             overall: s.overall.into(),
             assessments: s.assessments.iter().map(|a| (a.id.clone(), a.score.into())).collect(),
             categories: s.categories.iter().filter_map(|c| Some((c.id.clone()?, c.score.into()))).collect(),
+            managed: s.managed.iter().filter_map(|c| Some((c.id.clone()?, c.score.into()))).collect(),
         }
     }
 }

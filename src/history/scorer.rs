@@ -26,6 +26,7 @@ struct Pair {
 #[derive(Clone, Debug)]
 struct ActionTotals {
     category: &'static str,
+    managed: crate::model::ManagedBy,
     points: u64,
     /// Pairs where the action is in scope.
     in_scope: u32,
@@ -49,6 +50,8 @@ pub(crate) struct IncrementalScorer {
     actions: Vec<ActionTotals>,
     overall: Score,
     categories: BTreeMap<&'static str, Score>,
+    /// Customer-managed and provider-managed points.
+    managed: BTreeMap<crate::model::ManagedBy, Score>,
 }
 
 fn add(total: &mut Score, s: Score) {
@@ -72,6 +75,7 @@ impl Scorer for IncrementalScorer {
                 let x = *action_index.entry(action_id).or_insert_with(|| {
                     self.actions.push(ActionTotals {
                         category: action.category.as_str(),
+                        managed: action.managed_by,
                         points: points(&table, action),
                         in_scope: 0,
                         not_earning: 0,
@@ -89,8 +93,12 @@ impl Scorer for IncrementalScorer {
             }
             self.assessments.push((id.to_string(), total));
         }
+        for m in crate::model::ManagedBy::ALL {
+            self.managed.insert(*m, Score::default());
+        }
         for totals in &self.actions {
             let c = totals.contribution();
+            add(self.managed.entry(totals.managed).or_default(), c);
             add(&mut self.overall, c);
             add(self.categories.entry(totals.category).or_default(), c);
         }
@@ -118,6 +126,9 @@ impl Scorer for IncrementalScorer {
             let cat = self.categories.entry(category).or_default();
             sub(cat, before);
             add(cat, after);
+            let managed = self.managed.entry(self.actions[pair.action].managed).or_default();
+            sub(managed, before);
+            add(managed, after);
             let assessment = &mut self.assessments[pair.assessment].1;
             sub(assessment, contribution(points, pair.in_scope, pair.earns));
             add(assessment, contribution(points, s, e));
@@ -131,6 +142,7 @@ impl Scorer for IncrementalScorer {
             overall: self.overall.into(),
             assessments: self.assessments.iter().map(|(id, s)| (id.clone(), Points::from(*s))).collect(),
             categories: self.categories.iter().map(|(id, s)| ((*id).to_owned(), Points::from(*s))).collect(),
+            managed: self.managed.iter().map(|(m, s)| (m.as_str().to_owned(), Points::from(*s))).collect(),
         }
     }
 }

@@ -130,6 +130,9 @@ pub struct ScorePoint {
     pub assessments: Vec<(String, Points)>,
     /// By category id, sorted.
     pub categories: Vec<(String, Points)>,
+    /// Customer-managed and provider-managed points (`customer`, `provider`).
+    #[serde(default)]
+    pub managed: Vec<(String, Points)>,
 }
 
 /// Earned and maximum points, as stored in the timeline.

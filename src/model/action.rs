@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{ActionAutomation, ActionId, ActionType, Category, ControlType, Testing};
+use super::{ActionAutomation, ActionId, ActionType, Category, ControlType, ManagedBy, Testing};
 
 /// An improvement action (`actions/<id>.toml`): what to do, and what it is worth.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -27,6 +27,12 @@ pub struct Action {
     pub mandatory: bool,
     /// Whether test results are recorded by people (`manual`) or by monitoring (`automatic`).
     pub testing: Testing,
+    /// Who carries the action out: `customer` (the default) or `provider` (a cloud or service
+    /// provider; its state is usually recorded from the provider's attestation). Provider-managed
+    /// actions score by the same rules and are left out of "what to do next" and assignment
+    /// prompts.
+    #[serde(default, skip_serializing_if = "ManagedBy::is_customer")]
+    pub managed_by: ManagedBy,
     /// Where the action is carried out, e.g. "Entra ID" or "Data Loss Prevention".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solution: Option<String>,

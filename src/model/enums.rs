@@ -84,6 +84,16 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Who carries an action out: the organisation itself, or its cloud or
+    /// service provider (whose attestation, a SOC 2 report or an ISO
+    /// certificate, is the evidence).
+    ManagedBy, "managed by" {
+        Customer = "customer" / "Customer-managed",
+        Provider = "provider" / "Provider-managed",
+    }
+}
+
+vocabulary! {
     /// What kind of risk reduction an action gives; decides its points.
     ControlType, "control type" {
         Preventative = "preventative" / "Preventative",
@@ -160,6 +170,19 @@ impl TestStatus {
 impl Default for ImplementationStatus {
     fn default() -> Self {
         Self::NotImplemented
+    }
+}
+
+#[allow(clippy::derivable_impls)]
+impl Default for ManagedBy {
+    fn default() -> Self {
+        Self::Customer
+    }
+}
+
+impl ManagedBy {
+    pub(crate) fn is_customer(&self) -> bool {
+        *self == Self::Customer
     }
 }
 

@@ -105,6 +105,7 @@ impl Resolved {
             control_type: self.control_type,
             mandatory: self.mandatory,
             testing: self.testing,
+            managed_by: Default::default(),
             solution: self.solution,
             service: self.service,
             guidance,

@@ -14,8 +14,8 @@ use crate::diff::{Side, WorkspaceDiff};
 use crate::filter::ActionRow;
 use crate::history::timeline::{CommitInfo, Points, StateSnapshot, StatusEvent, Timeline};
 use crate::model::{
-    ActionId, ActionType, AssessmentId, Category, ControlType, Date, ImplementationStatus, TestStatus,
-    Testing,
+    ActionId, ActionType, AssessmentId, Category, ControlType, Date, ImplementationStatus, ManagedBy,
+    TestStatus, Testing,
 };
 use crate::score::{Score, Scores};
 use crate::updates::Update;
@@ -55,6 +55,8 @@ pub(crate) struct ListedAction {
     pub control_type: ControlType,
     pub mandatory: bool,
     pub testing: Testing,
+    /// `customer`, or `provider` for an action the provider carries out.
+    pub managed_by: ManagedBy,
     pub solution: Option<String>,
     pub service: Option<String>,
     /// What the action is worth.
@@ -82,6 +84,8 @@ pub(crate) struct ListedPair {
     pub pending_update: bool,
     /// The test result is older than its `valid-for`.
     pub stale: bool,
+    /// The implementation is `planned` and its target date (`implementation_date`) has passed.
+    pub overdue: bool,
     pub earned: u64,
     pub max: u64,
 }
@@ -100,6 +104,7 @@ impl ListOutput {
                         control_type: a.control_type,
                         mandatory: a.mandatory,
                         testing: a.testing,
+                        managed_by: a.managed_by,
                         solution: a.solution.clone(),
                         service: a.service.clone(),
                         points: row.points,
@@ -123,6 +128,7 @@ impl ListOutput {
                                     in_scope: p.in_scope,
                                     pending_update: p.pending_update,
                                     stale: p.stale,
+                                    overdue: p.overdue,
                                     earned: score.earned,
                                     max: score.max,
                                 }

@@ -21,6 +21,11 @@ fn with_stale(status: String, stale: bool) -> String {
     if stale { format!("{status} (stale)") } else { status }
 }
 
+/// An implementation status marked overdue when it is planned and its target date has passed.
+fn with_overdue(status: String, overdue: bool) -> String {
+    if overdue { format!("{status} (overdue)") } else { status }
+}
+
 pub(crate) fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
     let mut t = Table::new(&[
         "Action",
@@ -42,7 +47,10 @@ pub(crate) fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
             row.action.action_type.as_str().to_owned(),
             regulations(row),
             format!("{}/{}", row.score.earned, row.score.max),
-            common(row.pairs.iter().map(|p| p.state.implementation.status), |s| s.as_str().to_owned()),
+            with_overdue(
+                common(row.pairs.iter().map(|p| p.state.implementation.status), |s| s.as_str().to_owned()),
+                row.pairs.iter().any(|p| p.overdue),
+            ),
             with_stale(
                 common(row.pairs.iter().map(|p| p.state.test.status), |s| s.as_str().to_owned()),
                 row.pairs.iter().any(|p| p.stale),
@@ -77,7 +85,7 @@ pub(crate) fn human_per_assessment(rows: &[ActionRow<'_, '_>], color: bool) -> S
                 p.regulation.to_owned(),
                 with_pending(truncate(&row.action.title, 40), p.pending_update),
                 format!("{}/{}", score.earned, score.max),
-                p.state.implementation.status.as_str().to_owned(),
+                with_overdue(p.state.implementation.status.as_str().to_owned(), p.overdue),
                 with_stale(p.state.test.status.as_str().to_owned(), p.stale),
                 p.state.owner.clone().unwrap_or_else(|| "-".into()),
             ]);
@@ -135,7 +143,7 @@ pub(crate) fn markdown_per_assessment(rows: &[ActionRow<'_, '_>]) -> String {
                 md_cell(&with_pending(row.action.title.clone(), p.pending_update)),
                 score.earned,
                 score.max,
-                p.state.implementation.status,
+                with_overdue(p.state.implementation.status.as_str().to_owned(), p.overdue),
                 p.state.test.status,
                 md_cell(p.state.owner.as_deref().unwrap_or("-")),
             ));
@@ -162,7 +170,10 @@ pub(crate) fn markdown(rows: &[ActionRow<'_, '_>]) -> String {
             md_cell(&regulations(row)),
             row.score.earned,
             row.score.max,
-            common(row.pairs.iter().map(|p| p.state.implementation.status), |s| s.as_str().to_owned()),
+            with_overdue(
+                common(row.pairs.iter().map(|p| p.state.implementation.status), |s| s.as_str().to_owned()),
+                row.pairs.iter().any(|p| p.overdue),
+            ),
             common(row.pairs.iter().map(|p| p.state.test.status), |s| s.as_str().to_owned()),
             md_cell(&owner),
         ));

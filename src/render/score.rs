@@ -17,6 +17,8 @@ pub enum By {
     Regulation,
     Solution,
     Owner,
+    /// Customer-managed and provider-managed actions.
+    Managed,
 }
 
 /// The JSON object of docs/design/outputs.md (plus regulations, solutions and owners).
@@ -58,6 +60,7 @@ pub fn human(scores: &Scores, by: By, color: bool) -> String {
         percent_cell(scores.overall, color),
         bar_cell(scores.overall),
     );
+    out.push_str(&managed_line(scores, color));
     match by {
         By::Assessment => {
             let mut t = Table::new(&["Assessment", "Template", "Group", "Points>", "Score>", ""]);
@@ -102,8 +105,20 @@ pub fn human(scores: &Scores, by: By, color: bool) -> String {
         By::Regulation => out.push_str(&rows_table("Regulation", &scores.regulations, color)),
         By::Solution => out.push_str(&rows_table("Solution", &scores.solutions, color)),
         By::Owner => out.push_str(&rows_table("Owner", &scores.owners, color)),
+        By::Managed => out.push_str(&rows_table("Managed by", &scores.managed, color)),
     }
     out
+}
+
+/// "Customer-managed 120 / 300  40.0%   Provider-managed 54 / 54  100.0%", under the
+/// overall score, followed by a blank line.
+fn managed_line(scores: &Scores, color: bool) -> String {
+    let parts: Vec<String> = scores
+        .managed
+        .iter()
+        .map(|r| format!("{} {}  {}", r.label, points_cell(r.score), percent_cell(r.score, color)))
+        .collect();
+    format!("{}\n\n", parts.join("   "))
 }
 
 fn bar_cell(score: Score) -> String {
@@ -129,6 +144,14 @@ pub fn markdown(scores: &Scores, by: By) -> String {
         scores.overall.earned,
         scores.overall.max
     );
+    let split: Vec<String> = scores
+        .managed
+        .iter()
+        .map(|r| {
+            format!("{}: {} ({} of {} points)", r.label, percent_text(r.score), r.score.earned, r.score.max)
+        })
+        .collect();
+    out.push_str(&format!("{}\n\n", split.join(" · ")));
     let md_rows = |what: &str, rows: &mut dyn Iterator<Item = (String, Score)>| {
         let mut s = format!("| {what} | Points | Score |\n|---|---:|---:|\n");
         for (label, score) in rows {
@@ -164,6 +187,7 @@ pub fn markdown(scores: &Scores, by: By) -> String {
         By::Regulation => out.push_str(&md_rows("Regulation", &mut rows(&scores.regulations))),
         By::Solution => out.push_str(&md_rows("Solution", &mut rows(&scores.solutions))),
         By::Owner => out.push_str(&md_rows("Owner", &mut rows(&scores.owners))),
+        By::Managed => out.push_str(&md_rows("Managed by", &mut rows(&scores.managed))),
     }
     out
 }

@@ -33,7 +33,15 @@ fn title(u: &Update) -> String {
 fn together(u: &Update) -> Option<String> {
     let others: Vec<&str> =
         u.accepted_with.iter().map(|a| a.as_str()).filter(|a| *a != u.pending.assessment.as_str()).collect();
-    (!others.is_empty()).then(|| format!("accepted together with {} (same group)", others.join(", ")))
+    (!others.is_empty())
+        .then(|| format!("accepting it here also accepts it in {} ({})", others.join(", "), u.scope.reason()))
+}
+
+/// The other assessments an accept touches, for a table cell.
+fn also(u: &Update) -> String {
+    let others: Vec<String> =
+        u.accepted_with.iter().filter(|a| **a != u.pending.assessment).map(|a| md_code(a.as_str())).collect();
+    if others.is_empty() { "-".into() } else { others.join(", ") }
 }
 
 pub(crate) fn human(updates: &[Update], color: bool) -> String {
@@ -72,19 +80,20 @@ pub(crate) fn markdown(updates: &[Update]) -> String {
         return "No pending updates.\n".into();
     }
     let mut out = String::from(
-        "| Assessment | Update | Versions | Assessment score once accepted | Overall once accepted |\n|---|---|---|---|---|\n",
+        "| Assessment | Update | Versions | Assessment score once accepted | Overall once accepted | Accepting here also accepts in |\n|---|---|---|---|---|---|\n",
     );
     for u in updates {
         let p = &u.pending;
         out.push_str(&format!(
-            "| {} | {} {} | {} → {} | {} | {} |\n",
+            "| {} | {} {} | {} → {} | {} | {} | {} |\n",
             md_code(p.assessment.as_str()),
             p.kind,
             md_code(&p.id),
             p.accepted,
             p.current,
             effect(u.score_now, u.score_accepted),
-            effect(u.overall_now, u.overall_accepted)
+            effect(u.overall_now, u.overall_accepted),
+            also(u)
         ));
     }
     out

@@ -119,6 +119,9 @@ pub fn action_text(a: &Action) -> String {
     doc["control_type"] = value(a.control_type.as_str());
     doc["mandatory"] = value(a.mandatory);
     doc["testing"] = value(a.testing.as_str());
+    if !a.managed_by.is_customer() {
+        doc["managed_by"] = value(a.managed_by.as_str());
+    }
     set_opt(doc.as_table_mut(), "solution", &a.solution);
     set_opt(doc.as_table_mut(), "service", &a.service);
     set_opt(doc.as_table_mut(), "guidance", &a.guidance);

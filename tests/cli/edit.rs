@@ -137,10 +137,11 @@ fn set_without_assessment_needs_one_group() {
     let run = writes_nothing(&repo, &["set", "mfa", "--test", "in-progress"], 2);
     insta::assert_snapshot!("ambiguous_assessment", run.stderr);
     // `enc` is only in the group: both members are meant, and both files are created.
+    // A plan's date is its target date: without `--date` it has none (not today).
     let run = ok(&repo, &["set", "enc", "--implementation", "planned"]);
     assert_eq!(
         run.stderr,
-        "     Created assessments/ccpa-2026/enc.toml: implementation not-implemented → planned, implementation date 2026-11-23\n     Created assessments/gdpr-2026/enc.toml: implementation not-implemented → planned, implementation date 2026-11-23\n"
+        "     Created assessments/ccpa-2026/enc.toml: implementation not-implemented → planned\n     Created assessments/gdpr-2026/enc.toml: implementation not-implemented → planned\n"
     );
     // `dpo` is in one assessment.
     ok(&repo, &["set", "dpo", "--owner", "bo@example.com"]);

@@ -62,7 +62,7 @@ fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_owned()).to_string()
 }
 
-const HEADER: [&str; 17] = [
+const HEADER: [&str; 18] = [
     "Date",
     "Commit",
     "Author",
@@ -80,6 +80,7 @@ const HEADER: [&str; 17] = [
     "Owner",
     "Evidence",
     "Commit message",
+    "Status changed",
 ];
 
 /// The expected rows, as CSV fields, for the commits of [`program`].
@@ -108,7 +109,7 @@ fn expected(commits: &[String]) -> Vec<Vec<String>> {
             CY,
             "gdpr-2026",
             "logs",
-            &["none", "passed", "2026-01-02", TRICKY, "implemented", BOB, "1", "Test logs"],
+            &["none", "passed", "2026-01-02", TRICKY, "implemented", BOB, "1", "Test logs", "true"],
         ),
         // One commit, two assessments: in path order.
         row(
@@ -117,7 +118,7 @@ fn expected(commits: &[String]) -> Vec<Vec<String>> {
             BOB,
             "ccpa-2026",
             "mfa",
-            &["none", "in-progress", "", "", "implemented", ANA, "0", "Roll out MFA"],
+            &["none", "in-progress", "", "", "implemented", ANA, "0", "Roll out MFA", "true"],
         ),
         row(
             "2026-01-01T02:00:00+00:00",
@@ -125,7 +126,7 @@ fn expected(commits: &[String]) -> Vec<Vec<String>> {
             BOB,
             "gdpr-2026",
             "mfa",
-            &["none", "in-progress", "", "", "implemented", ANA, "0", "Roll out MFA"],
+            &["none", "in-progress", "", "", "implemented", ANA, "0", "Roll out MFA", "true"],
         ),
         row(
             "2026-01-01T03:00:00+00:00",
@@ -133,7 +134,7 @@ fn expected(commits: &[String]) -> Vec<Vec<String>> {
             CY,
             "gdpr-2026",
             "logs",
-            &["passed", "failed-low", "2026-01-03", TRICKY, "implemented", BOB, "1", "Retest logs"],
+            &["passed", "failed-low", "2026-01-03", TRICKY, "implemented", BOB, "1", "Retest logs", "true"],
         ),
     ]
 }
@@ -151,6 +152,48 @@ fn history_csv_has_one_row_per_test_change() {
     let rows = parse_csv(&run.stdout);
     assert_eq!(rows[0], HEADER);
     assert_eq!(rows[1..], expected(&commits)[..]);
+}
+
+#[test]
+fn a_retest_that_keeps_the_status_is_a_row() {
+    let (repo, mut commits) = program();
+    let logs = "assessments/gdpr-2026/logs.toml";
+    let failed = repo.read(logs);
+    // 5 cy: logs re-tested, still failed-low, with a new date and notes.
+    let retest = failed
+        .replace("date = 2026-01-03", "date = 2026-01-05")
+        .replace(&toml_string(TRICKY), "\"Retest: still two gaps\"");
+    repo.write(logs, &retest);
+    commits.push(repo.commit(CY, "Retest logs again"));
+    // 6 cy: a new evidence link only: the test is the same, not a row.
+    repo.write(
+        logs,
+        format!("{retest}\n[[evidence]]\nname = \"siem 2\"\nurl = \"https://evidence.example.com/siem2\"\n"),
+    );
+    commits.push(repo.commit(CY, "More evidence"));
+    // 7 cy: only the date moves (same status, same notes): a row.
+    repo.write(logs, repo.read(logs).replace("date = 2026-01-05", "date = 2026-01-06"));
+    commits.push(repo.commit(CY, "Re-run the check"));
+
+    let run = repo.run(&["export", "history", "logs", "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let rows = parse_csv(&run.stdout);
+    let summary: Vec<(&str, &str, &str, &str, &str, &str)> = rows[1..]
+        .iter()
+        .map(|r| {
+            (r[1].as_str(), r[9].as_str(), r[10].as_str(), r[11].as_str(), r[16].as_str(), r[17].as_str())
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (commits[1].as_str(), "none", "passed", "2026-01-02", "Test logs", "true"),
+            (commits[3].as_str(), "passed", "failed-low", "2026-01-03", "Retest logs", "true"),
+            (commits[5].as_str(), "failed-low", "failed-low", "2026-01-05", "Retest logs again", "false"),
+            (commits[7].as_str(), "failed-low", "failed-low", "2026-01-06", "Re-run the check", "false"),
+        ]
+    );
+    assert_eq!(rows[3][12], "Retest: still two gaps");
 }
 
 #[test]
@@ -238,7 +281,7 @@ fn history_xlsx_reads_back_with_real_dates() {
     let mut book: Xlsx<_> = open_workbook(&out).expect("open xlsx");
     assert_eq!(book.sheet_names(), vec!["Testing history".to_owned()]);
     let range = book.worksheet_range("Testing history").expect("sheet");
-    assert_eq!(range.get_size(), (5, 17));
+    assert_eq!(range.get_size(), (5, 18));
     let cell = |r: usize, c: usize| range.get((r, c)).cloned().unwrap_or(Data::Empty);
     for (c, name) in HEADER.iter().enumerate() {
         assert_eq!(cell(0, c), Data::String((*name).into()));
@@ -255,6 +298,7 @@ fn history_xlsx_reads_back_with_real_dates() {
             assert_eq!(got, row[c], "row {r} column {}", HEADER[c]);
         }
         assert_eq!(cell(r + 1, 15), Data::Float(row[15].parse().unwrap()));
+        assert_eq!(cell(r + 1, 17), Data::Bool(row[17] == "true"));
     }
     // Dates are Excel dates: the commit time (01:00 on 2026-01-01) and the test date.
     let Data::DateTime(when) = cell(1, 0) else { panic!("date: {:?}", cell(1, 0)) };
@@ -270,7 +314,7 @@ fn history_xlsx_reads_back_with_real_dates() {
         sheet.contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#),
         "{sheet}"
     );
-    assert!(sheet.contains(r#"<autoFilter ref="A1:Q5"/>"#), "{sheet}");
+    assert!(sheet.contains(r#"<autoFilter ref="A1:R5"/>"#), "{sheet}");
     assert!(sheet.contains("<cols>"), "column widths are set: {sheet}");
 }
 

@@ -1,6 +1,7 @@
 //! CLI tests: one test binary, one module per area. Every test runs the real
 //! `evident` binary on a repository copied or written into a temp directory.
 
+mod accept_scope;
 mod alerts;
 mod automation;
 mod bad_input;
@@ -20,9 +21,11 @@ mod import;
 mod import_template;
 mod invalid;
 mod library;
+mod managed;
 mod notify;
 mod oscal;
 mod output_schemas;
+mod planned;
 mod replay;
 mod report;
 mod scoring;

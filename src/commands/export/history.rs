@@ -5,13 +5,16 @@ use crate::commands::context::Context;
 use crate::commands::output::warn_problems;
 use crate::error::{Outcome, Result};
 
-/// Export the testing history: every change of a test status, as CSV or XLSX.
+/// Export the testing history: every test recorded, as CSV or XLSX.
 ///
-/// One row per commit, assessment and action whose test status changed, in
-/// commit order: when (the author's date), the commit, who, the action and
-/// its assessment, regulation and template, the test status before and after,
-/// the test date and notes, and the implementation status, owner and number
-/// of evidence items after the change. Titles, templates and regulations are
+/// One row per commit, assessment and action whose test changed, in commit
+/// order: a new test status, or a re-test that keeps the status and records a
+/// new test date or notes. Each row has when (the author's date), the commit,
+/// who, the action and its assessment, regulation and template, the test
+/// status before and after, the test date and notes, the implementation
+/// status, owner and number of evidence items after the change, the commit
+/// message, and whether the status changed (`Status changed`: true, or false
+/// for a re-test with the same result). Titles, templates and regulations are
 /// those of HEAD. The filters are those of `evident history`.
 ///
 /// CSV goes to stdout unless `--out FILE` is given; XLSX needs `--out`. A
@@ -41,7 +44,10 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     warn_problems(ui, &timeline);
     let git = crate::history::GitRepo::open(&repo.root)?;
     let (head, _) = crate::history::snapshot_at(&git, git.committed_head()?)?;
-    let events = timeline.events.iter().filter(|e| e.test_changed() && args.filter.keep(&timeline, e));
+    let events = timeline
+        .events
+        .iter()
+        .filter(|e| crate::render::sheets::history::is_test_record(e) && args.filter.keep(&timeline, e));
     let table = crate::render::sheets::history::table(&timeline, events, &head);
     args.output.write(ui, &table)?;
     Ok(Outcome::Success)

@@ -1,5 +1,6 @@
 //! The spreadsheet of `evident export history`: one row per commit,
-//! assessment and action whose test status changed, in commit order. Only
+//! assessment and action whose test changed (its status, or a re-test that
+//! keeps the status and records a new date or notes), in commit order. Only
 //! exported (nothing reads it back).
 
 use std::collections::BTreeMap;
@@ -31,11 +32,12 @@ pub(crate) enum Column {
     Owner,
     Evidence,
     CommitMessage,
+    StatusChanged,
 }
 
 impl Column {
     /// Every column, in the order of the file.
-    pub(crate) const ALL: [Column; 17] = [
+    pub(crate) const ALL: [Column; 18] = [
         Column::Date,
         Column::Commit,
         Column::Author,
@@ -53,6 +55,7 @@ impl Column {
         Column::Owner,
         Column::Evidence,
         Column::CommitMessage,
+        Column::StatusChanged,
     ];
 
     /// The column's header.
@@ -75,6 +78,7 @@ impl Column {
             Column::Owner => "Owner",
             Column::Evidence => "Evidence",
             Column::CommitMessage => "Commit message",
+            Column::StatusChanged => "Status changed",
         }
     }
 
@@ -103,6 +107,7 @@ impl Column {
             Column::Owner => Cell::opt(after.owner.as_deref()),
             Column::Evidence => Cell::Int(after.evidence.len() as i64),
             Column::CommitMessage => Cell::text(&commit.summary),
+            Column::StatusChanged => Cell::Bool(e.test_changed()),
         }
     }
 }
@@ -114,7 +119,14 @@ impl super::Header for Column {
 }
 
 /// The headers, in order.
-pub(crate) const HEADERS: [&str; 17] = super::headers!(Column, 17);
+pub(crate) const HEADERS: [&str; 18] = super::headers!(Column, 18);
+
+/// Whether an event is a row of the testing history: the test status
+/// changed, or a re-test kept it and recorded a new date or new notes.
+pub(crate) fn is_test_record(e: &StatusEvent) -> bool {
+    let (before, after) = (e.before_or_default(), e.after_or_default());
+    before.test != after.test || before.test_date != after.test_date || before.test_notes != after.test_notes
+}
 
 /// The rows of the given events; `ws` names the actions and assessments.
 pub(crate) fn table<'t>(

@@ -86,16 +86,42 @@ pub(super) fn breakdowns(scores: &Scores, look: &Lookup<'_>) -> Vec<Breakdown> {
         .collect()
 }
 
+/// Customer-managed plans past their target date, oldest first.
+fn overdue(rows: &[ActionRow<'_, '_>], views: &[ActionView], look: &Lookup<'_>) -> Vec<OverduePlan> {
+    let mut out: Vec<OverduePlan> = rows
+        .iter()
+        .zip(views)
+        .filter(|(r, _)| r.action.managed_by.is_customer())
+        .flat_map(|(r, view)| {
+            r.pairs.iter().filter(|p| p.overdue).map(move |p| OverduePlan {
+                id: view.id.clone(),
+                title: view.title.clone(),
+                href: view.href.clone(),
+                assessment: p.assessment.to_string(),
+                date: p.state.implementation.date.map(|d| d.to_string()).unwrap_or_default(),
+                owner: p.state.owner.as_deref().map(|o| look.person(o)),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.date, &a.id, &a.assessment).cmp(&(&b.date, &b.id, &b.assessment)));
+    out
+}
+
 /// The actions with the most points still to gain.
 pub(super) fn next(
     ws: &Workspace,
     rows: &[ActionRow<'_, '_>],
     views: &[ActionView],
     overall: Score,
+    look: &Lookup<'_>,
 ) -> NextView {
-    // `views` are built from `rows`, in the same order.
-    let mut todo: Vec<(&ActionRow, &ActionView)> =
-        rows.iter().zip(views).filter(|(r, _)| r.remaining() > 0).collect();
+    // `views` are built from `rows`, in the same order. Provider-managed
+    // actions are the provider's to do, not the reader's.
+    let mut todo: Vec<(&ActionRow, &ActionView)> = rows
+        .iter()
+        .zip(views)
+        .filter(|(r, _)| r.remaining() > 0 && r.action.managed_by.is_customer())
+        .collect();
     todo.sort_by(|(a, va), (b, vb)| b.remaining().cmp(&a.remaining()).then(va.id.cmp(&vb.id)));
     todo.truncate(NEXT_COUNT);
     let gain: u64 = todo.iter().map(|(r, _)| r.remaining()).sum();
@@ -134,6 +160,7 @@ pub(super) fn next(
         .collect();
     retests.sort_by(|a, b| (&a.date, &a.id, &a.assessment).cmp(&(&b.date, &b.id, &b.assessment)));
     NextView {
+        overdue: overdue(rows, views, look),
         actions,
         gain,
         after: score_view(Score { earned: overall.earned + gain, max: overall.max }),

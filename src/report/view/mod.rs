@@ -62,9 +62,19 @@ pub fn build(input: &Input<'_>) -> Report {
         head: t.points.last().and_then(|p| t.commits.get(p.commit)).map(commit_view),
         notes: notes(t),
         overall: score_view(input.scores.overall),
+        managed: input
+            .scores
+            .managed
+            .iter()
+            .map(|r| ManagedView {
+                id: r.id.clone().unwrap_or_default(),
+                label: r.label.clone(),
+                score: score_view(r.score),
+            })
+            .collect(),
         assessments: input.scores.assessments.iter().map(|a| look.assessment(a, &pairs, &samples)).collect(),
         breakdowns: breakdowns(input.scores, &look),
-        next: next(input.workspace, &rows, &actions, input.scores.overall),
+        next: next(input.workspace, &rows, &actions, input.scores.overall, &look),
         trends: trends(&samples, &look),
         filters: filters(&rows, &look),
         recent: t.events.iter().rev().take(RECENT_COUNT).map(|e| look.event(e)).collect(),

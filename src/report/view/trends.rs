@@ -61,6 +61,18 @@ pub(super) fn assessment_series(samples: &[Sample<'_>], id: &str, label: String)
     }
 }
 
+/// Customer-managed or provider-managed points over time.
+pub(super) fn managed_series(samples: &[Sample<'_>], managed: crate::model::ManagedBy) -> Series {
+    let of = |point: &ScorePoint| {
+        point.managed.iter().find(|(id, _)| id == managed.as_str()).map(|(_, p)| *p).and_then(percent)
+    };
+    Series {
+        label: managed.label().into(),
+        values: samples.iter().map(|s| (s.time, of(s.point))).collect(),
+        emphasis: false,
+    }
+}
+
 /// "GDPR 2026 from 10.0% to 57.9%".
 pub(super) fn describe(series: &Series) -> Option<String> {
     let mut values = series.values.iter().filter_map(|(_, v)| *v);
@@ -74,11 +86,23 @@ pub(super) fn trends(samples: &[Sample<'_>], look: &Lookup<'_>) -> Option<Trends
     let (first_date, last_date) = (first.date(), last.date());
     let span = format!("from {first_date} to {last_date}");
     let overall = overall_series(samples);
+    let mut description = describe(&overall).unwrap_or_else(|| "Overall: n/a".into());
+    let mut series = vec![overall];
+    // The customer / provider split, once provider-managed actions have points
+    // (until then the customer line would only repeat the overall one).
+    let split: Vec<Series> =
+        crate::model::ManagedBy::ALL.iter().map(|m| managed_series(samples, *m)).collect();
+    if split.iter().all(|s| s.values.iter().any(|(_, v)| v.is_some())) {
+        for s in split {
+            description.push_str(&format!("; {}", describe(&s).unwrap_or_default()));
+            series.push(s);
+        }
+    }
     let overall_chart = Chart {
         id: "trend-overall".into(),
         title: "Overall score over time".into(),
-        description: format!("{}, {span}.", describe(&overall).unwrap_or_else(|| "Overall: n/a".into())),
-        series: vec![overall],
+        description: format!("{description}, {span}."),
+        series,
     };
     let ids: BTreeSet<&str> =
         samples.iter().flat_map(|s| s.point.assessments.iter().map(|(a, _)| a.as_str())).collect();

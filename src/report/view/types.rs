@@ -11,6 +11,8 @@ pub struct Report {
     /// What the reader should know about the history (none, shallow, unreadable files).
     pub notes: Vec<Note>,
     pub overall: ScoreView,
+    /// The overall score split: customer-managed, then provider-managed actions.
+    pub managed: Vec<ManagedView>,
     pub assessments: Vec<AssessmentView>,
     pub breakdowns: Vec<Breakdown>,
     pub next: NextView,
@@ -22,6 +24,16 @@ pub struct Report {
     pub recent: Vec<EventView>,
     pub problems: Vec<ProblemView>,
     pub counts: Counts,
+}
+
+/// Customer-managed or provider-managed points.
+#[derive(Debug, Serialize)]
+pub struct ManagedView {
+    /// `customer` or `provider`.
+    pub id: String,
+    /// "Customer-managed".
+    pub label: String,
+    pub score: ScoreView,
 }
 
 #[derive(Debug, Serialize)]
@@ -267,6 +279,20 @@ pub struct NextView {
     pub after: ScoreView,
     /// Test results older than their `valid-for`: re-tests due, oldest first.
     pub retests: Vec<Retest>,
+    /// Planned implementations whose target date has passed, oldest first.
+    pub overdue: Vec<OverduePlan>,
+}
+
+/// A `planned` implementation past its target date.
+#[derive(Debug, Serialize)]
+pub struct OverduePlan {
+    pub id: String,
+    pub title: String,
+    pub href: String,
+    pub assessment: String,
+    /// The target date, `YYYY-MM-DD`.
+    pub date: String,
+    pub owner: Option<PersonView>,
 }
 
 /// A stale test result.
