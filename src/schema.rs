@@ -143,11 +143,19 @@ pub(crate) enum OutputKind {
     ImportOscal,
     /// `evident trust list --format json`
     TrustList,
+    /// `evident import ciso-assistant --format json`
+    ImportCiso,
+    /// `evident import mapping --format json`
+    ImportMapping,
+    /// `evident list controls --format json`
+    ListControls,
+    /// `evident library list --format json`
+    LibraryList,
 }
 
 #[cfg(test)]
 impl OutputKind {
-    pub(crate) const ALL: [OutputKind; 13] = [
+    pub(crate) const ALL: [OutputKind; 17] = [
         OutputKind::Score,
         OutputKind::List,
         OutputKind::Alerts,
@@ -161,6 +169,10 @@ impl OutputKind {
         OutputKind::ImportTemplate,
         OutputKind::ImportOscal,
         OutputKind::TrustList,
+        OutputKind::ImportCiso,
+        OutputKind::ImportMapping,
+        OutputKind::ListControls,
+        OutputKind::LibraryList,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -178,6 +190,10 @@ impl OutputKind {
             OutputKind::ImportTemplate => "import-template",
             OutputKind::ImportOscal => "import-oscal",
             OutputKind::TrustList => "trust-list",
+            OutputKind::ImportCiso => "import-ciso-assistant",
+            OutputKind::ImportMapping => "import-mapping",
+            OutputKind::ListControls => "list-controls",
+            OutputKind::LibraryList => "library-list",
         }
     }
 
@@ -202,6 +218,10 @@ impl OutputKind {
             OutputKind::ImportTemplate => include_str!("../schemas/output/import-template.schema.json"),
             OutputKind::ImportOscal => include_str!("../schemas/output/import-oscal.schema.json"),
             OutputKind::TrustList => include_str!("../schemas/output/trust-list.schema.json"),
+            OutputKind::ImportCiso => include_str!("../schemas/output/import-ciso-assistant.schema.json"),
+            OutputKind::ImportMapping => include_str!("../schemas/output/import-mapping.schema.json"),
+            OutputKind::ListControls => include_str!("../schemas/output/list-controls.schema.json"),
+            OutputKind::LibraryList => include_str!("../schemas/output/library-list.schema.json"),
         }
     }
 
@@ -225,6 +245,10 @@ impl OutputKind {
             OutputKind::ImportTemplate => generate_output::<ImportTemplateOutput>(),
             OutputKind::ImportOscal => generate_output::<ImportOscalOutput>(),
             OutputKind::TrustList => generate_output::<TrustListOutput>(),
+            OutputKind::ImportCiso => generate_output::<crate::render::json::ImportCisoOutput>(),
+            OutputKind::ImportMapping => generate_output::<crate::render::json::ImportMappingOutput>(),
+            OutputKind::ListControls => generate_output::<crate::render::json::ListControlsOutput>(),
+            OutputKind::LibraryList => generate_output::<crate::render::json::LibraryListOutput>(),
         };
         schema.to_value()
     }

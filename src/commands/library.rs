@@ -1,7 +1,5 @@
 //! `evident library`: the templates built into evident (`crate::library`).
 
-use serde_json::json;
-
 use crate::commands::args::OutputFormat;
 use crate::commands::context::Context;
 use crate::commands::output::to_json_text;
@@ -48,7 +46,19 @@ pub(crate) fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
     match cmd {
         Command::List(args) => {
             match args.format {
-                OutputFormat::Json => ui.out(&to_json_text(&json!(ENTRIES))),
+                OutputFormat::Json => {
+                    let entries: crate::render::json::LibraryListOutput = ENTRIES
+                        .iter()
+                        .map(|e| crate::render::json::LibraryEntry {
+                            id: e.id.to_owned(),
+                            name: e.name.to_owned(),
+                            source: e.source.to_owned(),
+                            version: e.version.to_owned(),
+                            licence: e.licence.to_owned(),
+                        })
+                        .collect();
+                    ui.out(&to_json_text(&entries))
+                }
                 _ => {
                     let mut s = String::new();
                     for e in ENTRIES {

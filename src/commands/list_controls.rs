@@ -1,8 +1,6 @@
 //! `evident list controls`: a template's controls with their family, actions,
 //! implementation groups and related controls of other templates.
 
-use serde_json::json;
-
 use crate::commands::args::OutputFormat;
 use crate::commands::context::Context;
 use crate::commands::output::to_json_text;
@@ -51,7 +49,15 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
                 continue;
             }
             if args.format == OutputFormat::Json {
-                rows.push(json!({"template": t.id, "id": c.id, "title": c.title, "family": c.family, "actions": c.actions, "groups": c.groups, "related": c.related}));
+                rows.push(crate::render::json::ControlRow {
+                    template: t.id.to_string(),
+                    id: c.id.to_string(),
+                    title: c.title.clone(),
+                    family: c.family.clone(),
+                    actions: c.actions.iter().map(|a| a.to_string()).collect(),
+                    groups: c.groups.clone(),
+                    related: c.related.clone(),
+                });
                 continue;
             }
             if family != c.family.as_deref() || text.is_empty() {
@@ -78,7 +84,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         }
     }
     match args.format {
-        OutputFormat::Json => ui.out(&to_json_text(&json!(rows))),
+        OutputFormat::Json => ui.out(&to_json_text(&rows)),
         _ => ui.out(&text),
     }
     Ok(Outcome::Success)

@@ -315,7 +315,7 @@ fn too_many_aliases(text: &str) -> Option<std::ops::Range<usize>> {
 }
 
 /// Counts for the summary.
-#[derive(Debug, Default, serde::Serialize, PartialEq)]
+#[derive(Debug, Default, serde::Serialize, schemars::JsonSchema, PartialEq)]
 pub(crate) struct Stats {
     pub requirement_nodes: usize,
     pub controls: usize,

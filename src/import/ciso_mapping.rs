@@ -42,7 +42,7 @@ pub(crate) struct RequirementMapping {
 }
 
 /// Counts for the summary, per mapping set.
-#[derive(Debug, Default, serde::Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, serde::Serialize, schemars::JsonSchema, PartialEq)]
 pub(crate) struct SetStats {
     pub source_template: String,
     pub target_template: String,

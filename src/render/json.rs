@@ -500,3 +500,79 @@ pub(crate) struct TrustLineProblem {
     pub line: usize,
     pub message: String,
 }
+
+/// `evident import ciso-assistant --format json`: what importing a framework
+/// library does to its template and actions.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct ImportCisoOutput {
+    pub template: String,
+    pub version: u32,
+    /// Null: a new template.
+    pub previous_version: Option<u32>,
+    pub change: ImportChange,
+    pub dry_run: bool,
+    pub library: CisoLibrary,
+    pub stats: crate::import::ciso::Stats,
+    pub controls: crate::oscal::import::Delta,
+    pub actions: crate::oscal::import::Delta,
+    /// The files written (or, with `--dry-run`, that would be).
+    pub files: Vec<String>,
+}
+
+/// The CISO Assistant library file read.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct CisoLibrary {
+    pub file: String,
+    pub urn: String,
+    pub version: Option<String>,
+    /// The framework's urn.
+    pub framework: String,
+}
+
+/// `evident import mapping --format json`: the mapping sets applied and the
+/// templates they changed.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct ImportMappingOutput {
+    pub dry_run: bool,
+    /// The relationships that share the source control's actions.
+    pub relationships: Vec<String>,
+    pub sets: Vec<crate::import::ciso_mapping::SetStats>,
+    /// The templates changed, with their new versions.
+    pub templates: Vec<TemplateVersion>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct TemplateVersion {
+    pub id: String,
+    pub version: u32,
+}
+
+/// `evident list controls --format json`: every control of the templates listed.
+#[cfg(test)]
+pub(crate) type ListControlsOutput = Vec<ControlRow>;
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct ControlRow {
+    pub template: String,
+    pub id: String,
+    pub title: String,
+    pub family: Option<String>,
+    pub actions: Vec<String>,
+    /// Implementation groups (e.g. CIS IG1), as the framework names them.
+    pub groups: Vec<String>,
+    pub related: Vec<crate::model::Related>,
+}
+
+/// `evident library list --format json`: the templates built into evident.
+pub(crate) type LibraryListOutput = Vec<LibraryEntry>;
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct LibraryEntry {
+    pub id: String,
+    pub name: String,
+    /// Where the text comes from.
+    pub source: String,
+    pub version: String,
+    /// The terms that allow bundling it.
+    pub licence: String,
+}

@@ -22,7 +22,9 @@ pub fn import(repo: &TestRepo, file: &str, extra: &[&str]) -> Value {
     args.extend_from_slice(extra);
     let run = repo.run(&args);
     assert_eq!(run.code, 0, "{}", run.all());
-    run.json()
+    let json = run.json();
+    crate::output_schemas::assert_conforms("import-ciso-assistant", &json);
+    json
 }
 
 pub fn map(repo: &TestRepo, file: &str, extra: &[&str]) -> Value {
@@ -30,7 +32,9 @@ pub fn map(repo: &TestRepo, file: &str, extra: &[&str]) -> Value {
     args.extend_from_slice(extra);
     let run = repo.run(&args);
     assert_eq!(run.code, 0, "{}", run.all());
-    run.json()
+    let json = run.json();
+    crate::output_schemas::assert_conforms("import-mapping", &json);
+    json
 }
 
 fn template(repo: &TestRepo, id: &str) -> toml::Table {
@@ -186,6 +190,11 @@ fn the_dora_finma_mapping_records_every_pair() {
     // `list` shows the related controls.
     let run = repo.run(&["list", "controls", "--template", "finma-2023-01"]);
     assert!(run.stdout.contains("related: dora 6.1 (intersect, shared)"), "{}", run.all());
+    let run = repo.run(&["list", "controls", "--template", "finma-2023-01", "--format", "json"]);
+    let json = run.json();
+    crate::output_schemas::assert_conforms("list-controls", &json);
+    let c22 = json.as_array().unwrap().iter().find(|c| c["id"] == "22").expect("control 22");
+    assert_eq!(c22["related"][0]["template"], "dora", "{c22}");
 }
 
 #[test]

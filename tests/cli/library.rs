@@ -91,6 +91,7 @@ fn list_names_source_version_and_licence() {
     let run = repo.run(&["library", "list", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.all());
     let list = run.json();
+    crate::output_schemas::assert_conforms("library-list", &list);
     let ids: Vec<&str> = list.as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
     assert_eq!(
         ids,

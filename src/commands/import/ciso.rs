@@ -4,8 +4,6 @@
 
 use std::path::PathBuf;
 
-use serde_json::json;
-
 use super::oscal::{delta_lines, read_mapping, warn_orphaned_states};
 use crate::commands::args::OutputFormat;
 use crate::commands::context::Context;
@@ -86,31 +84,37 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         Err(r) => return refused(ui, &r),
     };
     warn_unknown_keys(ui, &built, &mapping);
-    let plan = match plan(&loaded, &mut built) {
+    let mut plan = match plan(&loaded, &mut built) {
         Ok(p) => p,
         Err(r) => return refused(ui, &r),
     };
     write(ui, &lock, &plan, args.dry_run)?;
     warn_orphaned_states(ui, &loaded.workspace, &plan);
+    use crate::render::json::{CisoLibrary, ImportChange, ImportCisoOutput};
     let change = match (plan.previous_version, plan.is_noop()) {
-        (None, _) => "created",
-        (Some(_), true) => "none",
-        (Some(_), false) => "updated",
+        (None, _) => ImportChange::Created,
+        (Some(_), true) => ImportChange::None,
+        (Some(_), false) => ImportChange::Updated,
     };
     let s = &built.stats;
     match args.format {
-        OutputFormat::Json => ui.out(&to_json_text(&json!({
-            "template": plan.template.id,
-            "version": plan.template.version,
-            "previous_version": plan.previous_version,
-            "change": change,
-            "dry_run": args.dry_run,
-            "library": {"file": lib.file, "urn": lib.doc.urn, "version": lib.doc.version.as_ref().map(|v| &v.0), "framework": fw.urn},
-            "stats": s,
-            "controls": plan.controls,
-            "actions": plan.actions,
-            "files": plan.files.iter().map(|(p, _)| p).collect::<Vec<_>>(),
-        }))),
+        OutputFormat::Json => ui.out(&to_json_text(&ImportCisoOutput {
+            template: plan.template.id.to_string(),
+            version: plan.template.version,
+            previous_version: plan.previous_version,
+            change,
+            dry_run: args.dry_run,
+            library: CisoLibrary {
+                file: lib.file.clone(),
+                urn: lib.doc.urn.clone(),
+                version: lib.doc.version.as_ref().map(|v| v.0.to_string()),
+                framework: fw.urn.clone(),
+            },
+            stats: std::mem::take(&mut built.stats),
+            controls: std::mem::take(&mut plan.controls),
+            actions: std::mem::take(&mut plan.actions),
+            files: plan.files.iter().map(|(p, _)| p.clone()).collect(),
+        })),
         OutputFormat::Human | OutputFormat::Markdown => {
             let t = &plan.template;
             let head = match plan.previous_version {

@@ -4,8 +4,6 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use serde_json::json;
-
 use super::ciso::{not_owned, refused};
 use crate::commands::args::OutputFormat;
 use crate::commands::context::Context;
@@ -92,12 +90,16 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         }
     }
     match args.format {
-        OutputFormat::Json => ui.out(&to_json_text(&json!({
-            "dry_run": args.dry_run,
-            "relationships": args.relationships,
-            "sets": applied.sets,
-            "templates": applied.changed.iter().map(|t| json!({"id": t.id, "version": t.version})).collect::<Vec<_>>(),
-        }))),
+        OutputFormat::Json => ui.out(&to_json_text(&crate::render::json::ImportMappingOutput {
+            dry_run: args.dry_run,
+            relationships: args.relationships.clone(),
+            sets: applied.sets.clone(),
+            templates: applied
+                .changed
+                .iter()
+                .map(|t| crate::render::json::TemplateVersion { id: t.id.to_string(), version: t.version })
+                .collect(),
+        })),
         OutputFormat::Human | OutputFormat::Markdown => {
             let mut out = String::new();
             for s in &applied.sets {
