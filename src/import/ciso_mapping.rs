@@ -215,11 +215,17 @@ pub fn apply(
                 s.already += 1;
                 continue;
             }
+            // The entry lists only what it brings: an action the target control has of its own
+            // (the same library action in both templates, or one added by hand) is not the
+            // entry's, so removing the entry later never takes it away.
+            let target_own: BTreeSet<&str> = c.own_actions().into_iter().map(ActionId::as_str).collect();
+            let brought: Vec<ActionId> =
+                own.into_iter().filter(|a| !target_own.contains(a.as_str())).collect();
             let wanted = Related {
                 template: source.id.clone(),
                 control: src.id.clone(),
                 relationship: m.relationship.clone(),
-                actions: if share { own } else { Vec::new() },
+                actions: if share { brought } else { Vec::new() },
             };
             match c.related.iter().position(|r| r.template == source.id && r.control == src.id) {
                 Some(i) if c.related[i] == wanted => {

@@ -332,8 +332,7 @@ fn the_report_groups_controls_by_family_and_shows_what_an_action_counts_for() {
     let md = std::fs::read_to_string(md_out.join("report.md")).unwrap();
     let action = &md[md.find("(`dora-6.1`)\n").expect("the action's section")..];
     let action = &action[..action.find("\n### ").unwrap_or(action.len())];
-    let counts =
-        action.lines().find(|l| l.starts_with("- Controls: ")).unwrap_or_else(|| panic!("{action}"));
+    let counts = action.lines().find(|l| l.starts_with("- Controls: ")).unwrap_or_else(|| panic!("{action}"));
     assert!(counts.starts_with("- Controls: Digital Operational Resilience Act (DORA) 6.1 ("), "{counts}");
     assert_eq!(counts.matches(", shared from dora 6.1").count(), 4, "{counts}");
     assert!(action.contains("- Related to "), "{action}");
@@ -592,4 +591,33 @@ fn a_revised_mapping_removes_the_pairs_it_no_longer_has() {
     let again = map(&repo, &revised, &shared);
     assert_eq!(again["sets"][0]["removed"], serde_json::json!([]));
     assert_eq!(again["templates"], serde_json::json!([]));
+}
+
+/// A control that has an action of its own which a mapping also shares (the same action in
+/// both templates, or one added by hand) lost it when a revised mapping dropped the pair.
+#[test]
+fn a_revised_mapping_keeps_the_actions_a_control_has_of_its_own() {
+    let repo = TestRepo::new();
+    import(&repo, &data("dora.yaml"), &[]);
+    import(&repo, &data("finma-2023-01.yaml"), &[]);
+    let text = repo.read("templates/finma-2023-01.toml");
+    let own = "actions = [\"finma-2023-01-22\"]";
+    assert_eq!(text.matches(own).count(), 1, "{text}");
+    repo.write(
+        "templates/finma-2023-01.toml",
+        text.replace(own, "actions = [\"finma-2023-01-22\", \"dora-6.1\"]"),
+    );
+    let shared = ["--relationships", "intersect"];
+    map(&repo, &data("mapping-dora-and-finma-2023-01.yaml"), &shared);
+    let full = std::fs::read_to_string(data("mapping-dora-and-finma-2023-01.yaml")).unwrap();
+    let entry = "    - source_requirement_urn: urn:intuitem:risk:req_node:dora:6.1\n      target_requirement_urn: urn:intuitem:risk:req_node:finma-2023-01:22\n      relationship: intersect\n      rationale: functional\n      strength_of_relationship: 2\n";
+    repo.write("revised.yaml", full.replacen(entry, "", 1));
+    let revised = repo.path().join("revised.yaml").to_string_lossy().into_owned();
+    let out = map(&repo, &revised, &shared);
+    assert_eq!(out["sets"][0]["removed"], serde_json::json!(["finma-2023-01 22 ← dora 6.1 (intersect)"]));
+    let t = template(&repo, "finma-2023-01");
+    let actions: Vec<&str> =
+        control(&t, "22")["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert_eq!(actions, ["finma-2023-01-22", "dora-6.1", "dora-9.4", "dora-6.8.a"]);
+    assert_validates(&repo);
 }
