@@ -182,3 +182,35 @@ fn soa_keeps_hostile_text_in_its_cells() {
     }
     assert!(run.stdout.contains("(<https://evidence.example.com/a%7Cb%5C>)"), "{}", run.stdout);
 }
+
+/// `--out` naming a repository file replaced it with the export (`--out evident.toml`), and a
+/// folder that does not exist was reported as "outside the repository".
+#[test]
+fn soa_out_refuses_repository_files_and_names_a_missing_folder() {
+    let repo = soa_repo();
+    for format in ["csv", "md"] {
+        let before = repo.read("actions/mfa.toml");
+        let run = repo.run_in(&[
+            "export",
+            "soa",
+            "-a",
+            "iso-2026",
+            "--format",
+            format,
+            "--out",
+            "actions/mfa.toml",
+        ]);
+        assert_eq!(run.code, 2, "{}", run.all());
+        assert!(
+            run.stderr.contains("refusing to replace `actions/mfa.toml`: it is a TOML file"),
+            "{}",
+            run.all()
+        );
+        assert_eq!(repo.read("actions/mfa.toml"), before);
+        let run =
+            repo.run_in(&["export", "soa", "-a", "iso-2026", "--format", format, "--out", "nope/soa.out"]);
+        assert_eq!(run.code, 2, "{}", run.all());
+        assert!(run.stderr.contains("the folder `nope` does not exist"), "{}", run.all());
+        assert!(!run.stderr.contains("outside the repository"), "{}", run.all());
+    }
+}
