@@ -146,6 +146,20 @@ pub fn apply(
             );
             continue;
         }
+        if set.requirement_mappings.is_empty() {
+            // Importing it would remove every entry between the two templates.
+            report.diagnostics.push(
+                Diagnostic::new(
+                    Code::MappingSetEmpty,
+                    format!("the mapping set from `{}` to `{}` has no mappings", source.id, target.id),
+                )
+                .in_file(file)
+                .span(find(text, &set.target_framework_urn, 0))
+                .label("no `requirement_mappings`")
+                .hint("use the mapping library as published (is the file truncated?); to drop mappings, remove the `related` entries by hand"),
+            );
+            continue;
+        }
         let src_controls: HashMap<&str, usize> = source
             .controls
             .iter()

@@ -621,3 +621,23 @@ fn a_revised_mapping_keeps_the_actions_a_control_has_of_its_own() {
     assert_eq!(actions, ["finma-2023-01-22", "dora-6.1", "dora-9.4", "dora-6.8.a"]);
     assert_validates(&repo);
 }
+
+/// A mapping set without mappings (a truncated or emptied file) removed every entry between
+/// the two templates, with the actions they shared. Refused.
+#[test]
+fn an_empty_mapping_set_is_refused() {
+    let repo = TestRepo::new();
+    import(&repo, &data("dora.yaml"), &[]);
+    import(&repo, &data("finma-2023-01.yaml"), &[]);
+    map(&repo, &data("mapping-dora-and-finma-2023-01.yaml"), &["--relationships", "intersect"]);
+    let full = std::fs::read_to_string(data("mapping-dora-and-finma-2023-01.yaml")).unwrap();
+    let head = full.split("    requirement_mappings:\n").next().unwrap();
+    for (name, text) in
+        [("empty.yaml", format!("{head}    requirement_mappings: []\n")), ("none.yaml", head.to_owned())]
+    {
+        repo.write(name, text);
+        let run = refused(&repo, &["import", "mapping", name, "--relationships", "intersect"]);
+        assert!(run.stderr.contains("E0916") && run.stderr.contains("has no mappings"), "{}", run.all());
+        assert!(run.stderr.contains(&format!("{name}:23:")), "{}", run.all());
+    }
+}
