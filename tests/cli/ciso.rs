@@ -641,3 +641,25 @@ fn an_empty_mapping_set_is_refused() {
         assert!(run.stderr.contains(&format!("{name}:23:")), "{}", run.all());
     }
 }
+
+/// A control related twice to the same control, and an entry sharing an action the control
+/// does not list (shown as shared, scored nowhere), passed `validate`.
+#[test]
+fn validate_refuses_duplicate_related_entries_and_unlisted_shared_actions() {
+    let repo = crate::support::minimal();
+    repo.add_template("iso", &[("a-5.1", &["mfa"])]);
+    let mut gdpr = crate::support::template_toml("gdpr", &[("art-32", &["mfa"])]);
+    gdpr.push_str(
+        "\n[[controls.related]]\ntemplate = \"iso\"\ncontrol = \"a-5.1\"\nrelationship = \"equal\"\nactions = [\"mfa\", \"ghost\"]\n\
+         \n[[controls.related]]\ntemplate = \"iso\"\ncontrol = \"a-5.1\"\nrelationship = \"subset\"\n",
+    );
+    repo.write("templates/gdpr.toml", &gdpr);
+    let run = repo.run(&["validate"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let err = run.stderr;
+    assert!(err.contains("E0918") && err.contains("shares action `ghost` with control `art-32`"), "{err}");
+    assert!(!err.contains("shares action `mfa`"), "{err}");
+    assert!(err.contains("templates/gdpr.toml:15:19"), "{err}");
+    assert!(err.contains("E0917") && err.contains("related to `iso a-5.1` twice"), "{err}");
+    assert!(err.contains("templates/gdpr.toml:19:11"), "{err}");
+}
