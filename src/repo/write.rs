@@ -291,6 +291,15 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
         ))
         .hint("create the folder first, or give a path in an existing one"));
     }
+    // Git's own files (`--out .git/config`) are never an export's.
+    let in_git = |p: &Path| p.components().any(|c| c.as_os_str() == ".git");
+    if in_git(path) || std::fs::canonicalize(parent).is_ok_and(|p| in_git(&p)) {
+        return Err(Error::new(format!(
+            "refusing to write `{}`: it is inside a `.git` folder",
+            path.display()
+        ))
+        .hint("give the export a path outside `.git`"));
+    }
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return Err(Error::new(format!("cannot write `{}`: give a file name in UTF-8", path.display())));
     };

@@ -212,5 +212,20 @@ fn soa_out_refuses_repository_files_and_names_a_missing_folder() {
         assert_eq!(run.code, 2, "{}", run.all());
         assert!(run.stderr.contains("the folder `nope` does not exist"), "{}", run.all());
         assert!(!run.stderr.contains("outside the repository"), "{}", run.all());
+        // Nor git's own files.
+        repo.write("vendor/.git/config", "[core]\n");
+        let run = repo.run_in(&[
+            "export",
+            "soa",
+            "-a",
+            "iso-2026",
+            "--format",
+            format,
+            "--out",
+            "vendor/.git/config",
+        ]);
+        assert_eq!(run.code, 2, "{}", run.all());
+        assert!(run.stderr.contains("inside a `.git` folder"), "{}", run.all());
+        assert_eq!(repo.read("vendor/.git/config"), "[core]\n");
     }
 }
