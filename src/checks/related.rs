@@ -10,12 +10,42 @@ pub(crate) fn check(ws: &Workspace, report: &mut Report) {
     for (id, template) in &ws.templates {
         let file = template_path(id.as_str());
         for (i, control) in template.controls.iter().enumerate() {
+            let mut entries = std::collections::HashSet::new();
             for (j, related) in control.related.iter().enumerate() {
                 let at = |key: &str| {
                     let pointer = format!("/controls/{i}/related/{j}/{key}");
                     report.sources.get(&file).and_then(|t| span_of(t, &pointer)).unwrap_or(0..0)
                 };
                 let here = format!("control `{}`", control.id);
+                if !entries.insert((related.template.as_str(), related.control.as_str())) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::DuplicateRelated,
+                            format!("{here} is related to `{} {}` twice", related.template, related.control),
+                        )
+                        .at(&file, at("control"))
+                        .hint("keep one entry per related control (with one relationship); remove the other"),
+                    );
+                }
+                for (k, action) in related.actions.iter().enumerate() {
+                    if !control.actions.contains(action) {
+                        out.push(
+                            Diagnostic::new(
+                                Code::RelatedActionNotListed,
+                                format!(
+                                    "the entry for `{} {}` says it shares action `{action}` with {here}, \
+                                     which does not list it",
+                                    related.template, related.control
+                                ),
+                            )
+                            .at(&file, at(&format!("actions/{k}")))
+                            .hint(format!(
+                                "add `{action}` to the control's `actions`, or remove it from the entry's \
+                                 `actions` (re-running `evident import mapping` writes both)"
+                            )),
+                        );
+                    }
+                }
                 let Some(target) = ws.templates.get(&related.template) else {
                     let mut d = Diagnostic::new(
                         Code::UnknownRelatedTemplate,

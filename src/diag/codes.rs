@@ -364,6 +364,15 @@ codes! {
     UnknownRelationship = "E0915", "unknown-relationship", Error, false,
         "a control's `related` entry has a relationship evident does not know",
         "The relationship of a mapped control is one of `equal`, `superset`, `subset`, `intersect` or `not_related` (the CISO Assistant mapping vocabulary).";
+    MappingSetEmpty = "E0916", "mapping-set-empty", Error, false,
+        "a requirement mapping set has no mappings",
+        "`evident import mapping` makes the entries between two templates those of the file: an entry the file no longer has is removed, with the actions it shared. A set without any `requirement_mappings` (a truncated or hand-emptied file) would remove every entry between the two templates, so it is refused. Use the mapping library as published; to drop a mapping, remove its `related` entries from the template by hand.";
+    DuplicateRelated = "E0917", "duplicate-related", Error, false,
+        "a control is related to the same control of another template twice",
+        "Each `related` entry of a control names one control of another template with one relationship. Two entries for the same control contradict each other, and `evident import mapping` only updates the first. Keep one.";
+    RelatedActionNotListed = "E0918", "related-action-not-listed", Error, false,
+        "a control's `related` entry shares an action the control does not list",
+        "The `actions` of a `related` entry are the actions the mapping shared with the control: they are also in the control's `actions`, which is what is scored. An action only in the entry is shown as shared but counts for nothing. Add it to the control's `actions`, or remove it from the entry.";
     InvalidChannel = "E0950", "invalid-channel", Error, false,
         "a [[channels]] entry cannot work as written",
         "Each `[[channels]]` entry in `evident.toml` has a unique `id` and exactly one of `webhook` (an `http://` or `https://` URL) and `smtp` (`smtp://host:port`, STARTTLS when offered, or `smtps://host:port`, TLS from the start). A mail channel also needs `from` and, unless only owner-change alerts use it, `to`: e-mail addresses. Any URL may be written `env:NAME` to read it from the environment variable `NAME` when sending (keep webhook URLs, which are secrets, out of git). SMTP credentials come from `EVIDENT_SMTP_USER` and `EVIDENT_SMTP_PASSWORD`, never from the URL.";

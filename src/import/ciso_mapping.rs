@@ -144,6 +144,20 @@ pub(crate) fn apply(
             );
             continue;
         }
+        if set.requirement_mappings.is_empty() {
+            // Importing it would remove every entry between the two templates.
+            report.diagnostics.push(
+                Diagnostic::new(
+                    Code::MappingSetEmpty,
+                    format!("the mapping set from `{}` to `{}` has no mappings", source.id, target.id),
+                )
+                .in_file(file)
+                .span(find(text, &set.target_framework_urn, 0))
+                .label("no `requirement_mappings`")
+                .hint("use the mapping library as published (is the file truncated?); to drop mappings, remove the `related` entries by hand"),
+            );
+            continue;
+        }
         let src_controls: HashMap<&str, usize> = source
             .controls
             .iter()
@@ -213,11 +227,17 @@ pub(crate) fn apply(
                 s.already += 1;
                 continue;
             }
+            // The entry lists only what it brings: an action the target control has of its own
+            // (the same library action in both templates, or one added by hand) is not the
+            // entry's, so removing the entry later never takes it away.
+            let target_own: BTreeSet<&str> = c.own_actions().into_iter().map(ActionId::as_str).collect();
+            let brought: Vec<ActionId> =
+                own.into_iter().filter(|a| !target_own.contains(a.as_str())).collect();
             let wanted = Related {
                 template: source.id.clone(),
                 control: src.id.clone(),
                 relationship: m.relationship.clone(),
-                actions: if share { own } else { Vec::new() },
+                actions: if share { brought } else { Vec::new() },
             };
             match c.related.iter().position(|r| r.template == source.id && r.control == src.id) {
                 Some(i) if c.related[i] == wanted => {

@@ -446,6 +446,9 @@ fn value(cell: &Data) -> std::result::Result<Value, String> {
     Ok(match cell {
         Data::Empty => Value::Empty,
         Data::String(s) if s.is_empty() => Value::Empty,
+        Data::String(s) if s.ends_with(crate::render::table_export::TRUNCATED) => {
+            return Err("the cell's text was cut to Excel's limit of 32,767 characters by `evident export`, so it is incomplete; put the full text back (the CSV export has it) or import CSV".to_owned());
+        }
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Value::Text(s.clone()),
         Data::Int(n) => Value::Number(*n as f64),
         Data::Float(f) => Value::Number(*f),

@@ -137,6 +137,30 @@ pub(crate) fn undefuse(text: &str) -> &str {
     }
 }
 
+/// Excel's limit on the characters of a cell.
+const CELL_LIMIT: usize = 32_767;
+
+/// What ends a text cell cut to Excel's limit; `evident import` refuses such a cell.
+pub(crate) const TRUNCATED: &str = " …[cut to Excel's limit by evident export]";
+
+/// Text longer than a cell holds (long notes) is cut, with [`TRUNCATED`] at its end, rather
+/// than failing the whole workbook. (Counted in UTF-16 units: never more than characters.)
+fn cell_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.encode_utf16().count() <= CELL_LIMIT {
+        return s.into();
+    }
+    let room = CELL_LIMIT - TRUNCATED.encode_utf16().count();
+    let mut used = 0;
+    let end = s
+        .char_indices()
+        .find(|(_, c)| {
+            used += c.len_utf16();
+            used > room
+        })
+        .map_or(s.len(), |(i, _)| i);
+    format!("{}{TRUNCATED}", &s[..end]).into()
+}
+
 /// Widest a column gets, in characters; longer text wraps.
 const MAX_WIDTH: usize = 60;
 
@@ -169,7 +193,7 @@ fn xlsx_inner(table: &Table) -> Result<Vec<u8>, XlsxError> {
                 Cell::Text(s) => {
                     let wide = widths.get(col as usize).is_some_and(|w| *w >= MAX_WIDTH);
                     let format = if wide || s.contains('\n') { &wrapped } else { &text };
-                    sheet.write_string_with_format(r, col, s, format)?;
+                    sheet.write_string_with_format(r, col, cell_text(s).as_ref(), format)?;
                 }
                 Cell::Int(n) => {
                     sheet.write_number_with_format(r, col, *n as f64, &text)?;

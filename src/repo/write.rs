@@ -266,10 +266,36 @@ pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
             std::fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io("open", path, e))?;
         return file.write_all(bytes).and_then(|_| file.flush()).map_err(|e| Error::io("write", path, e));
     }
+    // No export writes TOML: an existing `.toml` is the repository's own data (evident.toml,
+    // an action, a template, a state) named by mistake.
+    if path.is_file() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) {
+        return Err(Error::new(format!(
+            "refusing to replace `{}`: it is a TOML file, not an export",
+            path.display()
+        ))
+        .hint("give the export a file name of its own (`--out soa.csv`)"));
+    }
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    if !parent.is_dir() {
+        return Err(Error::new(format!(
+            "cannot write `{}`: the folder `{}` does not exist",
+            path.display(),
+            parent.display()
+        ))
+        .hint("create the folder first, or give a path in an existing one"));
+    }
+    // Git's own files (`--out .git/config`) are never an export's.
+    let in_git = |p: &Path| p.components().any(|c| c.as_os_str() == ".git");
+    if in_git(path) || std::fs::canonicalize(parent).is_ok_and(|p| in_git(&p)) {
+        return Err(Error::new(format!(
+            "refusing to write `{}`: it is inside a `.git` folder",
+            path.display()
+        ))
+        .hint("give the export a path outside `.git`"));
+    }
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return Err(Error::new(format!("cannot write `{}`: give a file name in UTF-8", path.display())));
     };

@@ -42,7 +42,9 @@ pub(crate) fn md_quote(text: &str) -> String {
         .join("\n")
 }
 
-/// A link destination for Markdown: `<...>` with the characters that would end it encoded.
+/// A link destination for Markdown: `<...>` with the characters that would end it encoded:
+/// `|` (a table cell's end: links sit in table cells) and `\` (before the closing `>` it
+/// would escape it) too.
 pub(crate) fn md_url(url: &str) -> String {
     let mut out = String::from("<");
     for c in url.chars() {
@@ -50,6 +52,8 @@ pub(crate) fn md_url(url: &str) -> String {
             '<' => out.push_str("%3C"),
             '>' => out.push_str("%3E"),
             ' ' => out.push_str("%20"),
+            '|' => out.push_str("%7C"),
+            '\\' => out.push_str("%5C"),
             c if c.is_control() => {}
             c => out.push(c),
         }
@@ -67,5 +71,7 @@ mod tests {
         assert_eq!(md("<script>|*x*"), "&lt;script&gt;\\|\\*x\\*");
         assert_eq!(md_quote("a <b>\n\nc"), "> a &lt;b&gt;\n>\n> c");
         assert_eq!(md_url("https://x.example/a b>"), "<https://x.example/a%20b%3E>");
+        // A pipe would end the table cell; a trailing backslash would escape the closing `>`.
+        assert_eq!(md_url("https://x.example/a|b\\"), "<https://x.example/a%7Cb%5C>");
     }
 }

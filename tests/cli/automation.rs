@@ -702,3 +702,17 @@ fn junit_case_names_with_escapes_or_bad_utf8_are_sanitised() {
         }
     }
 }
+
+/// A test dated after the report's day (which `validate` lets through) showed as "tested today".
+#[test]
+fn a_test_dated_in_the_future_is_not_tested_today() {
+    let repo = aging_repo("manual = \"30d\"");
+    let state = repo.read("assessments/gdpr-2026/mfa.toml").replace("date = 2026-01-02", "date = 2027-03-01");
+    repo.write("assessments/gdpr-2026/mfa.toml", state);
+    let out = repo.path().join("_site");
+    let run = repo.run(&["report", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let action = std::fs::read_to_string(out.join("actions/mfa.html")).unwrap();
+    assert!(action.contains(">tested in the future</span>"), "{action}");
+    assert!(!action.contains("tested today"), "{action}");
+}

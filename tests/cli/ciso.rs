@@ -601,3 +601,74 @@ fn a_revised_mapping_removes_the_pairs_it_no_longer_has() {
     assert_eq!(again["sets"][0]["removed"], serde_json::json!([]));
     assert_eq!(again["templates"], serde_json::json!([]));
 }
+
+/// A control that has an action of its own which a mapping also shares (the same action in
+/// both templates, or one added by hand) lost it when a revised mapping dropped the pair.
+#[test]
+fn a_revised_mapping_keeps_the_actions_a_control_has_of_its_own() {
+    let repo = TestRepo::new();
+    import(&repo, &data("dora.yaml"), &[]);
+    import(&repo, &data("finma-2023-01.yaml"), &[]);
+    let text = repo.read("templates/finma-2023-01.toml");
+    let own = "actions = [\"finma-2023-01-22\"]";
+    assert_eq!(text.matches(own).count(), 1, "{text}");
+    repo.write(
+        "templates/finma-2023-01.toml",
+        text.replace(own, "actions = [\"finma-2023-01-22\", \"dora-6.1\"]"),
+    );
+    let shared = ["--relationships", "intersect"];
+    map(&repo, &data("mapping-dora-and-finma-2023-01.yaml"), &shared);
+    let full = std::fs::read_to_string(data("mapping-dora-and-finma-2023-01.yaml")).unwrap();
+    let entry = "    - source_requirement_urn: urn:intuitem:risk:req_node:dora:6.1\n      target_requirement_urn: urn:intuitem:risk:req_node:finma-2023-01:22\n      relationship: intersect\n      rationale: functional\n      strength_of_relationship: 2\n";
+    repo.write("revised.yaml", full.replacen(entry, "", 1));
+    let revised = repo.path().join("revised.yaml").to_string_lossy().into_owned();
+    let out = map(&repo, &revised, &shared);
+    assert_eq!(out["sets"][0]["removed"], serde_json::json!(["finma-2023-01 22 ← dora 6.1 (intersect)"]));
+    let t = template(&repo, "finma-2023-01");
+    let actions: Vec<&str> =
+        control(&t, "22")["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert_eq!(actions, ["finma-2023-01-22", "dora-6.1", "dora-9.4", "dora-6.8.a"]);
+    assert_validates(&repo);
+}
+
+/// A mapping set without mappings (a truncated or emptied file) removed every entry between
+/// the two templates, with the actions they shared. Refused.
+#[test]
+fn an_empty_mapping_set_is_refused() {
+    let repo = TestRepo::new();
+    import(&repo, &data("dora.yaml"), &[]);
+    import(&repo, &data("finma-2023-01.yaml"), &[]);
+    map(&repo, &data("mapping-dora-and-finma-2023-01.yaml"), &["--relationships", "intersect"]);
+    let full = std::fs::read_to_string(data("mapping-dora-and-finma-2023-01.yaml")).unwrap();
+    let head = full.split("    requirement_mappings:\n").next().unwrap();
+    for (name, text) in
+        [("empty.yaml", format!("{head}    requirement_mappings: []\n")), ("none.yaml", head.to_owned())]
+    {
+        repo.write(name, text);
+        let run = refused(&repo, &["import", "mapping", name, "--relationships", "intersect"]);
+        assert!(run.stderr.contains("E0916") && run.stderr.contains("has no mappings"), "{}", run.all());
+        assert!(run.stderr.contains(&format!("{name}:23:")), "{}", run.all());
+    }
+}
+
+/// A control related twice to the same control, and an entry sharing an action the control
+/// does not list (shown as shared, scored nowhere), passed `validate`.
+#[test]
+fn validate_refuses_duplicate_related_entries_and_unlisted_shared_actions() {
+    let repo = crate::support::minimal();
+    repo.add_template("iso", &[("a-5.1", &["mfa"])]);
+    let mut gdpr = crate::support::template_toml("gdpr", &[("art-32", &["mfa"])]);
+    gdpr.push_str(
+        "\n[[controls.related]]\ntemplate = \"iso\"\ncontrol = \"a-5.1\"\nrelationship = \"equal\"\nactions = [\"mfa\", \"ghost\"]\n\
+         \n[[controls.related]]\ntemplate = \"iso\"\ncontrol = \"a-5.1\"\nrelationship = \"subset\"\n",
+    );
+    repo.write("templates/gdpr.toml", &gdpr);
+    let run = repo.run(&["validate"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let err = run.stderr;
+    assert!(err.contains("E0918") && err.contains("shares action `ghost` with control `art-32`"), "{err}");
+    assert!(!err.contains("shares action `mfa`"), "{err}");
+    assert!(err.contains("templates/gdpr.toml:15:19"), "{err}");
+    assert!(err.contains("E0917") && err.contains("related to `iso a-5.1` twice"), "{err}");
+    assert!(err.contains("templates/gdpr.toml:19:11"), "{err}");
+}

@@ -344,3 +344,36 @@ fn history_out_replaces_a_file_and_refuses_a_directory() {
     assert_eq!(dir.code, 2, "{}", dir.all());
     assert!(dir.stderr.contains("is a directory"), "{}", dir.stderr);
 }
+
+/// Notes longer than an Excel cell holds (32,767 characters) failed the whole workbook
+/// (`export actions`, `export soa`). The cell is now cut with a marker, and importing the cut
+/// cell back is refused rather than replacing the notes with the cut text.
+#[test]
+fn notes_longer_than_a_cell_are_cut_in_xlsx_and_not_imported_back() {
+    let repo = crate::import::program();
+    let long = "é".repeat(20_000) + &"x".repeat(20_000);
+    repo.write(
+        "assessments/gdpr-2026/logs.toml",
+        format!("[implementation]\nstatus = \"implemented\"\ndate = 2026-01-01\nnotes = \"{long}\"\n\n[test]\nstatus = \"none\"\n"),
+    );
+    let out = repo.path().join("actions.xlsx");
+    let run = repo.run(&["export", "actions", "--format", "xlsx", "-o", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let mut book: Xlsx<_> = open_workbook(&out).expect("open xlsx");
+    let range = book.worksheet_range("Actions").expect("sheet");
+    let cut = range
+        .rows()
+        .flat_map(|r| r.iter())
+        .find_map(|c| match c {
+            Data::String(s) if s.starts_with("éé") => Some(s.clone()),
+            _ => None,
+        })
+        .expect("the notes cell");
+    assert!(cut.ends_with("by evident export]") && cut.chars().count() <= 32_767, "{}", cut.len());
+    let run = crate::import::refused_as(&repo, "actions", out.to_str().unwrap());
+    assert!(run.stderr.contains("cut to Excel's limit"), "{}", run.all());
+    let soa = repo.path().join("soa.xlsx");
+    let run =
+        repo.run(&["export", "soa", "-a", "gdpr-2026", "--format", "xlsx", "-o", soa.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+}

@@ -142,3 +142,90 @@ fn soa_needs_a_known_assessment_and_a_file_for_xlsx() {
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(repo.read("soa.md").starts_with("# Statement of Applicability: Assessment iso-2026\n"));
 }
+
+/// A hostile or careless repository: titles, notes, owners and evidence names that start
+/// like spreadsheet formulas, Markdown pipes and line breaks, and an evidence link with a
+/// pipe and a trailing backslash. CSV cells are defused; every Markdown row keeps its
+/// eight cells (a `|` in a link's address ended the cell, a trailing `\` escaped the
+/// link's closing `>`).
+#[test]
+fn soa_keeps_hostile_text_in_its_cells() {
+    let repo = soa_repo();
+    let text = repo.read("templates/iso.toml").replace("title = \"Access control\"", "title = \"=1+1 | x\"");
+    repo.write("templates/iso.toml", text);
+    repo.write(
+        "assessments/iso-2026/mfa.toml",
+        format!(
+            "owner = \"{ANA}\"\n\n[implementation]\nstatus = \"implemented\"\ndate = 2026-01-01\n\n[test]\nstatus = \"passed\"\ndate = 2026-01-02\n\n[[evidence]]\nname = \"@SUM(A1)\"\nurl = 'https://evidence.example.com/a|b\\'\n"
+        ),
+    );
+    repo.write(
+        "assessments/iso-2026/backup.toml",
+        "[implementation]\nstatus = \"out-of-scope\"\ndate = 2026-01-01\nnotes = \"-2+3\\n| a | b |\"\n\n[test]\nstatus = \"none\"\n",
+    );
+    let run = repo.run(&["validate"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let run = repo.run(&["export", "soa", "-a", "iso-2026", "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let mut csv = csv::Reader::from_reader(run.stdout.as_bytes());
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(&rows[0][1], "'=1+1 | x");
+    assert!(rows[0][12].starts_with("'@SUM(A1): "), "{:?}", &rows[0]);
+    assert!(rows[1][4].starts_with("'-2+3\n"), "{:?}", &rows[1]);
+    let run = repo.run(&["export", "soa", "-a", "iso-2026", "--format", "md"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let table: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with("| ")).collect();
+    assert_eq!(table.len(), 5, "{}", run.stdout);
+    for row in table {
+        let cells = row.replace("\\|", "").matches('|').count();
+        assert_eq!(cells, 9, "a row with other than 8 cells: {row}");
+    }
+    assert!(run.stdout.contains("(<https://evidence.example.com/a%7Cb%5C>)"), "{}", run.stdout);
+}
+
+/// `--out` naming a repository file replaced it with the export (`--out evident.toml`), and a
+/// folder that does not exist was reported as "outside the repository".
+#[test]
+fn soa_out_refuses_repository_files_and_names_a_missing_folder() {
+    let repo = soa_repo();
+    for format in ["csv", "md"] {
+        let before = repo.read("actions/mfa.toml");
+        let run = repo.run_in(&[
+            "export",
+            "soa",
+            "-a",
+            "iso-2026",
+            "--format",
+            format,
+            "--out",
+            "actions/mfa.toml",
+        ]);
+        assert_eq!(run.code, 2, "{}", run.all());
+        assert!(
+            run.stderr.contains("refusing to replace `actions/mfa.toml`: it is a TOML file"),
+            "{}",
+            run.all()
+        );
+        assert_eq!(repo.read("actions/mfa.toml"), before);
+        let run =
+            repo.run_in(&["export", "soa", "-a", "iso-2026", "--format", format, "--out", "nope/soa.out"]);
+        assert_eq!(run.code, 2, "{}", run.all());
+        assert!(run.stderr.contains("the folder `nope` does not exist"), "{}", run.all());
+        assert!(!run.stderr.contains("outside the repository"), "{}", run.all());
+        // Nor git's own files.
+        repo.write("vendor/.git/config", "[core]\n");
+        let run = repo.run_in(&[
+            "export",
+            "soa",
+            "-a",
+            "iso-2026",
+            "--format",
+            format,
+            "--out",
+            "vendor/.git/config",
+        ]);
+        assert_eq!(run.code, 2, "{}", run.all());
+        assert!(run.stderr.contains("inside a `.git` folder"), "{}", run.all());
+        assert_eq!(repo.read("vendor/.git/config"), "[core]\n");
+    }
+}

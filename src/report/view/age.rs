@@ -12,7 +12,7 @@ use crate::score::Pair;
 pub struct AgeView {
     /// Days since the test date (0: today).
     pub days: i64,
-    /// "today", "1 day ago", "12 days ago".
+    /// "today", "1 day ago", "12 days ago", "in the future".
     pub text: String,
     /// Recorded by `evident test` (an automatic verdict).
     pub automatic: bool,
@@ -27,7 +27,11 @@ pub struct AgeView {
 pub(crate) fn age(ws: &Workspace, p: &Pair<'_>) -> Option<AgeView> {
     let today = ws.as_of?;
     let days = crate::automation::age_days(&p.state, today)?;
+    // A date after the report's day (`evident check` refuses it, `validate` does not) is not
+    // "today".
+    let future = p.state.test.date.is_some_and(|d| d > today);
     let text = match days {
+        _ if future => "in the future".to_owned(),
         0 => "today".to_owned(),
         1 => "1 day ago".to_owned(),
         n => format!("{n} days ago"),
