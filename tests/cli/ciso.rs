@@ -332,8 +332,7 @@ fn the_report_groups_controls_by_family_and_shows_what_an_action_counts_for() {
     let md = std::fs::read_to_string(md_out.join("report.md")).unwrap();
     let action = &md[md.find("(`dora-6.1`)\n").expect("the action's section")..];
     let action = &action[..action.find("\n### ").unwrap_or(action.len())];
-    let counts =
-        action.lines().find(|l| l.starts_with("- Controls: ")).unwrap_or_else(|| panic!("{action}"));
+    let counts = action.lines().find(|l| l.starts_with("- Controls: ")).unwrap_or_else(|| panic!("{action}"));
     assert!(counts.starts_with("- Controls: Digital Operational Resilience Act (DORA) 6.1 ("), "{counts}");
     assert_eq!(counts.matches(", shared from dora 6.1").count(), 4, "{counts}");
     assert!(action.contains("- Related to "), "{action}");
