@@ -122,8 +122,13 @@ fn run_git(git_dir: &Path, signers: &[u8], commits: &[Oid]) -> Result<HashMap<Oi
     let status = child.wait().map_err(|e| e.to_string())?;
     let errors = errors.join().unwrap_or_default();
     if !status.success() {
-        let first = errors.lines().find(|l| !l.trim().is_empty()).unwrap_or("no message");
-        return Err(format!("git log failed: {first}"));
+        return Err(match errors.lines().find(|l| !l.trim().is_empty()) {
+            Some(first) => format!("git log failed: {first}"),
+            // An ssh-keygen that exits without reading the signature kills git with SIGPIPE.
+            None => format!(
+                "git log failed ({status}) without a message, as with a failing ssh-keygen; {SSH_KEYGEN_HINT}"
+            ),
+        });
     }
     // git reports a signature it could not check as bad (`B`) and says why only here.
     if let Some(line) = errors.lines().find(|l| l.contains("cannot run ssh-keygen")) {

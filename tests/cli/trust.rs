@@ -676,6 +676,16 @@ fn run_with_fake_ssh_keygen(repo: &TestRepo, script: &str, args: &[&str]) -> Run
     let fake = bin.path().join("ssh-keygen");
     std::fs::write(&fake, format!("#!/bin/sh\n{script}\n")).expect("write");
     std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    // A child forked by another test while the script was open for writing keeps it busy
+    // (ETXTBSY) until it execs: wait until the script runs.
+    for _ in 0..100 {
+        match std::process::Command::new(&fake).output() {
+            Err(e) if e.raw_os_error() == Some(26) => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            _ => break,
+        }
+    }
     let mut cmd = crate::support::evident();
     cmd.env("PATH", bin.path()).arg("--repo").arg(repo.path()).args(args);
     crate::support::run(cmd)
