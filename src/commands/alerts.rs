@@ -97,6 +97,9 @@ pub(crate) struct Args {
     /// The wait after a failed delivery, in milliseconds; it doubles at each of the 3 tries.
     #[arg(long, hide = true, env = "EVIDENT_RETRY_DELAY_MS", default_value_t = 1000, value_name = "MS")]
     pub retry_delay_ms: u64,
+    /// How long one delivery try may take in all, in milliseconds (connecting: at most 10 s).
+    #[arg(long, hide = true, env = "EVIDENT_SEND_TIMEOUT_MS", default_value_t = 30_000, value_name = "MS")]
+    pub send_timeout_ms: u64,
 }
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
@@ -189,7 +192,7 @@ fn send(ctx: &Context, config: &Config, header: &Header<'_>, fired: &[Fired], ar
     let settings = notify::Settings {
         env: &env,
         backoff: Backoff { attempts: 3, base: Duration::from_millis(args.retry_delay_ms) },
-        timeouts: Timeouts::default(),
+        timeouts: Timeouts::within(Duration::from_millis(args.send_timeout_ms.max(1))),
         sleep: &std::thread::sleep,
         dry_run: args.dry_run,
     };

@@ -248,7 +248,14 @@ fn owner_mails(
 /// an e-mail address.
 fn owner_mailbox(config: &Config, owner: &str) -> Option<Mailbox> {
     let address: lettre::Address = owner.parse().ok()?;
-    Some(Mailbox::new(config.person_name(owner).map(str::to_owned), address))
+    Some(Mailbox::new(config.person_name(owner).and_then(display_name), address))
+}
+
+/// A name from `[people]` fit for a mail header: control characters (a line break would start
+/// a header of its own, and the mail library refuses to write them) become spaces.
+pub(crate) fn display_name(name: &str) -> Option<String> {
+    let clean = name.split(char::is_control).flat_map(str::split_whitespace).collect::<Vec<_>>().join(" ");
+    (!clean.is_empty()).then_some(clean)
 }
 
 /// Where a channel delivers, fit to print.

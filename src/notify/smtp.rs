@@ -57,8 +57,31 @@ impl std::fmt::Debug for Login {
     }
 }
 
-/// Sends one mail, once. `timeout` bounds the connection and every read and write.
+/// Sends one mail, once, within `timeout` in all: a server that keeps talking without ever
+/// finishing its answer (each read arriving within the per-read timeout) is given up on too.
+/// The session then goes on in a thread of its own until its socket times out or the
+/// process ends.
 pub(crate) fn send(
+    server: &SmtpServer,
+    login: Option<&Login>,
+    mail: &Mail,
+    timeout: Duration,
+) -> Result<(), Failure> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (server, login, mail) = (server.clone(), login.cloned(), mail.clone());
+    std::thread::spawn(move || {
+        let _ = tx.send(session(&server, login.as_ref(), &mail, timeout));
+    });
+    rx.recv_timeout(timeout).unwrap_or_else(|_| {
+        Err(Failure::transient(format!(
+            "the mail server did not finish within {} s",
+            timeout.as_secs_f64().ceil()
+        )))
+    })
+}
+
+/// One SMTP session; `timeout` bounds the connection and every read and write.
+fn session(
     server: &SmtpServer,
     login: Option<&Login>,
     mail: &Mail,

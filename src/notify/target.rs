@@ -36,7 +36,8 @@ pub(crate) fn resolve(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Resul
         }
         Written::Env(name) => match env(name) {
             Some(value) if !value.trim().is_empty() => Ok(value.trim().to_owned()),
-            _ => Err(format!("the environment variable `{name}` is not set")),
+            Some(_) => Err(format!("the environment variable `{name}` is empty")),
+            None => Err(format!("the environment variable `{name}` is not set")),
         },
     }
 }
@@ -117,7 +118,11 @@ mod tests {
     use super::*;
 
     fn env(name: &str) -> Option<String> {
-        (name == "HOOK").then(|| "https://hooks.example.com/T0/B0/secret".to_owned())
+        match name {
+            "HOOK" => Some("https://hooks.example.com/T0/B0/secret".to_owned()),
+            "BLANK" => Some(" ".to_owned()),
+            _ => None,
+        }
     }
 
     #[test]
@@ -127,6 +132,8 @@ mod tests {
             resolve("env:MISSING", &env).unwrap_err(),
             "the environment variable `MISSING` is not set"
         );
+        // A secret that CI passes empty (not defined for this branch) is named as such.
+        assert_eq!(resolve("env:BLANK", &env).unwrap_err(), "the environment variable `BLANK` is empty");
         assert!(resolve("env:1BAD", &env).is_err());
         assert_eq!(resolve("https://x.example", &env).unwrap(), "https://x.example");
     }

@@ -67,7 +67,7 @@ pub(crate) fn owner_subject(actions: usize) -> String {
 
 /// The mail to a new owner: the actions that came to them in the range.
 pub(crate) fn owner_mail(config: &Config, owner: &str, events: &[&Event], header: &Header<'_>) -> String {
-    let name = config.person_name(owner).unwrap_or(owner);
+    let name = config.person_name(owner).and_then(super::display_name).unwrap_or_else(|| owner.to_owned());
     let mut out = format!(
         "Hello {name},\n\nin {}..HEAD, the compliance repository made you the owner of {}:\n",
         header.base,

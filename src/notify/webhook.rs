@@ -12,6 +12,13 @@ pub(crate) struct Timeouts {
     pub total: Duration,
 }
 
+impl Timeouts {
+    /// `total` for a whole try, and at most the default's 10 s of it to connect.
+    pub(crate) fn within(total: Duration) -> Self {
+        Timeouts { connect: total.min(Timeouts::default().connect), total }
+    }
+}
+
 impl Default for Timeouts {
     fn default() -> Self {
         Timeouts { connect: Duration::from_secs(10), total: Duration::from_secs(30) }
@@ -25,6 +32,9 @@ pub(crate) fn post(url: &str, body: &[u8], timeouts: Timeouts) -> Result<u16, Fa
         .timeout_connect(Some(timeouts.connect))
         .timeout_global(Some(timeouts.total))
         .http_status_as_error(false)
+        // A redirect is not followed: ureq would turn the POST into a GET (a 301/302/303), and
+        // that GET's 200 would read as a delivery of an alert nobody received.
+        .max_redirects(0)
         .user_agent(format!("evident/{}", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
@@ -36,6 +46,16 @@ pub(crate) fn post(url: &str, body: &[u8], timeouts: Timeouts) -> Result<u16, Fa
     let status = response.status();
     if status.is_success() {
         return Ok(status.as_u16());
+    }
+    if status.is_redirection() {
+        let to = response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default();
+        return Err(Failure::permanent(format!(
+            "HTTP {}: the webhook redirects to {}, which evident does not follow; set the channel's URL to where the webhook is",
+            status.as_u16(),
+            url::Url::parse(url)
+                .and_then(|u| u.join(to))
+                .map_or_else(|_| "(not a URL)".to_owned(), |u| super::target::redact(u.as_str()))
+        )));
     }
     // The start of the answer often says why (Slack: "invalid_payload", "no_service").
     let text = response.body_mut().with_config().limit(4096).read_to_string().unwrap_or_default();

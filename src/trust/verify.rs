@@ -122,8 +122,13 @@ fn run_git(git_dir: &Path, signers: &[u8], commits: &[Oid]) -> Result<HashMap<Oi
     let status = child.wait().map_err(|e| e.to_string())?;
     let errors = errors.join().unwrap_or_default();
     if !status.success() {
-        let first = errors.lines().find(|l| !l.trim().is_empty()).unwrap_or("no message");
-        return Err(format!("git log failed: {first}"));
+        return Err(match errors.lines().find(|l| !l.trim().is_empty()) {
+            Some(first) => format!("git log failed: {first}"),
+            // An ssh-keygen that exits without reading the signature kills git with SIGPIPE.
+            None => format!(
+                "git log failed ({status}) without a message, as with a failing ssh-keygen; {SSH_KEYGEN_HINT}"
+            ),
+        });
     }
     // git reports a signature it could not check as bad (`B`) and says why only here.
     if let Some(line) = errors.lines().find(|l| l.contains("cannot run ssh-keygen")) {
@@ -131,6 +136,10 @@ fn run_git(git_dir: &Path, signers: &[u8], commits: &[Oid]) -> Result<HashMap<Oi
             "{}; evident verifies SSH signatures with OpenSSH's ssh-keygen: install it (Debian: `apt-get install openssh-client`)",
             line.trim().trim_start_matches("error: ")
         ));
+    }
+    // Old ssh-keygen (before OpenSSH 8.2) has no `-Y`: git says so here and reports no signature.
+    if let Some(line) = errors.lines().find(|l| l.contains("is needed for ssh signature verification")) {
+        return Err(format!("{}; {SSH_KEYGEN_HINT}", line.trim().trim_start_matches("error: ")));
     }
     let mut found = HashMap::new();
     for line in out.lines() {
@@ -147,7 +156,74 @@ fn run_git(git_dir: &Path, signers: &[u8], commits: &[Oid]) -> Result<HashMap<Oi
             return Err(format!("git did not report on commit {id}"));
         }
     }
+    // git reports a signature that ssh-keygen failed to check (a broken install) as bad, or as
+    // no signature at all: before judging, make sure ssh-keygen verifies a signature it made.
+    let repo = git2::Repository::open(git_dir).ok();
+    let ssh_signed = |id: &Oid| {
+        repo.as_ref().and_then(|r| r.extract_signature(id, None).ok()).is_some_and(|(sig, _)| {
+            std::str::from_utf8(&sig).is_ok_and(|s| s.contains("BEGIN SSH SIGNATURE"))
+        })
+    };
+    let doubtful: Vec<Oid> = found
+        .iter()
+        .filter(|(id, f)| match f {
+            Found::Bad { .. } => true,
+            Found::Unsigned => ssh_signed(id),
+            _ => false,
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    if !doubtful.is_empty() {
+        ssh_keygen_works(scratch.path()).map_err(|why| format!("{why}; {SSH_KEYGEN_HINT}"))?;
+        for id in doubtful {
+            if found.get(&id) == Some(&Found::Unsigned) {
+                found.insert(
+                    id,
+                    Found::Unverifiable { why: "git reported no signature on a signed commit".to_owned() },
+                );
+            }
+        }
+    }
     Ok(found)
+}
+
+const SSH_KEYGEN_HINT: &str = "evident verifies SSH signatures with OpenSSH's ssh-keygen (8.2 or later): \
+     install it (Debian: `apt-get install openssh-client`)";
+
+/// Whether the `ssh-keygen` on the PATH can check a signature: it makes a throwaway key, signs
+/// a file and checks the signature. The error says what failed.
+fn ssh_keygen_works(scratch: &Path) -> Result<(), String> {
+    let dir = scratch.join("probe");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let (key, data) = (dir.join("key"), dir.join("data"));
+    std::fs::write(&data, b"evident").map_err(|e| format!("cannot write a temporary file: {e}"))?;
+    let run = |args: &[&std::ffi::OsStr], input: Option<&Path>| -> Result<(), String> {
+        let mut cmd = Command::new("ssh-keygen");
+        cmd.env_clear();
+        if let Some(path) = std::env::var_os("PATH") {
+            cmd.env("PATH", path);
+        }
+        cmd.args(args).stdout(Stdio::null()).stderr(Stdio::piped());
+        cmd.stdin(match input {
+            Some(file) => std::fs::File::open(file).map(Stdio::from).map_err(|e| e.to_string())?,
+            None => Stdio::null(),
+        });
+        let out = cmd.output().map_err(|e| format!("ssh-keygen could not be run ({e})"))?;
+        if out.status.success() {
+            return Ok(());
+        }
+        let said = String::from_utf8_lossy(&out.stderr);
+        let first = said.lines().find(|l| !l.trim().is_empty()).unwrap_or("no message");
+        Err(format!("ssh-keygen cannot verify signatures here ({first})"))
+    };
+    let os = |s: &'static str| std::ffi::OsStr::new(s);
+    run(&[os("-q"), os("-t"), os("ed25519"), os("-N"), os(""), os("-f"), key.as_os_str()], None)?;
+    run(
+        &[os("-Y"), os("sign"), os("-q"), os("-n"), os("git"), os("-f"), key.as_os_str(), data.as_os_str()],
+        None,
+    )?;
+    let sig = dir.join("data.sig");
+    run(&[os("-Y"), os("check-novalidate"), os("-n"), os("git"), os("-s"), sig.as_os_str()], Some(&data))
 }
 
 fn config_arg(key: &str, path: &Path) -> std::ffi::OsString {

@@ -236,7 +236,7 @@ fn credentials_are_never_sent_in_plain_text() {
 
 #[test]
 fn a_server_that_takes_mail_only_over_tls_is_a_failure() {
-    let mail = SmtpServer::start(SmtpScript { require_tls: true });
+    let mail = SmtpServer::start(SmtpScript { require_tls: true, ..SmtpScript::default() });
     let (repo, base) = story(&config(None, Some(&mail.url())));
     let (out, json) = send_json(&repo, &base, &[], &[]);
     assert_eq!(out.code, 2, "{}", out.all());
@@ -417,4 +417,53 @@ fn the_bundled_workflow_sends_the_alerts_on_push_to_main() {
     for var in ["EVIDENT_SMTP_USER", "EVIDENT_SMTP_PASSWORD"] {
         assert_eq!(send["env"][var], format!("${{{{ secrets.{var} }}}}"), "{var}");
     }
+}
+
+#[test]
+fn a_webhook_that_redirects_is_not_a_delivery() {
+    // Following the redirect would turn the POST into a GET, whose 200 read as delivered.
+    let server = HttpServer::start(&[302, 200]);
+    let (repo, base) = story(&config(Some(&server.url("/hook/T0/secret")), None));
+    let (out, json) = send_json(&repo, &base, &[], &[]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "{requests:#?}");
+    let d = &json["deliveries"][0];
+    assert_eq!((d["status"].as_str(), d["attempts"].as_u64()), (Some("failed"), Some(1)));
+    let reason = d["reason"].as_str().unwrap();
+    assert!(reason.contains("HTTP 302: the webhook redirects to http://127.0.0.1:"), "{reason}");
+    assert!(!out.all().contains("elsewhere") && !out.all().contains("secret"), "{}", out.all());
+}
+
+#[test]
+fn a_mail_server_that_never_finishes_its_answer_is_given_up_on() {
+    let mail = SmtpServer::start(SmtpScript { endless_greeting: true, ..SmtpScript::default() });
+    let (repo, base) = story(&config(None, Some(&mail.url())));
+    let started = std::time::Instant::now();
+    let (out, json) = send_json(&repo, &base, &[], &[("EVIDENT_SEND_TIMEOUT_MS", "500")]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    // Two mails, 3 tries of 0.5 s each: well under the minute the server would talk for.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+    let d = &json["deliveries"][0];
+    assert_eq!(d["status"], "failed");
+    assert_eq!(d["reason"], "the mail server did not finish within 1 s");
+}
+
+#[test]
+fn a_name_with_a_line_break_does_not_break_the_owner_mail() {
+    let mail = SmtpServer::start(SmtpScript::default());
+    let people = format!("\n[people]\n\"{BOB}\" = \"Bob\\r\\nBcc: evil@attacker.example\"\n");
+    let (repo, base) = story(&(config(None, Some(&mail.url())) + &people));
+    for args in [&["--dry-run"][..], &[]] {
+        let (out, json) = send_json(&repo, &base, args, &[]);
+        assert_eq!(out.code, 0, "{}", out.all());
+        assert_eq!(
+            json["deliveries"][1]["recipients"][0],
+            format!("\"Bob Bcc: evil@attacker.example\" <{BOB}>")
+        );
+    }
+    let owner = &mail.transcripts()[1];
+    assert_eq!(owner.iter().filter(|l| l.starts_with("RCPT TO")).count(), 1, "{owner:?}");
+    assert!(!owner.iter().any(|l| l.starts_with("Bcc:")), "{owner:?}");
+    assert!(owner.contains(&"Hello Bob Bcc: evil@attacker.example,".to_owned()), "{owner:?}");
 }

@@ -105,10 +105,16 @@ impl HttpServer {
             if let Some(request) = read_request(&stream) {
                 seen.lock().unwrap().push(request);
                 let body = if status < 300 { "ok" } else { "server trouble" };
-                let reason = if status < 300 { "OK" } else { "Internal Server Error" };
+                let reason = match status {
+                    ..300 => "OK",
+                    300..400 => "Found",
+                    _ => "Internal Server Error",
+                };
+                // A redirect sends the client to another path of this server.
+                let location = if (300..400).contains(&status) { "Location: /elsewhere\r\n" } else { "" };
                 let _ = write!(
                     &stream,
-                    "HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain\r\n{location}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
                     body.len()
                 );
             }
@@ -163,6 +169,9 @@ pub struct SmtpScript {
     /// Refuse `MAIL FROM` with `530 Must issue a STARTTLS command first` (a server that only
     /// takes mail over TLS, and offers no STARTTLS this client could use).
     pub require_tls: bool,
+    /// Greet with an endless multi-line answer (`220-` lines, one every 100 ms): a server that
+    /// keeps talking but never lets the client speak.
+    pub endless_greeting: bool,
 }
 
 /// A mail server that offers `AUTH PLAIN LOGIN` but no STARTTLS, and records every line a
@@ -199,6 +208,14 @@ fn smtp_session(stream: &TcpStream, script: SmtpScript) -> Vec<String> {
         let _ = out.write_all(text.as_bytes());
         let _ = out.flush();
     };
+    if script.endless_greeting {
+        for _ in 0..600 {
+            if (&mut out).write_all(b"220-still here\r\n").is_err() {
+                return lines;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
     say(out, "220 localhost ESMTP test server\r\n");
     let mut in_data = false;
     loop {

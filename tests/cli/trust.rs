@@ -661,3 +661,50 @@ fn without_ssh_keygen_signatures_cannot_be_judged_and_the_run_stops() {
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(run.stderr.contains("git could not be run"), "{}", run.all());
 }
+
+/// Runs evident with git and a fake `ssh-keygen` (a shell script) as the only programs.
+fn run_with_fake_ssh_keygen(repo: &TestRepo, script: &str, args: &[&str]) -> Run {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = tempfile::tempdir().expect("tempdir");
+    for tool in ["git", "sh"] {
+        let real = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+            .map(|d| d.join(tool))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| panic!("{tool} is not installed"));
+        std::os::unix::fs::symlink(real, bin.path().join(tool)).expect("symlink");
+    }
+    let fake = bin.path().join("ssh-keygen");
+    std::fs::write(&fake, format!("#!/bin/sh\n{script}\n")).expect("write");
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    // A child forked by another test while the script was open for writing keeps it busy
+    // (ETXTBSY) until it execs: wait until the script runs.
+    for _ in 0..100 {
+        match std::process::Command::new(&fake).output() {
+            Err(e) if e.raw_os_error() == Some(26) => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            _ => break,
+        }
+    }
+    let mut cmd = crate::support::evident();
+    cmd.env("PATH", bin.path()).arg("--repo").arg(repo.path()).args(args);
+    crate::support::run(cmd)
+}
+
+#[test]
+fn an_ssh_keygen_that_cannot_verify_stops_the_run_rather_than_judge_signatures_bad() {
+    let keys = Keys::new();
+    let (repo, base) = trusted(&keys);
+    pass_mfa(&repo);
+    commit(&repo, &keys, CY, Some("cy"), "MFA passed");
+    // OpenSSH before 8.2 has no `-Y`; a broken install fails every call.
+    for script in [
+        "echo 'usage: ssh-keygen [-q] [-b bits] [-t dsa | ecdsa | ed25519 | rsa]' >&2; exit 1",
+        "echo 'ssh-keygen: error while loading shared libraries: libcrypto.so.3' >&2; exit 127",
+    ] {
+        let run = run_with_fake_ssh_keygen(&repo, script, &["check", "--base", &base]);
+        assert_eq!(run.code, 2, "{script}: must not judge a good signature as bad: {}", run.all());
+        assert!(!run.all().contains("bad signature") && !run.all().contains("not signed"), "{}", run.all());
+        assert!(run.stderr.contains("ssh-keygen") && run.stderr.contains("install"), "{}", run.all());
+    }
+}
