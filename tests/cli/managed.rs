@@ -200,3 +200,33 @@ fn a_bad_managed_by_is_named_with_its_place() {
     assert!(run.all().contains("actions/p-ups.toml:9:14"), "{}", run.all());
     assert!(run.all().contains("customer, provider"), "{}", run.all());
 }
+
+/// Flipping an action to provider-managed takes it out of "what to do next"
+/// and group alignment, so a pull request that does it must say so: `diff`
+/// (terminal and JSON) and `updates` name the change.
+#[test]
+fn a_flip_to_provider_managed_shows_in_diff_and_updates() {
+    let repo = fixture();
+    let state = "assessments/one/c-log.toml";
+    repo.write(state, format!("accepted_version = 1\n{}", repo.read(state)));
+    repo.git_init();
+    repo.commit(ANA, "Start");
+    let path = "actions/c-log.toml";
+    repo.write(
+        path,
+        format!("{}managed_by = \"provider\"\n", repo.read(path)).replace("version = 1", "version = 2"),
+    );
+    repo.commit(ANA, "Hand logging to the provider");
+
+    let run = repo.run(&["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(run.stdout.contains("managed by: customer → provider"), "{}", run.all());
+    let run = repo.run(&["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    let text = run.stdout.clone();
+    assert!(text.contains("\"managed_by\""), "{text}");
+    let run = repo.run(&["diff", "HEAD~1", "HEAD", "--format", "markdown"]);
+    assert!(run.stdout.contains("managed by"), "{}", run.all());
+
+    let run = repo.run(&["updates"]);
+    assert!(run.stdout.contains("managed by: customer → provider"), "{}", run.all());
+}
