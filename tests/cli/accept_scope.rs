@@ -162,3 +162,29 @@ fn an_assessment_where_the_update_is_not_pending_accepts_nothing() {
     assert_eq!(versions(&repo, "mfa"), [1, 1, 2]);
     assert_eq!(versions(&repo, "dpia"), [1, 2, 2]);
 }
+
+/// When the update itself changes the action's type, the new type (that of
+/// the definition being accepted) decides the scope.
+#[test]
+fn the_type_of_the_new_version_decides_the_scope() {
+    let repo = repo();
+    let path = "actions/mfa.toml";
+    repo.write(
+        path,
+        repo.read(path)
+            .replace("version = 2", "version = 3")
+            .replace("action_type = \"technical\"", "action_type = \"operational\""),
+    );
+    repo.commit(ANA, "mfa becomes an operational action");
+    let json = repo.run(&["updates", "--format", "json"]).json();
+    let mfa = json["updates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["assessment"] == "gdpr-2026" && u["id"] == "mfa")
+        .cloned()
+        .unwrap();
+    assert_eq!(mfa["scope"], "group");
+    accept(&repo, &["mfa", "-a", "gdpr-2026"]);
+    assert_eq!(versions(&repo, "mfa"), [3, 3, 1]);
+}
