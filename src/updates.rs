@@ -321,7 +321,10 @@ impl AcceptScope {
 /// in `from`: for a technical action, every assessment where it is pending;
 /// for a documentation or operational action and for a template, `from` and
 /// the assessments of its group where it is pending (`from` alone outside a
-/// group). `from` itself is included only when the update is pending there.
+/// group). An update is accepted in `from` only when it is pending there:
+/// otherwise nothing is (a technical update is not accepted everywhere
+/// because some unrelated assessment was named). The action's type is that of
+/// its current definition, the one being accepted.
 pub(crate) fn accept_scope(
     ws: &Workspace,
     all: &[Pending],
@@ -338,6 +341,9 @@ pub(crate) fn accept_scope(
         (false, Some(_)) => AcceptScope::Group,
         (false, None) => AcceptScope::Assessment,
     };
+    if !all.iter().any(|q| q.kind == kind && q.id == id && q.assessment == *from) {
+        return (Vec::new(), scope);
+    }
     let mut out: Vec<AssessmentId> = all
         .iter()
         .filter(|q| q.kind == kind && q.id == id)

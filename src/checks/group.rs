@@ -53,11 +53,14 @@ pub(crate) fn shared_actions(ws: &Workspace) -> Vec<Disagreement<'_>> {
 
 /// The shared actions whose members disagree. Provider-managed actions are
 /// left out: their state comes from the provider's attestation in each
-/// assessment, and neither `check` nor `sync` asks to align it.
+/// assessment, and neither `check` nor `sync` asks to align it. An action is
+/// provider-managed here only when every member's accepted definition says so:
+/// a new version that hands it to the provider changes nothing until it is
+/// accepted.
 pub(crate) fn disagreements(ws: &Workspace) -> Vec<Disagreement<'_>> {
     shared_actions(ws)
         .into_iter()
-        .filter(|d| ws.actions.get(d.action).is_none_or(|a| a.managed_by.is_customer()))
+        .filter(|d| !provider_managed_in_all(ws, d))
         .filter(|d| d.states.windows(2).any(|w| w[0].1.synced_part() != w[1].1.synced_part()))
         .collect()
 }
@@ -106,4 +109,21 @@ pub(crate) fn differences(a: &ActionState, b: &ActionState) -> Vec<&'static str>
         out.push("evidence");
     }
     out
+}
+
+/// Whether every member's accepted definition of the action is provider-managed.
+/// A member with a pending update of the action whose accepted definition is not
+/// at hand (validation runs before the history is read) counts as customer-managed.
+fn provider_managed_in_all(ws: &Workspace, d: &Disagreement<'_>) -> bool {
+    let Some(current) = ws.actions.get(d.action) else { return false };
+    d.states.iter().all(|(a, state)| {
+        let accepted = ws.deferred.get(*a).and_then(|x| x.actions.get(d.action));
+        match accepted {
+            Some(x) => !x.managed_by.is_customer(),
+            None => {
+                !current.managed_by.is_customer()
+                    && state.accepted_version.is_none_or(|v| v >= current.version)
+            }
+        }
+    })
 }

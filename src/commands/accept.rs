@@ -161,11 +161,24 @@ fn choose(ws: &Workspace, report: &crate::diag::Report, args: &Args) -> Result<V
             .filter(|p| p.kind == crate::updates::PendingKind::Action && &p.id == id && in_scope(p))
             .collect();
         if matching.is_empty() {
+            let elsewhere: Vec<&str> = all
+                .iter()
+                .filter(|p| p.kind == crate::updates::PendingKind::Action && &p.id == id)
+                .map(|p| p.assessment.as_str())
+                .collect();
+            let hint = if elsewhere.is_empty() {
+                "`evident updates` lists the pending updates".to_owned()
+            } else {
+                format!(
+                    "it is pending in `{}`: name one of those with `--assessment`; `evident updates` lists the pending updates",
+                    elsewhere.join("`, `")
+                )
+            };
             return Err(Error::new(format!(
                 "action `{id}` has no pending update{}",
                 where_(&args.assessments)
             ))
-            .hint("`evident updates` lists the pending updates"));
+            .hint(hint));
         }
         out.extend(matching.into_iter().cloned());
     }

@@ -4,7 +4,9 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::*;
-use crate::model::{Action, ActionId, ActionType, Category, ControlType, Link, PointsTable, Testing};
+use crate::model::{
+    Action, ActionId, ActionType, Category, ControlType, Link, ManagedBy, PointsTable, Testing,
+};
 
 /// An action definition that was added, removed or changed.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
@@ -30,6 +32,9 @@ pub(crate) struct ActionChanges {
     pub mandatory: Option<Change<bool>>,
     pub points: Option<Change<u64>>,
     pub testing: Option<Change<Testing>>,
+    /// Who carries the action out (`customer` or `provider`): provider-managed
+    /// actions leave "what to do next" and group alignment, so a flip shows.
+    pub managed_by: Option<Change<ManagedBy>>,
     pub solution: Option<Change<Option<String>>>,
     pub service: Option<Change<Option<String>>>,
     pub guidance: Option<TextChange>,
@@ -60,6 +65,7 @@ pub(crate) fn action_diff(
             mandatory: change(&b.mandatory, &a.mandatory),
             points: change(&score::points(&table_before, b), &score::points(&table_after, a)),
             testing: change(&b.testing, &a.testing),
+            managed_by: change(&b.managed_by, &a.managed_by),
             solution: change(&b.solution, &a.solution),
             service: change(&b.service, &a.service),
             guidance: text_change(b.guidance.as_deref(), a.guidance.as_deref()),

@@ -132,3 +132,59 @@ fn updates_says_which_assessments_an_accept_touches() {
     );
     assert!(text.contains("accepting it here also accepts it in ccpa-2026 (same group)"), "{text}");
 }
+
+/// Naming an assessment where the update is not pending accepts nothing from
+/// there: a technical update is not accepted everywhere, nor an operational
+/// one in the rest of the group, because that assessment was named.
+#[test]
+fn an_assessment_where_the_update_is_not_pending_accepts_nothing() {
+    let repo = repo();
+    for (a, action) in [("hipaa-2026", "mfa"), ("gdpr-2026", "dpia")] {
+        let path = format!("assessments/{a}/{action}.toml");
+        repo.write(&path, repo.read(&path).replace("accepted_version = 1", "accepted_version = 2"));
+    }
+    repo.commit(ANA, "Accepted by hand in hipaa-2026 (mfa) and gdpr-2026 (dpia)");
+
+    for (action, a) in [("mfa", "hipaa-2026"), ("dpia", "gdpr-2026")] {
+        let run = repo.run(&["accept", action, "-a", a]);
+        assert_eq!(run.code, 2, "{}", run.all());
+        assert!(
+            run.stderr.contains(&format!("action `{action}` has no pending update in `{a}`")),
+            "{}",
+            run.all()
+        );
+    }
+    assert_eq!(versions(&repo, "mfa"), [1, 1, 2]);
+    assert_eq!(versions(&repo, "dpia"), [1, 2, 1]);
+
+    // --all from hipaa-2026: its own dpia update only, mfa nowhere.
+    accept(&repo, &["--all", "-a", "hipaa-2026"]);
+    assert_eq!(versions(&repo, "mfa"), [1, 1, 2]);
+    assert_eq!(versions(&repo, "dpia"), [1, 2, 2]);
+}
+
+/// When the update itself changes the action's type, the new type (that of
+/// the definition being accepted) decides the scope.
+#[test]
+fn the_type_of_the_new_version_decides_the_scope() {
+    let repo = repo();
+    let path = "actions/mfa.toml";
+    repo.write(
+        path,
+        repo.read(path)
+            .replace("version = 2", "version = 3")
+            .replace("action_type = \"technical\"", "action_type = \"operational\""),
+    );
+    repo.commit(ANA, "mfa becomes an operational action");
+    let json = repo.run(&["updates", "--format", "json"]).json();
+    let mfa = json["updates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["assessment"] == "gdpr-2026" && u["id"] == "mfa")
+        .cloned()
+        .unwrap();
+    assert_eq!(mfa["scope"], "group");
+    accept(&repo, &["mfa", "-a", "gdpr-2026"]);
+    assert_eq!(versions(&repo, "mfa"), [3, 3, 1]);
+}

@@ -200,3 +200,65 @@ fn a_bad_managed_by_is_named_with_its_place() {
     assert!(run.all().contains("actions/p-ups.toml:9:14"), "{}", run.all());
     assert!(run.all().contains("customer, provider"), "{}", run.all());
 }
+
+/// Flipping an action to provider-managed takes it out of "what to do next"
+/// and group alignment, so a pull request that does it must say so: `diff`
+/// (terminal and JSON) and `updates` name the change.
+#[test]
+fn a_flip_to_provider_managed_shows_in_diff_and_updates() {
+    let repo = fixture();
+    let state = "assessments/one/c-log.toml";
+    repo.write(state, format!("accepted_version = 1\n{}", repo.read(state)));
+    repo.git_init();
+    repo.commit(ANA, "Start");
+    let path = "actions/c-log.toml";
+    repo.write(
+        path,
+        format!("{}managed_by = \"provider\"\n", repo.read(path)).replace("version = 1", "version = 2"),
+    );
+    repo.commit(ANA, "Hand logging to the provider");
+
+    let run = repo.run(&["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(run.stdout.contains("managed by: customer → provider"), "{}", run.all());
+    let run = repo.run(&["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    let text = run.stdout.clone();
+    assert!(text.contains("\"managed_by\""), "{text}");
+    let run = repo.run(&["diff", "HEAD~1", "HEAD", "--format", "markdown"]);
+    assert!(run.stdout.contains("managed by"), "{}", run.all());
+
+    let run = repo.run(&["updates"]);
+    assert!(run.stdout.contains("managed by: customer → provider"), "{}", run.all());
+}
+
+/// A pull request that hands a customer action to the provider in a new
+/// version does not silence the group's disagreement before the assessments
+/// accept that version (they are still scored on the customer-managed one).
+#[test]
+fn an_unaccepted_flip_to_provider_does_not_silence_group_sync() {
+    let repo = fixture();
+    repo.add_assessment("one", "t1", Some("g"));
+    repo.add_assessment("two", "t2", Some("g"));
+    for a in ["one", "two"] {
+        let test = if a == "one" { "passed" } else { "none" };
+        let evidence: &[&str] = if a == "one" { &["soc2-report"] } else { &[] };
+        let state = state_toml(Some(ANA), "implemented", test, evidence);
+        repo.write(&format!("assessments/{a}/c-mfa.toml"), format!("accepted_version = 1\n{state}"));
+    }
+    repo.git_init();
+    repo.commit(ANA, "Start");
+    let path = "actions/c-mfa.toml";
+    repo.write(
+        path,
+        format!("{}managed_by = \"provider\"\n", repo.read(path)).replace("version = 1", "version = 2"),
+    );
+    repo.commit(ANA, "Hand MFA to the provider");
+    let run = repo.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.all().contains("disagree on `c-mfa`"), "{}", run.all());
+    // Once both accept the new version, the provider's attestation rules.
+    let run = repo.run(&["accept", "c-mfa"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let run = repo.run(&["check"]);
+    assert!(!run.all().contains("disagree on `c-mfa`"), "{}", run.all());
+}

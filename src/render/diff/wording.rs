@@ -119,6 +119,7 @@ pub(super) fn action_fields(w: &dyn Wording, c: &ActionChanges) -> Vec<String> {
         .value("mandatory", &c.mandatory)
         .value("points", &c.points)
         .value("testing", &c.testing)
+        .value("managed by", &c.managed_by)
         .optional("solution", &c.solution)
         .optional("service", &c.service)
         .text("guidance", &c.guidance)
