@@ -28,9 +28,9 @@ const CISO_SOURCE: &str = "CISO Assistant library (intuitem/ciso-assistant-commu
 pub(crate) const ENTRIES: &[Entry] = &[
     Entry {
         id: "nist-800-53-rev5",
-        name: "NIST SP 800-53 rev5, full catalog (1,007 active controls and enhancements)",
+        name: "NIST SP 800-53 rev5, full catalog (1,014 active controls and enhancements)",
         source: NIST_SOURCE,
-        version: "catalog release 5.0.1 (NIST_SP-800-53_rev5_catalog_v5.0.1.json)",
+        version: "catalog release 5.2.0 (NIST_SP-800-53_rev5_catalog.json, 2025-08-26)",
         licence: NIST_LICENCE,
         zip: include_bytes!("data/nist-800-53-rev5.zip"),
     },
