@@ -4,6 +4,7 @@
 //! through the journal and the write lock ([`super::journal`]). Unchanged
 //! files are not touched, and no path may leave the repository.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
@@ -86,8 +87,11 @@ impl Changeset {
         let mut staged = Vec::new();
         let mut created_dirs = Vec::new();
         let mut backups = Cleanup::default();
+        // Folders already resolved inside the repository: a new file in one needs no second
+        // walk of every component (an import writes thousands of files into `actions/`).
+        let mut inside: HashSet<PathBuf> = HashSet::new();
         for (rel, contents) in &self.files {
-            let target = contained_path(root, rel)?;
+            let target = contained_in(root, rel, &mut inside)?;
             let status = match std::fs::read(&target) {
                 Ok(existing) if existing == *contents => WriteStatus::Unchanged,
                 Ok(_) => WriteStatus::Updated,
@@ -101,10 +105,13 @@ impl Changeset {
             let parent = target.parent().unwrap_or(root);
             let missing: Vec<PathBuf> =
                 parent.ancestors().take_while(|d| !d.exists()).map(Path::to_path_buf).collect();
-            std::fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e))?;
-            created_dirs.extend(missing.into_iter().rev());
-            // Directories just created must still be inside the repository.
-            contained_path(root, rel)?;
+            if !missing.is_empty() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e))?;
+                created_dirs.extend(missing.into_iter().rev());
+                // Directories just created must still be inside the repository.
+                inside.remove(parent);
+                contained_in(root, rel, &mut inside)?;
+            }
             let staging = state.map(StateDir::tmp_dir).unwrap_or_else(|| parent.to_path_buf());
             let mut builder = tempfile::Builder::new();
             builder.prefix(".evident-").suffix(".tmp");
@@ -304,13 +311,37 @@ pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     set.apply(parent).map(|_| ())
 }
 
+/// [`contained_path`], remembering the folders found inside the repository: a
+/// file that does not exist yet, in a folder already resolved, is inside too.
+fn contained_in(root: &Path, rel: &str, inside: &mut HashSet<PathBuf>) -> Result<PathBuf> {
+    let target = root.join(rel);
+    let absent = matches!(target.symlink_metadata(), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
+    let parent = target.parent().map(Path::to_path_buf);
+    if absent && parent.as_ref().is_some_and(|p| inside.contains(p)) && lexically_inside(rel) {
+        return Ok(target);
+    }
+    let target = contained_path(root, rel)?;
+    // Only an absent file's check resolved its folder itself (an existing file is resolved
+    // through whatever it links to).
+    if let Some(parent) = parent.filter(|p| absent && p.is_dir()) {
+        inside.insert(parent);
+    }
+    Ok(target)
+}
+
+/// A relative path of normal components only: no root, no `..`.
+fn lexically_inside(rel: &str) -> bool {
+    let rel_path = Path::new(rel);
+    !rel.is_empty()
+        && !rel_path.is_absolute()
+        && rel_path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+}
+
 /// Joins `rel` to `root`, refusing anything that could leave the repository:
 /// absolute paths, `..`, and symbolic links along the way that point outside.
 pub fn contained_path(root: &Path, rel: &str) -> Result<PathBuf> {
     let rel_path = Path::new(rel);
-    let escapes = rel_path.is_absolute()
-        || rel_path.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
-    if rel.is_empty() || escapes {
+    if !lexically_inside(rel) {
         return Err(Error::new(format!("refusing to write `{rel}`: the path leaves the repository")));
     }
     let root_real = super::absolute(root);
