@@ -401,4 +401,34 @@ mod tests {
             assert!(contained_path(dir.path(), "link/x.toml").is_err());
         }
     }
+
+    /// One write resolves a folder once; the folders it remembers never let a
+    /// later file out: not through a linked folder beside them, nor through a
+    /// link planted where a file of a resolved folder goes.
+    #[cfg(unix)]
+    #[test]
+    fn folders_resolved_once_still_keep_every_file_inside() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("actions")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("link")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("b.toml"), dir.path().join("actions/b.toml")).unwrap();
+        let mut inside = HashSet::new();
+        assert!(contained_in(dir.path(), "actions/a.toml", &mut inside).is_ok());
+        assert!(inside.contains(&dir.path().join("actions")));
+        assert!(contained_in(dir.path(), "actions/c.toml", &mut inside).is_ok());
+        assert!(contained_in(dir.path(), "link/x.toml", &mut inside).is_err(), "a linked folder");
+        assert!(contained_in(dir.path(), "actions/../../x", &mut inside).is_err(), "`..`");
+        // A dangling link is replaced by the file (a rename does not follow it).
+        let mut set = Changeset::new();
+        set.put("actions/a.toml", "a");
+        set.put("actions/b.toml", "b");
+        set.apply(dir.path()).unwrap();
+        assert!(!outside.path().join("b.toml").exists(), "nothing written outside");
+        assert!(std::fs::symlink_metadata(dir.path().join("actions/b.toml")).unwrap().is_file());
+        let mut set = Changeset::new();
+        set.put("link/x.toml", "x");
+        assert!(set.apply(dir.path()).is_err());
+        assert!(!outside.path().join("x.toml").exists(), "nothing written outside");
+    }
 }
