@@ -90,12 +90,8 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     };
     write(ui, &lock, &plan, args.dry_run)?;
     warn_orphaned_states(ui, &loaded.workspace, &plan);
-    use crate::render::json::{CisoLibrary, ImportChange, ImportCisoOutput};
-    let change = match (plan.previous_version, plan.is_noop()) {
-        (None, _) => ImportChange::Created,
-        (Some(_), true) => ImportChange::None,
-        (Some(_), false) => ImportChange::Updated,
-    };
+    use crate::render::json::{CisoLibrary, ImportCisoOutput};
+    let change = super::oscal::plan_change(&plan);
     let s = &built.stats;
     match args.format {
         OutputFormat::Json => ui.out(&to_json_text(&ImportCisoOutput {
@@ -116,12 +112,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
             files: plan.files.iter().map(|(p, _)| p.clone()).collect(),
         })),
         OutputFormat::Human | OutputFormat::Markdown => {
-            let t = &plan.template;
-            let head = match plan.previous_version {
-                None => format!("template `{}` version {} (new)", t.id, t.version),
-                Some(p) if plan.is_noop() => format!("template `{}` version {p}: no change", t.id),
-                Some(p) => format!("template `{}` version {} (was {p})", t.id, t.version),
-            };
+            let head = super::oscal::head_line(&plan);
             let mut out = format!(
                 "{}{head}: {} controls in {} families; {} actions ({} from reference controls)\n",
                 if args.dry_run { "dry run, " } else { "" },

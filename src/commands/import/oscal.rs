@@ -150,7 +150,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
                 template: plan.template.id.to_string(),
                 version: plan.template.version,
                 previous_version: plan.previous_version,
-                change: change_word(&plan),
+                change: plan_change(&plan),
                 dry_run: args.dry_run,
                 catalog: describe(&catalog.doc.metadata, &catalog.file),
                 profile: profile.as_ref().map(|p| describe(&p.doc.metadata, &p.file)),
@@ -165,11 +165,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         OutputFormat::Human | OutputFormat::Markdown => {
             let mut out = String::new();
             let t = &plan.template;
-            let head = match plan.previous_version {
-                None => format!("template `{}` version {} (new)", t.id, t.version),
-                Some(p) if plan.is_noop() => format!("template `{}` version {p}: no change", t.id),
-                Some(p) => format!("template `{}` version {} (was {p})", t.id, t.version),
-            };
+            let head = head_line(&plan);
             out.push_str(&format!(
                 "{}{head}: {} controls ({controls} base, {enhancements} enhancements) in {families} families; {withdrawn} withdrawn skipped\n",
                 if args.dry_run { "dry run, " } else { "" },
@@ -220,11 +216,22 @@ pub(super) fn warn_orphaned_states(ui: &Ui, ws: &crate::model::Workspace, plan: 
     }
 }
 
-fn change_word(plan: &Plan) -> ImportChange {
+/// What an import does to its template: creates it, updates it, or nothing.
+pub(super) fn plan_change(plan: &Plan) -> ImportChange {
     match (plan.previous_version, plan.is_noop()) {
         (None, _) => ImportChange::Created,
         (Some(_), true) => ImportChange::None,
         (Some(_), false) => ImportChange::Updated,
+    }
+}
+
+/// "template `t` version 2 (was 1)", "… (new)" or "…: no change".
+pub(super) fn head_line(plan: &Plan) -> String {
+    let t = &plan.template;
+    match plan.previous_version {
+        None => format!("template `{}` version {} (new)", t.id, t.version),
+        Some(p) if plan.is_noop() => format!("template `{}` version {p}: no change", t.id),
+        Some(p) => format!("template `{}` version {} (was {p})", t.id, t.version),
     }
 }
 
