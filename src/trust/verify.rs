@@ -132,10 +132,7 @@ fn run_git(git_dir: &Path, signers: &[u8], commits: &[Oid]) -> Result<HashMap<Oi
     }
     // git reports a signature it could not check as bad (`B`) and says why only here.
     if let Some(line) = errors.lines().find(|l| l.contains("cannot run ssh-keygen")) {
-        return Err(format!(
-            "{}; evident verifies SSH signatures with OpenSSH's ssh-keygen: install it (Debian: `apt-get install openssh-client`)",
-            line.trim().trim_start_matches("error: ")
-        ));
+        return Err(format!("{}; {SSH_KEYGEN_HINT}", line.trim().trim_start_matches("error: ")));
     }
     // Old ssh-keygen (before OpenSSH 8.2) has no `-Y`: git says so here and reports no signature.
     if let Some(line) = errors.lines().find(|l| l.contains("is needed for ssh signature verification")) {
@@ -174,7 +171,12 @@ fn run_git(git_dir: &Path, signers: &[u8], commits: &[Oid]) -> Result<HashMap<Oi
         .map(|(id, _)| *id)
         .collect();
     if !doubtful.is_empty() {
-        ssh_keygen_works(scratch.path()).map_err(|why| format!("{why}; {SSH_KEYGEN_HINT}"))?;
+        // Once per process: one verification per allowed signers file would probe again.
+        static PROBE: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+        PROBE
+            .get_or_init(|| ssh_keygen_works(scratch.path()))
+            .clone()
+            .map_err(|why| format!("{why}; {SSH_KEYGEN_HINT}"))?;
         for id in doubtful {
             if found.get(&id) == Some(&Found::Unsigned) {
                 found.insert(
