@@ -99,7 +99,7 @@ pub(crate) struct ReadAhead {
 /// commit of it and its changes, read in the same pass (then hand both to
 /// [`build_read`]).
 pub(crate) fn main_line(git: &GitRepo, head: Oid) -> Result<(Vec<Oid>, Option<ReadAhead>)> {
-    let mut cache = BlobCache::default();
+    let mut cache = BlobCache::for_timeline();
     match events::read_line(git, head, None, &mut cache) {
         Some(line) => Ok((line.iter().map(|c| c.id).collect(), Some(ReadAhead { line, cache }))),
         None => Ok((events::commits(git, None, head, true)?, None)),
@@ -158,7 +158,7 @@ pub(crate) fn build_read(
             (cache, Some(line.split_off(start)))
         }
         _ => {
-            let mut cache = BlobCache::default();
+            let mut cache = BlobCache::for_timeline();
             let base = start.checked_sub(1).map(|i| mainline[i]);
             let read = mainline.last().and_then(|&head| events::read_line(git, head, base, &mut cache));
             (cache, read.filter(|line| line.iter().map(|c| c.id).eq(mainline[start..].iter().copied())))
@@ -174,9 +174,9 @@ pub(crate) fn build_read(
         shallow_roots: &shallow_roots,
         snapshots: Snapshots::default(),
     };
-    let visit = |c: CommitChanges, _: &mut BlobCache| {
+    let visit = |c: CommitChanges, cache: &mut BlobCache| {
         progress(1);
-        walker.commit(c, !options.all_parents);
+        walker.commit(c, cache, !options.all_parents);
     };
     match read {
         Some(line) => events::walk_read(git, line, &mut cache, visit),
@@ -232,7 +232,7 @@ struct Snapshots {
 }
 
 impl Walker<'_> {
-    fn commit(&mut self, c: CommitChanges, with_events: bool) {
+    fn commit(&mut self, c: CommitChanges, cache: &BlobCache, with_events: bool) {
         let with_events = with_events && !self.shallow_roots.contains(&c.id);
         let index = self.timeline.commits.len();
         self.timeline.commits.push(info(&c));
@@ -253,7 +253,7 @@ impl Walker<'_> {
         }
         let mut changed = Vec::new();
         for s in &c.states {
-            let Some(state) = self.apply_state(index, s) else { continue };
+            let Some(state) = self.apply_state(index, s, cache) else { continue };
             if with_events && s.renamed_from.is_none() && s.renamed_to.is_none() {
                 let (before, after) = state;
                 if before != after {
@@ -284,6 +284,7 @@ impl Walker<'_> {
         &mut self,
         index: usize,
         s: &StateChange,
+        cache: &BlobCache,
     ) -> Option<(Option<Arc<StateSnapshot>>, Option<Arc<StateSnapshot>>)> {
         let key = (s.assessment.clone(), s.action.clone());
         let before = match self.snapshots.current.get(&key) {
@@ -295,13 +296,15 @@ impl Walker<'_> {
         let entry = Entry::State(s.assessment.clone(), s.action.clone());
         match (&s.new, s.new_exists) {
             (Some(new), _) => {
-                let made = || Arc::new(StateSnapshot::from(new.as_ref()));
                 let after = match s.new_blob {
-                    Some(blob) => Arc::clone(self.snapshots.by_blob.entry(blob).or_insert_with(made)),
-                    None => made(),
+                    Some(blob) => cache.snapshot(blob).unwrap_or_else(|| {
+                        let made = || Arc::new(StateSnapshot::from(new.as_ref()));
+                        Arc::clone(self.snapshots.by_blob.entry(blob).or_insert_with(made))
+                    }),
+                    None => Arc::new(StateSnapshot::from(new.as_ref())),
                 };
                 self.snapshots.current.insert(key, Arc::clone(&after));
-                self.live.apply(entry, Some(Item::State(ActionState::clone(new))));
+                self.live.apply(entry, Some(Item::State(scored_part(new))));
                 Some((before, Some(after)))
             }
             (None, false) => {
@@ -326,6 +329,20 @@ impl Walker<'_> {
             .map(|bytes| first_problem(path, &bytes))
             .unwrap_or_else(|| "cannot be read".to_owned());
         self.timeline.problems.push(Problem { commit: index, path: path.to_owned(), message });
+    }
+}
+
+/// A copy of a state for the live workspace, which only the scorer reads:
+/// without the evidence (the snapshots keep its names), the longest part of
+/// most states.
+fn scored_part(state: &ActionState) -> ActionState {
+    ActionState {
+        owner: state.owner.clone(),
+        accepted_version: state.accepted_version,
+        testing: state.testing.clone(),
+        implementation: state.implementation.clone(),
+        test: state.test.clone(),
+        evidence: Vec::new(),
     }
 }
 
@@ -373,9 +390,9 @@ fn add_branch_events(
     let all = events::commits(git, None, head, false)?;
     let mut events = Vec::new();
     let mut commits = Vec::new();
-    let mut cache = BlobCache::default();
+    let mut cache = BlobCache::for_timeline();
     let shallow_roots = git.shallow_roots();
-    events::walk_states(git, &all, Parents::All, &mut cache, |c, _| {
+    events::walk_states(git, &all, Parents::All, &mut cache, |c, cache| {
         progress(1);
         let index = commits.len();
         commits.push(info(&c));
@@ -384,8 +401,15 @@ fn add_branch_events(
             if s.renamed_from.is_some() || s.renamed_to.is_some() || (s.new.is_none() && s.new_exists) {
                 continue;
             }
-            let before = s.old.as_deref().map(|s| Arc::new(StateSnapshot::from(s)));
-            let after = s.new.as_deref().map(|s| Arc::new(StateSnapshot::from(s)));
+            let snapshot = |state: &Option<Arc<ActionState>>, blob: Option<Oid>| {
+                let state = state.as_deref()?;
+                Some(
+                    blob.and_then(|b| cache.snapshot(b))
+                        .unwrap_or_else(|| Arc::new(StateSnapshot::from(state))),
+                )
+            };
+            let before = snapshot(&s.old, s.old_blob);
+            let after = snapshot(&s.new, s.new_blob);
             if before != after {
                 events.push(StatusEvent {
                     commit: index,

@@ -9,6 +9,8 @@ use git2::Oid;
 use super::difftree::DiffTree;
 pub use super::difftree::Parents;
 pub(crate) use super::gitlog::Logged;
+use super::narrow::Detail;
+use super::timeline::StateSnapshot;
 use super::{Change, GitRepo, Signature};
 use crate::error::Result;
 use crate::model::{ActionId, ActionState, AssessmentId, Config};
@@ -27,6 +29,8 @@ pub struct StateChange {
     pub new: Option<Arc<ActionState>>,
     pub old_exists: bool,
     pub new_exists: bool,
+    /// The blob of the old version, if the file existed before the commit.
+    pub old_blob: Option<Oid>,
     /// The blob of the new version, if the file exists after the commit.
     pub new_blob: Option<Oid>,
     /// The file moved here from this path in the same commit (same content).
@@ -86,11 +90,52 @@ pub fn commits(git: &GitRepo, base: Option<Oid>, head: Oid, first_parent: bool) 
 pub struct BlobCache {
     states: HashMap<Oid, Option<Arc<ActionState>>>,
     configs: HashMap<Oid, Option<Arc<Config>>>,
+    /// How much of the states' evidence to keep.
+    detail: Detail,
+    /// With [`Detail::Names`], each state's snapshot (the states then keep
+    /// no evidence: its names moved here).
+    snapshots: HashMap<Oid, Arc<StateSnapshot>>,
 }
 
+/// A state blob as a cache keeps it: the state, and with [`Detail::Names`]
+/// its snapshot.
+pub(crate) type CachedState = Option<(Arc<ActionState>, Option<Arc<StateSnapshot>>)>;
+
 impl BlobCache {
+    /// A cache for the timeline: each state read once into its snapshot and
+    /// what the scores read (evidence paths, hashes and links are skipped).
+    pub(crate) fn for_timeline() -> Self {
+        BlobCache { detail: Detail::Names, ..BlobCache::default() }
+    }
+
     pub(crate) fn state(&mut self, git: &GitRepo, id: Oid) -> Option<Arc<ActionState>> {
-        self.states.entry(id).or_insert_with(|| parse_state(&git.repo, id).map(Arc::new)).clone()
+        if !self.states.contains_key(&id) {
+            let parsed = read_state(&git.repo, id, self.detail);
+            self.insert(id, parsed);
+        }
+        self.states.get(&id).cloned().flatten()
+    }
+
+    /// The snapshot of a state blob the cache read with [`Detail::Names`].
+    pub(crate) fn snapshot(&self, id: Oid) -> Option<Arc<StateSnapshot>> {
+        self.snapshots.get(&id).cloned()
+    }
+
+    fn insert(&mut self, id: Oid, parsed: CachedState) {
+        let state = parsed.map(|(state, snapshot)| {
+            if let Some(snapshot) = snapshot {
+                self.snapshots.insert(id, snapshot);
+            }
+            state
+        });
+        self.states.insert(id, state);
+    }
+
+    /// Whether two states' blobs hold the same state (to the cache's detail).
+    fn same(&self, a: Option<Oid>, b: Option<Oid>) -> bool {
+        let state = |id: Option<Oid>| id.and_then(|id| self.states.get(&id).cloned().flatten());
+        let (sa, sb) = (state(a), state(b));
+        sa.is_some() && sa == sb && a.and_then(|a| self.snapshot(a)) == b.and_then(|b| self.snapshot(b))
     }
 
     pub(crate) fn config(&mut self, git: &GitRepo, id: Oid) -> Option<Arc<Config>> {
@@ -102,13 +147,29 @@ fn parse_fast<T: serde::de::DeserializeOwned>(git: &GitRepo, id: Oid) -> Option<
     parse_blob(&git.repo, id)
 }
 
+/// A state blob read for a cache of this detail.
+pub(crate) fn read_state(repo: &git2::Repository, id: Oid, detail: Detail) -> CachedState {
+    let state = parse_state(repo, id, detail)?;
+    Some(match detail {
+        Detail::Full => (Arc::new(state), None),
+        Detail::Names => {
+            let (state, snapshot) = StateSnapshot::split(state);
+            (Arc::new(state), Some(Arc::new(snapshot)))
+        }
+    })
+}
+
 /// A state blob: read by [`super::narrow`] when it has the plain shape,
 /// otherwise by the full parser; `None` when it cannot be read or parsed.
-pub(crate) fn parse_state(repo: &git2::Repository, id: Oid) -> Option<ActionState> {
-    let blob = repo.find_blob(id).ok()?;
-    let text = std::str::from_utf8(blob.content()).ok()?;
+pub(crate) fn parse_state(repo: &git2::Repository, id: Oid, detail: Detail) -> Option<ActionState> {
+    parse_state_text(repo.find_blob(id).ok()?.content(), detail)
+}
+
+/// The content of a state blob, parsed as [`parse_state`] does.
+pub(crate) fn parse_state_text(bytes: &[u8], detail: Detail) -> Option<ActionState> {
+    let text = std::str::from_utf8(bytes).ok()?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    super::narrow::state(text).or_else(|| toml::from_str(text).ok())
+    super::narrow::state(text, detail).or_else(|| toml::from_str(text).ok().map(|s| detail.trim(s)))
 }
 
 /// A blob parsed straight into `T`; `None` when it cannot be read or parsed.
@@ -219,6 +280,7 @@ pub(crate) fn read_line(
     let known = &cache.states;
     let (line, parsed) = super::prefetch::states_while(
         git,
+        cache.detail,
         |id| known.contains_key(&id),
         |want| {
             super::gitlog::first_parent_log(git, head, base, &mut |c| {
@@ -228,7 +290,7 @@ pub(crate) fn read_line(
             })
         },
     );
-    cache.states.extend(parsed);
+    parsed.into_iter().for_each(|(id, state)| cache.insert(id, state));
     line
 }
 
@@ -275,6 +337,7 @@ fn list_all(
     let known = &cache.states;
     let (listed, parsed) = super::prefetch::states_while(
         git,
+        cache.detail,
         |id| known.contains_key(&id),
         |want| {
             metas
@@ -291,7 +354,7 @@ fn list_all(
                 .collect::<Result<Vec<_>>>()
         },
     );
-    cache.states.extend(parsed);
+    parsed.into_iter().for_each(|(id, state)| cache.insert(id, state));
     listed
 }
 
@@ -346,6 +409,7 @@ pub(crate) fn split(
                 new: change.new.and_then(|b| cache.state(git, b)),
                 old_exists: change.old.is_some(),
                 new_exists: change.new.is_some(),
+                old_blob: change.old,
                 new_blob: change.new,
                 path: change.path.clone(),
                 assessment,
@@ -375,15 +439,14 @@ pub(crate) fn split(
         .filter(|&i| states[i].old_exists && !states[i].new_exists && gone.contains(&states[i].assessment))
         .collect();
     for i in deleted {
-        let Some(old_state) = states[i].old.clone() else { continue };
-        let (from, action) = (states[i].path.clone(), states[i].action.clone());
+        let (from, action, old_blob) = (states[i].path.clone(), states[i].action.clone(), states[i].old_blob);
         if let Some(j) = states.iter().position(|s| {
             !s.old_exists
                 && s.new_exists
                 && s.action == action
                 && new.contains(&s.assessment)
                 && s.renamed_from.is_none()
-                && s.new.as_ref() == Some(&old_state)
+                && cache.same(old_blob, s.new_blob)
         }) {
             let to = states[j].path.clone();
             states[j].renamed_from = Some(from);

@@ -16,6 +16,29 @@ use serde::de::IntoDeserializer;
 
 use crate::model::{ActionState, Date, Evidence};
 
+/// How much of each evidence item to keep.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Detail {
+    /// Every value: what the history rules compare.
+    #[default]
+    Full,
+    /// The names only: all a timeline shows of evidence (and scores never
+    /// read it), so a long history need not copy paths and hashes.
+    Names,
+}
+
+impl Detail {
+    /// Drops what this detail does not keep from a state read in full.
+    pub(crate) fn trim(self, mut state: ActionState) -> ActionState {
+        if self == Detail::Names {
+            for item in &mut state.evidence {
+                (item.path, item.sha256, item.url) = (None, None, None);
+            }
+        }
+        state
+    }
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Table {
     Top,
@@ -25,8 +48,9 @@ enum Table {
 }
 
 /// The state in `text`, when it has the plain shape; `None` otherwise
-/// (whether or not it is valid).
-pub(crate) fn state(text: &str) -> Option<ActionState> {
+/// (whether or not it is valid). With [`Detail::Names`] the evidence items
+/// keep only their names (the other values are still checked).
+pub(crate) fn state(text: &str, detail: Detail) -> Option<ActionState> {
     if text.bytes().any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f) {
         return None;
     }
@@ -96,17 +120,23 @@ pub(crate) fn state(text: &str) -> Option<ActionState> {
             }
             (Table::Test, "date") => state.test.date = Some(date(rest)?),
             (Table::Test, "notes") => state.test.notes = Some(string(rest)?),
+            (Table::Evidence, "name") => {
+                state.evidence.last_mut()?.name = string(rest)?;
+                evidence_name = true;
+            }
+            (Table::Evidence, field) if detail == Detail::Names => {
+                if !matches!(field, "path" | "sha256" | "url") {
+                    return None;
+                }
+                string_body(rest)?;
+            }
             (Table::Evidence, field) => {
-                let value = string(rest)?;
+                let value = Some(string(rest)?);
                 let item = state.evidence.last_mut()?;
                 match field {
-                    "name" => {
-                        item.name = value;
-                        evidence_name = true;
-                    }
-                    "path" => item.path = Some(value),
-                    "sha256" => item.sha256 = Some(value),
-                    "url" => item.url = Some(value),
+                    "path" => item.path = value,
+                    "sha256" => item.sha256 = value,
+                    "url" => item.url = value,
                     _ => return None,
                 }
             }
@@ -125,6 +155,11 @@ fn end_of_line(rest: &str) -> Option<()> {
 
 /// A basic string without escapes: `"…"`.
 fn string(value: &str) -> Option<String> {
+    string_body(value).map(str::to_owned)
+}
+
+/// The body of a basic string without escapes, not copied.
+fn string_body(value: &str) -> Option<&str> {
     let body = value.strip_prefix('"')?;
     if body.starts_with("\"\"") {
         return None;
@@ -134,7 +169,7 @@ fn string(value: &str) -> Option<String> {
         return None;
     }
     end_of_line(&body[end + 1..])?;
-    Some(body[..end].to_owned())
+    Some(&body[..end])
 }
 
 /// A local date, `YYYY-MM-DD`, in the years every reader agrees on.
@@ -170,6 +205,14 @@ mod tests {
 
     fn full(text: &str) -> Option<ActionState> {
         toml::from_str(text).ok()
+    }
+
+    /// The state in full; the names-only read accepts the same files and
+    /// keeps the same values but the evidence paths, hashes and links.
+    fn read(text: &str) -> Option<ActionState> {
+        let full = state(text, Detail::Full);
+        assert_eq!(state(text, Detail::Names), full.clone().map(|s| Detail::Names.trim(s)), "{text:?}");
+        full
     }
 
     const PLAIN: &str = r#"owner = "pedro.alves@example.com"
@@ -212,7 +255,7 @@ url = "https://wiki.example.com/runbooks/x"
             "[[evidence]]\nname = \"a\"\n[[evidence]]\nurl = \"https://x\"\nname = \"b\"\n",
         ];
         for text in plain {
-            let narrow = state(text);
+            let narrow = read(text);
             assert!(narrow.is_some(), "read here: {text:?}");
             assert_eq!(narrow, full(text), "{text:?}");
         }
@@ -238,7 +281,7 @@ url = "https://wiki.example.com/runbooks/x"
         ];
         for text in valid {
             assert!(full(text).is_some(), "valid TOML: {text:?}");
-            assert_eq!(state(text), None, "left to the full parser: {text:?}");
+            assert_eq!(read(text), None, "left to the full parser: {text:?}");
         }
     }
 
@@ -260,7 +303,7 @@ url = "https://wiki.example.com/runbooks/x"
                 variants.push(format!("{}{s}{}", &PLAIN[..i], &PLAIN[i..]));
             }
             for text in variants {
-                if let Some(narrow) = state(&text) {
+                if let Some(narrow) = read(&text) {
                     accepted += 1;
                     assert_eq!(Some(narrow), full(&text), "{text:?}");
                 }
@@ -284,7 +327,7 @@ url = "https://wiki.example.com/runbooks/x"
         ];
         for text in broken {
             assert_eq!(full(text), None, "invalid: {text:?}");
-            assert_eq!(state(text), None, "{text:?}");
+            assert_eq!(read(text), None, "{text:?}");
         }
     }
 }

@@ -11,12 +11,12 @@
 //! the walk as before, so the results are the same either way.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Mutex, mpsc};
 
 use git2::{Oid, Repository};
 
 use super::GitRepo;
-use crate::model::ActionState;
+use super::narrow::Detail;
 
 /// Below this many objects, threads cost more than they save.
 const MIN_PARALLEL: usize = 256;
@@ -29,7 +29,7 @@ fn workers() -> usize {
 }
 
 /// A state blob parsed (or not: `None`) by a worker.
-pub(crate) type Parsed = (Oid, Option<Arc<ActionState>>);
+pub(crate) type Parsed = (Oid, super::events::CachedState);
 
 /// `f` applied to each id, in order, with the ids shared out among worker
 /// threads; `None` when there are too few to share or a worker failed (the
@@ -68,6 +68,7 @@ pub(crate) fn map_ids<T: Send>(
 /// meanwhile. Returns what `read` returned and the blobs parsed.
 pub(crate) fn states_while<R>(
     git: &GitRepo,
+    detail: Detail,
     known: impl Fn(Oid) -> bool,
     read: impl FnOnce(&mut dyn FnMut(Oid)) -> R,
 ) -> (R, Vec<Parsed>) {
@@ -93,7 +94,7 @@ pub(crate) fn states_while<R>(
                         let Ok(batch) = batch else { break };
                         // Without a repository the batches are only drained; the walk parses them.
                         if let Some(repo) = &repo {
-                            out.extend(batch.into_iter().map(|id| (id, state(repo, id))));
+                            out.extend(batch.into_iter().map(|id| (id, state(repo, id, detail))));
                         }
                     }
                     out
@@ -120,8 +121,8 @@ pub(crate) fn states_while<R>(
 }
 
 /// A state blob parsed as the walk parses it.
-fn state(repo: &Repository, id: Oid) -> Option<Arc<ActionState>> {
-    super::events::parse_state(repo, id).map(Arc::new)
+fn state(repo: &Repository, id: Oid, detail: Detail) -> super::events::CachedState {
+    super::events::read_state(repo, id, detail)
 }
 
 #[cfg(test)]
@@ -152,6 +153,7 @@ mod tests {
         let first = ids[0];
         let ((), parsed) = states_while(
             &repo,
+            Detail::Full,
             |id| id == first,
             |want| {
                 for &id in ids.iter().chain(&ids) {
@@ -162,7 +164,8 @@ mod tests {
         if workers() < 2 {
             return;
         }
-        let mut expected: Vec<Parsed> = ids[1..].iter().map(|&id| (id, state(&repo.repo, id))).collect();
+        let mut expected: Vec<Parsed> =
+            ids[1..].iter().map(|&id| (id, state(&repo.repo, id, Detail::Full))).collect();
         let mut parsed = parsed;
         parsed.sort_by_key(|p| p.0);
         expected.sort_by_key(|p| p.0);

@@ -120,6 +120,18 @@ impl From<&ActionState> for StateSnapshot {
     }
 }
 
+impl StateSnapshot {
+    /// The snapshot of a state, and the state without its evidence: the
+    /// names move into the snapshot rather than being copied.
+    pub(crate) fn split(mut state: ActionState) -> (ActionState, StateSnapshot) {
+        // A new vector: collecting in place would keep the evidence items' larger buffer.
+        let mut evidence = Vec::with_capacity(state.evidence.len());
+        evidence.extend(std::mem::take(&mut state.evidence).into_iter().map(|e| e.name));
+        let snapshot = StateSnapshot { evidence, ..StateSnapshot::from(&state) };
+        (state, snapshot)
+    }
+}
+
 /// The scores after one commit of the main line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScorePoint {
