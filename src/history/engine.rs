@@ -339,7 +339,7 @@ fn scored_part(state: &ActionState) -> ActionState {
     ActionState {
         owner: state.owner.clone(),
         accepted_version: state.accepted_version,
-        testing: state.testing.clone(),
+        testing: state.testing,
         implementation: state.implementation.clone(),
         test: state.test.clone(),
         evidence: Vec::new(),
