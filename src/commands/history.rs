@@ -40,21 +40,29 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     args.filter.check_names(&timeline)?;
     warn_problems(ui, &timeline);
     if args.scores {
-        ui.out(&match args.format {
-            OutputFormat::Json => to_json_text(&crate::render::history::scores_json(&timeline)),
-            _ => crate::render::history::scores(&timeline, args.format == OutputFormat::Markdown),
-        });
+        let markdown = args.format == OutputFormat::Markdown;
+        match args.format {
+            OutputFormat::Json => ui.out(&to_json_text(&crate::render::history::scores_json(&timeline))),
+            // A failed write is reported by `ui` when the command ends.
+            _ => _ = crate::render::history::scores(&timeline, markdown, &mut ui.out_writer()),
+        }
         return Ok(Outcome::Success);
     }
     let events: Vec<&StatusEvent> =
         timeline.events.iter().filter(|e| args.filter.keep(&timeline, e)).collect();
     let signed = signatures(&repo, &timeline, &events)?;
-    let text = match args.format {
-        OutputFormat::Human => crate::render::history::human(&timeline, &events, &signed, ui.color_stdout),
-        OutputFormat::Markdown => crate::render::history::markdown(&timeline, &events, &signed),
-        OutputFormat::Json => to_json_text(&crate::render::history::json(&timeline, &events, &signed)),
+    let _ = match args.format {
+        OutputFormat::Human => {
+            crate::render::history::human(&timeline, &events, &signed, ui.color_stdout, &mut ui.out_writer())
+        }
+        OutputFormat::Markdown => {
+            crate::render::history::markdown(&timeline, &events, &signed, &mut ui.out_writer())
+        }
+        OutputFormat::Json => {
+            ui.out(&to_json_text(&crate::render::history::json(&timeline, &events, &signed)));
+            Ok(())
+        }
     };
-    ui.out(&text);
     Ok(Outcome::Success)
 }
 
