@@ -1,0 +1,73 @@
+//! Long output is written as it is made (history and list tables stream row
+//! by row), and its failed writes are errors as for any output: exit 2 on a
+//! full disk, a quiet exit 0 on a closed pipe.
+
+use std::process::{Command, Stdio};
+
+use crate::support::{Run, TestRepo, run};
+
+/// The example repository in one commit whose author's name is long enough
+/// that `history` prints well over the 64 KiB written at a time.
+fn long_history() -> TestRepo {
+    let repo = TestRepo::example();
+    repo.git_init();
+    repo.git(&["add", "-A"]);
+    let author = format!("{} <long@example.com>", "Long Name ".repeat(200));
+    repo.git(&["commit", "-q", "--author", &author, "-m", "start"]);
+    repo
+}
+
+fn command(repo: &TestRepo, args: &[&str]) -> Command {
+    let mut cmd = crate::support::evident();
+    cmd.arg("--repo").arg(repo.path()).args(args);
+    cmd
+}
+
+fn to_dev_full(mut cmd: Command) -> Run {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+    cmd.stdout(full);
+    run(cmd)
+}
+
+const STREAMED: [&[&str]; 4] = [
+    &["history"],
+    &["history", "--format", "markdown"],
+    &["list", "actions", "--per-assessment"],
+    &["list", "actions", "--format", "markdown"],
+];
+
+#[test]
+fn streamed_output_to_a_full_disk_is_an_error() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let repo = long_history();
+    let printed = repo.run(&["history"]);
+    assert_eq!(printed.code, 0, "{}", printed.all());
+    assert!(printed.stdout.len() > 2 * 64 * 1024, "{}", printed.stdout.len());
+    for args in STREAMED {
+        let run = to_dev_full(command(&repo, args));
+        assert_eq!(run.code, 2, "{args:?}: {}", run.all());
+        assert!(
+            run.stderr.contains("error: could not write the output: No space left on device"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        // Said once, after the command stopped writing.
+        assert_eq!(run.stderr.matches("could not write").count(), 1, "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn streamed_output_to_a_closed_pipe_ends_quietly() {
+    let repo = long_history();
+    for args in STREAMED {
+        let mut child =
+            command(&repo, args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+        // Like `| head -0`: the reader is gone before the first line.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
+    }
+}
