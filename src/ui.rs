@@ -71,7 +71,7 @@ impl Ui {
     /// dropped, and the command ends with exit 2 ([`output_error`]), so
     /// truncated output never looks like success.
     pub(crate) fn out(&self, text: &str) {
-        write_stdout(crate::render::printable(text, self.color_stdout).as_bytes(), true);
+        write_stdout(crate::render::printable(text, self.color_stdout).as_bytes(), false);
     }
 
     /// A writer to stdout for long output, written as it is made, with the
@@ -80,7 +80,7 @@ impl Ui {
     /// failed write, writes fail ([`std::fmt::Error`]) so that the caller can
     /// stop; the failure itself is reported as for [`Ui::out`].
     pub(crate) fn out_writer(&self) -> OutWriter<'static> {
-        OutWriter::new(self.color_stdout, Box::new(|text: &str| write_stdout(text.as_bytes(), true)))
+        OutWriter::new(self.color_stdout, Box::new(|text: &str| write_stdout(text.as_bytes(), false)))
     }
 
     /// Writes data (a CSV file) to stdout as it is: its bytes are the result.

@@ -71,3 +71,34 @@ fn streamed_output_to_a_closed_pipe_ends_quietly() {
         assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
     }
 }
+
+/// Runs `evident` on a pseudo-terminal (util-linux `script`), or returns
+/// None where there is none.
+fn on_a_terminal(repo: &TestRepo, args: &str) -> Option<String> {
+    let bin = assert_cmd::cargo::cargo_bin("evident");
+    let line = format!("'{}' --repo '{}' {args}", bin.display(), repo.path().display());
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"]).env("TERM", "xterm").stdin(Stdio::null());
+    let out = cmd.output().ok().filter(|o| o.status.success())?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn coloured_output_on_a_terminal_keeps_its_colours_and_shows_control_characters() {
+    let repo = crate::support::minimal();
+    let action = crate::support::action_toml("mfa", "control-access", "preventative", true);
+    repo.write("actions/mfa.toml", action.replace("Action mfa", "Action \\u001b]0;pwned\\u0007mfa"));
+    let Some(shown) = on_a_terminal(&repo, "--color always list actions") else {
+        return;
+    };
+    // The header is bold, not `␛[1mAction␛[0m`; the title's escape is shown.
+    assert!(shown.contains("\x1b[1mAction\x1b[0m"), "{shown:?}");
+    assert!(shown.contains("Action ␛]0;pwned␇mfa"), "{shown:?}");
+    assert!(!shown.contains("\x1b]"), "{shown:?}");
+    // Output written at once is coloured as well.
+    let score = on_a_terminal(&repo, "--color always score").expect("ran before");
+    assert!(score.contains("\x1b[1m") && !score.contains('␛'), "{score:?}");
+    // CSV, shown on a terminal, has its control characters made visible too.
+    let csv = on_a_terminal(&repo, "export actions --format csv").expect("ran before");
+    assert!(csv.contains("␛]0;pwned␇"), "{csv:?}");
+}
