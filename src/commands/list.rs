@@ -1,14 +1,13 @@
 //! `evident list actions`: the improvement-action list with filters.
 
-use std::fmt::Write;
-
 use crate::commands::args::FilterArgs;
 use crate::commands::args::OutputFormat;
 use crate::commands::context::Context;
-use crate::commands::output::{require_clean, to_json_text};
+use crate::commands::output::require_clean;
 use crate::error::{Outcome, Result};
 use crate::filter::action_rows;
 use crate::render;
+use crate::render::json_text::write_json;
 
 /// List things in the repository.
 #[derive(Debug, clap::Args)]
@@ -88,7 +87,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
             render::list::human_per_assessment(&rows, ui.color_stdout, out)
         }
         OutputFormat::Human => render::list::human(&rows, ui.color_stdout, out),
-        OutputFormat::Json => out.write_str(&to_json_text(&render::list::json(&rows))),
+        OutputFormat::Json => return write_json(out, &render::json::ListOutput::new(&rows)).map(|_| Outcome::Success),
         OutputFormat::Markdown if args.per_assessment => render::list::markdown_per_assessment(&rows, out),
         OutputFormat::Markdown => render::list::markdown(&rows, out),
     };

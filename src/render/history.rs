@@ -3,8 +3,6 @@
 use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 
-use serde_json::Value;
-
 use super::md_cell;
 use super::table::{Cells, Stream};
 use crate::history::timeline::{ScorePoint, StateSnapshot, StatusEvent, Timeline};
@@ -181,15 +179,15 @@ pub(crate) fn markdown(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy,
 
 /// Events for scripts; under `[trust]`, a test change has `signature`
 /// (`status`, `signer`, `fingerprint`).
-pub(crate) fn json(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy) -> Value {
-    super::json::to_value(&super::json::HistoryOutput::new(t, events, signed))
+pub(crate) fn json(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy) -> super::json::HistoryOutput {
+    super::json::HistoryOutput::new(t, events, signed)
 }
 
 /// The score series for scripts: every main-line commit with the overall,
 /// per-assessment and per-category scores after it (the shapes of
 /// `evident score --format json`).
-pub(crate) fn scores_json(t: &Timeline) -> Value {
-    super::json::to_value(&super::json::HistoryScoresOutput::new(t))
+pub(crate) fn scores_json(t: &Timeline) -> super::json::HistoryScoresOutput {
+    super::json::HistoryScoresOutput::new(t)
 }
 
 /// The score series: one row per commit that moved the overall score,

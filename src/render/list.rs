@@ -2,8 +2,6 @@
 
 use std::fmt::{self, Write};
 
-use serde_json::Value;
-
 use super::md_cell;
 use super::table::{Cells, Stream};
 use crate::filter::ActionRow;
@@ -164,6 +162,9 @@ pub(crate) fn markdown(rows: &[ActionRow<'_, '_>], out: &mut dyn Write) -> fmt::
     Ok(())
 }
 
-pub(crate) fn json(rows: &[ActionRow<'_, '_>]) -> Value {
+/// The list as a JSON value (the command writes [`super::json::ListOutput`]
+/// as it serialises it).
+#[cfg(test)]
+pub(crate) fn json(rows: &[ActionRow<'_, '_>]) -> serde_json::Value {
     super::json::to_value(&super::json::ListOutput::new(rows))
 }
