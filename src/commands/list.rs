@@ -87,7 +87,9 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
             render::list::human_per_assessment(&rows, ui.color_stdout, out)
         }
         OutputFormat::Human => render::list::human(&rows, ui.color_stdout, out),
-        OutputFormat::Json => return write_json(out, &render::json::ListOutput::new(&rows)).map(|_| Outcome::Success),
+        OutputFormat::Json => {
+            return write_json(out, &render::json::ListOutput::new(&rows)).map(|_| Outcome::Success);
+        }
         OutputFormat::Markdown if args.per_assessment => render::list::markdown_per_assessment(&rows, out),
         OutputFormat::Markdown => render::list::markdown(&rows, out),
     };

@@ -148,7 +148,12 @@ fn colour_change(s: &str, color: bool) -> String {
 }
 
 /// The status events as a Markdown table, written row by row.
-pub(crate) fn markdown(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy, out: &mut dyn Write) -> fmt::Result {
+pub(crate) fn markdown(
+    t: &Timeline,
+    events: &[&StatusEvent],
+    signed: &SignedBy,
+    out: &mut dyn Write,
+) -> fmt::Result {
     if events.is_empty() {
         return out.write_str("_No status changes._\n");
     }
@@ -206,7 +211,15 @@ pub(crate) fn scores(t: &Timeline, markdown: bool, out: &mut dyn Write) -> fmt::
         for p in moved {
             let (c, s) = (&t.commits[p.commit], Score::from(p.overall));
             let percent = super::score::percent_text(s);
-            writeln!(out, "| {} | `{}` | {} | {}/{} | {percent} |", c.date(), c.short(), md_cell(&c.author_name), s.earned, s.max)?;
+            writeln!(
+                out,
+                "| {} | `{}` | {} | {}/{} | {percent} |",
+                c.date(),
+                c.short(),
+                md_cell(&c.author_name),
+                s.earned,
+                s.max
+            )?;
         }
         return Ok(());
     }

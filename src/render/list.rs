@@ -55,12 +55,17 @@ fn human_row(row: &ActionRow<'_, '_>, cells: &mut Cells) {
 }
 
 /// One row per (assessment, action): where "mixed" comes from. Written row by row.
-pub(crate) fn human_per_assessment(rows: &[ActionRow<'_, '_>], color: bool, out: &mut dyn Write) -> fmt::Result {
+pub(crate) fn human_per_assessment(
+    rows: &[ActionRow<'_, '_>],
+    color: bool,
+    out: &mut dyn Write,
+) -> fmt::Result {
     let pairs = rows.iter().flat_map(|row| row.pairs.iter().map(move |p| (row, p)));
     if pairs.clone().next().is_none() {
         return out.write_str("no actions match\n");
     }
-    let headers = ["Action", "Assessment", "Regulation", "Title", "Points>", "Implementation", "Test", "Owner"];
+    let headers =
+        ["Action", "Assessment", "Regulation", "Title", "Points>", "Implementation", "Test", "Owner"];
     Stream::new(&headers, pairs, |(row, p), cells| pair_row(row, p, cells), color).write(out)
 }
 
