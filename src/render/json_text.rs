@@ -1,7 +1,6 @@
-//! JSON text written as it is serialised: the same text as
-//! [`crate::commands::output::to_json_text`] makes of the whole value (pretty,
-//! DEL, C1 and bidirectional overrides escaped, a final line feed), without
-//! building the value or the text in memory first.
+//! JSON text written as it is serialised: pretty, with DEL, C1 and
+//! bidirectional overrides escaped and a final line feed, without building
+//! the value or the text in memory first. Every JSON output is this text.
 
 use std::fmt;
 use std::io;
@@ -79,10 +78,9 @@ fn escape(text: &str, out: &mut dyn fmt::Write) -> fmt::Result {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::output::to_json_text;
 
     #[test]
-    fn streamed_json_is_the_json_text_of_the_whole_value() {
+    fn json_text_is_serde_jsons_with_every_control_character_escaped() {
         let value = serde_json::json!({
             "plain": "text",
             "controls": "a\u{7f}b\u{9b}c\u{202e}d\u{2066}e\u{1b}f\n\t",
@@ -93,7 +91,16 @@ mod tests {
         });
         let mut out = String::new();
         write_json(&mut out, &value).expect("serialises");
-        assert_eq!(out, to_json_text(&value));
+        // serde_json's text, its C0 escapes kept, the other controls escaped.
+        let expected = serde_json::to_string_pretty(&value)
+            .expect("serialises")
+            .replace('\u{7f}', "\\u007f")
+            .replace('\u{9b}', "\\u009b")
+            .replace('\u{202e}', "\\u202e")
+            .replace('\u{2066}', "\\u2066")
+            + "\n";
+        assert!(expected.contains("\\u001bf\\n\\t"), "{expected}");
+        assert_eq!(out, expected);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 
 use std::process::{Command, Stdio};
 
-use crate::support::{Run, TestRepo, run};
+use crate::support::TestRepo;
+use crate::writes::{assert_disk_full, to_dev_full};
 
 /// The example repository in one commit whose author's name is long enough
 /// that `history` prints well over the 64 KiB written at a time.
@@ -21,12 +22,6 @@ fn command(repo: &TestRepo, args: &[&str]) -> Command {
     let mut cmd = crate::support::evident();
     cmd.arg("--repo").arg(repo.path()).args(args);
     cmd
-}
-
-fn to_dev_full(mut cmd: Command) -> Run {
-    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
-    cmd.stdout(full);
-    run(cmd)
 }
 
 const STREAMED: [&[&str]; 4] = [
@@ -47,12 +42,7 @@ fn streamed_output_to_a_full_disk_is_an_error() {
     assert!(printed.stdout.len() > 2 * 64 * 1024, "{}", printed.stdout.len());
     for args in STREAMED {
         let run = to_dev_full(command(&repo, args));
-        assert_eq!(run.code, 2, "{args:?}: {}", run.all());
-        assert!(
-            run.stderr.contains("error: could not write the output: No space left on device"),
-            "{args:?}: {}",
-            run.stderr
-        );
+        assert_disk_full(&run, args);
         // Said once, after the command stopped writing.
         assert_eq!(run.stderr.matches("could not write").count(), 1, "{args:?}: {}", run.stderr);
     }
