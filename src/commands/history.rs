@@ -1,12 +1,15 @@
 //! `evident history`: the status timeline from git history.
 
+use std::fmt::Write;
+
 use crate::commands::args::EventFilter;
 use crate::commands::args::OutputFormat;
 use crate::commands::context::Context;
-use crate::commands::output::to_json_text;
 use crate::commands::output::warn_problems;
 use crate::error::{Outcome, Result};
 use crate::history::timeline::{StatusEvent, Timeline};
+use crate::render::history;
+use crate::render::json_text::write_json;
 use crate::repo::Repo;
 
 /// Show the history of action states: who changed what, when.
@@ -39,23 +42,46 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let timeline = ctx.timeline(&repo, args.filter.all_parents)?;
     args.filter.check_names(&timeline)?;
     warn_problems(ui, &timeline);
+    let out = &mut ui.out_writer();
     if args.scores {
-        ui.out(&match args.format {
-            OutputFormat::Json => to_json_text(&crate::render::history::scores_json(&timeline)),
-            _ => crate::render::history::scores(&timeline, args.format == OutputFormat::Markdown),
-        });
+        write_scores(&timeline, args.format, out)?;
         return Ok(Outcome::Success);
     }
     let events: Vec<&StatusEvent> =
         timeline.events.iter().filter(|e| args.filter.keep(&timeline, e)).collect();
     let signed = signatures(&repo, &timeline, &events)?;
-    let text = match args.format {
-        OutputFormat::Human => crate::render::history::human(&timeline, &events, &signed, ui.color_stdout),
-        OutputFormat::Markdown => crate::render::history::markdown(&timeline, &events, &signed),
-        OutputFormat::Json => to_json_text(&crate::render::history::json(&timeline, &events, &signed)),
-    };
-    ui.out(&text);
+    write_events(&timeline, &events, &signed, args.format, ui.color_stdout, out)?;
     Ok(Outcome::Success)
+}
+
+/// Writes the score series as it is formatted. A failed write stops it, and
+/// is reported when the command ends (as for any output).
+fn write_scores(t: &Timeline, format: OutputFormat, out: &mut dyn Write) -> Result<()> {
+    match format {
+        OutputFormat::Json => write_json(out, &history::scores_json(t)),
+        _ => {
+            let _ = history::scores(t, format == OutputFormat::Markdown, out);
+            Ok(())
+        }
+    }
+}
+
+/// Writes the status events as they are formatted; failed writes as for
+/// [`write_scores`].
+fn write_events(
+    t: &Timeline,
+    events: &[&StatusEvent],
+    signed: &history::SignedBy,
+    format: OutputFormat,
+    color: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let _ = match format {
+        OutputFormat::Human => history::human(t, events, signed, color, out),
+        OutputFormat::Markdown => history::markdown(t, events, signed, out),
+        OutputFormat::Json => return write_json(out, &history::json(t, events, signed)),
+    };
+    Ok(())
 }
 
 /// Under `[trust]` (in the working tree's evident.toml): whether each commit
@@ -64,7 +90,7 @@ pub(crate) fn signatures(
     repo: &Repo,
     timeline: &Timeline,
     events: &[&StatusEvent],
-) -> crate::error::Result<crate::render::history::SignedBy> {
+) -> crate::error::Result<history::SignedBy> {
     let Ok(bytes) = std::fs::read(repo.path(crate::repo::layout::CONFIG_FILE)) else {
         return Ok(Default::default());
     };

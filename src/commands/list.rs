@@ -3,10 +3,11 @@
 use crate::commands::args::FilterArgs;
 use crate::commands::args::OutputFormat;
 use crate::commands::context::Context;
-use crate::commands::output::{require_clean, to_json_text};
+use crate::commands::output::require_clean;
 use crate::error::{Outcome, Result};
 use crate::filter::action_rows;
 use crate::render;
+use crate::render::json_text::write_json;
 
 /// List things in the repository.
 #[derive(Debug, clap::Args)]
@@ -79,15 +80,18 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
             rows.sort_by(|a, b| (a.action.category, &a.action.id).cmp(&(b.action.category, &b.action.id)))
         }
     }
-    let text = match args.format {
+    // A failed write is reported by `ui` when the command ends.
+    let out = &mut ui.out_writer();
+    let _ = match args.format {
         OutputFormat::Human if args.per_assessment => {
-            render::list::human_per_assessment(&rows, ui.color_stdout)
+            render::list::human_per_assessment(&rows, ui.color_stdout, out)
         }
-        OutputFormat::Human => render::list::human(&rows, ui.color_stdout),
-        OutputFormat::Json => to_json_text(&render::list::json(&rows)),
-        OutputFormat::Markdown if args.per_assessment => render::list::markdown_per_assessment(&rows),
-        OutputFormat::Markdown => render::list::markdown(&rows),
+        OutputFormat::Human => render::list::human(&rows, ui.color_stdout, out),
+        OutputFormat::Json => {
+            return write_json(out, &render::json::ListOutput::new(&rows)).map(|_| Outcome::Success);
+        }
+        OutputFormat::Markdown if args.per_assessment => render::list::markdown_per_assessment(&rows, out),
+        OutputFormat::Markdown => render::list::markdown(&rows, out),
     };
-    ui.out(&text);
     Ok(Outcome::Success)
 }

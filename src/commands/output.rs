@@ -44,22 +44,14 @@ pub(crate) fn require_clean(ui: &Ui, report: &Report) -> bool {
     false
 }
 
-/// Pretty JSON with a trailing newline.
+/// Pretty JSON with a trailing newline, DEL, C1 and bidi overrides escaped
+/// ([`crate::render::json_text::write_json`]).
 pub(crate) fn to_json_text(value: &impl serde::Serialize) -> String {
-    let s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
-    // serde_json escapes C0 controls only; escape DEL, C1 and bidi overrides
-    // too (they can only be inside strings), so that the text is the same
-    // data and still safe to print on a terminal.
-    let mut out = String::with_capacity(s.len() + 1);
-    for c in s.chars() {
-        if (c.is_control() && c != '\n') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
+    let mut out = String::new();
+    match crate::render::json_text::write_json(&mut out, value) {
+        Ok(()) => out,
+        Err(_) => "null\n".into(),
     }
-    out.push('\n');
-    out
 }
 
 /// Prints a plan and writes it, unless it is refused or a dry run. Shared by

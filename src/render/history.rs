@@ -1,12 +1,11 @@
 //! The status timeline and the score series, for people and scripts.
 
 use std::collections::BTreeMap;
-
-use serde_json::Value;
+use std::fmt::{self, Write};
 
 use super::md_cell;
-use super::table::Table;
-use crate::history::timeline::{StateSnapshot, StatusEvent, Timeline};
+use super::table::{Cells, Stream};
+use crate::history::timeline::{ScorePoint, StateSnapshot, StatusEvent, Timeline};
 use crate::score::Score;
 use crate::trust::Signed;
 use crate::ui::{BOLD, DIM, GREEN, RED, paint};
@@ -99,36 +98,42 @@ fn signed_cell(signed: &SignedBy, t: &Timeline, e: &StatusEvent) -> String {
     signed.get(&t.commits[e.commit].id).filter(|_| e.test_changed()).map(Signed::label).unwrap_or_default()
 }
 
-pub(crate) fn human(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy, color: bool) -> String {
+/// The status events as a terminal table, written row by row.
+pub(crate) fn human(
+    t: &Timeline,
+    events: &[&StatusEvent],
+    signed: &SignedBy,
+    color: bool,
+    out: &mut dyn Write,
+) -> fmt::Result {
     if events.is_empty() {
-        return "no status changes\n".into();
+        return out.write_str("no status changes\n");
     }
     let mut headers = vec!["Date", "Commit", "Author", "Assessment", "Action", "Change"];
     if !signed.is_empty() {
         headers.push("Signed");
     }
-    let mut table = Table::new(&headers);
-    for e in events {
-        let c = &t.commits[e.commit];
-        let change = fit(event_changes(e))
-            .into_iter()
-            .map(|s| colour_change(&s, color))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut row = vec![
-            c.date(),
-            paint(color, DIM, c.short()),
-            c.author_name.clone(),
-            e.assessment.clone(),
-            paint(color, BOLD, &e.action),
-            change,
-        ];
-        if !signed.is_empty() {
-            row.push(signed_cell(signed, t, e));
+    let fill = |e: &&StatusEvent, cells: &mut Cells| human_row(t, e, signed, color, cells);
+    Stream::new(&headers, events.iter(), fill, color).write(out)
+}
+
+fn human_row(t: &Timeline, e: &StatusEvent, signed: &SignedBy, color: bool, cells: &mut Cells) {
+    let c = &t.commits[e.commit];
+    cells.push(&c.date());
+    cells.paint(color, DIM, c.short());
+    cells.push(&c.author_name);
+    cells.push(&e.assessment);
+    cells.paint(color, BOLD, &e.action);
+    let change = cells.next();
+    for (i, part) in fit(event_changes(e)).iter().enumerate() {
+        if i > 0 {
+            change.push_str(", ");
         }
-        table.row(row);
+        change.push_str(&colour_change(part, color));
     }
-    table.render(color)
+    if !signed.is_empty() {
+        cells.push(&signed_cell(signed, t, e));
+    }
 }
 
 /// Greens what reached `passed` or `implemented`, reds failures.
@@ -142,20 +147,25 @@ fn colour_change(s: &str, color: bool) -> String {
     }
 }
 
-pub(crate) fn markdown(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy) -> String {
+/// The status events as a Markdown table, written row by row.
+pub(crate) fn markdown(
+    t: &Timeline,
+    events: &[&StatusEvent],
+    signed: &SignedBy,
+    out: &mut dyn Write,
+) -> fmt::Result {
     if events.is_empty() {
-        return "_No status changes._\n".into();
+        return out.write_str("_No status changes._\n");
     }
-    let mut out = if signed.is_empty() {
-        String::from("| Date | Commit | Author | Assessment | Action | Change |\n|---|---|---|---|---|---|\n")
+    out.write_str(if signed.is_empty() {
+        "| Date | Commit | Author | Assessment | Action | Change |\n|---|---|---|---|---|---|\n"
     } else {
-        String::from(
-            "| Date | Commit | Author | Assessment | Action | Change | Signed |\n|---|---|---|---|---|---|---|\n",
-        )
-    };
+        "| Date | Commit | Author | Assessment | Action | Change | Signed |\n|---|---|---|---|---|---|---|\n"
+    })?;
     for e in events {
         let c = &t.commits[e.commit];
-        out.push_str(&format!(
+        write!(
+            out,
             "| {} | `{}` | {} | {} | {} | {} |",
             c.date(),
             c.short(),
@@ -163,58 +173,66 @@ pub(crate) fn markdown(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy)
             md_cell(&e.assessment),
             md_cell(&e.action),
             md_cell(&event_changes(e).join("; "))
-        ));
+        )?;
         if !signed.is_empty() {
-            out.push_str(&format!(" {} |", md_cell(&signed_cell(signed, t, e))));
+            write!(out, " {} |", md_cell(&signed_cell(signed, t, e)))?;
         }
-        out.push('\n');
+        out.write_char('\n')?;
     }
-    out
+    Ok(())
 }
 
 /// Events for scripts; under `[trust]`, a test change has `signature`
 /// (`status`, `signer`, `fingerprint`).
-pub(crate) fn json(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy) -> Value {
-    super::json::to_value(&super::json::HistoryOutput::new(t, events, signed))
+pub(crate) fn json(t: &Timeline, events: &[&StatusEvent], signed: &SignedBy) -> super::json::HistoryOutput {
+    super::json::HistoryOutput::new(t, events, signed)
 }
 
 /// The score series for scripts: every main-line commit with the overall,
 /// per-assessment and per-category scores after it (the shapes of
 /// `evident score --format json`).
-pub(crate) fn scores_json(t: &Timeline) -> Value {
-    super::json::to_value(&super::json::HistoryScoresOutput::new(t))
+pub(crate) fn scores_json(t: &Timeline) -> super::json::HistoryScoresOutput {
+    super::json::HistoryScoresOutput::new(t)
 }
 
-/// The score series: one row per commit that moved a score.
-pub(crate) fn scores(t: &Timeline, markdown: bool) -> String {
-    let mut rows = Vec::new();
-    let mut last: Option<(u64, u64)> = None;
-    for p in &t.points {
-        let now = (p.overall.earned, p.overall.max);
-        if last == Some(now) {
-            continue;
+/// The score series: one row per commit that moved the overall score,
+/// written row by row.
+pub(crate) fn scores(t: &Timeline, markdown: bool, out: &mut dyn Write) -> fmt::Result {
+    // A point moved the score when it differs from the point before it.
+    let moved = t.points.iter().enumerate().filter(|&(i, p)| {
+        i == 0 || {
+            let before = &t.points[i - 1].overall;
+            (before.earned, before.max) != (p.overall.earned, p.overall.max)
         }
-        last = Some(now);
-        let c = &t.commits[p.commit];
-        let s = Score::from(p.overall);
-        rows.push((
-            c.date(),
-            c.short().to_owned(),
-            c.author_name.clone(),
-            format!("{}/{}", s.earned, s.max),
-            super::score::percent_text(s),
-        ));
-    }
+    });
+    let moved = moved.map(|(_, p)| p);
     if markdown {
-        let mut out = String::from("| Date | Commit | Author | Points | Score |\n|---|---|---|---:|---:|\n");
-        for r in rows {
-            out.push_str(&format!("| {} | `{}` | {} | {} | {} |\n", r.0, r.1, md_cell(&r.2), r.3, r.4));
+        out.write_str("| Date | Commit | Author | Points | Score |\n|---|---|---|---:|---:|\n")?;
+        for p in moved {
+            let (c, s) = (&t.commits[p.commit], Score::from(p.overall));
+            let percent = super::score::percent_text(s);
+            writeln!(
+                out,
+                "| {} | `{}` | {} | {}/{} | {percent} |",
+                c.date(),
+                c.short(),
+                md_cell(&c.author_name),
+                s.earned,
+                s.max
+            )?;
         }
-        return out;
+        return Ok(());
     }
-    let mut table = Table::new(&["Date", "Commit", "Author", "Points>", "Score>"]);
-    for r in rows {
-        table.row(vec![r.0, r.1, r.2, r.3, r.4]);
+    if moved.clone().next().is_none() {
+        return out.write_str("no commits\n");
     }
-    if table.is_empty() { "no commits\n".into() } else { table.render(false) }
+    let fill = |p: &ScorePoint, cells: &mut Cells| {
+        let (c, s) = (&t.commits[p.commit], Score::from(p.overall));
+        cells.push(&c.date());
+        cells.push(c.short());
+        cells.push(&c.author_name);
+        let _ = write!(cells.next(), "{}/{}", s.earned, s.max);
+        cells.push(&super::score::percent_text(s));
+    };
+    Stream::new(&["Date", "Commit", "Author", "Points>", "Score>"], moved, fill, false).write(out)
 }

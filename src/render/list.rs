@@ -1,11 +1,11 @@
 //! The action list as a table and as JSON.
 
-use serde_json::Value;
+use std::fmt::{self, Write};
 
 use super::md_cell;
-use super::table::Table;
+use super::table::{Cells, Stream};
 use crate::filter::ActionRow;
-use crate::score::{Agreement, agreement};
+use crate::score::{Agreement, Pair, agreement};
 
 /// Status of the rows' pairs: the common value, or "mixed" when they differ.
 fn common<T: PartialEq + Copy>(values: impl Iterator<Item = T>, show: impl Fn(T) -> String) -> String {
@@ -26,75 +26,59 @@ fn with_overdue(status: String, overdue: bool) -> String {
     if overdue { format!("{status} (overdue)") } else { status }
 }
 
-pub(crate) fn human(rows: &[ActionRow<'_, '_>], color: bool) -> String {
-    let mut t = Table::new(&[
-        "Action",
-        "Title",
-        "Category",
-        "Type",
-        "Regulations",
-        "Points>",
-        "Implementation",
-        "Test",
-        "Owner",
-    ]);
-    for row in rows {
-        let owner = owner_of(row);
-        t.row(vec![
-            row.action.id.to_string(),
-            with_pending(truncate(&row.action.title, 48), row.pairs.iter().any(|p| p.pending_update)),
-            row.action.category.label().to_owned(),
-            row.action.action_type.as_str().to_owned(),
-            regulations(row),
-            format!("{}/{}", row.score.earned, row.score.max),
-            with_overdue(
-                common(row.pairs.iter().map(|p| p.state.implementation.status), |s| s.as_str().to_owned()),
-                row.pairs.iter().any(|p| p.overdue),
-            ),
-            with_stale(
-                common(row.pairs.iter().map(|p| p.state.test.status), |s| s.as_str().to_owned()),
-                row.pairs.iter().any(|p| p.stale),
-            ),
-            owner,
-        ]);
+/// One row per action, written row by row.
+pub(crate) fn human(rows: &[ActionRow<'_, '_>], color: bool, out: &mut dyn Write) -> fmt::Result {
+    if rows.is_empty() {
+        return out.write_str("no actions match\n");
     }
-    if t.is_empty() {
-        return "no actions match\n".into();
-    }
-    t.render(color)
+    let headers =
+        ["Action", "Title", "Category", "Type", "Regulations", "Points>", "Implementation", "Test", "Owner"];
+    Stream::new(&headers, rows.iter(), |row, cells| human_row(row, cells), color).write(out)
 }
 
-/// One row per (assessment, action): where "mixed" comes from.
-pub(crate) fn human_per_assessment(rows: &[ActionRow<'_, '_>], color: bool) -> String {
-    let mut t = Table::new(&[
-        "Action",
-        "Assessment",
-        "Regulation",
-        "Title",
-        "Points>",
-        "Implementation",
-        "Test",
-        "Owner",
-    ]);
-    for row in rows {
-        for p in &row.pairs {
-            let score = p.score();
-            t.row(vec![
-                row.action.id.to_string(),
-                p.assessment.to_string(),
-                p.regulation.to_owned(),
-                with_pending(truncate(&row.action.title, 40), p.pending_update),
-                format!("{}/{}", score.earned, score.max),
-                with_overdue(p.state.implementation.status.as_str().to_owned(), p.overdue),
-                with_stale(p.state.test.status.as_str().to_owned(), p.stale),
-                p.state.owner.clone().unwrap_or_else(|| "-".into()),
-            ]);
-        }
+fn human_row(row: &ActionRow<'_, '_>, cells: &mut Cells) {
+    cells.push(row.action.id.as_str());
+    cells.push(&with_pending(truncate(&row.action.title, 48), row.pairs.iter().any(|p| p.pending_update)));
+    cells.push(row.action.category.label());
+    cells.push(row.action.action_type.as_str());
+    cells.push(&regulations(row));
+    let _ = write!(cells.next(), "{}/{}", row.score.earned, row.score.max);
+    cells.push(&with_overdue(
+        common(row.pairs.iter().map(|p| p.state.implementation.status), |s| s.as_str().to_owned()),
+        row.pairs.iter().any(|p| p.overdue),
+    ));
+    cells.push(&with_stale(
+        common(row.pairs.iter().map(|p| p.state.test.status), |s| s.as_str().to_owned()),
+        row.pairs.iter().any(|p| p.stale),
+    ));
+    cells.push(&owner_of(row));
+}
+
+/// One row per (assessment, action): where "mixed" comes from. Written row by row.
+pub(crate) fn human_per_assessment(
+    rows: &[ActionRow<'_, '_>],
+    color: bool,
+    out: &mut dyn Write,
+) -> fmt::Result {
+    let pairs = rows.iter().flat_map(|row| row.pairs.iter().map(move |p| (row, p)));
+    if pairs.clone().next().is_none() {
+        return out.write_str("no actions match\n");
     }
-    if t.is_empty() {
-        return "no actions match\n".into();
-    }
-    t.render(color)
+    let headers =
+        ["Action", "Assessment", "Regulation", "Title", "Points>", "Implementation", "Test", "Owner"];
+    Stream::new(&headers, pairs, |(row, p), cells| pair_row(row, p, cells), color).write(out)
+}
+
+fn pair_row(row: &ActionRow<'_, '_>, p: &Pair<'_>, cells: &mut Cells) {
+    let score = p.score();
+    cells.push(row.action.id.as_str());
+    cells.push(p.assessment.as_str());
+    cells.push(p.regulation);
+    cells.push(&with_pending(truncate(&row.action.title, 40), p.pending_update));
+    let _ = write!(cells.next(), "{}/{}", score.earned, score.max);
+    cells.push(&with_overdue(p.state.implementation.status.as_str().to_owned(), p.overdue));
+    cells.push(&with_stale(p.state.test.status.as_str().to_owned(), p.stale));
+    cells.push(p.state.owner.as_deref().unwrap_or("-"));
 }
 
 /// The regulations of the row's assessments, as JSON's `regulations` lists them.
@@ -124,19 +108,20 @@ fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-/// One row per (assessment, action), as Markdown.
-pub(crate) fn markdown_per_assessment(rows: &[ActionRow<'_, '_>]) -> String {
+/// One row per (assessment, action), as Markdown, written row by row.
+pub(crate) fn markdown_per_assessment(rows: &[ActionRow<'_, '_>], out: &mut dyn Write) -> fmt::Result {
     if rows.is_empty() {
-        return "_No actions match._\n".into();
+        return out.write_str("_No actions match._\n");
     }
-    let mut out = String::from(
+    out.write_str(
         "| Action | Assessment | Regulation | Title | Points | Implementation | Test | Owner |\n|---|---|---|---|---:|---|---|---|\n",
-    );
+    )?;
     for row in rows {
         for p in &row.pairs {
             let score = p.score();
-            out.push_str(&format!(
-                "| {} | {} | {} | {} | {}/{} | {} | {} | {} |\n",
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {}/{} | {} | {} | {} |",
                 md_cell(row.action.id.as_str()),
                 md_cell(p.assessment.as_str()),
                 md_cell(p.regulation),
@@ -146,24 +131,25 @@ pub(crate) fn markdown_per_assessment(rows: &[ActionRow<'_, '_>]) -> String {
                 with_overdue(p.state.implementation.status.as_str().to_owned(), p.overdue),
                 p.state.test.status,
                 md_cell(p.state.owner.as_deref().unwrap_or("-")),
-            ));
+            )?;
         }
     }
-    out
+    Ok(())
 }
 
-/// A Markdown table, for pull-request comments and issues.
-pub(crate) fn markdown(rows: &[ActionRow<'_, '_>]) -> String {
+/// A Markdown table, for pull-request comments and issues, written row by row.
+pub(crate) fn markdown(rows: &[ActionRow<'_, '_>], out: &mut dyn Write) -> fmt::Result {
     if rows.is_empty() {
-        return "_No actions match._\n".into();
+        return out.write_str("_No actions match._\n");
     }
-    let mut out = String::from(
+    out.write_str(
         "| Action | Title | Category | Regulations | Points | Implementation | Test | Owner |\n|---|---|---|---|---:|---|---|---|\n",
-    );
+    )?;
     for row in rows {
         let owner = owner_of(row);
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {}/{} | {} | {} | {} |\n",
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {}/{} | {} | {} | {} |",
             md_cell(row.action.id.as_str()),
             md_cell(&with_pending(row.action.title.clone(), row.pairs.iter().any(|p| p.pending_update))),
             row.action.category.label(),
@@ -176,11 +162,14 @@ pub(crate) fn markdown(rows: &[ActionRow<'_, '_>]) -> String {
             ),
             common(row.pairs.iter().map(|p| p.state.test.status), |s| s.as_str().to_owned()),
             md_cell(&owner),
-        ));
+        )?;
     }
-    out
+    Ok(())
 }
 
-pub(crate) fn json(rows: &[ActionRow<'_, '_>]) -> Value {
+/// The list as a JSON value (the command writes [`super::json::ListOutput`]
+/// as it serialises it).
+#[cfg(test)]
+pub(crate) fn json(rows: &[ActionRow<'_, '_>]) -> serde_json::Value {
     super::json::to_value(&super::json::ListOutput::new(rows))
 }

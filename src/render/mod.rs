@@ -5,6 +5,7 @@ pub(crate) mod alerts;
 pub(crate) mod diff;
 pub(crate) mod history;
 pub(crate) mod json;
+pub(crate) mod json_text;
 pub(crate) mod list;
 pub(crate) mod notify;
 pub mod score;

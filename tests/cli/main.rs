@@ -31,6 +31,7 @@ mod report;
 mod scoring;
 mod servers;
 mod soa;
+mod streamed;
 mod support;
 mod sync;
 mod trust;

@@ -297,10 +297,20 @@ fn init_ignores_the_local_state_folder() {
     assert_eq!(other.read(".gitignore"), "target\n/.evident/local/\n");
 }
 
-fn to_dev_full(mut cmd: Command) -> Run {
+pub(crate) fn to_dev_full(mut cmd: Command) -> Run {
     let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
     cmd.stdout(full);
     run(cmd)
+}
+
+/// The run ended as output to a full disk must: exit 2, and why.
+pub(crate) fn assert_disk_full(run: &Run, args: &[&str]) {
+    assert_eq!(run.code, 2, "{args:?}: {}", run.all());
+    assert!(
+        run.stderr.contains("error: could not write the output: No space left on device"),
+        "{args:?}: {}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -315,13 +325,7 @@ fn output_to_a_full_disk_is_an_error() {
         &["validate", "--format", "json"],
         &["export", "actions", "--format", "csv"],
     ] {
-        let run = to_dev_full(command(&repo, args));
-        assert_eq!(run.code, 2, "{args:?}: {}", run.all());
-        assert!(
-            run.stderr.contains("error: could not write the output: No space left on device"),
-            "{args:?}: {}",
-            run.stderr
-        );
+        assert_disk_full(&to_dev_full(command(&repo, args)), args);
     }
     // `--out` a device: written to, and its error reported.
     let run = repo.run(&["export", "actions", "--format", "csv", "--out", "/dev/full"]);
