@@ -7,6 +7,7 @@
 //! assessment where it is in scope.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use super::engine::Scorer;
 use super::timeline::{Points, ScorePoint};
@@ -43,15 +44,16 @@ impl ActionTotals {
 
 #[derive(Default)]
 pub(crate) struct IncrementalScorer {
-    assessments: Vec<(String, Score)>,
+    /// Ids are shared with every score point (see [`ScorePoint`]).
+    assessments: Vec<(Arc<str>, Score)>,
     pairs: Vec<Pair>,
     /// (assessment, action) -> index into `pairs`.
     index: HashMap<(AssessmentId, ActionId), usize>,
     actions: Vec<ActionTotals>,
     overall: Score,
-    categories: BTreeMap<&'static str, Score>,
+    categories: BTreeMap<&'static str, (Arc<str>, Score)>,
     /// Customer-managed and provider-managed points.
-    managed: BTreeMap<crate::model::ManagedBy, Score>,
+    managed: BTreeMap<crate::model::ManagedBy, (Arc<str>, Score)>,
 }
 
 fn add(total: &mut Score, s: Score) {
@@ -91,16 +93,22 @@ impl Scorer for IncrementalScorer {
                 self.index.insert((id.clone(), action_id.clone()), self.pairs.len());
                 self.pairs.push(Pair { assessment: a, action: x, in_scope: s, earns: e });
             }
-            self.assessments.push((id.to_string(), total));
+            self.assessments.push((id.as_str().into(), total));
         }
         for m in crate::model::ManagedBy::ALL {
-            self.managed.insert(*m, Score::default());
+            self.managed.insert(*m, (m.as_str().into(), Score::default()));
         }
         for totals in &self.actions {
             let c = totals.contribution();
-            add(self.managed.entry(totals.managed).or_default(), c);
+            if let Some((_, managed)) = self.managed.get_mut(&totals.managed) {
+                add(managed, c);
+            }
             add(&mut self.overall, c);
-            add(self.categories.entry(totals.category).or_default(), c);
+            let category = self
+                .categories
+                .entry(totals.category)
+                .or_insert_with(|| (totals.category.into(), Score::default()));
+            add(&mut category.1, c);
         }
     }
 
@@ -123,12 +131,15 @@ impl Scorer for IncrementalScorer {
             let points = totals.points;
             sub(&mut self.overall, before);
             add(&mut self.overall, after);
-            let cat = self.categories.entry(category).or_default();
-            sub(cat, before);
-            add(cat, after);
-            let managed = self.managed.entry(self.actions[pair.action].managed).or_default();
-            sub(managed, before);
-            add(managed, after);
+            // Both were filled in by `reset` for every action.
+            if let Some((_, cat)) = self.categories.get_mut(category) {
+                sub(cat, before);
+                add(cat, after);
+            }
+            if let Some((_, managed)) = self.managed.get_mut(&self.actions[pair.action].managed) {
+                sub(managed, before);
+                add(managed, after);
+            }
             let assessment = &mut self.assessments[pair.assessment].1;
             sub(assessment, contribution(points, pair.in_scope, pair.earns));
             add(assessment, contribution(points, s, e));
@@ -140,9 +151,9 @@ impl Scorer for IncrementalScorer {
         ScorePoint {
             commit,
             overall: self.overall.into(),
-            assessments: self.assessments.iter().map(|(id, s)| (id.clone(), Points::from(*s))).collect(),
-            categories: self.categories.iter().map(|(id, s)| ((*id).to_owned(), Points::from(*s))).collect(),
-            managed: self.managed.iter().map(|(m, s)| (m.as_str().to_owned(), Points::from(*s))).collect(),
+            assessments: self.assessments.iter().map(|(id, s)| (Arc::clone(id), Points::from(*s))).collect(),
+            categories: self.categories.values().map(|(id, s)| (Arc::clone(id), Points::from(*s))).collect(),
+            managed: self.managed.values().map(|(id, s)| (Arc::clone(id), Points::from(*s))).collect(),
         }
     }
 }
@@ -283,7 +294,7 @@ mod tests {
         // The incremental scorer: each assessment is the sum of its pairs.
         for (id, points) in &last.assessments {
             let mut sum = Score::default();
-            pairs.iter().filter(|p| p.assessment.as_str() == id).for_each(|p| sum.plus(by_rule(p)));
+            pairs.iter().filter(|p| p.assessment.as_str() == &**id).for_each(|p| sum.plus(by_rule(p)));
             assert_eq!(*points, Points::from(sum), "assessment {id}");
         }
         let scores = crate::score::compute(&ws);

@@ -120,19 +120,21 @@ impl From<&ActionState> for StateSnapshot {
     }
 }
 
-/// The scores after one commit of the main line.
+/// The scores after one commit of the main line. The ids are shared by every
+/// point of the series (one point per commit, each naming every assessment
+/// and category): a clone is a count, not a copy.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScorePoint {
     /// Index into [`Timeline::commits`].
     pub commit: usize,
     pub overall: Points,
     /// By assessment id, sorted.
-    pub assessments: Vec<(String, Points)>,
+    pub assessments: Vec<(Arc<str>, Points)>,
     /// By category id, sorted.
-    pub categories: Vec<(String, Points)>,
+    pub categories: Vec<(Arc<str>, Points)>,
     /// Customer-managed and provider-managed points (`customer`, `provider`).
     #[serde(default)]
-    pub managed: Vec<(String, Points)>,
+    pub managed: Vec<(Arc<str>, Points)>,
 }
 
 /// Earned and maximum points, as stored in the timeline.
