@@ -16,9 +16,9 @@ use serde::{Deserialize, Serialize};
 use super::timeline::{CommitInfo, Points, Problem, ScorePoint, StateSnapshot, StatusEvent, Timeline};
 
 /// The packed timeline, as written (borrowing the timeline). Field for field
-/// the same encoding as [`Unpacked`].
+/// the same encoding as [`Unpacked`]; `V` is [`Values`], or a list in tests.
 #[derive(Serialize)]
-struct Packed<'a> {
+struct Packed<'a, V> {
     commits: &'a [CommitInfo],
     /// Assessment, action, category and other ids.
     names: Vec<&'a str>,
@@ -29,7 +29,7 @@ struct Packed<'a> {
     points: Vec<Point>,
     /// The points of every score point, in order: for each, its
     /// assessments, categories and managed splits, one per id of its shapes.
-    values: Vec<Points>,
+    values: V,
     problems: &'a [Problem],
     shallow: bool,
 }
@@ -80,7 +80,6 @@ struct Packer<'a> {
     snapshot_numbers: HashMap<*const StateSnapshot, u32>,
     shapes: Vec<Vec<u32>>,
     shape_numbers: HashMap<Vec<u32>, u32>,
-    values: Vec<Points>,
     /// The id lists of the point before and their shapes: most points have
     /// the very same ids (the same `Arc`s) as the one before.
     last: [Option<(&'a [(Arc<str>, Points)], u32)>; 3],
@@ -117,9 +116,8 @@ impl<'a> Packer<'a> {
         Ok(n + 1)
     }
 
-    /// The shape of the `which`-th id list of a point; its values are added.
+    /// The shape of the `which`-th id list of a point.
     fn shape(&mut self, which: usize, ids: &'a [(Arc<str>, Points)]) -> Result<u32, String> {
-        self.values.extend(ids.iter().map(|(_, v)| *v));
         if let Some((before, n)) = self.last[which]
             && before.len() == ids.len()
             && before.iter().zip(ids).all(|(a, b)| Arc::ptr_eq(&a.0, &b.0))
@@ -177,11 +175,27 @@ pub(crate) fn pack(timeline: &Timeline, out: impl std::io::Write) -> Result<(), 
         events,
         shapes: p.shapes,
         points,
-        values: p.values,
+        values: Values(&timeline.points),
         problems: &timeline.problems,
         shallow: timeline.shallow,
     };
     postcard::to_io(&packed, out).map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// The values of every score point, written straight from the timeline
+/// rather than gathered first (a long history has hundreds of thousands).
+struct Values<'a>(&'a [ScorePoint]);
+
+impl Serialize for Values<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let lists = || self.0.iter().flat_map(|p| [&p.assessments, &p.categories, &p.managed]);
+        let mut seq = serializer.serialize_seq(Some(lists().map(Vec::len).sum()))?;
+        for (_, v) in lists().flatten() {
+            seq.serialize_element(v)?;
+        }
+        seq.end()
+    }
 }
 
 /// Reads a packed timeline: all of `bytes`, every index checked.
@@ -294,7 +308,7 @@ mod tests {
 
     /// Two commits, one event (a state file added), two points with one
     /// assessment, one category and one managed split each.
-    fn good<'a>(commits: &'a [CommitInfo], snapshot: &'a StateSnapshot) -> Packed<'a> {
+    fn good<'a>(commits: &'a [CommitInfo], snapshot: &'a StateSnapshot) -> Packed<'a, Vec<Points>> {
         let p = Points { earned: 1, max: 3 };
         let point = |commit| Point { commit, overall: p, assessments: 0, categories: 1, managed: 2 };
         Packed {
@@ -310,7 +324,7 @@ mod tests {
         }
     }
 
-    fn read(packed: &Packed<'_>) -> Result<Timeline, String> {
+    fn read(packed: &Packed<'_, Vec<Points>>) -> Result<Timeline, String> {
         unpack(&postcard::to_stdvec(packed).unwrap())
     }
 
@@ -336,7 +350,7 @@ mod tests {
     fn indices_out_of_range_are_refused() {
         let commits = [commit("1"), commit("2")];
         let open = OPEN;
-        let refused = |change: &dyn Fn(&mut Packed<'_>), why: &str| {
+        let refused = |change: &dyn Fn(&mut Packed<'_, Vec<Points>>), why: &str| {
             let mut packed = good(&commits, &open);
             change(&mut packed);
             assert_eq!(read(&packed).err().as_deref(), Some(why));
