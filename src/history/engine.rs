@@ -61,9 +61,9 @@ impl Scorer for FullScorer {
             return ScorePoint {
                 commit,
                 overall: super::timeline::Points::default(),
-                assessments: Vec::new(),
-                categories: Vec::new(),
-                managed: Vec::new(),
+                assessments: Default::default(),
+                categories: Default::default(),
+                managed: Default::default(),
             };
         };
         ScorePoint {

@@ -2,10 +2,10 @@
 //! every id once, events and score points referring to them by index.
 //!
 //! In memory the events share their snapshots (a state is the after of one
-//! event and the before of the next) and the score points share their ids;
-//! written field by field, a long history would store each snapshot twice and
-//! each id once per commit, and reading it back would allocate them all
-//! again. [`pack`] writes the sharing down and [`unpack`] restores it, after
+//! event and the before of the next) and the score points share their lists
+//! and ids; written field by field, a long history would store each snapshot
+//! twice and each list and id once per commit, and reading it back would
+//! allocate them all again. [`pack`] writes the sharing down and [`unpack`] restores it, after
 //! checking every index: a damaged or hostile file is refused, never trusted.
 
 use std::collections::HashMap;
@@ -13,23 +13,24 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::timeline::{CommitInfo, Points, Problem, ScorePoint, StateSnapshot, StatusEvent, Timeline};
+use super::timeline::{
+    CommitInfo, Points, Problem, ScoreList, ScorePoint, StateSnapshot, StatusEvent, Timeline,
+};
 
 /// The packed timeline, as written (borrowing the timeline). Field for field
-/// the same encoding as [`Unpacked`]; `V` is [`Values`], or a list in tests.
+/// the same encoding as [`Unpacked`]; `L` is [`PackedList`], or [`List`] in tests.
 #[derive(Serialize)]
-struct Packed<'a, V> {
+struct Packed<'a, L> {
     commits: &'a [CommitInfo],
     /// Assessment, action, category and other ids.
     names: Vec<&'a str>,
     snapshots: Vec<&'a StateSnapshot>,
     events: Vec<Event>,
-    /// The distinct id lists of score points: indices into `names`.
+    /// The distinct id lists of score lists: indices into `names`.
     shapes: Vec<Vec<u32>>,
+    /// The distinct score lists.
+    lists: Vec<L>,
     points: Vec<Point>,
-    /// The points of every score point, in order: for each, its
-    /// assessments, categories and managed splits, one per id of its shapes.
-    values: V,
     problems: &'a [Problem],
     shallow: bool,
 }
@@ -43,8 +44,8 @@ struct Unpacked<'a> {
     snapshots: Vec<StateSnapshot>,
     events: Vec<Event>,
     shapes: Vec<Vec<u32>>,
+    lists: Vec<List>,
     points: Vec<Point>,
-    values: Vec<Points>,
     problems: Vec<Problem>,
     shallow: bool,
 }
@@ -64,7 +65,7 @@ struct Event {
 struct Point {
     commit: u32,
     overall: Points,
-    /// Indices into the shapes.
+    /// Indices into the lists.
     assessments: u32,
     categories: u32,
     managed: u32,
@@ -80,6 +81,9 @@ struct Packer<'a> {
     snapshot_numbers: HashMap<*const StateSnapshot, u32>,
     shapes: Vec<Vec<u32>>,
     shape_numbers: HashMap<Vec<u32>, u32>,
+    lists: Vec<PackedList<'a>>,
+    /// By address, like the snapshots.
+    list_numbers: HashMap<*const (Arc<str>, Points), u32>,
     /// The id lists of the point before and their shapes: most points have
     /// the very same ids (the same `Arc`s) as the one before.
     last: [Option<(&'a [(Arc<str>, Points)], u32)>; 3],
@@ -116,7 +120,19 @@ impl<'a> Packer<'a> {
         Ok(n + 1)
     }
 
-    /// The shape of the `which`-th id list of a point.
+    /// The number of the `which`-th list of a point.
+    fn list(&mut self, which: usize, list: &'a ScoreList) -> Result<u32, String> {
+        if let Some(&n) = self.list_numbers.get(&list.as_ptr()) {
+            return Ok(n);
+        }
+        let n = index(self.lists.len())?;
+        let shape = self.shape(which, list)?;
+        self.lists.push(PackedList { shape, values: ValuesOf(list) });
+        self.list_numbers.insert(list.as_ptr(), n);
+        Ok(n)
+    }
+
+    /// The shape of the `which`-th list of a point.
     fn shape(&mut self, which: usize, ids: &'a [(Arc<str>, Points)]) -> Result<u32, String> {
         if let Some((before, n)) = self.last[which]
             && before.len() == ids.len()
@@ -163,9 +179,9 @@ pub(crate) fn pack(timeline: &Timeline, out: impl std::io::Write) -> Result<(), 
         points.push(Point {
             commit: index(s.commit)?,
             overall: s.overall,
-            assessments: p.shape(0, &s.assessments)?,
-            categories: p.shape(1, &s.categories)?,
-            managed: p.shape(2, &s.managed)?,
+            assessments: p.list(0, &s.assessments)?,
+            categories: p.list(1, &s.categories)?,
+            managed: p.list(2, &s.managed)?,
         });
     }
     let packed = Packed {
@@ -174,27 +190,34 @@ pub(crate) fn pack(timeline: &Timeline, out: impl std::io::Write) -> Result<(), 
         snapshots: p.snapshots,
         events,
         shapes: p.shapes,
+        lists: p.lists,
         points,
-        values: Values(&timeline.points),
         problems: &timeline.problems,
         shallow: timeline.shallow,
     };
     postcard::to_io(&packed, out).map(|_| ()).map_err(|e| e.to_string())
 }
 
-/// The values of every score point, written straight from the timeline
-/// rather than gathered first (a long history has hundreds of thousands).
-struct Values<'a>(&'a [ScorePoint]);
+/// A score list, as read: its shape, and one value per id of it.
+#[derive(Serialize, Deserialize)]
+struct List {
+    shape: u32,
+    values: Vec<Points>,
+}
 
-impl Serialize for Values<'_> {
+/// A score list, as written: the same encoding as [`List`].
+#[derive(Serialize)]
+struct PackedList<'a> {
+    shape: u32,
+    values: ValuesOf<'a>,
+}
+
+/// The values of a score list without its ids.
+struct ValuesOf<'a>(&'a [(Arc<str>, Points)]);
+
+impl Serialize for ValuesOf<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let lists = || self.0.iter().flat_map(|p| [&p.assessments, &p.categories, &p.managed]);
-        let mut seq = serializer.serialize_seq(Some(lists().map(Vec::len).sum()))?;
-        for (_, v) in lists().flatten() {
-            seq.serialize_element(v)?;
-        }
-        seq.end()
+        serializer.collect_seq(self.0.iter().map(|(_, v)| v))
     }
 }
 
@@ -204,7 +227,7 @@ pub(crate) fn unpack(bytes: &[u8]) -> Result<Timeline, String> {
     if !rest.is_empty() {
         return Err(format!("{} bytes after the end", rest.len()));
     }
-    let Unpacked { commits, names, snapshots, events, shapes, points, values, problems, shallow } = u;
+    let Unpacked { commits, names, snapshots, events, shapes, lists, points, problems, shallow } = u;
     // Events and points are in commit order, each at a commit of the list.
     let at = |c: u32, last: &mut usize| {
         let c = c as usize;
@@ -251,13 +274,19 @@ pub(crate) fn unpack(bytes: &[u8]) -> Result<Timeline, String> {
                 .collect::<Result<Vec<Arc<str>>, String>>()
         })
         .collect::<Result<Vec<_>, String>>()?;
-    let mut values = values.into_iter();
-    let mut take = |shape: u32| {
-        let ids = shapes.get(shape as usize).ok_or_else(|| format!("score shape {shape} out of range"))?;
-        ids.iter()
-            .map(|id| Ok((Arc::clone(id), values.next().ok_or("fewer score values than points")?)))
-            .collect::<Result<Vec<_>, String>>()
-    };
+    let lists = lists
+        .into_iter()
+        .enumerate()
+        .map(|(i, List { shape, values })| {
+            let ids =
+                shapes.get(shape as usize).ok_or_else(|| format!("score shape {shape} out of range"))?;
+            if ids.len() != values.len() {
+                return Err(format!("score list {i} has {} values for {} ids", values.len(), ids.len()));
+            }
+            Ok(ids.iter().cloned().zip(values).collect::<ScoreList>())
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let list = |i: u32| lists.get(i as usize).cloned().ok_or_else(|| format!("score list {i} out of range"));
     let mut last = 0;
     let points = points
         .into_iter()
@@ -265,15 +294,12 @@ pub(crate) fn unpack(bytes: &[u8]) -> Result<Timeline, String> {
             Ok(ScorePoint {
                 commit: at(p.commit, &mut last)?,
                 overall: p.overall,
-                assessments: take(p.assessments)?,
-                categories: take(p.categories)?,
-                managed: take(p.managed)?,
+                assessments: list(p.assessments)?,
+                categories: list(p.categories)?,
+                managed: list(p.managed)?,
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
-    if values.next().is_some() {
-        return Err("more score values than points".into());
-    }
     if let Some(p) = problems.iter().find(|p| p.commit >= commits.len()) {
         return Err(format!("problem at commit {} out of range", p.commit));
     }
@@ -308,7 +334,7 @@ mod tests {
 
     /// Two commits, one event (a state file added), two points with one
     /// assessment, one category and one managed split each.
-    fn good<'a>(commits: &'a [CommitInfo], snapshot: &'a StateSnapshot) -> Packed<'a, Vec<Points>> {
+    fn good<'a>(commits: &'a [CommitInfo], snapshot: &'a StateSnapshot) -> Packed<'a, List> {
         let p = Points { earned: 1, max: 3 };
         let point = |commit| Point { commit, overall: p, assessments: 0, categories: 1, managed: 2 };
         Packed {
@@ -317,14 +343,14 @@ mod tests {
             snapshots: vec![snapshot],
             events: vec![Event { commit: 1, assessment: 0, action: 1, before: 0, after: 1 }],
             shapes: vec![vec![0], vec![2], vec![3]],
+            lists: (0..3).map(|shape| List { shape, values: vec![p] }).collect(),
             points: vec![point(0), point(1)],
-            values: vec![p; 6],
             problems: &[],
             shallow: false,
         }
     }
 
-    fn read(packed: &Packed<'_, Vec<Points>>) -> Result<Timeline, String> {
+    fn read(packed: &Packed<'_, List>) -> Result<Timeline, String> {
         unpack(&postcard::to_stdvec(packed).unwrap())
     }
 
@@ -337,8 +363,9 @@ mod tests {
         let [e] = &t.events[..] else { panic!("one event") };
         assert_eq!((e.commit, &*e.assessment, &*e.action), (1, "s", "a"));
         assert_eq!((e.before.as_deref(), e.after.as_deref()), (None, Some(&OPEN)));
-        assert_eq!(t.points[1].categories, [("control-access".into(), Points { earned: 1, max: 3 })]);
+        assert_eq!(*t.points[1].categories, [("control-access".into(), Points { earned: 1, max: 3 })]);
         assert_eq!(&*t.points[1].managed[0].0, "customer");
+        assert!(Arc::ptr_eq(&t.points[0].categories, &t.points[1].categories), "one list, shared");
         // And what `pack` writes is what was packed by hand.
         let mut bytes = Vec::new();
         pack(&t, &mut bytes).unwrap();
@@ -350,7 +377,7 @@ mod tests {
     fn indices_out_of_range_are_refused() {
         let commits = [commit("1"), commit("2")];
         let open = OPEN;
-        let refused = |change: &dyn Fn(&mut Packed<'_, Vec<Points>>), why: &str| {
+        let refused = |change: &dyn Fn(&mut Packed<'_, List>), why: &str| {
             let mut packed = good(&commits, &open);
             change(&mut packed);
             assert_eq!(read(&packed).err().as_deref(), Some(why));
@@ -362,9 +389,10 @@ mod tests {
         refused(&|p| p.events[0].commit = 2, "commit 2 out of range or out of order");
         refused(&|p| p.points[0].commit = 5, "commit 5 out of range or out of order");
         refused(&|p| p.points.reverse(), "commit 0 out of range or out of order");
-        refused(&|p| p.points[1].managed = 3, "score shape 3 out of range");
-        refused(&|p| p.values.push(Points::default()), "more score values than points");
-        refused(&|p| p.values.truncate(5), "fewer score values than points");
+        refused(&|p| p.points[1].managed = 3, "score list 3 out of range");
+        refused(&|p| p.lists[1].shape = 3, "score shape 3 out of range");
+        refused(&|p| p.lists[0].values.push(Points::default()), "score list 0 has 2 values for 1 ids");
+        refused(&|p| p.lists[2].values.clear(), "score list 2 has 0 values for 1 ids");
         let problems = [Problem { commit: 2, path: "p".into(), message: "m".into() }];
         let packed = Packed { problems: &problems, ..good(&commits, &open) };
         assert_eq!(read(&packed).err().as_deref(), Some("problem at commit 2 out of range"));

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::engine::Scorer;
-use super::timeline::{Points, ScorePoint};
+use super::timeline::{Points, ScoreList, ScorePoint};
 use crate::model::{ActionId, AssessmentId, Workspace};
 use crate::score::{Score, contribution, earns, in_scope, points};
 
@@ -54,6 +54,9 @@ pub(crate) struct IncrementalScorer {
     categories: BTreeMap<&'static str, (Arc<str>, Score)>,
     /// Customer-managed and provider-managed points.
     managed: BTreeMap<crate::model::ManagedBy, (Arc<str>, Score)>,
+    /// The assessments, categories and managed lists of the scores now, made
+    /// when they change and shared by the points until the next change.
+    lists: [ScoreList; 3],
 }
 
 fn add(total: &mut Score, s: Score) {
@@ -110,9 +113,11 @@ impl Scorer for IncrementalScorer {
                 .or_insert_with(|| (totals.category.into(), Score::default()));
             add(&mut category.1, c);
         }
+        self.make_lists();
     }
 
     fn states_changed(&mut self, ws: &Workspace, changed: &[(AssessmentId, ActionId)]) {
+        let mut moved = false;
         for key in changed {
             let Some(&p) = self.index.get(key) else { continue };
             let state = ws.state(&key.0, &key.1);
@@ -144,6 +149,10 @@ impl Scorer for IncrementalScorer {
             sub(assessment, contribution(points, pair.in_scope, pair.earns));
             add(assessment, contribution(points, s, e));
             self.pairs[p] = Pair { in_scope: s, earns: e, ..pair };
+            moved = true;
+        }
+        if moved {
+            self.make_lists();
         }
     }
 
@@ -151,10 +160,23 @@ impl Scorer for IncrementalScorer {
         ScorePoint {
             commit,
             overall: self.overall.into(),
-            assessments: self.assessments.iter().map(|(id, s)| (Arc::clone(id), Points::from(*s))).collect(),
-            categories: self.categories.values().map(|(id, s)| (Arc::clone(id), Points::from(*s))).collect(),
-            managed: self.managed.values().map(|(id, s)| (Arc::clone(id), Points::from(*s))).collect(),
+            assessments: Arc::clone(&self.lists[0]),
+            categories: Arc::clone(&self.lists[1]),
+            managed: Arc::clone(&self.lists[2]),
         }
+    }
+}
+
+impl IncrementalScorer {
+    fn make_lists(&mut self) {
+        let list = |scores: &mut dyn Iterator<Item = &(Arc<str>, Score)>| -> ScoreList {
+            scores.map(|(id, s)| (Arc::clone(id), Points::from(*s))).collect()
+        };
+        self.lists = [
+            list(&mut self.assessments.iter()),
+            list(&mut self.categories.values()),
+            list(&mut self.managed.values()),
+        ];
     }
 }
 
@@ -276,6 +298,10 @@ mod tests {
         }
         let moved = full.points.windows(2).filter(|w| w[0].overall != w[1].overall).count();
         assert!(moved > 20, "the history moves the score ({moved} times)");
+        // A commit that moves no score shares the lists of the point before.
+        let shared =
+            fast.points.windows(2).filter(|w| Arc::ptr_eq(&w[0].categories, &w[1].categories)).count();
+        assert!(shared > 20, "{shared} points share their lists");
         views_agree_with_the_pair_rule(root, &full, fast.points.last().unwrap());
     }
 
@@ -292,7 +318,7 @@ mod tests {
         let pairs = crate::score::pairs(&ws);
         let by_rule = |p: &crate::score::Pair<'_>| contribution(p.points, p.in_scope, p.earns);
         // The incremental scorer: each assessment is the sum of its pairs.
-        for (id, points) in &last.assessments {
+        for (id, points) in last.assessments.iter() {
             let mut sum = Score::default();
             pairs.iter().filter(|p| p.assessment.as_str() == &**id).for_each(|p| sum.plus(by_rule(p)));
             assert_eq!(*points, Points::from(sum), "assessment {id}");
