@@ -84,10 +84,6 @@ struct Packer<'a> {
     lists: Vec<PackedList<'a>>,
     /// By address, like the snapshots.
     list_numbers: HashMap<*const (Arc<str>, Points), u32>,
-    /// The id lists of the point before and their shapes: most points have
-    /// the very same ids (the same `Arc`s) as the one before.
-    last: [Option<(&'a [(Arc<str>, Points)], u32)>; 3],
-    list: Vec<u32>,
 }
 
 fn index(i: usize) -> Result<u32, String> {
@@ -120,43 +116,27 @@ impl<'a> Packer<'a> {
         Ok(n + 1)
     }
 
-    /// The number of the `which`-th list of a point.
-    fn list(&mut self, which: usize, list: &'a ScoreList) -> Result<u32, String> {
+    /// The number of a score list.
+    fn list(&mut self, list: &'a ScoreList) -> Result<u32, String> {
         if let Some(&n) = self.list_numbers.get(&list.as_ptr()) {
             return Ok(n);
         }
         let n = index(self.lists.len())?;
-        let shape = self.shape(which, list)?;
+        let shape = self.shape(list)?;
         self.lists.push(PackedList { shape, values: ValuesOf(list) });
         self.list_numbers.insert(list.as_ptr(), n);
         Ok(n)
     }
 
-    /// The shape of the `which`-th list of a point.
-    fn shape(&mut self, which: usize, ids: &'a [(Arc<str>, Points)]) -> Result<u32, String> {
-        if let Some((before, n)) = self.last[which]
-            && before.len() == ids.len()
-            && before.iter().zip(ids).all(|(a, b)| Arc::ptr_eq(&a.0, &b.0))
-        {
-            self.last[which] = Some((ids, n));
+    /// The number of the ids of a score list.
+    fn shape(&mut self, ids: &'a [(Arc<str>, Points)]) -> Result<u32, String> {
+        let list = ids.iter().map(|(id, _)| self.name(id)).collect::<Result<Vec<u32>, String>>()?;
+        if let Some(&n) = self.shape_numbers.get(&list) {
             return Ok(n);
         }
-        let mut list = std::mem::take(&mut self.list);
-        list.clear();
-        for (id, _) in ids {
-            list.push(self.name(id)?);
-        }
-        let n = match self.shape_numbers.get(&list) {
-            Some(&n) => n,
-            None => {
-                let n = index(self.shapes.len())?;
-                self.shapes.push(list.clone());
-                self.shape_numbers.insert(list.clone(), n);
-                n
-            }
-        };
-        self.list = list;
-        self.last[which] = Some((ids, n));
+        let n = index(self.shapes.len())?;
+        self.shape_numbers.insert(list.clone(), n);
+        self.shapes.push(list);
         Ok(n)
     }
 }
@@ -179,9 +159,9 @@ pub(crate) fn pack(timeline: &Timeline, out: impl std::io::Write) -> Result<(), 
         points.push(Point {
             commit: index(s.commit)?,
             overall: s.overall,
-            assessments: p.list(0, &s.assessments)?,
-            categories: p.list(1, &s.categories)?,
-            managed: p.list(2, &s.managed)?,
+            assessments: p.list(&s.assessments)?,
+            categories: p.list(&s.categories)?,
+            managed: p.list(&s.managed)?,
         });
     }
     let packed = Packed {
