@@ -54,11 +54,11 @@ impl TimelineCache {
             Err(e) => return Err(e.to_string()),
         };
         let (header, rest): (Header, &[u8]) = postcard::take_from_bytes(&bytes).map_err(|e| e.to_string())?;
-        if header.magic != MAGIC || header.prefix != self.prefix {
+        if header.magic != MAGIC || header.format > FORMAT || header.prefix != self.prefix {
             return Err("written for another repository or format".into());
         }
-        if header.format != FORMAT || header.version != env!("CARGO_PKG_VERSION") {
-            // Not damage: another version wrote it, whose layout or scoring may
+        if header.format < FORMAT || header.version != env!("CARGO_PKG_VERSION") {
+            // Not damage: an older format, or another version whose scoring may
             // differ. Start again quietly.
             return Ok(None);
         }
@@ -199,9 +199,13 @@ mod tests {
         let good = std::fs::read(&cache.path).unwrap();
         // The magic string (length 22, then its bytes), then the format number.
         assert_eq!(good[0] as usize, MAGIC.len());
-        // Another format: written by another evident, not damage; just no cache.
+        // A format this version does not know.
         let mut format = good.clone();
         format[1 + MAGIC.len()] = FORMAT as u8 + 1;
+        std::fs::write(&cache.path, &format).unwrap();
+        assert!(cache.load().is_err());
+        // An older format: written before an upgrade, not damage; just no cache.
+        format[1 + MAGIC.len()] = FORMAT as u8 - 1;
         std::fs::write(&cache.path, &format).unwrap();
         assert!(cache.load().unwrap().is_none());
         let mut magic = good.clone();

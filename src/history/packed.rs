@@ -5,8 +5,9 @@
 //! event and the before of the next) and the score points share their lists
 //! and ids; written field by field, a long history would store each snapshot
 //! twice and each list and id once per commit, and reading it back would
-//! allocate them all again. [`pack`] writes the sharing down and [`unpack`] restores it, after
-//! checking every index: a damaged or hostile file is refused, never trusted.
+//! allocate them all again. [`pack`] writes the sharing down and [`unpack`]
+//! restores it, after checking every index: a damaged or hostile file is
+//! refused, never trusted.
 
 use std::collections::HashMap;
 use std::sync::Arc;
