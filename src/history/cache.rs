@@ -14,8 +14,9 @@ use sha2::{Digest, Sha256};
 use super::GitRepo;
 use super::timeline::Timeline;
 
-/// Bump when the timeline's meaning or layout changes.
-const FORMAT: u32 = 1;
+/// Bump when the timeline's meaning or layout changes. 2: packed (each
+/// snapshot and id once, see `packed`).
+const FORMAT: u32 = 2;
 const MAGIC: &str = "evident timeline cache";
 
 #[derive(Serialize, Deserialize)]
@@ -53,14 +54,15 @@ impl TimelineCache {
             Err(e) => return Err(e.to_string()),
         };
         let (header, rest): (Header, &[u8]) = postcard::take_from_bytes(&bytes).map_err(|e| e.to_string())?;
-        if header.magic != MAGIC || header.format != FORMAT || header.prefix != self.prefix {
+        if header.magic != MAGIC || header.format > FORMAT || header.prefix != self.prefix {
             return Err("written for another repository or format".into());
         }
-        if header.version != env!("CARGO_PKG_VERSION") {
-            // Not damage: another version's scoring may differ. Start again quietly.
+        if header.format < FORMAT || header.version != env!("CARGO_PKG_VERSION") {
+            // Not damage: an older format, or another version whose scoring may
+            // differ. Start again quietly.
             return Ok(None);
         }
-        postcard::from_bytes(rest).map(Some).map_err(|e| e.to_string())
+        super::packed::unpack(rest).map(Some)
     }
 
     /// Stores a timeline.
@@ -82,7 +84,7 @@ impl TimelineCache {
         {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, temp.as_file_mut());
             postcard::to_io(&header, &mut out).map_err(|e| e.to_string())?;
-            postcard::to_io(timeline, &mut out).map_err(|e| e.to_string())?;
+            super::packed::pack(timeline, &mut out)?;
             std::io::Write::flush(&mut out).map_err(|e| e.to_string())?;
         }
         temp.persist(&self.path).map(|_| ()).map_err(|e| e.error.to_string())
@@ -136,7 +138,7 @@ mod tests {
                 root,
                 "assessments/s/a.toml",
                 &format!(
-                    "[implementation]\nstatus = \"implemented\"\n\n[test]\nstatus = \"{test}\"\nnotes = \"{i}\"\n"
+                    "[implementation]\nstatus = \"implemented\"\n\n[test]\nstatus = \"{test}\"\nnotes = \"note {i}.\"\n"
                 ),
             );
             run_git(root, &["add", "-A"]);
@@ -197,10 +199,15 @@ mod tests {
         let good = std::fs::read(&cache.path).unwrap();
         // The magic string (length 22, then its bytes), then the format number.
         assert_eq!(good[0] as usize, MAGIC.len());
+        // A format this version does not know.
         let mut format = good.clone();
         format[1 + MAGIC.len()] = FORMAT as u8 + 1;
         std::fs::write(&cache.path, &format).unwrap();
         assert!(cache.load().is_err());
+        // An older format: written before an upgrade, not damage; just no cache.
+        format[1 + MAGIC.len()] = FORMAT as u8 - 1;
+        std::fs::write(&cache.path, &format).unwrap();
+        assert!(cache.load().unwrap().is_none());
         let mut magic = good.clone();
         magic[1] = b'E';
         std::fs::write(&cache.path, &magic).unwrap();
@@ -212,6 +219,72 @@ mod tests {
         older[at] = if older[at] == b'0' { b'9' } else { b'0' };
         std::fs::write(&cache.path, &older).unwrap();
         assert!(cache.load().unwrap().is_none());
+    }
+
+    /// A cache of the first format (every event's snapshots in full, ids in
+    /// every score point) is rebuilt, not read as the packed one.
+    #[test]
+    fn a_first_format_cache_is_rebuilt_quietly() {
+        let (_dir, git) = repo(3);
+        let timeline = timeline_of(&git);
+        let cache = TimelineCache::of(&git);
+        let header = Header {
+            magic: MAGIC.into(),
+            format: 1,
+            version: env!("CARGO_PKG_VERSION").into(),
+            prefix: String::new(),
+        };
+        let mut old = postcard::to_stdvec(&header).unwrap();
+        old.extend(postcard::to_stdvec(&timeline).unwrap());
+        std::fs::create_dir_all(cache.path.parent().unwrap()).unwrap();
+        std::fs::write(&cache.path, &old).unwrap();
+        assert!(cache.load().unwrap().is_none());
+    }
+
+    /// The file holds each snapshot once, though it is the after of one event
+    /// and the before of the next, and reading it shares them again, as it
+    /// shares each score id among the points.
+    #[test]
+    fn snapshots_and_ids_are_stored_once_and_shared_again() {
+        let (_dir, git) = repo(6);
+        let cache = TimelineCache::of(&git);
+        cache.store(&timeline_of(&git)).unwrap();
+        let file = std::fs::read(&cache.path).unwrap();
+        let count = |s: &str| file.windows(s.len()).filter(|w| *w == s.as_bytes()).count();
+        for i in 0..6 {
+            assert_eq!(count(&format!("note {i}.")), 1, "snapshot {i}");
+        }
+        assert_eq!(count("control-access"), 1, "a category id");
+        let loaded = cache.load().unwrap().unwrap();
+        for pair in loaded.events.windows(2) {
+            let (after, before) = (pair[0].after.as_ref().unwrap(), pair[1].before.as_ref().unwrap());
+            assert!(std::sync::Arc::ptr_eq(after, before));
+        }
+        let first = &loaded.points[0];
+        for p in &loaded.points {
+            assert!(std::sync::Arc::ptr_eq(&p.assessments[0].0, &first.assessments[0].0));
+            assert!(std::sync::Arc::ptr_eq(&p.categories[0].0, &first.categories[0].0));
+            assert!(std::sync::Arc::ptr_eq(&p.managed[1].0, &first.managed[1].0));
+        }
+        assert_eq!(&*first.managed[1].0, "provider");
+    }
+
+    /// Whatever a byte of the file is changed to, reading it returns (a
+    /// timeline or a refusal) and never panics.
+    #[test]
+    fn damaged_bytes_never_panic() {
+        let (_dir, git) = repo(3);
+        let cache = TimelineCache::of(&git);
+        cache.store(&timeline_of(&git)).unwrap();
+        let good = std::fs::read(&cache.path).unwrap();
+        for at in 0..good.len() {
+            for byte in [0, 1, 2, 0x7f, 0x80, 0xff, good[at] ^ 1] {
+                let mut bad = good.clone();
+                bad[at] = byte;
+                std::fs::write(&cache.path, &bad).unwrap();
+                let _ = cache.load();
+            }
+        }
     }
 
     #[test]

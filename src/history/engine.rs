@@ -61,17 +61,25 @@ impl Scorer for FullScorer {
             return ScorePoint {
                 commit,
                 overall: super::timeline::Points::default(),
-                assessments: Vec::new(),
-                categories: Vec::new(),
-                managed: Vec::new(),
+                assessments: Default::default(),
+                categories: Default::default(),
+                managed: Default::default(),
             };
         };
         ScorePoint {
             commit,
             overall: s.overall.into(),
-            assessments: s.assessments.iter().map(|a| (a.id.clone(), a.score.into())).collect(),
-            categories: s.categories.iter().filter_map(|c| Some((c.id.clone()?, c.score.into()))).collect(),
-            managed: s.managed.iter().filter_map(|c| Some((c.id.clone()?, c.score.into()))).collect(),
+            assessments: s.assessments.iter().map(|a| (a.id.as_str().into(), a.score.into())).collect(),
+            categories: s
+                .categories
+                .iter()
+                .filter_map(|c| Some((c.id.as_deref()?.into(), c.score.into())))
+                .collect(),
+            managed: s
+                .managed
+                .iter()
+                .filter_map(|c| Some((c.id.as_deref()?.into(), c.score.into())))
+                .collect(),
         }
     }
 }

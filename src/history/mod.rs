@@ -9,6 +9,7 @@ pub(crate) mod git;
 pub(crate) mod gitlog;
 pub(crate) mod live;
 pub(crate) mod narrow;
+mod packed;
 pub(crate) mod prefetch;
 pub(crate) mod scorer;
 #[cfg(test)]

@@ -7,9 +7,10 @@
 //! assessment where it is in scope.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use super::engine::Scorer;
-use super::timeline::{Points, ScorePoint};
+use super::timeline::{Points, ScoreList, ScorePoint};
 use crate::model::{ActionId, AssessmentId, Workspace};
 use crate::score::{Score, contribution, earns, in_scope, points};
 
@@ -43,15 +44,19 @@ impl ActionTotals {
 
 #[derive(Default)]
 pub(crate) struct IncrementalScorer {
-    assessments: Vec<(String, Score)>,
+    /// Ids are shared with every score point (see [`ScorePoint`]).
+    assessments: Vec<(Arc<str>, Score)>,
     pairs: Vec<Pair>,
     /// (assessment, action) -> index into `pairs`.
     index: HashMap<(AssessmentId, ActionId), usize>,
     actions: Vec<ActionTotals>,
     overall: Score,
-    categories: BTreeMap<&'static str, Score>,
+    categories: BTreeMap<&'static str, (Arc<str>, Score)>,
     /// Customer-managed and provider-managed points.
-    managed: BTreeMap<crate::model::ManagedBy, Score>,
+    managed: BTreeMap<crate::model::ManagedBy, (Arc<str>, Score)>,
+    /// The assessments, categories and managed lists of the scores now, made
+    /// when they change and shared by the points until the next change.
+    lists: [ScoreList; 3],
 }
 
 fn add(total: &mut Score, s: Score) {
@@ -91,20 +96,28 @@ impl Scorer for IncrementalScorer {
                 self.index.insert((id.clone(), action_id.clone()), self.pairs.len());
                 self.pairs.push(Pair { assessment: a, action: x, in_scope: s, earns: e });
             }
-            self.assessments.push((id.to_string(), total));
+            self.assessments.push((id.as_str().into(), total));
         }
         for m in crate::model::ManagedBy::ALL {
-            self.managed.insert(*m, Score::default());
+            self.managed.insert(*m, (m.as_str().into(), Score::default()));
         }
         for totals in &self.actions {
             let c = totals.contribution();
-            add(self.managed.entry(totals.managed).or_default(), c);
+            if let Some((_, managed)) = self.managed.get_mut(&totals.managed) {
+                add(managed, c);
+            }
             add(&mut self.overall, c);
-            add(self.categories.entry(totals.category).or_default(), c);
+            let category = self
+                .categories
+                .entry(totals.category)
+                .or_insert_with(|| (totals.category.into(), Score::default()));
+            add(&mut category.1, c);
         }
+        self.make_lists();
     }
 
     fn states_changed(&mut self, ws: &Workspace, changed: &[(AssessmentId, ActionId)]) {
+        let mut moved = false;
         for key in changed {
             let Some(&p) = self.index.get(key) else { continue };
             let state = ws.state(&key.0, &key.1);
@@ -123,16 +136,23 @@ impl Scorer for IncrementalScorer {
             let points = totals.points;
             sub(&mut self.overall, before);
             add(&mut self.overall, after);
-            let cat = self.categories.entry(category).or_default();
-            sub(cat, before);
-            add(cat, after);
-            let managed = self.managed.entry(self.actions[pair.action].managed).or_default();
-            sub(managed, before);
-            add(managed, after);
+            // Both were filled in by `reset` for every action.
+            if let Some((_, cat)) = self.categories.get_mut(category) {
+                sub(cat, before);
+                add(cat, after);
+            }
+            if let Some((_, managed)) = self.managed.get_mut(&self.actions[pair.action].managed) {
+                sub(managed, before);
+                add(managed, after);
+            }
             let assessment = &mut self.assessments[pair.assessment].1;
             sub(assessment, contribution(points, pair.in_scope, pair.earns));
             add(assessment, contribution(points, s, e));
             self.pairs[p] = Pair { in_scope: s, earns: e, ..pair };
+            moved = true;
+        }
+        if moved {
+            self.make_lists();
         }
     }
 
@@ -140,10 +160,23 @@ impl Scorer for IncrementalScorer {
         ScorePoint {
             commit,
             overall: self.overall.into(),
-            assessments: self.assessments.iter().map(|(id, s)| (id.clone(), Points::from(*s))).collect(),
-            categories: self.categories.iter().map(|(id, s)| ((*id).to_owned(), Points::from(*s))).collect(),
-            managed: self.managed.iter().map(|(m, s)| (m.as_str().to_owned(), Points::from(*s))).collect(),
+            assessments: Arc::clone(&self.lists[0]),
+            categories: Arc::clone(&self.lists[1]),
+            managed: Arc::clone(&self.lists[2]),
         }
+    }
+}
+
+impl IncrementalScorer {
+    fn make_lists(&mut self) {
+        let list = |scores: &mut dyn Iterator<Item = &(Arc<str>, Score)>| -> ScoreList {
+            scores.map(|(id, s)| (Arc::clone(id), Points::from(*s))).collect()
+        };
+        self.lists = [
+            list(&mut self.assessments.iter()),
+            list(&mut self.categories.values()),
+            list(&mut self.managed.values()),
+        ];
     }
 }
 
@@ -265,6 +298,10 @@ mod tests {
         }
         let moved = full.points.windows(2).filter(|w| w[0].overall != w[1].overall).count();
         assert!(moved > 20, "the history moves the score ({moved} times)");
+        // A commit that moves no score shares the lists of the point before.
+        let shared =
+            fast.points.windows(2).filter(|w| Arc::ptr_eq(&w[0].categories, &w[1].categories)).count();
+        assert!(shared > 20, "{shared} points share their lists");
         views_agree_with_the_pair_rule(root, &full, fast.points.last().unwrap());
     }
 
@@ -281,9 +318,9 @@ mod tests {
         let pairs = crate::score::pairs(&ws);
         let by_rule = |p: &crate::score::Pair<'_>| contribution(p.points, p.in_scope, p.earns);
         // The incremental scorer: each assessment is the sum of its pairs.
-        for (id, points) in &last.assessments {
+        for (id, points) in last.assessments.iter() {
             let mut sum = Score::default();
-            pairs.iter().filter(|p| p.assessment.as_str() == id).for_each(|p| sum.plus(by_rule(p)));
+            pairs.iter().filter(|p| p.assessment.as_str() == &**id).for_each(|p| sum.plus(by_rule(p)));
             assert_eq!(*points, Points::from(sum), "assessment {id}");
         }
         let scores = crate::score::compute(&ws);

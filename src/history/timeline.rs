@@ -132,20 +132,26 @@ impl StateSnapshot {
     }
 }
 
-/// The scores after one commit of the main line.
+/// The scores after one commit of the main line. A long history has one
+/// point per commit, each naming every assessment and category, and most
+/// commits move no score: the lists are shared with the point before when
+/// they are the same, and the ids by every point (a clone is a count).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScorePoint {
     /// Index into [`Timeline::commits`].
     pub commit: usize,
     pub overall: Points,
     /// By assessment id, sorted.
-    pub assessments: Vec<(String, Points)>,
+    pub assessments: ScoreList,
     /// By category id, sorted.
-    pub categories: Vec<(String, Points)>,
+    pub categories: ScoreList,
     /// Customer-managed and provider-managed points (`customer`, `provider`).
     #[serde(default)]
-    pub managed: Vec<(String, Points)>,
+    pub managed: ScoreList,
 }
+
+/// Points by id, as a score point holds them (shared, see [`ScorePoint`]).
+pub type ScoreList = Arc<[(Arc<str>, Points)]>;
 
 /// Earned and maximum points, as stored in the timeline.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

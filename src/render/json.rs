@@ -253,9 +253,9 @@ pub(crate) struct ScoreOf {
 
 impl HistoryScoresOutput {
     pub(crate) fn new(t: &Timeline) -> Self {
-        let of = |(id, p): &(String, Points)| {
+        let of = |(id, p): &(std::sync::Arc<str>, Points)| {
             let s = Score::from(*p);
-            ScoreOf { earned: s.earned, max: s.max, percent: s.percent(), id: id.clone() }
+            ScoreOf { earned: s.earned, max: s.max, percent: s.percent(), id: id.to_string() }
         };
         HistoryScoresOutput(
             t.points

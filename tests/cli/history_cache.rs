@@ -63,8 +63,9 @@ fn damaged_cache_is_ignored_with_a_warning_and_rewritten() {
     let magic = b"evident timeline cache";
     let at = good.windows(magic.len()).position(|w| w == magic).expect("the magic string");
     let mut other_format = good.clone();
-    // The format number follows the magic string (a one-byte varint).
-    assert_eq!(other_format[at + magic.len()], 1);
+    // The format number follows the magic string (a one-byte varint); one this
+    // version does not know (an older one is rebuilt quietly, see the unit tests).
+    assert_eq!(other_format[at + magic.len()], 2);
     other_format[at + magic.len()] = 99;
     let damaged: Vec<(&str, Vec<u8>)> = vec![
         ("garbage", b"\xff\xfe garbage \x00\x01 not a cache".to_vec()),

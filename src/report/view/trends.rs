@@ -42,7 +42,7 @@ pub(super) fn percent(p: Points) -> Option<f64> {
 }
 
 pub(super) fn assessment_points(point: &ScorePoint, id: &str) -> Option<Points> {
-    point.assessments.iter().find(|(a, _)| a == id).map(|(_, p)| *p)
+    point.assessments.iter().find(|(a, _)| **a == *id).map(|(_, p)| *p)
 }
 
 pub(super) fn overall_series(samples: &[Sample<'_>]) -> Series {
@@ -64,7 +64,7 @@ pub(super) fn assessment_series(samples: &[Sample<'_>], id: &str, label: String)
 /// Customer-managed or provider-managed points over time.
 pub(super) fn managed_series(samples: &[Sample<'_>], managed: crate::model::ManagedBy) -> Series {
     let of = |point: &ScorePoint| {
-        point.managed.iter().find(|(id, _)| id == managed.as_str()).map(|(_, p)| *p).and_then(percent)
+        point.managed.iter().find(|(id, _)| **id == *managed.as_str()).map(|(_, p)| *p).and_then(percent)
     };
     Series {
         label: managed.label().into(),
@@ -105,7 +105,7 @@ pub(super) fn trends(samples: &[Sample<'_>], look: &Lookup<'_>) -> Option<Trends
         series,
     };
     let ids: BTreeSet<&str> =
-        samples.iter().flat_map(|s| s.point.assessments.iter().map(|(a, _)| a.as_str())).collect();
+        samples.iter().flat_map(|s| s.point.assessments.iter().map(|(a, _)| &**a)).collect();
     let series: Vec<Series> = ids
         .iter()
         .map(|id| {
