@@ -48,10 +48,18 @@ long() {
     ev_history_cached() { "$EVIDENT" --repo "$REPO" history; }
     ev_scores_first() { no_cache; "$EVIDENT" --repo "$REPO" history --scores; }
     ev_scores_cached() { "$EVIDENT" --repo "$REPO" history --scores; }
+    # What git alone spends on the data `history` must read: the log, then every
+    # distinct changed state blob (awk keeps new ids of files under assessments/).
+    git_states() {
+        git -C "$REPO" log --first-parent --reverse --raw --no-renames --no-abbrev --format= |
+            awk '$6 ~ /^assessments\/.*\.toml$/ && $4 !~ /^0+$/ && !seen[$4]++ { print $4 }' |
+            git -C "$REPO" cat-file --batch
+    }
     local git_ref="git log --raw --no-renames (all $commits commits)"
     RESULTS=()
     echo "== timing the long history ($RUNS runs each, after a warm-up run)" >&2
     time_runs "$git_ref" - git_all
+    time_runs "floor: git log, then git cat-file of each changed state blob vs $git_ref" - git_states
     time_runs "evident history, no cache vs $git_ref" \
         "$(no_cache; peak_rss_kib "$EVIDENT" --repo "$REPO" history)" ev_history_first
     ev_history_cached > /dev/null 2>&1
