@@ -151,7 +151,7 @@ pub struct ScorePoint {
 }
 
 /// Points by id, as a score point holds them (shared, see [`ScorePoint`]).
-pub type ScoreList = Arc<[(Arc<str>, Points)]>;
+pub(crate) type ScoreList = Arc<[(Arc<str>, Points)]>;
 
 /// Earned and maximum points, as stored in the timeline.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
