@@ -137,10 +137,13 @@ impl Payload {
 
 /// What to send where, in the order of `[[channels]]`: per webhook one post with every alert
 /// that names it; per mail channel one mail to its `to` with the alerts that name it, and one
-/// mail to each new owner of an owner-change alert that names it.
+/// mail to each new owner of an owner-change alert that names it (and no mail channel before).
 pub(crate) fn plan(config: &Config, header: &Header<'_>, fired: &[Fired]) -> (Vec<Planned>, Vec<String>) {
     let unrouted = fired.iter().filter(|f| f.channels.is_empty()).map(|f| f.id.clone()).collect();
     let mut out = Vec::new();
+    // Owner-change alerts already mailed: a new owner gets one mail, through
+    // the first mail channel the alert names, however many it names.
+    let mut owners_mailed = std::collections::BTreeSet::new();
     for channel in &config.channels {
         let Some((kind, url)) = channel.target() else { continue };
         let named: Vec<Fired> = fired.iter().filter(|f| f.channels.contains(&channel.id)).cloned().collect();
@@ -171,8 +174,9 @@ pub(crate) fn plan(config: &Config, header: &Header<'_>, fired: &[Fired]) -> (Ve
             continue;
         }
         let from = channel.from.clone().unwrap_or_default();
-        let (owners, rest): (Vec<Fired>, Vec<Fired>) =
+        let (mut owners, rest): (Vec<Fired>, Vec<Fired>) =
             named.into_iter().partition(|f| f.on == AlertTrigger::OwnerChange);
+        owners.retain(|f| owners_mailed.insert(f.id.clone()));
         if !rest.is_empty() {
             let payload = Payload::Mail {
                 from: from.clone(),

@@ -300,6 +300,32 @@ fn nothing_fired_nothing_sent() {
     assert_eq!(server.connections(), 0);
 }
 
+/// An owner-change alert naming two mail channels mails the new owner once,
+/// through the first; each channel's `to` still gets the status alerts.
+#[test]
+fn a_new_owner_is_mailed_once_however_many_mail_channels_the_alert_names() {
+    let (first, second) =
+        (SmtpServer::start(SmtpScript::default()), SmtpServer::start(SmtpScript::default()));
+    let channel = |id: &str, url: String| {
+        format!(
+            "[[channels]]\nid = \"{id}\"\nsmtp = \"{url}\"\nfrom = \"c@example.com\"\nto = [\"{id}@example.com\"]\n\n"
+        )
+    };
+    let config = format!(
+        "{}{}{FAILED}channels = [\"one\", \"two\"]\n\n[[alerts]]\nid = \"new-owner\"\non = \"owner-change\"\nchannels = [\"one\", \"two\"]\n",
+        channel("one", first.url()),
+        channel("two", second.url()),
+    );
+    let (repo, base) = story(&config);
+    let out = send(&repo, &base, &[], &[]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let rcpt = |server: &SmtpServer| -> Vec<String> {
+        server.transcripts().iter().flatten().filter(|l| l.starts_with("RCPT TO")).cloned().collect()
+    };
+    assert_eq!(rcpt(&first), ["RCPT TO:<one@example.com>".to_owned(), format!("RCPT TO:<{BOB}>")]);
+    assert_eq!(rcpt(&second), ["RCPT TO:<two@example.com>"]);
+}
+
 #[test]
 fn owners_without_an_address_are_named_in_the_summary() {
     let mail = SmtpServer::start(SmtpScript::default());
