@@ -285,7 +285,7 @@ pub(crate) fn read_line(
         |want| {
             super::gitlog::first_parent_log(git, head, base, &mut |c| {
                 if matches!(layout::classify(&c.path), Entry::State(..)) {
-                    c.old.into_iter().chain(c.new).for_each(&mut *want);
+                    c.old.into_iter().chain(c.new).for_each(|id| want(id, &c.path));
                 }
             })
         },
@@ -346,7 +346,7 @@ fn list_all(
                     let changed = lister.next(m.id)?;
                     for c in &changed {
                         if matches!(layout::classify(&c.path), Entry::State(..)) {
-                            c.old.into_iter().chain(c.new).for_each(&mut *want);
+                            c.old.into_iter().chain(c.new).for_each(|id| want(id, &c.path));
                         }
                     }
                     Ok(changed)

@@ -11,7 +11,7 @@
 //! the walk as before, so the results are the same either way.
 
 use std::collections::HashSet;
-use std::sync::{Mutex, mpsc};
+use std::sync::mpsc;
 
 use git2::{Oid, Repository};
 
@@ -64,35 +64,34 @@ pub(crate) fn map_ids<T: Send>(
 }
 
 /// Runs `read`, which names (through the function it is given) the state
-/// blobs the walk will need; those not `known` are parsed on worker threads
-/// meanwhile. Returns what `read` returned and the blobs parsed.
+/// blobs the walk will need, each with its file's path; those not `known`
+/// are parsed on worker threads meanwhile. Returns what `read` returned and
+/// the blobs parsed.
+///
+/// Each file's blobs go to the same worker: git stores the versions of a
+/// file as deltas of one another, and a worker that reads them in order finds
+/// the bases it needs in its own libgit2 cache.
 pub(crate) fn states_while<R>(
     git: &GitRepo,
     detail: Detail,
     known: impl Fn(Oid) -> bool,
-    read: impl FnOnce(&mut dyn FnMut(Oid)) -> R,
+    read: impl FnOnce(&mut dyn FnMut(Oid, &str)) -> R,
 ) -> (R, Vec<Parsed>) {
     let n = workers();
     if n < 2 {
-        return (read(&mut |_| {}), Vec::new());
+        return (read(&mut |_, _| {}), Vec::new());
     }
     let path = git.repo.path();
-    let (tx, rx) = mpsc::channel::<Vec<Oid>>();
-    let rx = Mutex::new(rx);
+    let (senders, receivers): (Vec<_>, Vec<_>) = (0..n).map(|_| mpsc::channel::<Vec<Oid>>()).unzip();
     std::thread::scope(|s| {
-        let handles: Vec<_> = (0..n)
-            .map(|_| {
-                s.spawn(|| {
+        let handles: Vec<_> = receivers
+            .into_iter()
+            .map(|rx| {
+                s.spawn(move || {
                     let repo = Repository::open(path).ok();
                     let mut out = Vec::new();
-                    loop {
-                        // The lock is released at the end of the statement.
-                        let batch = match rx.lock() {
-                            Ok(rx) => rx.recv(),
-                            Err(_) => break,
-                        };
-                        let Ok(batch) = batch else { break };
-                        // Without a repository the batches are only drained; the walk parses them.
+                    // Without a repository the batches are only drained; the walk parses them.
+                    for batch in rx {
                         if let Some(repo) = &repo {
                             out.extend(batch.into_iter().map(|id| (id, state(repo, id, detail))));
                         }
@@ -102,22 +101,32 @@ pub(crate) fn states_while<R>(
             })
             .collect();
         let mut seen = HashSet::new();
-        let mut batch = Vec::with_capacity(BATCH);
-        let result = read(&mut |id| {
+        let mut batches: Vec<Vec<Oid>> = (0..n).map(|_| Vec::with_capacity(BATCH)).collect();
+        let result = read(&mut |id, file| {
             if !known(id) && seen.insert(id) {
-                batch.push(id);
-                if batch.len() == BATCH {
-                    let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                let worker = worker_of(file, n);
+                batches[worker].push(id);
+                if batches[worker].len() == BATCH {
+                    let _ = senders[worker]
+                        .send(std::mem::replace(&mut batches[worker], Vec::with_capacity(BATCH)));
                 }
             }
         });
-        if !batch.is_empty() {
-            let _ = tx.send(batch);
+        for (batch, tx) in batches.into_iter().zip(&senders) {
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
         }
-        drop(tx);
+        drop(senders);
         let parsed = handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect();
         (result, parsed)
     })
+}
+
+/// The worker that reads the blobs of `file`.
+fn worker_of(file: &str, workers: usize) -> usize {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(file) as usize % workers
 }
 
 /// A state blob parsed as the walk parses it.
@@ -157,7 +166,7 @@ mod tests {
             |id| id == first,
             |want| {
                 for &id in ids.iter().chain(&ids) {
-                    want(id);
+                    want(id, "");
                 }
             },
         );
