@@ -82,13 +82,14 @@ pub(crate) fn printable(text: &str, keep_sgr: bool) -> std::borrow::Cow<'_, str>
 }
 
 /// The length of the colour sequence at the start of `text`, when it is one
-/// that evident's palette writes (`ESC [ n m`, n a reset, bold, dim, or a
-/// foreground of [`crate::ui`]'s colours): one in user text that slipped
+/// that evident's palette writes (`ESC [ n m`, n a reset, bold, dim,
+/// strike-through (a removed word), or a foreground of [`crate::ui`]'s
+/// colours): one in user text that slipped
 /// through cannot conceal text, paint its background or hide it otherwise.
 fn sgr_len(text: &str) -> Option<usize> {
     let params = text.strip_prefix("\u{1b}[")?;
     let n = params.bytes().take_while(u8::is_ascii_digit).count();
-    let ours = matches!(&params[..n], "0" | "1" | "2" | "31" | "32" | "33" | "36");
+    let ours = matches!(&params[..n], "0" | "1" | "2" | "9" | "31" | "32" | "33" | "36");
     (ours && params.as_bytes().get(n) == Some(&b'm')).then_some(2 + n + 1)
 }
 
@@ -142,7 +143,8 @@ mod tests {
     #[test]
     fn only_our_colours_are_kept() {
         use crate::ui::{BOLD, CYAN, DIM, GREEN, RED, YELLOW, paint};
-        for style in [BOLD, DIM, GREEN, RED, YELLOW, CYAN, RED.bold(), GREEN.bold(), CYAN.bold()] {
+        let struck = RED.strikethrough();
+        for style in [BOLD, DIM, GREEN, RED, YELLOW, CYAN, RED.bold(), GREEN.bold(), CYAN.bold(), struck] {
             let ours = paint(true, style, "x");
             assert_eq!(printable(&ours, true), ours);
         }
