@@ -48,11 +48,7 @@ impl TimelineCache {
     /// The cached timeline: `Ok(None)` when there is none, `Err` (with why)
     /// when the file cannot be used.
     pub(crate) fn load(&self) -> Result<Option<Timeline>, String> {
-        let bytes = match std::fs::read(&self.path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e.to_string()),
-        };
+        let Some(bytes) = self.read()? else { return Ok(None) };
         let (header, rest): (Header, &[u8]) = postcard::take_from_bytes(&bytes).map_err(|e| e.to_string())?;
         if header.magic != MAGIC || header.format > FORMAT || header.prefix != self.prefix {
             return Err("written for another repository or format".into());
@@ -63,6 +59,32 @@ impl TimelineCache {
             return Ok(None);
         }
         super::packed::unpack(rest).map(Some)
+    }
+
+    /// The file's bytes, `None` when there is none. Only a regular file in a
+    /// real folder is read: a link or a device there (`/dev/zero`, a pipe)
+    /// would read without end or block, and a link is not what evident wrote.
+    fn read(&self) -> Result<Option<Vec<u8>>, String> {
+        use std::io::Read;
+        if let Some(dir) = self.path.parent()
+            && std::fs::symlink_metadata(dir).is_ok_and(|m| !m.file_type().is_dir())
+        {
+            return Err(format!("{} is not a folder", dir.display()));
+        }
+        match std::fs::symlink_metadata(&self.path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e.to_string()),
+            Ok(m) if !m.file_type().is_file() => return Err("not a regular file".into()),
+            Ok(_) => {}
+        }
+        let mut file = std::fs::File::open(&self.path).map_err(|e| e.to_string())?;
+        let meta = file.metadata().map_err(|e| e.to_string())?;
+        if !meta.is_file() {
+            return Err("not a regular file".into());
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).min(1 << 30));
+        file.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+        Ok(Some(bytes))
     }
 
     /// Stores a timeline.
@@ -80,14 +102,44 @@ impl TimelineCache {
         // a buffer rather than built in memory first: a long history's cache is
         // tens of megabytes, and growing one vector to that size costs more than
         // the serialising.
-        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| e.to_string())?;
+        if std::fs::symlink_metadata(dir).is_ok_and(|m| !m.file_type().is_dir()) {
+            return Err(format!("{} is not a folder", dir.display()));
+        }
+        let mut temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| e.to_string())?;
         {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, temp.as_file_mut());
             postcard::to_io(&header, &mut out).map_err(|e| e.to_string())?;
             super::packed::pack(timeline, &mut out)?;
             std::io::Write::flush(&mut out).map_err(|e| e.to_string())?;
         }
-        temp.persist(&self.path).map(|_| ()).map_err(|e| e.error.to_string())
+        temp.persist(&self.path).map_err(|e| e.error.to_string())?;
+        remove_stale_temps(dir);
+        Ok(())
+    }
+}
+
+/// The start of the names of the cache's temporary files.
+const TEMP_PREFIX: &str = ".timeline-";
+
+/// Removes the temporary files of runs killed while writing the cache (each
+/// as large as the cache), once they are old enough that no run still
+/// writes them.
+fn remove_stale_temps(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let ours = name.to_str().is_some_and(|n| n.starts_with(TEMP_PREFIX) && n.ends_with(".tmp"));
+        let stale = entry
+            .metadata()
+            .is_ok_and(|m| m.file_type().is_file() && m.modified().is_ok_and(|t| t < hour_ago));
+        if ours && stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -285,6 +337,61 @@ mod tests {
                 let _ = cache.load();
             }
         }
+    }
+
+    /// A link or a device where the cache belongs is not read (`/dev/zero`
+    /// would be read until memory ran out, a pipe would block), and storing
+    /// replaces the link rather than writing through it.
+    #[cfg(unix)]
+    #[test]
+    fn only_a_regular_file_is_read() {
+        let (dir, git) = repo(2);
+        let cache = TimelineCache::of(&git);
+        let timeline = timeline_of(&git);
+        let elsewhere = dir.path().join("elsewhere.bin");
+        cache.store(&timeline).unwrap();
+        std::fs::rename(&cache.path, &elsewhere).unwrap();
+        for target in [elsewhere.as_path(), std::path::Path::new("/dev/zero")] {
+            std::os::unix::fs::symlink(target, &cache.path).unwrap();
+            assert_eq!(cache.load().err().as_deref(), Some("not a regular file"));
+            std::fs::remove_file(&cache.path).unwrap();
+        }
+        let fifo = std::process::Command::new("mkfifo").arg(&cache.path).status();
+        if fifo.is_ok_and(|s| s.success()) {
+            assert_eq!(cache.load().err().as_deref(), Some("not a regular file"));
+            std::fs::remove_file(&cache.path).unwrap();
+        }
+        std::os::unix::fs::symlink(&elsewhere, &cache.path).unwrap();
+        cache.store(&timeline).unwrap();
+        assert!(std::fs::symlink_metadata(&cache.path).unwrap().file_type().is_file());
+        assert!(cache.load().unwrap().is_some());
+    }
+
+    /// A run killed while writing leaves its temporary file; the next run
+    /// that stores the cache removes it once it is an hour old.
+    #[test]
+    fn temporary_files_of_killed_runs_are_removed() {
+        let (_dir, git) = repo(2);
+        let cache = TimelineCache::of(&git);
+        let folder = cache.path.parent().unwrap().to_owned();
+        std::fs::create_dir_all(&folder).unwrap();
+        let (old, new, other) =
+            (folder.join(".timeline-abc.tmp"), folder.join(".timeline-def.tmp"), folder.join("journal"));
+        for f in [&old, &new, &other] {
+            std::fs::write(f, "x").unwrap();
+        }
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        std::fs::File::options().write(true).open(&old).unwrap().set_modified(two_hours_ago).unwrap();
+        std::fs::File::options().write(true).open(&other).unwrap().set_modified(two_hours_ago).unwrap();
+        cache.store(&timeline_of(&git)).unwrap();
+        assert!(!old.exists(), "an old temporary file is removed");
+        assert!(new.exists(), "one being written is kept");
+        assert!(other.exists(), "other files are left alone");
+        let names: Vec<String> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert!(!names.iter().any(|n| n.starts_with(".tmp")), "{names:?}");
     }
 
     #[test]

@@ -131,11 +131,22 @@ impl BlobCache {
         self.states.insert(id, state);
     }
 
-    /// Whether two states' blobs hold the same state (to the cache's detail).
-    fn same(&self, a: Option<Oid>, b: Option<Oid>) -> bool {
+    /// Whether two states' blobs hold the same state, every value of it: a
+    /// move is told by the whole state, whatever this cache's detail keeps. A
+    /// cache of [`Detail::Names`] compares what it keeps first, and reads the
+    /// two blobs in full only when those agree (a moved file, rarely).
+    fn same(&self, git: &GitRepo, a: Option<Oid>, b: Option<Oid>) -> bool {
         let state = |id: Option<Oid>| id.and_then(|id| self.states.get(&id).cloned().flatten());
         let (sa, sb) = (state(a), state(b));
-        sa.is_some() && sa == sb && a.and_then(|a| self.snapshot(a)) == b.and_then(|b| self.snapshot(b))
+        let kept =
+            sa.is_some() && sa == sb && a.and_then(|a| self.snapshot(a)) == b.and_then(|b| self.snapshot(b));
+        match (self.detail, a, b) {
+            (Detail::Names, Some(a), Some(b)) if kept && a != b => {
+                let full = parse_state(&git.repo, a, Detail::Full);
+                full.is_some() && full == parse_state(&git.repo, b, Detail::Full)
+            }
+            _ => kept,
+        }
     }
 
     pub(crate) fn config(&mut self, git: &GitRepo, id: Oid) -> Option<Arc<Config>> {
@@ -446,7 +457,7 @@ pub(crate) fn split(
                 && s.action == action
                 && new.contains(&s.assessment)
                 && s.renamed_from.is_none()
-                && cache.same(old_blob, s.new_blob)
+                && cache.same(git, old_blob, s.new_blob)
         }) {
             let to = states[j].path.clone();
             states[j].renamed_from = Some(from);
@@ -454,4 +465,63 @@ pub(crate) fn split(
         }
     }
     (states, files)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::history::GitRepo;
+    use crate::history::engine::{Options, build};
+    use crate::history::scorer::IncrementalScorer;
+    use crate::history::testing::{git, write};
+
+    const STATE: &str = "[implementation]\nstatus = \"implemented\"\n\n[test]\nstatus = \"passed\"\n\n[[evidence]]\nname = \"e\"\npath = \"";
+
+    /// The events of each commit of a repository whose assessment `s` is
+    /// renamed to `s2` in its second commit, the state of `a` moving with it
+    /// with evidence path `path`.
+    fn events_after_rename(path: &str) -> Vec<(usize, String, bool)> {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q", "-b", "main"]);
+        write(root, "evident.toml", "");
+        write(
+            root,
+            "actions/a.toml",
+            "id = \"a\"\ntitle = \"A\"\nversion = 1\ncategory = \"control-access\"\naction_type = \"technical\"\ncontrol_type = \"detective\"\nmandatory = false\ntesting = \"manual\"\n",
+        );
+        write(
+            root,
+            "templates/t.toml",
+            "id = \"t\"\nname = \"t\"\nregulation = \"T\"\nversion = 1\n\n[[controls]]\nid = \"c\"\ntitle = \"c\"\nactions = [\"a\"]\n",
+        );
+        let assessment =
+            |id: &str| format!("id = \"{id}\"\nname = \"s\"\ntemplate = \"t\"\ntemplate_version = 1\n");
+        write(root, "assessments/s/assessment.toml", &assessment("s"));
+        write(root, "assessments/s/a.toml", &format!("{STATE}x.txt\"\n"));
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "one"]);
+        std::fs::remove_dir_all(root.join("assessments/s")).unwrap();
+        write(root, "assessments/s2/assessment.toml", &assessment("s2"));
+        write(root, "assessments/s2/a.toml", &format!("{STATE}{path}\"\n"));
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "rename"]);
+        let repo = GitRepo::open(root).unwrap();
+        let head = repo.head().unwrap().unwrap();
+        let t = build(&repo, head, Options::default(), &mut IncrementalScorer::default(), &|_| {}).unwrap();
+        t.events.iter().map(|e| (e.commit, e.assessment.clone(), e.after.is_some())).collect()
+    }
+
+    /// A state moved with its renamed assessment is a move only when its whole
+    /// state is the same: the timeline keeps only evidence names, but a changed
+    /// evidence path still makes it a removal and an addition.
+    #[test]
+    fn a_move_is_told_by_the_whole_state_not_the_names_kept() {
+        let added = (0, "s".to_owned(), true);
+        assert_eq!(events_after_rename("x.txt"), std::slice::from_ref(&added), "moved as it was: no event");
+        assert_eq!(
+            events_after_rename("y.txt"),
+            [added, (1, "s".to_owned(), false), (1, "s2".to_owned(), true)],
+            "the evidence path changed in the move"
+        );
+    }
 }

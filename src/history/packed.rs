@@ -220,6 +220,17 @@ pub(crate) fn unpack(bytes: &[u8]) -> Result<Timeline, String> {
         }
     };
     let name = |i: u32| names.get(i as usize).copied().ok_or_else(|| format!("name {i} out of range"));
+    // An event's assessment and action are ids, short by definition: each
+    // event copies them, and a long name referred to by many small events
+    // would make a small file allocate without bound.
+    let id = |i: u32| {
+        let id = name(i)?;
+        if crate::model::is_valid_id(id) { Ok(id) } else { Err(format!("name {i} is not an id")) }
+    };
+    // The engine never gives more points than the most there are.
+    let points_ok = |p: &Points| {
+        if p.earned <= p.max { Ok(()) } else { Err(format!("{} of {} points", p.earned, p.max)) }
+    };
     let snapshots: Vec<Arc<StateSnapshot>> = snapshots.into_iter().map(Arc::new).collect();
     let snapshot = |i: u32| match i {
         0 => Ok(None),
@@ -235,8 +246,8 @@ pub(crate) fn unpack(bytes: &[u8]) -> Result<Timeline, String> {
         .map(|e| {
             Ok(StatusEvent {
                 commit: at(e.commit, &mut last)?,
-                assessment: name(e.assessment)?.to_owned(),
-                action: name(e.action)?.to_owned(),
+                assessment: id(e.assessment)?.to_owned(),
+                action: id(e.action)?.to_owned(),
                 before: snapshot(e.before)?,
                 after: snapshot(e.after)?,
             })
@@ -264,16 +275,25 @@ pub(crate) fn unpack(bytes: &[u8]) -> Result<Timeline, String> {
             if ids.len() != values.len() {
                 return Err(format!("score list {i} has {} values for {} ids", values.len(), ids.len()));
             }
+            values.iter().try_for_each(points_ok)?;
             Ok(ids.iter().cloned().zip(values).collect::<ScoreList>())
         })
         .collect::<Result<Vec<_>, String>>()?;
     let list = |i: u32| lists.get(i as usize).cloned().ok_or_else(|| format!("score list {i} out of range"));
-    let mut last = 0;
+    // One point per commit, in order: the scores after each.
+    if points.len() != commits.len() {
+        return Err(format!("{} score points for {} commits", points.len(), commits.len()));
+    }
     let points = points
         .into_iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
+            if p.commit as usize != i {
+                return Err(format!("score point {i} at commit {}", p.commit));
+            }
+            points_ok(&p.overall)?;
             Ok(ScorePoint {
-                commit: at(p.commit, &mut last)?,
+                commit: i,
                 overall: p.overall,
                 assessments: list(p.assessments)?,
                 categories: list(p.categories)?,
@@ -368,8 +388,8 @@ mod tests {
         refused(&|p| p.events[0].action = 4, "name 4 out of range");
         refused(&|p| p.shapes[1] = vec![9], "name 9 out of range");
         refused(&|p| p.events[0].commit = 2, "commit 2 out of range or out of order");
-        refused(&|p| p.points[0].commit = 5, "commit 5 out of range or out of order");
-        refused(&|p| p.points.reverse(), "commit 0 out of range or out of order");
+        refused(&|p| p.points[0].commit = 5, "score point 0 at commit 5");
+        refused(&|p| p.points.reverse(), "score point 0 at commit 1");
         refused(&|p| p.points[1].managed = 3, "score list 3 out of range");
         refused(&|p| p.lists[1].shape = 3, "score shape 3 out of range");
         refused(&|p| p.lists[0].values.push(Points::default()), "score list 0 has 2 values for 1 ids");
@@ -377,8 +397,35 @@ mod tests {
         let problems = [Problem { commit: 2, path: "p".into(), message: "m".into() }];
         let packed = Packed { problems: &problems, ..good(&commits, &open) };
         assert_eq!(read(&packed).err().as_deref(), Some("problem at commit 2 out of range"));
+        // Names and numbers the engine never writes.
+        refused(&|p| p.names[0] = "Not An Id", "name 0 is not an id");
+        refused(&|p| p.points.pop().map(drop).unwrap_or(()), "1 score points for 2 commits");
+        refused(&|p| p.points[1].commit = 0, "score point 1 at commit 0");
+        refused(&|p| p.points[0].overall.earned = 4, "4 of 3 points");
+        refused(
+            &|p| p.lists[1].values[0] = Points { earned: u64::MAX, max: 1 },
+            "18446744073709551615 of 1 points",
+        );
         let mut bytes = postcard::to_stdvec(&good(&commits, &open)).unwrap();
         bytes.push(0);
         assert_eq!(unpack(&bytes).err().as_deref(), Some("1 bytes after the end"));
+    }
+
+    /// A file of a few megabytes whose many events all name one long
+    /// "assessment" would copy it into each: refused before any copy.
+    #[test]
+    fn a_long_name_shared_by_many_events_is_refused() {
+        let commits = [commit("1"), commit("2")];
+        let open = OPEN;
+        let long = "a".repeat(1 << 20);
+        let event = || Event { commit: 1, assessment: 0, action: 1, before: 0, after: 1 };
+        let packed = Packed {
+            names: vec![&long, "a"],
+            events: (0..100_000).map(|_| event()).collect(),
+            ..good(&commits, &open)
+        };
+        let bytes = postcard::to_stdvec(&packed).unwrap();
+        assert!(bytes.len() < 2 << 20, "{}", bytes.len());
+        assert_eq!(unpack(&bytes).err().as_deref(), Some("name 0 is not an id"));
     }
 }

@@ -129,7 +129,7 @@ fn human_row(t: &Timeline, e: &StatusEvent, signed: &SignedBy, color: bool, cell
         if i > 0 {
             change.push_str(", ");
         }
-        change.push_str(&colour_change(part, color));
+        change.push_str(&colour_change(&crate::render::printable(part, false), color));
     }
     if !signed.is_empty() {
         cells.push(&signed_cell(signed, t, e));

@@ -81,11 +81,16 @@ pub(crate) fn printable(text: &str, keep_sgr: bool) -> std::borrow::Cow<'_, str>
     std::borrow::Cow::Owned(out)
 }
 
-/// The length of the colour sequence `ESC [ digits/; m` at the start of `text`.
+/// The length of the colour sequence at the start of `text`, when it is one
+/// that evident's palette writes (`ESC [ n m`, n a reset, bold, dim,
+/// strike-through (a removed word), or a foreground of [`crate::ui`]'s
+/// colours): one in user text that slipped
+/// through cannot conceal text, paint its background or hide it otherwise.
 fn sgr_len(text: &str) -> Option<usize> {
     let params = text.strip_prefix("\u{1b}[")?;
-    let n = params.bytes().take_while(|b| b.is_ascii_digit() || *b == b';').count();
-    (params.as_bytes().get(n) == Some(&b'm')).then_some(2 + n + 1)
+    let n = params.bytes().take_while(u8::is_ascii_digit).count();
+    let ours = matches!(&params[..n], "0" | "1" | "2" | "9" | "31" | "32" | "33" | "36");
+    (ours && params.as_bytes().get(n) == Some(&b'm')).then_some(2 + n + 1)
 }
 
 /// User text as a Markdown code span: backticks inside are kept by choosing
@@ -131,5 +136,22 @@ mod tests {
         assert_eq!(printable("\x1b[31m", false), "␛[31m");
         assert_eq!(printable("\u{9b}31m \u{7f} \u{202e}txt", false), "<U+009B>31m ␡ <U+202E>txt");
         assert_eq!(md_cell("Ana\x1b[8m"), "Ana␛\\[8m");
+    }
+
+    /// Only the colour sequences evident writes are kept: one that conceals
+    /// text, paints a background or sets a colour of its own is shown.
+    #[test]
+    fn only_our_colours_are_kept() {
+        use crate::ui::{BOLD, CYAN, DIM, GREEN, RED, YELLOW, paint};
+        let struck = RED.strikethrough();
+        for style in [BOLD, DIM, GREEN, RED, YELLOW, CYAN, RED.bold(), GREEN.bold(), CYAN.bold(), struck] {
+            let ours = paint(true, style, "x");
+            assert_eq!(printable(&ours, true), ours);
+        }
+        for theirs in
+            ["\x1b[8m", "\x1b[30;40m", "\x1b[47m", "\x1b[38;5;0m", "\x1b[1;31m", "\x1b[m", "\x1b[7m"]
+        {
+            assert_eq!(printable(theirs, true), theirs.replace('\x1b', "␛"), "{theirs:?}");
+        }
     }
 }

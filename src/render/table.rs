@@ -178,18 +178,22 @@ impl Cells {
         cell
     }
 
-    /// Adds a cell.
+    /// Adds a cell of user text, its control characters made visible: the
+    /// terminal sink keeps colour sequences (evident's), and would keep one
+    /// written in an author name or a title too.
     pub(crate) fn push(&mut self, text: &str) {
-        self.next().push_str(text);
+        self.next().push_str(&crate::render::printable(text, false));
     }
 
-    /// Adds a cell in a style (plain when not colouring).
+    /// Adds a cell of user text in a style (plain when not colouring), made
+    /// visible like [`Cells::push`].
     pub(crate) fn paint(&mut self, color: bool, style: anstyle::Style, text: &str) {
+        let text = crate::render::printable(text, false);
         let cell = self.next();
         if color {
             let _ = write!(cell, "{style}{text}{style:#}");
         } else {
-            cell.push_str(text);
+            cell.push_str(&text);
         }
     }
 
@@ -284,9 +288,10 @@ mod tests {
     }
 
     fn streamed(headers: &[&str], rows: &[Vec<String>], color: bool) -> String {
+        // The cells are styled already: written as they are.
         let fill = |row: &Vec<String>, cells: &mut Cells| {
             for cell in row {
-                cells.push(cell);
+                cells.next().push_str(cell);
             }
         };
         let mut out = String::new();
@@ -349,9 +354,12 @@ mod tests {
         assert_eq!(calls, 2 * items.len());
         let mut t = Table::new(&["Name", "Bytes>"]);
         for item in items {
-            t.row(vec![paint(true, DIM, item), item.len().to_string()]);
+            // A colour sequence in the text itself is shown, not obeyed.
+            let shown = crate::render::printable(item, false);
+            t.row(vec![paint(true, DIM, shown), item.len().to_string()]);
         }
         assert_eq!(out, t.render(true));
+        assert!(out.contains("\x1b[2m␛[31mred␛[0m\x1b[0m"), "{out:?}");
     }
 
     #[test]

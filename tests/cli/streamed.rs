@@ -92,3 +92,25 @@ fn coloured_output_on_a_terminal_keeps_its_colours_and_shows_control_characters(
     let csv = on_a_terminal(&repo, "export actions --format csv").expect("ran before");
     assert!(csv.contains("␛]0;pwned␇"), "{csv:?}");
 }
+
+/// A colour sequence in an author's name, an action title or an evidence
+/// name is shown, not obeyed, though evident's own colours pass to the
+/// terminal: `ESC [ 8 m` would conceal the rest of the line.
+#[test]
+fn colour_sequences_in_user_text_are_shown_on_a_terminal() {
+    let repo = TestRepo::example();
+    repo.git_init();
+    let action = std::fs::read_to_string(repo.path().join("actions/access-reviews.toml")).unwrap();
+    let title = action.lines().find(|l| l.starts_with("title")).unwrap();
+    repo.write("actions/access-reviews.toml", action.replace(title, "title = \"MFA \\u001b[8mhidden\""));
+    repo.git(&["add", "-A"]);
+    let author = "Eve \u{1b}[8mhidden <eve@example.com>";
+    repo.git(&["commit", "-q", "--author", author, "-m", "start"]);
+    for args in ["--color always history", "--color always history --scores", "--color always list actions"] {
+        let Some(shown) = on_a_terminal(&repo, args) else { return };
+        let coloured = !args.ends_with("--scores");
+        assert!(!coloured || shown.contains("\x1b[1m"), "{args}: our colours are kept: {shown:?}");
+        assert!(!shown.contains("\x1b[8m"), "{args}: a colour sequence of the user's text is obeyed");
+        assert!(shown.contains("␛[8mhidden"), "{args}: {shown:?}");
+    }
+}
