@@ -161,24 +161,14 @@ mod tests {
     use super::*;
     use crate::history::engine::{Options, build, build_from};
     use crate::history::scorer::IncrementalScorer;
-    use crate::history::testing::{git as run_git, write};
+    use crate::history::testing::{git as run_git, one_action, write};
 
     /// A repository of `n` commits, each changing the state of action a (1 point).
     fn repo(n: usize) -> (tempfile::TempDir, GitRepo) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         run_git(root, &["init", "-q", "-b", "main"]);
-        write(root, "evident.toml", "");
-        write(
-            root,
-            "actions/a.toml",
-            "id = \"a\"\ntitle = \"A\"\nversion = 1\ncategory = \"control-access\"\naction_type = \"technical\"\ncontrol_type = \"detective\"\nmandatory = false\ntesting = \"manual\"\n",
-        );
-        write(
-            root,
-            "templates/t.toml",
-            "id = \"t\"\nname = \"t\"\nregulation = \"T\"\nversion = 1\n\n[[controls]]\nid = \"c\"\ntitle = \"c\"\nactions = [\"a\"]\n",
-        );
+        one_action(root);
         write(
             root,
             "assessments/s/assessment.toml",

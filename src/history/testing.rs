@@ -25,3 +25,19 @@ pub(crate) fn write(dir: &Path, rel: &str, text: &str) {
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, text).unwrap();
 }
+
+/// An empty evident.toml, action `a` (1 point) and template `t` whose one
+/// control lists it.
+pub(crate) fn one_action(dir: &Path) {
+    write(dir, "evident.toml", "");
+    write(
+        dir,
+        "actions/a.toml",
+        "id = \"a\"\ntitle = \"A\"\nversion = 1\ncategory = \"control-access\"\naction_type = \"technical\"\ncontrol_type = \"detective\"\nmandatory = false\ntesting = \"manual\"\n",
+    );
+    write(
+        dir,
+        "templates/t.toml",
+        "id = \"t\"\nname = \"t\"\nregulation = \"T\"\nversion = 1\n\n[[controls]]\nid = \"c\"\ntitle = \"c\"\nactions = [\"a\"]\n",
+    );
+}
