@@ -227,13 +227,11 @@ struct Walker<'a> {
     snapshots: Snapshots,
 }
 
-/// The snapshots of the states, shared: made once per state blob, and the
-/// current one of each action kept, so that an event's before is the
-/// previous event's after rather than a copy of it.
+/// The snapshots of the states, shared: made once per state blob (by the
+/// blob cache), and the current one of each action kept, so that an event's
+/// before is the previous event's after rather than a copy of it.
 #[derive(Default)]
 struct Snapshots {
-    /// By the blob of the state file.
-    by_blob: HashMap<Oid, Arc<StateSnapshot>>,
     /// The snapshot of each state the live workspace holds, once the walk
     /// has changed it (before that, made from the live workspace).
     current: HashMap<(AssessmentId, ActionId), Arc<StateSnapshot>>,
@@ -304,13 +302,7 @@ impl Walker<'_> {
         let entry = Entry::State(s.assessment.clone(), s.action.clone());
         match (&s.new, s.new_exists) {
             (Some(new), _) => {
-                let after = match s.new_blob {
-                    Some(blob) => cache.snapshot(blob).unwrap_or_else(|| {
-                        let made = || Arc::new(StateSnapshot::from(new.as_ref()));
-                        Arc::clone(self.snapshots.by_blob.entry(blob).or_insert_with(made))
-                    }),
-                    None => Arc::new(StateSnapshot::from(new.as_ref())),
-                };
+                let after = snapshot(cache, s.new_blob, new);
                 self.snapshots.current.insert(key, Arc::clone(&after));
                 self.live.apply(entry, Some(Item::State(scored_part(new))));
                 Some((before, Some(after)))
@@ -338,6 +330,13 @@ impl Walker<'_> {
             .unwrap_or_else(|| "cannot be read".to_owned());
         self.timeline.problems.push(Problem { commit: index, path: path.to_owned(), message });
     }
+}
+
+/// The snapshot of a state read from `blob`: the one the timeline's cache
+/// made when it read the blob (its state keeps no evidence names), or, from a
+/// cache that keeps states whole, one made now.
+fn snapshot(cache: &BlobCache, blob: Option<Oid>, state: &ActionState) -> Arc<StateSnapshot> {
+    blob.and_then(|b| cache.snapshot(b)).unwrap_or_else(|| Arc::new(StateSnapshot::from(state)))
 }
 
 /// A copy of a state for the live workspace, which only the scorer reads:
@@ -409,15 +408,8 @@ fn add_branch_events(
             if s.renamed_from.is_some() || s.renamed_to.is_some() || (s.new.is_none() && s.new_exists) {
                 continue;
             }
-            let snapshot = |state: &Option<Arc<ActionState>>, blob: Option<Oid>| {
-                let state = state.as_deref()?;
-                Some(
-                    blob.and_then(|b| cache.snapshot(b))
-                        .unwrap_or_else(|| Arc::new(StateSnapshot::from(state))),
-                )
-            };
-            let before = snapshot(&s.old, s.old_blob);
-            let after = snapshot(&s.new, s.new_blob);
+            let before = s.old.as_ref().map(|state| snapshot(cache, s.old_blob, state));
+            let after = s.new.as_ref().map(|state| snapshot(cache, s.new_blob, state));
             if before != after {
                 events.push(StatusEvent {
                     commit: index,

@@ -173,12 +173,8 @@ pub(crate) fn read_state(repo: &git2::Repository, id: Oid, detail: Detail) -> Ca
 /// A state blob: read by [`super::narrow`] when it has the plain shape,
 /// otherwise by the full parser; `None` when it cannot be read or parsed.
 pub(crate) fn parse_state(repo: &git2::Repository, id: Oid, detail: Detail) -> Option<ActionState> {
-    parse_state_text(repo.find_blob(id).ok()?.content(), detail)
-}
-
-/// The content of a state blob, parsed as [`parse_state`] does.
-pub(crate) fn parse_state_text(bytes: &[u8], detail: Detail) -> Option<ActionState> {
-    let text = std::str::from_utf8(bytes).ok()?;
+    let blob = repo.find_blob(id).ok()?;
+    let text = std::str::from_utf8(blob.content()).ok()?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     super::narrow::state(text, detail).or_else(|| toml::from_str(text).ok().map(|s| detail.trim(s)))
 }
@@ -472,7 +468,7 @@ mod tests {
     use crate::history::GitRepo;
     use crate::history::engine::{Options, build};
     use crate::history::scorer::IncrementalScorer;
-    use crate::history::testing::{git, write};
+    use crate::history::testing::{git, one_action, write};
 
     const STATE: &str = "[implementation]\nstatus = \"implemented\"\n\n[test]\nstatus = \"passed\"\n\n[[evidence]]\nname = \"e\"\npath = \"";
 
@@ -483,17 +479,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         git(root, &["init", "-q", "-b", "main"]);
-        write(root, "evident.toml", "");
-        write(
-            root,
-            "actions/a.toml",
-            "id = \"a\"\ntitle = \"A\"\nversion = 1\ncategory = \"control-access\"\naction_type = \"technical\"\ncontrol_type = \"detective\"\nmandatory = false\ntesting = \"manual\"\n",
-        );
-        write(
-            root,
-            "templates/t.toml",
-            "id = \"t\"\nname = \"t\"\nregulation = \"T\"\nversion = 1\n\n[[controls]]\nid = \"c\"\ntitle = \"c\"\nactions = [\"a\"]\n",
-        );
+        one_action(root);
         let assessment =
             |id: &str| format!("id = \"{id}\"\nname = \"s\"\ntemplate = \"t\"\ntemplate_version = 1\n");
         write(root, "assessments/s/assessment.toml", &assessment("s"));
