@@ -73,11 +73,13 @@ pub(crate) fn send(
         let _ = tx.send(session(&server, login.as_ref(), &mail, timeout));
     });
     rx.recv_timeout(timeout).unwrap_or_else(|_| {
-        Err(Failure::transient(format!(
-            "the mail server did not finish within {} s",
-            timeout.as_secs_f64().ceil()
-        )))
+        Err(Failure::transient(format!("the mail server did not finish within {}", seconds(timeout))))
     })
+}
+
+/// `timeout` as a person would say it: whole seconds, rounded up.
+fn seconds(timeout: Duration) -> String {
+    format!("{} s", timeout.as_secs_f64().ceil())
 }
 
 /// One SMTP session; `timeout` bounds the connection and every read and write.
@@ -98,9 +100,9 @@ fn session(
         server.implicit_tls.then_some(&tls),
         None,
     )
-    .map_err(|e| classify(&e, "could not connect"))?;
+    .map_err(|e| classify(&e, timeout, "could not connect"))?;
     if conn.can_starttls() {
-        conn.starttls(&tls, &hello).map_err(|e| classify(&e, "STARTTLS failed"))?;
+        conn.starttls(&tls, &hello).map_err(|e| classify(&e, timeout, "STARTTLS failed"))?;
     }
     if let Some(login) = login {
         if !conn.is_encrypted() {
@@ -115,10 +117,10 @@ fn session(
             &Credentials::new(login.user.clone(), login.password.clone()),
         )
         .map_err(|e| {
-            classify(&e, "the server refused the login (EVIDENT_SMTP_USER, EVIDENT_SMTP_PASSWORD)")
+            classify(&e, timeout, "the server refused the login (EVIDENT_SMTP_USER, EVIDENT_SMTP_PASSWORD)")
         })?;
     }
-    let sent = conn.send(&envelope, &bytes).map_err(|e| classify(&e, "the server refused the mail"));
+    let sent = conn.send(&envelope, &bytes).map_err(|e| classify(&e, timeout, "the server refused the mail"));
     if sent.is_ok() {
         let _ = conn.quit();
     } else {
@@ -128,11 +130,53 @@ fn session(
 }
 
 /// SMTP 4xx answers and network trouble may pass; 5xx answers and TLS failures will not.
-fn classify(e: &lettre::transport::smtp::Error, context: &str) -> Failure {
+fn classify(e: &lettre::transport::smtp::Error, timeout: Duration, context: &str) -> Failure {
+    if timed_out(e) {
+        // A socket timeout shows as "Resource temporarily unavailable": say what happened.
+        return Failure::transient(format!("the mail server did not answer within {}", seconds(timeout)));
+    }
     let reason = format!("{context}: {e}");
     if e.is_permanent() || e.is_tls() || e.is_client() {
         Failure::permanent(reason)
     } else {
         Failure::transient(reason)
+    }
+}
+
+/// Whether a read, write or connect ran out of time (Linux reports a socket timeout as
+/// `WouldBlock`, other systems as `TimedOut`).
+fn timed_out(e: &lettre::transport::smtp::Error) -> bool {
+    use std::error::Error as _;
+    let mut source = e.source();
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            return matches!(io.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock);
+        }
+        source = err.source();
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_that_never_greets_is_said_to_not_answer() {
+        // The session alone, without `send`'s overall bound, so its own read timeout fires.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let hold = std::thread::spawn(move || listener.accept().map(|(stream, _)| stream));
+        let server = SmtpServer { host: "127.0.0.1".into(), port, implicit_tls: false };
+        let mail = Mail {
+            from: "evident <evident@example.org>".parse().unwrap(),
+            to: vec!["bob@example.org".parse().unwrap()],
+            subject: "s".into(),
+            text: "t".into(),
+        };
+        let failure = session(&server, None, &mail, Duration::from_millis(200)).unwrap_err();
+        assert_eq!(failure.reason, "the mail server did not answer within 1 s");
+        assert!(failure.retry);
+        drop(hold.join());
     }
 }

@@ -472,7 +472,28 @@ fn a_mail_server_that_never_finishes_its_answer_is_given_up_on() {
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
     let d = &json["deliveries"][0];
     assert_eq!(d["status"], "failed");
-    assert_eq!(d["reason"], "the mail server did not finish within 1 s");
+    // On a loaded machine the server's next line may come later than the per-read timeout,
+    // which ends the session first: either way the reason says what happened.
+    let reason = d["reason"].as_str().unwrap();
+    assert!(
+        ["the mail server did not finish within 1 s", "the mail server did not answer within 1 s"]
+            .contains(&reason),
+        "{reason}"
+    );
+}
+
+#[test]
+fn a_mail_server_that_never_answers_is_named_as_such() {
+    let mail = SmtpServer::start(SmtpScript { silent: true, ..SmtpScript::default() });
+    let (repo, base) = story(&config(None, Some(&mail.url())));
+    let (out, json) = send_json(&repo, &base, &[], &[("EVIDENT_SEND_TIMEOUT_MS", "300")]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    let d = &json["deliveries"][0];
+    assert_eq!((d["status"].as_str(), d["attempts"].as_u64()), (Some("failed"), Some(3)));
+    // Not "Resource temporarily unavailable (os error 11)", which is how Linux says it.
+    let reason = d["reason"].as_str().unwrap();
+    assert!(reason.starts_with("the mail server did not "), "{reason}");
+    assert!(!out.all().contains("os error"), "{}", out.all());
 }
 
 #[test]

@@ -172,6 +172,8 @@ pub struct SmtpScript {
     /// Greet with an endless multi-line answer (`220-` lines, one every 100 ms): a server that
     /// keeps talking but never lets the client speak.
     pub endless_greeting: bool,
+    /// Accept the connection and never say a word.
+    pub silent: bool,
 }
 
 /// A mail server that offers `AUTH PLAIN LOGIN` but no STARTTLS, and records every line a
@@ -208,6 +210,11 @@ fn smtp_session(stream: &TcpStream, script: SmtpScript) -> Vec<String> {
         let _ = out.write_all(text.as_bytes());
         let _ = out.flush();
     };
+    if script.silent {
+        // Wait for the client to hang up.
+        let _ = reader.read_line(&mut String::new());
+        return lines;
+    }
     if script.endless_greeting {
         for _ in 0..600 {
             if (&mut out).write_all(b"220-still here\r\n").is_err() {
