@@ -103,6 +103,12 @@ impl Ui {
         }
     }
 
+    /// A warning about the run itself (not about the repository's files, which are
+    /// diagnostics), on one line.
+    pub(crate) fn warn(&self, text: &str) {
+        self.err(&format!("{}: {text}\n", self.paint_err(YELLOW.bold(), "warning")));
+    }
+
     /// A diagnostic beside a command's output (a warning with its code), on one line.
     pub(crate) fn diagnostic(&self, d: &crate::diag::Diagnostic) {
         self.err(&crate::diag::render::short(&crate::diag::Sources::default(), d, self.color_stderr));

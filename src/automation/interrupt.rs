@@ -74,6 +74,7 @@ pub(crate) fn install() -> std::io::Result<()> {
             if RECEIVED.compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst).is_err() {
                 // A second signal: no more grace.
                 signal_groups(rustix::process::Signal::KILL);
+                super::orphans::stop_all();
                 std::process::exit(exit_status(signal));
             }
             stop_checks();

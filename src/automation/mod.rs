@@ -10,6 +10,7 @@
 //! Freshness ([`valid_for`], [`is_stale`]) applies to every test result, manual or automatic.
 
 pub(crate) mod interrupt;
+pub(crate) mod orphans;
 pub(crate) mod process;
 mod record;
 pub(crate) mod results;

@@ -1,6 +1,6 @@
 //! `evident test`: run the automatic tests and record their results.
 
-use crate::automation::{self, Kind, Summary, interrupt};
+use crate::automation::{self, Kind, Summary, interrupt, orphans};
 use crate::commands::args::OutputFormat;
 use crate::commands::context::Context;
 use crate::commands::output::{conclude, refuse_inputs, to_json_text};
@@ -87,10 +87,15 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     // Checks run in their own process groups, out of reach of a Ctrl-C: evident stops them.
     if !units.is_empty() {
         interrupt::install().map_err(|e| Error::new(format!("cannot catch SIGINT and SIGTERM: {e}")))?;
+        // Without it a process that left its check's group could outlive the run unnoticed.
+        if let Err(e) = orphans::adopt() {
+            ui.warn(&format!("processes that checks leave running cannot be stopped: {e}"));
+        }
     }
     let bar = ui.progress(units.len() as u64, "Testing");
     let outcomes = automation::run_all(&units, root, jobs, &|| bar.inc(1));
     bar.finish_and_clear();
+    stop_orphans(ui);
     if let Some(signal) = interrupt::received() {
         // Nothing was written yet: the results are dropped whole.
         interrupted(ui, signal, "the checks were stopped and nothing was written");
@@ -146,6 +151,19 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
 /// Ends evident after SIGINT or SIGTERM, with the status a shell gives a program the signal
 /// ended (128 + its number: 130, 143).
 fn interrupted(ui: &crate::ui::Ui, signal: i32, what: &str) -> ! {
+    stop_orphans(ui);
     ui.err(&format!("evident test: interrupted by {}; {what}\n", interrupt::name(signal)));
     std::process::exit(interrupt::exit_status(signal))
+}
+
+/// Stops what the checks left running out of their process groups, and says so: the check's
+/// own output says which check it was.
+fn stop_orphans(ui: &crate::ui::Ui) {
+    match orphans::stop_all() {
+        0 => {}
+        n => ui.warn(&format!(
+            "stopped {n} process{} that checks left running outside their process groups",
+            if n == 1 { "" } else { "es" }
+        )),
+    }
 }

@@ -96,7 +96,8 @@ fn a_hanging_check_is_killed_at_its_timeout_with_its_children() {
     assert_eq!(test_status(&repo, "a1", "hang"), "could-not-be-detected");
     let notes = state(&repo, "a1", "hang")["test"]["notes"].as_str().unwrap().to_owned();
     assert!(notes.contains("killed at its timeout of 1s"), "{notes}");
-    // The background child went with its group.
+    // The background child went with its group: nothing was left to stop afterwards.
+    assert!(!run.stderr.contains("left running"), "{}", run.all());
     let pid = repo.read("child.pid").trim().to_owned();
     let alive = || {
         std::fs::read_to_string(format!("/proc/{pid}/stat"))
@@ -524,8 +525,17 @@ fn a_check_that_leaves_a_daemon_holding_its_output_ends_with_its_own_status() {
     let run = test_within(&repo, 60);
     let elapsed = started.elapsed();
     let pid = repo.read("daemon.pid").trim().to_owned();
+    // evident adopted the daemon once its parent ended, and stopped it with the run.
+    let alive = std::path::Path::new(&format!("/proc/{pid}")).exists();
     let _ = std::process::Command::new("kill").arg(&pid).status();
+    assert!(!alive, "the daemon outlived evident test");
     assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stderr
+            .contains("warning: stopped 1 process that checks left running outside their process groups"),
+        "{}",
+        run.all()
+    );
     assert!(elapsed < std::time::Duration::from_secs(15), "took {elapsed:?}");
     assert_eq!(test_status(&repo, "a1", "daemon"), "passed");
     let s = state(&repo, "a1", "daemon");
