@@ -11,7 +11,7 @@ pub(crate) mod target;
 pub(crate) mod text;
 pub(crate) mod webhook;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use lettre::message::Mailbox;
@@ -284,8 +284,11 @@ pub(crate) struct Settings<'a> {
 }
 
 /// Sends each planned delivery (or, with `dry_run`, shows it) and records what became of it.
-/// A failure does not stop the others.
+/// A failure does not stop the others; but once a server could not be reached on every try,
+/// later deliveries to it are not tried (a dead mail server and twenty owners would otherwise
+/// hold the run for half an hour).
 pub(crate) fn deliver(planned: Vec<Planned>, settings: &Settings<'_>) -> Vec<Delivery> {
+    let mut down: HashMap<String, String> = HashMap::new();
     planned
         .into_iter()
         .map(|p| {
@@ -298,9 +301,11 @@ pub(crate) fn deliver(planned: Vec<Planned>, settings: &Settings<'_>) -> Vec<Del
                 d.message = Some(payload.preview());
                 return d;
             }
-            let (result, attempts) = match url {
-                Err(e) => (Err(Failure::permanent(e)), 0),
-                Ok(url) => match &payload {
+            let server = url.as_deref().ok().and_then(|u| server_of(&payload, u));
+            let (result, attempts) = match (url, server.as_ref().and_then(|s| down.get(s))) {
+                (Err(e), _) => (Err(Failure::permanent(e)), 0),
+                (Ok(_), Some(why)) => (Err(Failure::permanent(why.clone())), 0),
+                (Ok(url), None) => match &payload {
                     Payload::Webhook(body) => send_webhook(&url, body, settings),
                     Payload::Mail { from, to, subject, text } => {
                         send_mail(&url, from, to, subject, text, settings)
@@ -311,6 +316,10 @@ pub(crate) fn deliver(planned: Vec<Planned>, settings: &Settings<'_>) -> Vec<Del
             match result {
                 Ok(()) => d.status = Status::Delivered,
                 Err(failure) => {
+                    if let (true, Some(server)) = (failure.unreachable, server) {
+                        let why = format!("not tried: {server} could not be reached for an earlier delivery");
+                        down.entry(server).or_insert(why);
+                    }
                     d.status = Status::Failed;
                     d.reason = Some(failure.reason);
                 }
@@ -318,6 +327,18 @@ pub(crate) fn deliver(planned: Vec<Planned>, settings: &Settings<'_>) -> Vec<Del
             d
         })
         .collect()
+}
+
+/// The server a delivery goes to, as printed: `https://host:port`, `smtp://host:port`
+/// (never a webhook's path, which may hold its secret).
+fn server_of(payload: &Payload, url: &str) -> Option<String> {
+    match payload {
+        Payload::Webhook(_) => {
+            let url = target::parse_webhook(url).ok()?;
+            Some(format!("{}://{}:{}", url.scheme(), url.host_str()?, url.port_or_known_default()?))
+        }
+        Payload::Mail { .. } => target::parse_smtp(url).ok().map(|s| s.to_string()),
+    }
 }
 
 fn send_webhook(url: &str, body: &Value, settings: &Settings<'_>) -> (Result<(), Failure>, u32) {

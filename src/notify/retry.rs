@@ -31,17 +31,26 @@ impl Backoff {
 pub(crate) struct Failure {
     pub reason: String,
     pub retry: bool,
+    /// The server itself could not be reached or did not answer in time (not a refusal of
+    /// this request): later deliveries to it in the same run are not tried.
+    pub unreachable: bool,
 }
 
 impl Failure {
     /// A failure that may pass (network trouble, a busy server).
     pub(crate) fn transient(reason: impl Into<String>) -> Self {
-        Failure { reason: reason.into(), retry: true }
+        Failure { reason: reason.into(), retry: true, unreachable: false }
+    }
+
+    /// The server did not answer (no connection, a timeout): may pass, but not within this run
+    /// once the tries have run out.
+    pub(crate) fn unreachable(reason: impl Into<String>) -> Self {
+        Failure { reason: reason.into(), retry: true, unreachable: true }
     }
 
     /// A failure that the same request will meet again (a refused address, a policy).
     pub(crate) fn permanent(reason: impl Into<String>) -> Self {
-        Failure { reason: reason.into(), retry: false }
+        Failure { reason: reason.into(), retry: false, unreachable: false }
     }
 }
 

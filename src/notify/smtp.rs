@@ -73,7 +73,7 @@ pub(crate) fn send(
         let _ = tx.send(session(&server, login.as_ref(), &mail, timeout));
     });
     rx.recv_timeout(timeout).unwrap_or_else(|_| {
-        Err(Failure::transient(format!("the mail server did not finish within {}", seconds(timeout))))
+        Err(Failure::unreachable(format!("the mail server did not finish within {}", seconds(timeout))))
     })
 }
 
@@ -130,16 +130,21 @@ fn session(
 }
 
 /// SMTP 4xx answers and network trouble may pass; 5xx answers and TLS failures will not.
+/// Network trouble and timeouts are the server's, not the mail's ([`Failure::unreachable`]).
 fn classify(e: &lettre::transport::smtp::Error, timeout: Duration, context: &str) -> Failure {
     if timed_out(e) {
         // A socket timeout shows as "Resource temporarily unavailable": say what happened.
-        return Failure::transient(format!("the mail server did not answer within {}", seconds(timeout)));
+        return Failure::unreachable(format!("the mail server did not answer within {}", seconds(timeout)));
     }
     let reason = format!("{context}: {e}");
     if e.is_permanent() || e.is_tls() || e.is_client() {
         Failure::permanent(reason)
-    } else {
+    } else if e.is_transient() {
+        // A 4xx answer: this mail, or this recipient, may pass later.
         Failure::transient(reason)
+    } else {
+        // No connection, a broken or garbled answer: the server, not this mail.
+        Failure::unreachable(reason)
     }
 }
 
@@ -176,7 +181,7 @@ mod tests {
         };
         let failure = session(&server, None, &mail, Duration::from_millis(200)).unwrap_err();
         assert_eq!(failure.reason, "the mail server did not answer within 1 s");
-        assert!(failure.retry);
+        assert!(failure.retry && failure.unreachable);
         drop(hold.join());
     }
 }

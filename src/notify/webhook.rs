@@ -77,9 +77,10 @@ pub(crate) fn post(url: &str, body: &[u8], timeouts: Timeouts) -> Result<u16, Fa
 fn classify(e: &ureq::Error) -> Failure {
     use ureq::Error as E;
     match e {
-        E::Io(_) | E::Timeout(_) | E::ConnectionFailed | E::HostNotFound | E::Protocol(_) => {
-            Failure::transient(e.to_string())
+        E::Io(_) | E::Timeout(_) | E::ConnectionFailed | E::HostNotFound => {
+            Failure::unreachable(e.to_string())
         }
+        E::Protocol(_) => Failure::transient(e.to_string()),
         _ => Failure::permanent(e.to_string()),
     }
 }

@@ -494,6 +494,51 @@ fn a_mail_server_that_never_answers_is_named_as_such() {
     let reason = d["reason"].as_str().unwrap();
     assert!(reason.starts_with("the mail server did not "), "{reason}");
     assert!(!out.all().contains("os error"), "{}", out.all());
+    // The owner's mail goes to the same server: it is not tried again in this run.
+    let owner = &json["deliveries"][1];
+    assert_eq!((owner["status"].as_str(), owner["attempts"].as_u64()), (Some("failed"), Some(0)));
+    let port = mail.url().rsplit(':').next().unwrap().to_owned();
+    assert_eq!(
+        owner["reason"],
+        format!("not tried: smtp://127.0.0.1:{port} could not be reached for an earlier delivery")
+    );
+    assert_eq!(mail.connections(), 3);
+}
+
+#[test]
+fn a_webhook_host_that_is_down_is_not_tried_for_the_next_channel() {
+    // Two channels on one dead host; the mail server is another host and is served.
+    let mail = SmtpServer::start(SmtpScript::default());
+    let port = dead_port();
+    let mut config = config(Some(&format!("http://127.0.0.1:{port}/hook/one")), Some(&mail.url()));
+    config = config.replacen(
+        "[[channels]]\nid = \"mail\"",
+        &format!("[[channels]]\nid = \"chat2\"\nwebhook = \"http://127.0.0.1:{port}/hook/two\"\n\n[[channels]]\nid = \"mail\""),
+        1,
+    );
+    config =
+        config.replacen("channels = [\"chat\", \"mail\"]", "channels = [\"chat\", \"chat2\", \"mail\"]", 1);
+    let (repo, base) = story(&config);
+    let (out, json) = send_json(&repo, &base, &[], &[]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    let rows: Vec<(&str, &str, u64)> = json["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (d["channel"].as_str().unwrap(), d["status"].as_str().unwrap(), d["attempts"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [("chat", "failed", 3), ("chat2", "failed", 0), ("mail", "delivered", 1), ("mail", "delivered", 1)]
+    );
+    let reason = json["deliveries"][1]["reason"].as_str().unwrap();
+    assert_eq!(
+        reason,
+        format!("not tried: http://127.0.0.1:{port} could not be reached for an earlier delivery")
+    );
+    assert!(!out.all().contains("/hook/"), "{}", out.all());
 }
 
 #[test]
