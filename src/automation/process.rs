@@ -74,7 +74,7 @@ pub(crate) fn run(argv: &[String], root: &Path, env: &[(String, String)], timeou
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
     }
-    let mut child = match cmd.spawn() {
+    let mut child = match super::orphans::spawn(&mut cmd) {
         Ok(child) => child,
         Err(e) => {
             drop(cmd);
@@ -118,6 +118,7 @@ pub(crate) fn run(argv: &[String], root: &Path, env: &[(String, String)], timeou
     // Before the reaping, while the id cannot name another group.
     super::interrupt::unregister(pid);
     let status = child.wait().ok();
+    super::orphans::reaped(pid);
     // After the kill the pipe closes, unless a process escaped the group with it.
     let ended = rx.recv_timeout(OUTPUT_GRACE).is_ok();
     let (mut output, dropped) = {

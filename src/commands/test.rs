@@ -159,11 +159,21 @@ fn interrupted(ui: &crate::ui::Ui, signal: i32, what: &str) -> ! {
 /// Stops what the checks left running out of their process groups, and says so: the check's
 /// own output says which check it was.
 fn stop_orphans(ui: &crate::ui::Ui) {
-    match orphans::stop_all() {
-        0 => {}
-        n => ui.warn(&format!(
-            "stopped {n} process{} that checks left running outside their process groups",
-            if n == 1 { "" } else { "es" }
-        )),
+    let (stopped, left) = orphans::stop_all();
+    if stopped > 0 {
+        ui.warn(&format!(
+            "stopped {} that checks left running outside their process groups",
+            processes(stopped)
+        ));
     }
+    if left > 0 {
+        ui.warn(&format!(
+            "could not stop {} that checks left running outside their process groups",
+            processes(left)
+        ));
+    }
+}
+
+fn processes(n: usize) -> String {
+    format!("{n} process{}", if n == 1 { "" } else { "es" })
 }

@@ -2,6 +2,8 @@
 //! starts with TLS; `smtp://` upgrades with STARTTLS whenever the server
 //! offers it. Credentials are never sent over an unencrypted connection.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use lettre::address::Envelope;
@@ -69,12 +71,23 @@ pub(crate) fn send(
 ) -> Result<(), Failure> {
     let (tx, rx) = std::sync::mpsc::channel();
     let (server, login, mail) = (server.clone(), login.cloned(), mail.clone());
+    let greeted = Arc::new(AtomicBool::new(false));
+    let greeted_in = Arc::clone(&greeted);
     std::thread::spawn(move || {
-        let _ = tx.send(session(&server, login.as_ref(), &mail, timeout));
+        let _ = tx.send(session(&server, login.as_ref(), &mail, timeout, &greeted_in));
     });
     rx.recv_timeout(timeout).unwrap_or_else(|_| {
-        Err(Failure::unreachable(format!("the mail server did not finish within {}", seconds(timeout))))
+        let failure =
+            Failure::unreachable(format!("the mail server did not finish within {}", seconds(timeout)));
+        Err(after_greeting(failure, greeted.load(Ordering::SeqCst)))
     })
+}
+
+/// Once the server has greeted and answered EHLO it was reached: what fails later (a dropped
+/// connection at RCPT, a slow answer to DATA) may concern this mail or recipient alone, and
+/// must not keep the other mails from being tried.
+fn after_greeting(failure: Failure, greeted: bool) -> Failure {
+    Failure { unreachable: failure.unreachable && !greeted, ..failure }
 }
 
 /// `timeout` as a person would say it: whole seconds, rounded up.
@@ -88,12 +101,13 @@ fn session(
     login: Option<&Login>,
     mail: &Mail,
     timeout: Duration,
+    greeted: &AtomicBool,
 ) -> Result<(), Failure> {
     let (envelope, bytes) = mail.build()?;
     let tls = TlsParameters::new(server.host.clone())
         .map_err(|e| Failure::permanent(format!("could not set up TLS for {}: {e}", server.host)))?;
     let hello = ClientId::default();
-    let mut conn = SmtpConnection::connect(
+    let conn = SmtpConnection::connect(
         (server.host.as_str(), server.port),
         Some(timeout),
         &hello,
@@ -101,8 +115,23 @@ fn session(
         None,
     )
     .map_err(|e| classify(&e, timeout, "could not connect"))?;
+    greeted.store(true, Ordering::SeqCst);
+    session_after_greeting(server, login, conn, &tls, &hello, (&envelope, &bytes), timeout)
+        .map_err(|failure| after_greeting(failure, true))
+}
+
+/// The session once the server has greeted: STARTTLS, the login, the mail.
+fn session_after_greeting(
+    server: &SmtpServer,
+    login: Option<&Login>,
+    mut conn: SmtpConnection,
+    tls: &TlsParameters,
+    hello: &ClientId,
+    (envelope, bytes): (&Envelope, &[u8]),
+    timeout: Duration,
+) -> Result<(), Failure> {
     if conn.can_starttls() {
-        conn.starttls(&tls, &hello).map_err(|e| classify(&e, timeout, "STARTTLS failed"))?;
+        conn.starttls(tls, hello).map_err(|e| classify(&e, timeout, "STARTTLS failed"))?;
     }
     if let Some(login) = login {
         if !conn.is_encrypted() {
@@ -120,7 +149,7 @@ fn session(
             classify(&e, timeout, "the server refused the login (EVIDENT_SMTP_USER, EVIDENT_SMTP_PASSWORD)")
         })?;
     }
-    let sent = conn.send(&envelope, &bytes).map_err(|e| classify(&e, timeout, "the server refused the mail"));
+    let sent = conn.send(envelope, bytes).map_err(|e| classify(&e, timeout, "the server refused the mail"));
     if sent.is_ok() {
         let _ = conn.quit();
     } else {
@@ -179,7 +208,8 @@ mod tests {
             subject: "s".into(),
             text: "t".into(),
         };
-        let failure = session(&server, None, &mail, Duration::from_millis(200)).unwrap_err();
+        let failure =
+            session(&server, None, &mail, Duration::from_millis(200), &AtomicBool::new(false)).unwrap_err();
         assert_eq!(failure.reason, "the mail server did not answer within 1 s");
         assert!(failure.retry && failure.unreachable);
         drop(hold.join());

@@ -726,3 +726,100 @@ fn a_test_dated_in_the_future_is_not_tested_today() {
     assert!(action.contains(">tested in the future</span>"), "{action}");
     assert!(!action.contains("tested today"), "{action}");
 }
+
+/// The processes whose parent is `parent`, each with whether it is a zombie.
+fn children_of(parent: u32) -> Vec<(u32, bool)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        let mut rest = stat[stat.rfind(')').unwrap() + 1..].split_whitespace();
+        let zombie = rest.next() == Some("Z");
+        if rest.next().and_then(|p| p.parse().ok()) == Some(parent) {
+            found.push((pid, zombie));
+        }
+    }
+    found
+}
+
+#[test]
+fn processes_adopted_while_checks_run_are_reaped_when_they_end() {
+    // 300 short-lived orphans (`(true &)` is a double fork): evident adopts each; once ended,
+    // each must not stay behind as evident's zombie until the run ends (they count against
+    // the process limit of the user and of a CI container).
+    let repo = repo_with(&[(
+        "orphans",
+        "run = [\"sh\", \"-c\", \"i=0; while [ $i -lt 300 ]; do (true &); i=$((i+1)); done; : > spawned; i=0; while [ ! -e counted ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done\"]\ntimeout = \"60s\"",
+    )]);
+    let mut cmd = evident();
+    cmd.arg("--repo").arg(repo.path()).arg("test");
+    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().expect("run evident");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !repo.path().join("spawned").exists() {
+        assert!(std::time::Instant::now() < deadline, "the check did not start");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let zombies = children_of(child.id()).iter().filter(|(_, zombie)| *zombie).count();
+    repo.write("counted", "");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(zombies < 30, "{zombies} ended orphans were left unreaped while the check ran");
+}
+
+#[test]
+fn a_deep_tree_left_in_a_session_of_its_own_is_stopped_whole() {
+    // A daemon in a new session whose descendants form a chain 80 deep, each waiting on the
+    // next: killing one level at a time would hand evident one more level each round.
+    let repo = repo_with(&[(
+        "deep",
+        "run = [\"sh\", \"-c\", \"setsid sh ./nest.sh 80 & while [ \\\"$(wc -l < chain.pids 2>/dev/null)\\\" != 81 ]; do sleep 0.05; done; exit 0\"]\ntimeout = \"60s\"",
+    )]);
+    repo.write(
+        "nest.sh",
+        "echo $$ >> chain.pids\nif [ \"$1\" -gt 0 ]; then sh ./nest.sh $(($1 - 1)) & fi\nexec sleep 60\n",
+    );
+    let run = test_within(&repo, 60);
+    let pids: Vec<String> = repo.read("chain.pids").lines().map(str::to_owned).collect();
+    let alive: Vec<&String> =
+        pids.iter().filter(|p| std::path::Path::new(&format!("/proc/{p}")).exists()).collect();
+    for pid in &alive {
+        let _ = std::process::Command::new("kill").arg(pid.as_str()).status();
+    }
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        alive.is_empty(),
+        "{} of {} processes outlived evident test\n{}",
+        alive.len(),
+        pids.len(),
+        run.all()
+    );
+    assert!(run.stderr.contains("warning: stopped 81 processes that"), "{}", run.all());
+}
+
+#[test]
+fn a_daemon_whose_first_thread_ended_is_stopped_without_a_wait() {
+    // Its first thread ends while another runs on: /proc shows the process as a zombie, yet it
+    // runs, and cannot be reaped until it is killed.
+    if std::process::Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("python3 is not installed: skipped");
+        return;
+    }
+    let repo = repo_with(&[("threads", "run = [\"python3\", \"daemon.py\"]\ntimeout = \"60s\"")]);
+    repo.write(
+        "daemon.py",
+        "import ctypes, os, threading, time\nif os.fork() > 0:\n    while not os.path.exists('daemon.pid'):\n        time.sleep(0.05)\n    os._exit(0)\nos.setsid()\nthreading.Thread(target=time.sleep, args=(60,)).start()\nopen('daemon.pid.tmp', 'w').write(str(os.getpid()))\nos.rename('daemon.pid.tmp', 'daemon.pid')\nctypes.CDLL(None).pthread_exit(None)\n",
+    );
+    let started = std::time::Instant::now();
+    let run = test_within(&repo, 120);
+    let elapsed = started.elapsed();
+    let pid = repo.read("daemon.pid").trim().to_owned();
+    let alive =
+        std::path::Path::new(&format!("/proc/{pid}/task")).read_dir().is_ok_and(|mut t| t.next().is_some());
+    let _ = std::process::Command::new("kill").args(["-KILL", &pid]).status();
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(!alive, "the daemon outlived evident test\n{}", run.all());
+    assert!(elapsed < std::time::Duration::from_secs(15), "took {elapsed:?}");
+    assert!(run.stderr.contains("warning: stopped 1 process that"), "{}", run.all());
+}

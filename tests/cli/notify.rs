@@ -506,6 +506,26 @@ fn a_mail_server_that_never_answers_is_named_as_such() {
 }
 
 #[test]
+fn a_mail_server_that_hangs_up_on_one_recipient_still_gets_the_other_mails() {
+    // It greets and takes the sender, then drops the connection at the alert's recipient: the
+    // server was reached, so the owner's mail is still tried (and delivered).
+    let mail =
+        SmtpServer::start(SmtpScript { hang_up_on: Some("security@example.com"), ..SmtpScript::default() });
+    let (repo, base) = story(&config(None, Some(&mail.url())));
+    let (out, json) = send_json(&repo, &base, &[], &[]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    let alert = &json["deliveries"][0];
+    assert_eq!((alert["status"].as_str(), alert["attempts"].as_u64()), (Some("failed"), Some(3)), "{json}");
+    let owner = &json["deliveries"][1];
+    assert_eq!(
+        (owner["status"].as_str(), owner["attempts"].as_u64()),
+        (Some("delivered"), Some(1)),
+        "{json}"
+    );
+    assert_eq!(mail.connections(), 4);
+}
+
+#[test]
 fn a_webhook_host_that_is_down_is_not_tried_for_the_next_channel() {
     // Two channels on one dead host; the mail server is another host and is served.
     let mail = SmtpServer::start(SmtpScript::default());

@@ -174,6 +174,9 @@ pub struct SmtpScript {
     pub endless_greeting: bool,
     /// Accept the connection and never say a word.
     pub silent: bool,
+    /// Hang up, without an answer, on `RCPT TO` for this address (some servers drop a client
+    /// over one recipient).
+    pub hang_up_on: Option<&'static str>,
 }
 
 /// A mail server that offers `AUTH PLAIN LOGIN` but no STARTTLS, and records every line a
@@ -241,6 +244,9 @@ fn smtp_session(stream: &TcpStream, script: SmtpScript) -> Vec<String> {
             continue;
         }
         let verb = line.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+        if verb == "RCPT" && script.hang_up_on.is_some_and(|to| line.contains(to)) {
+            break;
+        }
         match verb.as_str() {
             "EHLO" | "HELO" => say(out, "250-localhost\r\n250-8BITMIME\r\n250 AUTH PLAIN LOGIN\r\n"),
             "MAIL" if script.require_tls => say(out, "530 5.7.0 Must issue a STARTTLS command first\r\n"),
