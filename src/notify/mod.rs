@@ -337,7 +337,8 @@ fn server_of(payload: &Payload, url: &str) -> Option<String> {
             let url = target::parse_webhook(url).ok()?;
             Some(format!("{}://{}:{}", url.scheme(), url.host_str()?, url.port_or_known_default()?))
         }
-        Payload::Mail { .. } => target::parse_smtp(url).ok().map(|s| s.to_string()),
+        // Host names are case-insensitive; `smtp:` URLs keep the case they were written in.
+        Payload::Mail { .. } => target::parse_smtp(url).ok().map(|s| s.to_string().to_ascii_lowercase()),
     }
 }
 

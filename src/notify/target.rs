@@ -66,7 +66,12 @@ pub(crate) struct SmtpServer {
 impl std::fmt::Display for SmtpServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let scheme = if self.implicit_tls { "smtps" } else { "smtp" };
-        write!(f, "{scheme}://{}:{}", self.host, self.port)
+        if self.host.contains(':') {
+            // An IPv6 address, bracketed as in the URL it came from.
+            write!(f, "{scheme}://[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{scheme}://{}:{}", self.host, self.port)
+        }
     }
 }
 
@@ -155,6 +160,12 @@ mod tests {
         assert!(parse_smtp("smtp://user:pw@mail.example.com").unwrap_err().contains("EVIDENT_SMTP_USER"));
         assert!(parse_smtp("https://mail.example.com").is_err());
         assert!(parse_smtp("smtp://mail.example.com/inbox").is_err());
+        // Printed as written: an IPv6 address keeps its brackets.
+        assert_eq!(parse_smtp("smtp://[::1]:2525").unwrap().to_string(), "smtp://[::1]:2525");
+        assert_eq!(
+            parse_smtp("smtps://mail.example.com").unwrap().to_string(),
+            "smtps://mail.example.com:465"
+        );
     }
 
     #[test]

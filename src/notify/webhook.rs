@@ -75,12 +75,21 @@ pub(crate) fn post(url: &str, body: &[u8], timeouts: Timeouts) -> Result<u16, Fa
 }
 
 fn classify(e: &ureq::Error) -> Failure {
-    use ureq::Error as E;
+    use ureq::{Error as E, Timeout};
     match e {
-        E::Io(_) | E::Timeout(_) | E::ConnectionFailed | E::HostNotFound => {
+        // No connection at all: the server's trouble, not this request's.
+        E::ConnectionFailed | E::HostNotFound | E::Timeout(Timeout::Connect | Timeout::Resolve) => {
             Failure::unreachable(e.to_string())
         }
-        E::Protocol(_) => Failure::transient(e.to_string()),
+        E::Io(io) if refused(io.kind()) => Failure::unreachable(e.to_string()),
+        // Trouble after the connection was made (a dropped payload) may be this request's.
+        E::Io(_) | E::Timeout(_) | E::Protocol(_) => Failure::transient(e.to_string()),
         _ => Failure::permanent(e.to_string()),
     }
+}
+
+/// Whether an I/O error means that no connection could be made.
+fn refused(kind: std::io::ErrorKind) -> bool {
+    use std::io::ErrorKind as K;
+    matches!(kind, K::ConnectionRefused | K::HostUnreachable | K::NetworkUnreachable | K::AddrNotAvailable)
 }
