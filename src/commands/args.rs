@@ -20,6 +20,13 @@ pub(crate) enum OutputFormat {
     Markdown,
 }
 
+impl OutputFormat {
+    /// Whether stdout is JSON, which a refusal then is too.
+    pub(crate) fn is_json(self) -> bool {
+        self == OutputFormat::Json
+    }
+}
+
 /// Output formats of commands that report diagnostics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum DiagnosticFormat {
@@ -33,13 +40,21 @@ pub(crate) enum DiagnosticFormat {
     Sarif,
 }
 
-/// Output formats of the imports.
+/// Output formats of the spreadsheet imports, which have no Markdown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum ImportFormat {
     /// Messages for people, on stderr.
-    Text,
+    #[value(alias = "text")]
+    Human,
     /// One JSON object on stdout: the changes, or the problems.
     Json,
+}
+
+impl ImportFormat {
+    /// Whether stdout is JSON, which a refusal then is too.
+    pub(crate) fn is_json(self) -> bool {
+        self == ImportFormat::Json
+    }
 }
 
 /// Where an edit goes and whether to write it; shared by `assign` and

@@ -31,7 +31,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let Some((lock, loaded)) = ctx.load_for_edit()? else {
+    let Some((lock, loaded)) = ctx.load_for_edit(false)? else {
         return Ok(Outcome::Failed);
     };
     let ws = &loaded.workspace;

@@ -72,7 +72,7 @@ pub(crate) fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
 
 fn add(ctx: &Context, args: AddArgs) -> Result<Outcome> {
     let ui = ctx.ui();
-    let Some((lock, loaded)) = ctx.load_for_edit()? else {
+    let Some((lock, loaded)) = ctx.load_for_edit(false)? else {
         return Ok(Outcome::Failed);
     };
     let ws = &loaded.workspace;
@@ -118,7 +118,7 @@ fn name(given: Option<&str>, file_name: Option<String>) -> Result<String> {
 
 fn remove(ctx: &Context, args: RemoveArgs) -> Result<Outcome> {
     let ui = ctx.ui();
-    let Some((lock, loaded)) = ctx.load_for_edit()? else {
+    let Some((lock, loaded)) = ctx.load_for_edit(false)? else {
         return Ok(Outcome::Failed);
     };
     let ws = &loaded.workspace;

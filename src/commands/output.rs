@@ -27,21 +27,34 @@ pub(crate) fn print_report(ui: &Ui, loaded: &Loaded, format: DiagnosticFormat) {
     }
 }
 
-/// For commands that need a clean repository: prints the problems to stderr
-/// and returns false when there are errors.
-pub(crate) fn require_clean(ui: &Ui, report: &Report) -> bool {
+/// For commands that need a clean repository: false when it has errors,
+/// after printing them ([`print_refusal`]).
+pub(crate) fn require_clean(ui: &Ui, report: &Report, json: bool) -> bool {
     if !report.has_errors() {
         return true;
     }
     let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     let shown = Report { diagnostics: errors, sources: report.sources.clone(), ..Report::default() };
-    ui.err(&render::human(&shown, ui.color_stderr));
-    ui.err(&format!(
-        "{}: the repository has {}; fix them first (`evident validate` lists every problem)\n",
-        ui.paint_err(crate::ui::RED.bold(), "error"),
+    let why = format!(
+        "the repository has {}; fix them first (`evident validate` lists every problem)",
         render::plural(shown.diagnostics.len(), "error")
-    ));
+    );
+    print_refusal(ui, if json { report } else { &shown }, json, &why);
     false
+}
+
+/// Prints why a command refused to run (exit 1) because of the diagnostics
+/// of `report`. A command whose output is JSON (`json`) prints them on stdout
+/// as `validate --format json` does, so that a script always reads one JSON
+/// object, and only the reason on stderr; otherwise they go to stderr with
+/// snippets. Shared by every command that refuses a repository with errors.
+pub(crate) fn print_refusal(ui: &Ui, report: &Report, json: bool, why: &str) {
+    if json {
+        ui.out(&to_json_text(&render::json(report)));
+    } else {
+        ui.err(&render::human(report, ui.color_stderr));
+    }
+    ui.err(&format!("{}: {why}\n", ui.paint_err(RED.bold(), "error")));
 }
 
 /// Pretty JSON with a trailing newline, DEL, C1 and bidi overrides escaped
@@ -97,12 +110,13 @@ pub(crate) fn conclude(ui: &Ui, lock: &WriteLock, plan: &Plan, dry_run: bool) ->
 }
 
 /// Refuses to edit when the files that decide where an edit goes have errors.
-pub(crate) fn refuse_inputs(ui: &Ui, report: &Report) -> Outcome {
-    ui.err(&render::human(report, ui.color_stderr));
-    ui.err(&format!(
-        "{}: the configuration, templates or assessments have errors, so the edit cannot tell which files to change; fix them first (nothing was written)\n",
-        ui.paint_err(RED.bold(), "error")
-    ));
+pub(crate) fn refuse_inputs(ui: &Ui, report: &Report, json: bool) -> Outcome {
+    print_refusal(
+        ui,
+        report,
+        json,
+        "the configuration, templates or assessments have errors, so the edit cannot tell which files to change; fix them first (nothing was written)",
+    );
     Outcome::Failed
 }
 

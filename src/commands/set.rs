@@ -68,7 +68,7 @@ pub(crate) struct Args {
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let (implementation, test) = changes(&args)?;
-    let Some((lock, loaded)) = ctx.load_for_edit()? else {
+    let Some((lock, loaded)) = ctx.load_for_edit(false)? else {
         return Ok(Outcome::Failed);
     };
     let ws = &loaded.workspace;

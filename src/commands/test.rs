@@ -61,7 +61,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let lock = ctx.lock()?;
     let loaded = ctx.load()?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
-        return Ok(refuse_inputs(ui, &report));
+        return Ok(refuse_inputs(ui, &report, args.format.is_json()));
     }
     // A broken file elsewhere (an action that does not parse is never tested) is shown, and makes
     // the run fail, while the tests that can run still run.

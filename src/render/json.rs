@@ -294,14 +294,31 @@ pub(crate) struct UpdatesOutput<'a> {
 pub(crate) struct CheckOutput {
     /// No errors (warnings allowed).
     pub ok: bool,
-    /// How many files were checked.
-    pub files: usize,
+    /// How many files were checked (not with `audit`, which checks commits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<usize>,
+    /// How many commits were checked (`check --base`, `audit`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commits: Option<usize>,
     pub errors: usize,
     pub warnings: usize,
     pub diagnostics: Vec<DiagnosticOutput>,
     /// The score gate of `check --base`, when it ran.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score_gate: Option<Gate>,
+}
+
+/// The command's output or, when it refused to run because the repository
+/// has errors (exit 1), their diagnostics as `evident validate --format json`
+/// prints them.
+// Only the schema is used: `commands::output::print_refusal` prints the refusal.
+#[cfg(test)]
+#[allow(dead_code)]
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub(crate) enum OrRefused<T> {
+    Output(T),
+    Refused(CheckOutput),
 }
 
 /// One diagnostic (docs/design/outputs.md).

@@ -49,7 +49,7 @@ pub(crate) struct ActionsArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ImportFormat::Text)]
+    #[arg(long, value_enum, default_value_t = ImportFormat::Human)]
     pub format: ImportFormat,
 }
 
@@ -61,7 +61,7 @@ pub(crate) fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
     let lock = ctx.lock()?;
     let loaded = ctx.load_for_scoring()?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
-        return Ok(refuse_inputs(ui, &report));
+        return Ok(refuse_inputs(ui, &report, args.format.is_json()));
     }
     let ws = &loaded.workspace;
     let (sheet, mut problems) = crate::import::read(&args.file, crate::render::sheets::actions::SHEET)?;
@@ -74,7 +74,7 @@ pub(crate) fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
             return refuse(ui, &args.file, args.format, &problems);
         }
     };
-    if args.format == ImportFormat::Text {
+    if args.format == ImportFormat::Human {
         for ignored in crate::import::actions::ignored_edits(ws, &sheet) {
             ui.diagnostic(&Diagnostic::new(
                 crate::diag::Code::ColumnNotImported,
@@ -108,7 +108,7 @@ pub(crate) fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
     let mut session = Session::new(&loaded.repo.root, ws, Date::today());
     apply(&mut session, ws, &update)?;
     let plan = session.plan(&ws.config.rules);
-    if args.format == ImportFormat::Text {
+    if args.format == ImportFormat::Human {
         return conclude(ui, &lock, &plan, args.dry_run);
     }
     if !plan.report.diagnostics.is_empty() {
@@ -161,12 +161,16 @@ pub(super) fn refuse(
             ui.err(&format!("... and {} more\n", problems.len() - SHOWN));
         }
     }
-    Err(Error::new(format!(
+    let error = Error::new(format!(
         "{} in `{}`; nothing was written",
         crate::diag::render::plural(problems.len(), "problem"),
         file.display()
-    ))
-    .hint("fix the cells named above and import again (`--format json` lists every problem)"))
+    ));
+    Err(if format.is_json() {
+        error.hint("fix the cells listed in the JSON output and import again")
+    } else {
+        error.hint("fix the cells named above and import again (`--format json` lists every problem)")
+    })
 }
 
 /// Makes the changes of the update in the session's files.

@@ -37,13 +37,13 @@ pub(crate) struct Args {
     #[arg(long)]
     pub dry_run: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ImportFormat::Text)]
+    #[arg(long, value_enum, default_value_t = ImportFormat::Human)]
     pub format: ImportFormat,
 }
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let Some((lock, loaded)) = ctx.load_clean_for_write()? else {
+    let Some((lock, loaded)) = ctx.load_clean_for_write(args.format.is_json())? else {
         return Ok(Outcome::Failed);
     };
     let ws = &loaded.workspace;
