@@ -151,11 +151,13 @@ pub(crate) enum OutputKind {
     ListControls,
     /// `evident library list --format json`
     LibraryList,
+    /// `evident set|assign|evidence add|evidence remove --format json`
+    Changes,
 }
 
 #[cfg(test)]
 impl OutputKind {
-    pub(crate) const ALL: [OutputKind; 17] = [
+    pub(crate) const ALL: [OutputKind; 18] = [
         OutputKind::Score,
         OutputKind::List,
         OutputKind::Alerts,
@@ -173,6 +175,7 @@ impl OutputKind {
         OutputKind::ImportMapping,
         OutputKind::ListControls,
         OutputKind::LibraryList,
+        OutputKind::Changes,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -194,6 +197,7 @@ impl OutputKind {
             OutputKind::ImportMapping => "import-mapping",
             OutputKind::ListControls => "list-controls",
             OutputKind::LibraryList => "library-list",
+            OutputKind::Changes => "changes",
         }
     }
 
@@ -222,6 +226,7 @@ impl OutputKind {
             OutputKind::ImportMapping => include_str!("../schemas/output/import-mapping.schema.json"),
             OutputKind::ListControls => include_str!("../schemas/output/list-controls.schema.json"),
             OutputKind::LibraryList => include_str!("../schemas/output/library-list.schema.json"),
+            OutputKind::Changes => include_str!("../schemas/output/changes.schema.json"),
         }
     }
 
@@ -251,6 +256,7 @@ impl OutputKind {
             OutputKind::ImportMapping => refusable::<ImportMappingOutput>(),
             OutputKind::ListControls => refusable::<ListControlsOutput>(),
             OutputKind::LibraryList => generate_output::<crate::render::json::LibraryListOutput>(),
+            OutputKind::Changes => refusable::<crate::render::json::ChangesOutput>(),
         };
         schema.to_value()
     }

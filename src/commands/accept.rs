@@ -114,7 +114,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         }
         plan.add_file(&path, new, FileChange::Updated, what);
     }
-    conclude(ui, &lock, &plan, args.dry_run)
+    conclude(ui, &lock, &plan, args.dry_run, false)
 }
 
 /// State files of actions the accepted template versions no longer list.

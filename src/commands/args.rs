@@ -40,20 +40,22 @@ pub(crate) enum DiagnosticFormat {
     Sarif,
 }
 
-/// Output formats of the spreadsheet imports, which have no Markdown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum ImportFormat {
+/// Output formats of the commands that write files (the edits and the
+/// spreadsheet imports): what changed, for people or scripts; no Markdown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum WriteFormat {
     /// Messages for people, on stderr.
+    #[default]
     #[value(alias = "text")]
     Human,
     /// One JSON object on stdout: the changes, or the problems.
     Json,
 }
 
-impl ImportFormat {
+impl WriteFormat {
     /// Whether stdout is JSON, which a refusal then is too.
     pub(crate) fn is_json(self) -> bool {
-        self == ImportFormat::Json
+        self == WriteFormat::Json
     }
 }
 
@@ -68,6 +70,9 @@ pub(crate) struct EditArgs {
     /// Show what would change without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// Output format of what changed.
+    #[arg(long, value_enum, default_value_t = WriteFormat::Human)]
+    pub format: WriteFormat,
 }
 
 /// The filters of the action list; shared with `evident export actions`.

@@ -8,6 +8,7 @@ use crate::diag::{Code, Diagnostic, Report, render};
 use crate::edit::{FileChange, Plan};
 use crate::error::{Outcome, Result};
 use crate::history::timeline::Timeline;
+use crate::render::json::{ChangedFile, ChangesOutput, FileChangeOutput};
 use crate::repo::journal::WriteLock;
 use crate::ui::{RED, Ui};
 
@@ -68,18 +69,33 @@ pub(crate) fn to_json_text(value: &impl serde::Serialize) -> String {
 }
 
 /// Prints a plan and writes it, unless it is refused or a dry run. Shared by
-/// the editing commands.
-pub(crate) fn conclude(ui: &Ui, lock: &WriteLock, plan: &Plan, dry_run: bool) -> Result<Outcome> {
+/// the editing commands; with `json`, what changed is one JSON object on
+/// stdout ([`ChangesOutput`]) instead of lines on stderr.
+pub(crate) fn conclude(ui: &Ui, lock: &WriteLock, plan: &Plan, dry_run: bool, json: bool) -> Result<Outcome> {
+    let refused = plan.is_refused();
+    if json {
+        if !refused && !dry_run {
+            plan.write(lock)?;
+        }
+        ui.out(&to_json_text(&changes_output(plan, dry_run)));
+        if refused {
+            ui.err(&format!(
+                "{}: {}; nothing was written\n",
+                ui.paint_err(RED.bold(), "error"),
+                why_refused(plan, true)
+            ));
+        }
+        return Ok(Outcome::failed_if(refused));
+    }
     if !plan.report.diagnostics.is_empty() {
         ui.err(&render::human(&plan.report, ui.color_stderr));
     }
-    if plan.is_refused() {
-        let why = if plan.unreadable.is_empty() {
-            "the change would break the rules above".to_owned()
-        } else {
-            format!("fix `{}` first", plan.unreadable.join("`, `"))
-        };
-        ui.err(&format!("{}: {why}; nothing was written\n", ui.paint_err(RED.bold(), "error")));
+    if refused {
+        ui.err(&format!(
+            "{}: {}; nothing was written\n",
+            ui.paint_err(RED.bold(), "error"),
+            why_refused(plan, false)
+        ));
         return Ok(Outcome::Failed);
     }
     for warning in &plan.group_warnings {
@@ -107,6 +123,46 @@ pub(crate) fn conclude(ui: &Ui, lock: &WriteLock, plan: &Plan, dry_run: bool) ->
         ui.status(verb, &text);
     }
     Ok(Outcome::Success)
+}
+
+/// Why a refused plan was refused (the rules are in the JSON output, or above).
+fn why_refused(plan: &Plan, json: bool) -> String {
+    if plan.unreadable.is_empty() {
+        let which = if json { "in `diagnostics`" } else { "above" };
+        format!("the change would break the rules {which}")
+    } else {
+        format!("fix `{}` first", plan.unreadable.join("`, `"))
+    }
+}
+
+/// A plan as the JSON output of the edits.
+fn changes_output(plan: &Plan, dry_run: bool) -> ChangesOutput {
+    let sources = &plan.report.sources;
+    ChangesOutput {
+        written: !plan.is_refused() && !dry_run,
+        dry_run,
+        files: plan
+            .files
+            .iter()
+            .map(|f| ChangedFile {
+                path: f.path.clone(),
+                change: match f.change {
+                    FileChange::Created => FileChangeOutput::Created,
+                    FileChange::Updated => FileChangeOutput::Updated,
+                    FileChange::Unchanged => FileChangeOutput::Unchanged,
+                },
+                what: f.what.clone(),
+            })
+            .collect(),
+        copies: plan.copies.clone(),
+        diagnostics: plan
+            .report
+            .diagnostics
+            .iter()
+            .chain(&plan.group_warnings)
+            .map(|d| render::diagnostic_output(sources, d))
+            .collect(),
+    }
 }
 
 /// Refuses to edit when the files that decide where an edit goes have errors.

@@ -128,7 +128,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         ui.err(&render::human(&problems, ui.color_stderr));
     }
     let plan = session.plan(&ws.config.rules);
-    let recorded = conclude(ui, &lock, &plan, args.dry_run)?;
+    let recorded = conclude(ui, &lock, &plan, args.dry_run, false)?;
     if let Some(signal) = interrupt::received() {
         // It came while the results were written: they were written whole.
         interrupted(ui, signal, "the results had been written in full");

@@ -426,6 +426,38 @@ pub(crate) enum ImportedChange {
     Updated,
 }
 
+/// `--format json` of the edits (`set`, `assign`, `evidence add|remove`):
+/// what the edit writes, or why it refused (exit 1).
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct ChangesOutput {
+    /// Whether the files were written (not with `--dry-run`, nor when refused).
+    pub written: bool,
+    pub dry_run: bool,
+    /// The files the edit touches, sorted by path.
+    pub files: Vec<ChangedFile>,
+    /// Evidence files copied into the repository.
+    pub copies: Vec<String>,
+    /// What the checks of the edit found: errors refuse it, warnings do not.
+    pub diagnostics: Vec<DiagnosticOutput>,
+}
+
+/// A file an edit creates, updates or leaves as it is.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct ChangedFile {
+    pub path: String,
+    pub change: FileChangeOutput,
+    /// What changes, in words; empty when nothing does.
+    pub what: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum FileChangeOutput {
+    Created,
+    Updated,
+    Unchanged,
+}
+
 /// A value as JSON for `commands::output::to_json_text`.
 pub(crate) fn to_value(output: &impl Serialize) -> serde_json::Value {
     serde_json::to_value(output).unwrap_or(serde_json::Value::Null)

@@ -103,3 +103,68 @@ fn every_format_flag_names_the_terminal_output_human() {
         assert!(help.contains("human:") && help.contains("json:"), "{help}");
     }
 }
+
+/// `set`, `assign` and `evidence add|remove` print what they change as JSON.
+#[test]
+fn edits_print_their_changes_as_json() {
+    let repo = TestRepo::example();
+    let file = "assessments/gdpr-2026/mfa-admins.toml";
+    let before = repo.read(file);
+    let args =
+        ["set", "mfa-admins", "-a", "gdpr-2026", "--owner", "ana.lima@example.com", "--format", "json"];
+    let dry = repo.run(&[&args[..], &["--dry-run"]].concat());
+    assert_eq!(dry.code, 0, "{}", dry.all());
+    assert_conforms("changes", &dry.json());
+    assert_eq!(dry.json()["written"], false);
+    assert_eq!(dry.json()["dry_run"], true);
+    assert_eq!(repo.read(file), before);
+    let run = repo.run(&args);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let json = run.json();
+    assert_conforms("changes", &json);
+    assert_eq!(json["written"], true);
+    let changed =
+        json["files"].as_array().unwrap().iter().find(|f| f["path"] == file).expect("the state file");
+    assert_eq!(changed["change"], "updated", "{json:#}");
+    assert!(changed["what"][0].as_str().unwrap().contains("ana.lima@example.com"), "{json:#}");
+    assert!(repo.read(file).contains("ana.lima@example.com"));
+    assert!(run.stderr.is_empty(), "the changes are not told twice: {}", run.all());
+
+    let run = repo.run(&["assign", "mfa-admins", "--to", "ben.okafor@example.com", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_conforms("changes", &run.json());
+    repo.write("runbook.md", "# MFA runbook\n");
+    let runbook = repo.path().join("runbook.md");
+    let add =
+        ["evidence", "add", "mfa-admins", runbook.to_str().unwrap(), "-a", "gdpr-2026", "--format", "json"];
+    let run = repo.run(&add);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_conforms("changes", &run.json());
+    assert_eq!(run.json()["copies"].as_array().map(Vec::len), Some(1), "{}", run.all());
+    // Evidence a verdict rests on stays: the refusal names the rule.
+    let run =
+        repo.run(&["evidence", "remove", "mfa-admins", "runbook.md", "-a", "gdpr-2026", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert_conforms("changes", &run.json());
+    assert_eq!(run.json()["diagnostics"][0]["code"], "E0701", "{}", run.all());
+}
+
+#[test]
+fn a_refused_edit_lists_its_problems_in_json() {
+    let repo = TestRepo::example();
+    let args =
+        ["set", "mfa-admins", "-a", "gdpr-2026", "--implementation-date", "2099-01-01", "--format", "json"];
+    let before = repo.snapshot_files();
+    let run = repo.run(&args);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let json = run.json();
+    assert_conforms("changes", &json);
+    assert_eq!(json["written"], false);
+    assert!(json["diagnostics"].as_array().unwrap().iter().any(|d| d["severity"] == "error"), "{json:#}");
+    assert!(run.stderr.contains("nothing was written"), "{}", run.all());
+    assert_eq!(repo.snapshot_files(), before);
+    // Inputs that say nothing of where to write: the diagnostics object of a refusal.
+    repo.write("assessments/gdpr-2026/assessment.toml", "id = = 1\n");
+    let run = repo.run(&args);
+    assert_refused_as_json(&run, Some("changes"));
+}

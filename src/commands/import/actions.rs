@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::commands::args::ImportFormat;
+use crate::commands::args::WriteFormat;
 use crate::commands::context::Context;
 use crate::commands::output::to_json_text;
 use crate::commands::output::{conclude, refuse_inputs};
@@ -49,8 +49,8 @@ pub(crate) struct ActionsArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ImportFormat::Human)]
-    pub format: ImportFormat,
+    #[arg(long, value_enum, default_value_t = WriteFormat::Human)]
+    pub format: WriteFormat,
 }
 
 /// Problems shown in full; the rest are counted.
@@ -74,7 +74,7 @@ pub(crate) fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
             return refuse(ui, &args.file, args.format, &problems);
         }
     };
-    if args.format == ImportFormat::Human {
+    if args.format == WriteFormat::Human {
         for ignored in crate::import::actions::ignored_edits(ws, &sheet) {
             ui.diagnostic(&Diagnostic::new(
                 crate::diag::Code::ColumnNotImported,
@@ -89,7 +89,7 @@ pub(crate) fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
         }
     }
     if update.files.is_empty() {
-        if args.format == ImportFormat::Json {
+        if args.format == WriteFormat::Json {
             let output = ImportActionsOutput::Imported {
                 rows: update.rows,
                 changes: Vec::new(),
@@ -108,8 +108,8 @@ pub(crate) fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
     let mut session = Session::new(&loaded.repo.root, ws, Date::today());
     apply(&mut session, ws, &update)?;
     let plan = session.plan(&ws.config.rules);
-    if args.format == ImportFormat::Human {
-        return conclude(ui, &lock, &plan, args.dry_run);
+    if args.format == WriteFormat::Human {
+        return conclude(ui, &lock, &plan, args.dry_run, false);
     }
     if !plan.report.diagnostics.is_empty() {
         ui.err(&crate::diag::render::human(&plan.report, ui.color_stderr));
@@ -146,11 +146,11 @@ fn rows(n: usize) -> String {
 pub(super) fn refuse(
     ui: &Ui,
     file: &std::path::Path,
-    format: ImportFormat,
+    format: WriteFormat,
     problems: &[Diagnostic],
 ) -> Result<Outcome> {
     let sources = Sources::default();
-    if format == ImportFormat::Json {
+    if format == WriteFormat::Json {
         let problems = problems.iter().map(|d| crate::diag::render::diagnostic_output(&sources, d)).collect();
         ui.out(&to_json_text(&to_value(&ImportActionsOutput::Refused { problems, written: false })));
     } else {
