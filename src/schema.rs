@@ -151,11 +151,13 @@ pub(crate) enum OutputKind {
     ListControls,
     /// `evident library list --format json`
     LibraryList,
+    /// `evident set|assign|evidence add|evidence remove --format json`
+    Changes,
 }
 
 #[cfg(test)]
 impl OutputKind {
-    pub(crate) const ALL: [OutputKind; 17] = [
+    pub(crate) const ALL: [OutputKind; 18] = [
         OutputKind::Score,
         OutputKind::List,
         OutputKind::Alerts,
@@ -173,6 +175,7 @@ impl OutputKind {
         OutputKind::ImportMapping,
         OutputKind::ListControls,
         OutputKind::LibraryList,
+        OutputKind::Changes,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -194,6 +197,7 @@ impl OutputKind {
             OutputKind::ImportMapping => "import-mapping",
             OutputKind::ListControls => "list-controls",
             OutputKind::LibraryList => "library-list",
+            OutputKind::Changes => "changes",
         }
     }
 
@@ -222,6 +226,7 @@ impl OutputKind {
             OutputKind::ImportMapping => include_str!("../schemas/output/import-mapping.schema.json"),
             OutputKind::ListControls => include_str!("../schemas/output/list-controls.schema.json"),
             OutputKind::LibraryList => include_str!("../schemas/output/library-list.schema.json"),
+            OutputKind::Changes => include_str!("../schemas/output/changes.schema.json"),
         }
     }
 
@@ -229,26 +234,29 @@ impl OutputKind {
     pub(crate) fn generate(self) -> Value {
         use crate::render::json::{
             AlertsOutput, CheckOutput, DiffOutput, HistoryOutput, HistoryScoresOutput, ImportActionsOutput,
-            ImportOscalOutput, ImportTemplateOutput, ListOutput, ScoreOutput, TrustListOutput, UpdatesOutput,
+            ImportCisoOutput, ImportMappingOutput, ImportOscalOutput, ImportTemplateOutput,
+            ListControlsOutput, ListOutput, ScoreOutput, TrustListOutput, UpdatesOutput,
         };
+        // The commands that refuse a repository with errors print its diagnostics instead.
         let schema = match self {
-            OutputKind::Score => generate_output::<ScoreOutput>(),
-            OutputKind::List => generate_output::<ListOutput>(),
-            OutputKind::Alerts => generate_output::<AlertsOutput>(),
-            OutputKind::AlertsSend => generate_output::<crate::notify::SendOutput>(),
+            OutputKind::Score => refusable::<ScoreOutput>(),
+            OutputKind::List => refusable::<ListOutput>(),
+            OutputKind::Alerts => refusable::<AlertsOutput>(),
+            OutputKind::AlertsSend => refusable::<crate::notify::SendOutput>(),
             OutputKind::History => generate_output::<HistoryOutput>(),
             OutputKind::HistoryScores => generate_output::<HistoryScoresOutput>(),
             OutputKind::Diff => generate_output::<DiffOutput<'static>>(),
-            OutputKind::Updates => generate_output::<UpdatesOutput<'static>>(),
+            OutputKind::Updates => refusable::<UpdatesOutput<'static>>(),
             OutputKind::Check => generate_output::<CheckOutput>(),
-            OutputKind::ImportActions => generate_output::<ImportActionsOutput>(),
-            OutputKind::ImportTemplate => generate_output::<ImportTemplateOutput>(),
-            OutputKind::ImportOscal => generate_output::<ImportOscalOutput>(),
+            OutputKind::ImportActions => refusable::<ImportActionsOutput>(),
+            OutputKind::ImportTemplate => refusable::<ImportTemplateOutput>(),
+            OutputKind::ImportOscal => refusable::<ImportOscalOutput>(),
             OutputKind::TrustList => generate_output::<TrustListOutput>(),
-            OutputKind::ImportCiso => generate_output::<crate::render::json::ImportCisoOutput>(),
-            OutputKind::ImportMapping => generate_output::<crate::render::json::ImportMappingOutput>(),
-            OutputKind::ListControls => generate_output::<crate::render::json::ListControlsOutput>(),
+            OutputKind::ImportCiso => refusable::<ImportCisoOutput>(),
+            OutputKind::ImportMapping => refusable::<ImportMappingOutput>(),
+            OutputKind::ListControls => refusable::<ListControlsOutput>(),
             OutputKind::LibraryList => generate_output::<crate::render::json::LibraryListOutput>(),
+            OutputKind::Changes => refusable::<crate::render::json::ChangesOutput>(),
         };
         schema.to_value()
     }
@@ -258,6 +266,15 @@ impl OutputKind {
 /// The schema of what evident writes: `null` is a value here (JSON has it).
 fn generate_output<T: JsonSchema>() -> Schema {
     SchemaSettings::draft2020_12().for_serialize().into_generator().into_root_schema_for::<T>()
+}
+
+#[cfg(test)]
+/// The schema of a command that refuses a repository with errors: its output
+/// or the diagnostics, each a shared definition.
+fn refusable<T: JsonSchema>() -> Schema {
+    let mut schema = generate_output::<crate::render::json::OrRefused<T>>();
+    schema.insert("title".into(), format!("{} or refusal", T::schema_name()).into());
+    schema
 }
 
 fn generate<T: JsonSchema>() -> Schema {

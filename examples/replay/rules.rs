@@ -47,7 +47,7 @@ pub(super) fn audit(dir: &Path, config: &Config) -> Result<(), String> {
     let empty = Report::default();
     events::walk(&git, &ids, Parents::All, &mut cache, |c, cache| rules.visit(&git, &c, cache, &empty))
         .map_err(|e| e.to_string())?;
-    let mut report = Report { files_checked: ids.len(), unit: "commit", ..Report::default() };
+    let mut report = Report { commits_checked: Some(ids.len()), ..Report::default() };
     rules.finish(&mut report).map_err(|e| e.to_string())?;
     report.finish(&levels_from_base(&config.rules, &Config::default()));
     findings(&report).map_or(Ok(()), Err)

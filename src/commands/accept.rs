@@ -51,12 +51,12 @@ pub(crate) struct Args {
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let Some((lock, loaded)) = ctx.load_for_edit()? else {
+    let Some((lock, loaded)) = ctx.load_for_edit(false)? else {
         return Ok(Outcome::Failed);
     };
     // Pending updates are read from the state files: one that does not load
     // could hide one, so "nothing to accept" would not be true.
-    if !crate::commands::output::require_clean(ui, &loaded.report) {
+    if !crate::commands::output::require_clean(ui, &loaded.report, false) {
         return Ok(Outcome::Failed);
     }
     let ws = &loaded.workspace;
@@ -114,7 +114,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         }
         plan.add_file(&path, new, FileChange::Updated, what);
     }
-    conclude(ui, &lock, &plan, args.dry_run)
+    conclude(ui, &lock, &plan, args.dry_run, false)
 }
 
 /// State files of actions the accepted template versions no longer list.

@@ -81,7 +81,7 @@ pub(crate) struct Args {
     /// The start of the range (exclusive): a branch, tag or commit.
     #[arg(long, value_name = "REV")]
     pub base: String,
-    /// Output format (`text` is the terminal listing).
+    /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
     /// Exit with 1 when an alert fired (for CI steps that notify only then).
@@ -105,7 +105,7 @@ pub(crate) struct Args {
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let loaded = ctx.load()?;
-    if !require_clean(ui, &loaded.report) {
+    if !require_clean(ui, &loaded.report, args.format.is_json()) {
         return Ok(Outcome::Failed);
     }
     let policies = &loaded.workspace.config.alerts;

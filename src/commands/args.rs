@@ -20,6 +20,13 @@ pub(crate) enum OutputFormat {
     Markdown,
 }
 
+impl OutputFormat {
+    /// Whether stdout is JSON, which a refusal then is too.
+    pub(crate) fn is_json(self) -> bool {
+        self == OutputFormat::Json
+    }
+}
+
 /// Output formats of commands that report diagnostics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum DiagnosticFormat {
@@ -33,13 +40,23 @@ pub(crate) enum DiagnosticFormat {
     Sarif,
 }
 
-/// Output formats of the imports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum ImportFormat {
+/// Output formats of the commands that write files (the edits and the
+/// spreadsheet imports): what changed, for people or scripts; no Markdown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum WriteFormat {
     /// Messages for people, on stderr.
-    Text,
+    #[default]
+    #[value(alias = "text")]
+    Human,
     /// One JSON object on stdout: the changes, or the problems.
     Json,
+}
+
+impl WriteFormat {
+    /// Whether stdout is JSON, which a refusal then is too.
+    pub(crate) fn is_json(self) -> bool {
+        self == WriteFormat::Json
+    }
 }
 
 /// Where an edit goes and whether to write it; shared by `assign` and
@@ -53,6 +70,9 @@ pub(crate) struct EditArgs {
     /// Show what would change without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// Output format of what changed.
+    #[arg(long, value_enum, default_value_t = WriteFormat::Human)]
+    pub format: WriteFormat,
 }
 
 /// The filters of the action list; shared with `evident export actions`.

@@ -31,7 +31,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let Some((lock, loaded)) = ctx.load_for_edit()? else {
+    let Some((lock, loaded)) = ctx.load_for_edit(args.edit.format.is_json())? else {
         return Ok(Outcome::Failed);
     };
     let ws = &loaded.workspace;
@@ -52,5 +52,5 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
             }
         }
     }
-    conclude(ui, &lock, &session.plan(&ws.config.rules), args.edit.dry_run)
+    conclude(ui, &lock, &session.plan(&ws.config.rules), args.edit.dry_run, args.edit.format.is_json())
 }

@@ -56,7 +56,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     })?;
     bar.finish_and_clear();
 
-    let mut report = Report { files_checked: ids.len(), unit: "commit", ..Report::default() };
+    let mut report = Report { commits_checked: Some(ids.len()), ..Report::default() };
     rules.finish(&mut report)?;
     // The history rules took their levels from each commit's parent.
     report.finish(&crate::checks::history::levels_from_base(&config.rules, &Config::default()));

@@ -72,6 +72,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     if let Some(range) = &range {
         loaded.report.diagnostics.extend(range.warnings.iter().cloned());
         loaded.report.diagnostics.extend(range.diagnostics.diagnostics.iter().cloned());
+        loaded.report.commits_checked = Some(range.commits);
         // The change is judged by the base's rules: its own evident.toml may not
         // relax the history rules or re-weight the points it is compared on.
         // The file rules too: the levels in force at HEAD are the base's with

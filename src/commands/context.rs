@@ -53,12 +53,13 @@ impl Context {
 
     /// Locks the repository and loads it for an edit. `None` when the
     /// configuration, templates or assessments have errors: they are printed
-    /// (the command fails), as the edit could not tell which files to change.
-    pub(crate) fn load_for_edit(&self) -> Result<Option<(WriteLock, Loaded)>> {
+    /// (the command fails), as the edit could not tell which files to change;
+    /// on stdout as JSON when the command's output is (`json`).
+    pub(crate) fn load_for_edit(&self, json: bool) -> Result<Option<(WriteLock, Loaded)>> {
         let lock = self.lock()?;
         let loaded = self.load()?;
         if let Some(report) = crate::edit::unusable_inputs(&loaded.report) {
-            crate::commands::output::refuse_inputs(self.ui(), &report);
+            crate::commands::output::refuse_inputs(self.ui(), &report, json);
             return Ok(None);
         }
         Ok(Some((lock, loaded)))
@@ -66,11 +67,11 @@ impl Context {
 
     /// For commands that rewrite many files (imports, `sync`): the write lock,
     /// then the repository, which must have no errors at all; `None` (after
-    /// printing them) when it has.
-    pub(crate) fn load_clean_for_write(&self) -> Result<Option<(WriteLock, Loaded)>> {
+    /// printing them, as JSON on stdout when `json`) when it has.
+    pub(crate) fn load_clean_for_write(&self, json: bool) -> Result<Option<(WriteLock, Loaded)>> {
         let lock = self.lock()?;
         let loaded = self.load()?;
-        if !crate::commands::output::require_clean(self.ui(), &loaded.report) {
+        if !crate::commands::output::require_clean(self.ui(), &loaded.report, json) {
             return Ok(None);
         }
         Ok(Some((lock, loaded)))

@@ -65,7 +65,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         What::Controls(args) => return crate::commands::list_controls::run(ctx, args),
     };
     let loaded = ctx.load_for_scoring()?;
-    if !require_clean(ui, &loaded.report) {
+    if !require_clean(ui, &loaded.report, args.format.is_json()) {
         return Ok(Outcome::Failed);
     }
     let filter = args.filter.filter(&loaded.workspace)?;

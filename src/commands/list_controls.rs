@@ -27,7 +27,7 @@ pub(crate) struct Args {
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let loaded = ctx.load()?;
-    if !crate::commands::output::require_clean(ui, &loaded.report) {
+    if !crate::commands::output::require_clean(ui, &loaded.report, args.format.is_json()) {
         return Ok(Outcome::Failed);
     }
     let ws = &loaded.workspace;

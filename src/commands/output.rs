@@ -8,6 +8,7 @@ use crate::diag::{Code, Diagnostic, Report, render};
 use crate::edit::{FileChange, Plan};
 use crate::error::{Outcome, Result};
 use crate::history::timeline::Timeline;
+use crate::render::json::{ChangedFile, ChangesOutput, FileChangeOutput};
 use crate::repo::journal::WriteLock;
 use crate::ui::{RED, Ui};
 
@@ -27,21 +28,34 @@ pub(crate) fn print_report(ui: &Ui, loaded: &Loaded, format: DiagnosticFormat) {
     }
 }
 
-/// For commands that need a clean repository: prints the problems to stderr
-/// and returns false when there are errors.
-pub(crate) fn require_clean(ui: &Ui, report: &Report) -> bool {
+/// For commands that need a clean repository: false when it has errors,
+/// after printing them ([`print_refusal`]).
+pub(crate) fn require_clean(ui: &Ui, report: &Report, json: bool) -> bool {
     if !report.has_errors() {
         return true;
     }
     let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     let shown = Report { diagnostics: errors, sources: report.sources.clone(), ..Report::default() };
-    ui.err(&render::human(&shown, ui.color_stderr));
-    ui.err(&format!(
-        "{}: the repository has {}; fix them first (`evident validate` lists every problem)\n",
-        ui.paint_err(crate::ui::RED.bold(), "error"),
+    let why = format!(
+        "the repository has {}; fix them first (`evident validate` lists every problem)",
         render::plural(shown.diagnostics.len(), "error")
-    ));
+    );
+    print_refusal(ui, if json { report } else { &shown }, json, &why);
     false
+}
+
+/// Prints why a command refused to run (exit 1) because of the diagnostics
+/// of `report`. A command whose output is JSON (`json`) prints them on stdout
+/// as `validate --format json` does, so that a script always reads one JSON
+/// object, and only the reason on stderr; otherwise they go to stderr with
+/// snippets. Shared by every command that refuses a repository with errors.
+pub(crate) fn print_refusal(ui: &Ui, report: &Report, json: bool, why: &str) {
+    if json {
+        ui.out(&to_json_text(&render::json(report)));
+    } else {
+        ui.err(&render::human(report, ui.color_stderr));
+    }
+    ui.err(&format!("{}: {why}\n", ui.paint_err(RED.bold(), "error")));
 }
 
 /// Pretty JSON with a trailing newline, DEL, C1 and bidi overrides escaped
@@ -55,18 +69,33 @@ pub(crate) fn to_json_text(value: &impl serde::Serialize) -> String {
 }
 
 /// Prints a plan and writes it, unless it is refused or a dry run. Shared by
-/// the editing commands.
-pub(crate) fn conclude(ui: &Ui, lock: &WriteLock, plan: &Plan, dry_run: bool) -> Result<Outcome> {
+/// the editing commands; with `json`, what changed is one JSON object on
+/// stdout ([`ChangesOutput`]) instead of lines on stderr.
+pub(crate) fn conclude(ui: &Ui, lock: &WriteLock, plan: &Plan, dry_run: bool, json: bool) -> Result<Outcome> {
+    let refused = plan.is_refused();
+    if json {
+        if !refused && !dry_run {
+            plan.write(lock)?;
+        }
+        ui.out(&to_json_text(&changes_output(plan, dry_run)));
+        if refused {
+            ui.err(&format!(
+                "{}: {}; nothing was written\n",
+                ui.paint_err(RED.bold(), "error"),
+                why_refused(plan, true)
+            ));
+        }
+        return Ok(Outcome::failed_if(refused));
+    }
     if !plan.report.diagnostics.is_empty() {
         ui.err(&render::human(&plan.report, ui.color_stderr));
     }
-    if plan.is_refused() {
-        let why = if plan.unreadable.is_empty() {
-            "the change would break the rules above".to_owned()
-        } else {
-            format!("fix `{}` first", plan.unreadable.join("`, `"))
-        };
-        ui.err(&format!("{}: {why}; nothing was written\n", ui.paint_err(RED.bold(), "error")));
+    if refused {
+        ui.err(&format!(
+            "{}: {}; nothing was written\n",
+            ui.paint_err(RED.bold(), "error"),
+            why_refused(plan, false)
+        ));
         return Ok(Outcome::Failed);
     }
     for warning in &plan.group_warnings {
@@ -96,13 +125,54 @@ pub(crate) fn conclude(ui: &Ui, lock: &WriteLock, plan: &Plan, dry_run: bool) ->
     Ok(Outcome::Success)
 }
 
+/// Why a refused plan was refused (the rules are in the JSON output, or above).
+fn why_refused(plan: &Plan, json: bool) -> String {
+    if plan.unreadable.is_empty() {
+        let which = if json { "in `diagnostics`" } else { "above" };
+        format!("the change would break the rules {which}")
+    } else {
+        format!("fix `{}` first", plan.unreadable.join("`, `"))
+    }
+}
+
+/// A plan as the JSON output of the edits.
+fn changes_output(plan: &Plan, dry_run: bool) -> ChangesOutput {
+    let sources = &plan.report.sources;
+    ChangesOutput {
+        written: !plan.is_refused() && !dry_run,
+        dry_run,
+        files: plan
+            .files
+            .iter()
+            .map(|f| ChangedFile {
+                path: f.path.clone(),
+                change: match f.change {
+                    FileChange::Created => FileChangeOutput::Created,
+                    FileChange::Updated => FileChangeOutput::Updated,
+                    FileChange::Unchanged => FileChangeOutput::Unchanged,
+                },
+                what: f.what.clone(),
+            })
+            .collect(),
+        copies: plan.copies.clone(),
+        diagnostics: plan
+            .report
+            .diagnostics
+            .iter()
+            .chain(&plan.group_warnings)
+            .map(|d| render::diagnostic_output(sources, d))
+            .collect(),
+    }
+}
+
 /// Refuses to edit when the files that decide where an edit goes have errors.
-pub(crate) fn refuse_inputs(ui: &Ui, report: &Report) -> Outcome {
-    ui.err(&render::human(report, ui.color_stderr));
-    ui.err(&format!(
-        "{}: the configuration, templates or assessments have errors, so the edit cannot tell which files to change; fix them first (nothing was written)\n",
-        ui.paint_err(RED.bold(), "error")
-    ));
+pub(crate) fn refuse_inputs(ui: &Ui, report: &Report, json: bool) -> Outcome {
+    print_refusal(
+        ui,
+        report,
+        json,
+        "the configuration, templates or assessments have errors, so the edit cannot tell which files to change; fix them first (nothing was written)",
+    );
     Outcome::Failed
 }
 

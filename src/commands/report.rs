@@ -74,7 +74,7 @@ const JSON_FILE: &str = "report.json";
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let loaded = ctx.load_for_scoring()?;
-    if !require_clean(ui, &loaded.report) {
+    if !require_clean(ui, &loaded.report, false) {
         return Ok(Outcome::Failed);
     }
     let templates = match &args.templates {

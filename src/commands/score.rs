@@ -32,7 +32,7 @@ pub(crate) struct Args {
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let loaded = ctx.load_for_scoring()?;
-    if !require_clean(ui, &loaded.report) {
+    if !require_clean(ui, &loaded.report, args.format.is_json()) {
         return Ok(Outcome::Failed);
     }
     let scores = crate::score::compute(&loaded.workspace);

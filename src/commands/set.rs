@@ -1,5 +1,6 @@
 //! `evident set`: record the status, dates, notes and owner of an action.
 
+use crate::commands::args::WriteFormat;
 use crate::commands::context::Context;
 use crate::commands::output::conclude;
 use crate::edit::{self, Session, StatusChange};
@@ -63,12 +64,15 @@ pub(crate) struct Args {
     /// Show what would change without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// Output format of what changed.
+    #[arg(long, value_enum, default_value_t = WriteFormat::Human)]
+    pub format: WriteFormat,
 }
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let (implementation, test) = changes(&args)?;
-    let Some((lock, loaded)) = ctx.load_for_edit()? else {
+    let Some((lock, loaded)) = ctx.load_for_edit(args.format.is_json())? else {
         return Ok(Outcome::Failed);
     };
     let ws = &loaded.workspace;
@@ -92,7 +96,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         }
         file.change_test(&test)?;
     }
-    conclude(ui, &lock, &session.plan(&ws.config.rules), args.dry_run)
+    conclude(ui, &lock, &session.plan(&ws.config.rules), args.dry_run, args.format.is_json())
 }
 
 /// The two table changes the arguments ask for; usage errors for arguments

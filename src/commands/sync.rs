@@ -34,7 +34,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let Some((lock, loaded)) = ctx.load_clean_for_write()? else {
+    let Some((lock, loaded)) = ctx.load_clean_for_write(false)? else {
         return Ok(Outcome::Failed);
     };
     let ws = &loaded.workspace;

@@ -61,7 +61,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let lock = ctx.lock()?;
     let loaded = ctx.load()?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
-        return Ok(refuse_inputs(ui, &report));
+        return Ok(refuse_inputs(ui, &report, args.format.is_json()));
     }
     // A broken file elsewhere (an action that does not parse is never tested) is shown, and makes
     // the run fail, while the tests that can run still run.
@@ -128,7 +128,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         ui.err(&render::human(&problems, ui.color_stderr));
     }
     let plan = session.plan(&ws.config.rules);
-    let recorded = conclude(ui, &lock, &plan, args.dry_run)?;
+    let recorded = conclude(ui, &lock, &plan, args.dry_run, false)?;
     if let Some(signal) = interrupt::received() {
         // It came while the results were written: they were written whole.
         interrupted(ui, signal, "the results had been written in full");

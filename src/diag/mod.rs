@@ -324,10 +324,18 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Sources,
-    /// How many files (or, for `audit`, commits) were checked.
+    /// How many files were checked.
     pub files_checked: usize,
-    /// What was counted in `files_checked` ("file" when empty).
-    pub unit: &'static str,
+    /// How many commits were checked (`check --base`, `audit`); `None` when
+    /// the history was not.
+    pub commits_checked: Option<usize>,
+}
+
+impl Report {
+    /// Whether only commits were checked, no files (`audit`).
+    pub(crate) fn only_commits(&self) -> bool {
+        self.commits_checked.is_some() && self.files_checked == 0
+    }
 }
 
 impl Report {

@@ -152,7 +152,13 @@ pub(crate) fn short(sources: &Sources, d: &Diagnostic, color: bool) -> String {
 /// One line that sums a report up.
 pub fn summary_line(report: &Report) -> String {
     let (e, w) = (report.error_count(), report.warning_count());
-    let files = plural(report.files_checked, if report.unit.is_empty() { "file" } else { report.unit });
+    let files = match report.commits_checked {
+        Some(commits) if report.only_commits() => plural(commits, "commit"),
+        Some(commits) => {
+            format!("{} and {}", plural(report.files_checked, "file"), plural(commits, "commit"))
+        }
+        None => plural(report.files_checked, "file"),
+    };
     match (e, w) {
         (0, 0) => format!("checked {files}: no problems"),
         (0, w) => format!("checked {files}: {}", plural(w, "warning")),
@@ -255,7 +261,8 @@ pub fn json(report: &Report) -> Value {
 pub(crate) fn check_output(report: &Report) -> CheckOutput {
     CheckOutput {
         ok: !report.has_errors(),
-        files: report.files_checked,
+        files: (!report.only_commits()).then_some(report.files_checked),
+        commits: report.commits_checked,
         errors: report.error_count(),
         warnings: report.warning_count(),
         diagnostics: report.diagnostics.iter().map(|d| diagnostic_output(&report.sources, d)).collect(),

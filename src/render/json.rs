@@ -294,14 +294,31 @@ pub(crate) struct UpdatesOutput<'a> {
 pub(crate) struct CheckOutput {
     /// No errors (warnings allowed).
     pub ok: bool,
-    /// How many files were checked.
-    pub files: usize,
+    /// How many files were checked (not with `audit`, which checks commits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<usize>,
+    /// How many commits were checked (`check --base`, `audit`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commits: Option<usize>,
     pub errors: usize,
     pub warnings: usize,
     pub diagnostics: Vec<DiagnosticOutput>,
     /// The score gate of `check --base`, when it ran.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score_gate: Option<Gate>,
+}
+
+/// The command's output or, when it refused to run because the repository
+/// has errors (exit 1), their diagnostics as `evident validate --format json`
+/// prints them.
+// Only the schema is used: `commands::output::print_refusal` prints the refusal.
+#[cfg(test)]
+#[allow(dead_code)]
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub(crate) enum OrRefused<T> {
+    Output(T),
+    Refused(CheckOutput),
 }
 
 /// One diagnostic (docs/design/outputs.md).
@@ -407,6 +424,38 @@ pub(crate) struct ImportedFile {
 pub(crate) enum ImportedChange {
     Created,
     Updated,
+}
+
+/// `--format json` of the edits (`set`, `assign`, `evidence add|remove`):
+/// what the edit writes, or why it refused (exit 1).
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct ChangesOutput {
+    /// Whether the files were written (not with `--dry-run`, nor when refused).
+    pub written: bool,
+    pub dry_run: bool,
+    /// The files the edit touches, sorted by path.
+    pub files: Vec<ChangedFile>,
+    /// Evidence files copied into the repository.
+    pub copies: Vec<String>,
+    /// What the checks of the edit found: errors refuse it, warnings do not.
+    pub diagnostics: Vec<DiagnosticOutput>,
+}
+
+/// A file an edit creates, updates or leaves as it is.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct ChangedFile {
+    pub path: String,
+    pub change: FileChangeOutput,
+    /// What changes, in words; empty when nothing does.
+    pub what: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum FileChangeOutput {
+    Created,
+    Updated,
+    Unchanged,
 }
 
 /// A value as JSON for `commands::output::to_json_text`.

@@ -369,6 +369,10 @@ fn warnings_reach_json_and_sarif_with_their_code() {
     assert_eq!(run.code, 0, "{}", run.all());
     let json = run.json();
     assert_eq!(json["ok"], true);
+    // The files of the working tree and the commits of the range were judged.
+    assert!(json["files"].as_u64().is_some_and(|n| n > 0), "{}", run.all());
+    assert_eq!(json["commits"], 0, "{}", run.all());
+    crate::output_schemas::assert_conforms("check", &json);
     let warning = json["diagnostics"]
         .as_array()
         .unwrap()
@@ -476,6 +480,10 @@ fn audit_walks_the_whole_history() {
     repo.commit(CY, "Drop the export");
     let run = repo.run(&["audit", "--format", "json"]);
     assert_eq!(run.code, 1);
+    // It counts commits, and checks no files.
+    assert_eq!(run.json()["commits"], 3, "{}", run.all());
+    assert!(run.json().get("files").is_none(), "{}", run.all());
+    crate::output_schemas::assert_conforms("check", &run.json());
     let codes: Vec<String> = run.json()["diagnostics"]
         .as_array()
         .unwrap()

@@ -455,9 +455,17 @@ fn bad_cells_are_all_reported_with_row_and_column() {
     for line in lines {
         assert!(run.stderr.contains(line), "missing {line:?} in:\n{}", run.stderr);
     }
+    assert!(run.stderr.contains("`--format json` lists every problem"), "{}", run.stderr);
     let json = repo.run(&["import", "actions", &file, "--format", "json"]);
     assert_eq!(json.code, 2);
+    // The tip to use `--format json` is not given to what already uses it.
+    assert!(!json.stderr.contains("--format json"), "{}", json.stderr);
     crate::output_schemas::assert_conforms("import-actions", &json.json());
+    // The same formats as every other command: `human`, and the old `text`.
+    for format in ["human", "text"] {
+        let run = repo.run(&["import", "actions", &file, "--format", format]);
+        assert_eq!(run.stderr, refused(&repo, &file).stderr, "{format}");
+    }
     let problems = json.json()["problems"].as_array().unwrap().clone();
     assert_eq!(problems.len(), 5);
     assert_eq!(problems[0]["code"], "E0804");

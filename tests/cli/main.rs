@@ -20,6 +20,7 @@ mod hostile;
 mod import;
 mod import_template;
 mod invalid;
+mod json_output;
 mod library;
 mod managed;
 mod notify;

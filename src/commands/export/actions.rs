@@ -36,7 +36,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     args.output.target()?;
     let loaded = ctx.load_for_scoring()?;
-    if !require_clean(ui, &loaded.report) {
+    if !require_clean(ui, &loaded.report, false) {
         return Ok(Outcome::Failed);
     }
     let filter = args.filter.filter(&loaded.workspace)?;

@@ -38,7 +38,9 @@ pub(crate) struct Args {
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let loaded = ctx.load()?;
-    if !crate::commands::output::require_clean(ui, &loaded.report) {
+    // On stdout the export is JSON: so is a refusal.
+    let to_stdout = args.out.is_none();
+    if !crate::commands::output::require_clean(ui, &loaded.report, to_stdout) {
         return Ok(Outcome::Failed);
     }
     let ws = &loaded.workspace;

@@ -61,7 +61,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         output.target()?;
     }
     let loaded = ctx.load_for_scoring()?;
-    if !require_clean(ui, &loaded.report) {
+    if !require_clean(ui, &loaded.report, false) {
         return Ok(Outcome::Failed);
     }
     let ws = &loaded.workspace;

@@ -30,7 +30,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     args.output.target()?;
     let loaded = ctx.load()?;
-    if !require_clean(ui, &loaded.report) {
+    if !require_clean(ui, &loaded.report, false) {
         return Ok(Outcome::Failed);
     }
     let ws = &loaded.workspace;

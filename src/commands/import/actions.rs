@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::commands::args::ImportFormat;
+use crate::commands::args::WriteFormat;
 use crate::commands::context::Context;
 use crate::commands::output::to_json_text;
 use crate::commands::output::{conclude, refuse_inputs};
@@ -49,8 +49,8 @@ pub(crate) struct ActionsArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ImportFormat::Text)]
-    pub format: ImportFormat,
+    #[arg(long, value_enum, default_value_t = WriteFormat::Human)]
+    pub format: WriteFormat,
 }
 
 /// Problems shown in full; the rest are counted.
@@ -61,7 +61,7 @@ pub(crate) fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
     let lock = ctx.lock()?;
     let loaded = ctx.load_for_scoring()?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
-        return Ok(refuse_inputs(ui, &report));
+        return Ok(refuse_inputs(ui, &report, args.format.is_json()));
     }
     let ws = &loaded.workspace;
     let (sheet, mut problems) = crate::import::read(&args.file, crate::render::sheets::actions::SHEET)?;
@@ -74,7 +74,7 @@ pub(crate) fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
             return refuse(ui, &args.file, args.format, &problems);
         }
     };
-    if args.format == ImportFormat::Text {
+    if args.format == WriteFormat::Human {
         for ignored in crate::import::actions::ignored_edits(ws, &sheet) {
             ui.diagnostic(&Diagnostic::new(
                 crate::diag::Code::ColumnNotImported,
@@ -89,7 +89,7 @@ pub(crate) fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
         }
     }
     if update.files.is_empty() {
-        if args.format == ImportFormat::Json {
+        if args.format == WriteFormat::Json {
             let output = ImportActionsOutput::Imported {
                 rows: update.rows,
                 changes: Vec::new(),
@@ -108,8 +108,8 @@ pub(crate) fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
     let mut session = Session::new(&loaded.repo.root, ws, Date::today());
     apply(&mut session, ws, &update)?;
     let plan = session.plan(&ws.config.rules);
-    if args.format == ImportFormat::Text {
-        return conclude(ui, &lock, &plan, args.dry_run);
+    if args.format == WriteFormat::Human {
+        return conclude(ui, &lock, &plan, args.dry_run, false);
     }
     if !plan.report.diagnostics.is_empty() {
         ui.err(&crate::diag::render::human(&plan.report, ui.color_stderr));
@@ -146,11 +146,11 @@ fn rows(n: usize) -> String {
 pub(super) fn refuse(
     ui: &Ui,
     file: &std::path::Path,
-    format: ImportFormat,
+    format: WriteFormat,
     problems: &[Diagnostic],
 ) -> Result<Outcome> {
     let sources = Sources::default();
-    if format == ImportFormat::Json {
+    if format == WriteFormat::Json {
         let problems = problems.iter().map(|d| crate::diag::render::diagnostic_output(&sources, d)).collect();
         ui.out(&to_json_text(&to_value(&ImportActionsOutput::Refused { problems, written: false })));
     } else {
@@ -161,12 +161,16 @@ pub(super) fn refuse(
             ui.err(&format!("... and {} more\n", problems.len() - SHOWN));
         }
     }
-    Err(Error::new(format!(
+    let error = Error::new(format!(
         "{} in `{}`; nothing was written",
         crate::diag::render::plural(problems.len(), "problem"),
         file.display()
-    ))
-    .hint("fix the cells named above and import again (`--format json` lists every problem)"))
+    ));
+    Err(if format.is_json() {
+        error.hint("fix the cells listed in the JSON output and import again")
+    } else {
+        error.hint("fix the cells named above and import again (`--format json` lists every problem)")
+    })
 }
 
 /// Makes the changes of the update in the session's files.

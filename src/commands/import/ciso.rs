@@ -63,16 +63,16 @@ pub(crate) struct Args {
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let Some((lock, loaded)) = ctx.load_clean_for_write()? else {
+    let Some((lock, loaded)) = ctx.load_clean_for_write(args.format.is_json())? else {
         return Ok(Outcome::Failed);
     };
     let lib = match ciso::read(&args.file) {
         Ok(lib) => lib,
-        Err(r) => return refused(ui, &r),
+        Err(r) => return refused(ui, &r, args.format.is_json()),
     };
     let fw = match ciso::framework(&lib) {
         Ok(fw) => fw,
-        Err(r) => return refused(ui, &r),
+        Err(r) => return refused(ui, &r, args.format.is_json()),
     };
     let mapping = match &args.mapping {
         Some(p) => read_mapping(ui, p)?,
@@ -81,12 +81,12 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let id = args.template.clone().unwrap_or_else(|| ciso::default_template_id(&lib));
     let mut built = match ciso::build(&lib, fw, &mapping, &id) {
         Ok(b) => b,
-        Err(r) => return refused(ui, &r),
+        Err(r) => return refused(ui, &r, args.format.is_json()),
     };
     warn_unknown_keys(ui, &built, &mapping);
     let mut plan = match plan(&loaded, &mut built) {
         Ok(p) => p,
-        Err(r) => return refused(ui, &r),
+        Err(r) => return refused(ui, &r, args.format.is_json()),
     };
     write(ui, &lock, &plan, args.dry_run)?;
     warn_orphaned_states(ui, &loaded.workspace, &plan);
@@ -220,13 +220,14 @@ pub(super) fn write(
     Ok(())
 }
 
-/// Prints the diagnostics of bad input: exit 1, nothing written (exit 2 when a file cannot be read).
-pub(super) fn refused(ui: &Ui, report: &Report) -> Result<Outcome> {
-    ui.err(&render::human(report, ui.color_stderr));
+/// Prints the diagnostics of bad input (as JSON on stdout when `json`): exit
+/// 1, nothing written (exit 2 when a file cannot be read).
+pub(super) fn refused(ui: &Ui, report: &Report, json: bool) -> Result<Outcome> {
     if report.diagnostics.iter().any(|d| d.code == Code::UnreadableFile) {
+        ui.err(&render::human(report, ui.color_stderr));
         return Err(crate::error::Error::new("could not import; nothing was written"));
     }
-    ui.err("could not import; nothing was written\n");
+    crate::commands::output::print_refusal(ui, report, json, "could not import; nothing was written");
     Ok(Outcome::Failed)
 }
 

@@ -51,17 +51,17 @@ pub(crate) struct Args {
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let Some((lock, loaded)) = ctx.load_clean_for_write()? else {
+    let Some((lock, loaded)) = ctx.load_clean_for_write(args.format.is_json())? else {
         return Ok(Outcome::Failed);
     };
     let lib = match ciso::read(&args.file) {
         Ok(lib) => lib,
-        Err(r) => return refused(ui, &r),
+        Err(r) => return refused(ui, &r, args.format.is_json()),
     };
     let shared: BTreeSet<String> = args.relationships.iter().cloned().collect();
     let applied = match ciso_mapping::apply(&lib, &loaded.workspace, &shared) {
         Ok(a) => a,
-        Err(r) => return refused(ui, &r),
+        Err(r) => return refused(ui, &r, args.format.is_json()),
     };
     let mut set = Changeset::new();
     let mut refusals = Report::default();
@@ -81,7 +81,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         set.put(path, marker(t.id.as_str()) + &crate::scaffold::template_text(t));
     }
     if !refusals.diagnostics.is_empty() {
-        return refused(ui, &refusals);
+        return refused(ui, &refusals, args.format.is_json());
     }
     crate::scaffold::verify(&set)?;
     if !args.dry_run {

@@ -83,7 +83,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let Some((lock, loaded)) = ctx.load_clean_for_write()? else {
+    let Some((lock, loaded)) = ctx.load_clean_for_write(args.format.is_json())? else {
         return Ok(Outcome::Failed);
     };
     let catalog = read::catalog(&args.catalog).map_err(|r| input_failed(ui, &r))?;

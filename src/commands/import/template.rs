@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::commands::args::ImportFormat;
+use crate::commands::args::WriteFormat;
 use crate::commands::context::Context;
 use crate::commands::output::to_json_text;
 use crate::error::{Error, Outcome, Result};
@@ -37,13 +37,13 @@ pub(crate) struct Args {
     #[arg(long)]
     pub dry_run: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ImportFormat::Text)]
-    pub format: ImportFormat,
+    #[arg(long, value_enum, default_value_t = WriteFormat::Human)]
+    pub format: WriteFormat,
 }
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let Some((lock, loaded)) = ctx.load_clean_for_write()? else {
+    let Some((lock, loaded)) = ctx.load_clean_for_write(args.format.is_json())? else {
         return Ok(Outcome::Failed);
     };
     let ws = &loaded.workspace;
@@ -75,7 +75,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         }
     }
     let previous = plan.previous.as_ref().map(|p| p.version);
-    if args.format == ImportFormat::Json {
+    if args.format == WriteFormat::Json {
         ui.out(&to_json_text(&crate::render::json::ImportTemplateOutput {
             template: t.id.to_string(),
             previous_version: previous,
