@@ -35,6 +35,7 @@ mod streamed;
 mod support;
 mod sync;
 mod trust;
+mod uncommitted;
 mod updates;
 mod validate;
 mod writes;
