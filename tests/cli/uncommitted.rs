@@ -223,3 +223,49 @@ fn a_first_commit_with_verdicts_by_a_non_assessor_says_how_to_start() {
     let run = fresh.run(&["audit", "--format", "json"]);
     assert_eq!(codes(&run), Vec::<String>::new(), "{}", run.all());
 }
+
+/// `set`, `import actions`: a verdict about to be written by someone whose git e-mail is not
+/// an assessor's gets a warning, and is written.
+#[test]
+fn writing_a_verdict_as_a_non_assessor_warns_first() {
+    let (repo, _) = grouped();
+    let set = |repo: &TestRepo| repo.run(&["set", "logs", "-a", "gdpr-2026", "--test", "failed-low"]);
+    // No e-mail configured: said so.
+    let run = set(&repo);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(run.stderr.contains("warning[E0702]: `git config user.email` is not set"), "{}", run.stderr);
+    repo.git(&["checkout", "-q", "--", "."]);
+    repo.git(&["config", "user.email", BOB]);
+    let run = set(&repo);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stderr.contains("warning[E0702]: bob@example.com (`git config user.email`) is not an assessor")
+            && run.stderr.contains("(assessors: cy@example.com)"),
+        "{}",
+        run.stderr
+    );
+    assert!(repo.read("assessments/gdpr-2026/logs.toml").contains("failed-low"), "written anyway");
+    // Not a verdict: no warning.
+    repo.git(&["checkout", "-q", "--", "."]);
+    let run = repo.run(&["set", "mfa", "--implementation", "implemented"]);
+    assert!(!run.stderr.contains("E0702"), "{}", run.stderr);
+    // An assessor: no warning.
+    repo.git(&["checkout", "-q", "--", "."]);
+    repo.git(&["config", "user.email", CY]);
+    let run = set(&repo);
+    assert!(!run.stderr.contains("E0702"), "{}", run.stderr);
+
+    // `import actions` too.
+    repo.git(&["checkout", "-q", "--", "."]);
+    repo.git(&["config", "user.email", BOB]);
+    let export = repo.run(&["export", "actions", "--format", "csv"]);
+    let mut rows = crate::import::parse_csv(&export.stdout);
+    let column = rows[0].iter().position(|h| h == "Test status").unwrap();
+    let row = rows.iter().position(|r| r[0] == "gdpr-2026" && r[4] == "logs").unwrap();
+    rows[row][column] = "failed-low".to_owned();
+    let file = repo.path().join("actions.csv");
+    std::fs::write(&file, crate::import::to_csv(&rows)).unwrap();
+    let run = repo.run(&["import", "actions", file.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(run.stderr.contains("warning[E0702]: bob@example.com"), "{}", run.stderr);
+}
