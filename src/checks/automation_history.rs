@@ -120,15 +120,19 @@ pub(crate) fn forged(
             format!(
                 "{what} of automatic action `{}` in {} by {}, who is not the automation identity",
                 s.action,
-                c.author.describe(c.id),
-                c.author.email
+                super::remedy::describe(c),
+                super::remedy::author(c)
             ),
         )
         .at(s.path.clone(), span(report, &s.path, "/test/status"))
         .note(format!("[roles] automation: {}", config.roles.automation.join(", ")))
-        .hint(format!(
-            "revert it and let `evident test` record the result; to test by hand, switch the action to `testing = \"manual\"` in `{}` in an earlier commit",
-            s.path
+        .hint(super::remedy::hint(
+            c,
+            "leave the test as it is in HEAD and let `evident test` record the result",
+            &format!(
+                "let `evident test` record the result; to test by hand, switch the action to `testing = \"manual\"` in `{}` in an earlier commit",
+                s.path
+            ),
         )),
     )
 }
@@ -181,13 +185,17 @@ pub(crate) fn automation_changes(
                         Code::AutomationChanged,
                         format!(
                             "`[automation]` of `{path}` changed in {} by {}, who is not an admin",
-                            c.author.describe(c.id),
-                            c.author.email
+                            super::remedy::describe(c),
+                            super::remedy::author(c)
                         ),
                     )
                     .at(path.clone(), span(report, path, "/automation"))
                     .note(note.clone())
-                    .hint("what an automatic test runs is executed by CI: ask an admin to make this change"),
+                    .hint(super::remedy::hint(
+                        c,
+                        "what an automatic test runs is executed by CI: leave it as it is in HEAD and ask an admin to make this change",
+                        "what an automatic test runs is executed by CI: ask an admin to make this change",
+                    )),
                 );
             }
             continue;
@@ -203,13 +211,17 @@ pub(crate) fn automation_changes(
                     Code::AutomationChanged,
                     format!(
                         "`{path}`, which an automatic test runs, changed in {} by {}, who is not an admin",
-                        c.author.describe(c.id),
-                        c.author.email
+                        super::remedy::describe(c),
+                        super::remedy::author(c)
                     ),
                 )
                 .in_file(path.clone())
                 .note(note.clone())
-                .hint("what an automatic test runs is executed by CI: ask an admin to make this change"),
+                .hint(super::remedy::hint(
+                        c,
+                        "what an automatic test runs is executed by CI: leave it as it is in HEAD and ask an admin to make this change",
+                        "what an automatic test runs is executed by CI: ask an admin to make this change",
+                    )),
             );
         }
     }

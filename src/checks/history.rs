@@ -15,6 +15,7 @@ use super::automation_history::{
     AutomationIndex, automatic_before, automation_changes, forged, replaceable_output,
     replaceable_output_file,
 };
+use super::remedy;
 use super::trust::{Needs, Signatures};
 use crate::diag::{Code, CommitRef, Diagnostic, Report};
 use crate::history::GitRepo;
@@ -176,13 +177,18 @@ impl<'a> HistoryRules<'a> {
         let changed = automation_changes(&mut self.automation, git, c, &config, report);
         self.diagnostics.extend(changed);
         let adopted = self.config_changes(git, c, &config, cache);
-        let adopted = self.signatures.visit(git, c, &config, signed, automated, adopted, &merged, cache);
+        // Uncommitted changes have no signature yet: it is checked once they are committed.
+        let adopted = if c.uncommitted {
+            adopted
+        } else {
+            self.signatures.visit(git, c, &config, signed, automated, adopted, &merged, cache)
+        };
         // The rule levels of the configuration that judged the commit.
         let mut made = self.diagnostics.split_off(start);
         made.retain_mut(|d| d.apply_level(&config.rules));
         // The commit as data too, for JSON and SARIF (the message names it for people).
         let made_in = CommitRef { commit: c.id.to_string(), date: Some(c.author.date()) };
-        for d in &mut made {
+        for d in made.iter_mut().filter(|_| !c.uncommitted) {
             d.made_in.get_or_insert_with(|| made_in.clone());
         }
         self.diagnostics.extend(made);
@@ -347,7 +353,11 @@ impl<'a> HistoryRules<'a> {
             self.diagnostics.push(
                 not_an_admin(Code::AdminSettingsChanged, "`evident.toml` was deleted", c, authority)
                     .note("the commits after it are judged by the configuration before it")
-                    .hint("restore `evident.toml`; only an admin may remove it"),
+                    .hint(remedy::hint(
+                        c,
+                        "restore `evident.toml`; only an admin may remove it",
+                        "only an admin may remove `evident.toml`",
+                    )),
             );
             return None;
         }
@@ -355,10 +365,12 @@ impl<'a> HistoryRules<'a> {
         let new_here = |same: &dyn Fn(&Config) -> bool| parent_file.as_deref().is_none_or(|p| !same(p));
         let roles_changed = before.roles != after_ref.roles;
         if roles_changed && new_here(&|p| p.roles == after_ref.roles) {
-            self.diagnostics.push(
-                not_an_admin(Code::RolesChanged, "`[roles]` changed", c, authority)
-                    .hint("ask an admin to change who is an assessor or an admin"),
-            );
+            self.diagnostics
+                .push(not_an_admin(Code::RolesChanged, "`[roles]` changed", c, authority).hint(remedy::hint(
+                c,
+                "leave `[roles]` as it is in HEAD and ask an admin to change who is an assessor or an admin",
+                "ask an admin to change who is an assessor or an admin",
+            )));
         }
         let tables = admin_tables_changed(&before, after_ref);
         let allowed = !roles_changed && tables.is_empty();
@@ -374,7 +386,11 @@ impl<'a> HistoryRules<'a> {
             self.diagnostics.push(
                 not_an_admin(Code::AdminSettingsChanged, &format!("{names} changed"), c, authority)
                     .note("the commits after it are judged by the settings before it")
-                    .hint("ask an admin to make this change"),
+                    .hint(remedy::hint(
+                        c,
+                        "leave those tables as they are in HEAD and ask an admin to make this change",
+                        "ask an admin to make this change",
+                    )),
             );
         }
         if allowed { after } else { None }
@@ -417,7 +433,11 @@ impl<'a> HistoryRules<'a> {
                     ),
                 )
                 .at(f.change.path.clone(), span(report, &f.change.path, "/version"))
-                .hint("bump `version` in the same commit; assessments then accept the new definition with `evident accept`"),
+                .hint(remedy::hint(
+                    c,
+                    "bump `version` before committing; assessments then accept the new definition with `evident accept`",
+                    "bump `version` in the rewritten commit (`git commit --amend` for the last one); assessments then accept the new definition with `evident accept`",
+                )),
             );
         }
     }
@@ -455,10 +475,10 @@ impl<'a> HistoryRules<'a> {
                         ),
                     )
                     .at(state_path.clone(), span(report, state_path, "/test/status"))
-                    .hint(format!(
-                        "restore `{}` as it was before {}",
-                        f.change.path,
-                        crate::history::short_id(c.id)
+                    .hint(remedy::hint(
+                        c,
+                        &format!("restore `{}` as it is in HEAD before committing", f.change.path),
+                        &format!("keep `{}` as it was before", f.change.path),
                     )),
                 );
             }
@@ -502,7 +522,11 @@ fn frozen_evidence(
                 ),
             )
             .at(s.path.clone(), span(report, &s.path, "/test/status"))
-            .hint("restore the evidence; to replace it, first move the test status back (e.g. to `in-progress`) in its own commit"),
+            .hint(remedy::hint(
+                c,
+                "restore the evidence before committing; to replace it, commit the test status moved back (e.g. to `in-progress`) first and change the evidence in a later commit",
+                "to replace evidence, move the test status back (e.g. to `in-progress`) in a commit of its own first (restoring the evidence in a later commit removes its replacement again)",
+            )),
         );
     }
 }
@@ -544,18 +568,18 @@ fn assessor(c: &CommitChanges, s: &StateChange, config: &Config, report: &Report
     Some(
         Diagnostic::new(
             Code::AssessorRequired,
-            format!("{what} in {} by {}, who is not an assessor", describe(c), c.author.email),
+            format!("{what} in {} by {}, who is not an assessor", describe(c), remedy::author(c)),
         )
         .at(s.path.clone(), span(report, &s.path, "/test/status"))
         .note(format!("assessors: {}", config.roles.assessors.join(", ")))
-        .hint("ask an assessor to record the test result"),
+        .hint(remedy::assessor_hint(c)),
     )
 }
 
 /// A change to `evident.toml` by someone who is not an admin: `what`
 /// happened in `c`, judged by `authority`.
 fn not_an_admin(code: Code, what: &str, c: &CommitChanges, authority: &Config) -> Diagnostic {
-    Diagnostic::new(code, format!("{what} in {} by {}, who is not an admin", describe(c), c.author.email))
+    Diagnostic::new(code, format!("{what} in {} by {}, who is not an admin", describe(c), remedy::author(c)))
         .in_file(layout::CONFIG_FILE)
         .note(format!("admins: {}", authority.roles.admins.join(", ")))
 }
@@ -641,9 +665,9 @@ fn span(report: &Report, file: &str, pointer: &str) -> std::ops::Range<usize> {
     report.sources.get(file).and_then(|t| span_of(t, pointer)).unwrap_or(0..0)
 }
 
-/// "1a2b3c4 (Ana Lima, 2026-03-04)"
+/// "1a2b3c4 (Ana Lima, 2026-03-04)", or "the uncommitted changes".
 fn describe(c: &CommitChanges) -> String {
-    c.author.describe(c.id)
+    remedy::describe(c)
 }
 
 /// Keys of an action definition that change neither its points nor how it is

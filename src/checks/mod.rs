@@ -12,6 +12,7 @@ mod merge;
 pub(crate) mod range;
 pub mod references;
 pub(crate) mod related;
+mod remedy;
 pub(crate) mod status;
 pub(crate) mod trust;
 

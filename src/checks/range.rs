@@ -1,7 +1,8 @@
 //! The history rules of a change (`evident check --base REV`): every commit
 //! of REV..HEAD goes through [`HistoryRules`], each judged by the roles and
 //! rule levels in force at its parent, and the base is scored for the score
-//! gate. The command draws the progress and prints the result.
+//! gate. The uncommitted changes are judged too, as a commit on top of HEAD
+//! ([`worktree`]). The command draws the progress and prints the result.
 
 use std::path::Path;
 
@@ -11,7 +12,7 @@ use super::history::{HistoryRules, RecordedVerdict, Roles};
 use crate::diag::{Code, Diagnostic, Report};
 use crate::error::Result;
 use crate::history::events::{self, BlobCache, CommitChanges};
-use crate::history::{GitRepo, snapshot_at};
+use crate::history::{GitRepo, snapshot_at, worktree};
 use crate::model::{Config, Workspace};
 use crate::score::Scores;
 
@@ -60,12 +61,6 @@ pub(crate) fn prepare(root: &Path, rev: &str) -> Result<Walk> {
             format!("`{rev}` is not an ancestor of HEAD; checking the commits of HEAD that `{rev}` lacks"),
         ));
     }
-    if is_dirty(&git) {
-        warnings.push(Diagnostic::new(
-            Code::UncommittedChanges,
-            "the working tree has uncommitted changes: the file rules and the scores include them, the history rules cover commits only",
-        ));
-    }
     let (mut base_ws, _) = snapshot_at(&git, base)?;
     crate::updates::apply_deferred_at(&mut base_ws, &git, Some(base));
     // Both ends are judged fresh or stale as of today, so that time passing is not a drop.
@@ -97,6 +92,10 @@ impl Walk {
                 changes.push(c);
             }
         })?;
+        // The uncommitted changes, as the next commit: judged by what is in force at HEAD.
+        if let Some(c) = worktree::uncommitted(&git, &mut cache)? {
+            rules.visit(&git, &c, &mut cache, &no_sources);
+        }
         let mut diagnostics = Report::default();
         let in_force = rules.in_force(head).map(|c| (*c).clone()).unwrap_or_else(|| base_ws.config.clone());
         let verdicts = rules.recorded_verdicts();
@@ -117,12 +116,19 @@ impl Walk {
     }
 }
 
-/// Whether tracked files under the repository differ from HEAD (untracked ones too).
-fn is_dirty(git: &GitRepo) -> bool {
-    let mut opts = git2::StatusOptions::new();
-    opts.include_untracked(true).recurse_untracked_dirs(false).exclude_submodules(true);
-    if !git.prefix.is_empty() {
-        opts.pathspec(git.prefix.trim_end_matches('/'));
-    }
-    git.repo.statuses(Some(&mut opts)).map(|s| !s.is_empty()).unwrap_or(false)
+/// The history rules over the uncommitted changes alone (`evident check`
+/// without `--base`), judged as a commit on top of HEAD by HEAD's
+/// configuration. Nothing outside git, before the first commit, or when HEAD
+/// does not hold the compliance repository.
+pub(crate) fn uncommitted(root: &Path) -> Result<Report> {
+    let mut report = Report::default();
+    let Ok(git) = GitRepo::open(root) else { return Ok(report) };
+    let mut cache = BlobCache::default();
+    let Some(c) = worktree::uncommitted(&git, &mut cache)? else { return Ok(report) };
+    let Some(head) = c.first_parent else { return Ok(report) };
+    let (head_ws, _) = snapshot_at(&git, head)?;
+    let mut rules = HistoryRules::new(Roles::Fixed(&head_ws.config));
+    rules.visit(&git, &c, &mut cache, &Report::default());
+    rules.finish(&mut report)?;
+    Ok(report)
 }

@@ -1,5 +1,6 @@
 //! `evident check`: everything `validate` checks, the status rules, group
-//! synchronisation and, with `--base`, the history rules of a change.
+//! synchronisation, the history rules over the uncommitted changes and, with
+//! `--base`, over the commits of a change.
 
 use std::path::PathBuf;
 
@@ -20,7 +21,10 @@ use crate::ui::Ui;
 /// Runs everything `validate` does, plus the status rules (a passed test needs
 /// an implementation and evidence; alternative and out-of-scope need notes;
 /// dates present, in order and not in the future; monitoring-only statuses only
-/// on automatic actions) and group synchronisation.
+/// on automatic actions) and group synchronisation. And the history rules
+/// (below) over the uncommitted changes, judged as a commit on top of HEAD
+/// by `git config user.email` (staged or not, untracked files included), by
+/// HEAD's roles and rules.
 ///
 /// With `--base REV`, also checks every commit in REV..HEAD, merges included,
 /// each by the roles and rule levels in force at its parent (REV's for the
@@ -31,7 +35,8 @@ use crate::ui::Ui;
 /// any assessment's score between REV and the working tree beyond `[check]
 /// max-score-drop`, each side scored by its own `[scoring]`; a drop that comes
 /// entirely from test verdicts assessors recorded in the range passes and is
-/// reported, unless `[check] assessor-drops = "fail"`.
+/// reported, unless `[check] assessor-drops = "fail"`. The uncommitted
+/// changes are judged after HEAD, as the next commit.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  evident check\n  evident check --base origin/main --summary summary.md\n  evident check --base main --format sarif > evident.sarif"
@@ -53,14 +58,19 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let repo = ctx.repo()?;
     // The working tree and the history are independent: read them side by side.
-    let (loaded, range) = std::thread::scope(|scope| {
+    let (loaded, range, uncommitted) = std::thread::scope(|scope| {
         let history = args.base.as_deref().map(|rev| scope.spawn(|| read_range(ui, &repo, rev)));
+        // Without a base, the history rules judge the uncommitted changes alone.
+        let pending = args.base.is_none().then(|| scope.spawn(|| range::uncommitted(&repo.root)));
         let loaded = load_worktree(&repo);
-        let range = history.map(|h| h.join().unwrap_or_else(|_| Err(Error::new("reading history failed"))));
-        (loaded, range.transpose())
+        let failed = || Error::new("reading history failed");
+        let range = history.map(|h| h.join().unwrap_or_else(|_| Err(failed())));
+        let pending = pending.map(|h| h.join().unwrap_or_else(|_| Err(failed())));
+        (loaded, range.transpose(), pending.transpose())
     });
     let mut loaded = loaded?;
     let range = range?;
+    let uncommitted = uncommitted?;
     if !loaded.report.has_errors() {
         // Assessments with pending updates are scored on the accepted definitions.
         let warnings = crate::updates::apply_deferred(&mut loaded.workspace, &loaded.repo.root);
@@ -68,6 +78,11 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     }
     let after = (!loaded.report.has_errors()).then(|| crate::score::compute(&loaded.workspace));
     let mut levels = loaded.workspace.config.rules.clone();
+    if let Some(judged) = uncommitted {
+        loaded.report.diagnostics.extend(judged.diagnostics);
+        // HEAD's configuration set the history rules' levels: the change cannot relax them.
+        levels = history_rules::levels_from_base(&levels, &crate::model::Config::default());
+    }
     let mut score_gate = None;
     if let Some(range) = &range {
         loaded.report.diagnostics.extend(range.warnings.iter().cloned());

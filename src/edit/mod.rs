@@ -17,6 +17,7 @@
 //!    uses, runs the status rules, and gathers the files to write into one
 //!    [`Changeset`], so that either every file is written or none is.
 
+mod assessor;
 mod automatic;
 mod document;
 mod evidence;

@@ -35,7 +35,8 @@ pub(crate) struct Plan {
     pub report: Report,
     /// State files that could not be edited because they do not load.
     pub unreadable: Vec<String>,
-    /// Groups whose members still disagree after the edit.
+    /// Shown before writing: groups whose members still disagree after the
+    /// edit, and verdicts written by someone who is not an assessor.
     pub group_warnings: Vec<crate::diag::Diagnostic>,
     pub(super) changeset: Changeset,
 }

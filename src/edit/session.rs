@@ -131,6 +131,7 @@ impl<'w> Session<'w> {
         let mut files = Vec::new();
         let mut changeset = Changeset::new();
         let mut after_states = Vec::new();
+        let mut verdicts = false;
         for (path, copy) in &self.copies {
             changeset.put(path.clone(), copy.clone());
         }
@@ -142,6 +143,9 @@ impl<'w> Session<'w> {
                 let text = if edit.bom { format!("\u{feff}{}", result.text) } else { result.text.clone() };
                 changeset.put(edit.path.clone(), text);
             }
+            let committed = edit.committed_test.unwrap_or(edit.before.test.status);
+            verdicts |= super::assessor::is_verdict_change(committed, result.after.test.status)
+                && !crate::automation::is_automatic(&self.ws.config, &edit.action, &edit.before);
             after_states.push((edit.assessment.clone(), edit.action.id.clone(), result.after.clone()));
             files.push(FileResult { path: edit.path, change: result.change, what: result.what });
         }
@@ -153,12 +157,14 @@ impl<'w> Session<'w> {
         }
         caused.diagnostics.append(&mut already.diagnostics);
         caused.sources.extend(already.sources);
+        let mut warnings = group_warnings(self.ws, &after_states);
+        warnings.extend(verdicts.then(|| super::assessor::warning(&self.root, &self.ws.config)).flatten());
         Plan {
             files,
             copies: self.copies.into_keys().collect(),
             report: caused,
             unreadable: self.unreadable,
-            group_warnings: group_warnings(self.ws, &after_states),
+            group_warnings: warnings,
             changeset,
         }
     }

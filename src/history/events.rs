@@ -58,6 +58,9 @@ pub struct CommitChanges {
     pub files: Vec<FileChange>,
     /// The configuration before this commit (at its first parent).
     pub config_before: Option<Arc<Config>>,
+    /// The uncommitted changes judged as a commit on top of HEAD
+    /// ([`super::worktree`]): no signature, nothing to rewrite yet.
+    pub uncommitted: bool,
 }
 
 /// Commits reachable from `head` but not from `base`, oldest first.
@@ -267,6 +270,7 @@ fn walk_with(
                 states,
                 files,
                 config_before,
+                uncommitted: false,
             },
             cache,
         );
@@ -319,6 +323,7 @@ pub(crate) fn walk_read(
                 states,
                 files,
                 config_before: None,
+                uncommitted: false,
             },
             cache,
         );

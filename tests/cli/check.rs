@@ -350,21 +350,28 @@ fn a_detached_head() {
     assert_eq!(check(&repo, &base).1, ["E0702", "E0702"]);
 }
 
+/// Uncommitted changes are judged as the commit after HEAD (tests/cli/uncommitted.rs), not
+/// warned about (E0850 before).
 #[test]
 fn a_dirty_working_tree() {
     let (repo, base) = grouped();
     repo.write("assessments/ccpa-2026/backup.toml", state_toml(None, "planned", "none", &[]));
     let run = repo.run(&["check", "--base", &base]);
     assert_eq!(run.code, 0, "{}", run.all());
-    assert!(run.stderr.contains("uncommitted changes"), "{}", run.stderr);
+    assert!(run.stderr.contains("no problems"), "{}", run.stderr);
 }
 
 /// Warnings are diagnostics with a code: they reach `--format json`, SARIF
 /// and GitHub annotations as errors do, and do not fail the check.
 #[test]
 fn warnings_reach_json_and_sarif_with_their_code() {
-    let (repo, base) = grouped();
+    // A base the branch left behind: E0709.
+    let (repo, start) = grouped();
     repo.write("assessments/ccpa-2026/backup.toml", state_toml(None, "planned", "none", &[]));
+    let base = repo.commit(ANA, "Plan backups");
+    repo.git(&["checkout", "-q", "-b", "side", &start]);
+    repo.write("assessments/ccpa-2026/backup.toml", state_toml(None, "planned", "none", &[]));
+    repo.commit(ANA, "Plan backups on a branch");
     let run = repo.run(&["check", "--base", &base, "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.all());
     let json = run.json();
@@ -377,27 +384,27 @@ fn warnings_reach_json_and_sarif_with_their_code() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|d| d["code"] == "E0850")
-        .unwrap_or_else(|| panic!("no E0850 in {json:#}"))
+        .find(|d| d["code"] == "E0709")
+        .unwrap_or_else(|| panic!("no E0709 in {json:#}"))
         .clone();
-    assert_eq!(warning["rule"], "uncommitted-changes");
+    assert_eq!(warning["rule"], "base-not-ancestor");
     assert_eq!(warning["severity"], "warning");
-    assert!(warning["message"].as_str().unwrap().contains("uncommitted changes"), "{warning:#}");
+    assert!(warning["message"].as_str().unwrap().contains("is not an ancestor of HEAD"), "{warning:#}");
     assert!(json["warnings"].as_u64().unwrap() >= 1, "{json:#}");
 
     let sarif = repo.run(&["check", "--base", &base, "--format", "sarif"]).json();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
-    let result = results.iter().find(|r| r["ruleId"] == "E0850").unwrap_or_else(|| panic!("{sarif:#}"));
+    let result = results.iter().find(|r| r["ruleId"] == "E0709").unwrap_or_else(|| panic!("{sarif:#}"));
     assert_eq!(result["level"], "warning");
     let rule = &sarif["runs"][0]["tool"]["driver"]["rules"][result["ruleIndex"].as_u64().unwrap() as usize];
-    assert_eq!(rule["id"], "E0850");
+    assert_eq!(rule["id"], "E0709");
 
     let github = repo.run(&["check", "--base", &base, "--format", "github"]);
-    assert!(github.stdout.contains("::warning title=E0850 uncommitted-changes::"), "{}", github.stdout);
+    assert!(github.stdout.contains("::warning title=E0709 base-not-ancestor::"), "{}", github.stdout);
     // On a terminal, the warning is in the report with its code.
     let human = repo.run(&["check", "--base", &base]);
     assert!(
-        human.stderr.contains("warning[E0850]: the working tree has uncommitted changes"),
+        human.stderr.contains("warning[E0709]: `") && human.stderr.contains("is not an ancestor of HEAD"),
         "{}",
         human.stderr
     );

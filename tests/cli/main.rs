@@ -36,6 +36,7 @@ mod streamed;
 mod support;
 mod sync;
 mod trust;
+mod uncommitted;
 mod updates;
 mod validate;
 mod writes;

@@ -1,0 +1,39 @@
+//! A warning before an edit writes a test verdict that its author may not
+//! commit: with `[roles] assessors` set, a verdict committed by anyone else
+//! fails E0702 (`evident check`), and only rewriting that commit undoes it.
+
+use std::path::Path;
+
+use crate::diag::{Code, Diagnostic};
+use crate::model::{Config, TestStatus};
+
+/// Whether a test going from `committed` (as in HEAD, or before the edit)
+/// to `after` is a verdict only an assessor may record: setting or changing
+/// one, or withdrawing a finding (as the history rules judge it).
+pub(super) fn is_verdict_change(committed: TestStatus, after: TestStatus) -> bool {
+    committed != after && (after.is_verdict() || committed.is_failed() || committed == TestStatus::OutOfScope)
+}
+
+/// The warning, when verdicts are written and the repository's `git config
+/// user.email` is not an assessor (or not set). Nothing outside git.
+pub(super) fn warning(root: &Path, config: &Config) -> Option<Diagnostic> {
+    if config.roles.assessors.is_empty() {
+        return None;
+    }
+    let git = crate::history::GitRepo::open(root).ok()?;
+    let who = match crate::history::worktree::user_email(&git.repo) {
+        Some(email) if config.is_assessor(&email) => return None,
+        Some(email) => format!("{email} (`git config user.email`) is not an assessor"),
+        None => "`git config user.email` is not set".to_owned(),
+    };
+    Some(
+        Diagnostic::new(
+            Code::AssessorRequired,
+            format!(
+                "{who}: committing this test verdict will fail `evident check` unless an assessor commits it (assessors: {})",
+                config.roles.assessors.join(", ")
+            ),
+        )
+        .into_warning(),
+    )
+}
