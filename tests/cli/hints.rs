@@ -1,0 +1,91 @@
+//! Fix-it hints: a command a hint suggests works as shown, and hints name the
+//! commands that do what they ask.
+
+use crate::support::{Run, TestRepo};
+
+/// The commands (`evident …`) quoted in a run's hints, as arguments.
+fn suggested(run: &Run) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for line in run.stderr.lines().filter(|l| l.trim_start().starts_with("= help:")) {
+        let mut rest = line;
+        while let Some(start) = rest.find("`evident ") {
+            let after = &rest[start + "`evident ".len()..];
+            let Some(end) = after.find('`') else { break };
+            out.push(after[..end].split_whitespace().map(str::to_owned).collect());
+            rest = &after[end + 1..];
+        }
+    }
+    out
+}
+
+/// The one suggested command that starts with `prefix`, with `<file>` filled in.
+fn command(run: &Run, prefix: &[&str], file: &str) -> Vec<String> {
+    let found: Vec<Vec<String>> =
+        suggested(run).into_iter().filter(|c| c.iter().zip(prefix).all(|(a, b)| a == b)).collect();
+    assert_eq!(found.len(), 1, "one `evident {}` hint in:\n{}", prefix.join(" "), run.all());
+    found[0].iter().map(|a| if a == "<file>" { file.to_owned() } else { a.clone() }).collect()
+}
+
+fn run_suggested(repo: &TestRepo, args: &[String]) -> Run {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    repo.run_in(&args)
+}
+
+// `network-segmentation` and `mfa-admins` are in `gdpr-2026` and `hipaa-2026`,
+// which are not in one group: a command about them must name the assessment.
+
+#[test]
+fn evidence_hint_of_a_refused_pass_works_as_shown() {
+    let repo = TestRepo::example();
+    let pass = ["set", "network-segmentation", "-a", "hipaa-2026", "--implementation", "implemented"];
+    let pass = [&pass[..], &["--test", "passed", "--date", "2026-11-02"]].concat();
+    let refused = repo.run(&pass);
+    assert_eq!(refused.code, 1, "{}", refused.all());
+    repo.write("evidence/segmentation.md", "# Segmentation review\n");
+    let add = command(&refused, &["evidence", "add"], "evidence/segmentation.md");
+    let added = run_suggested(&repo, &add);
+    assert_eq!(added.code, 0, "`evident {}`: {}", add.join(" "), added.all());
+    let passed = repo.run(&pass);
+    assert_eq!(passed.code, 0, "{}", passed.all());
+}
+
+#[test]
+fn evidence_hint_of_check_works_as_shown() {
+    let repo = TestRepo::example();
+    let file = "assessments/hipaa-2026/network-segmentation.toml";
+    repo.write(file, "[implementation]\nstatus = \"implemented\"\ndate = 2026-11-01\n\n[test]\nstatus = \"passed\"\ndate = 2026-11-02\n");
+    let check = repo.run(&["check"]);
+    assert!(check.stderr.contains("E0502"), "{}", check.all());
+    repo.write("evidence/segmentation.md", "# Segmentation review\n");
+    let add = command(&check, &["evidence", "add"], "evidence/segmentation.md");
+    let added = run_suggested(&repo, &add);
+    assert_eq!(added.code, 0, "`evident {}`: {}", add.join(" "), added.all());
+    assert!(repo.read(file).contains("segmentation.md"), "{}", repo.read(file));
+}
+
+#[test]
+fn status_hint_of_a_refused_evidence_removal_works_as_shown() {
+    let repo = TestRepo::example();
+    let name = "Conditional Access policy export (March 2026)";
+    let refused = repo.run(&["evidence", "remove", "mfa-admins", name, "--assessment", "hipaa-2026"]);
+    assert_eq!(refused.code, 1, "{}", refused.all());
+    let set = command(&refused, &["set"], "");
+    let moved = run_suggested(&repo, &set);
+    assert_eq!(moved.code, 0, "`evident {}`: {}", set.join(" "), moved.all());
+}
+
+#[test]
+fn hints_leave_out_the_assessment_when_the_action_says_where() {
+    let repo = TestRepo::new();
+    repo.add_action("mfa", "control-access", "preventative", true);
+    repo.add_template("gdpr", &[("art-32", &["mfa"])]);
+    repo.add_assessment("gdpr-2026", "gdpr", None);
+    repo.write("assessments/gdpr-2026/mfa.toml", "[test]\nstatus = \"passed\"\ndate = 2026-11-02\n");
+    let check = repo.run(&["check"]);
+    assert_eq!(
+        command(&check, &["evidence", "add"], "x.md"),
+        ["evidence", "add", "mfa", "x.md"],
+        "{}",
+        check.all()
+    );
+}
