@@ -383,14 +383,14 @@ fn assessment_refs(
             );
             continue;
         }
-        state_refs(ws, report, &state_file, action.as_str(), state, out);
+        state_refs(ws, report, (&state_file, id), action.as_str(), state, out);
     }
 }
 
 fn state_refs(
     ws: &Workspace,
     report: &Report,
-    file: &str,
+    (file, assessment): (&str, &str),
     action: &str,
     state: &ActionState,
     out: &mut Vec<Diagnostic>,
@@ -426,7 +426,9 @@ fn state_refs(
                     ),
                 )
                 .at(file, span(report, file, "/accepted_version"))
-                .hint("review the action's changes, then accept them by raising `accepted_version`"),
+                .hint(format!(
+                    "`evident updates` shows what changed; accept it with `evident accept {action} -a {assessment}`"
+                )),
             );
         }
     }

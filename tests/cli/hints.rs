@@ -1,6 +1,8 @@
 //! Fix-it hints: a command a hint suggests works as shown, and hints name the
 //! commands that do what they ask.
 
+use sha2::Digest;
+
 use crate::support::{Run, TestRepo};
 
 /// The commands (`evident …`) quoted in a run's hints, as arguments.
@@ -88,4 +90,65 @@ fn hints_leave_out_the_assessment_when_the_action_says_where() {
         "{}",
         check.all()
     );
+}
+
+/// `mfa` in `gdpr-2026` and `hipaa-2026` (not one group).
+fn two_assessments() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.add_action("mfa", "control-access", "preventative", true);
+    repo.add_template("gdpr", &[("art-32", &["mfa"])]);
+    repo.add_template("hipaa", &[("164.312", &["mfa"])]);
+    repo.add_assessment("gdpr-2026", "gdpr", None);
+    repo.add_assessment("hipaa-2026", "hipaa", None);
+    repo
+}
+
+#[test]
+fn pending_update_hint_names_updates_and_accept() {
+    let repo = two_assessments();
+    for a in ["gdpr-2026", "hipaa-2026"] {
+        repo.write(&format!("assessments/{a}/mfa.toml"), "accepted_version = 1\n");
+    }
+    let action = repo.read("actions/mfa.toml").replace("version = 1", "version = 2");
+    repo.write("actions/mfa.toml", &action);
+    let check = repo.run(&["validate"]);
+    assert!(check.stderr.contains("E0312"), "{}", check.all());
+    let updates: Vec<Vec<String>> = suggested(&check).into_iter().filter(|c| c[0] == "updates").collect();
+    assert_eq!(updates.len(), 2, "{}", check.all());
+    assert_eq!(run_suggested(&repo, &updates[0]).code, 0);
+    let accepts: Vec<Vec<String>> = suggested(&check).into_iter().filter(|c| c[0] == "accept").collect();
+    assert_eq!(accepts.len(), 2, "{}", check.all());
+    let accepted = run_suggested(&repo, &accepts[0]);
+    assert_eq!(accepted.code, 0, "`evident {}`: {}", accepts[0].join(" "), accepted.all());
+    let explain = repo.run(&["explain", "E0312"]);
+    assert!(
+        explain.stdout.contains("`evident updates`") && explain.stdout.contains("`evident accept"),
+        "{}",
+        explain.stdout
+    );
+}
+
+#[test]
+fn evidence_hints_say_how_to_fix_them() {
+    let repo = two_assessments();
+    repo.write("evidence/review.csv", "a,b\n");
+    let recorded = "0000000000000000000000000000000000000000000000000000000000000000";
+    let state =
+        |path: &str| format!("[[evidence]]\nname = \"review\"\npath = \"{path}\"\nsha256 = \"{recorded}\"\n");
+    repo.write("assessments/gdpr-2026/mfa.toml", state("evidence/review.csv"));
+    repo.write("assessments/hipaa-2026/mfa.toml", state("evidence/gone.pdf"));
+    let run = repo.run(&["validate", "--format", "json"]);
+    let diagnostics = run.json()["diagnostics"].as_array().unwrap().clone();
+    let hint = |code: &str| {
+        let d =
+            diagnostics.iter().find(|d| d["code"] == code).unwrap_or_else(|| panic!("{code}: {}", run.all()));
+        d["hint"].as_str().unwrap_or_else(|| panic!("{code} has a hint: {d}")).to_owned()
+    };
+    // E0403: the new hash is in the hint, as `explain` says.
+    let sha: String = sha2::Sha256::digest(b"a,b\n").iter().map(|b| format!("{b:02x}")).collect();
+    assert!(hint("E0403").contains(&format!("`sha256 = \"{sha}\"`")), "{}", hint("E0403"));
+    let explain = repo.run(&["explain", "E0403"]);
+    assert!(explain.stdout.contains("shown in the hint"), "{}", explain.stdout);
+    // E0402 says what to do.
+    assert!(hint("E0402").contains("restore the file"), "{}", hint("E0402"));
 }
