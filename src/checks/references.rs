@@ -68,7 +68,12 @@ fn config(ws: &Workspace, report: &Report, out: &mut Vec<Diagnostic>) {
             Some(code) => out.push(
                 Diagnostic::new(Code::UnknownRule, format!("rule `{name}` cannot be configured"))
                     .at(CONFIG_FILE, key_span(report, CONFIG_FILE, &format!("/rules/{name}")))
-                    .hint(format!("`{}` ({}) is always an error", code.name(), code.code())),
+                    .hint(format!(
+                        "the level of `{}` ({}) is {} (always): remove it from `[rules]`",
+                        code.name(),
+                        code.code(),
+                        format!("{:?}", code.default_severity()).to_lowercase()
+                    )),
             ),
             None => out.push(
                 Diagnostic::new(Code::UnknownRule, format!("unknown rule `{name}` in `[rules]`"))
