@@ -406,6 +406,9 @@ impl<'a> HistoryRules<'a> {
                 continue;
             }
             let version = new.get("version").map(|v| v.to_string()).unwrap_or_else(|| "?".to_owned());
+            // The first changed key the file still has, or else its version.
+            let pointers: Vec<String> =
+                changed.iter().map(|k| format!("/{k}")).chain(["/version".to_owned()]).collect();
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::DefinitionChangedWithoutVersion,
@@ -416,7 +419,9 @@ impl<'a> HistoryRules<'a> {
                         describe(c)
                     ),
                 )
-                .at(f.change.path.clone(), span(report, &f.change.path, "/version"))
+                .at(f.change.path.clone(), at_first_of(report, &f.change.path, &pointers))
+                .at_first_of(pointers)
+                .label("changed without a version bump")
                 .hint("bump `version` in the same commit; assessments then accept the new definition with `evident accept`"),
             );
         }
@@ -635,6 +640,11 @@ fn verdict_evidence(
         }
     }
     index
+}
+
+fn at_first_of(report: &Report, file: &str, pointers: &[String]) -> std::ops::Range<usize> {
+    let text = report.sources.get(file);
+    text.and_then(|t| pointers.iter().find_map(|p| span_of(t, p))).unwrap_or(0..0)
 }
 
 fn span(report: &Report, file: &str, pointer: &str) -> std::ops::Range<usize> {
