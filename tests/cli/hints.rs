@@ -152,3 +152,22 @@ fn evidence_hints_say_how_to_fix_them() {
     // E0402 says what to do.
     assert!(hint("E0402").contains("restore the file"), "{}", hint("E0402"));
 }
+
+#[test]
+fn mistyped_revisions_and_templates_get_a_suggestion() {
+    let repo = TestRepo::example();
+    repo.git_init();
+    repo.commit("ana@example.com", "Start");
+    repo.git(&["branch", "-M", "main"]);
+    repo.git(&["tag", "v1.0"]);
+    for (args, hint) in [
+        (&["check", "--base", "mainn"][..], "did you mean `main`?"),
+        (&["diff", "man~1"][..], "did you mean `main~1`?"),
+        (&["diff", "v1.1"][..], "did you mean `v1.0`?"),
+        (&["list", "controls", "--template", "gdp"][..], "did you mean `gdpr`?"),
+    ] {
+        let run = repo.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.all());
+        assert!(run.stderr.contains(hint), "{args:?}: {}", run.all());
+    }
+}
