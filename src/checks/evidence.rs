@@ -231,7 +231,9 @@ pub(crate) fn check(ws: &Workspace, report: &mut Report, root: &Path) {
                         Diagnostic::new(Code::EvidenceMissing, format!("evidence file `{path}` does not exist"))
                             .at(&file, at("path"))
                             .label("no such file")
-                            .maybe_hint(similar_file(root, path)),
+                            .hint(similar_file(root, path).unwrap_or_else(|| {
+                                format!("restore the file (`git log -- {path}` shows the commits that changed it), or fix `path`")
+                            })),
                     ),
                     Resolved::Internal(why) => out.push(
                         Diagnostic::new(Code::EvidenceInternal, format!("evidence path `{path}` is inside `.git/` or evident's own folder"))
@@ -274,8 +276,9 @@ pub(crate) fn check(ws: &Workspace, report: &mut Report, root: &Path) {
                             )
                             .at(&file, at("sha256"))
                             .label("recorded hash")
-                            .note(format!("the file's SHA-256 is now {sha256}"))
-                            .hint("restore the file, or record the new hash if the change is intended"),
+                            .hint(format!(
+                                "restore the file, or, if the change is intended, record its new hash: `sha256 = \"{sha256}\"` (in each state file that cites it)"
+                            )),
                         ),
                         Some(_) => {}
                         }

@@ -173,7 +173,7 @@ impl<'a> HistoryRules<'a> {
             }
         }
         self.evidence_files(git, c, cache, report, &config);
-        self.definitions(git, c, report);
+        self.diagnostics.extend(super::definitions::changed_without_version(git, c, report));
         let changed = automation_changes(&mut self.automation, git, c, &config, report);
         self.diagnostics.extend(changed);
         let adopted = self.config_changes(git, c, &config, cache);
@@ -394,52 +394,6 @@ impl<'a> HistoryRules<'a> {
             );
         }
         if allowed { after } else { None }
-    }
-
-    /// Action definitions whose scoring or testing changed without a version bump.
-    fn definitions(&mut self, git: &GitRepo, c: &CommitChanges, report: &Report) {
-        for f in &c.files {
-            let (Some(old), Some(new)) = (f.change.old, f.change.new) else { continue };
-            if !matches!(layout::classify(&f.change.path), Entry::Action(_)) {
-                continue;
-            }
-            let parse = |b: Oid| -> Option<toml::Table> {
-                let bytes = git.blob(b).ok()?;
-                let text = std::str::from_utf8(&bytes).ok()?;
-                toml::from_str(text.strip_prefix('\u{feff}').unwrap_or(text)).ok()
-            };
-            let (Some(old), Some(new)) = (parse(old), parse(new)) else { continue };
-            if old.get("version") != new.get("version") {
-                continue;
-            }
-            let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
-            let changed: Vec<&str> = keys
-                .into_iter()
-                .filter(|k| !FREE_ACTION_KEYS.contains(&k.as_str()) && old.get(*k) != new.get(*k))
-                .map(String::as_str)
-                .collect();
-            if changed.is_empty() {
-                continue;
-            }
-            let version = new.get("version").map(|v| v.to_string()).unwrap_or_else(|| "?".to_owned());
-            self.diagnostics.push(
-                Diagnostic::new(
-                    Code::DefinitionChangedWithoutVersion,
-                    format!(
-                        "{} of `{}` changed in {} without a version bump (still version {version})",
-                        changed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
-                        f.change.path,
-                        describe(c)
-                    ),
-                )
-                .at(f.change.path.clone(), span(report, &f.change.path, "/version"))
-                .hint(remedy::hint(
-                    c,
-                    "bump `version` before committing; assessments then accept the new definition with `evident accept`",
-                    "bump `version` in the rewritten commit (`git commit --amend` for the last one); assessments then accept the new definition with `evident accept`",
-                )),
-            );
-        }
     }
 
     /// Evidence files changed or deleted while a verdict rests on them.
@@ -669,11 +623,6 @@ fn span(report: &Report, file: &str, pointer: &str) -> std::ops::Range<usize> {
 fn describe(c: &CommitChanges) -> String {
     remedy::describe(c)
 }
-
-/// Keys of an action definition that change neither its points nor how it is
-/// tested: they may change without a version bump.
-const FREE_ACTION_KEYS: [&str; 8] =
-    ["id", "title", "version", "category", "solution", "service", "guidance", "links"];
 
 /// The tables of `evident.toml`, other than `[roles]`, that only admins may change.
 pub(crate) fn admin_tables_changed(before: &Config, after: &Config) -> Vec<&'static str> {

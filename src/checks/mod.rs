@@ -4,6 +4,7 @@
 pub(crate) mod automation;
 pub(crate) mod automation_history;
 pub(crate) mod channels;
+mod definitions;
 pub mod evidence;
 pub(crate) mod gate;
 pub(crate) mod group;

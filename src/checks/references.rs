@@ -32,6 +32,18 @@ pub fn check(ws: &Workspace, report: &mut Report) {
     report.diagnostics.extend(out);
 }
 
+/// The names `[rules]` configures. Read from the text of `evident.toml` when it is valid
+/// TOML, so that an unknown name is reported in the same run as a wrong level next to it
+/// (which keeps the typed configuration from loading).
+fn configured_rules(ws: &Workspace, report: &Report) -> Vec<String> {
+    let raw = report.sources.get(CONFIG_FILE).and_then(|t| t.parse::<toml::Table>().ok());
+    match raw.as_ref().map(|t| t.get("rules")) {
+        Some(Some(toml::Value::Table(rules))) => rules.keys().cloned().collect(),
+        Some(_) => Vec::new(),
+        None => ws.config.rules.keys().cloned().collect(),
+    }
+}
+
 /// Looks up the span of a pointer in a file, or the start of the file.
 fn span(report: &Report, file: &str, pointer: &str) -> std::ops::Range<usize> {
     report.sources.get(file).and_then(|t| span_of(t, pointer)).unwrap_or(0..0)
@@ -43,7 +55,8 @@ fn key_span(report: &Report, file: &str, pointer: &str) -> std::ops::Range<usize
 
 fn config(ws: &Workspace, report: &Report, out: &mut Vec<Diagnostic>) {
     let rule_names: Vec<&str> = Code::ALL.iter().filter(|c| c.configurable()).map(|c| c.name()).collect();
-    for name in ws.config.rules.keys() {
+    for name in &configured_rules(ws, report) {
+        let name = name.as_str();
         let known = Code::lookup(name);
         match known {
             Some(code) if code.configurable() && code.name() == name => {}
@@ -55,7 +68,12 @@ fn config(ws: &Workspace, report: &Report, out: &mut Vec<Diagnostic>) {
             Some(code) => out.push(
                 Diagnostic::new(Code::UnknownRule, format!("rule `{name}` cannot be configured"))
                     .at(CONFIG_FILE, key_span(report, CONFIG_FILE, &format!("/rules/{name}")))
-                    .hint(format!("`{}` ({}) is always an error", code.name(), code.code())),
+                    .hint(format!(
+                        "the level of `{}` ({}) is {} (always): remove it from `[rules]`",
+                        code.name(),
+                        code.code(),
+                        format!("{:?}", code.default_severity()).to_lowercase()
+                    )),
             ),
             None => out.push(
                 Diagnostic::new(Code::UnknownRule, format!("unknown rule `{name}` in `[rules]`"))
@@ -370,14 +388,14 @@ fn assessment_refs(
             );
             continue;
         }
-        state_refs(ws, report, &state_file, action.as_str(), state, out);
+        state_refs(ws, report, (&state_file, id), action.as_str(), state, out);
     }
 }
 
 fn state_refs(
     ws: &Workspace,
     report: &Report,
-    file: &str,
+    (file, assessment): (&str, &str),
     action: &str,
     state: &ActionState,
     out: &mut Vec<Diagnostic>,
@@ -413,7 +431,9 @@ fn state_refs(
                     ),
                 )
                 .at(file, span(report, file, "/accepted_version"))
-                .hint("review the action's changes, then accept them by raising `accepted_version`"),
+                .hint(format!(
+                    "`evident updates` shows what changed; accept it with `evident accept {action} -a {assessment}`"
+                )),
             );
         }
     }

@@ -2,6 +2,7 @@
 //! action it belongs to and today's date.
 
 use crate::diag::{Code, Diagnostic, Report};
+use crate::edit::assessment_flag;
 use crate::load::span_of;
 use crate::model::{
     Action, ActionState, Date, ImplementationStatus as Impl, TestStatus as TS, Testing, Workspace,
@@ -18,7 +19,8 @@ pub(crate) fn check(ws: &Workspace, report: &mut Report, today: Date) {
             let file = state_path(assessment.as_str(), action_id.as_str());
             let at =
                 |pointer: &str| report.sources.get(&file).and_then(|t| span_of(t, pointer)).unwrap_or(0..0);
-            for Broken { pointer, diagnostic } in problems(action, state, today) {
+            let flag = assessment_flag(ws, action_id, assessment);
+            for Broken { pointer, diagnostic } in problems(action, state, today, &flag) {
                 out.push(diagnostic.at(&file, at(pointer)));
             }
         }
@@ -48,8 +50,9 @@ fn needs_date_test(s: TS) -> bool {
 }
 
 /// Every status rule the state breaks. Used by `check` and by the editing
-/// commands before they write.
-pub(crate) fn problems(action: &Action, state: &ActionState, today: Date) -> Vec<Broken> {
+/// commands before they write. `flag` is what the commands a hint suggests
+/// need to name the state's assessment (see [`assessment_flag`]).
+pub(crate) fn problems(action: &Action, state: &ActionState, today: Date, flag: &str) -> Vec<Broken> {
     let mut out = Vec::new();
     let imp = &state.implementation;
     let test = &state.test;
@@ -69,7 +72,7 @@ pub(crate) fn problems(action: &Action, state: &ActionState, today: Date) -> Vec
             "/test/status",
             "the test passed without evidence",
             Some(format!(
-                "add evidence first: `evident evidence add {} <file>` (or `--url <url> --name <name>`)",
+                "add evidence first: `evident evidence add {}{flag} <file>` (or `--url <url> --name <name>`)",
                 action.id
             )),
         ));

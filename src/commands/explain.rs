@@ -18,14 +18,16 @@ pub(crate) struct Args {
     pub list: bool,
 }
 
+/// How a level that `[rules]` cannot change is marked, here and in the README's tables.
+const ALWAYS: &str = " (always)";
+
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     if args.list {
         let mut t = Table::new(&["Code", "Rule", "Level", "Meaning"]);
         for c in Code::ALL {
-            let level =
-                format!("{:?}{}", c.default_severity(), if c.configurable() { "" } else { " (fixed)" })
-                    .to_lowercase();
+            let level = format!("{:?}{}", c.default_severity(), if c.configurable() { "" } else { ALWAYS })
+                .to_lowercase();
             t.row(vec![c.code().into(), c.name().into(), level, c.summary().into()]);
         }
         ui.out(&t.render(ui.color_stdout));
@@ -47,7 +49,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
             code.name()
         )
     } else {
-        format!("{:?}; cannot be turned off", code.default_severity())
+        format!("{:?}{ALWAYS}: `[rules]` cannot change or turn off this rule", code.default_severity())
     };
     ui.out(&format!(
         "{} {}: {}\n\n{}\n\nLevel: {}\n",

@@ -33,7 +33,11 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ws = &loaded.workspace;
     for t in &args.template {
         if !ws.templates.contains_key(t.as_str()) {
-            return Err(Error::new(format!("no template `{t}` (templates/{t}.toml)")));
+            let mut e = Error::new(format!("no template `{t}` (templates/{t}.toml)"));
+            if let Some(hint) = crate::diag::did_you_mean(t, ws.templates.keys().map(|k| k.as_str())) {
+                e = e.hint(hint);
+            }
+            return Err(e);
         }
     }
     let mut rows = Vec::new();

@@ -135,13 +135,13 @@ codes! {
         "An assessment with a pending update is scored on the template or action version it accepted, read from the git history. That version is not in the history (it was never committed, the clone is shallow, or the repository is not in git), so the assessment is scored on the current definition until it accepts it (`evident accept`).";
     PendingActionUpdate = "E0312", "pending-action-update", Warning, true,
         "an action definition changed since the assessment accepted it",
-        "The action's `version` is newer than the `accepted_version` recorded in the assessment. Review the change and accept it.";
+        "The action's `version` is newer than the `accepted_version` recorded in the assessment. `evident updates` shows what changed; `evident accept ACTION -a ASSESSMENT` accepts it (it sets `accepted_version`).";
     EvidenceOutsideRepo = "E0401", "evidence-outside-repo", Error, false,
         "an evidence path leaves the repository",
         "Evidence paths are relative to the repository root and must stay inside it: no absolute paths, no `..`, no symbolic links that point outside. Copy the file into `evidence/` (`evident evidence add` does it).";
     EvidenceMissing = "E0402", "evidence-missing", Error, false,
         "an evidence file does not exist",
-        "The evidence `path` names a file that is not in the repository. Add the file, or fix the path.";
+        "The evidence `path` names a file that is not in the repository: it was renamed, moved or deleted, or never committed. Restore the file at that path, or fix the path (the hint suggests a file of a close name).";
     EvidenceHashMismatch = "E0403", "evidence-hash-mismatch", Error, false,
         "an evidence file does not match its recorded hash",
         "The file's SHA-256 differs from `sha256`: the file changed after it was recorded. If the change is intended, record the new hash (shown in the hint); otherwise restore the file.";

@@ -154,6 +154,9 @@ pub struct Diagnostic {
     /// The commit the problem was made in, when it is not the location
     /// itself (history rules: see [`CommitRef`]).
     pub made_in: Option<CommitRef>,
+    /// Where in its file the problem is, as JSON pointers tried in order, for a
+    /// diagnostic placed later in the working tree's text ([`Report::locate`]).
+    pub(crate) pointers: Vec<String>,
 }
 
 impl Diagnostic {
@@ -188,7 +191,15 @@ impl Diagnostic {
             hint: None,
             notes: Vec::new(),
             made_in: None,
+            pointers: Vec::new(),
         }
+    }
+
+    /// Places the diagnostic at the first of these keys (JSON pointers) that its
+    /// file has, once [`Report::locate`] reads the file.
+    pub(crate) fn at_first_of(mut self, pointers: Vec<String>) -> Self {
+        self.pointers = pointers;
+        self
     }
 
     /// The file the problem is in ([`Location::file`]).
@@ -354,10 +365,10 @@ impl Report {
     /// For diagnostics of the history rules: adds the text of the files they
     /// name, as `read` returns it (the command reads the working tree), for
     /// snippets, and points each at the place its message is about when it
-    /// has none yet (the test status of a state file).
+    /// has none yet (its pointers, or the test status of a state file).
     pub fn locate(&mut self, mut read: impl FnMut(&str) -> Option<String>) {
         for d in &mut self.diagnostics {
-            if !matches!(
+            let test_status = matches!(
                 d.code,
                 Code::EvidenceFrozen
                     | Code::AssessorRequired
@@ -366,9 +377,12 @@ impl Report {
                     | Code::SignatureOtherSigner
                     | Code::SignatureBad
                     | Code::SignatureUnverified
-            ) {
-                continue;
-            }
+            );
+            let pointers = match (d.pointers.is_empty(), test_status) {
+                (false, _) => d.pointers.clone(),
+                (true, true) => vec!["/test/status".to_owned()],
+                (true, false) => continue,
+            };
             let Location::File { file, span } = &mut d.location else { continue };
             if self.sources.get(file).is_none()
                 && let Some(text) = read(file)
@@ -378,7 +392,7 @@ impl Report {
             if span.as_ref().is_none_or(|s| s.is_empty())
                 && let Some(text) = self.sources.get(file)
             {
-                *span = crate::load::span_of(text, "/test/status").or(span.clone());
+                *span = pointers.iter().find_map(|p| crate::load::span_of(text, p)).or(span.clone());
             }
         }
     }

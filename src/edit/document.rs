@@ -75,7 +75,7 @@ impl StatusTable for TestStatus {
 /// `checks::status` rather than repeating its list, so the two cannot drift.
 fn needs_date<S: StatusTable>(action: &Action, status: S, today: Date) -> bool {
     let prefix = format!("/{}/", S::TABLE);
-    problems(action, &status.alone(), today)
+    problems(action, &status.alone(), today, "")
         .iter()
         .any(|p| p.diagnostic.code == Code::DateRequired && p.pointer.starts_with(&prefix))
 }
@@ -99,6 +99,9 @@ pub(crate) struct StateEdit {
     pub(super) refusals: Vec<Broken>,
     /// The test status committed in HEAD, when the repository is in git.
     pub(super) committed_test: Option<TestStatus>,
+    /// What a command suggested in a hint needs to reach this file: ` -a <assessment>`, or
+    /// nothing when the action alone says where it goes.
+    pub(super) assessment_flag: String,
 }
 
 impl StateEdit {
@@ -260,8 +263,8 @@ impl StateEdit {
                     format!("cannot remove evidence `{name}`: the test status is `{status}`"),
                 )
                 .hint(format!(
-                    "evidence is kept once a test is passed, failed or out of scope; to replace it, first move the test status back (e.g. `evident set {} --test in-progress`) in its own commit",
-                    self.action.id
+                    "evidence is kept once a test is passed, failed or out of scope; to replace it, first move the test status back (e.g. `evident set {}{} --test in-progress`) in its own commit",
+                    self.action.id, self.assessment_flag
                 )),
             });
         }

@@ -111,6 +111,7 @@ impl<'w> Session<'w> {
             today: self.today,
             refusals: Vec::new(),
             committed_test: self.committed_test_status(path),
+            assessment_flag: assessment_flag(self.ws, &action.id, assessment),
         }))
     }
 
@@ -207,13 +208,15 @@ fn check_file(edit: &StateEdit, today: Date, caused: &mut Report, already: &mut 
     }
     // A problem counts as the file's own only when it is word for word the
     // same: an edit that moves a future date further out causes its problem.
-    let before_problems: BTreeSet<(Code, &str, String)> = problems(&edit.action, &edit.before, today)
-        .into_iter()
-        .map(|p| (p.diagnostic.code, p.pointer, p.diagnostic.message))
-        .collect();
+    let before_problems: BTreeSet<(Code, &str, String)> =
+        problems(&edit.action, &edit.before, today, &edit.assessment_flag)
+            .into_iter()
+            .map(|p| (p.diagnostic.code, p.pointer, p.diagnostic.message))
+            .collect();
     let mut found = false;
-    for Broken { pointer, diagnostic } in
-        problems(&edit.action, &after, today).into_iter().chain(edit.refusals.iter().cloned())
+    for Broken { pointer, diagnostic } in problems(&edit.action, &after, today, &edit.assessment_flag)
+        .into_iter()
+        .chain(edit.refusals.iter().cloned())
     {
         let target = if before_problems.contains(&(diagnostic.code, pointer, diagnostic.message.clone())) {
             &mut *already

@@ -120,9 +120,7 @@ fn unambiguous<'w>(
     action: &ActionId,
     listing: &[&'w AssessmentId],
 ) -> Result<Vec<&'w AssessmentId>> {
-    let groups: BTreeSet<Option<&str>> = listing.iter().map(|id| group_of(ws, id)).collect();
-    let one_group = groups.len() == 1 && groups.iter().all(Option::is_some);
-    if listing.len() == 1 || one_group {
+    if !must_choose(ws, listing) {
         return Ok(listing.to_vec());
     }
     let names: Vec<String> = listing.iter().map(|id| format!("`{id}`")).collect();
@@ -132,6 +130,20 @@ fn unambiguous<'w>(
         names.join(", ")
     ))
     .hint("choose with `--assessment <id>` (repeat it for several)"))
+}
+
+/// Whether a command about an action listed by these assessments must say
+/// which one it means: more than one, and not all in one group.
+fn must_choose(ws: &Workspace, listing: &[&AssessmentId]) -> bool {
+    let groups: BTreeSet<Option<&str>> = listing.iter().map(|id| group_of(ws, id)).collect();
+    let one_group = groups.len() == 1 && groups.iter().all(Option::is_some);
+    listing.len() > 1 && !one_group
+}
+
+/// The ` -a <assessment>` a command about `action` in `assessment` needs to
+/// work as shown in a hint: empty when the action alone says where it goes.
+pub(crate) fn assessment_flag(ws: &Workspace, action: &ActionId, assessment: &AssessmentId) -> String {
+    if must_choose(ws, &listing(ws, action)) { format!(" -a {assessment}") } else { String::new() }
 }
 
 /// An assessment named on the command line: it must exist and list the action.

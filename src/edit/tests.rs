@@ -21,6 +21,7 @@ fn doc_edit(text: &str) -> StateEdit {
         today: Date::new(2026, 11, 23).expect("date"),
         refusals: Vec::new(),
         committed_test: None,
+        assessment_flag: String::new(),
     }
 }
 

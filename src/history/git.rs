@@ -162,11 +162,30 @@ impl GitRepo {
                 } else if self.head()?.is_none() {
                     e = e.hint("the repository has no commits yet");
                 } else {
+                    if let Some(hint) = self.similar_ref(rev) {
+                        e = e.hint(hint);
+                    }
                     e = e.hint(format!("is `{rev}` fetched? try `git fetch origin {rev}`"));
                 }
                 Err(e)
             }
         }
+    }
+
+    /// "did you mean" over the branches (local and remote-tracking) and tags,
+    /// for the name part of `rev` (`masterr~2` → `master~2`).
+    fn similar_ref(&self, rev: &str) -> Option<String> {
+        let cut = rev.find(['~', '^', '@', ':']).unwrap_or(rev.len());
+        let (name, suffix) = rev.split_at(cut);
+        let refs = self.repo.references().ok()?;
+        let names: Vec<String> = refs
+            .flatten()
+            .filter(|r| r.is_branch() || r.is_remote() || r.is_tag())
+            .filter_map(|r| r.shorthand().ok().map(str::to_owned))
+            .filter(|n| !n.ends_with("/HEAD"))
+            .collect();
+        let best = crate::diag::suggest(name, names.iter().map(String::as_str))?;
+        Some(format!("did you mean `{best}{suffix}`?"))
     }
 
     pub(crate) fn commit(&self, id: Oid) -> Result<git2::Commit<'_>> {

@@ -12,6 +12,7 @@ pub mod tree;
 
 pub use assemble::{Item, RawFile, assemble, assemble_quietly, key_span_of, parse_typed, span_of};
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -157,7 +158,8 @@ fn parse_text<T: DeserializeOwned>(
 ) -> Option<T> {
     let (doc, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
-        diagnostics.extend(errors.iter().map(|e| syntax_diagnostic(file, text, e)));
+        diagnostics.extend(errors.iter().map(|e| syntax_diagnostic(file, text, e, 0)));
+        diagnostics.extend(errors_after_unclosed_header(file, text, &errors));
         return None;
     }
     let json = tree::to_json(doc.get_ref());
@@ -175,10 +177,44 @@ fn parse_text<T: DeserializeOwned>(
     }
 }
 
-fn syntax_diagnostic(file: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
+/// The syntax errors in the lines after an unclosed table header (`[implementation`): the
+/// toml parser reports the header and skips the keys under it. Those lines are parsed again
+/// on their own (they are keys and tables the header would have opened), and so on for each
+/// unclosed header found. Errors found before are not repeated; a key defined twice is left
+/// to the parse of the whole file, since out of its table a key may look like a duplicate.
+fn errors_after_unclosed_header(file: &str, text: &str, errors: &[toml::de::Error]) -> Vec<Diagnostic> {
+    let unclosed = |e: &toml::de::Error| e.message().contains("unclosed table");
+    let span = |e: &toml::de::Error, offset: usize| {
+        e.span().map_or(offset..offset, |s| s.start + offset..s.end + offset)
+    };
+    let mut seen: BTreeSet<(usize, usize)> =
+        errors.iter().map(|e| span(e, 0)).map(|s| (s.start, s.end)).collect();
+    let mut headers: Vec<usize> = errors.iter().filter(|e| unclosed(e)).map(|e| span(e, 0).start).collect();
+    let mut out = Vec::new();
+    // The error points at the end of the header's line (its line break, or the end of the file).
+    while let Some(at) = headers.pop() {
+        let Some(start) = text.get(at..).and_then(|rest| rest.find('\n')).map(|nl| at + nl + 1) else {
+            continue;
+        };
+        let (_, found) = DeTable::parse_recoverable(&text[start..]);
+        for e in found.iter().filter(|e| !e.message().contains("duplicate")) {
+            let s = span(e, start);
+            if seen.insert((s.start, s.end)) {
+                if unclosed(e) {
+                    headers.push(s.start);
+                }
+                out.push(syntax_diagnostic(file, text, e, start));
+            }
+        }
+    }
+    out
+}
+
+/// A syntax error found in the part of `text` that starts at byte `offset`.
+fn syntax_diagnostic(file: &str, text: &str, e: &toml::de::Error, offset: usize) -> Diagnostic {
     let message = e.message().trim();
     let (first, rest) = message.split_once('\n').unwrap_or((message, ""));
-    let mut span = e.span().unwrap_or(0..0);
+    let mut span = e.span().map_or(offset..offset, |s| s.start + offset..s.end + offset);
     if span.start > text.len() {
         span = text.len()..text.len();
     }
@@ -232,6 +268,21 @@ mod tests {
         assert_eq!(codes, [Code::MergeConflict]);
         assert_eq!(parsed.diagnostics[0].byte_span(), Some(&(0..12)));
         assert!(parsed.diagnostics[0].message.contains("between `HEAD` and `other`"));
+    }
+
+    #[test]
+    fn syntax_errors_after_an_unclosed_table_header_are_reported() {
+        let text =
+            "owner = \"ana@example.com\n\n[implementation\nstatus = implemented\n[test\nstatus = passed\n";
+        let parsed = parse::<ActionState>(FileKind::State, "s.toml", text.as_bytes());
+        let mut lines: Vec<(Code, usize)> = parsed
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, text[..d.byte_span().expect("span").start].lines().count()))
+            .collect();
+        lines.sort();
+        let e = Code::TomlSyntax;
+        assert_eq!(lines, [(e, 1), (e, 3), (e, 4), (e, 5), (e, 6)], "{:?}", parsed.diagnostics);
     }
 
     #[test]

@@ -40,6 +40,21 @@ fn broken_toml() {
 }
 
 #[test]
+fn syntax_errors_after_an_unclosed_table_header() {
+    // The toml parser skips the keys under a header it cannot read; they are read on their own.
+    let repo = minimal();
+    repo.write(
+        "actions/mfa.toml",
+        "id = \"mfa\"\ntitle = \"MFA\n\n[automation\nrun = [\"x\"]\ntimeout = never\n",
+    );
+    let (_, json) = validate(&repo);
+    let lines: Vec<u64> =
+        json["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["line"].as_u64()).collect();
+    assert_eq!(codes(&json), ["E0104", "E0104", "E0104"], "{json}");
+    assert_eq!(lines, [2, 4, 6], "{json}");
+}
+
+#[test]
 fn wrong_types() {
     let repo = minimal();
     repo.write(
@@ -368,6 +383,17 @@ fn people_and_rules_in_config() {
     assert_eq!(json["diagnostics"][2]["hint"], "did you mean `unused-action`?");
     assert_eq!(json["diagnostics"][3]["hint"], "write `unused-action = …`");
     snapshot!(repo, run);
+}
+
+#[test]
+fn an_unknown_rule_is_reported_next_to_a_wrong_level() {
+    // The wrong level keeps the configuration from loading; the names are still checked.
+    let repo = minimal();
+    repo.write("evident.toml", "[rules]\nunused-actoin = \"off\"\npassed-needs-evidence = \"of\"\n");
+    let (run, json) = validate(&repo);
+    assert_eq!(run.code, 1);
+    assert_eq!(codes(&json), ["E0310", "E0204"], "{json}");
+    assert_eq!(json["diagnostics"][0]["hint"], "did you mean `unused-action`?");
 }
 
 #[test]

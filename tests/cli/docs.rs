@@ -11,6 +11,9 @@ const BEGIN: &str = "<!-- codes:begin";
 const END: &str = "<!-- codes:end -->";
 const REFRESH: &str = "UPDATE_README=1 cargo test --test cli readme_codes";
 
+/// How README, `explain --list`, `explain CODE` and hints mark a level `[rules]` cannot change.
+const ALWAYS: &str = " (always)";
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -27,7 +30,7 @@ fn codes_table(series: &[&str]) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let fixed = if c.configurable() { "" } else { " (always)" };
+        let fixed = if c.configurable() { "" } else { ALWAYS };
         let summary = c.summary().replace('|', "\\|");
         out.push_str(&format!("| {} | `{}` | {level}{fixed} | {summary} |\n", c.code(), c.name()));
     }
@@ -54,6 +57,22 @@ fn regenerate(readme: &str) -> (String, Vec<String>) {
     }
     out.push_str(rest);
     (out, covered)
+}
+
+#[test]
+fn a_level_rules_cannot_change_has_one_name_everywhere() {
+    let repo = crate::support::TestRepo::new();
+    let list = repo.run(&["explain", "--list"]).stdout;
+    let row = list.lines().find(|l| l.starts_with("E0104")).expect("E0104 listed");
+    assert!(row.contains(&format!("error{ALWAYS}")), "{row}");
+    let one = repo.run(&["explain", "E0104"]).stdout;
+    assert!(one.contains(&format!("Level: error{ALWAYS}:")), "{one}");
+    repo.write("evident.toml", "[rules]\naccepted-version-unavailable = \"off\"\n");
+    let run = repo.run(&["validate", "--format", "json"]);
+    let json = run.json();
+    let e0310 = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "E0310").cloned();
+    let hint = e0310.and_then(|d| d["hint"].as_str().map(str::to_owned)).unwrap_or_default();
+    assert!(hint.contains(&format!("is warning{ALWAYS}:")), "{}", run.all());
 }
 
 #[test]

@@ -615,7 +615,8 @@ fn history_diagnostics_carry_their_commit_as_data() {
             .clone();
         // The place is the file now; the commit that broke the rule is data beside it.
         assert_eq!(d["file"], "actions/mfa.toml");
-        assert!(d["line"].is_u64(), "{d}");
+        // At the key that changed (`mandatory = false`, line 7), not at the top of the file.
+        assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(7), Some(13)), "{d}");
         assert_eq!(d["commit"], made.as_str(), "{d}");
         assert_eq!(d["date"], date.trim(), "{d}");
     }

@@ -12,6 +12,7 @@ mod diff;
 mod docs;
 mod edit;
 mod export;
+mod hints;
 mod history;
 mod history_cache;
 mod history_rules;

@@ -190,7 +190,7 @@ fn reimporting_a_changed_catalog_makes_a_new_version() {
     ]);
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(
-        run.stderr.contains("warning[E0307]: assessment `low-2026` has 1 state files for actions no longer in the template; remove them (`git rm`) when it accepts the new version (`evident accept --template`): assessments/low-2026/low-ac-7.toml"),
+        run.stderr.contains("warning[E0307]: assessment `low-2026` has 1 state files for actions no longer in the template; remove them (`git rm`) when it accepts the new version (`evident accept --template -a low-2026`): assessments/low-2026/low-ac-7.toml"),
         "{}",
         run.all()
     );

@@ -207,7 +207,7 @@ pub(super) fn warn_orphaned_states(ui: &Ui, ws: &crate::model::Workspace, plan: 
             ui.diagnostic(&Diagnostic::new(
                 Code::ActionNotInTemplate,
                 format!(
-                    "assessment `{id}` has {} state files for actions no longer in the template; remove them (`git rm`) when it accepts the new version (`evident accept --template`): {}",
+                    "assessment `{id}` has {} state files for actions no longer in the template; remove them (`git rm`) when it accepts the new version (`evident accept --template -a {id}`): {}",
                     orphans.len(),
                     shorten(&orphans)
                 ),
