@@ -151,11 +151,13 @@ pub(crate) enum OutputKind {
     ListControls,
     /// `evident library list --format json`
     LibraryList,
+    /// `evident test --format json`
+    Test,
 }
 
 #[cfg(test)]
 impl OutputKind {
-    pub(crate) const ALL: [OutputKind; 17] = [
+    pub(crate) const ALL: [OutputKind; 18] = [
         OutputKind::Score,
         OutputKind::List,
         OutputKind::Alerts,
@@ -173,6 +175,7 @@ impl OutputKind {
         OutputKind::ImportMapping,
         OutputKind::ListControls,
         OutputKind::LibraryList,
+        OutputKind::Test,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -194,6 +197,7 @@ impl OutputKind {
             OutputKind::ImportMapping => "import-mapping",
             OutputKind::ListControls => "list-controls",
             OutputKind::LibraryList => "library-list",
+            OutputKind::Test => "test",
         }
     }
 
@@ -222,6 +226,7 @@ impl OutputKind {
             OutputKind::ImportMapping => include_str!("../schemas/output/import-mapping.schema.json"),
             OutputKind::ListControls => include_str!("../schemas/output/list-controls.schema.json"),
             OutputKind::LibraryList => include_str!("../schemas/output/library-list.schema.json"),
+            OutputKind::Test => include_str!("../schemas/output/test.schema.json"),
         }
     }
 
@@ -249,6 +254,7 @@ impl OutputKind {
             OutputKind::ImportMapping => generate_output::<crate::render::json::ImportMappingOutput>(),
             OutputKind::ListControls => generate_output::<crate::render::json::ListControlsOutput>(),
             OutputKind::LibraryList => generate_output::<crate::render::json::LibraryListOutput>(),
+            OutputKind::Test => generate_output::<crate::automation::Summary>(),
         };
         schema.to_value()
     }

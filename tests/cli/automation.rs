@@ -4,14 +4,14 @@
 use crate::support::*;
 
 /// An automatic action whose `[automation]` table is `automation` (TOML lines).
-fn auto_action(id: &str, automation: &str) -> String {
+pub(crate) fn auto_action(id: &str, automation: &str) -> String {
     format!(
         "id = \"{id}\"\ntitle = \"Action {id}\"\nversion = 1\ncategory = \"control-access\"\naction_type = \"technical\"\ncontrol_type = \"preventative\"\nmandatory = true\ntesting = \"automatic\"\n\n[automation]\n{automation}\n"
     )
 }
 
 /// One template `t` listing `actions`, one assessment `a1`.
-fn repo_with(actions: &[(&str, &str)]) -> TestRepo {
+pub(crate) fn repo_with(actions: &[(&str, &str)]) -> TestRepo {
     let repo = TestRepo::new();
     for (id, automation) in actions {
         repo.write(&format!("actions/{id}.toml"), auto_action(id, automation));

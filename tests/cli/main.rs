@@ -34,6 +34,7 @@ mod soa;
 mod streamed;
 mod support;
 mod sync;
+mod test_command;
 mod trust;
 mod updates;
 mod validate;
