@@ -227,7 +227,7 @@ fn history_filters_are_those_of_evident_history() {
 
     let typo = repo.run(&["export", "history", "mfaa", "--format", "csv"]);
     assert_eq!(typo.code, 2, "{}", typo.all());
-    assert!(typo.stderr.contains("no status changes of action `mfaa`"), "{}", typo.stderr);
+    assert!(typo.stderr.contains("no action `mfaa`"), "{}", typo.stderr);
     assert!(typo.stderr.contains("did you mean `mfa`?"), "{}", typo.stderr);
 }
 

@@ -39,11 +39,17 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     args.output.target()?;
     let repo = ctx.repo()?;
-    let timeline = ctx.timeline(&repo, args.filter.all_parents)?;
-    args.filter.check_names(&timeline)?;
+    let timeline = ctx.history_timeline(&repo, args.filter.all_parents)?;
+    args.filter.check_names(&timeline, &repo.root)?;
     warn_problems(ui, &timeline);
-    let git = crate::history::GitRepo::open(&repo.root)?;
-    let (head, _) = crate::history::snapshot_at(&git, git.committed_head()?)?;
+    // Titles are those of HEAD; before the first commit there are no rows to title.
+    let head = match repo.head_commit() {
+        Some(_) => {
+            let git = crate::history::GitRepo::open(&repo.root)?;
+            crate::history::snapshot_at(&git, git.committed_head()?)?.0
+        }
+        None => crate::model::Workspace::default(),
+    };
     let events = timeline
         .events
         .iter()
