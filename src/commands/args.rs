@@ -46,8 +46,8 @@ pub(crate) enum ImportFormat {
     Json,
 }
 
-/// Where an edit goes and whether to write it; shared by `assign` and
-/// `evidence add|remove` (flattened last, so `--help` lists them last).
+/// Where an edit goes and whether to write it; shared by `evidence add|remove`
+/// (flattened last, so `--help` lists them last).
 #[derive(Clone, Debug, Default, clap::Args)]
 pub(crate) struct EditArgs {
     /// Only in this assessment (repeat for several). Default: every assessment

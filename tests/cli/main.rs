@@ -25,6 +25,7 @@ mod managed;
 mod notify;
 mod oscal;
 mod output_schemas;
+mod owners;
 mod planned;
 mod replay;
 mod report;
