@@ -71,7 +71,14 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     }
     if let Some(id) = &args.template {
         crate::commands::library::add(ui, &dir, id, None, |set| set.apply(&dir))?;
-        ui.err(&format!("\nNext:\n  evident new assessment {id}-2026 --template {id}\n  evident validate\n"));
+        if !ui.quiet {
+            ui.err(&format!(
+                "\nNext:\n  evident new assessment {id}-2026 --template {id}\n  evident validate\n"
+            ));
+        }
+        return Ok(Outcome::Success);
+    }
+    if ui.quiet {
         return Ok(Outcome::Success);
     }
     ui.err(

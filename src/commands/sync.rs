@@ -42,7 +42,9 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let git = GitRepo::open(&loaded.repo.root).ok();
     let plans = plan(ws, git.as_ref(), prefer.as_ref());
     if plans.is_empty() {
-        ui.err("every group is in sync\n");
+        if !ui.quiet {
+            ui.err("every group is in sync\n");
+        }
         return Ok(Outcome::Success);
     }
     let conflicts: Vec<&Plan> =

@@ -27,6 +27,7 @@ mod oscal;
 mod output_schemas;
 mod owners;
 mod planned;
+mod quiet;
 mod replay;
 mod report;
 mod scoring;
