@@ -344,7 +344,7 @@ fn automation_tables_are_validated() {
 }
 
 /// A manual action passed on 2026-01-02, and `[freshness]` lines in evident.toml.
-fn aging_repo(freshness: &str) -> TestRepo {
+pub(crate) fn aging_repo(freshness: &str) -> TestRepo {
     let repo = minimal();
     repo.write("evidence/sample.txt", "sampled\n");
     // sha256 of "sampled\n"

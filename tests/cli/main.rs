@@ -21,6 +21,7 @@ mod import;
 mod import_template;
 mod invalid;
 mod library;
+mod list_markers;
 mod managed;
 mod notify;
 mod oscal;
