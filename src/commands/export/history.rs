@@ -17,8 +17,9 @@ use crate::error::{Outcome, Result};
 /// for a re-test with the same result). Titles, templates and regulations are
 /// those of HEAD. The filters are those of `evident history`.
 ///
-/// CSV goes to stdout unless `--out FILE` is given; XLSX needs `--out`. A
-/// file is replaced atomically. In the workbook the header row is frozen,
+/// CSV goes to stdout unless `--out FILE` is given; XLSX needs `--out`.
+/// Without `--format`, the extension of the `--out` file names the format. A
+/// file is replaced atomically, its missing folders created. In the workbook the header row is frozen,
 /// every column has a filter and the dates are Excel dates. Times are the
 /// author's local time: CSV adds the offset from UTC (ISO 8601), Excel dates
 /// have no time zone.
