@@ -30,6 +30,18 @@ pub(crate) struct Args {
     pub template: Option<String>,
 }
 
+/// The walkthrough `init` prints: it ends in an assessment with one action and no warnings.
+/// The template's `[[controls]]` link the action to it; `new template` writes a commented
+/// example that lists `mfa-admins`.
+pub(crate) const NEXT_STEPS: &str = "\nNext:
+  evident new template gdpr --name \"GDPR\" --regulation GDPR
+  evident new action mfa-admins --title \"Require MFA for administrators\" \\
+      --category control-access --action-type technical --control-type preventative --mandatory
+  # in templates/gdpr.toml, uncomment the [[controls]] example: it lists mfa-admins
+  evident new assessment gdpr-2026 --template gdpr
+  evident validate
+";
+
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let dir = args.dir;
@@ -81,8 +93,6 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     if ui.quiet {
         return Ok(Outcome::Success);
     }
-    ui.err(
-        "\nNext:\n  evident new template gdpr --name \"GDPR\" --regulation GDPR\n  evident new action mfa-admins --title \"Require MFA for administrators\" \\\n      --category control-access --action-type technical --control-type preventative --mandatory\n  evident new assessment gdpr-2026 --template gdpr\n  evident validate\n",
-    );
+    ui.err(NEXT_STEPS);
     Ok(Outcome::Success)
 }

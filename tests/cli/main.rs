@@ -19,6 +19,7 @@ mod history_scores;
 mod hostile;
 mod import;
 mod import_template;
+mod init_walkthrough;
 mod invalid;
 mod library;
 mod list_markers;
