@@ -153,6 +153,8 @@ pub(crate) enum OutputKind {
     LibraryList,
     /// `evident set|assign|evidence add|evidence remove --format json`
     Changes,
+    /// `evident test --format json`
+    Test,
 }
 
 #[cfg(test)]
@@ -176,6 +178,7 @@ impl OutputKind {
         OutputKind::ListControls,
         OutputKind::LibraryList,
         OutputKind::Changes,
+        OutputKind::Test,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -198,6 +201,7 @@ impl OutputKind {
             OutputKind::ListControls => "list-controls",
             OutputKind::LibraryList => "library-list",
             OutputKind::Changes => "changes",
+            OutputKind::Test => "test",
         }
     }
 
@@ -227,6 +231,7 @@ impl OutputKind {
             OutputKind::ListControls => include_str!("../schemas/output/list-controls.schema.json"),
             OutputKind::LibraryList => include_str!("../schemas/output/library-list.schema.json"),
             OutputKind::Changes => include_str!("../schemas/output/changes.schema.json"),
+            OutputKind::Test => include_str!("../schemas/output/test.schema.json"),
         }
     }
 
@@ -257,6 +262,7 @@ impl OutputKind {
             OutputKind::ListControls => refusable::<ListControlsOutput>(),
             OutputKind::LibraryList => generate_output::<crate::render::json::LibraryListOutput>(),
             OutputKind::Changes => refusable::<crate::render::json::ChangesOutput>(),
+            OutputKind::Test => refusable::<crate::automation::Summary>(),
         };
         schema.to_value()
     }

@@ -12,7 +12,7 @@ use crate::checks::group::{Disagreement, disagreements};
 use crate::history::GitRepo;
 use crate::history::events::BlobCache;
 use crate::model::{ActionId, ActionState, AssessmentId, GroupId, Workspace};
-use crate::repo::layout::state_path;
+use crate::repo::layout::{assessment_path, state_path};
 
 /// How one disagreement is settled.
 #[derive(Clone, Debug)]
@@ -27,8 +27,23 @@ pub(crate) enum Resolution {
 #[derive(Clone, Debug)]
 pub(crate) struct Side {
     pub assessment: AssessmentId,
-    /// "uncommitted" or "1a2b3c4 (Ana Lima, 2026-03-04)".
+    /// [`UNCOMMITTED`] (never committed), [`UNCOMMITTED_CHANGES`], or "1a2b3c4 (Ana Lima, 2026-03-04)".
     pub changed_in: String,
+}
+
+/// A side whose assessment was never committed.
+pub(crate) const UNCOMMITTED: &str = "uncommitted";
+/// A side whose state differs from its committed one.
+pub(crate) const UNCOMMITTED_CHANGES: &str = "uncommitted changes";
+
+impl Side {
+    /// "`gdpr-2027` (uncommitted)", "`gdpr-2026` (changed in 1a2b3c4 (Ana, 2026-03-04))".
+    pub(crate) fn describe(&self) -> String {
+        match self.changed_in.as_str() {
+            UNCOMMITTED | UNCOMMITTED_CHANGES => format!("`{}` ({})", self.assessment, self.changed_in),
+            commit => format!("`{}` (changed in {commit})", self.assessment),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -164,15 +179,26 @@ fn last_change(
 ) -> Option<String> {
     let head = git.head().ok().flatten()?;
     let mut commit = git.commit(head).ok()?;
-    let at_head = state_at(git, git.tree_of(head).ok()?.as_ref(), m, action, cache);
+    let head_tree = git.tree_of(head).ok()?;
+    // An assessment only in the working tree has no commit to name.
+    if head_tree.as_ref().and_then(|t| git.blob_at(t, &assessment_path(m.as_str()))).is_none() {
+        return Some(UNCOMMITTED.into());
+    }
+    let at_head = state_at(git, head_tree.as_ref(), m, action, cache);
     if at_head != *current {
-        return Some("uncommitted changes".into());
+        return Some(UNCOMMITTED_CHANGES.into());
     }
     loop {
         let here = state_at(git, git.tree_of(commit.id()).ok()?.as_ref(), m, action, cache);
         let parent = match commit.parent(0) {
             Ok(p) => p,
-            Err(_) => return Some(describe(&commit)),
+            // The first commit changed it only if it had the state file.
+            Err(_) => {
+                let tree = git.tree_of(commit.id()).ok()?;
+                let had =
+                    tree.as_ref().and_then(|t| git.blob_at(t, &state_path(m.as_str(), action.as_str())));
+                return had.map(|_| describe(&commit));
+            }
         };
         let before = state_at(git, git.tree_of(parent.id()).ok()?.as_ref(), m, action, cache);
         if here != before {

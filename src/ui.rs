@@ -103,6 +103,13 @@ impl Ui {
         }
     }
 
+    /// A note about the run ("note: …") on stderr, unless quiet.
+    pub(crate) fn note(&self, text: &str) {
+        if !self.quiet {
+            self.err(&format!("{}: {text}\n", self.paint_err(CYAN.bold(), "note")));
+        }
+    }
+
     /// A warning about the run itself (not about the repository's files, which are
     /// diagnostics), on one line.
     pub(crate) fn warn(&self, text: &str) {

@@ -32,6 +32,33 @@ pub(crate) use record::record;
 /// Why an automatic action without a `run`, `junit` or `sarif` is skipped.
 pub(crate) const NO_SOURCE: &str = "no `[automation]` run, junit or sarif";
 
+/// Why an automatic pair was not tested, as a word scripts can group by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum SkipKind {
+    /// The action's `[automation]` table names no `run`, `junit` or `sarif`.
+    NoAutomation,
+    /// evident.toml's `[automation]` leaves the action out.
+    AutomationOff,
+    /// A member assessment switched the action to manual testing.
+    SwitchedToManual,
+    /// `--stale`: the result is still current.
+    Current,
+}
+
+impl SkipKind {
+    /// The reason for `n` skipped tests of `actions` actions, for the summary's count line.
+    pub(crate) fn counted(self, n: usize, actions: usize) -> String {
+        let of = crate::diag::render::plural(actions, "action");
+        match self {
+            SkipKind::NoAutomation => format!("{n} of {of} with {NO_SOURCE} in the action's definition"),
+            SkipKind::AutomationOff => format!("{n} of {of} turned off by `[automation]` in evident.toml"),
+            SkipKind::SwitchedToManual => format!("{n} of {of} switched to manual testing in an assessment"),
+            SkipKind::Current => format!("{n} of {of} whose result is still current"),
+        }
+    }
+}
+
 /// The name of the evidence item that holds an automatic test's output.
 pub(crate) const OUTPUT_NAME: &str = "Automatic test output";
 
@@ -117,10 +144,13 @@ pub(crate) struct Unit<'w> {
 }
 
 /// An automatic pair that was not tested, and why.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct Skipped {
     pub assessments: Vec<String>,
     pub action: String,
+    /// Why, as a word to group by.
+    pub kind: SkipKind,
+    /// Why, in words.
     pub reason: String,
 }
 
@@ -165,24 +195,27 @@ pub(crate) fn plan<'w>(
             if !seen.insert((key.clone(), action_id.clone())) {
                 continue;
             }
-            let skip = |reason: String| Skipped {
+            let skip = |kind: SkipKind, reason: String| Skipped {
                 assessments: members.iter().map(ToString::to_string).collect(),
                 action: action_id.to_string(),
+                kind,
                 reason,
             };
             let Some(automation) = action.automation.as_ref().filter(|a| a.has_source()) else {
-                skipped.push(skip(format!("{NO_SOURCE} in its definition")));
+                skipped.push(skip(SkipKind::NoAutomation, format!("{NO_SOURCE} in its definition")));
                 continue;
             };
             if !ws.config.automation.covers(action_id.as_str()) {
                 skipped.push(skip(
+                    SkipKind::AutomationOff,
                     "automatic testing is off for it (`[automation]` of evident.toml)".to_owned(),
                 ));
                 continue;
             }
             let states: Vec<_> = members.iter().map(|m| (m, ws.state(m, action_id))).collect();
             if let Some((m, _)) = states.iter().find(|(_, s)| s.testing == Some(Testing::Manual)) {
-                skipped.push(skip(format!("switched to manual testing in `{m}`")));
+                skipped
+                    .push(skip(SkipKind::SwitchedToManual, format!("switched to manual testing in `{m}`")));
                 continue;
             }
             if stale_only
@@ -192,13 +225,16 @@ pub(crate) fn plan<'w>(
                         && !is_stale(&ws.config, action, s, today)
                 })
             {
-                skipped.push(skip("its result is still current".to_owned()));
+                skipped.push(skip(SkipKind::Current, "its result is still current".to_owned()));
                 continue;
             }
             let env = environment(ws, &members, action_id, root);
             units.push(Unit { action, automation, assessments: members, key, env });
         }
     }
+    // By action, then assessments: the order the summary lists them in.
+    units.sort_by(|a, b| (&a.action.id, &a.assessments).cmp(&(&b.action.id, &b.assessments)));
+    skipped.sort_by(|a, b| (&a.action, &a.assessments).cmp(&(&b.action, &b.assessments)));
     (units, skipped)
 }
 
@@ -257,7 +293,7 @@ fn outside_path(path: &std::ffi::OsStr, root: &Path) -> Option<String> {
 }
 
 /// How a test ended, as the summary counts it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub(crate) enum Kind {
     Passed,
@@ -470,7 +506,7 @@ pub(crate) fn run_all(
 }
 
 /// One unit's line of the summary.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct UnitResult {
     pub action: String,
     pub assessments: Vec<String>,
@@ -484,7 +520,7 @@ pub(crate) struct UnitResult {
 }
 
 /// What `evident test` did.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct Summary {
     pub passed: usize,
     pub failed: usize,

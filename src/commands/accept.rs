@@ -23,7 +23,9 @@ use crate::updates::{Pending, accept_scope, pending};
 /// that lists it; a documentation or operational action's update (and a
 /// template's) in A and the rest of A's group, or in A alone when A has no
 /// group. `evident updates` shows what each update changes and which
-/// assessments accepting it touches.
+/// assessments accepting it touches. With nothing pending where it was asked
+/// for, it says "Nothing to accept" and exits 0; an assessment that does not
+/// list the action is an error.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   evident accept mfa-admins                      every assessment where it is pending
@@ -63,9 +65,17 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     for a in &args.assessments {
         edit::known_assessment(ws, a)?;
     }
-    let chosen = choose(ws, &loaded.report, &args)?;
+    let (chosen, nothing) = choose(ws, &loaded.report, &args)?;
+    for n in &nothing {
+        ui.status("Nothing", &n.what);
+        if let Some(elsewhere) = &n.elsewhere {
+            ui.note(elsewhere);
+        }
+    }
     if chosen.is_empty() {
-        ui.status("Nothing", "to accept: no pending updates match");
+        if nothing.is_empty() {
+            ui.status("Nothing", "to accept: no pending updates match");
+        }
         return Ok(Outcome::Success);
     }
     let mut session = Session::new(&loaded.repo.root, ws, Date::today());
@@ -139,7 +149,9 @@ fn orphaned_states(ws: &Workspace, templates: &[&Pending]) -> Vec<String> {
 /// assessment where they are pending; with it, the scope of each update from
 /// the assessments named (`updates::accept_scope`: a technical action
 /// everywhere, anything else in the named assessment's group).
-fn choose(ws: &Workspace, report: &crate::diag::Report, args: &Args) -> Result<Vec<Pending>> {
+/// Also says, for each named action with nothing to accept, why (and where it is pending).
+fn choose(ws: &Workspace, report: &crate::diag::Report, args: &Args) -> Result<(Vec<Pending>, Vec<Nothing>)> {
+    let mut nothing = Vec::new();
     let all = pending(ws);
     let asked: BTreeSet<AssessmentId> =
         args.assessments.iter().map(|a| AssessmentId::new(a.clone())).collect();
@@ -155,36 +167,76 @@ fn choose(ws: &Workspace, report: &crate::diag::Report, args: &Args) -> Result<V
         out.extend(all.iter().filter(|p| kinds.contains(&p.kind) && in_scope(p)).cloned());
     }
     for id in &args.actions {
-        edit::action(ws, report, id)?;
+        let action = edit::action(ws, report, id)?;
+        require_listed(ws, action, &args.assessments)?;
         let matching: Vec<&Pending> = all
             .iter()
             .filter(|p| p.kind == crate::updates::PendingKind::Action && &p.id == id && in_scope(p))
             .collect();
         if matching.is_empty() {
-            let elsewhere: Vec<&str> = all
-                .iter()
-                .filter(|p| p.kind == crate::updates::PendingKind::Action && &p.id == id)
-                .map(|p| p.assessment.as_str())
-                .collect();
-            let hint = if elsewhere.is_empty() {
-                "`evident updates` lists the pending updates".to_owned()
-            } else {
-                format!(
-                    "it is pending in `{}`: name one of those with `--assessment`; `evident updates` lists the pending updates",
-                    elsewhere.join("`, `")
-                )
-            };
-            return Err(Error::new(format!(
-                "action `{id}` has no pending update{}",
-                where_(&args.assessments)
-            ))
-            .hint(hint));
+            nothing.push(nothing_for(&all, id, &args.assessments));
         }
         out.extend(matching.into_iter().cloned());
     }
     out.sort();
     out.dedup();
-    Ok(out)
+    Ok((out, nothing))
+}
+
+/// A named action with no pending update where it was asked for: what to say, and where
+/// it is pending instead.
+struct Nothing {
+    what: String,
+    elsewhere: Option<String>,
+}
+
+fn nothing_for(all: &[Pending], id: &str, assessments: &[String]) -> Nothing {
+    let elsewhere: Vec<&str> = all
+        .iter()
+        .filter(|p| p.kind == crate::updates::PendingKind::Action && p.id == id)
+        .map(|p| p.assessment.as_str())
+        .collect();
+    Nothing {
+        what: format!("to accept: `{id}` has no pending update{}", where_(assessments)),
+        elsewhere: (!elsewhere.is_empty()).then(|| {
+            format!(
+                "`{id}` has a pending update in `{}`: name one of those with `--assessment` (`evident updates` lists them)",
+                elsewhere.join("`, `")
+            )
+        }),
+    }
+}
+
+/// Refuses an assessment named with `--assessment` that does not list the action (in the
+/// template version it accepted, or the current one): there is no update of it to accept there.
+fn require_listed(ws: &Workspace, action: &crate::model::Action, assessments: &[String]) -> Result<()> {
+    let lists = |a: &String| {
+        ws.assessments.get(a.as_str()).is_some_and(|e| {
+            let current = ws.templates.get(&e.assessment.template);
+            [ws.template_of(&e.assessment), current]
+                .into_iter()
+                .flatten()
+                .any(|t| t.lists_action(action.id.as_str()))
+        })
+    };
+    let Some(missing) = assessments.iter().find(|a| !lists(a)) else {
+        return Ok(());
+    };
+    let listing: Vec<&str> = ws
+        .assessments
+        .iter()
+        .filter(|(_, e)| ws.template_of(&e.assessment).is_some_and(|t| t.lists_action(action.id.as_str())))
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let hint = match listing.as_slice() {
+        [] => "no assessment lists it".to_owned(),
+        some => format!("it is in `{}`", some.join("`, `")),
+    };
+    Err(Error::new(format!(
+        "`{missing}` does not list action `{}`: there is no update of it to accept there",
+        action.id
+    ))
+    .hint(hint))
 }
 
 fn where_(assessments: &[String]) -> String {

@@ -2,10 +2,14 @@
 //! enums, the action filters (`list actions`, `export actions`), the event
 //! filters (`history`, `export history`) and the options of editing commands.
 
+use std::collections::BTreeSet;
+use std::path::Path;
+
 use crate::error::{Error, Result};
 use crate::filter::ActionFilter;
 use crate::history::timeline::{StatusEvent, Timeline};
 use crate::model::{ActionType, Category, Date, ImplementationStatus, TestStatus, parse_id};
+use crate::repo::layout;
 
 /// Output formats of commands that print results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -59,8 +63,8 @@ impl WriteFormat {
     }
 }
 
-/// Where an edit goes and whether to write it; shared by `assign` and
-/// `evidence add|remove` (flattened last, so `--help` lists them last).
+/// Where an edit goes and whether to write it; shared by `evidence add|remove`
+/// (flattened last, so `--help` lists them last).
 #[derive(Clone, Debug, Default, clap::Args)]
 pub(crate) struct EditArgs {
     /// Only in this assessment (repeat for several). Default: every assessment
@@ -160,31 +164,51 @@ impl EventFilter {
             && self.since.is_none_or(|d| c.date() >= d.to_string())
     }
 
-    /// An action or assessment the history never mentions is probably a
-    /// typo: an error with the closest one that it does mention.
-    pub(crate) fn check_names(&self, timeline: &Timeline) -> Result<()> {
+    /// An action or assessment that the history never mentions and that has no file in the
+    /// working tree (`root`) is probably a typo: an error with the closest name that either
+    /// has. One that exists but never changed simply has no events.
+    pub(crate) fn check_names(&self, timeline: &Timeline, root: &Path) -> Result<()> {
         if let Some(action) = &self.action {
-            require_known(timeline, "action", action, |e| &e.action)?;
+            let on_disk = known_on_disk(root, layout::ACTIONS_DIR, layout::action_path);
+            require_known(timeline, "action", action, |e| &e.action, &on_disk)?;
         }
         if let Some(assessment) = &self.assessment {
-            require_known(timeline, "assessment", assessment, |e| &e.assessment)?;
+            let on_disk = known_on_disk(root, layout::ASSESSMENTS_DIR, layout::assessment_path);
+            require_known(timeline, "assessment", assessment, |e| &e.assessment, &on_disk)?;
         }
         Ok(())
     }
 }
 
-/// Refuses a name that no status event has: most likely a typo.
+/// The ids that have a file in the working tree: `dir/<id>.toml` or `dir/<id>/…`, as `path` places them.
+fn known_on_disk(root: &Path, dir: &str, path: impl Fn(&str) -> String) -> BTreeSet<String> {
+    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+        return BTreeSet::new();
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let id = name.strip_suffix(".toml").unwrap_or(&name).to_owned();
+            root.join(path(&id)).is_file().then_some(id)
+        })
+        .collect()
+}
+
+/// Refuses a name that neither a status event nor a file has: most likely a typo.
 fn require_known(
     t: &Timeline,
     what: &str,
     name: &str,
     field: impl Fn(&StatusEvent) -> &String,
+    on_disk: &BTreeSet<String>,
 ) -> Result<()> {
-    if t.events.iter().any(|e| field(e) == name) {
+    if on_disk.contains(name) || t.events.iter().any(|e| field(e) == name) {
         return Ok(());
     }
-    let mut e = Error::new(format!("no status changes of {what} `{name}` in the history"));
-    let names: std::collections::BTreeSet<&str> = t.events.iter().map(|e| field(e).as_str()).collect();
+    let mut e = Error::new(format!("no {what} `{name}`: neither the history nor the working tree has it"));
+    let mut names: BTreeSet<&str> = t.events.iter().map(|e| field(e).as_str()).collect();
+    names.extend(on_disk.iter().map(String::as_str));
     if let Some(h) = crate::diag::did_you_mean(name, names.iter().copied()) {
         e = e.hint(h);
     }

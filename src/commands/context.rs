@@ -106,6 +106,16 @@ impl Context {
     /// The timeline of the repository's history, with a progress bar on long
     /// walks. The main-line timeline is cached under `.git/evident/`; a run
     /// reads only the commits the cache does not have.
+    /// The timeline for `history` and `export history`: an empty one, with a note, when the
+    /// repository is in git but not committed yet (as `report` then shows no history).
+    pub(crate) fn history_timeline(&self, repo: &Repo, all_parents: bool) -> Result<Timeline> {
+        if repo.git().is_some() && repo.head_commit().is_none() {
+            self.ui.note("the compliance repository is not committed yet, so there is no history to show");
+            return Ok(Timeline::default());
+        }
+        self.timeline(repo, all_parents)
+    }
+
     pub(crate) fn timeline(&self, repo: &Repo, all_parents: bool) -> Result<Timeline> {
         use crate::history::cache::{TimelineCache, reusable, truncate};
         use crate::history::engine::{Options, build_read, main_line};

@@ -19,6 +19,9 @@ use crate::repo::Repo;
 /// follows the first parent of each merge (the main line), so a merged branch
 /// shows as its merge commit; `--all-parents` lists the branch's own commits
 /// with their authors instead. Results are cached under `.git/evident/`.
+///
+/// An action or assessment that never changed has an empty history; before the
+/// first commit the history is empty too, with a note.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  evident history mfa-admins\n  evident history --assessment gdpr-2026 --since 2026-01-01\n  evident history --author chloe.martin@example.com --format json\n  evident history --scores"
@@ -39,8 +42,8 @@ pub(crate) struct Args {
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let repo = ctx.repo()?;
-    let timeline = ctx.timeline(&repo, args.filter.all_parents)?;
-    args.filter.check_names(&timeline)?;
+    let timeline = ctx.history_timeline(&repo, args.filter.all_parents)?;
+    args.filter.check_names(&timeline, &repo.root)?;
     warn_problems(ui, &timeline);
     let out = &mut ui.out_writer();
     if args.scores {

@@ -30,6 +30,18 @@ pub(crate) struct Args {
     pub template: Option<String>,
 }
 
+/// The walkthrough `init` prints: it ends in an assessment with one action and no warnings.
+/// The template's `[[controls]]` link the action to it; `new template` writes a commented
+/// example that lists `mfa-admins`.
+pub(crate) const NEXT_STEPS: &str = "\nNext:
+  evident new template gdpr --name \"GDPR\" --regulation GDPR
+  evident new action mfa-admins --title \"Require MFA for administrators\" \\
+      --category control-access --action-type technical --control-type preventative --mandatory
+  # in templates/gdpr.toml, uncomment the [[controls]] example: it lists mfa-admins
+  evident new assessment gdpr-2026 --template gdpr
+  evident validate
+";
+
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let dir = args.dir;
@@ -71,11 +83,16 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     }
     if let Some(id) = &args.template {
         crate::commands::library::add(ui, &dir, id, None, |set| set.apply(&dir))?;
-        ui.err(&format!("\nNext:\n  evident new assessment {id}-2026 --template {id}\n  evident validate\n"));
+        if !ui.quiet {
+            ui.err(&format!(
+                "\nNext:\n  evident new assessment {id}-2026 --template {id}\n  evident validate\n"
+            ));
+        }
         return Ok(Outcome::Success);
     }
-    ui.err(
-        "\nNext:\n  evident new template gdpr --name \"GDPR\" --regulation GDPR\n  evident new action mfa-admins --title \"Require MFA for administrators\" \\\n      --category control-access --action-type technical --control-type preventative --mandatory\n  evident new assessment gdpr-2026 --template gdpr\n  evident validate\n",
-    );
+    if ui.quiet {
+        return Ok(Outcome::Success);
+    }
+    ui.err(NEXT_STEPS);
     Ok(Outcome::Success)
 }

@@ -125,6 +125,14 @@ pub(crate) fn add(
         ));
         return Ok(Outcome::Failed);
     }
+    let target = template.unwrap_or(e.id);
+    if set.files().next().is_none() {
+        ui.status(
+            "Unchanged",
+            &format!("template `{target}` ({}) is already present; nothing was written", e.name),
+        );
+        return Ok(Outcome::Success);
+    }
     // A file under another name that already declares one of the ids (a repository with an
     // id-mismatch error, say) would make a duplicate id; one that cannot be read leaves it open.
     let (duplicates, unreadable) = declared_ids(root, &set);
@@ -157,7 +165,6 @@ pub(crate) fn add(
     }
     crate::scaffold::verify(&set)?;
     let written = commit(set)?;
-    let target = template.unwrap_or(e.id);
     ui.status("Added", &format!("template `{target}` ({}) and {} files", e.name, written.len()));
     Ok(Outcome::Success)
 }

@@ -18,9 +18,12 @@ pub(crate) fn print_report(ui: &Ui, loaded: &Loaded, format: DiagnosticFormat) {
     match format {
         DiagnosticFormat::Human => {
             ui.err(&render::human(report, ui.color_stderr));
-            let line = render::summary_line(report);
-            let style = if report.has_errors() { crate::ui::RED.bold() } else { crate::ui::GREEN.bold() };
-            ui.err(&format!("{}\n", ui.paint_err(style, line)));
+            // The count line is a status line: `-q` leaves the diagnostics and the exit status.
+            if !ui.quiet {
+                let line = render::summary_line(report);
+                let style = if report.has_errors() { crate::ui::RED.bold() } else { crate::ui::GREEN.bold() };
+                ui.err(&format!("{}\n", ui.paint_err(style, line)));
+            }
         }
         DiagnosticFormat::Json => ui.out(&to_json_text(&render::json(report))),
         DiagnosticFormat::Github => ui.out(&render::github(report, &loaded.repo.git_prefix())),

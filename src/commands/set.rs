@@ -58,7 +58,8 @@ pub(crate) struct Args {
     /// Test notes: what was sampled and what was found.
     #[arg(long, value_name = "TEXT")]
     pub test_notes: Option<String>,
-    /// The owner (an e-mail address, listed in [people] when evident.toml has that table).
+    /// The owner (an e-mail address, listed in [people] when evident.toml has that table);
+    /// `none` removes it (`list actions --owner none` lists the actions without an owner).
     #[arg(long, value_name = "EMAIL")]
     pub owner: Option<String>,
     /// Show what would change without writing anything.
@@ -77,16 +78,16 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     };
     let ws = &loaded.workspace;
     let action = edit::action(ws, &loaded.report, &args.action)?;
-    if let Some(owner) = &args.owner {
-        edit::check_person(ws, owner)?;
-    }
+    let owner = args.owner.as_deref().map(|o| edit::owner_change(ws, o)).transpose()?;
     let mut session = Session::new(&loaded.repo.root, ws, Date::today());
     for assessment in edit::targets(ws, &action.id, &args.assessments)? {
         let Some(file) = session.open(&assessment, action)? else {
             continue;
         };
-        if let Some(owner) = &args.owner {
-            file.set_owner(owner);
+        match owner {
+            Some(Some(owner)) => file.set_owner(owner),
+            Some(None) => file.remove_owner(),
+            None => {}
         }
         file.change_implementation(&implementation)?;
         if (test.status.is_some() || test.notes.is_some())

@@ -42,7 +42,9 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let git = GitRepo::open(&loaded.repo.root).ok();
     let plans = plan(ws, git.as_ref(), prefer.as_ref());
     if plans.is_empty() {
-        ui.err("every group is in sync\n");
+        if !ui.quiet {
+            ui.err("every group is in sync\n");
+        }
         return Ok(Outcome::Success);
     }
     let conflicts: Vec<&Plan> =
@@ -96,8 +98,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
 
 fn report_conflict(ui: &Ui, p: &Plan) {
     let Resolution::Conflict { sides, reason } = &p.resolution else { return };
-    let names: Vec<String> =
-        sides.iter().map(|s| format!("`{}` (changed in {})", s.assessment, s.changed_in)).collect();
+    let names: Vec<String> = sides.iter().map(crate::sync::Side::describe).collect();
     ui.err(&format!(
         "{}: group `{}` disagrees on `{}`: {}; {reason}\n",
         ui.paint_err(crate::ui::RED.bold(), "error"),

@@ -1,13 +1,14 @@
 //! `evident test`: run the automatic tests and record their results.
 
-use crate::automation::{self, Kind, Summary, interrupt, orphans};
+use crate::automation::{self, Kind, Skipped, Summary, Unit, interrupt, orphans};
 use crate::commands::args::OutputFormat;
 use crate::commands::context::Context;
 use crate::commands::output::{conclude, refuse_inputs, to_json_text};
 use crate::diag::{Code, Diagnostic, Report, render};
 use crate::edit::{self, Session};
 use crate::error::{Error, Outcome, Result};
-use crate::model::{ActionId, Date};
+use crate::model::{Action, ActionAutomation, ActionId, AssessmentId, Date, Testing};
+use crate::repo::layout;
 
 /// Run the automatic tests and record their results.
 ///
@@ -25,6 +26,9 @@ use crate::model::{ActionId, Date};
 /// EVIDENT_ACTION, the assessment's `[automation] env` and evident.toml's `[automation]
 /// pass-env` in their environment. They are as trusted as your CI configuration.
 ///
+/// Skipped tests are counted per reason under the table; `--format json` lists each with its
+/// `kind`. Rows are sorted by action, then assessments.
+///
 /// Exit status: 0 when every test ran and its result was recorded (failures included), 1 when
 /// a test could not be detected or the results could not be recorded, 2 when evident could
 /// not run. On Ctrl-C (SIGINT) or SIGTERM the running checks' groups get SIGTERM, then SIGKILL
@@ -36,7 +40,8 @@ use crate::model::{ActionId, Date};
   evident test --stale --jobs 8        Only results that are stale or missing
   evident test --dry-run --format json")]
 pub(crate) struct Args {
-    /// Only these actions (ids). Default: every automatic action.
+    /// Only these actions (ids). Default: every automatic action. Naming a manual action, one
+    /// without an `[automation]` run, junit or sarif, or one no assessment lists is an error.
     pub actions: Vec<String>,
     /// Only in this assessment (repeat for several); the other members of its group that list
     /// the action are tested with it.
@@ -73,13 +78,14 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let actions: Vec<ActionId> = args
         .actions
         .iter()
-        .map(|a| edit::action(ws, &loaded.report, a).map(|a| a.id.clone()))
+        .map(|a| edit::action(ws, &loaded.report, a).and_then(testable).map(|a| a.id.clone()))
         .collect::<Result<_>>()?;
     let assessments =
         args.assessments.iter().map(|a| edit::known_assessment(ws, a)).collect::<Result<Vec<_>>>()?;
     let today = Date::today();
     let started = std::time::Instant::now();
     let (units, skipped) = automation::plan(ws, &actions, &assessments, args.stale, today, root);
+    listed(&actions, &assessments, &units, &skipped)?;
     let jobs = args
         .jobs
         .map(usize::from)
@@ -146,6 +152,54 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     } else {
         Outcome::Failed
     })
+}
+
+/// A named action that `evident test` can never run is refused, saying why.
+fn testable(action: &Action) -> Result<&Action> {
+    let (id, file) = (&action.id, layout::action_path(action.id.as_str()));
+    if action.testing != Testing::Automatic {
+        return Err(Error::new(format!(
+            "`{id}` is a manual action: `evident test` runs only actions with `testing = \"automatic\"`"
+        ))
+        .hint(format!("record its result by hand: `evident set {id} --test <status>`"))
+        .hint(format!(
+            "to automate it, set `testing = \"automatic\"` and add an `[automation]` table in `{file}`"
+        )));
+    }
+    if !action.automation.as_ref().is_some_and(ActionAutomation::has_source) {
+        return Err(Error::new(format!(
+            "`{id}` is automatic but has {} in `{file}`: there is nothing to run or read",
+            automation::NO_SOURCE
+        ))
+        .hint(format!(
+            "add `[automation]` with `run = [...]`, `junit = {{ file = ... }}` or `sarif = {{ file = ... }}` to `{file}`"
+        )));
+    }
+    Ok(action)
+}
+
+/// A named action that no (named) assessment lists is refused: there is nothing to test.
+fn listed(
+    actions: &[ActionId],
+    assessments: &[AssessmentId],
+    units: &[Unit<'_>],
+    skipped: &[Skipped],
+) -> Result<()> {
+    let Some(id) = actions.iter().find(|id| {
+        !units.iter().any(|u| &u.action.id == *id) && !skipped.iter().any(|k| k.action == id.as_str())
+    }) else {
+        return Ok(());
+    };
+    let err = match assessments {
+        [] => Error::new(format!("nothing to test: no assessment lists `{id}`"))
+            .hint("list it under a `[[controls]]` entry of the template of an assessment"),
+        named => Error::new(format!(
+            "nothing to test: `{id}` is not in {}",
+            named.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+        ))
+        .hint(format!("`evident list actions --format json` shows the assessments of `{id}`")),
+    };
+    Err(err)
 }
 
 /// Ends evident after SIGINT or SIGTERM, with the status a shell gives a program the signal

@@ -62,6 +62,11 @@ pub(crate) fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
 
 /// The allowed signers path `evident.toml` names (the default without `[trust]`).
 fn signers_path(repo: &Repo) -> Result<String> {
+    Ok(trust_settings(repo)?.0)
+}
+
+/// The allowed signers path and the `[trust]` table, if any.
+fn trust_settings(repo: &Repo) -> Result<(String, Option<crate::model::Trust>)> {
     let path = repo.path(CONFIG_FILE);
     let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
     let config: Option<Config> = crate::load::parse(FileKind::Config, CONFIG_FILE, &bytes).value;
@@ -70,11 +75,28 @@ fn signers_path(repo: &Repo) -> Result<String> {
             Error::new(format!("`{CONFIG_FILE}` does not load")).hint("run `evident validate` to see why")
         );
     };
-    let rel = config.trust.map(|t| t.allowed_signers).unwrap_or_else(|| DEFAULT_ALLOWED_SIGNERS.to_owned());
+    let rel = config
+        .trust
+        .as_ref()
+        .map(|t| t.allowed_signers.clone())
+        .unwrap_or_else(|| DEFAULT_ALLOWED_SIGNERS.to_owned());
     if let Some(problem) = crate::trust::path_problem(&rel) {
         return Err(Error::new(format!("`[trust] allowed-signers`: {problem}")));
     }
-    Ok(rel)
+    Ok((rel, config.trust))
+}
+
+/// Says when the keys are trusted but no signature is required yet.
+fn enforcement_note(ui: &Ui, trust: Option<&crate::model::Trust>) {
+    match trust {
+        None => ui.note(&format!(
+            "signatures are not required yet: add `[trust]` to `{CONFIG_FILE}` (its `require-signed` defaults to verdicts, automation and admin changes)"
+        )),
+        Some(t) if t.require_signed.is_empty() => ui.note(&format!(
+            "signatures are not required: `[trust] require-signed` in `{CONFIG_FILE}` is empty"
+        )),
+        Some(_) => {}
+    }
 }
 
 fn read_existing(repo: &Repo, rel: &str) -> Result<String> {
@@ -110,11 +132,12 @@ fn add(ctx: &Context, ui: &Ui, args: AddArgs) -> Result<Outcome> {
     })?;
     let lock = ctx.lock()?;
     let repo = ctx.repo()?;
-    let rel = signers_path(&repo)?;
+    let (rel, trust) = trust_settings(&repo)?;
     let existing = read_existing(&repo, &rel)?;
     let signers = AllowedSigners::parse(&existing);
     if signers.lists(email, &key.fingerprint) {
         ui.status("Unchanged", &format!("{rel}: {email} {}", key.fingerprint));
+        enforcement_note(ui, trust.as_ref());
         return Ok(Outcome::Success);
     }
     let mut out = existing;
@@ -136,6 +159,7 @@ fn add(ctx: &Context, ui: &Ui, args: AddArgs) -> Result<Outcome> {
     for p in &signers.problems {
         ui.diagnostic(&problem(&rel, p));
     }
+    enforcement_note(ui, trust.as_ref());
     Ok(Outcome::Success)
 }
 

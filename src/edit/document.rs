@@ -123,9 +123,20 @@ impl StateEdit {
         set_value(self.doc.as_table_mut(), "accepted_version", Value::from(i64::from(version)));
     }
 
-    /// Removes the owner (a blank owner in a bulk update).
+    /// Removes the owner (`--owner none`, a blank owner in a bulk update). Comment lines
+    /// above it stay, above what now comes first.
     pub(crate) fn remove_owner(&mut self) {
-        self.doc.remove("owner");
+        let heading = self
+            .doc
+            .as_table()
+            .key("owner")
+            .and_then(|k| k.leaf_decor().prefix())
+            .and_then(|p| p.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        if self.doc.remove("owner").is_some() && !heading.trim().is_empty() {
+            keep_heading(&mut self.doc, &heading);
+        }
     }
 
     /// Removes the date of `[implementation]` (`test: false`) or `[test]`.
@@ -330,6 +341,33 @@ fn separate_first_table(doc: &mut DocumentMut, new_key: &str) {
     {
         key.leaf_decor_mut().set_prefix(heading);
     }
+}
+
+/// Puts `heading` (comment lines that stood above a removed key) above the first root value,
+/// or else above the first table.
+fn keep_heading(doc: &mut DocumentMut, heading: &str) {
+    let first_value = doc.iter().find(|(_, item)| item.is_value()).map(|(key, _)| key.to_owned());
+    if let Some(key) = first_value {
+        if let Some(mut k) = doc.as_table_mut().key_mut(&key) {
+            let old = k.leaf_decor().prefix().and_then(|p| p.as_str()).unwrap_or_default().to_owned();
+            k.leaf_decor_mut().set_prefix(format!("{heading}{old}"));
+        }
+        return;
+    }
+    let first = doc
+        .iter()
+        .filter_map(|(key, _)| position_of(doc, key).map(|p| (p, key.to_owned())))
+        .min()
+        .map(|(_, key)| key);
+    let decor = match first.and_then(|key| doc.get_mut(&key)) {
+        Some(Item::Table(t)) => t.decor_mut(),
+        Some(Item::ArrayOfTables(a)) => match a.get_mut(0) {
+            Some(t) => t.decor_mut(),
+            None => return,
+        },
+        _ => return,
+    };
+    decor.set_prefix(heading.to_owned());
 }
 
 fn position_of(doc: &DocumentMut, key: &str) -> Option<isize> {

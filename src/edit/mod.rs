@@ -32,7 +32,8 @@ pub(crate) use evidence::{EVIDENCE_TYPES, EvidenceFile, check_url, evidence_file
 pub(crate) use plan::{FileChange, FileResult, Plan, describe};
 pub(crate) use session::{Session, render};
 pub(crate) use targets::{
-    action, assessment_flag, check_person, known_assessment, targets, targets_everywhere, unusable_inputs,
+    action, assessment_flag, check_person, known_assessment, owner_change, targets, targets_everywhere,
+    unusable_inputs,
 };
 
 // Shared between the parts of this module.

@@ -197,6 +197,29 @@ fn group_members(ws: &Workspace, action: &ActionId, id: &AssessmentId) -> Vec<As
 }
 
 /// Checks an owner: an e-mail address, listed in `[people]` when that table exists.
+/// The word that stands for "no owner": `set --owner none` and `assign --to none` remove the
+/// owner, as `list actions --owner none` lists the actions without one.
+pub(crate) const NO_OWNER: &str = "none";
+
+/// The owner an edit gives: `Some(email)` to set (checked like [`check_person`]), `None` to
+/// remove it (`none`, any case).
+pub(crate) fn owner_change<'a>(ws: &Workspace, text: &'a str) -> Result<Option<&'a str>> {
+    if text.eq_ignore_ascii_case(NO_OWNER) {
+        return Ok(None);
+    }
+    if text.trim().is_empty() {
+        return Err(Error::new("the owner is empty").hint(format!("to remove the owner, give `{NO_OWNER}`")));
+    }
+    // Beside a "did you mean" the way to remove the owner is noise.
+    check_person(ws, text).map_err(|e| {
+        match text.contains('@') || e.hints.iter().any(|h| h.contains("did you mean")) {
+            true => e,
+            false => e.hint(format!("to remove the owner, give `{NO_OWNER}`")),
+        }
+    })?;
+    Ok(Some(text))
+}
+
 pub(crate) fn check_person(ws: &Workspace, email: &str) -> Result<()> {
     let shaped = email.split_once('@').is_some_and(|(user, host)| {
         !user.is_empty() && !host.is_empty() && !host.contains('@') && !email.contains(char::is_whitespace)

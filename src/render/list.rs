@@ -129,7 +129,7 @@ pub(crate) fn markdown_per_assessment(rows: &[ActionRow<'_, '_>], out: &mut dyn 
                 score.earned,
                 score.max,
                 with_overdue(p.state.implementation.status.as_str().to_owned(), p.overdue),
-                p.state.test.status,
+                with_stale(p.state.test.status.as_str().to_owned(), p.stale),
                 md_cell(p.state.owner.as_deref().unwrap_or("-")),
             )?;
         }
@@ -160,7 +160,10 @@ pub(crate) fn markdown(rows: &[ActionRow<'_, '_>], out: &mut dyn Write) -> fmt::
                 common(row.pairs.iter().map(|p| p.state.implementation.status), |s| s.as_str().to_owned()),
                 row.pairs.iter().any(|p| p.overdue),
             ),
-            common(row.pairs.iter().map(|p| p.state.test.status), |s| s.as_str().to_owned()),
+            with_stale(
+                common(row.pairs.iter().map(|p| p.state.test.status), |s| s.as_str().to_owned()),
+                row.pairs.iter().any(|p| p.stale),
+            ),
             md_cell(&owner),
         )?;
     }

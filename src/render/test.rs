@@ -1,6 +1,8 @@
 //! The summary of `evident test`: one line per test, then the counts.
 
-use crate::automation::{Kind, Summary};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::automation::{Kind, SkipKind, Summary};
 use crate::diag::render::plural;
 use crate::render::table::Table;
 use crate::render::{md_cell, md_code};
@@ -41,8 +43,8 @@ pub(crate) fn human(s: &Summary, color: bool) -> String {
             crate::render::printable(&r.notes, false).into_owned(),
         ]);
     }
-    // Automatic actions with nothing to run are counted, not listed (JSON lists them).
-    for k in s.skipped_tests.iter().filter(|k| !k.reason.starts_with(crate::automation::NO_SOURCE)) {
+    // Automatic actions with nothing to run are counted, not listed (Markdown and JSON list them).
+    for k in s.skipped_tests.iter().filter(|k| k.kind != SkipKind::NoAutomation) {
         table.row(vec![
             "skipped".to_owned(),
             k.action.clone(),
@@ -55,7 +57,24 @@ pub(crate) fn human(s: &Summary, color: bool) -> String {
     let mut out = if table.is_empty() { String::new() } else { table.render(color) };
     out.push_str(&counts(s));
     out.push('\n');
+    out.push_str(&skipped_by_kind(s));
     out
+}
+
+/// How many tests were skipped for each reason, on one line (empty when none was).
+fn skipped_by_kind(s: &Summary) -> String {
+    let mut by_kind: BTreeMap<SkipKind, (usize, BTreeSet<&str>)> = BTreeMap::new();
+    for k in &s.skipped_tests {
+        let entry = by_kind.entry(k.kind).or_default();
+        entry.0 += 1;
+        entry.1.insert(&k.action);
+    }
+    if by_kind.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> =
+        by_kind.into_iter().map(|(kind, (n, actions))| kind.counted(n, actions.len())).collect();
+    format!("skipped: {}\n", parts.join("; "))
 }
 
 /// The same as a Markdown table, for job summaries.
@@ -92,5 +111,6 @@ pub(crate) fn markdown(s: &Summary) -> String {
     }
     out.push_str(&counts(s));
     out.push('\n');
+    out.push_str(&skipped_by_kind(s));
     out
 }

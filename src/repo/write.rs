@@ -286,17 +286,11 @@ pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    if !parent.is_dir() {
-        return Err(Error::new(format!(
-            "cannot write `{}`: the folder `{}` does not exist",
-            path.display(),
-            parent.display()
-        ))
-        .hint("create the folder first, or give a path in an existing one"));
-    }
-    // Git's own files (`--out .git/config`) are never an export's.
+    // Git's own files (`--out .git/config`) are never an export's; the folders are resolved
+    // as far as they exist (a link may lead into `.git`).
     let in_git = |p: &Path| p.components().any(|c| c.as_os_str() == ".git");
-    if in_git(path) || std::fs::canonicalize(parent).is_ok_and(|p| in_git(&p)) {
+    let existing = parent.ancestors().find(|p| p.exists()).unwrap_or(Path::new("."));
+    if in_git(path) || std::fs::canonicalize(existing).is_ok_and(|p| in_git(&p)) {
         return Err(Error::new(format!(
             "refusing to write `{}`: it is inside a `.git` folder",
             path.display()
@@ -306,6 +300,17 @@ pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return Err(Error::new(format!("cannot write `{}`: give a file name in UTF-8", path.display())));
     };
+    // A missing folder is created, as `report --out` does.
+    if !parent.is_dir() {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            Error::new(format!(
+                "cannot create the folder `{}` for `{}`: {e}",
+                parent.display(),
+                path.display()
+            ))
+            .hint("give a path in a folder that exists or can be created")
+        })?;
+    }
     let mut set = Changeset::new();
     set.put(name, bytes);
     set.apply(parent).map(|_| ())

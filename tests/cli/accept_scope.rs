@@ -145,11 +145,20 @@ fn an_assessment_where_the_update_is_not_pending_accepts_nothing() {
     }
     repo.commit(ANA, "Accepted by hand in hipaa-2026 (mfa) and gdpr-2026 (dpia)");
 
-    for (action, a) in [("mfa", "hipaa-2026"), ("dpia", "gdpr-2026")] {
+    // Nothing to accept there, like `accept --all -a A`: exit 0, saying where it is pending.
+    for (action, a, elsewhere) in [
+        ("mfa", "hipaa-2026", "`ccpa-2026`, `gdpr-2026`"),
+        ("dpia", "gdpr-2026", "`ccpa-2026`, `hipaa-2026`"),
+    ] {
         let run = repo.run(&["accept", action, "-a", a]);
-        assert_eq!(run.code, 2, "{}", run.all());
+        assert_eq!(run.code, 0, "{}", run.all());
         assert!(
-            run.stderr.contains(&format!("action `{action}` has no pending update in `{a}`")),
+            run.stderr.contains(&format!("Nothing to accept: `{action}` has no pending update in `{a}`")),
+            "{}",
+            run.all()
+        );
+        assert!(
+            run.stderr.contains(&format!("note: `{action}` has a pending update in {elsewhere}")),
             "{}",
             run.all()
         );
@@ -161,6 +170,19 @@ fn an_assessment_where_the_update_is_not_pending_accepts_nothing() {
     accept(&repo, &["--all", "-a", "hipaa-2026"]);
     assert_eq!(versions(&repo, "mfa"), [1, 1, 2]);
     assert_eq!(versions(&repo, "dpia"), [1, 2, 2]);
+}
+
+/// An assessment that does not list the action is named as such, not as "no pending update".
+#[test]
+fn an_assessment_that_does_not_list_the_action_is_an_error_that_says_so() {
+    let repo = repo();
+    repo.add_action("dlp", "protect-information", "preventative", false);
+    repo.add_template("hipaa", &[("c1", &["mfa", "dpia", "dlp"])]);
+    let run = repo.run(&["accept", "dlp", "-a", "gdpr-2026"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("`gdpr-2026` does not list action `dlp`"), "{}", run.all());
+    assert!(run.stderr.contains("it is in `hipaa-2026`"), "{}", run.all());
+    assert_eq!(versions(&repo, "mfa"), [1, 1, 1], "nothing written");
 }
 
 /// When the update itself changes the action's type, the new type (that of

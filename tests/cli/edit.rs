@@ -22,7 +22,7 @@ status = \"none\"
 /// A small program: `gdpr-2026` and `ccpa-2026` in group `privacy` (sharing
 /// `mfa` and `enc`), `hipaa-2026` alone (with `mfa` and `dpo`), two people.
 /// `enc` and `dpo` have no state files yet.
-fn program() -> TestRepo {
+pub(crate) fn program() -> TestRepo {
     let repo = TestRepo::new();
     repo.write(
         "evident.toml",
@@ -43,9 +43,9 @@ fn program() -> TestRepo {
     repo
 }
 
-const GDPR_MFA: &str = "assessments/gdpr-2026/mfa.toml";
-const CCPA_MFA: &str = "assessments/ccpa-2026/mfa.toml";
-const HIPAA_MFA: &str = "assessments/hipaa-2026/mfa.toml";
+pub(crate) const GDPR_MFA: &str = "assessments/gdpr-2026/mfa.toml";
+pub(crate) const CCPA_MFA: &str = "assessments/ccpa-2026/mfa.toml";
+pub(crate) const HIPAA_MFA: &str = "assessments/hipaa-2026/mfa.toml";
 
 /// Runs a command that must succeed.
 fn ok(repo: &TestRepo, args: &[&str]) -> Run {

@@ -227,7 +227,7 @@ fn history_filters_are_those_of_evident_history() {
 
     let typo = repo.run(&["export", "history", "mfaa", "--format", "csv"]);
     assert_eq!(typo.code, 2, "{}", typo.all());
-    assert!(typo.stderr.contains("no status changes of action `mfaa`"), "{}", typo.stderr);
+    assert!(typo.stderr.contains("no action `mfaa`"), "{}", typo.stderr);
     assert!(typo.stderr.contains("did you mean `mfa`?"), "{}", typo.stderr);
 }
 
@@ -376,4 +376,30 @@ fn notes_longer_than_a_cell_are_cut_in_xlsx_and_not_imported_back() {
     let run =
         repo.run(&["export", "soa", "-a", "gdpr-2026", "--format", "xlsx", "-o", soa.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.all());
+}
+
+#[test]
+fn the_format_is_inferred_from_the_out_extension() {
+    let repo = crate::soa::soa_repo();
+    let run = repo.run_in(&["export", "actions", "--out", "out/a.xlsx"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(std::fs::read(repo.path().join("out/a.xlsx")).unwrap().starts_with(b"PK"), "a zip: a workbook");
+    let run = repo.run_in(&["export", "actions", "--out", "a.CSV"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(repo.read("a.CSV").starts_with("Assessment,"), "{}", repo.read("a.CSV"));
+    let run = repo.run_in(&["export", "soa", "-a", "iso-2026", "--out", "soa.md"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(repo.read("soa.md").starts_with('#'), "{}", repo.read("soa.md"));
+    // `--format` wins over the extension.
+    let run = repo.run_in(&["export", "actions", "--format", "csv", "--out", "b.xlsx"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(repo.read("b.xlsx").starts_with("Assessment,"));
+    // An extension that names no format, or no file and no format: the choices.
+    let run = repo.run_in(&["export", "actions", "--out", "a.txt"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("cannot tell the format of `a.txt`"), "{}", run.stderr);
+    assert!(run.stderr.contains("`csv`, `xlsx`"), "{}", run.stderr);
+    let run = repo.run_in(&["export", "history"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("no format given: add `--format` (`csv`, `xlsx`)"), "{}", run.stderr);
 }

@@ -379,7 +379,7 @@ fn filters() {
     // An unknown action: exit 2 with a did-you-mean hint.
     let typo = history(&repo, &["mfs"]);
     assert_eq!(typo.code, 2, "{}", typo.all());
-    assert!(typo.stderr.contains("no status changes of action `mfs`"), "{}", typo.stderr);
+    assert!(typo.stderr.contains("no action `mfs`"), "{}", typo.stderr);
     assert!(typo.stderr.contains("did you mean `mfa`?"), "{}", typo.stderr);
     assert_eq!(typo.stdout, "");
     // An unknown assessment, likewise.
@@ -487,23 +487,47 @@ fn all_parents_attributes_branch_commits_to_their_authors() {
 }
 
 #[test]
-fn no_commits_is_an_input_error_like_audit() {
+fn no_commits_is_an_empty_history_with_a_note_like_report() {
     let repo = TestRepo::new();
     definitions(&repo);
     repo.git_init();
     let run = history(&repo, &[]);
-    assert_eq!(run.code, 2, "{}", run.all());
-    assert!(run.stderr.contains("the repository has no commits yet"), "{}", run.stderr);
-    assert!(run.stderr.contains("commit the compliance repository first"), "{}", run.stderr);
-    assert_eq!(run.stdout, "");
+    assert_eq!((run.code, run.stdout.as_str()), (0, "no status changes\n"), "{}", run.all());
+    assert!(run.stderr.contains("note: the compliance repository is not committed yet"), "{}", run.stderr);
+    let run = history(&repo, &["--format", "json"]);
+    assert_eq!((run.code, run.json()), (0, serde_json::json!([])), "{}", run.all());
     let run = history(&repo, &["--scores", "--format", "json"]);
+    assert_eq!((run.code, run.json()), (0, serde_json::json!([])), "{}", run.all());
+    // An action that exists has no events yet; one that does not is still a typo.
+    let run = history(&repo, &["mfa", "--format", "json"]);
+    assert_eq!((run.code, run.json()), (0, serde_json::json!([])), "{}", run.all());
+    let run = history(&repo, &["mfs"]);
     assert_eq!(run.code, 2, "{}", run.all());
-    // Not a git repository at all.
+    let run = repo.run(&["export", "history", "--format", "csv", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(run.stdout.lines().count(), 1, "only the header: {}", run.stdout);
+    assert_eq!(run.stderr, "", "quiet: no note");
+    // Not a git repository at all: evident cannot read a history.
     let plain = TestRepo::new();
     let run = history(&plain, &[]);
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(run.stderr.contains("not in a git repository"), "{}", run.stderr);
     assert!(!repo.path().join(".git/evident").exists());
+}
+
+#[test]
+fn a_known_action_without_events_is_an_empty_history_not_an_error() {
+    let repo = TestRepo::new();
+    definitions(&repo);
+    repo.git_init();
+    repo.commit("ana@example.com", "Import");
+    repo.add_action("quiet", "control-access", "preventative", false);
+    let run = history(&repo, &["quiet"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "no status changes\n"), "{}", run.all());
+    let run = history(&repo, &["quiet", "--format", "json"]);
+    assert_eq!((run.code, run.json()), (0, serde_json::json!([])), "{}", run.all());
+    let run = repo.run(&["export", "history", "quiet", "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.all());
 }
 
 #[test]

@@ -154,8 +154,12 @@ fn add_writes_a_template_under_a_new_id_and_never_overwrites() {
     let t: toml::Table = toml::from_str(&repo.read("templates/cpg.toml")).unwrap();
     assert_eq!((t["id"].as_str(), t["controls"].as_array().unwrap().len()), (Some("cpg"), 34));
     assert_eq!(repo.run(&["validate"]).code, 0);
-    // Again: the same content is left as it is.
-    assert_eq!(repo.run(&["library", "add", "cisa-cpg-2.0", "--template", "cpg"]).code, 0);
+    // Again: the same content is left as it is, and the message says so.
+    let again = repo.run(&["library", "add", "cisa-cpg-2.0", "--template", "cpg"]);
+    assert_eq!(again.code, 0, "{}", again.all());
+    assert!(again.stderr.contains("template `cpg` ("), "{}", again.stderr);
+    assert!(again.stderr.contains("is already present; nothing was written"), "{}", again.stderr);
+    assert!(!again.stderr.contains("Added"), "{}", again.stderr);
     // Other content is never overwritten.
     repo.write("actions/cisa-cpg-2.0-rc-01.toml", repo.read("actions/cisa-cpg-2.0-rc-01.toml") + "# mine\n");
     let before = repo.snapshot_files();

@@ -184,9 +184,10 @@ fn soa_keeps_hostile_text_in_its_cells() {
 }
 
 /// `--out` naming a repository file replaced it with the export (`--out evident.toml`), and a
-/// folder that does not exist was reported as "outside the repository".
+/// folder that does not exist was reported as "outside the repository"; now it is created, as
+/// `report --out` does.
 #[test]
-fn soa_out_refuses_repository_files_and_names_a_missing_folder() {
+fn soa_out_refuses_repository_files_and_creates_a_missing_folder() {
     let repo = soa_repo();
     for format in ["csv", "md"] {
         let before = repo.read("actions/mfa.toml");
@@ -207,11 +208,16 @@ fn soa_out_refuses_repository_files_and_names_a_missing_folder() {
             run.all()
         );
         assert_eq!(repo.read("actions/mfa.toml"), before);
+        let out = format!("nope-{format}/deeper/soa.out");
+        let run = repo.run_in(&["export", "soa", "-a", "iso-2026", "--format", format, "--out", &out]);
+        assert_eq!(run.code, 0, "{}", run.all());
+        assert!(repo.path().join(&out).is_file(), "{}", run.all());
+        // A missing folder inside `.git` is not created.
         let run =
-            repo.run_in(&["export", "soa", "-a", "iso-2026", "--format", format, "--out", "nope/soa.out"]);
+            repo.run_in(&["export", "soa", "-a", "iso-2026", "--format", format, "--out", ".git/x/soa.out"]);
         assert_eq!(run.code, 2, "{}", run.all());
-        assert!(run.stderr.contains("the folder `nope` does not exist"), "{}", run.all());
-        assert!(!run.stderr.contains("outside the repository"), "{}", run.all());
+        assert!(run.stderr.contains("inside a `.git` folder"), "{}", run.all());
+        assert!(!repo.path().join(".git/x").exists());
         // Nor git's own files.
         repo.write("vendor/.git/config", "[core]\n");
         let run = repo.run_in(&[

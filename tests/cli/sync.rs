@@ -128,3 +128,15 @@ fn outside_git_sides_are_unknown() {
     assert!(run.stderr.contains("not in git"), "{}", run.stderr);
     assert_eq!(repo.run(&["sync", "--prefer", "gdpr-2026"]).code, 0);
 }
+
+/// An assessment only in the working tree was described by the first commit of the history.
+#[test]
+fn a_side_never_committed_is_named_uncommitted() {
+    let (repo, _) = grouped();
+    repo.add_assessment("gdpr-2027", "gdpr", Some("privacy"));
+    repo.write("assessments/gdpr-2027/mfa.toml", state_toml(Some(BOB), "planned", "none", &[]));
+    let run = repo.run(&["sync", "--dry-run"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stderr.contains("`gdpr-2027` (uncommitted)"), "{}", run.stderr);
+    assert!(run.stderr.contains("`gdpr-2026` (changed in "), "{}", run.stderr);
+}

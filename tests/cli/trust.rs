@@ -407,6 +407,8 @@ fn trust_add_and_list() {
     let run = repo.run(&["trust", "add", CY, cy]);
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(run.stderr.contains("Created"), "{}", run.all());
+    // Without `[trust]` nothing is enforced yet, and the user is told.
+    assert!(run.stderr.contains("note: signatures are not required yet: add `[trust]`"), "{}", run.all());
     let text = repo.read(SIGNERS);
     assert_eq!(text, keys.line(CY, "cy"));
     // Idempotent.
@@ -437,10 +439,14 @@ fn trust_add_and_list() {
     assert!(printed.contains(json["keys"][0]["fingerprint"].as_str().unwrap()), "{printed}");
     let run = repo.run(&["trust", "list"]);
     assert!(run.stdout.contains(CY) && run.stdout.contains("ssh-ed25519"), "{}", run.all());
-    // The path comes from `[trust]`.
+    // The path comes from `[trust]`; with it, signatures are required and no note is needed.
     repo.write("evident.toml", "[trust]\nallowed-signers = \"keys/signers\"\n");
-    repo.run(&["trust", "add", CY, keys.public("cy").to_str().unwrap()]);
+    let run = repo.run(&["trust", "add", CY, keys.public("cy").to_str().unwrap()]);
     assert_eq!(repo.read("keys/signers"), text);
+    assert!(!run.stderr.contains("note:"), "{}", run.all());
+    repo.write("evident.toml", "[trust]\nallowed-signers = \"keys/signers\"\nrequire-signed = []\n");
+    let run = repo.run(&["trust", "add", CY, keys.public("cy").to_str().unwrap()]);
+    assert!(run.stderr.contains("`[trust] require-signed` in `evident.toml` is empty"), "{}", run.all());
 }
 
 #[test]

@@ -133,10 +133,13 @@ fn accept_is_group_wide_and_keeps_the_files_as_written() {
     assert_eq!(run.code, 1, "{}", run.all());
     assert!(run.stderr.contains("assessments/gdpr-2026/logs.toml:"), "{}", run.all());
     repo.write("assessments/gdpr-2026/logs.toml", &broken);
-    // Accepting again is refused with a pointer to `updates`.
+    // Accepting again has nothing to accept, as `accept --all` says.
     let again = repo.run(&["accept", "mfa"]);
-    assert_eq!(again.code, 2, "{}", again.all());
-    assert!(again.stderr.contains("has no pending update"), "{}", again.all());
+    assert_eq!(again.code, 0, "{}", again.all());
+    assert!(again.stderr.contains("Nothing to accept: `mfa` has no pending update\n"), "{}", again.all());
+    let all = repo.run(&["accept", "--all"]);
+    assert_eq!(all.code, 0, "{}", all.all());
+    assert!(all.stderr.contains("Nothing to accept"), "{}", all.all());
 }
 
 #[test]

@@ -22,7 +22,7 @@ use crate::score::Pair;
 /// reading and filtering and are not imported.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
-  evident export actions --format xlsx --out actions.xlsx
+  evident export actions --out actions.xlsx              The format from the extension
   evident export actions --regulation gdpr --test-status none --format csv --out todo.csv
   evident export actions --owner ana@example.com --format csv")]
 pub(crate) struct Args {

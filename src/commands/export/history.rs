@@ -17,8 +17,9 @@ use crate::error::{Outcome, Result};
 /// for a re-test with the same result). Titles, templates and regulations are
 /// those of HEAD. The filters are those of `evident history`.
 ///
-/// CSV goes to stdout unless `--out FILE` is given; XLSX needs `--out`. A
-/// file is replaced atomically. In the workbook the header row is frozen,
+/// CSV goes to stdout unless `--out FILE` is given; XLSX needs `--out`.
+/// Without `--format`, the extension of the `--out` file names the format. A
+/// file is replaced atomically, its missing folders created. In the workbook the header row is frozen,
 /// every column has a filter and the dates are Excel dates. Times are the
 /// author's local time: CSV adds the offset from UTC (ISO 8601), Excel dates
 /// have no time zone.
@@ -39,11 +40,17 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     args.output.target()?;
     let repo = ctx.repo()?;
-    let timeline = ctx.timeline(&repo, args.filter.all_parents)?;
-    args.filter.check_names(&timeline)?;
+    let timeline = ctx.history_timeline(&repo, args.filter.all_parents)?;
+    args.filter.check_names(&timeline, &repo.root)?;
     warn_problems(ui, &timeline);
-    let git = crate::history::GitRepo::open(&repo.root)?;
-    let (head, _) = crate::history::snapshot_at(&git, git.committed_head()?)?;
+    // Titles are those of HEAD; before the first commit there are no rows to title.
+    let head = match repo.head_commit() {
+        Some(_) => {
+            let git = crate::history::GitRepo::open(&repo.root)?;
+            crate::history::snapshot_at(&git, git.committed_head()?)?.0
+        }
+        None => crate::model::Workspace::default(),
+    };
     let events = timeline
         .events
         .iter()

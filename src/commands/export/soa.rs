@@ -19,7 +19,8 @@ use crate::render::table_export::TableFormat;
 /// the owners, the evidence (name and path or link) and the points.
 ///
 /// CSV and Markdown go to stdout unless `--out FILE` is given; XLSX needs
-/// `--out`. A file is replaced atomically.
+/// `--out`. Without `--format`, the extension of the `--out` file names the
+/// format. A file is replaced atomically, its missing folders created.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   evident export soa -a iso27001-2026 --format xlsx --out soa.xlsx
@@ -29,9 +30,9 @@ pub(crate) struct Args {
     /// The assessment (its id: assessments/<ID>/).
     #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
     pub assessment: String,
-    /// File format.
+    /// File format. Default: the one the `--out` file's extension names (`.csv`, `.xlsx`, `.md`).
     #[arg(long, value_enum)]
-    pub format: SoaFormat,
+    pub format: Option<SoaFormat>,
     /// The file to write (replaced atomically). Default for CSV and Markdown, and `-`: stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -51,12 +52,12 @@ pub(crate) enum SoaFormat {
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let table_format = match args.format {
+    let table_format = match super::format_of(args.format, args.out.as_deref())? {
         SoaFormat::Csv => Some(TableFormat::Csv),
         SoaFormat::Xlsx => Some(TableFormat::Xlsx),
         SoaFormat::Md => None,
     };
-    let output = table_format.map(|format| super::Output { format, out: args.out.clone() });
+    let output = table_format.map(|format| super::Output { format: Some(format), out: args.out.clone() });
     if let Some(output) = &output {
         output.target()?;
     }

@@ -100,7 +100,8 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         None => format!("version {}", t.version),
     };
     ui.status(verb, &format!("{path} ({versions})"));
-    for change in &plan.changes {
+    // The lines under the status line go with it.
+    for change in plan.changes.iter().filter(|_| !ui.quiet) {
         ui.err(&format!("{:>12} {change}\n", ""));
     }
     Ok(Outcome::Success)
