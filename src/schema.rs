@@ -159,7 +159,7 @@ pub(crate) enum OutputKind {
 
 #[cfg(test)]
 impl OutputKind {
-    pub(crate) const ALL: [OutputKind; 18] = [
+    pub(crate) const ALL: [OutputKind; 19] = [
         OutputKind::Score,
         OutputKind::List,
         OutputKind::Alerts,
