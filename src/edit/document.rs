@@ -321,25 +321,28 @@ fn status_table<'d>(doc: &'d mut DocumentMut, key: &str, path: &str) -> Result<&
 /// heading the file stay at its top, above the key, and a blank line
 /// separates the key from the first table.
 fn separate_first_table(doc: &mut DocumentMut, new_key: &str) {
-    let first = doc
-        .iter()
-        .filter_map(|(key, _)| position_of(doc, key).map(|p| (p, key.to_owned())))
-        .min()
-        .map(|(_, key)| key);
-    let decor = match first.and_then(|key| doc.get_mut(&key)) {
-        Some(Item::Table(t)) => t.decor_mut(),
-        Some(Item::ArrayOfTables(a)) => match a.get_mut(0) {
-            Some(t) => t.decor_mut(),
-            None => return,
-        },
-        _ => return,
-    };
+    let Some(decor) = first_table_decor(doc) else { return };
     let heading = decor.prefix().and_then(|p| p.as_str()).unwrap_or_default().to_owned();
     decor.set_prefix("\n");
     if !heading.trim().is_empty()
         && let Some(mut key) = doc.as_table_mut().key_mut(new_key)
     {
         key.leaf_decor_mut().set_prefix(heading);
+    }
+}
+
+/// The decor (the comments and blank lines above it) of the table that comes first in the
+/// file, or of the first entry of an array of tables.
+fn first_table_decor(doc: &mut DocumentMut) -> Option<&mut toml_edit::Decor> {
+    let first = doc
+        .iter()
+        .filter_map(|(key, _)| position_of(doc, key).map(|p| (p, key.to_owned())))
+        .min()
+        .map(|(_, key)| key)?;
+    match doc.get_mut(&first)? {
+        Item::Table(t) => Some(t.decor_mut()),
+        Item::ArrayOfTables(a) => a.get_mut(0).map(|t| t.decor_mut()),
+        _ => None,
     }
 }
 
@@ -354,19 +357,7 @@ fn keep_heading(doc: &mut DocumentMut, heading: &str) {
         }
         return;
     }
-    let first = doc
-        .iter()
-        .filter_map(|(key, _)| position_of(doc, key).map(|p| (p, key.to_owned())))
-        .min()
-        .map(|(_, key)| key);
-    let decor = match first.and_then(|key| doc.get_mut(&key)) {
-        Some(Item::Table(t)) => t.decor_mut(),
-        Some(Item::ArrayOfTables(a)) => match a.get_mut(0) {
-            Some(t) => t.decor_mut(),
-            None => return,
-        },
-        _ => return,
-    };
+    let Some(decor) = first_table_decor(doc) else { return };
     decor.set_prefix(heading.to_owned());
 }
 

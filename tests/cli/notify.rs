@@ -133,6 +133,18 @@ fn a_server_error_on_every_try_fails_with_exit_2() {
     assert!(out.stdout.contains("failed after 3 attempts"), "{}", out.stdout);
 }
 
+/// Each delivery of `alerts --send --format json` as (channel, status, attempts).
+fn delivery_rows(json: &Value) -> Vec<(&str, &str, u64)> {
+    json["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (d["channel"].as_str().unwrap(), d["status"].as_str().unwrap(), d["attempts"].as_u64().unwrap())
+        })
+        .collect()
+}
+
 #[test]
 fn a_dead_port_fails_with_exit_2_and_the_other_channels_are_still_served() {
     let mail = SmtpServer::start(SmtpScript::default());
@@ -142,15 +154,10 @@ fn a_dead_port_fails_with_exit_2_and_the_other_channels_are_still_served() {
     assert_eq!(out.code, 2, "{}", out.all());
     assert!(out.stderr.contains("could not deliver to channel `chat`: "), "{}", out.stderr);
     assert!(!out.stderr.contains("`mail`"), "{}", out.stderr);
-    let statuses: Vec<(&str, &str, u64)> = json["deliveries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (d["channel"].as_str().unwrap(), d["status"].as_str().unwrap(), d["attempts"].as_u64().unwrap())
-        })
-        .collect();
-    assert_eq!(statuses, [("chat", "failed", 3), ("mail", "delivered", 1), ("mail", "delivered", 1)]);
+    assert_eq!(
+        delivery_rows(&json),
+        [("chat", "failed", 3), ("mail", "delivered", 1), ("mail", "delivered", 1)]
+    );
     assert_eq!(mail.transcripts().len(), 2);
 }
 
@@ -541,16 +548,8 @@ fn a_webhook_host_that_is_down_is_not_tried_for_the_next_channel() {
     let (repo, base) = story(&config);
     let (out, json) = send_json(&repo, &base, &[], &[]);
     assert_eq!(out.code, 2, "{}", out.all());
-    let rows: Vec<(&str, &str, u64)> = json["deliveries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (d["channel"].as_str().unwrap(), d["status"].as_str().unwrap(), d["attempts"].as_u64().unwrap())
-        })
-        .collect();
     assert_eq!(
-        rows,
+        delivery_rows(&json),
         [("chat", "failed", 3), ("chat2", "failed", 0), ("mail", "delivered", 1), ("mail", "delivered", 1)]
     );
     let reason = json["deliveries"][1]["reason"].as_str().unwrap();
