@@ -232,7 +232,7 @@ pub(crate) fn check(ws: &Workspace, report: &mut Report, root: &Path) {
                             .at(&file, at("path"))
                             .label("no such file")
                             .hint(similar_file(root, path).unwrap_or_else(|| {
-                                format!("restore the file (`git log -- {path}` shows the commits that changed it), or fix `path`")
+                                format!("restore the file (`git log -- {}` shows the commits that changed it), or fix `path`", crate::diag::shell::quote(path))
                             })),
                     ),
                     Resolved::Internal(why) => out.push(

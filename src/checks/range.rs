@@ -93,13 +93,18 @@ impl Walk {
             }
         })?;
         // The uncommitted changes, as the next commit: judged by what is in force at HEAD.
-        if let Some(c) = worktree::uncommitted(&git, &mut cache)? {
-            rules.visit(&git, &c, &mut cache, &no_sources);
+        let pending = worktree::uncommitted(&git, &mut cache)?;
+        let in_force = rules.in_force(head).map(|c| (*c).clone()).unwrap_or_else(|| base_ws.config.clone());
+        if let Some(c) = &pending.worktree {
+            rules.visit(&git, c, &mut cache, &no_sources);
         }
         let mut diagnostics = Report::default();
-        let in_force = rules.in_force(head).map(|c| (*c).clone()).unwrap_or_else(|| base_ws.config.clone());
         let verdicts = rules.recorded_verdicts();
         rules.finish(&mut diagnostics)?;
+        // The index apart from the working tree: its verdicts do not reach the score gate.
+        if let Some(c) = &pending.staged {
+            judge_staged(&git, c, &mut cache, &in_force, &mut diagnostics)?;
+        }
         Ok(Range {
             base_name: rev,
             base: base.to_string(),
@@ -124,11 +129,41 @@ pub(crate) fn uncommitted(root: &Path) -> Result<Report> {
     let mut report = Report::default();
     let Ok(git) = GitRepo::open(root) else { return Ok(report) };
     let mut cache = BlobCache::default();
-    let Some(c) = worktree::uncommitted(&git, &mut cache)? else { return Ok(report) };
-    let Some(head) = c.first_parent else { return Ok(report) };
+    let pending = worktree::uncommitted(&git, &mut cache)?;
+    let Some(head) = pending.worktree.as_ref().or(pending.staged.as_ref()).and_then(|c| c.first_parent)
+    else {
+        return Ok(report);
+    };
     let (head_ws, _) = snapshot_at(&git, head)?;
-    let mut rules = HistoryRules::new(Roles::Fixed(&head_ws.config));
-    rules.visit(&git, &c, &mut cache, &Report::default());
-    rules.finish(&mut report)?;
+    if let Some(c) = &pending.worktree {
+        let mut rules = HistoryRules::new(Roles::Fixed(&head_ws.config));
+        rules.visit(&git, c, &mut cache, &Report::default());
+        rules.finish(&mut report)?;
+    }
+    if let Some(c) = &pending.staged {
+        judge_staged(&git, c, &mut cache, &head_ws.config, &mut report)?;
+    }
     Ok(report)
+}
+
+/// Judges the index as a commit of its own and adds what the working tree's
+/// judgement did not already say (the same problem in the same file).
+fn judge_staged(
+    git: &GitRepo,
+    staged: &CommitChanges,
+    cache: &mut BlobCache,
+    config: &Config,
+    report: &mut Report,
+) -> Result<()> {
+    let mut rules = HistoryRules::new(Roles::Fixed(config));
+    rules.visit(git, staged, cache, &Report::default());
+    let mut own = Report::default();
+    rules.finish(&mut own)?;
+    let said = |d: &Diagnostic| {
+        let message = d.message.replace("the staged changes", "the uncommitted changes");
+        report.diagnostics.iter().any(|w| w.code == d.code && w.file() == d.file() && w.message == message)
+    };
+    let new: Vec<Diagnostic> = own.diagnostics.into_iter().filter(|d| !said(d)).collect();
+    report.diagnostics.extend(new);
+    Ok(())
 }

@@ -9,9 +9,10 @@
 use crate::history::events::CommitChanges;
 use crate::history::short_id;
 
-/// "1a2b3c4 (Ana Lima, 2026-03-04)", or "the uncommitted changes".
+/// "1a2b3c4 (Ana Lima, 2026-03-04)", or "the uncommitted changes" ("the
+/// staged changes" for the index, when it is judged apart).
 pub(crate) fn describe(c: &CommitChanges) -> String {
-    if c.uncommitted { "the uncommitted changes".to_owned() } else { c.author.describe(c.id) }
+    if c.uncommitted { format!("the {}", c.summary) } else { c.author.describe(c.id) }
 }
 
 /// The author's e-mail, or why there is none.

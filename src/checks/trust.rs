@@ -359,12 +359,13 @@ fn judge(p: &Pending, found: &Found, signers: &AllowedSigners) -> Option<Diagnos
     let hint = match found {
         Found::Unsigned if keys.is_empty() => format!(
             "{} needs a key: generate one (`ssh-keygen -t ed25519`), ask an admin to run `evident trust add {} KEY.pub` in a commit of its own, then sign (`git config gpg.format ssh`, `git config user.signingkey KEY.pub`, `git commit -S`)",
-            p.author, p.author
+            p.author,
+            crate::diag::shell::quote(&p.author)
         ),
         Found::Unsigned => "sign the commit: `git config gpg.format ssh`, `git config user.signingkey KEY.pub`, then `git commit --amend -S --no-edit` (or `git rebase --exec 'git commit --amend -S --no-edit' BASE`)".to_owned(),
         Found::UnknownKey { .. } => format!(
             "a key is trusted once an admin adds it, in a commit before this one: `evident trust add {} KEY.pub`",
-            p.author
+            crate::diag::shell::quote(&p.author)
         ),
         Found::Good { .. } => {
             "commit under the key owner's own e-mail address, or sign with your own key".to_owned()

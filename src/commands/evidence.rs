@@ -152,7 +152,10 @@ fn remove(ctx: &Context, args: RemoveArgs) -> Result<Outcome> {
         for path in paths {
             let users = edit::evidence_users(ws, path, &edited);
             let text = if users.is_empty() {
-                format!("{path}: no longer used; delete it with `git rm {path}` if nothing else needs it")
+                format!(
+                    "{path}: no longer used; delete it with `git rm -- {}` if nothing else needs it",
+                    crate::diag::shell::quote(path)
+                )
             } else {
                 format!("{path}: still used by {}", users.join(", "))
             };

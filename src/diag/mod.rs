@@ -9,6 +9,7 @@
 
 mod codes;
 pub mod render;
+pub(crate) mod shell;
 mod snippet;
 
 use std::collections::BTreeMap;

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Config, TestStatus};
+use crate::model::{Config, Level, TestStatus};
 
 /// Whether a test going from `committed` (as in HEAD, or before the edit)
 /// to `after` is a verdict only an assessor may record: setting or changing
@@ -15,9 +15,11 @@ pub(super) fn is_verdict_change(committed: TestStatus, after: TestStatus) -> boo
 }
 
 /// The warning, when verdicts are written and the repository's `git config
-/// user.email` is not an assessor (or not set). Nothing outside git.
+/// user.email` is not an assessor (or not set). Nothing outside git, nor when
+/// `[rules]` turns E0702 off.
 pub(super) fn warning(root: &Path, config: &Config) -> Option<Diagnostic> {
-    if config.roles.assessors.is_empty() {
+    let level = config.rules.get(Code::AssessorRequired.name()).copied().unwrap_or(Level::Error);
+    if config.roles.assessors.is_empty() || level == Level::Off {
         return None;
     }
     let git = crate::history::GitRepo::open(root).ok()?;
@@ -30,7 +32,8 @@ pub(super) fn warning(root: &Path, config: &Config) -> Option<Diagnostic> {
         Diagnostic::new(
             Code::AssessorRequired,
             format!(
-                "{who}: committing this test verdict will fail `evident check` unless an assessor commits it (assessors: {})",
+                "{who}: committing this test verdict will {} `evident check` unless an assessor commits it (assessors: {})",
+                if level == Level::Warning { "be reported by" } else { "fail" },
                 config.roles.assessors.join(", ")
             ),
         )

@@ -165,7 +165,11 @@ impl GitRepo {
                     if let Some(hint) = self.similar_ref(rev) {
                         e = e.hint(hint);
                     }
-                    e = e.hint(format!("is `{rev}` fetched? try `git fetch origin {rev}`"));
+                    // A name that starts with `-` would read as an option.
+                    if !rev.starts_with('-') {
+                        let word = crate::diag::shell::quote(rev);
+                        e = e.hint(format!("is `{rev}` fetched? try `git fetch origin {word}`"));
+                    }
                 }
                 Err(e)
             }
@@ -173,19 +177,33 @@ impl GitRepo {
     }
 
     /// "did you mean" over the branches (local and remote-tracking) and tags,
-    /// for the name part of `rev` (`masterr~2` → `master~2`).
+    /// for the name part of `rev` (`masterr~2` → `master~2`). Only names up to
+    /// about twice as long are compared: comparing costs the product of the
+    /// lengths, and thousands of long refs from a remote would stall the error.
     fn similar_ref(&self, rev: &str) -> Option<String> {
+        const LONGEST: usize = 128;
         let cut = rev.find(['~', '^', '@', ':']).unwrap_or(rev.len());
         let (name, suffix) = rev.split_at(cut);
+        if name.len() > LONGEST {
+            return None;
+        }
+        let near = |n: &str| n.len() <= 2 * name.len() + 16;
         let refs = self.repo.references().ok()?;
         let names: Vec<String> = refs
             .flatten()
             .filter(|r| r.is_branch() || r.is_remote() || r.is_tag())
             .filter_map(|r| r.shorthand().ok().map(str::to_owned))
-            .filter(|n| !n.ends_with("/HEAD"))
+            .filter(|n| !n.ends_with("/HEAD") && near(n))
             .collect();
         let best = crate::diag::suggest(name, names.iter().map(String::as_str))?;
-        Some(format!("did you mean `{best}{suffix}`?"))
+        let shown = format!("{best}{suffix}");
+        // The suggestion is a word to type: quoted when a shell would read into the name.
+        let word = crate::diag::shell::quote(&shown);
+        Some(if crate::diag::shell::quote(best) == best {
+            format!("did you mean `{shown}`?")
+        } else {
+            format!("did you mean `{shown}` (in a shell: {word})?")
+        })
     }
 
     pub(crate) fn commit(&self, id: Oid) -> Result<git2::Commit<'_>> {

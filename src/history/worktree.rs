@@ -4,7 +4,11 @@
 //! The commit is what `git commit -a` would record, plus the untracked files
 //! (a state file `evident set` just created is untracked until `git add`):
 //! the working tree of the compliance repository, ignored files left out.
-//! Its author is the e-mail `git config user.email` gives, read from the
+//! When a path is staged in a third version, the index is judged too, as
+//! another commit on top of HEAD: judging more than is committed may refuse
+//! a change early, but never lets one through. During a merge both have the
+//! merged commits as further parents, and answer only for what they change
+//! themselves. Its author is the e-mail `git config user.email` gives, read from the
 //! repository's git configuration (with the user's and the system's), never
 //! from the environment; when it is not set the author is left empty and the
 //! diagnostics say so. Its objects are written to an in-memory object
@@ -20,63 +24,177 @@ use super::events::{BlobCache, CommitChanges, split};
 use crate::error::{Error, Result};
 use crate::repo::layout;
 
-/// The uncommitted changes of the compliance repository as a commit whose
-/// parent is HEAD; `None` when there are none, before the first commit, or
-/// when HEAD does not hold the compliance repository.
-pub(crate) fn uncommitted(git: &GitRepo, cache: &mut BlobCache) -> Result<Option<CommitChanges>> {
-    let Some(head) = git.head()? else { return Ok(None) };
-    let Some(head_tree) = git.tree_of(head)? else { return Ok(None) };
+/// The uncommitted changes, each as a commit on top of HEAD.
+#[derive(Default)]
+pub(crate) struct Uncommitted {
+    /// The working tree, staged or not, untracked files included.
+    pub worktree: Option<CommitChanges>,
+    /// The index, when a path is staged in a version that is neither HEAD's
+    /// nor the working tree's.
+    pub staged: Option<CommitChanges>,
+}
+
+/// The uncommitted changes of the compliance repository as commits whose
+/// parent is HEAD (and, during a merge, the commits being merged): the
+/// working tree first; then, when some path is staged in a version that is
+/// neither HEAD's nor the working tree's (`git add` then another edit, `git rm
+/// --cached`), the index, which is what a plain `git commit` records. Empty
+/// when there are none, before the first commit, or when HEAD does not hold
+/// the compliance repository.
+pub(crate) fn uncommitted(git: &GitRepo, cache: &mut BlobCache) -> Result<Uncommitted> {
+    let mut out = Uncommitted::default();
+    let Some(head) = git.head()? else { return Ok(out) };
+    let Some(head_tree) = git.tree_of(head)? else { return Ok(out) };
     if head_tree.get_name(layout::CONFIG_FILE).is_none() {
-        return Ok(None);
+        return Ok(out);
     }
+    let Some(workdir) = git.repo.workdir().map(Path::to_path_buf) else { return Ok(out) };
+    let fail = |e: git2::Error| Error::git("cannot judge the uncommitted changes", e);
+    use_hook_index(git);
     let paths = changed_paths(git)?;
     if paths.is_empty() {
-        return Ok(None);
+        return Ok(out);
     }
-    let fail = |e: git2::Error| Error::git("cannot judge the uncommitted changes", e);
     // Everything written from here on stays in memory.
     let odb = git.repo.odb().map_err(fail)?;
     odb.add_new_mempack_backend(1000).map_err(fail)?;
-    let parent = git.commit(head)?;
-    let full = git.repo.find_tree(parent.tree_id()).map_err(fail)?;
-    let Some(workdir) = git.repo.workdir() else { return Ok(None) };
-    let mut update = TreeUpdateBuilder::new();
-    for path in &paths {
+    let full = git.repo.find_tree(git.commit(head)?.tree_id()).map_err(fail)?;
+    let mut parents = vec![head];
+    parents.extend(merging(git));
+    let mut worktree = TreeUpdateBuilder::new();
+    for (path, _) in &paths {
         match read_entry(git, &workdir.join(path)).map_err(fail)? {
-            Some((blob, mode)) => update.upsert(path.as_str(), blob, mode),
-            None if full.get_path(Path::new(path)).is_ok() => update.remove(path.as_str()),
-            None => &mut update,
+            Some((blob, mode)) => worktree.upsert(path.as_str(), blob, mode),
+            None if full.get_path(Path::new(path)).is_ok() => worktree.remove(path.as_str()),
+            None => &mut worktree,
         };
     }
-    let tree_id = update.create_updated(&git.repo, &full).map_err(fail)?;
+    out.worktree = judged(git, cache, &full, &mut worktree, &parents, "uncommitted changes")?;
+    if paths.iter().any(|(_, status)| staged_apart(*status)) {
+        let index = git.repo.index().map_err(fail)?;
+        // Conflicts: nothing can be committed before they are resolved.
+        if !index.has_conflicts() {
+            let mut staged = TreeUpdateBuilder::new();
+            for (path, _) in paths.iter().filter(|(_, status)| staged_at_all(*status)) {
+                match index.get_path(Path::new(path), 0) {
+                    Some(e) => staged.upsert(path.as_str(), e.id, mode(e.mode)),
+                    None if full.get_path(Path::new(path)).is_ok() => staged.remove(path.as_str()),
+                    None => &mut staged,
+                };
+            }
+            out.staged = judged(git, cache, &full, &mut staged, &parents, "staged changes")?;
+        }
+    }
+    Ok(out)
+}
+
+/// The commit of `update` applied to HEAD's tree, with what it changes;
+/// `None` when it changes nothing.
+fn judged(
+    git: &GitRepo,
+    cache: &mut BlobCache,
+    full: &git2::Tree<'_>,
+    update: &mut TreeUpdateBuilder,
+    parents: &[Oid],
+    summary: &str,
+) -> Result<Option<CommitChanges>> {
+    let fail = |e: git2::Error| Error::git("cannot judge the uncommitted changes", e);
+    let tree_id = update.create_updated(&git.repo, full).map_err(fail)?;
     if tree_id == full.id() {
         return Ok(None);
     }
     let tree = git.repo.find_tree(tree_id).map_err(fail)?;
     let author = author(git).map_err(fail)?;
-    let id =
-        git.repo.commit(None, &author, &author, "uncommitted changes", &tree, &[&parent]).map_err(fail)?;
+    let commits: Vec<git2::Commit<'_>> = parents.iter().map(|p| git.commit(*p)).collect::<Result<_>>()?;
+    let id = git
+        .repo
+        .commit(None, &author, &author, summary, &tree, &commits.iter().collect::<Vec<_>>())
+        .map_err(fail)?;
     let mut author = super::Signature::of(&author);
     // git needs an address in the commit object; the rules see none.
     if user_email(&git.repo).is_none() {
         author.email.clear();
     }
+    let head = parents[0];
     let before = git.tree_of(head)?;
     let after = git.tree_of(id)?;
-    let changed = git.changes(before.as_ref(), after.as_ref());
+    let mut changed = git.changes(before.as_ref(), after.as_ref());
+    // A merge answers for what it changes itself, not for what the merged branches bring.
+    let merged: Vec<git2::Tree<'_>> =
+        parents[1..].iter().filter_map(|p| git.tree_of(*p).ok().flatten()).collect();
+    changed.retain(|c| merged.iter().all(|t| c.new != git.blob_at(t, &c.path)));
     let config_before =
         before.as_ref().and_then(|t| git.blob_at(t, layout::CONFIG_FILE)).and_then(|b| cache.config(git, b));
     let (states, files) = split(git, cache, id, &author, changed);
     Ok(Some(CommitChanges {
         id,
         author,
-        summary: "uncommitted changes".to_owned(),
+        summary: summary.to_owned(),
         first_parent: Some(head),
         states,
         files,
         config_before,
         uncommitted: true,
     }))
+}
+
+/// The commits a merge in progress brings in (`MERGE_HEAD`), which the
+/// commit that concludes it will have as parents.
+fn merging(git: &GitRepo) -> Vec<Oid> {
+    if git.repo.state() != git2::RepositoryState::Merge {
+        return Vec::new();
+    }
+    let text = std::fs::read_to_string(git.repo.path().join("MERGE_HEAD")).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| Oid::from_str(line.trim()).ok())
+        .filter(|id| git.repo.find_commit(*id).is_ok())
+        .collect()
+}
+
+/// In a pre-commit hook, git names the index it is about to commit in
+/// `GIT_INDEX_FILE` (a temporary one for `git commit -a` or `git commit
+/// PATHS`): that one is compared, not `.git/index`. Read only.
+fn use_hook_index(git: &GitRepo) {
+    let Some(path) = std::env::var_os("GIT_INDEX_FILE").filter(|p| !p.is_empty()) else { return };
+    let Ok(path) = std::path::absolute(path) else { return };
+    // A missing file would read as an empty index: everything deleted.
+    if !path.is_file() {
+        return;
+    }
+    if let Ok(mut index) = git2::Index::open(&path) {
+        let _ = git.repo.set_index(&mut index);
+    }
+}
+
+/// A path staged in a version that is neither HEAD's nor the working tree's.
+fn staged_apart(status: git2::Status) -> bool {
+    staged_at_all(status)
+        && status.intersects(
+            git2::Status::WT_NEW
+                | git2::Status::WT_MODIFIED
+                | git2::Status::WT_DELETED
+                | git2::Status::WT_TYPECHANGE,
+        )
+}
+
+/// A path whose staged version differs from HEAD's.
+fn staged_at_all(status: git2::Status) -> bool {
+    status.intersects(
+        git2::Status::INDEX_NEW
+            | git2::Status::INDEX_MODIFIED
+            | git2::Status::INDEX_DELETED
+            | git2::Status::INDEX_TYPECHANGE,
+    )
+}
+
+/// The file mode of an index entry.
+fn mode(mode: u32) -> FileMode {
+    match mode {
+        0o100755 => FileMode::BlobExecutable,
+        0o120000 => FileMode::Link,
+        0o160000 => FileMode::Commit,
+        _ => FileMode::Blob,
+    }
 }
 
 /// The e-mail address `git config user.email` gives, if set.
@@ -104,14 +222,17 @@ fn author(git: &GitRepo) -> std::result::Result<git2::Signature<'static>, git2::
 }
 
 /// Paths (relative to the work tree) under the compliance repository that
-/// differ from HEAD: changed, deleted, staged or untracked, not ignored.
-fn changed_paths(git: &GitRepo) -> Result<Vec<String>> {
+/// differ from HEAD, with how: changed, deleted, staged or untracked, not
+/// ignored.
+fn changed_paths(git: &GitRepo) -> Result<Vec<(String, git2::Status)>> {
     let mut opts = git2::StatusOptions::new();
     opts.include_untracked(true)
         .recurse_untracked_dirs(true)
         .include_ignored(false)
         .exclude_submodules(true)
-        .renames_head_to_index(false);
+        .renames_head_to_index(false)
+        // The folder's name is a path, not a pattern (`comp[1]`, `*`).
+        .disable_pathspec_match(true);
     if !git.prefix.is_empty() {
         opts.pathspec(git.prefix.trim_end_matches('/'));
     }
@@ -122,8 +243,8 @@ fn changed_paths(git: &GitRepo) -> Result<Vec<String>> {
     Ok(statuses
         .iter()
         .filter(|s| !s.status().is_ignored())
-        .filter_map(|s| s.path().ok().map(str::to_owned))
-        .filter(|p| p.starts_with(&git.prefix))
+        .filter_map(|s| s.path().ok().map(|p| (p.to_owned(), s.status())))
+        .filter(|(p, _)| p.starts_with(&git.prefix))
         .collect())
 }
 
@@ -134,16 +255,21 @@ fn read_entry(git: &GitRepo, path: &Path) -> std::result::Result<Option<(Oid, Fi
     if meta.file_type().is_symlink() {
         let Ok(target) = std::fs::read_link(path) else { return Ok(None) };
         let target = target.to_string_lossy().into_owned();
-        return Ok(Some((git.repo.blob(target.as_bytes())?, FileMode::Link)));
+        return Ok(Some((blob(git, target.as_bytes())?, FileMode::Link)));
     }
     if !meta.is_file() {
         return Ok(None);
     }
     let Ok(bytes) = std::fs::read(path) else { return Ok(None) };
-    Ok(Some((
-        git.repo.blob(&bytes)?,
-        if executable(&meta) { FileMode::BlobExecutable } else { FileMode::Blob },
-    )))
+    Ok(Some((blob(git, &bytes)?, if executable(&meta) { FileMode::BlobExecutable } else { FileMode::Blob })))
+}
+
+/// The blob of `bytes`, written to the in-memory objects unless git has it
+/// already: writing an object git has refreshes its file's time under
+/// `.git/objects` (libgit2's "freshen"), and `check` changes nothing there.
+fn blob(git: &GitRepo, bytes: &[u8]) -> std::result::Result<Oid, git2::Error> {
+    let id = Oid::hash_object(git2::ObjectType::Blob, bytes)?;
+    if git.repo.odb()?.exists(id) { Ok(id) } else { git.repo.blob(bytes) }
 }
 
 #[cfg(unix)]

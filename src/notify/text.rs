@@ -83,7 +83,10 @@ pub(crate) fn owner_mail(config: &Config, owner: &str, events: &[&Event], header
             ));
         }
     }
-    out.push_str(&format!("\n\n`evident list actions --owner {owner}` lists every action you own.\n"));
+    out.push_str(&format!(
+        "\n\n`evident list actions --owner {}` lists every action you own.\n",
+        crate::diag::shell::quote(owner)
+    ));
     out
 }
 

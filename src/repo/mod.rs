@@ -59,7 +59,7 @@ impl Repo {
                 } else {
                     err = err.hint(format!(
                         "run `evident init {}` to start a compliance repository there",
-                        dir.display()
+                        crate::diag::shell::quote(&dir.display().to_string())
                     ));
                 }
                 Err(err)
@@ -156,10 +156,7 @@ impl Repo {
                                 format!("assessment directory `{rel}/` has no `{ASSESSMENT_FILE}`"),
                             )
                             .in_file(format!("{rel}/"))
-                            .hint(format!(
-                                "create it with `evident new assessment {} --template <template>`, or remove the directory",
-                                item.file_name().to_string_lossy()
-                            )),
+                            .hint(new_assessment_hint(&item.file_name().to_string_lossy())),
                         );
                     }
                     continue;
@@ -272,4 +269,16 @@ fn find_upwards(start: &Path) -> Option<PathBuf> {
 pub(crate) fn absolute(path: &Path) -> PathBuf {
     std::fs::canonicalize(path)
         .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+/// The hint for an assessment directory without `assessment.toml`: the
+/// command that creates it, when its name is an id `evident new` takes.
+fn new_assessment_hint(name: &str) -> String {
+    if crate::model::is_valid_id(name) {
+        format!(
+            "create it with `evident new assessment {name} --template <template>`, or remove the directory"
+        )
+    } else {
+        "remove the directory, or rename it to an assessment id (lower-case letters, digits, `.`, `_` and `-`) and run `evident new assessment ID --template <template>`".to_owned()
+    }
 }

@@ -171,3 +171,39 @@ fn mistyped_revisions_and_templates_get_a_suggestion() {
         assert!(run.stderr.contains(hint), "{args:?}: {}", run.all());
     }
 }
+
+/// Hints that print a command quote what the repository put in it: a path, a
+/// directory or a branch name copied into a shell runs nothing else.
+#[test]
+fn commands_in_hints_are_shell_safe() {
+    let repo = two_assessments();
+    repo.git_init();
+    repo.write(
+        "assessments/gdpr-2026/mfa.toml",
+        "[[evidence]]\nname = \"x\"\npath = \"evidence/x;touch PWNED;#.pdf\"\n",
+    );
+    std::fs::create_dir_all(repo.path().join("assessments/$(touch PWNED)")).unwrap();
+    let run = repo.run(&["validate"]);
+    assert!(
+        run.stderr.contains("`git log -- 'evidence/x;touch PWNED;#.pdf'`"),
+        "the path is one quoted word: {}",
+        run.all()
+    );
+    assert!(
+        !run.stderr.contains("evident new assessment $("),
+        "no command for a name that is no id: {}",
+        run.all()
+    );
+    repo.commit("ana@example.com", "Start");
+    repo.git(&["branch", "-M", "main"]);
+    repo.git(&["branch", "mai$(id)n"]);
+    let run = repo.run(&["check", "--base", "mai$(id)"]);
+    assert!(run.stderr.contains("(in a shell: 'mai$(id)n')"), "{}", run.all());
+    assert!(run.stderr.contains("`git fetch origin 'mai$(id)'`"), "{}", run.all());
+    // A name far longer than any branch: not compared with each (that costs the product of the lengths).
+    let long = "b".repeat(200);
+    repo.git(&["branch", &long]);
+    let run = repo.run(&["check", "--base", &format!("{long}x")]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(!run.stderr.contains("did you mean"), "{}", run.all());
+}

@@ -269,3 +269,118 @@ fn writing_a_verdict_as_a_non_assessor_warns_first() {
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(run.stderr.contains("warning[E0702]: bob@example.com"), "{}", run.stderr);
 }
+
+/// A verdict staged and then undone in the working tree is what a plain `git commit` records:
+/// the index is judged too (the hook let it through when only the working tree was judged).
+#[test]
+fn a_staged_verdict_the_working_tree_hides_is_caught() {
+    let (repo, _) = grouped();
+    repo.git(&["config", "user.email", BOB]);
+    let head = repo.read("assessments/ccpa-2026/backup.toml");
+    repo.write("assessments/ccpa-2026/backup.toml", state_toml(Some(ANA), "implemented", "passed", &["b"]));
+    repo.git(&["add", "-A"]);
+    repo.write("assessments/ccpa-2026/backup.toml", &head);
+    let run = check(&repo, &[]);
+    assert_eq!(codes(&run), ["E0702"], "{}", run.all());
+    let message = first(&run, "E0702")["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("in the staged changes by bob@example.com"), "{message}");
+    // Staged and in the working tree alike: told once.
+    repo.write("assessments/ccpa-2026/backup.toml", state_toml(Some(ANA), "implemented", "passed", &["c"]));
+    let run = check(&repo, &[]);
+    assert_eq!(codes(&run), ["E0702"], "{}", run.all());
+    // A state file taken out of the index (`git rm --cached`) but left in the working tree.
+    repo.git(&["reset", "-q", "--hard"]);
+    repo.git(&["rm", "-q", "--cached", "assessments/gdpr-2026/logs.toml"]);
+    let run = check(&repo, &["--base", "HEAD"]);
+    assert_eq!(codes(&run), ["E0701"], "{}", run.all());
+    assert!(
+        first(&run, "E0701")["message"].as_str().unwrap().contains("in the staged changes"),
+        "{}",
+        run.all()
+    );
+}
+
+/// Resolving a merge: the verdicts the merged branch brings were judged on that branch; only
+/// what the merge changes itself is the merger's.
+#[test]
+fn a_merge_in_progress_answers_only_for_its_own_changes() {
+    let (repo, _) = grouped();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("notes.txt", "feature\n");
+    repo.commit(BOB, "Notes");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("assessments/ccpa-2026/backup.toml", state_toml(Some(ANA), "implemented", "passed", &["b"]));
+    repo.write("notes.txt", "main\n");
+    repo.commit(CY, "Test backup");
+    repo.git(&["checkout", "-q", "feature"]);
+    repo.git(&["config", "user.email", BOB]);
+    let merge = crate::support::git().args(["merge", "main"]).current_dir(repo.path()).output().unwrap();
+    assert!(!merge.status.success(), "notes.txt conflicts");
+    repo.write("notes.txt", "both\n");
+    repo.git(&["add", "notes.txt"]);
+    let run = check(&repo, &[]);
+    assert_eq!(codes(&run), Vec::<String>::new(), "{}", run.all());
+    // A verdict of Bob's own in the merge is still his.
+    repo.write("assessments/gdpr-2026/logs.toml", state_toml(Some(ANA), "implemented", "failed-low", &["x"]));
+    let run = check(&repo, &[]);
+    assert!(codes(&run).contains(&"E0702".to_owned()), "{}", run.all());
+}
+
+/// A compliance folder whose name reads as a pattern (`comp[1]`) is still the folder judged.
+#[test]
+fn a_folder_name_with_pattern_characters_is_judged() {
+    let (inner, _) = grouped();
+    let outer = TestRepo::bare();
+    outer.git_init();
+    for (path, bytes) in inner.snapshot_files() {
+        if !path.starts_with(".git/") {
+            outer.write(&format!("comp[1]/{path}"), bytes);
+        }
+    }
+    outer.commit(ANA, "Start");
+    outer.git(&["config", "user.email", BOB]);
+    outer.write(
+        "comp[1]/assessments/ccpa-2026/backup.toml",
+        state_toml(Some(ANA), "implemented", "passed", &["b"]),
+    );
+    let run = crate::support::evident()
+        .args(["--repo"])
+        .arg(outer.path().join("comp[1]"))
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let codes: Vec<&str> =
+        json["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["code"].as_str()).collect();
+    assert_eq!(codes, ["E0702"], "{json:#}");
+}
+
+/// `check` leaves `.git/objects` as it found it: writing an object git already has (a staged
+/// file) refreshed its file's time.
+#[test]
+fn check_does_not_touch_objects_git_has() {
+    let (repo, _) = grouped();
+    repo.git(&["config", "user.email", CY]);
+    repo.write("assessments/ccpa-2026/backup.toml", state_toml(Some(ANA), "implemented", "passed", &["b"]));
+    repo.git(&["add", "-A"]);
+    let id = repo.git(&["rev-parse", ":assessments/ccpa-2026/backup.toml"]);
+    let object = repo.path().join(".git/objects").join(&id[..2]).join(&id[2..]);
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    std::fs::File::options().write(true).open(&object).unwrap().set_modified(old).unwrap();
+    assert_eq!(check(&repo, &[]).code, 0);
+    assert_eq!(std::fs::metadata(&object).unwrap().modified().unwrap(), old);
+}
+
+/// `[rules] assessor-required = "off"`: no warning before writing a verdict.
+#[test]
+fn no_verdict_warning_when_the_rule_is_off() {
+    let (repo, _) = grouped();
+    repo.git(&["config", "user.email", BOB]);
+    repo.write("evident.toml", repo.read("evident.toml") + "\n[rules]\nassessor-required = \"off\"\n");
+    let run = repo.run(&["set", "logs", "-a", "gdpr-2026", "--test", "failed-low"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(!run.stderr.contains("E0702"), "{}", run.stderr);
+    repo.write("evident.toml", repo.read("evident.toml").replace("\"off\"", "\"warning\""));
+    let run = repo.run(&["set", "logs", "-a", "gdpr-2026", "--test", "failed-high"]);
+    assert!(run.stderr.contains("will be reported by `evident check`"), "{}", run.stderr);
+}
