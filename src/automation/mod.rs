@@ -50,6 +50,8 @@ impl SkipKind {
     /// The reason for `n` skipped tests of `actions` actions, for the summary's count line.
     pub(crate) fn counted(self, n: usize, actions: usize) -> String {
         let of = crate::diag::render::plural(actions, "action");
+        // "33 tests of 20 actions …": a test is one action in one assessment or group.
+        let n = crate::diag::render::plural(n, "test");
         match self {
             SkipKind::NoAutomation => format!("{n} of {of} with {NO_SOURCE} in the action's definition"),
             SkipKind::AutomationOff => format!("{n} of {of} turned off by `[automation]` in evident.toml"),

@@ -52,8 +52,8 @@ fn skipped_tests_say_why_in_every_format() {
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(
         run.stdout.contains(
-            "skipped: 1 of 1 action with no `[automation]` run, junit or sarif in the action's definition; \
-             1 of 1 action turned off by `[automation]` in evident.toml"
+            "skipped: 1 test of 1 action with no `[automation]` run, junit or sarif in the action's definition; \
+             1 test of 1 action turned off by `[automation]` in evident.toml"
         ),
         "{}",
         run.stdout
