@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::commands::args::WriteFormat;
 use crate::commands::context::Context;
 use crate::commands::output::conclude;
 use crate::edit::{self, FileChange, Session};
@@ -49,16 +50,20 @@ pub(crate) struct Args {
     /// Show what would change without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// Output format of what changed (`json`: the object `set --format json` prints).
+    #[arg(long, value_enum, default_value_t = WriteFormat::Human)]
+    pub format: WriteFormat,
 }
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let Some((lock, loaded)) = ctx.load_for_edit(false)? else {
+    let json = args.format.is_json();
+    let Some((lock, loaded)) = ctx.load_for_edit(json)? else {
         return Ok(Outcome::Failed);
     };
     // Pending updates are read from the state files: one that does not load
     // could hide one, so "nothing to accept" would not be true.
-    if !crate::commands::output::require_clean(ui, &loaded.report, false) {
+    if !crate::commands::output::require_clean(ui, &loaded.report, json) {
         return Ok(Outcome::Failed);
     }
     let ws = &loaded.workspace;
@@ -72,13 +77,18 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
             ui.note(elsewhere);
         }
     }
+    let mut session = Session::new(&loaded.repo.root, ws, Date::today());
     if chosen.is_empty() {
         if nothing.is_empty() {
             ui.status("Nothing", "to accept: no pending updates match");
         }
-        return Ok(Outcome::Success);
+        // JSON callers get the (empty) list of changes all the same.
+        return if json {
+            conclude(ui, &lock, &session.plan(&ws.config.rules), args.dry_run, true)
+        } else {
+            Ok(Outcome::Success)
+        };
     }
-    let mut session = Session::new(&loaded.repo.root, ws, Date::today());
     let mut templates = Vec::new();
     for p in &chosen {
         if p.kind == crate::updates::PendingKind::Template {
@@ -124,7 +134,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         }
         plan.add_file(&path, new, FileChange::Updated, what);
     }
-    conclude(ui, &lock, &plan, args.dry_run, false)
+    conclude(ui, &lock, &plan, args.dry_run, json)
 }
 
 /// State files of actions the accepted template versions no longer list.

@@ -210,3 +210,24 @@ fn the_type_of_the_new_version_decides_the_scope() {
     accept(&repo, &["mfa", "-a", "gdpr-2026"]);
     assert_eq!(versions(&repo, "mfa"), [3, 3, 1]);
 }
+
+#[test]
+fn accept_lists_what_it_wrote_as_json() {
+    let repo = repo();
+    let run = repo.run(&["accept", "dpia", "-a", "hipaa-2026", "--dry-run", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let json = run.json();
+    crate::output_schemas::assert_conforms("changes", &json);
+    assert_eq!((json["written"].as_bool(), json["dry_run"].as_bool()), (Some(false), Some(true)));
+    assert_eq!(json["files"][0]["path"], "assessments/hipaa-2026/dpia.toml");
+    assert_eq!(versions(&repo, "dpia"), [1, 1, 1], "a dry run writes nothing");
+    let run = repo.run(&["accept", "dpia", "-a", "hipaa-2026", "--format", "json"]);
+    assert_eq!(run.json()["written"], true, "{}", run.all());
+    assert_eq!(versions(&repo, "dpia"), [1, 1, 2]);
+    // Nothing left to accept there: still one JSON object, with no files.
+    let run = repo.run(&["accept", "dpia", "-a", "hipaa-2026", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let json = run.json();
+    crate::output_schemas::assert_conforms("changes", &json);
+    assert_eq!(json["files"], serde_json::json!([]), "{}", run.all());
+}
