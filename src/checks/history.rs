@@ -22,7 +22,7 @@ use crate::history::GitRepo;
 use crate::history::events::{BlobCache, CommitChanges, StateChange};
 use crate::load::span_of;
 use crate::model::SignedChange;
-use crate::model::{ActionId, ActionState, AssessmentId, Config, Evidence, TestStatus};
+use crate::model::{ActionId, ActionState, AssessmentId, Config, Evidence, TestStatus, VerdictChange};
 use crate::repo::layout::{self, Entry};
 use crate::score::Score;
 
@@ -498,18 +498,13 @@ fn verdict_change(s: &StateChange) -> Option<String> {
     let new = s.new.as_ref()?;
     let old_status = s.old.as_ref().map(|o| o.test.status).unwrap_or_default();
     let status = new.test.status;
-    // Withdrawing a finding (failed-* or out-of-scope back to, say,
-    // `in-progress`) hides it as surely as overwriting it; withdrawing a
-    // pass only loses points, and is how evidence gets replaced.
-    let withdrawn = !status.is_verdict() && (old_status.is_failed() || old_status == TestStatus::OutOfScope);
     // A move carries the verdict with it; it is not a new verdict.
-    if !(status.is_verdict() || withdrawn) || old_status == status || s.renamed_from.is_some() {
+    if s.renamed_from.is_some() {
         return None;
     }
-    Some(if withdrawn {
-        format!("test verdict `{old_status}` withdrawn (set to `{status}`)")
-    } else {
-        format!("test status set to `{status}`")
+    Some(match old_status.verdict_change_to(status)? {
+        VerdictChange::Withdrawn => format!("test verdict `{old_status}` withdrawn (set to `{status}`)"),
+        VerdictChange::Set => format!("test status set to `{status}`"),
     })
 }
 

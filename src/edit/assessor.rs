@@ -5,14 +5,7 @@
 use std::path::Path;
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Config, Level, TestStatus};
-
-/// Whether a test going from `committed` (as in HEAD, or before the edit)
-/// to `after` is a verdict only an assessor may record: setting or changing
-/// one, or withdrawing a finding (as the history rules judge it).
-pub(super) fn is_verdict_change(committed: TestStatus, after: TestStatus) -> bool {
-    committed != after && (after.is_verdict() || committed.is_failed() || committed == TestStatus::OutOfScope)
-}
+use crate::model::{Config, Level};
 
 /// The warning, when verdicts are written and the repository's `git config
 /// user.email` is not an assessor (or not set). Nothing outside git, nor when

@@ -145,7 +145,7 @@ impl<'w> Session<'w> {
                 changeset.put(edit.path.clone(), text);
             }
             let committed = edit.committed_test.unwrap_or(edit.before.test.status);
-            verdicts |= super::assessor::is_verdict_change(committed, result.after.test.status)
+            verdicts |= committed.verdict_change_to(result.after.test.status).is_some()
                 && !crate::automation::is_automatic(&self.ws.config, &edit.action, &edit.before);
             after_states.push((edit.assessment.clone(), edit.action.id.clone(), result.after.clone()));
             files.push(FileResult { path: edit.path, change: result.change, what: result.what });

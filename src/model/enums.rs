@@ -163,6 +163,32 @@ impl TestStatus {
     pub(crate) fn is_automatic_only(self) -> bool {
         matches!(self, Self::ToBeDetected | Self::CouldNotBeDetected)
     }
+
+    /// What going from `self` to `after` does that only an assessor may do: set a verdict,
+    /// change one into another, or withdraw a finding. Withdrawing a finding (failed-* or
+    /// out-of-scope back to, say, `in-progress`) hides it as surely as overwriting it;
+    /// withdrawing a pass only loses points, and is how evidence gets replaced.
+    pub(crate) fn verdict_change_to(self, after: TestStatus) -> Option<VerdictChange> {
+        if self == after {
+            return None;
+        }
+        if after.is_verdict() {
+            Some(VerdictChange::Set)
+        } else if self.is_failed() || self == Self::OutOfScope {
+            Some(VerdictChange::Withdrawn)
+        } else {
+            None
+        }
+    }
+}
+
+/// A test status change only an assessor may make ([`TestStatus::verdict_change_to`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum VerdictChange {
+    /// A verdict set, or changed into another.
+    Set,
+    /// A finding withdrawn.
+    Withdrawn,
 }
 
 // The macro-generated enum cannot carry `#[default]` on one variant.

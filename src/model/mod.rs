@@ -26,6 +26,7 @@ pub use config::{
     PointsRow, PointsTable, Roles, Scoring, SignedChange, Trust,
 };
 pub use date::Date;
+pub(crate) use enums::VerdictChange;
 pub use enums::{ActionType, Category, ControlType, ImplementationStatus, ManagedBy, TestStatus, Testing};
 pub use ids::{
     ActionId, AssessmentId, ControlId, GroupId, ID_MAX_LEN, ID_PATTERN, TemplateId, id_problem, is_valid_id,
