@@ -59,6 +59,7 @@ pub(crate) fn uncommitted(git: &GitRepo, cache: &mut BlobCache) -> Result<Uncomm
     let odb = git.repo.odb().map_err(fail)?;
     odb.add_new_mempack_backend(1000).map_err(fail)?;
     let full = git.repo.find_tree(git.commit(head)?.tree_id()).map_err(fail)?;
+    let author = author(git).map_err(fail)?;
     let mut parents = vec![head];
     parents.extend(merging(git));
     let mut worktree = TreeUpdateBuilder::new();
@@ -69,7 +70,7 @@ pub(crate) fn uncommitted(git: &GitRepo, cache: &mut BlobCache) -> Result<Uncomm
             None => &mut worktree,
         };
     }
-    out.worktree = judged(git, cache, &full, &mut worktree, &parents, "uncommitted changes")?;
+    out.worktree = judged(git, cache, &full, &mut worktree, &parents, &author, "uncommitted changes")?;
     if paths.iter().any(|(_, status)| staged_apart(*status)) {
         let index = git.repo.index().map_err(fail)?;
         // Conflicts: nothing can be committed before they are resolved.
@@ -82,7 +83,7 @@ pub(crate) fn uncommitted(git: &GitRepo, cache: &mut BlobCache) -> Result<Uncomm
                     None => &mut staged,
                 };
             }
-            out.staged = judged(git, cache, &full, &mut staged, &parents, "staged changes")?;
+            out.staged = judged(git, cache, &full, &mut staged, &parents, &author, "staged changes")?;
         }
     }
     Ok(out)
@@ -96,6 +97,7 @@ fn judged(
     full: &git2::Tree<'_>,
     update: &mut TreeUpdateBuilder,
     parents: &[Oid],
+    (in_commit, author): &(git2::Signature<'static>, super::Signature),
     summary: &str,
 ) -> Result<Option<CommitChanges>> {
     let fail = |e: git2::Error| Error::git("cannot judge the uncommitted changes", e);
@@ -104,17 +106,11 @@ fn judged(
         return Ok(None);
     }
     let tree = git.repo.find_tree(tree_id).map_err(fail)?;
-    let author = author(git).map_err(fail)?;
     let commits: Vec<git2::Commit<'_>> = parents.iter().map(|p| git.commit(*p)).collect::<Result<_>>()?;
     let id = git
         .repo
-        .commit(None, &author, &author, summary, &tree, &commits.iter().collect::<Vec<_>>())
+        .commit(None, in_commit, in_commit, summary, &tree, &commits.iter().collect::<Vec<_>>())
         .map_err(fail)?;
-    let mut author = super::Signature::of(&author);
-    // git needs an address in the commit object; the rules see none.
-    if user_email(&git.repo).is_none() {
-        author.email.clear();
-    }
     let head = parents[0];
     let before = git.tree_of(head)?;
     let after = git.tree_of(id)?;
@@ -125,10 +121,10 @@ fn judged(
     changed.retain(|c| merged.iter().all(|t| c.new != git.blob_at(t, &c.path)));
     let config_before =
         before.as_ref().and_then(|t| git.blob_at(t, layout::CONFIG_FILE)).and_then(|b| cache.config(git, b));
-    let (states, files) = split(git, cache, id, &author, changed);
+    let (states, files) = split(git, cache, id, author, changed);
     Ok(Some(CommitChanges {
         id,
-        author,
+        author: author.clone(),
         summary: summary.to_owned(),
         first_parent: Some(head),
         states,
@@ -199,26 +195,31 @@ fn mode(mode: u32) -> FileMode {
 
 /// The e-mail address `git config user.email` gives, if set.
 pub(crate) fn user_email(repo: &git2::Repository) -> Option<String> {
-    let mut config = repo.config().ok()?;
-    let config = config.snapshot().ok()?;
-    config.get_string("user.email").ok().map(|e| e.trim().to_owned()).filter(|e| !e.is_empty())
+    config_value(&repo.config().ok()?.snapshot().ok()?, "user.email")
 }
 
-/// The author of the uncommitted changes: `user.name` and `user.email` of the
-/// git configuration (with a stand-in e-mail when it is not set).
-fn author(git: &GitRepo) -> std::result::Result<git2::Signature<'static>, git2::Error> {
-    let email = user_email(&git.repo).unwrap_or_default();
-    let name = git
-        .repo
-        .config()
-        .and_then(|mut c| c.snapshot())
-        .and_then(|c| c.get_string("user.name"))
-        .ok()
-        .map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty() && !n.contains(['<', '>']))
-        .unwrap_or_else(|| "you".to_owned());
-    let email = if email.is_empty() || email.contains(['<', '>']) { "unknown".to_owned() } else { email };
-    git2::Signature::now(&name, &email)
+/// A `git config` value, trimmed; `None` when unset or blank.
+fn config_value(config: &git2::Config, key: &str) -> Option<String> {
+    config.get_string(key).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// The author of the uncommitted changes, from `user.name` and `user.email`
+/// of the git configuration: as written into the in-memory commit (git needs
+/// an address there: a stand-in when it is not set), and as the rules see it
+/// (no e-mail when it is not set).
+fn author(git: &GitRepo) -> std::result::Result<(git2::Signature<'static>, super::Signature), git2::Error> {
+    let config = git.repo.config()?.snapshot()?;
+    let email = config_value(&config, "user.email");
+    let name = config_value(&config, "user.name").filter(|n| !n.contains(['<', '>']));
+    let in_commit = git2::Signature::now(
+        name.as_deref().unwrap_or("you"),
+        email.as_deref().filter(|e| !e.contains(['<', '>'])).unwrap_or("unknown"),
+    )?;
+    let mut seen = super::Signature::of(&in_commit);
+    if email.is_none() {
+        seen.email.clear();
+    }
+    Ok((in_commit, seen))
 }
 
 /// Paths (relative to the work tree) under the compliance repository that
