@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::commands::args::WriteFormat;
+use crate::commands::args::WriteArgs;
 use crate::commands::context::Context;
 use crate::commands::output::conclude;
 use crate::edit::{self, FileChange, Session};
@@ -47,17 +47,13 @@ pub(crate) struct Args {
     /// assessment that lists it, any other update in this assessment's group.
     #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
     pub assessments: Vec<String>,
-    /// Show what would change without writing anything.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Output format of what changed (`json`: the object `set --format json` prints).
-    #[arg(long, value_enum, default_value_t = WriteFormat::Human)]
-    pub format: WriteFormat,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let json = args.format.is_json();
+    let json = args.write.json();
     let Some((lock, loaded)) = ctx.load_for_edit(json)? else {
         return Ok(Outcome::Failed);
     };
@@ -84,7 +80,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         }
         // JSON callers get the (empty) list of changes all the same.
         return if json {
-            conclude(ui, &lock, &session.plan(&ws.config.rules), args.dry_run, true)
+            conclude(ui, &lock, &session.plan(&ws.config.rules), args.write.dry_run, true)
         } else {
             Ok(Outcome::Success)
         };
@@ -134,7 +130,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         }
         plan.add_file(&path, new, FileChange::Updated, what);
     }
-    conclude(ui, &lock, &plan, args.dry_run, json)
+    conclude(ui, &lock, &plan, args.write.dry_run, json)
 }
 
 /// State files of actions the accepted template versions no longer list.

@@ -63,6 +63,26 @@ impl WriteFormat {
     }
 }
 
+/// Whether to write, and how to show what changed; shared by the commands
+/// that write files (`set`, `assign`, `accept`, `evidence`, the spreadsheet
+/// imports), flattened last so that `--help` lists these options last.
+#[derive(Clone, Copy, Debug, Default, clap::Args)]
+pub(crate) struct WriteArgs {
+    /// Show what would change without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format of what changed.
+    #[arg(long, value_enum, default_value_t = WriteFormat::Human)]
+    pub format: WriteFormat,
+}
+
+impl WriteArgs {
+    /// Whether stdout is JSON.
+    pub(crate) fn json(self) -> bool {
+        self.format.is_json()
+    }
+}
+
 /// Where an edit goes and whether to write it; shared by `evidence add|remove`
 /// (flattened last, so `--help` lists them last).
 #[derive(Clone, Debug, Default, clap::Args)]
@@ -71,12 +91,8 @@ pub(crate) struct EditArgs {
     /// that lists the action, when there is one or they are all in one group.
     #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
     pub assessments: Vec<String>,
-    /// Show what would change without writing anything.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Output format of what changed.
-    #[arg(long, value_enum, default_value_t = WriteFormat::Human)]
-    pub format: WriteFormat,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// The filters of the action list; shared with `evident export actions`.

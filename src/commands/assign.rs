@@ -1,6 +1,6 @@
 //! `evident assign`: give one or more actions an owner.
 
-use crate::commands::args::WriteFormat;
+use crate::commands::args::WriteArgs;
 use crate::commands::context::Context;
 use crate::commands::output::conclude;
 use crate::edit::{self, Session};
@@ -32,17 +32,13 @@ pub(crate) struct Args {
     /// group or none.
     #[arg(long = "assessment", short = 'a', value_name = "ASSESSMENT")]
     pub assessments: Vec<String>,
-    /// Show what would change without writing anything.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Output format of what changed.
-    #[arg(long, value_enum, default_value_t = WriteFormat::Human)]
-    pub format: WriteFormat,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let Some((lock, loaded)) = ctx.load_for_edit(args.format.is_json())? else {
+    let Some((lock, loaded)) = ctx.load_for_edit(args.write.json())? else {
         return Ok(Outcome::Failed);
     };
     let ws = &loaded.workspace;
@@ -66,5 +62,5 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
             }
         }
     }
-    conclude(ui, &lock, &session.plan(&ws.config.rules), args.dry_run, args.format.is_json())
+    conclude(ui, &lock, &session.plan(&ws.config.rules), args.write.dry_run, args.write.json())
 }

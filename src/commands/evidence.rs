@@ -72,7 +72,7 @@ pub(crate) fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
 
 fn add(ctx: &Context, args: AddArgs) -> Result<Outcome> {
     let ui = ctx.ui();
-    let Some((lock, loaded)) = ctx.load_for_edit(args.edit.format.is_json())? else {
+    let Some((lock, loaded)) = ctx.load_for_edit(args.edit.write.json())? else {
         return Ok(Outcome::Failed);
     };
     let ws = &loaded.workspace;
@@ -103,7 +103,7 @@ fn add(ctx: &Context, args: AddArgs) -> Result<Outcome> {
             file.add_evidence(&item)?;
         }
     }
-    conclude(ui, &lock, &session.plan(&ws.config.rules), args.edit.dry_run, args.edit.format.is_json())
+    conclude(ui, &lock, &session.plan(&ws.config.rules), args.edit.write.dry_run, args.edit.write.json())
 }
 
 /// The name of a new item: `--name`, or the file name.
@@ -118,7 +118,7 @@ fn name(given: Option<&str>, file_name: Option<String>) -> Result<String> {
 
 fn remove(ctx: &Context, args: RemoveArgs) -> Result<Outcome> {
     let ui = ctx.ui();
-    let Some((lock, loaded)) = ctx.load_for_edit(args.edit.format.is_json())? else {
+    let Some((lock, loaded)) = ctx.load_for_edit(args.edit.write.json())? else {
         return Ok(Outcome::Failed);
     };
     let ws = &loaded.workspace;
@@ -145,8 +145,13 @@ fn remove(ctx: &Context, args: RemoveArgs) -> Result<Outcome> {
     {
         return Err(err);
     }
-    let outcome =
-        conclude(ui, &lock, &session.plan(&ws.config.rules), args.edit.dry_run, args.edit.format.is_json())?;
+    let outcome = conclude(
+        ui,
+        &lock,
+        &session.plan(&ws.config.rules),
+        args.edit.write.dry_run,
+        args.edit.write.json(),
+    )?;
     if outcome == Outcome::Success {
         let paths: BTreeSet<&str> = removed.iter().filter_map(|e| e.path.as_deref()).collect();
         for path in paths {

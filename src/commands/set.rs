@@ -1,6 +1,6 @@
 //! `evident set`: record the status, dates, notes and owner of an action.
 
-use crate::commands::args::WriteFormat;
+use crate::commands::args::WriteArgs;
 use crate::commands::context::Context;
 use crate::commands::output::conclude;
 use crate::edit::{self, Session, StatusChange};
@@ -62,18 +62,14 @@ pub(crate) struct Args {
     /// `none` removes it (`list actions --owner none` lists the actions without an owner).
     #[arg(long, value_name = "EMAIL")]
     pub owner: Option<String>,
-    /// Show what would change without writing anything.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Output format of what changed.
-    #[arg(long, value_enum, default_value_t = WriteFormat::Human)]
-    pub format: WriteFormat,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
     let (implementation, test) = changes(&args)?;
-    let Some((lock, loaded)) = ctx.load_for_edit(args.format.is_json())? else {
+    let Some((lock, loaded)) = ctx.load_for_edit(args.write.json())? else {
         return Ok(Outcome::Failed);
     };
     let ws = &loaded.workspace;
@@ -97,7 +93,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         }
         file.change_test(&test)?;
     }
-    conclude(ui, &lock, &session.plan(&ws.config.rules), args.dry_run, args.format.is_json())
+    conclude(ui, &lock, &session.plan(&ws.config.rules), args.write.dry_run, args.write.json())
 }
 
 /// The two table changes the arguments ask for; usage errors for arguments

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::commands::args::WriteFormat;
+use crate::commands::args::{WriteArgs, WriteFormat};
 use crate::commands::context::Context;
 use crate::commands::output::to_json_text;
 use crate::commands::output::{conclude, refuse_inputs};
@@ -45,12 +45,8 @@ use crate::ui::Ui;
 pub(crate) struct ActionsArgs {
     /// The spreadsheet: `.csv`, or `.xlsx` (the sheet "Actions", or its only sheet).
     pub file: PathBuf,
-    /// Show what would change without writing anything.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = WriteFormat::Human)]
-    pub format: WriteFormat,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Problems shown in full; the rest are counted.
@@ -61,20 +57,20 @@ pub(crate) fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
     let lock = ctx.lock()?;
     let loaded = ctx.load_for_scoring()?;
     if let Some(report) = edit::unusable_inputs(&loaded.report) {
-        return Ok(refuse_inputs(ui, &report, args.format.is_json()));
+        return Ok(refuse_inputs(ui, &report, args.write.json()));
     }
     let ws = &loaded.workspace;
     let (sheet, mut problems) = crate::import::read(&args.file, crate::render::sheets::actions::SHEET)?;
     let update = match crate::import::actions::plan(ws, &sheet) {
         Ok(update) if problems.is_empty() => update,
-        Ok(_) => return refuse(ui, &args.file, args.format, &problems),
+        Ok(_) => return refuse(ui, &args.file, args.write.format, &problems),
         Err(more) => {
             problems.extend(more);
             problems.sort_by_key(crate::import::row_of);
-            return refuse(ui, &args.file, args.format, &problems);
+            return refuse(ui, &args.file, args.write.format, &problems);
         }
     };
-    if args.format == WriteFormat::Human {
+    if args.write.format == WriteFormat::Human {
         for ignored in crate::import::actions::ignored_edits(ws, &sheet) {
             ui.diagnostic(&Diagnostic::new(
                 crate::diag::Code::ColumnNotImported,
@@ -89,7 +85,7 @@ pub(crate) fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
         }
     }
     if update.files.is_empty() {
-        if args.format == WriteFormat::Json {
+        if args.write.json() {
             let output = ImportActionsOutput::Imported {
                 rows: update.rows,
                 changes: Vec::new(),
@@ -108,13 +104,13 @@ pub(crate) fn run(ctx: &Context, args: ActionsArgs) -> Result<Outcome> {
     let mut session = Session::new(&loaded.repo.root, ws, Date::today());
     apply(&mut session, ws, &update)?;
     let plan = session.plan(&ws.config.rules);
-    if args.format == WriteFormat::Human {
-        return conclude(ui, &lock, &plan, args.dry_run, false);
+    if args.write.format == WriteFormat::Human {
+        return conclude(ui, &lock, &plan, args.write.dry_run, false);
     }
     if !plan.report.diagnostics.is_empty() {
         ui.err(&crate::diag::render::human(&plan.report, ui.color_stderr));
     }
-    let written = !plan.is_refused() && !args.dry_run;
+    let written = !plan.is_refused() && !args.write.dry_run;
     if written {
         plan.write(&lock)?;
     }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::commands::args::WriteFormat;
+use crate::commands::args::WriteArgs;
 use crate::commands::context::Context;
 use crate::commands::output::to_json_text;
 use crate::error::{Error, Outcome, Result};
@@ -33,33 +33,29 @@ use crate::schema::FileKind;
 pub(crate) struct Args {
     /// The spreadsheet: `.csv`, or `.xlsx` (the sheet "Template", or its only sheet).
     pub file: PathBuf,
-    /// Show what would change without writing anything.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = WriteFormat::Human)]
-    pub format: WriteFormat,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let Some((lock, loaded)) = ctx.load_clean_for_write(args.format.is_json())? else {
+    let Some((lock, loaded)) = ctx.load_clean_for_write(args.write.json())? else {
         return Ok(Outcome::Failed);
     };
     let ws = &loaded.workspace;
     let (sheet, mut problems) = crate::import::read(&args.file, crate::render::sheets::template::SHEET)?;
     let plan = match crate::import::template::plan(ws, &sheet) {
         Ok(plan) if problems.is_empty() => plan,
-        Ok(_) => return super::actions::refuse(ui, &args.file, args.format, &problems),
+        Ok(_) => return super::actions::refuse(ui, &args.file, args.write.format, &problems),
         Err(more) => {
             problems.extend(more);
             problems.sort_by_key(crate::import::row_of);
-            return super::actions::refuse(ui, &args.file, args.format, &problems);
+            return super::actions::refuse(ui, &args.file, args.write.format, &problems);
         }
     };
     let t = &plan.template;
     let path = template_path(t.id.as_str());
-    let write = !plan.changes.is_empty() && !args.dry_run;
+    let write = !plan.changes.is_empty() && !args.write.dry_run;
     if !plan.changes.is_empty() {
         let text = toml::to_string(t).map_err(|e| Error::new(format!("could not write `{path}`: {e}")))?;
         // What is written must read back as a valid template.
@@ -75,7 +71,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         }
     }
     let previous = plan.previous.as_ref().map(|p| p.version);
-    if args.format == WriteFormat::Json {
+    if args.write.json() {
         ui.out(&to_json_text(&crate::render::json::ImportTemplateOutput {
             template: t.id.to_string(),
             previous_version: previous,
@@ -89,7 +85,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         ui.status("No change", &format!("{} matches `{path}` (version {})", sheet.file, t.version));
         return Ok(Outcome::Success);
     }
-    let verb = match (previous.is_some(), args.dry_run) {
+    let verb = match (previous.is_some(), args.write.dry_run) {
         (true, false) => "Updated",
         (true, true) => "Would update",
         (false, false) => "Created",
