@@ -93,10 +93,10 @@ fn reap_ended() -> bool {
 /// is being spawned: it takes every child for an orphan.
 #[cfg(target_os = "linux")]
 pub(crate) fn stop_all() -> (usize, usize) {
-    use rustix::process::{Pid, Signal, getsid, kill_process, kill_process_group};
+    use rustix::process::{Pid, Signal, kill_process, kill_process_group};
     // The reaper stops: from now on every child is an orphan.
     *checks() = None;
-    let my_session = getsid(None).map_or(0, |s| s.as_raw_nonzero().get());
+    let my_session = own_session();
     let deadline = Instant::now() + STOP_WITHIN;
     let (mut stopped, mut groups) = (BTreeSet::new(), BTreeSet::new());
     // Killing one may hand its own children to evident: go again until none is left (within
@@ -165,6 +165,14 @@ fn children() -> Vec<Child> {
         }
     }
     children
+}
+
+/// evident's session, as `/proc` gives its children's: 0 when the session's leader is outside
+/// evident's PID namespace (a container's, a CI sandbox's). `getsid` cannot be used there:
+/// rustix takes its 0 for a broken promise and panics.
+#[cfg(target_os = "linux")]
+fn own_session() -> i32 {
+    std::fs::read_to_string("/proc/self/stat").ok().and_then(|s| parse_stat(&s)).map_or(0, |s| s.session)
 }
 
 /// The fields of a `/proc/<pid>/stat` line that tell whose child a process is and where it
