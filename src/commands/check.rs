@@ -23,7 +23,7 @@ use crate::ui::Ui;
 /// dates present, in order and not in the future; monitoring-only statuses only
 /// on automatic actions) and group synchronisation. And the history rules
 /// (below) over the uncommitted changes, judged as a commit on top of HEAD
-/// by `git config user.email` (staged or not, untracked files included), by
+/// by the author `git commit` would record (staged or not, untracked files included), by
 /// HEAD's roles and rules.
 ///
 /// With `--base REV`, also checks every commit in REV..HEAD, merges included,

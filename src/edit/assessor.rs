@@ -7,8 +7,9 @@ use std::path::Path;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Config, Level};
 
-/// The warning, when verdicts are written and the repository's `git config
-/// user.email` is not an assessor (or not set). Nothing outside git, nor when
+/// The warning, when verdicts are written and the author `git commit` would
+/// record (`git config user.email`, or `GIT_AUTHOR_EMAIL`…) is not an assessor
+/// (or not set). Nothing outside git, nor when
 /// `[rules]` turns E0702 off.
 pub(super) fn warning(root: &Path, config: &Config) -> Option<Diagnostic> {
     let level = config.rules.get(Code::AssessorRequired.name()).copied().unwrap_or(Level::Error);
@@ -17,8 +18,8 @@ pub(super) fn warning(root: &Path, config: &Config) -> Option<Diagnostic> {
     }
     let git = crate::history::GitRepo::open(root).ok()?;
     let who = match crate::history::worktree::user_email(&git.repo) {
-        Some(email) if config.is_assessor(&email) => return None,
-        Some(email) => format!("{email} (`git config user.email`) is not an assessor"),
+        Some((email, _)) if config.is_assessor(&email) => return None,
+        Some((email, from)) => format!("{email} ({from}) is not an assessor"),
         None => "`git config user.email` is not set".to_owned(),
     };
     Some(

@@ -8,10 +8,10 @@
 //! another commit on top of HEAD: judging more than is committed may refuse
 //! a change early, but never lets one through. During a merge both have the
 //! merged commits as further parents, and answer only for what they change
-//! themselves. Its author is the e-mail `git config user.email` gives, read from the
-//! repository's git configuration (with the user's and the system's), never
-//! from the environment; when it is not set the author is left empty and the
-//! diagnostics say so. Its objects are written to an in-memory object
+//! themselves. Its author is the one `git commit` would record: `GIT_AUTHOR_EMAIL`
+//! (which git also sets for its hooks, `--author` included), else `author.email`
+//! or `user.email` of the git configuration, else `EMAIL`; when none is set
+//! the author is left empty and the diagnostics say so. Its objects are written to an in-memory object
 //! database: nothing is written under `.git/` and no reference moves.
 
 use std::path::Path;
@@ -193,9 +193,41 @@ fn mode(mode: u32) -> FileMode {
     }
 }
 
-/// The e-mail address `git config user.email` gives, if set.
-pub(crate) fn user_email(repo: &git2::Repository) -> Option<String> {
-    config_value(&repo.config().ok()?.snapshot().ok()?, "user.email")
+/// The e-mail address `git commit` would record as the author's, with where
+/// it comes from (`` `git config user.email` ``), if any.
+pub(crate) fn user_email(repo: &git2::Repository) -> Option<(String, &'static str)> {
+    let config = repo.config().ok()?.snapshot().ok()?;
+    let Identity { email, from, .. } = identity(&config, &env_value);
+    Some((email?, from))
+}
+
+/// Who `git commit` would record as the author.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Identity {
+    name: Option<String>,
+    email: Option<String>,
+    /// Where the e-mail comes from, as the user would set it.
+    from: &'static str,
+}
+
+/// git's order: the `GIT_AUTHOR_*` variables (a hook sees `--author` there),
+/// then `author.*`, then `user.*`, then `EMAIL` for the address.
+fn identity(config: &git2::Config, env: &dyn Fn(&str) -> Option<String>) -> Identity {
+    let name = env("GIT_AUTHOR_NAME")
+        .or_else(|| config_value(config, "author.name"))
+        .or_else(|| config_value(config, "user.name"));
+    let (email, from) = None
+        .or_else(|| Some((env("GIT_AUTHOR_EMAIL")?, "`GIT_AUTHOR_EMAIL`")))
+        .or_else(|| Some((config_value(config, "author.email")?, "`git config author.email`")))
+        .or_else(|| Some((config_value(config, "user.email")?, "`git config user.email`")))
+        .or_else(|| Some((env("EMAIL")?, "`EMAIL`")))
+        .unzip();
+    Identity { name, email, from: from.unwrap_or_default() }
+}
+
+/// An environment variable, trimmed; `None` when unset, blank or not UTF-8.
+fn env_value(key: &str) -> Option<String> {
+    std::env::var(key).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// A `git config` value, trimmed; `None` when unset or blank.
@@ -203,14 +235,12 @@ fn config_value(config: &git2::Config, key: &str) -> Option<String> {
     config.get_string(key).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-/// The author of the uncommitted changes, from `user.name` and `user.email`
-/// of the git configuration: as written into the in-memory commit (git needs
-/// an address there: a stand-in when it is not set), and as the rules see it
-/// (no e-mail when it is not set).
+/// The author of the uncommitted changes: as written into the in-memory
+/// commit (git needs an address there: a stand-in when none is set), and as
+/// the rules see it (no e-mail when none is set).
 fn author(git: &GitRepo) -> std::result::Result<(git2::Signature<'static>, super::Signature), git2::Error> {
-    let config = git.repo.config()?.snapshot()?;
-    let email = config_value(&config, "user.email");
-    let name = config_value(&config, "user.name").filter(|n| !n.contains(['<', '>']));
+    let Identity { name, email, .. } = identity(&git.repo.config()?.snapshot()?, &env_value);
+    let name = name.filter(|n| !n.contains(['<', '>']));
     let in_commit = git2::Signature::now(
         name.as_deref().unwrap_or("you"),
         email.as_deref().filter(|e| !e.contains(['<', '>'])).unwrap_or("unknown"),
@@ -282,4 +312,43 @@ fn executable(meta: &std::fs::Metadata) -> bool {
 #[cfg(not(unix))]
 fn executable(_: &std::fs::Metadata) -> bool {
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Identity, identity};
+
+    fn config(entries: &[(&str, &str)]) -> (tempfile::TempDir, git2::Config) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = git2::Config::open(&dir.path().join("config")).unwrap();
+        for (key, value) in entries {
+            config.set_str(key, value).unwrap();
+        }
+        let snapshot = config.snapshot().unwrap();
+        (dir, snapshot)
+    }
+
+    fn who(name: &str, email: &str, from: &'static str) -> Identity {
+        Identity { name: Some(name.to_owned()), email: Some(email.to_owned()), from }
+    }
+
+    #[test]
+    fn the_author_is_found_in_gits_order() {
+        let user = [("user.name", "U"), ("user.email", "u@x")];
+        let both = [("user.name", "U"), ("user.email", "u@x"), ("author.name", "A"), ("author.email", "a@x")];
+        let none = |_: &str| None;
+        let hook = |k: &str| match k {
+            "GIT_AUTHOR_NAME" => Some("H".to_owned()),
+            "GIT_AUTHOR_EMAIL" => Some("h@x".to_owned()),
+            _ => None,
+        };
+        let mail = |k: &str| (k == "EMAIL").then(|| "e@x".to_owned());
+        assert_eq!(identity(&config(&user).1, &none), who("U", "u@x", "`git config user.email`"));
+        assert_eq!(identity(&config(&both).1, &none), who("A", "a@x", "`git config author.email`"));
+        assert_eq!(identity(&config(&both).1, &hook), who("H", "h@x", "`GIT_AUTHOR_EMAIL`"));
+        assert_eq!(identity(&config(&user).1, &mail), who("U", "u@x", "`git config user.email`"));
+        let email_only = Identity { name: None, email: Some("e@x".to_owned()), from: "`EMAIL`" };
+        assert_eq!(identity(&config(&[]).1, &mail), email_only);
+        assert_eq!(identity(&config(&[]).1, &none), Identity::default());
+    }
 }

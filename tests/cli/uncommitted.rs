@@ -124,10 +124,8 @@ fn a_definition_change_without_a_version_bump() {
     assert!(first(&run, "E0706")["hint"].as_str().unwrap().contains("bump `version` before committing"));
 }
 
-#[test]
-fn the_pre_commit_hook_refuses_the_commit() {
-    let (repo, _) = grouped();
-    repo.git(&["config", "user.email", BOB]);
+/// `evident check` as the repository's pre-commit hook.
+fn install_hook(repo: &TestRepo) {
     let hook = repo.path().join(".git/hooks/pre-commit");
     let bin = assert_cmd::cargo::cargo_bin("evident");
     std::fs::write(&hook, format!("#!/bin/sh\nexec '{}' check\n", bin.display())).unwrap();
@@ -136,6 +134,37 @@ fn the_pre_commit_hook_refuses_the_commit() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
+}
+
+/// `git commit` with `args` in `repo`, with what it printed on stderr.
+fn commit(repo: &TestRepo, args: &[&str]) -> (bool, String) {
+    let out = crate::support::git().arg("commit").args(args).current_dir(repo.path()).output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn the_hook_judges_the_author_git_commit_records() {
+    // `--author` (and `GIT_AUTHOR_EMAIL`) decide the commit's author, not `user.email`: git
+    // passes it to the hook, and the hook judges by it, as CI will.
+    let (repo, _) = grouped();
+    install_hook(&repo);
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.git(&["add", "-A"]);
+    repo.git(&["config", "user.email", CY]);
+    let (ok, stderr) = commit(&repo, &["-q", "-m", "Verdict", &format!("--author=Bob <{BOB}>")]);
+    assert!(!ok, "the hook let bob's verdict through");
+    assert!(stderr.contains("E0702") && stderr.contains(BOB), "{stderr}");
+    repo.git(&["config", "user.email", BOB]);
+    let (ok, stderr) = commit(&repo, &["-q", "-m", "Verdict", &format!("--author=Cy <{CY}>")]);
+    assert!(ok, "the hook refused cy's verdict: {stderr}");
+    assert_eq!(repo.git(&["log", "-1", "--format=%ae"]), CY);
+}
+
+#[test]
+fn the_pre_commit_hook_refuses_the_commit() {
+    let (repo, _) = grouped();
+    repo.git(&["config", "user.email", BOB]);
+    install_hook(&repo);
     let head = repo.git(&["rev-parse", "HEAD"]);
     swap_evidence(&repo);
     repo.git(&["add", "-A"]);
