@@ -151,7 +151,7 @@ pub(crate) enum OutputKind {
     ListControls,
     /// `evident library list --format json`
     LibraryList,
-    /// `evident set|assign|evidence add|evidence remove|accept --format json`
+    /// `evident set|assign|evidence add|evidence remove|accept|new|sync|library add|trust add --format json`
     Changes,
     /// `evident test --format json`
     Test,

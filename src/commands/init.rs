@@ -82,7 +82,12 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         ui.status("Initialised", "git repository");
     }
     if let Some(id) = &args.template {
-        crate::commands::library::add(ui, &dir, id, None, |set| set.apply(&dir))?;
+        // Its files clash with the directory's: refused (exit 1), as `library add` is.
+        if crate::commands::library::add(ui, &dir, id, None, Default::default(), |set| set.apply(&dir))?
+            == Outcome::Failed
+        {
+            return Ok(Outcome::Failed);
+        }
         if !ui.quiet {
             ui.err(&format!(
                 "\nNext:\n  evident new assessment {id}-2026 --template {id}\n  evident validate\n"

@@ -1,8 +1,9 @@
 //! `evident library`: the templates built into evident (`crate::library`).
 
-use crate::commands::args::OutputFormat;
+use crate::commands::args::{OutputFormat, WriteArgs};
 use crate::commands::context::Context;
-use crate::commands::output::to_json_text;
+use crate::commands::output::{print_file_changes, to_json_text};
+use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Outcome, Result};
 use crate::library::{ENTRIES, Entry};
 use crate::model::parse_id;
@@ -28,9 +29,11 @@ pub(crate) struct ListArgs {
 ///
 /// Files that exist with other content are never overwritten: nothing is
 /// written then (exit 1). Files that exist with the same content are left.
+/// `--format json` prints the files as the edits do (`changes`), a refusal's
+/// reasons in its `diagnostics`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  evident library add nist-800-53-rev5-moderate\n  evident library add dora --template dora-2026"
+    after_help = "Examples:\n  evident library add nist-800-53-rev5-moderate\n  evident library add dora --template dora-2026\n  evident library add dora --dry-run --format json"
 )]
 pub(crate) struct AddArgs {
     /// The built-in template (`evident library list`).
@@ -39,6 +42,8 @@ pub(crate) struct AddArgs {
     /// Write the template under this id instead (templates/<NEW-ID>.toml).
     #[arg(long, value_name = "NEW-ID", value_parser = parse_id)]
     pub template: Option<String>,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 pub(crate) fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
@@ -75,7 +80,7 @@ pub(crate) fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
         Command::Add(args) => {
             let lock = ctx.lock()?;
             let repo = ctx.repo()?;
-            add(ui, &repo.root, &args.id, args.template.as_deref(), |set| set.commit(&lock))
+            add(ui, &repo.root, &args.id, args.template.as_deref(), args.write, |set| set.commit(&lock))
         }
     }
 }
@@ -93,23 +98,26 @@ pub(crate) fn entry(id: &str) -> Result<&'static Entry> {
     })
 }
 
-/// Writes the entry's files under `root` (refusing to overwrite other content) with `commit`.
+/// Writes the entry's files under `root` (refusing to overwrite other content) with `commit`,
+/// unless `write` asks for a dry run; says what it wrote as `write` asks.
 pub(crate) fn add(
     ui: &Ui,
     root: &std::path::Path,
     id: &str,
     template: Option<&str>,
+    write: WriteArgs,
     commit: impl FnOnce(Changeset) -> Result<Vec<(String, WriteStatus)>>,
 ) -> Result<Outcome> {
     let e = entry(id)?;
     let files = crate::library::files(e, template)
         .map_err(|m| Error::new(format!("the built-in `{id}` is damaged: {m}")))?;
     let mut set = Changeset::new();
+    let mut present = Vec::new();
     let mut clashes = Vec::new();
     for (path, text) in files {
         match std::fs::read_to_string(root.join(&path)) {
             Ok(old) if old != text => clashes.push(path),
-            Ok(_) => {}
+            Ok(_) => present.push((path, WriteStatus::Unchanged)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => set.put(path, text),
             // A file that exists but cannot be read as text (not UTF-8, a directory…) is not ours to replace.
             Err(_) => clashes.push(path),
@@ -117,62 +125,108 @@ pub(crate) fn add(
     }
     if !clashes.is_empty() {
         let shown: Vec<&str> = clashes.iter().take(5).map(String::as_str).collect();
-        ui.err(&format!(
-            "error: {} files of `{id}` already exist with other content ({}{}); nothing was written\n  = help: add it under another id with `--template NEW-ID`, or remove the files\n",
+        let message = format!(
+            "{} files of `{id}` already exist with other content ({}{}); nothing was written\n  = help: add it under another id with `--template NEW-ID`, or remove the files\n",
             clashes.len(),
             shown.join(", "),
             if clashes.len() > 5 { ", …" } else { "" }
-        ));
-        return Ok(Outcome::Failed);
+        );
+        let problems = clashes.iter().map(|path| {
+            Diagnostic::new(Code::FileExists, format!("`{path}` of `{id}` already exists with other content"))
+                .in_file(path)
+                .hint("add it under another id with `--template NEW-ID`, or remove the file")
+        });
+        return Ok(refuse(ui, write, &message, &problems.collect::<Vec<_>>()));
     }
     let target = template.unwrap_or(e.id);
     if set.files().next().is_none() {
-        ui.status(
-            "Unchanged",
-            &format!("template `{target}` ({}) is already present; nothing was written", e.name),
-        );
+        if write.json() {
+            print_file_changes(ui, &present, |_| Vec::new(), write.dry_run, &[]);
+        } else {
+            ui.status(
+                "Unchanged",
+                &format!("template `{target}` ({}) is already present; nothing was written", e.name),
+            );
+        }
         return Ok(Outcome::Success);
     }
     // A file under another name that already declares one of the ids (a repository with an
     // id-mismatch error, say) would make a duplicate id; one that cannot be read leaves it open.
     let (duplicates, unreadable) = declared_ids(root, &set);
     if !duplicates.is_empty() || !unreadable.is_empty() {
-        let mut msg = String::from("error: ");
-        if !duplicates.is_empty() {
-            msg.push_str(&format!(
-                "`{id}` would duplicate ids the repository already has: {}",
-                duplicates.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
-            ));
-            if duplicates.len() > 5 {
-                msg.push_str("; …");
-            }
-        }
-        if !unreadable.is_empty() {
-            if !duplicates.is_empty() {
-                msg.push_str("; and ");
-            }
-            msg.push_str(&format!(
-                "{} cannot be read, so evident cannot tell which ids it declares",
-                unreadable.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
-            ));
-        }
-        msg.push_str(
-            "; nothing was written\n  = help: fix or remove those files (`evident validate` shows them), \
-             or add the template under another id with `--template NEW-ID`\n",
-        );
-        ui.err(&msg);
-        return Ok(Outcome::Failed);
+        let message = ids_message(id, &duplicates, &unreadable);
+        let mut problems: Vec<Diagnostic> = duplicates
+            .iter()
+            .map(|(declared, rel)| {
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    format!("`{rel}` declares `{declared}`, which `{id}` would add again"),
+                )
+                .in_file(rel)
+            })
+            .collect();
+        problems.extend(unreadable.iter().map(|rel| {
+            Diagnostic::new(
+                Code::UnreadableFile,
+                format!("`{rel}` cannot be read, so evident cannot tell which ids it declares"),
+            )
+            .in_file(rel)
+        }));
+        return Ok(refuse(ui, write, &message, &problems));
     }
     crate::scaffold::verify(&set)?;
-    let written = commit(set)?;
-    ui.status("Added", &format!("template `{target}` ({}) and {} files", e.name, written.len()));
+    let mut written = if write.dry_run { set.preview(root)? } else { commit(set)? };
+    if write.json() {
+        written.extend(present);
+        print_file_changes(ui, &written, |_| vec![format!("from the built-in `{id}`")], write.dry_run, &[]);
+    } else {
+        let verb = if write.dry_run { "Would add" } else { "Added" };
+        ui.status(verb, &format!("template `{target}` ({}) and {} files", e.name, written.len()));
+    }
     Ok(Outcome::Success)
+}
+
+/// Refuses the addition (exit 1): the message on stderr, and with JSON the problems as the
+/// `diagnostics` of an empty `changes` object on stdout.
+fn refuse(ui: &Ui, write: WriteArgs, message: &str, problems: &[Diagnostic]) -> Outcome {
+    if write.json() {
+        print_file_changes(ui, &[], |_| Vec::new(), write.dry_run, problems);
+    }
+    ui.err(&format!("{}: {message}", ui.paint_err(crate::ui::RED.bold(), "error")));
+    Outcome::Failed
+}
+
+/// Why ids clash: those declared twice, and the files that cannot tell.
+fn ids_message(id: &str, duplicates: &[(String, String)], unreadable: &[String]) -> String {
+    let mut msg = String::new();
+    if !duplicates.is_empty() {
+        let shown: Vec<String> =
+            duplicates.iter().take(5).map(|(d, rel)| format!("`{d}` in {rel}")).collect();
+        msg.push_str(&format!("`{id}` would duplicate ids the repository already has: {}", shown.join("; ")));
+        if duplicates.len() > 5 {
+            msg.push_str("; …");
+        }
+    }
+    if !unreadable.is_empty() {
+        if !duplicates.is_empty() {
+            msg.push_str("; and ");
+        }
+        msg.push_str(&format!(
+            "{} cannot be read, so evident cannot tell which ids it declares",
+            unreadable.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    msg.push_str(
+        "; nothing was written\n  = help: fix or remove those files (`evident validate` shows them), \
+         or add the template under another id with `--template NEW-ID`\n",
+    );
+    msg
 }
 
 /// Of the ids the new files declare (their file names in `templates/` and `actions/`), those
 /// that another file of that folder declares already ("`dora` in templates/old.toml"); and
 /// the files of those folders that do not parse, so that what they declare is unknown.
-fn declared_ids(root: &std::path::Path, set: &Changeset) -> (Vec<String>, Vec<String>) {
+fn declared_ids(root: &std::path::Path, set: &Changeset) -> (Vec<(String, String)>, Vec<String>) {
     let mut duplicates = Vec::new();
     let mut unreadable = Vec::new();
     for dir in ["templates", "actions"] {
@@ -210,7 +264,7 @@ fn declared_ids(root: &std::path::Path, set: &Changeset) -> (Vec<String>, Vec<St
                 && declared != stem
                 && new.contains(declared.as_str())
             {
-                duplicates.push(format!("`{declared}` in {rel}"));
+                duplicates.push((declared, rel));
             }
         }
     }

@@ -1,17 +1,22 @@
 //! `evident new`: create templates, actions and assessments.
 
-use crate::commands::context::Context;
+use crate::commands::args::WriteArgs;
+use crate::commands::context::{Context, Loaded};
+use crate::commands::output::{print_file_changes, write_verb};
+use crate::diag::Diagnostic;
 use crate::error::{Error, Outcome, Result};
 use crate::model::{
     Action, ActionId, ActionType, Category, ControlType, ManagedBy, Template, TemplateId, Testing, parse_id,
 };
 use crate::repo::layout;
-use crate::repo::write::{Changeset, WriteStatus};
+use crate::repo::write::Changeset;
 use crate::scaffold::{self, NewAssessment};
 
 /// Create a template, an action or an assessment.
 ///
-/// Every file written is checked against its schema first.
+/// Every file written is checked against its schema first. `--dry-run` shows
+/// the files without writing them; `--format json` prints them as the edits
+/// do (`schemas/output/changes.schema.json`).
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     #[command(subcommand)]
@@ -46,6 +51,8 @@ pub(crate) struct TemplateArgs {
     /// What the template covers.
     #[arg(long)]
     pub description: Option<String>,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Create an improvement action (actions/<ID>.toml) at version 1.
@@ -84,13 +91,17 @@ pub(crate) struct ActionArgs {
     /// How to implement and test it (Markdown).
     #[arg(long)]
     pub guidance: Option<String>,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// Create an assessment (assessments/<ID>/) with a state file for every
 /// action of its template. In a group, each state file copies the state the
 /// group already has for that action, so the group stays in sync.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  evident new assessment gdpr-2026 --template gdpr --group privacy")]
+#[command(after_help = "Examples:
+  evident new assessment gdpr-2026 --template gdpr --group privacy
+  evident new assessment ccpa-2026 --template ccpa --group privacy --dry-run --format json")]
 pub(crate) struct AssessmentArgs {
     /// Id of the assessment (its directory name).
     #[arg(value_parser = parse_id)]
@@ -107,15 +118,51 @@ pub(crate) struct AssessmentArgs {
     /// The service in scope.
     #[arg(long)]
     pub service: Option<String>,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+impl What {
+    fn write(&self) -> WriteArgs {
+        match self {
+            What::Template(a) => a.write,
+            What::Action(a) => a.write,
+            What::Assessment(a) => a.write,
+        }
+    }
 }
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
+    let write = args.what.write();
     let lock = ctx.lock()?;
     let loaded = ctx.load()?;
-    let ws = &loaded.workspace;
     let mut set = Changeset::new();
-    match args.what {
+    let (warnings, what) = files(&loaded, args.what, &mut set)?;
+    crate::scaffold::verify(&set)?;
+    if !write.json() {
+        warnings.iter().for_each(|w| ui.diagnostic(w));
+    }
+    let statuses = if write.dry_run { set.preview(&loaded.repo.root)? } else { set.commit(&lock)? };
+    if write.json() {
+        print_file_changes(ui, &statuses, |path| vec![what(path)], write.dry_run, &warnings);
+        return Ok(Outcome::Success);
+    }
+    for (file, status) in statuses {
+        if let Some(verb) = write_verb(status, write.dry_run) {
+            ui.status(verb, &file);
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// What a new file is, in words, by its path.
+type Describe = Box<dyn Fn(&str) -> String>;
+
+/// Puts the new files in `set`; the warnings about them, and what each file is, in words.
+fn files(loaded: &Loaded, what: What, set: &mut Changeset) -> Result<(Vec<Diagnostic>, Describe)> {
+    let ws = &loaded.workspace;
+    match what {
         What::Template(a) => {
             refuse_existing(&loaded.repo, &layout::template_path(&a.id), "template")?;
             let template = Template {
@@ -129,6 +176,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
                 controls: Vec::new(),
             };
             set.put(layout::template_path(&a.id), scaffold::template_text(&template));
+            Ok((Vec::new(), Box::new(move |_: &str| format!("template `{}` version 1", a.id))))
         }
         What::Action(a) => {
             refuse_existing(&loaded.repo, &layout::action_path(&a.id), "action")?;
@@ -149,6 +197,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
                 automation: None,
             };
             set.put(layout::action_path(&a.id), scaffold::action_text(&action));
+            Ok((Vec::new(), Box::new(move |_: &str| format!("action `{}` version 1", a.id))))
         }
         What::Assessment(a) => {
             let dir = format!("{}/{}", layout::ASSESSMENTS_DIR, a.id);
@@ -157,6 +206,7 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
                     Error::new(format!("assessment `{dir}/` already exists")).hint("choose another id")
                 );
             }
+            let (id, template) = (a.id.clone(), a.template.clone());
             let spec = NewAssessment {
                 id: a.id,
                 template: a.template,
@@ -164,18 +214,18 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
                 name: a.name,
                 service: a.service,
             };
-            for warning in scaffold::new_assessment(ws, &loaded.report, spec, &mut set)? {
-                ui.diagnostic(&warning);
-            }
+            let warnings = scaffold::new_assessment(ws, &loaded.report, spec, set)?;
+            let main = layout::assessment_path(&id);
+            let describe = move |path: &str| {
+                if path == main {
+                    return format!("assessment `{id}` of template `{template}`");
+                }
+                let file = path.rsplit('/').next().unwrap_or(path);
+                format!("state of action `{}`", file.trim_end_matches(".toml"))
+            };
+            Ok((warnings, Box::new(describe)))
         }
     }
-    crate::scaffold::verify(&set)?;
-    for (file, status) in set.commit(&lock)? {
-        if status != WriteStatus::Unchanged {
-            ui.status("Created", &file);
-        }
-    }
-    Ok(Outcome::Success)
 }
 
 fn refuse_existing(repo: &crate::repo::Repo, rel: &str, what: &str) -> Result<()> {

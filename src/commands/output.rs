@@ -1,6 +1,6 @@
 //! Output shared by commands: diagnostic reports, JSON text, the refusal of
-//! a repository with errors, the plans of editing commands and the warnings
-//! of a history walk.
+//! a repository with errors, the plans of editing commands, what the commands
+//! that write whole files changed, and the warnings of a history walk.
 
 use crate::commands::args::DiagnosticFormat;
 use crate::commands::context::Loaded;
@@ -10,6 +10,7 @@ use crate::error::{Outcome, Result};
 use crate::history::timeline::Timeline;
 use crate::render::json::{ChangedFile, ChangesOutput, FileChangeOutput};
 use crate::repo::journal::WriteLock;
+use crate::repo::write::WriteStatus;
 use crate::ui::{RED, Ui};
 
 /// Prints a report in one of the diagnostic formats.
@@ -165,6 +166,54 @@ fn changes_output(plan: &Plan, dry_run: bool) -> ChangesOutput {
             .chain(&plan.group_warnings)
             .map(|d| render::diagnostic_output(sources, d))
             .collect(),
+    }
+}
+
+/// The `changes` JSON of a command that writes whole files (`new`, `sync`,
+/// `library add`, `trust add`), as the edits print it: what became of each
+/// file (from the write, or [`crate::repo::write::Changeset::preview`] on a
+/// dry run), what changes in it (`what`), and the problems found. An error
+/// among them means nothing was written (the command exits 1).
+pub(crate) fn print_file_changes(
+    ui: &Ui,
+    files: &[(String, WriteStatus)],
+    what: impl Fn(&str) -> Vec<String>,
+    dry_run: bool,
+    diagnostics: &[Diagnostic],
+) {
+    let refused = diagnostics.iter().any(Diagnostic::is_error);
+    let mut changed: Vec<ChangedFile> = files
+        .iter()
+        .map(|(path, status)| ChangedFile {
+            path: path.clone(),
+            change: match status {
+                WriteStatus::Created => FileChangeOutput::Created,
+                WriteStatus::Updated => FileChangeOutput::Updated,
+                WriteStatus::Unchanged => FileChangeOutput::Unchanged,
+            },
+            what: if *status == WriteStatus::Unchanged { Vec::new() } else { what(path) },
+        })
+        .collect();
+    changed.sort_by(|a, b| a.path.cmp(&b.path));
+    let sources = crate::diag::Sources::default();
+    let output = ChangesOutput {
+        written: !refused && !dry_run,
+        dry_run,
+        files: changed,
+        copies: Vec::new(),
+        diagnostics: diagnostics.iter().map(|d| render::diagnostic_output(&sources, d)).collect(),
+    };
+    ui.out(&to_json_text(&output));
+}
+
+/// The status line verb of a file written (or, on a dry run, to be written); none when unchanged.
+pub(crate) fn write_verb(status: WriteStatus, dry_run: bool) -> Option<&'static str> {
+    match (status, dry_run) {
+        (WriteStatus::Created, false) => Some("Created"),
+        (WriteStatus::Created, true) => Some("Would create"),
+        (WriteStatus::Updated, false) => Some("Updated"),
+        (WriteStatus::Updated, true) => Some("Would update"),
+        (WriteStatus::Unchanged, _) => None,
     }
 }
 

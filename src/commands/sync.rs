@@ -1,14 +1,19 @@
 //! `evident sync`: make the assessments of each group agree on the actions
 //! they share.
 
+use std::collections::BTreeMap;
+
+use crate::commands::args::WriteArgs;
 use crate::commands::context::Context;
+use crate::commands::output::print_file_changes;
+use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Outcome, Result};
 use crate::history::GitRepo;
 use crate::model::{ActionState, AssessmentId, Workspace};
 use crate::repo::layout::state_path;
 use crate::repo::write::{Changeset, WriteStatus};
 use crate::sync::{Plan, Resolution, plan};
-use crate::ui::{BOLD, Ui};
+use crate::ui::BOLD;
 
 /// Copy the state of each shared action to every assessment of its group.
 ///
@@ -20,21 +25,23 @@ use crate::ui::{BOLD, Ui};
 /// with `--prefer`. Each copy keeps the target's own `accepted_version`.
 /// Running it again changes nothing.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Examples:\n  evident sync --dry-run\n  evident sync\n  evident sync --prefer gdpr-2026"
-)]
+#[command(after_help = "Examples:
+  evident sync --dry-run
+  evident sync
+  evident sync --prefer gdpr-2026
+  evident sync --dry-run --format json")]
 pub(crate) struct Args {
-    /// Show what would be copied, and write nothing.
-    #[arg(long)]
-    pub dry_run: bool,
     /// When sides conflict, take this assessment's state.
     #[arg(long, value_name = "ASSESSMENT")]
     pub prefer: Option<String>,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
     let ui = ctx.ui();
-    let Some((lock, loaded)) = ctx.load_clean_for_write(false)? else {
+    let (json, dry_run) = (args.write.json(), args.write.dry_run);
+    let Some((lock, loaded)) = ctx.load_clean_for_write(json)? else {
         return Ok(Outcome::Failed);
     };
     let ws = &loaded.workspace;
@@ -45,22 +52,17 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         if !ui.quiet {
             ui.err("every group is in sync\n");
         }
+        if json {
+            print_file_changes(ui, &[], |_| Vec::new(), dry_run, &[]);
+        }
         return Ok(Outcome::Success);
     }
-    let conflicts: Vec<&Plan> =
-        plans.iter().filter(|p| matches!(p.resolution, Resolution::Conflict { .. })).collect();
+    let conflicts = conflicts(ws, &plans, prefer.as_ref());
     if !conflicts.is_empty() {
-        let groups = crate::checks::group::groups(ws);
-        for p in &conflicts {
-            report_conflict(ui, p);
-            if let Some(prefer) = &prefer
-                && !groups.get(&p.group).is_some_and(|members| members.contains(&prefer))
-            {
-                ui.err(&format!(
-                    "  note: `--prefer {prefer}` does not apply: it is not in group `{}`\n",
-                    p.group
-                ));
-            }
+        if json {
+            print_file_changes(ui, &[], |_| Vec::new(), dry_run, &conflicts);
+        } else {
+            conflicts.iter().for_each(|d| ui.diagnostic(d));
         }
         ui.err(&format!(
             "{}: nothing was written; {} to resolve\n",
@@ -70,13 +72,19 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         return Ok(Outcome::Failed);
     }
     let mut set = Changeset::new();
+    let mut what: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for p in &plans {
         let Resolution::Copy { from, to, reason } = &p.resolution else { continue };
         for target in to {
             let text = copy_text(ws, &loaded.report, from, target, &p.action)?;
-            set.put(state_path(target.as_str(), p.action.as_str()), text);
+            let path = state_path(target.as_str(), p.action.as_str());
+            what.insert(path.clone(), vec![format!("copied from `{from}` ({reason})")]);
+            set.put(path, text);
         }
-        let verb = if args.dry_run { "Would copy" } else { "Copied" };
+        if json {
+            continue;
+        }
+        let verb = if dry_run { "Would copy" } else { "Copied" };
         ui.err(&format!(
             "{verb} {} in group `{}` from {} to {} ({reason})\n",
             ui.paint_err(BOLD, format!("`{}`", p.action)),
@@ -85,34 +93,44 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
             to.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
         ));
     }
-    if args.dry_run {
+    let statuses = if dry_run { set.preview(&loaded.repo.root)? } else { set.commit(&lock)? };
+    if json {
+        print_file_changes(ui, &statuses, |p| what.get(p).cloned().unwrap_or_default(), dry_run, &[]);
         return Ok(Outcome::Success);
     }
-    for (file, status) in set.commit(&lock)? {
-        if status == WriteStatus::Updated || status == WriteStatus::Created {
-            ui.status("Updated", &file);
+    if !dry_run {
+        for (file, status) in statuses {
+            if status != WriteStatus::Unchanged {
+                ui.status("Updated", &file);
+            }
         }
     }
     Ok(Outcome::Success)
 }
 
-fn report_conflict(ui: &Ui, p: &Plan) {
-    let Resolution::Conflict { sides, reason } = &p.resolution else { return };
-    let names: Vec<String> = sides.iter().map(crate::sync::Side::describe).collect();
-    ui.err(&format!(
-        "{}: group `{}` disagrees on `{}`: {}; {reason}\n",
-        ui.paint_err(crate::ui::RED.bold(), "error"),
-        p.group,
-        p.action,
-        names.join(" and ")
-    ));
-    let options: Vec<String> =
-        sides.iter().map(|s| format!("`evident sync --prefer {}`", s.assessment)).collect();
-    ui.err(&format!(
-        "  {}: choose one side with {}\n",
-        ui.paint_err(crate::ui::CYAN.bold(), "help"),
-        options.join(" or ")
-    ));
+/// The groups whose sides both changed, as errors naming them and the `--prefer` that
+/// would settle each (with a note when the `--prefer` given is not in the group).
+fn conflicts(ws: &Workspace, plans: &[Plan], prefer: Option<&AssessmentId>) -> Vec<Diagnostic> {
+    let groups = crate::checks::group::groups(ws);
+    let mut out = Vec::new();
+    for p in plans {
+        let Resolution::Conflict { sides, reason } = &p.resolution else { continue };
+        let names: Vec<String> = sides.iter().map(crate::sync::Side::describe).collect();
+        let options: Vec<String> =
+            sides.iter().map(|s| format!("`evident sync --prefer {}`", s.assessment)).collect();
+        let mut d = Diagnostic::new(
+            Code::GroupOutOfSync,
+            format!("group `{}` disagrees on `{}`: {}; {reason}", p.group, p.action, names.join(" and ")),
+        )
+        .hint(format!("choose one side with {}", options.join(" or ")));
+        if let Some(prefer) = prefer
+            && !groups.get(&p.group).is_some_and(|members| members.contains(&prefer))
+        {
+            d = d.note(format!("`--prefer {prefer}` does not apply: it is not in group `{}`", p.group));
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// The winner's file, with the target's own `accepted_version`.

@@ -1,13 +1,14 @@
 //! `evident trust`: the allowed signers file of `[trust]`, whose keys may
 //! sign verdicts and admin changes.
 
-use crate::commands::args::OutputFormat;
+use crate::commands::args::{OutputFormat, WriteArgs};
 use crate::commands::context::Context;
+use crate::commands::output::{print_file_changes, write_verb};
 use crate::error::{Error, Outcome, Result};
 use crate::model::{Config, DEFAULT_ALLOWED_SIGNERS};
 use crate::repo::Repo;
 use crate::repo::layout::CONFIG_FILE;
-use crate::repo::write::{Changeset, WriteStatus};
+use crate::repo::write::Changeset;
 use crate::schema::FileKind;
 use crate::trust::AllowedSigners;
 use crate::trust::signers::parse_public_key;
@@ -28,7 +29,9 @@ pub(crate) enum Command {
     /// Adds `EMAIL <key type> <key>` to the allowed signers file, creating it
     /// if needed. Does nothing when the file already lists that key for that
     /// address. Refuses a file that is not an SSH public key.
-    #[command(after_help = "Examples:\n  evident trust add cy@example.com ~/.ssh/id_ed25519.pub")]
+    #[command(after_help = "Examples:
+  evident trust add cy@example.com ~/.ssh/id_ed25519.pub
+  evident trust add cy@example.com cy.pub --dry-run --format json")]
     Add(AddArgs),
     /// List the trusted keys: e-mail, key type, fingerprint, comment.
     #[command(after_help = "Examples:\n  evident trust list\n  evident trust list --format json")]
@@ -43,6 +46,8 @@ pub(crate) struct AddArgs {
     /// Their SSH public key file (e.g. `id_ed25519.pub`), or `-` for standard input.
     #[arg(value_name = "KEYFILE")]
     pub keyfile: std::path::PathBuf,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -135,29 +140,33 @@ fn add(ctx: &Context, ui: &Ui, args: AddArgs) -> Result<Outcome> {
     let (rel, trust) = trust_settings(&repo)?;
     let existing = read_existing(&repo, &rel)?;
     let signers = AllowedSigners::parse(&existing);
-    if signers.lists(email, &key.fingerprint) {
-        ui.status("Unchanged", &format!("{rel}: {email} {}", key.fingerprint));
-        enforcement_note(ui, trust.as_ref());
-        return Ok(Outcome::Success);
-    }
+    let listed = signers.lists(email, &key.fingerprint);
     let mut out = existing;
-    if !out.is_empty() && !out.ends_with('\n') {
+    if !listed {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&format!("{email} {} {}", key.key_type, key.base64));
+        if !comment.is_empty() {
+            out.push(' ');
+            out.push_str(&comment);
+        }
         out.push('\n');
     }
-    out.push_str(&format!("{email} {} {}", key.key_type, key.base64));
-    if !comment.is_empty() {
-        out.push(' ');
-        out.push_str(&comment);
-    }
-    out.push('\n');
     let mut set = Changeset::new();
     set.put(rel.clone(), out);
-    for (file, status) in set.commit(&lock)? {
-        let verb = if status == WriteStatus::Created { "Created" } else { "Updated" };
-        ui.status(verb, &format!("{file}: {email} {}", key.fingerprint));
-    }
-    for p in &signers.problems {
-        ui.diagnostic(&problem(&rel, p));
+    let dry_run = args.write.dry_run;
+    let statuses = if dry_run { set.preview(&repo.root)? } else { set.commit(&lock)? };
+    let problems: Vec<_> = signers.problems.iter().map(|p| problem(&rel, p)).collect();
+    if args.write.json() {
+        let what = |_: &str| vec![format!("trust {email} {}", key.fingerprint)];
+        print_file_changes(ui, &statuses, what, dry_run, &problems);
+    } else {
+        for (file, status) in statuses {
+            let verb = write_verb(status, dry_run).unwrap_or("Unchanged");
+            ui.status(verb, &format!("{file}: {email} {}", key.fingerprint));
+        }
+        problems.iter().for_each(|p| ui.diagnostic(p));
     }
     enforcement_note(ui, trust.as_ref());
     Ok(Outcome::Success)

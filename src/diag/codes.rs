@@ -331,6 +331,9 @@ codes! {
     NoAlertPolicies = "E0855", "no-alert-policies", Warning, false,
         "evident.toml has no [[alerts]] policies",
         "`evident alerts` reports the changes that `[[alerts]]` policies in `evident.toml` ask for; with none, it reports nothing. `evident alerts --help` shows how to write one.";
+    FileExists = "E0856", "file-exists", Error, false,
+        "a file to add exists with other content",
+        "`evident library add` and `evident init --template` never overwrite a file: when a file of the built-in template exists with other content (an earlier version, or your own edits), nothing is written. Add the template under another id with `--template NEW-ID`, or remove the files first (their history stays in git).";
     NewGroup = "E0602", "new-group", Warning, false,
         "an assessment starts a group whose name is close to an existing one",
         "Assessments of a group keep the states of their shared actions identical. A new group name that is close to an existing one is probably a typo: the assessment would not share its states with the group meant. Fix the name in `assessment.toml`, or keep it if the group is new.";

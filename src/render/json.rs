@@ -426,14 +426,15 @@ pub(crate) enum ImportedChange {
     Updated,
 }
 
-/// `--format json` of the edits (`set`, `assign`, `accept`, `evidence add|remove`):
-/// what the edit writes, or why it refused (exit 1).
+/// `--format json` of the edits (`set`, `assign`, `accept`, `evidence add|remove`) and of
+/// the commands that write whole files (`new`, `sync`, `library add`, `trust add`): what the
+/// command writes, or why it refused (exit 1).
 #[derive(Debug, Serialize, JsonSchema)]
 pub(crate) struct ChangesOutput {
     /// Whether the files were written (not with `--dry-run`, nor when refused).
     pub written: bool,
     pub dry_run: bool,
-    /// The files the edit touches, sorted by path.
+    /// The files the command touches, sorted by path.
     pub files: Vec<ChangedFile>,
     /// Evidence files copied into the repository.
     pub copies: Vec<String>,

@@ -65,6 +65,19 @@ impl Changeset {
         self.files.iter().map(|(p, c)| (p.as_str(), c.as_slice()))
     }
 
+    /// What writing the set under `root` would do to each file, writing
+    /// nothing (`--dry-run`); the same checks as a write, so a path that
+    /// leaves `root` is refused here too.
+    pub(crate) fn preview(&self, root: &Path) -> Result<Vec<(String, WriteStatus)>> {
+        let mut inside: HashSet<PathBuf> = HashSet::new();
+        let mut statuses = Vec::new();
+        for (rel, contents) in &self.files {
+            let target = contained_in(root, rel, &mut inside)?;
+            statuses.push((rel.clone(), status_of(&target, contents)?));
+        }
+        Ok(statuses)
+    }
+
     /// Writes every file under `root`, returning what happened to each: for
     /// output that is not the repository (a report folder, schemas, a new
     /// repository). Each file is staged next to its target and the targets
@@ -92,12 +105,7 @@ impl Changeset {
         let mut inside: HashSet<PathBuf> = HashSet::new();
         for (rel, contents) in &self.files {
             let target = contained_in(root, rel, &mut inside)?;
-            let status = match std::fs::read(&target) {
-                Ok(existing) if existing == *contents => WriteStatus::Unchanged,
-                Ok(_) => WriteStatus::Updated,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => WriteStatus::Created,
-                Err(e) => return Err(Error::io("read", &target, e)),
-            };
+            let status = status_of(&target, contents)?;
             statuses.push((rel.clone(), status));
             if status == WriteStatus::Unchanged {
                 continue;
@@ -314,6 +322,16 @@ pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut set = Changeset::new();
     set.put(name, bytes);
     set.apply(parent).map(|_| ())
+}
+
+/// Whether writing `contents` to `target` creates, updates or leaves it.
+fn status_of(target: &Path, contents: &[u8]) -> Result<WriteStatus> {
+    match std::fs::read(target) {
+        Ok(existing) if existing == contents => Ok(WriteStatus::Unchanged),
+        Ok(_) => Ok(WriteStatus::Updated),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(WriteStatus::Created),
+        Err(e) => Err(Error::io("read", target, e)),
+    }
 }
 
 /// [`contained_path`], remembering the folders found inside the repository: a

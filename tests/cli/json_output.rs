@@ -50,6 +50,7 @@ fn commands_that_refuse_errors_print_them_as_json() {
         ),
         (&["import", "ciso-assistant", "lib.yaml", "--format", "json"], Some("import-ciso-assistant")),
         (&["import", "mapping", "lib.yaml", "--format", "json"], Some("import-mapping")),
+        (&["sync", "--format", "json"], Some("changes")),
     ] {
         let run = repo.run(args);
         let json = assert_refused_as_json(&run, schema);

@@ -146,6 +146,23 @@ fn init_with_a_template_starts_a_valid_repository() {
     assert!(!other.exists());
 }
 
+/// `init --template` into a directory whose files clash with the template's: nothing of the
+/// template is written and the run fails (it exited 0).
+#[test]
+fn init_with_a_template_that_clashes_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(dir.path().join("templates/cisa-cpg-2.0.toml"), "# mine\n").unwrap();
+    let run = crate::support::run({
+        let mut cmd = crate::support::evident();
+        cmd.arg("init").arg(dir.path()).args(["--no-git", "--template", "cisa-cpg-2.0"]);
+        cmd
+    });
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stderr.contains("already exist with other content"), "{}", run.all());
+    assert!(!dir.path().join("actions/cisa-cpg-2.0-rc-01.toml").exists());
+}
+
 #[test]
 fn add_writes_a_template_under_a_new_id_and_never_overwrites() {
     let repo = TestRepo::new();

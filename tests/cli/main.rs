@@ -13,6 +13,7 @@ mod diff;
 mod docs;
 mod edit;
 mod export;
+mod file_changes;
 mod hints;
 mod history;
 mod history_cache;

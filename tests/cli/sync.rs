@@ -2,6 +2,7 @@
 //! conflicts are refused, uncommitted edits count, runs are idempotent.
 
 use crate::check::{ANA, BOB, CY, grouped};
+use crate::output_schemas::assert_conforms;
 use crate::support::state_toml;
 
 const GDPR_MFA: &str = "assessments/gdpr-2026/mfa.toml";
@@ -59,13 +60,19 @@ fn uncommitted_edits_are_the_newest_change() {
     assert_eq!(repo.read(GDPR_MFA), repo.read(CCPA_MFA));
 }
 
-#[test]
-fn a_conflict_names_both_sides_and_writes_nothing() {
+/// `grouped()` where both sides of `mfa` changed since they last agreed.
+fn conflicting() -> crate::support::TestRepo {
     let (repo, _) = grouped();
     repo.write(GDPR_MFA, state_toml(Some(ANA), "implemented", "none", &[]));
     repo.commit(ANA, "Implemented in gdpr");
     repo.write(CCPA_MFA, state_toml(Some(BOB), "planned", "none", &[]));
     repo.commit(BOB, "Bob takes ccpa");
+    repo
+}
+
+#[test]
+fn a_conflict_names_both_sides_and_writes_nothing() {
+    let repo = conflicting();
     let before = repo.snapshot_files();
     let run = repo.run(&["sync"]);
     assert_eq!(run.code, 1, "{}", run.all());
@@ -139,4 +146,63 @@ fn a_side_never_committed_is_named_uncommitted() {
     assert_eq!(run.code, 1, "{}", run.all());
     assert!(run.stderr.contains("`gdpr-2027` (uncommitted)"), "{}", run.stderr);
     assert!(run.stderr.contains("`gdpr-2026` (changed in "), "{}", run.stderr);
+}
+
+/// `sync --format json`: the state files it copies, as the edits print them; stdout is the
+/// JSON alone, and a dry run writes nothing.
+#[test]
+fn prints_its_copies_as_json() {
+    let (repo, _) = grouped();
+    let edited = state_toml(Some(ANA), "implemented", "none", &[]);
+    repo.write(GDPR_MFA, &edited);
+    repo.commit(BOB, "Enforce MFA for gdpr");
+    let before = repo.snapshot_files();
+
+    let dry = repo.run(&["sync", "--dry-run", "--format", "json"]);
+    assert_eq!(dry.code, 0, "{}", dry.all());
+    let json = dry.json();
+    assert_conforms("changes", &json);
+    assert_eq!(json["dry_run"], true);
+    assert_eq!(json["written"], false);
+    let files = json["files"].as_array().expect("files");
+    assert_eq!(files.len(), 1, "{json}");
+    assert_eq!(files[0]["path"], CCPA_MFA);
+    assert_eq!(files[0]["change"], "updated");
+    let what = files[0]["what"][0].as_str().expect("what");
+    assert!(what.starts_with("copied from `gdpr-2026` ("), "{what}");
+    assert!(!dry.stderr.contains("Would copy"), "people's lines stay out of JSON runs: {}", dry.all());
+    assert_eq!(before, repo.snapshot_files(), "a dry run writes nothing");
+
+    let run = repo.run(&["sync", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(run.json()["written"], true);
+    assert_eq!(run.json()["files"][0]["path"], CCPA_MFA);
+    assert_eq!(repo.read(CCPA_MFA), edited);
+
+    let again = repo.run(&["sync", "--format", "json"]);
+    assert_eq!(again.code, 0, "{}", again.all());
+    assert_eq!(again.json()["files"], serde_json::json!([]));
+}
+
+/// A conflict is an error diagnostic in the JSON (exit 1), with the `--prefer` that settles it.
+#[test]
+fn a_conflict_is_a_diagnostic_in_json() {
+    let repo = conflicting();
+    let before = repo.snapshot_files();
+    let run = repo.run(&["sync", "--format", "json", "--prefer", "gdpr-2026", "--dry-run"]);
+    assert_eq!(run.code, 0, "--prefer settles it: {}", run.all());
+    assert_eq!(run.json()["files"][0]["path"], CCPA_MFA);
+    let run = repo.run(&["sync", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let json = run.json();
+    assert_conforms("changes", &json);
+    assert_eq!(json["written"], false);
+    assert_eq!(json["files"], serde_json::json!([]));
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "E0601");
+    assert_eq!(d["severity"], "error");
+    assert!(d["message"].as_str().unwrap().contains("group `privacy` disagrees on `mfa`"), "{d}");
+    assert!(d["hint"].as_str().unwrap().contains("evident sync --prefer ccpa-2026"), "{d}");
+    assert!(run.stderr.contains("nothing was written; 1 conflict to resolve"), "{}", run.stderr);
+    assert_eq!(before, repo.snapshot_files());
 }

@@ -449,6 +449,41 @@ fn trust_add_and_list() {
     assert!(run.stderr.contains("`[trust] require-signed` in `evident.toml` is empty"), "{}", run.all());
 }
 
+/// `trust add --format json`: the allowed signers file it writes, as the edits print it;
+/// `--dry-run` writes nothing; a line that is not a key is a warning of the JSON.
+#[test]
+fn trust_add_prints_its_change_as_json() {
+    let keys = Keys::new();
+    let repo = TestRepo::new();
+    let cy = keys.public("cy");
+    let args = ["trust", "add", CY, cy.to_str().unwrap(), "--format", "json"];
+    let dry = repo.run(&[&args[..], &["--dry-run"]].concat());
+    assert_eq!(dry.code, 0, "{}", dry.all());
+    let json = dry.json();
+    crate::output_schemas::assert_conforms("changes", &json);
+    assert_eq!((json["dry_run"].as_bool(), json["written"].as_bool()), (Some(true), Some(false)));
+    assert_eq!(json["files"][0]["path"], SIGNERS);
+    assert_eq!(json["files"][0]["change"], "created");
+    let out = std::process::Command::new("ssh-keygen").arg("-lf").arg(&cy).output().unwrap();
+    let fingerprint = String::from_utf8_lossy(&out.stdout).split(' ').nth(1).unwrap().to_owned();
+    assert_eq!(json["files"][0]["what"][0], format!("trust {CY} {fingerprint}"));
+    assert!(!repo.path().join(SIGNERS).exists(), "a dry run writes nothing");
+
+    repo.write(SIGNERS, "not a key\n");
+    let run = repo.run(&args);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let json = run.json();
+    crate::output_schemas::assert_conforms("changes", &json);
+    assert_eq!(json["written"], true);
+    assert_eq!(json["files"][0]["change"], "updated");
+    assert_eq!(json["diagnostics"][0]["code"], "E0715", "{json:#}");
+    assert_eq!(json["diagnostics"][0]["severity"], "warning", "{json:#}");
+    assert_eq!(repo.read(SIGNERS), format!("not a key\n{}", keys.line(CY, "cy")));
+    let again = repo.run(&args).json();
+    assert_eq!(again["files"][0]["change"], "unchanged", "{again:#}");
+    assert_eq!(again["files"][0]["what"], serde_json::json!([]));
+}
+
 #[test]
 fn validate_reports_an_unusable_allowed_signers_file() {
     let keys = Keys::new();
