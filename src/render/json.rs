@@ -426,7 +426,7 @@ pub(crate) enum ImportedChange {
     Updated,
 }
 
-/// `--format json` of the edits (`set`, `assign`, `accept`, `evidence add|remove`):
+/// `--format json` of the edits (`set`, `assign`, `accept`, `evidence add|remove|rehash`):
 /// what the edit writes, or why it refused (exit 1).
 #[derive(Debug, Serialize, JsonSchema)]
 pub(crate) struct ChangesOutput {

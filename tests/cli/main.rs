@@ -33,6 +33,7 @@ mod output_schemas;
 mod owners;
 mod planned;
 mod quiet;
+mod rehash;
 mod replay;
 mod report;
 mod scoring;
