@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::diag::{Code, Diagnostic, Report};
 use crate::load::span_of;
-use crate::model::Workspace;
+use crate::model::{ActionId, ActionState, AssessmentId, Level, Workspace};
 use crate::repo::layout::state_path;
 
 /// The file types evidence files may have: the seeds' list (documents,
@@ -267,7 +267,7 @@ pub(crate) fn check(ws: &Workspace, report: &mut Report, root: &Path) {
                         None => out.push(
                             Diagnostic::new(Code::EvidenceHashMissing, format!("evidence file `{path}` has no `sha256`"))
                                 .at(&file, at("path"))
-                                .hint(format!("add `sha256 = \"{sha256}\"`")),
+                                .hint(hash_hint(ws, (assessment, action, state), &ev.name, sha256, false)),
                         ),
                         Some(recorded) if recorded != sha256 => out.push(
                             Diagnostic::new(
@@ -276,9 +276,7 @@ pub(crate) fn check(ws: &Workspace, report: &mut Report, root: &Path) {
                             )
                             .at(&file, at("sha256"))
                             .label("recorded hash")
-                            .hint(format!(
-                                "restore the file, or, if the change is intended, record its new hash: `sha256 = \"{sha256}\"` (in each state file that cites it)"
-                            )),
+                            .hint(hash_hint(ws, (assessment, action, state), &ev.name, sha256, true)),
                         ),
                         Some(_) => {}
                         }
@@ -288,6 +286,59 @@ pub(crate) fn check(ws: &Workspace, report: &mut Report, root: &Path) {
         }
     }
     report.diagnostics.extend(out);
+}
+
+/// The hint of E0403 (`changed`: a hash was recorded) and of E0404: the
+/// command that records the hash where it works, and, for a changed file
+/// under a verdict the rules freeze (E0701), how to get there first.
+fn hash_hint(
+    ws: &Workspace,
+    (assessment, action, state): (&AssessmentId, &ActionId, &ActionState),
+    name: &str,
+    sha256: &str,
+    changed: bool,
+) -> String {
+    let by_hand = format!("`sha256 = \"{sha256}\"`");
+    let command = rehash_command(ws, assessment, action, name);
+    match command {
+        Some((flag, rehash)) if changed && frozen(ws, state) => format!(
+            "restore the file: the test status is `{}`, and the evidence a verdict rests on may not change (E0701); if the change is intended, first move the test status back (`evident set {action}{flag} --test in-progress`) in a commit of its own, then run {rehash} and test again",
+            state.test.status
+        ),
+        Some((_, rehash)) if changed => {
+            format!(
+                "restore the file, or, if the change is intended, record its new hash with {rehash} ({by_hand})"
+            )
+        }
+        None if changed => format!(
+            "restore the file, or, if the change is intended, record its new hash: {by_hand} (in each state file that cites it)"
+        ),
+        Some((_, rehash)) if !frozen(ws, state) => format!("record it with {rehash} ({by_hand})"),
+        _ => format!("add {by_hand}"),
+    }
+}
+
+/// `evident evidence rehash` for the item `name` of a state, with the
+/// ` -a <assessment>` it needs; `None` when no command reaches the state.
+fn rehash_command(
+    ws: &Workspace,
+    assessment: &AssessmentId,
+    action: &ActionId,
+    name: &str,
+) -> Option<(String, String)> {
+    let flag = crate::edit::command_flag(ws, action, assessment)?;
+    // A name that starts with `-` would read as an option.
+    let word = crate::diag::shell::quote(name);
+    let word = if name.starts_with('-') { format!("-- {word}") } else { word };
+    let command = format!("`evident evidence rehash {action}{flag} {word}`");
+    Some((flag, command))
+}
+
+/// Whether the rules freeze a state's evidence: its test is a verdict and
+/// E0701 is an error (`evidence rehash` is refused then).
+fn frozen(ws: &Workspace, state: &ActionState) -> bool {
+    let level = ws.config.rules.get(Code::EvidenceFrozen.name()).copied().unwrap_or(Level::Error);
+    state.test.status.is_verdict() && level == Level::Error
 }
 
 /// "did you mean" for a missing file: a file of the same directory with a close name.

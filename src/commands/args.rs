@@ -83,7 +83,7 @@ impl WriteArgs {
     }
 }
 
-/// Where an edit goes and whether to write it; shared by `evidence add|remove`
+/// Where an edit goes and whether to write it; shared by `evidence add|remove|rehash`
 /// (flattened last, so `--help` lists them last).
 #[derive(Clone, Debug, Default, clap::Args)]
 pub(crate) struct EditArgs {

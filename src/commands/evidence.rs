@@ -1,20 +1,22 @@
-//! `evident evidence add|remove`: record evidence of an action, or take it off.
+//! `evident evidence add|remove|rehash`: record evidence of an action, take it
+//! off, or record the new hash of a file that changed on purpose.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use crate::commands::args::EditArgs;
 use crate::commands::context::Context;
-use crate::commands::output::conclude;
-use crate::edit::{self, EVIDENCE_TYPES, Session};
+use crate::commands::output::{conclude, print_refusal};
+use crate::edit::{self, EVIDENCE_TYPES, Session, Which};
 use crate::error::{Error, Outcome, Result};
-use crate::model::{Date, Evidence};
+use crate::model::{ActionId, AssessmentId, Date, Evidence, Workspace};
 
-/// Add or remove evidence of an action.
+/// Add, remove or rehash evidence of an action.
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum Command {
     Add(AddArgs),
     Remove(RemoveArgs),
+    Rehash(RehashArgs),
 }
 
 /// Add evidence to an action: a file or a link.
@@ -63,10 +65,43 @@ pub(crate) struct RemoveArgs {
     pub edit: EditArgs,
 }
 
+/// Record the new SHA-256 of evidence files that changed on purpose.
+///
+/// `evident check` reports an evidence file whose content no longer matches
+/// its recorded `sha256` (E0403). When the change is intended, this records
+/// the hash the file has now: of every changed file among ACTION's evidence,
+/// or of the item NAME only; with --all, of every changed evidence file in the
+/// repository. Items whose file still matches are left as they are; when none
+/// changed, it says so and writes nothing. In a group, every assessment of the
+/// group that lists the action is updated.
+///
+/// Refused once the test status is passed, failed-* or out-of-scope: the
+/// evidence a verdict rests on may not change (E0701). Restore the file, or
+/// move the test status back in a commit of its own, rehash and test again.
+/// A missing file, a path out of the repository or a link named is an error.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  evident evidence rehash non-discrimination
+  evident evidence rehash mfa-admins \"CA policy export\" --assessment hipaa-2026
+  evident evidence rehash --all --dry-run")]
+pub(crate) struct RehashArgs {
+    /// The action (its id: actions/<ACTION>.toml).
+    #[arg(required_unless_present = "all")]
+    pub action: Option<String>,
+    /// Only the evidence item of this name. Default: every item whose file changed.
+    pub name: Option<String>,
+    /// Every evidence file in the repository that changed since its hash was recorded.
+    #[arg(long, conflicts_with_all = ["action", "assessments"])]
+    pub all: bool,
+    #[command(flatten)]
+    pub edit: EditArgs,
+}
+
 pub(crate) fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
     match cmd {
         Command::Add(args) => add(ctx, args),
         Command::Remove(args) => remove(ctx, args),
+        Command::Rehash(args) => rehash(ctx, args),
     }
 }
 
@@ -168,4 +203,69 @@ fn remove(ctx: &Context, args: RemoveArgs) -> Result<Outcome> {
         }
     }
     Ok(outcome)
+}
+
+fn rehash(ctx: &Context, args: RehashArgs) -> Result<Outcome> {
+    let ui = ctx.ui();
+    let write = args.edit.write;
+    let Some((lock, loaded)) = ctx.load_for_edit(write.json())? else {
+        return Ok(Outcome::Failed);
+    };
+    let ws = &loaded.workspace;
+    let (states, which, scope) = match &args.action {
+        Some(id) => {
+            let action = edit::action(ws, &loaded.report, id)?;
+            let states: Vec<(AssessmentId, ActionId)> =
+                edit::targets(ws, &action.id, &args.edit.assessments)?
+                    .into_iter()
+                    .map(|a| (a, action.id.clone()))
+                    .collect();
+            match args.name.as_deref() {
+                Some(name) => (states, Which::Named(name), format!("evidence `{name}` of `{}`", action.id)),
+                None => (states, Which::Files, format!("every evidence file of `{}`", action.id)),
+            }
+        }
+        None => (every_state(ws), Which::Files, "every evidence file".to_owned()),
+    };
+    // A state file that does not load is missing from the workspace: its evidence is unknown.
+    let unloaded = edit::unloaded_states(&loaded.report, |a, action| {
+        args.all || states.iter().any(|s| s == &(a.clone(), action.clone()))
+    });
+    if let Some(report) = unloaded {
+        print_refusal(
+            ui,
+            &report,
+            write.json(),
+            "these state files do not load, so their evidence is unknown; fix them first (nothing was written)",
+        );
+        return Ok(Outcome::Failed);
+    }
+    let changed = edit::changed(&loaded.repo.root, ws, &states, which)?;
+    let mut session = Session::new(&loaded.repo.root, ws, Date::today());
+    if changed.is_empty() {
+        ui.status("Nothing", &format!("to rehash: {scope} matches its recorded hash"));
+        // JSON callers get the (empty) list of changes all the same.
+        return match write.json() {
+            true => conclude(ui, &lock, &session.plan(&ws.config.rules), write.dry_run, true),
+            false => Ok(Outcome::Success),
+        };
+    }
+    for item in &changed {
+        let Some(action) = ws.actions.get(item.action.as_str()) else { continue };
+        if let Some(file) = session.open(&item.assessment, action)? {
+            file.rehash_evidence(&item.name, &item.sha256)?;
+        }
+    }
+    conclude(ui, &lock, &session.plan(&ws.config.rules), write.dry_run, write.json())
+}
+
+/// Every state of an action that exists, for `rehash --all`.
+fn every_state(ws: &Workspace) -> Vec<(AssessmentId, ActionId)> {
+    let mut out = Vec::new();
+    for (assessment, entry) in &ws.assessments {
+        for action in entry.states.keys().filter(|a| ws.actions.contains_key(a.as_str())) {
+            out.push((assessment.clone(), action.clone()));
+        }
+    }
+    out
 }

@@ -144,10 +144,10 @@ codes! {
         "The evidence `path` names a file that is not in the repository: it was renamed, moved or deleted, or never committed. Restore the file at that path, or fix the path (the hint suggests a file of a close name).";
     EvidenceHashMismatch = "E0403", "evidence-hash-mismatch", Error, false,
         "an evidence file does not match its recorded hash",
-        "The file's SHA-256 differs from `sha256`: the file changed after it was recorded. If the change is intended, record the new hash (shown in the hint); otherwise restore the file.";
+        "The file's SHA-256 differs from `sha256`: the file changed after it was recorded. If the change is intended, record the new hash (shown in the hint) with `evident evidence rehash ACTION [NAME]`, or `evident evidence rehash --all` for every changed file; otherwise restore the file. Under a test verdict the evidence is frozen (E0701): restore the file, or move the test status back in a commit of its own before rehashing, and test again.";
     EvidenceHashMissing = "E0404", "evidence-hash-missing", Error, false,
         "an evidence file has no recorded hash",
-        "Evidence files carry their SHA-256 so that later changes are detected. Add the `sha256` shown in the hint.";
+        "Evidence files carry their SHA-256 so that later changes are detected. Add the `sha256` shown in the hint, or record it with `evident evidence rehash` (the hint shows the command where it works).";
     EvidenceMalformed = "E0405", "evidence-malformed", Error, false,
         "an evidence item needs exactly one of path or url",
         "Each `[[evidence]]` item is either a file (`path` and `sha256`) or a link (`url`).";

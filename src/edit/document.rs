@@ -251,34 +251,15 @@ impl StateEdit {
                 (None, false) => err.hint(format!("its evidence: {}", names.join(", "))),
             });
         };
-        let status = self.before.test.status;
-        if let Some(committed) = self.committed_test.filter(|c| c.is_verdict() && !status.is_verdict()) {
-            // `check --base` compares each commit with its parent: removing the
-            // evidence in the commit that withdraws the verdict still breaks the rule.
-            self.refusals.push(Broken {
-                pointer: "/test/status",
-                diagnostic: Diagnostic::new(
-                    Code::EvidenceFrozen,
-                    format!(
-                        "cannot remove evidence `{name}` yet: the test status committed in HEAD is `{committed}`"
-                    ),
-                )
-                .hint("commit the change of the test status first, then remove the evidence in a later commit"),
-            });
-        }
-        if status.is_verdict() {
-            self.refusals.push(Broken {
-                pointer: "/test/status",
-                diagnostic: Diagnostic::new(
-                    Code::EvidenceFrozen,
-                    format!("cannot remove evidence `{name}`: the test status is `{status}`"),
-                )
-                .hint(format!(
-                    "evidence is kept once a test is passed, failed or out of scope; to replace it, first move the test status back (e.g. `evident set {}{} --test in-progress`) in its own commit",
-                    self.action.id, self.assessment_flag
-                )),
-            });
-        }
+        self.refuse_if_frozen(
+            "remove",
+            name,
+            "commit the change of the test status first, then remove the evidence in a later commit".to_owned(),
+            format!(
+                "evidence is kept once a test is passed, failed or out of scope; to replace it, first move the test status back (e.g. `evident set {}{} --test in-progress`) in its own commit",
+                self.action.id, self.assessment_flag
+            ),
+        );
         match self.doc.get_mut("evidence") {
             Some(Item::ArrayOfTables(tables)) if index < tables.len() => {
                 tables.remove(index);
@@ -298,6 +279,78 @@ impl StateEdit {
             self.doc.remove("evidence");
         }
         Ok(self.before.evidence[index].clone())
+    }
+
+    /// Records `sha256` as the hash of the evidence file of the item called
+    /// `name` (the file changed on purpose). Refused (as a diagnostic, so that
+    /// `[rules]` applies) once the test reached a verdict: the evidence a
+    /// verdict rests on is frozen (E0701).
+    pub(crate) fn rehash_evidence(&mut self, name: &str, sha256: &str) -> Result<()> {
+        let Some(index) = self.before.evidence.iter().position(|e| e.name == name) else {
+            return Err(Error::new(format!("`{}` has no evidence named `{name}`", self.path)));
+        };
+        let path = self.before.evidence[index].path.clone().unwrap_or_default();
+        self.refuse_if_frozen(
+            "rehash",
+            name,
+            format!(
+                "commit the change of the test status on its own first (leave `{path}` out of that commit), then rehash the evidence in a later commit"
+            ),
+            format!(
+                "the evidence a verdict rests on may not change: restore `{path}` as it was recorded; if the change is intended, first move the test status back (e.g. `evident set {}{} --test in-progress`) in a commit of its own, then rehash and test again",
+                self.action.id, self.assessment_flag
+            ),
+        );
+        let value = Value::from(sha256);
+        match self.doc.get_mut("evidence") {
+            Some(Item::ArrayOfTables(tables)) => {
+                let item = tables.get_mut(index).ok_or_else(|| unexpected_shape(&self.path, "evidence"))?;
+                set_value(item, "sha256", value);
+            }
+            Some(Item::Value(Value::Array(array))) => {
+                let item = array.get_mut(index).and_then(Value::as_inline_table_mut);
+                let item = item.ok_or_else(|| unexpected_shape(&self.path, "evidence"))?;
+                if !item.contains_key("sha256") {
+                    // `{ name = "a", path = "b" }`: the space before `}` stays before `}`.
+                    append_inline(item, "sha256", value);
+                } else {
+                    set_value(item, "sha256", value);
+                }
+            }
+            _ => return Err(unexpected_shape(&self.path, "evidence")),
+        }
+        Ok(())
+    }
+
+    /// Refuses a change (`verb`: remove, rehash) to the evidence item `name`
+    /// under a verdict: the one in the file (`now` says what to do), or the one
+    /// committed in HEAD when the file withdraws it (`later`), since
+    /// `check --base` compares each commit with its parent and the change in
+    /// the commit that withdraws the verdict still breaks the rule.
+    fn refuse_if_frozen(&mut self, verb: &str, name: &str, later: String, now: String) {
+        let status = self.before.test.status;
+        if let Some(committed) = self.committed_test.filter(|c| c.is_verdict() && !status.is_verdict()) {
+            self.refusals.push(Broken {
+                pointer: "/test/status",
+                diagnostic: Diagnostic::new(
+                    Code::EvidenceFrozen,
+                    format!(
+                        "cannot {verb} evidence `{name}` yet: the test status committed in HEAD is `{committed}`"
+                    ),
+                )
+                .hint(later),
+            });
+        }
+        if status.is_verdict() {
+            self.refusals.push(Broken {
+                pointer: "/test/status",
+                diagnostic: Diagnostic::new(
+                    Code::EvidenceFrozen,
+                    format!("cannot {verb} evidence `{name}`: the test status is `{status}`"),
+                )
+                .hint(now),
+            });
+        }
     }
 }
 
@@ -386,6 +439,20 @@ pub(super) fn set_value(table: &mut dyn TableLike, key: &str, mut new: Value) {
             table.insert(key, Item::Value(new));
         }
     }
+}
+
+/// Adds a key at the end of an inline table, taking over the spacing that
+/// stood between the last value and the closing brace.
+fn append_inline(table: &mut toml_edit::InlineTable, key: &str, mut value: Value) {
+    if let Some((_, last)) = table.iter_mut().last() {
+        let suffix = last.decor().suffix().cloned();
+        last.decor_mut().set_suffix("");
+        if let Some(suffix) = suffix {
+            value.decor_mut().set_prefix(" ");
+            value.decor_mut().set_suffix(suffix);
+        }
+    }
+    table.insert(key, value);
 }
 
 fn same_value(a: &Value, b: &Value) -> bool {

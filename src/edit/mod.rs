@@ -1,6 +1,6 @@
 //! Editing action state files the way a person would.
 //!
-//! The editing commands (`set`, `assign`, `evidence add|remove`) change a few
+//! The editing commands (`set`, `assign`, `evidence add|remove|rehash`) change a few
 //! keys of `assessments/<a>/<action>.toml` and leave the rest of the text
 //! (comments, spacing, key order, quoting) as it was: they edit the TOML
 //! document with `toml_edit` instead of re-serialising the typed state.
@@ -22,6 +22,7 @@ mod automatic;
 mod document;
 mod evidence;
 mod plan;
+mod rehash;
 mod session;
 mod targets;
 #[cfg(test)]
@@ -30,10 +31,11 @@ mod tests;
 pub(crate) use document::{StateEdit, StatusChange};
 pub(crate) use evidence::{EVIDENCE_TYPES, EvidenceFile, check_url, evidence_file, evidence_users};
 pub(crate) use plan::{FileChange, FileResult, Plan, describe};
+pub(crate) use rehash::{Which, changed};
 pub(crate) use session::{Session, render};
 pub(crate) use targets::{
-    action, assessment_flag, check_person, known_assessment, owner_change, targets, targets_everywhere,
-    unusable_inputs,
+    action, assessment_flag, check_person, command_flag, known_assessment, owner_change, targets,
+    targets_everywhere, unloaded_states, unusable_inputs,
 };
 
 // Shared between the parts of this module.

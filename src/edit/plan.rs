@@ -118,6 +118,12 @@ fn evidence_changes(out: &mut Vec<String>, before: &[Evidence], after: &[Evidenc
     for b in before {
         match after.iter().find(|a| a.name == b.name) {
             None => out.push(format!("evidence `{}` removed", b.name)),
+            Some(a) if a.path == b.path && a.url == b.url && a.sha256 != b.sha256 => {
+                let short = |h: &Option<String>| {
+                    h.as_deref().map_or("none".to_owned(), |h| h.chars().take(12).collect())
+                };
+                out.push(format!("evidence `{}` sha256 {} → {}", b.name, short(&b.sha256), short(&a.sha256)));
+            }
             Some(a) if a != b => out.push(format!("evidence `{}` changed", b.name)),
             Some(_) => {}
         }

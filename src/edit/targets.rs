@@ -12,15 +12,26 @@ use crate::repo::layout::{self, Entry};
 /// membership, people or rule levels would be guessed. Returns them with their
 /// sources, ready to print, or `None` when there are none.
 pub(crate) fn unusable_inputs(report: &Report) -> Option<Report> {
+    loading_errors(report, |entry| matches!(entry, Entry::Config | Entry::Template(_) | Entry::Assessment(_)))
+}
+
+/// The loading errors of the state files `wanted` picks (by assessment and
+/// action): a state file that does not load is missing from the workspace, so
+/// its evidence is unknown. `None` when there are none.
+pub(crate) fn unloaded_states(
+    report: &Report,
+    wanted: impl Fn(&AssessmentId, &ActionId) -> bool,
+) -> Option<Report> {
+    loading_errors(report, |entry| matches!(entry, Entry::State(a, action) if wanted(a, action)))
+}
+
+/// The loading errors of the files `keep` picks, with their sources.
+fn loading_errors(report: &Report, keep: impl Fn(&Entry) -> bool) -> Option<Report> {
     let blocking: Vec<Diagnostic> = report
         .diagnostics
         .iter()
         .filter(|d| d.is_error() && is_loading_error(d.code))
-        .filter(|d| {
-            d.file().is_some_and(|f| {
-                matches!(layout::classify(f), Entry::Config | Entry::Template(_) | Entry::Assessment(_))
-            })
-        })
+        .filter(|d| d.file().is_some_and(|f| keep(&layout::classify(f))))
         .cloned()
         .collect();
     (!blocking.is_empty()).then(|| Report {
@@ -144,6 +155,14 @@ fn must_choose(ws: &Workspace, listing: &[&AssessmentId]) -> bool {
 /// work as shown in a hint: empty when the action alone says where it goes.
 pub(crate) fn assessment_flag(ws: &Workspace, action: &ActionId, assessment: &AssessmentId) -> String {
     if must_choose(ws, &listing(ws, action)) { format!(" -a {assessment}") } else { String::new() }
+}
+
+/// Like [`assessment_flag`], for a hint that offers a command only when it
+/// works: `None` when the action does not exist or `assessment` does not list it.
+pub(crate) fn command_flag(ws: &Workspace, action: &ActionId, assessment: &AssessmentId) -> Option<String> {
+    let listing = listing(ws, action);
+    (ws.actions.contains_key(action.as_str()) && listing.contains(&assessment))
+        .then(|| assessment_flag(ws, action, assessment))
 }
 
 /// An assessment named on the command line: it must exist and list the action.

@@ -426,8 +426,8 @@ pub(crate) enum ImportedChange {
     Updated,
 }
 
-/// `--format json` of the edits (`set`, `assign`, `accept`, `evidence add|remove`) and of
-/// the commands that write whole files (`new`, `sync`, `library add`, `trust add`): what the
+/// `--format json` of the edits (`set`, `assign`, `accept`, `evidence add|remove|rehash`) and
+/// of the commands that write whole files (`new`, `sync`, `library add`, `trust add`): what the
 /// command writes, or why it refused (exit 1).
 #[derive(Debug, Serialize, JsonSchema)]
 pub(crate) struct ChangesOutput {

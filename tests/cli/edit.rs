@@ -579,6 +579,7 @@ fn evidence_stays_until_the_withdrawn_verdict_is_committed() {
 fn readme_editing_examples() {
     let repo = TestRepo::example();
     repo.write("exports/ca-policy.json", "{\"policy\": \"CA-01\"}\n");
+    repo.write("exports/opt-out-sample.csv", "request,answered\nR-1,2026-11-02\n");
     let runs: &[(&[&str], i32)] = &[
         (&["set", "dpia-process", "--implementation", "implemented", "--notes", "DPIA template adopted"], 0),
         (&["set", "privacy-by-design-review", "--implementation", "implemented"], 0),
@@ -630,14 +631,33 @@ fn readme_editing_examples() {
             ],
             1,
         ),
+        (
+            &[
+                "evidence",
+                "add",
+                "non-discrimination",
+                "exports/opt-out-sample.csv",
+                "--name",
+                "Opt-out sample",
+            ],
+            0,
+        ),
+        // The copy is corrected in between (below).
+        (&["evidence", "rehash", "non-discrimination", "Opt-out sample"], 0),
+        (&["evidence", "rehash", "--all", "--dry-run"], 0),
     ];
     let readme =
         std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     for (args, code) in runs {
+        if args[..2] == ["evidence", "rehash"] && args.len() == 4 {
+            let copy = "evidence/non-discrimination/opt-out-sample.csv";
+            repo.write(copy, repo.read(copy).replace("R-1", "R-0001"));
+        }
         // Run from the repository, as the README does (the evidence file path is relative).
         let run = repo.run_in(args);
         assert_eq!(run.code, *code, "{args:?}: {}", run.all());
-        assert!(readme.contains(&format!("evident {}", args[0])), "README shows `evident {}`", args[0]);
+        let shown = args.iter().take(2).copied().collect::<Vec<_>>().join(" ");
+        assert!(readme.contains(&format!("evident {shown}")), "README shows `evident {shown}`");
     }
     assert_eq!(repo.run(&["check"]).code, 0, "{}", repo.run(&["check"]).all());
 }

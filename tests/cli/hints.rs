@@ -153,6 +153,69 @@ fn evidence_hints_say_how_to_fix_them() {
     assert!(hint("E0402").contains("restore the file"), "{}", hint("E0402"));
 }
 
+/// `review.csv` of `mfa` in `gdpr-2026` changed since its hash was recorded, under `test`.
+fn changed_review(test: &str, name: &str) -> TestRepo {
+    let repo = two_assessments();
+    repo.write("evidence/review.csv", "a,b\nc,d\n");
+    let date = if test == "passed" { "date = 2026-11-02\n" } else { "" };
+    let old: String = sha2::Sha256::digest(b"a,b\n").iter().map(|b| format!("{b:02x}")).collect();
+    repo.write(
+        "assessments/gdpr-2026/mfa.toml",
+        format!("[implementation]\nstatus = \"implemented\"\ndate = 2026-11-01\n\n[test]\nstatus = \"{test}\"\n{date}\n[[evidence]]\nname = \"{name}\"\npath = \"evidence/review.csv\"\nsha256 = \"{old}\"\n"),
+    );
+    repo
+}
+
+#[test]
+fn rehash_hint_of_check_works_as_shown() {
+    let repo = changed_review("in-progress", "review");
+    let check = repo.run(&["check"]);
+    assert!(check.stderr.contains("E0403"), "{}", check.all());
+    let rehash = command(&check, &["evidence", "rehash"], "");
+    assert_eq!(rehash, ["evidence", "rehash", "mfa", "-a", "gdpr-2026", "review"], "{}", check.all());
+    let run = run_suggested(&repo, &rehash);
+    assert_eq!(run.code, 0, "`evident {}`: {}", rehash.join(" "), run.all());
+    let check = repo.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.all());
+    // A name a shell would split or read as an option is quoted, and put after `--`.
+    for (name, word) in [("CA export", "'CA export'"), ("-x", "-- -x")] {
+        let check = changed_review("in-progress", name).run(&["check"]);
+        let shown = format!("`evident evidence rehash mfa -a gdpr-2026 {word}`");
+        assert!(check.stderr.contains(&shown), "{shown}: {}", check.all());
+    }
+}
+
+#[test]
+fn rehash_hint_under_a_verdict_moves_the_test_back_first() {
+    let repo = changed_review("passed", "review");
+    let check = repo.run(&["check"]);
+    assert!(
+        check.stderr.contains("the evidence a verdict rests on may not change (E0701)"),
+        "{}",
+        check.all()
+    );
+    let rehash = command(&check, &["evidence", "rehash"], "");
+    assert_eq!(run_suggested(&repo, &rehash).code, 1, "refused while the test is `passed`");
+    let set = command(&check, &["set"], "");
+    let moved = run_suggested(&repo, &set);
+    assert_eq!(moved.code, 0, "`evident {}`: {}", set.join(" "), moved.all());
+    let run = run_suggested(&repo, &rehash);
+    assert_eq!(run.code, 0, "`evident {}`: {}", rehash.join(" "), run.all());
+    let check = repo.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.all());
+    // With the rule a warning, the command works at once, so the hint offers it at once.
+    let repo = changed_review("passed", "review");
+    repo.write("evident.toml", "[rules]\nevidence-frozen = \"warning\"\n");
+    let check = repo.run(&["check"]);
+    assert!(
+        check
+            .stderr
+            .contains("or, if the change is intended, record its new hash with `evident evidence rehash"),
+        "{}",
+        check.all()
+    );
+}
+
 #[test]
 fn mistyped_revisions_and_templates_get_a_suggestion() {
     let repo = TestRepo::example();

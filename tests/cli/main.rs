@@ -34,6 +34,7 @@ mod output_schemas;
 mod owners;
 mod planned;
 mod quiet;
+mod rehash;
 mod replay;
 mod report;
 mod scoring;
