@@ -64,7 +64,15 @@ pub(crate) fn run(ctx: &Context, cmd: Command) -> Result<Outcome> {
                         .collect();
                     ui.out(&to_json_text(&entries))
                 }
-                _ => {
+                OutputFormat::Markdown => {
+                    let mut table =
+                        crate::render::table::Table::new(&["Id", "Name", "Version", "Source", "Licence"]);
+                    for e in ENTRIES {
+                        table.row([e.id, e.name, e.version, e.source, e.licence].map(str::to_owned).to_vec());
+                    }
+                    ui.out(&table.markdown());
+                }
+                OutputFormat::Human => {
                     let mut s = String::new();
                     for e in ENTRIES {
                         s.push_str(&format!(

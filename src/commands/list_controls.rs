@@ -5,6 +5,8 @@ use crate::commands::args::OutputFormat;
 use crate::commands::context::Context;
 use crate::commands::output::to_json_text;
 use crate::error::{Error, Outcome, Result};
+use crate::render::json::ControlRow;
+use crate::render::table::Table;
 
 /// List the controls of templates: family, actions, implementation groups and the related
 /// controls of other templates (`evident import mapping`; related controls are shown, never scored).
@@ -41,55 +43,82 @@ pub(crate) fn run(ctx: &Context, args: Args) -> Result<Outcome> {
         }
     }
     let mut rows = Vec::new();
-    let mut text = String::new();
     for t in ws
         .templates
         .values()
         .filter(|t| args.template.is_empty() || args.template.iter().any(|i| i == t.id.as_str()))
     {
-        let mut family: Option<&str> = None;
         for c in &t.controls {
             if !args.group.is_empty() && !c.groups.iter().any(|g| args.group.contains(g)) {
                 continue;
             }
-            if args.format == OutputFormat::Json {
-                rows.push(crate::render::json::ControlRow {
-                    template: t.id.to_string(),
-                    id: c.id.to_string(),
-                    title: c.title.clone(),
-                    family: c.family.clone(),
-                    actions: c.actions.iter().map(|a| a.to_string()).collect(),
-                    groups: c.groups.clone(),
-                    related: c.related.clone(),
-                });
-                continue;
-            }
-            if family != c.family.as_deref() || text.is_empty() {
-                family = c.family.as_deref();
-                text.push_str(&format!("{} — {}\n", t.id, family.unwrap_or("(no family)")));
-            }
-            text.push_str(&format!("  {}  {}\n", c.id, c.title));
-            let actions: Vec<&str> = c.actions.iter().map(|a| a.as_str()).collect();
-            text.push_str(&format!("      actions: {}\n", actions.join(", ")));
-            if !c.groups.is_empty() {
-                text.push_str(&format!("      groups: {}\n", c.groups.join(", ")));
-            }
-            if !c.related.is_empty() {
-                let related: Vec<String> = c
-                    .related
-                    .iter()
-                    .map(|r| {
-                        let shared = if r.actions.is_empty() { "" } else { ", shared" };
-                        format!("{} {} ({}{shared})", r.template, r.control, r.relationship)
-                    })
-                    .collect();
-                text.push_str(&format!("      related: {}\n", related.join("; ")));
-            }
+            rows.push(ControlRow {
+                template: t.id.to_string(),
+                id: c.id.to_string(),
+                title: c.title.clone(),
+                family: c.family.clone(),
+                actions: c.actions.iter().map(|a| a.to_string()).collect(),
+                groups: c.groups.clone(),
+                related: c.related.clone(),
+            });
         }
     }
     match args.format {
         OutputFormat::Json => ui.out(&to_json_text(&rows)),
-        _ => ui.out(&text),
+        OutputFormat::Human => ui.out(&human(&rows)),
+        OutputFormat::Markdown => ui.out(&markdown(&rows)),
     }
     Ok(Outcome::Success)
+}
+
+/// Controls under a heading per template and family, each with its actions, groups and
+/// related controls.
+fn human(rows: &[ControlRow]) -> String {
+    let mut text = String::new();
+    let mut heading: Option<(&str, Option<&str>)> = None;
+    for c in rows {
+        if heading != Some((&c.template, c.family.as_deref())) {
+            heading = Some((&c.template, c.family.as_deref()));
+            text.push_str(&format!("{} — {}\n", c.template, c.family.as_deref().unwrap_or("(no family)")));
+        }
+        text.push_str(&format!("  {}  {}\n", c.id, c.title));
+        text.push_str(&format!("      actions: {}\n", c.actions.join(", ")));
+        if !c.groups.is_empty() {
+            text.push_str(&format!("      groups: {}\n", c.groups.join(", ")));
+        }
+        if !c.related.is_empty() {
+            text.push_str(&format!("      related: {}\n", related(c)));
+        }
+    }
+    text
+}
+
+/// One table row per control.
+fn markdown(rows: &[ControlRow]) -> String {
+    let mut table = Table::new(&["Template", "Family", "Control", "Title", "Actions", "Groups", "Related"]);
+    for c in rows {
+        table.row(vec![
+            c.template.clone(),
+            c.family.clone().unwrap_or_default(),
+            c.id.clone(),
+            c.title.clone(),
+            c.actions.join(", "),
+            c.groups.join(", "),
+            related(c),
+        ]);
+    }
+    table.markdown()
+}
+
+/// `template control (relationship[, shared])`, separated by `; `.
+fn related(c: &ControlRow) -> String {
+    let related: Vec<String> = c
+        .related
+        .iter()
+        .map(|r| {
+            let shared = if r.actions.is_empty() { "" } else { ", shared" };
+            format!("{} {} ({}{shared})", r.template, r.control, r.relationship)
+        })
+        .collect();
+    related.join("; ")
 }

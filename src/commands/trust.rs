@@ -199,22 +199,24 @@ fn list(ctx: &Context, ui: &Ui, args: ListArgs) -> Result<Outcome> {
             let json = TrustListOutput { file: rel.clone(), keys, problems };
             ui.out(&crate::commands::output::to_json_text(&json));
         }
-        _ => {
+        format => {
+            let mut table =
+                crate::render::table::Table::new(&["E-mail", "Key type", "Fingerprint", "Comment"]);
+            for l in &signers.lines {
+                table.row(vec![
+                    l.principals.join(", "),
+                    l.key.key_type.clone(),
+                    l.key.fingerprint.clone(),
+                    l.comment.clone(),
+                ]);
+            }
             if signers.lines.is_empty() {
                 ui.err(&format!(
                     "no trusted keys in `{rel}`; add one with `evident trust add EMAIL KEYFILE`\n"
                 ));
+            } else if format == OutputFormat::Markdown {
+                ui.out(&table.markdown());
             } else {
-                let mut table =
-                    crate::render::table::Table::new(&["E-mail", "Key type", "Fingerprint", "Comment"]);
-                for l in &signers.lines {
-                    table.row(vec![
-                        l.principals.join(", "),
-                        l.key.key_type.clone(),
-                        l.key.fingerprint.clone(),
-                        l.comment.clone(),
-                    ]);
-                }
                 ui.out(&table.render(ui.color_stdout));
             }
             for p in &signers.problems {

@@ -45,6 +45,25 @@ impl Table {
         out
     }
 
+    /// The table in Markdown: every cell escaped (user text makes no links, HTML or columns),
+    /// right-aligned columns marked so.
+    pub(crate) fn markdown(&self) -> String {
+        let line = |cells: &mut dyn Iterator<Item = String>| {
+            let mut s = String::from("|");
+            for cell in cells {
+                s.push_str(&format!(" {cell} |"));
+            }
+            s.push('\n');
+            s
+        };
+        let mut out = line(&mut self.headers.iter().map(|h| super::md_cell(h)));
+        out.push_str(&line(&mut self.right.iter().map(|&r| if r { "---:" } else { "---" }.to_owned())));
+        for row in &self.rows {
+            out.push_str(&line(&mut row.iter().map(|c| super::md_cell(c))));
+        }
+        out
+    }
+
     /// Writes the table line by line.
     pub(crate) fn write(&self, out: &mut dyn Write, color: bool) -> fmt::Result {
         let header: Vec<String> = self.headers.iter().map(|h| paint(color, BOLD, h)).collect();

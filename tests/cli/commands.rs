@@ -358,3 +358,37 @@ fn the_example_workflow_is_the_documented_one() {
     // The annotation run must not write the job summary a second time.
     assert!(docs.contains("GITHUB_STEP_SUMMARY: \"\""));
 }
+
+#[test]
+fn markdown_is_a_table_wherever_it_is_offered() {
+    // `--format markdown` was accepted and printed the human output for these.
+    let repo = TestRepo::example();
+    repo.write(
+        ".evident/allowed_signers",
+        "cy@example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIM7WjvugWRJSFNJ48RE9vKatCMHijikpSYcc/b9/vuEZ cy|laptop\n",
+    );
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["list", "controls", "--template", "gdpr"],
+            "| Template | Family | Control | Title | Actions | Groups | Related |",
+        ),
+        (&["library", "list"], "| Id | Name | Version | Source | Licence |"),
+        (&["trust", "list"], "| E-mail | Key type | Fingerprint | Comment |"),
+    ];
+    for (args, header) in cases {
+        let run = repo.run(&[args, &["--format", "markdown"]].concat());
+        assert_eq!(run.code, 0, "{args:?}: {}", run.all());
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        assert_eq!(lines[0], header, "{args:?}: {}", run.all());
+        assert!(lines[1].starts_with("| --- |"), "{args:?}: {}", run.all());
+        assert!(
+            lines.len() > 2 && lines[2..].iter().all(|l| l.starts_with("| ") && l.ends_with(" |")),
+            "{args:?}"
+        );
+    }
+    // A `|` of the user's does not make a column.
+    let run = repo.run(&["trust", "list", "--format", "md"]);
+    assert!(run.stdout.contains("| cy\\|laptop |"), "{}", run.all());
+    let run = repo.run(&["list", "controls", "--template", "gdpr", "--format", "md"]);
+    assert!(run.stdout.contains("| gdpr | "), "{}", run.all());
+}
