@@ -26,6 +26,26 @@ pub fn short_id(id: Oid) -> String {
     full[..7.min(full.len())].to_owned()
 }
 
+/// Why the git repository around `root` could not be opened, with the fix
+/// for the usual cause: a checkout owned by another user (a CI container).
+pub(crate) fn not_opened(root: &Path, e: &git2::Error) -> Error {
+    let err =
+        Error::new(format!("could not open the git repository of `{}`: {}", root.display(), e.message()));
+    if e.code() == git2::ErrorCode::Owner {
+        err.hint(format!(
+            "another user owns it, so git does not trust it; if you trust it, run \
+             `git config --global --add safe.directory '{}'` (as git itself suggests)",
+            Repository::discover_path(root, None::<&Path>)
+                .ok()
+                .and_then(|p| p.parent().map(crate::repo::absolute))
+                .unwrap_or_else(|| crate::repo::absolute(root))
+                .display()
+        ))
+    } else {
+        err
+    }
+}
+
 /// A file that differs between two trees (paths relative to the compliance root).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
@@ -71,13 +91,24 @@ impl Signature {
 impl GitRepo {
     /// Opens the git repository that holds `root`.
     pub fn open(root: &Path) -> Result<GitRepo> {
+        GitRepo::find(root)?.ok_or_else(|| {
+            Error::new(format!("`{}` is not in a git repository", root.display()))
+                .hint("history needs git: run `git init` and commit the repository")
+        })
+    }
+
+    /// The git repository that holds `root`: `None` when there is none, an
+    /// error when there is one that cannot be opened (one git refuses because
+    /// another user owns it, say), which must not pass for "no git".
+    pub fn find(root: &Path) -> Result<Option<GitRepo>> {
         // Objects come from git itself; re-hashing every object read costs more
         // than it protects here.
         git2::opts::strict_hash_verification(false);
-        let repo = Repository::discover(root).map_err(|_| {
-            Error::new(format!("`{}` is not in a git repository", root.display()))
-                .hint("history needs git: run `git init` and commit the repository")
-        })?;
+        let repo = match Repository::discover(root) {
+            Ok(repo) => repo,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(not_opened(root, &e)),
+        };
         let workdir = repo
             .workdir()
             .map(crate::repo::absolute)
@@ -88,7 +119,7 @@ impl GitRepo {
             Ok(rel) => format!("{}/", rel.to_string_lossy().replace('\\', "/")),
             Err(_) => String::new(),
         };
-        Ok(GitRepo { repo, prefix })
+        Ok(Some(GitRepo { repo, prefix }))
     }
 
     /// The commit HEAD points to; `None` before the first commit.
