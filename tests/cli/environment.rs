@@ -38,3 +38,29 @@ fn a_git_repository_owned_by_another_user_is_an_error_not_a_folder_without_git()
     // Files alone still validate.
     assert_eq!(repo.run(&["validate"]).code, 0);
 }
+
+#[test]
+fn a_git_file_that_names_no_git_directory_is_not_followed_out_of_the_repository() {
+    // A repository unpacked from an archive can hold a `.git` file naming any folder; git
+    // itself refuses one that is not a git directory. evident made its state folder there.
+    let repo = minimal();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("made/by/evident");
+    repo.write(".git", format!("gitdir: {}\n", target.display()));
+    let run = repo.run(&[
+        "new",
+        "action",
+        "backup",
+        "--title",
+        "Back up",
+        "--category",
+        "control-access",
+        "--action-type",
+        "technical",
+        "--control-type",
+        "preventative",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(!outside.path().join("made").exists(), "evident wrote outside the repository");
+    assert!(repo.path().join(".evident/local/lock").is_file());
+}
