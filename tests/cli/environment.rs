@@ -64,3 +64,34 @@ fn a_git_file_that_names_no_git_directory_is_not_followed_out_of_the_repository(
     assert!(!outside.path().join("made").exists(), "evident wrote outside the repository");
     assert!(repo.path().join(".evident/local/lock").is_file());
 }
+
+#[test]
+fn without_proc_evident_test_warns_that_what_checks_leave_running_cannot_be_stopped() {
+    // evident finds the processes a check left behind in /proc; a sandbox can hide it. The run
+    // went on as if nothing could be left, and a daemon outlived it without a word.
+    let probe = std::process::Command::new("unshare")
+        .args(["--mount", "sh", "-c", "mount -t tmpfs none /proc && ! test -e /proc/self"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("cannot hide /proc here (unshare or mount not permitted): skipped");
+        return;
+    }
+    let repo = crate::automation::repo_with(&[(
+        "daemon",
+        "run = [\"sh\", \"-c\", \"setsid sh -c 'echo $$ > daemon.pid; exec sleep 300' </dev/null >/dev/null 2>&1 & while [ ! -s daemon.pid ]; do sleep 0.05; done\"]",
+    )]);
+    let evident = evident();
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.args(["--mount", "sh", "-c", "mount -t tmpfs none /proc && exec \"$0\" \"$@\""]);
+    cmd.arg(evident.get_program()).arg("--repo").arg(repo.path()).arg("test");
+    cmd.env_clear().envs(evident.get_envs().filter_map(|(k, v)| Some((k, v?))));
+    let run = run(cmd);
+    let _ = std::process::Command::new("kill").arg(repo.read("daemon.pid").trim()).output();
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stderr
+            .contains("warning: processes that checks leave running cannot be stopped: `/proc/self/stat`"),
+        "{}",
+        run.all()
+    );
+}
