@@ -46,6 +46,12 @@ pub(crate) fn not_opened(root: &Path, e: &git2::Error) -> Error {
     }
 }
 
+/// A commit time moved by its offset from UTC. A commit can say any time (up to `i64::MAX`
+/// seconds): the sum saturates instead of overflowing.
+pub(crate) fn local_seconds(time: i64, offset_minutes: i32) -> i64 {
+    time.saturating_add(i64::from(offset_minutes) * 60)
+}
+
 /// A file that differs between two trees (paths relative to the compliance root).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
@@ -80,9 +86,9 @@ impl Signature {
         format!("{} ({}, {})", short_id(commit), self.name, self.date())
     }
 
-    /// The local date of the signature, `YYYY-MM-DD`.
+    /// The local date of the signature, `YYYY-MM-DD` ("" for a time no calendar has).
     pub(crate) fn date(&self) -> String {
-        jiff::Timestamp::from_second(self.time + i64::from(self.offset_minutes) * 60)
+        jiff::Timestamp::from_second(local_seconds(self.time, self.offset_minutes))
             .map(|t| t.strftime("%Y-%m-%d").to_string())
             .unwrap_or_default()
     }
