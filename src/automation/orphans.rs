@@ -52,10 +52,16 @@ pub(crate) fn reaped(pid: u32) {
 }
 
 /// From now on, processes orphaned below evident become its children, and are reaped once
-/// they end.
+/// they end. Refused where `/proc` cannot be read (a sandbox that hides it): evident finds its
+/// children there, and would neither reap nor stop a single one.
 #[cfg(target_os = "linux")]
 pub(crate) fn adopt() -> std::io::Result<()> {
     use rustix::process::{getpid, set_child_subreaper};
+    let stat = std::fs::read_to_string("/proc/self/stat")
+        .map_err(|e| std::io::Error::new(e.kind(), format!("`/proc/self/stat` cannot be read ({e})")))?;
+    if parse_stat(&stat).is_none() {
+        return Err(std::io::Error::other("`/proc/self/stat` is not what Linux writes there"));
+    }
     set_child_subreaper(Some(getpid())).map_err(std::io::Error::from)?;
     checks().get_or_insert_with(BTreeSet::new);
     std::thread::spawn(|| {

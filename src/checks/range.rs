@@ -127,7 +127,7 @@ impl Walk {
 /// does not hold the compliance repository.
 pub(crate) fn uncommitted(root: &Path) -> Result<Report> {
     let mut report = Report::default();
-    let Ok(git) = GitRepo::open(root) else { return Ok(report) };
+    let Some(git) = GitRepo::find(root)? else { return Ok(report) };
     let mut cache = BlobCache::default();
     let pending = worktree::uncommitted(&git, &mut cache)?;
     let Some(head) = pending.worktree.as_ref().or(pending.staged.as_ref()).and_then(|c| c.first_parent)

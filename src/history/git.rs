@@ -26,6 +26,32 @@ pub fn short_id(id: Oid) -> String {
     full[..7.min(full.len())].to_owned()
 }
 
+/// Why the git repository around `root` could not be opened, with the fix
+/// for the usual cause: a checkout owned by another user (a CI container).
+pub(crate) fn not_opened(root: &Path, e: &git2::Error) -> Error {
+    let err =
+        Error::new(format!("could not open the git repository of `{}`: {}", root.display(), e.message()));
+    if e.code() == git2::ErrorCode::Owner {
+        err.hint(format!(
+            "another user owns it, so git does not trust it; if you trust it, run \
+             `git config --global --add safe.directory '{}'` (as git itself suggests)",
+            Repository::discover_path(root, None::<&Path>)
+                .ok()
+                .and_then(|p| p.parent().map(crate::repo::absolute))
+                .unwrap_or_else(|| crate::repo::absolute(root))
+                .display()
+        ))
+    } else {
+        err
+    }
+}
+
+/// A commit time moved by its offset from UTC. A commit can say any time (up to `i64::MAX`
+/// seconds): the sum saturates instead of overflowing.
+pub(crate) fn local_seconds(time: i64, offset_minutes: i32) -> i64 {
+    time.saturating_add(i64::from(offset_minutes) * 60)
+}
+
 /// A file that differs between two trees (paths relative to the compliance root).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
@@ -60,9 +86,9 @@ impl Signature {
         format!("{} ({}, {})", short_id(commit), self.name, self.date())
     }
 
-    /// The local date of the signature, `YYYY-MM-DD`.
+    /// The local date of the signature, `YYYY-MM-DD` ("" for a time no calendar has).
     pub(crate) fn date(&self) -> String {
-        jiff::Timestamp::from_second(self.time + i64::from(self.offset_minutes) * 60)
+        jiff::Timestamp::from_second(local_seconds(self.time, self.offset_minutes))
             .map(|t| t.strftime("%Y-%m-%d").to_string())
             .unwrap_or_default()
     }
@@ -71,13 +97,24 @@ impl Signature {
 impl GitRepo {
     /// Opens the git repository that holds `root`.
     pub fn open(root: &Path) -> Result<GitRepo> {
+        GitRepo::find(root)?.ok_or_else(|| {
+            Error::new(format!("`{}` is not in a git repository", root.display()))
+                .hint("history needs git: run `git init` and commit the repository")
+        })
+    }
+
+    /// The git repository that holds `root`: `None` when there is none, an
+    /// error when there is one that cannot be opened (one git refuses because
+    /// another user owns it, say), which must not pass for "no git".
+    pub fn find(root: &Path) -> Result<Option<GitRepo>> {
         // Objects come from git itself; re-hashing every object read costs more
         // than it protects here.
         git2::opts::strict_hash_verification(false);
-        let repo = Repository::discover(root).map_err(|_| {
-            Error::new(format!("`{}` is not in a git repository", root.display()))
-                .hint("history needs git: run `git init` and commit the repository")
-        })?;
+        let repo = match Repository::discover(root) {
+            Ok(repo) => repo,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(not_opened(root, &e)),
+        };
         let workdir = repo
             .workdir()
             .map(crate::repo::absolute)
@@ -88,7 +125,7 @@ impl GitRepo {
             Ok(rel) => format!("{}/", rel.to_string_lossy().replace('\\', "/")),
             Err(_) => String::new(),
         };
-        Ok(GitRepo { repo, prefix })
+        Ok(Some(GitRepo { repo, prefix }))
     }
 
     /// The commit HEAD points to; `None` before the first commit.

@@ -154,7 +154,10 @@ fn cannot_write(path: &Path, e: std::io::Error) -> Error {
 
 /// The git directory of the work tree holding `root`, found as git finds it:
 /// the nearest `.git` folder, or a `.git` file (`gitdir: …`) as in linked
-/// work trees and submodules. No git library is needed for this.
+/// work trees and submodules. No git library is needed for this. Like git,
+/// it takes a `.git` file's target only when that is a git directory (it has
+/// a `HEAD`): a `.git` file unpacked from an archive could otherwise send the
+/// state folder, and the folders made for it, anywhere on the machine.
 pub fn git_dir(root: &Path) -> Option<PathBuf> {
     for dir in root.ancestors() {
         let dotgit = dir.join(".git");
@@ -165,7 +168,8 @@ pub fn git_dir(root: &Path) -> Option<PathBuf> {
         if meta.is_file() {
             let text = fs::read_to_string(&dotgit).ok()?;
             let target = text.lines().find_map(|l| l.strip_prefix("gitdir:"))?.trim();
-            return Some(dir.join(target));
+            let git = dir.join(target);
+            return git.join("HEAD").is_file().then_some(git);
         }
     }
     None
@@ -561,6 +565,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let main_git = dir.path().join("main/.git");
         fs::create_dir_all(main_git.join("worktrees/wt")).unwrap();
+        fs::write(main_git.join("worktrees/wt/HEAD"), "ref: refs/heads/wt\n").unwrap();
         fs::create_dir_all(dir.path().join("wt/sub")).unwrap();
         fs::write(dir.path().join("wt/.git"), "gitdir: ../main/.git/worktrees/wt\n").unwrap();
         let found = git_dir(&dir.path().join("wt/sub")).unwrap();

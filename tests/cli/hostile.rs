@@ -532,3 +532,35 @@ fn a_diagnostic_on_a_very_long_line_shows_a_window_of_it() {
         assert!(quoted < 10, "{format} names the id, never quotes the line: {quoted} times");
     }
 }
+
+#[test]
+fn a_commit_dated_at_the_end_of_time_is_shown_without_a_date_not_a_crash() {
+    // git takes any number of seconds in a commit it did not write itself. Adding the author's
+    // offset to `i64::MAX` overflowed: debug builds panicked (exit 101) and release builds sorted
+    // the commit before every other in the report's trends.
+    let repo = minimal();
+    repo.git_init();
+    repo.commit("ana@example.com", "start");
+    let tree = repo.git(&["rev-parse", "HEAD^{tree}"]);
+    let parent = repo.git(&["rev-parse", "HEAD"]);
+    let forged = format!(
+        "tree {tree}\nparent {parent}\nauthor Eve <eve@example.com> 9223372036854775807 +1400\ncommitter Eve <eve@example.com> 9223372036854775807 +1400\n\nthe end of time\n"
+    );
+    let path = repo.path().join("forged-commit");
+    std::fs::write(&path, forged).unwrap();
+    let id = repo.git(&["hash-object", "-t", "commit", "-w", "--literally", path.to_str().unwrap()]);
+    std::fs::remove_file(&path).unwrap();
+    repo.git(&["update-ref", "refs/heads/main", &id]);
+    let out = tempfile::tempdir().unwrap();
+    let report = out.path().join("site");
+    let xlsx = out.path().join("history.xlsx");
+    for args in [
+        &["history", "--scores"][..],
+        &["audit"],
+        &["report", "--out", report.to_str().unwrap()],
+        &["export", "history", "--out", xlsx.to_str().unwrap()],
+    ] {
+        let run = repo.run(args);
+        assert!(matches!(run.code, 0 | 1), "{args:?}: {}", run.all());
+    }
+}

@@ -12,6 +12,7 @@ mod commands;
 mod diff;
 mod docs;
 mod edit;
+mod environment;
 mod export;
 mod file_changes;
 mod hints;

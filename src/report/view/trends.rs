@@ -30,7 +30,8 @@ pub(super) fn samples(t: &Timeline) -> Vec<Sample<'_>> {
         .iter()
         .filter_map(|point| {
             let commit = t.commits.get(point.commit)?;
-            Some(Sample { time: commit.time + i64::from(commit.offset_minutes) * 60, commit, point })
+            let time = crate::history::git::local_seconds(commit.time, commit.offset_minutes);
+            Some(Sample { time, commit, point })
         })
         .collect();
     out.sort_by_key(|s| s.time);
