@@ -26,7 +26,12 @@ impl Error {
 
     /// An I/O error on a path, naming the path.
     pub(crate) fn io(action: &str, path: &Path, err: std::io::Error) -> Self {
-        Error::new(format!("could not {action} `{}`: {err}", path.display()))
+        // tempfile wraps its errors to add `at path "…"`, which the message already names.
+        let mut reason = err.to_string();
+        if let Some(at) = reason.find(" at path \"") {
+            reason.truncate(at);
+        }
+        Error::new(format!("could not {action} `{}`: {reason}", path.display()))
     }
 
     pub(crate) fn git(context: &str, err: git2::Error) -> Self {
@@ -54,5 +59,20 @@ pub(crate) enum Outcome {
 impl Outcome {
     pub(crate) fn failed_if(cond: bool) -> Self {
         if cond { Outcome::Failed } else { Outcome::Success }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    #[test]
+    fn an_io_error_names_its_path_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("gone");
+        let err = tempfile::Builder::new().tempfile_in(&missing).unwrap_err();
+        let message = Error::io("create a temporary file in", &missing, err).to_string();
+        assert_eq!(message.matches("gone").count(), 1, "{message}");
+        assert!(message.ends_with("No such file or directory (os error 2)"), "{message}");
     }
 }

@@ -169,7 +169,8 @@ impl<'w> Names<'w> {
 
 /// The author's local date and time, with its offset from UTC.
 fn author_time(c: &CommitInfo) -> Cell {
-    let offset = jiff::tz::Offset::from_seconds(c.offset_minutes * 60).unwrap_or(jiff::tz::Offset::UTC);
+    let offset =
+        jiff::tz::Offset::from_seconds(c.offset_minutes.saturating_mul(60)).unwrap_or(jiff::tz::Offset::UTC);
     match jiff::Timestamp::from_second(c.time) {
         Ok(t) => Cell::DateTime(offset.to_datetime(t), offset),
         Err(_) => Cell::Empty,
