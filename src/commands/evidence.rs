@@ -253,7 +253,7 @@ fn rehash(ctx: &Context, args: RehashArgs) -> Result<Outcome> {
     for item in &changed {
         let Some(action) = ws.actions.get(item.action.as_str()) else { continue };
         if let Some(file) = session.open(&item.assessment, action)? {
-            file.rehash_evidence(&item.name, &item.sha256)?;
+            file.rehash_evidence(item.index, &item.name, &item.sha256)?;
         }
     }
     conclude(ui, &lock, &session.plan(&ws.config.rules), write.dry_run, write.json())

@@ -281,14 +281,15 @@ impl StateEdit {
         Ok(self.before.evidence[index].clone())
     }
 
-    /// Records `sha256` as the hash of the evidence file of the item called
-    /// `name` (the file changed on purpose). Refused (as a diagnostic, so that
+    /// Records `sha256` as the hash of the evidence file of the item at
+    /// `index`, called `name` (the file changed on purpose; by position, as
+    /// two items may share a name). Refused (as a diagnostic, so that
     /// `[rules]` applies) once the test reached a verdict: the evidence a
     /// verdict rests on is frozen (E0701).
-    pub(crate) fn rehash_evidence(&mut self, name: &str, sha256: &str) -> Result<()> {
-        let Some(index) = self.before.evidence.iter().position(|e| e.name == name) else {
+    pub(crate) fn rehash_evidence(&mut self, index: usize, name: &str, sha256: &str) -> Result<()> {
+        if self.before.evidence.get(index).is_none_or(|e| e.name != name) {
             return Err(Error::new(format!("`{}` has no evidence named `{name}`", self.path)));
-        };
+        }
         let path = self.before.evidence[index].path.clone().unwrap_or_default();
         self.refuse_if_frozen(
             "rehash",

@@ -26,7 +26,9 @@ pub(crate) enum Which<'a> {
 pub(crate) struct Changed {
     pub assessment: AssessmentId,
     pub action: ActionId,
-    /// The item's name.
+    /// The item's position among the state's evidence, and its name: two
+    /// items of one name (E0302) may cite different files.
+    pub index: usize,
     pub name: String,
     /// The file's hash now.
     pub sha256: String,
@@ -51,7 +53,7 @@ pub(crate) fn changed(
     for (assessment, action) in states {
         let state = ws.state(assessment, action);
         let file = state_path(assessment.as_str(), action.as_str());
-        for item in state.evidence.iter().filter(|e| picks(which, &e.name)) {
+        for (index, item) in state.evidence.iter().enumerate().filter(|(_, e)| picks(which, &e.name)) {
             found = true;
             let Some(path) = &item.path else {
                 if let Which::Named(name) = which {
@@ -66,6 +68,7 @@ pub(crate) fn changed(
                 Resolved::File { sha256 } => out.push(Changed {
                     assessment: assessment.clone(),
                     action: action.clone(),
+                    index,
                     name: item.name.clone(),
                     sha256: sha256.clone(),
                 }),

@@ -211,23 +211,29 @@ struct Identity {
 }
 
 /// git's order: the `GIT_AUTHOR_*` variables (a hook sees `--author` there),
-/// then `author.*`, then `user.*`, then `EMAIL` for the address.
+/// then `author.*`, then `user.*`, then `EMAIL` for the address. A
+/// `GIT_AUTHOR_EMAIL` that is set but empty (`--author 'Bob <>'`) is what git
+/// records, an author with no e-mail: it ends the search, as it does for git.
 fn identity(config: &git2::Config, env: &dyn Fn(&str) -> Option<String>) -> Identity {
     let name = env("GIT_AUTHOR_NAME")
         .or_else(|| config_value(config, "author.name"))
-        .or_else(|| config_value(config, "user.name"));
+        .or_else(|| config_value(config, "user.name"))
+        .filter(|n| !n.is_empty());
+    if let Some(email) = env("GIT_AUTHOR_EMAIL") {
+        return Identity { name, email: Some(email).filter(|e| !e.is_empty()), from: "`GIT_AUTHOR_EMAIL`" };
+    }
     let (email, from) = None
-        .or_else(|| Some((env("GIT_AUTHOR_EMAIL")?, "`GIT_AUTHOR_EMAIL`")))
         .or_else(|| Some((config_value(config, "author.email")?, "`git config author.email`")))
         .or_else(|| Some((config_value(config, "user.email")?, "`git config user.email`")))
-        .or_else(|| Some((env("EMAIL")?, "`EMAIL`")))
+        .or_else(|| Some((env("EMAIL").filter(|e| !e.is_empty())?, "`EMAIL`")))
         .unzip();
     Identity { name, email, from: from.unwrap_or_default() }
 }
 
-/// An environment variable, trimmed; `None` when unset, blank or not UTF-8.
+/// An environment variable, trimmed (empty when set but blank); `None` when
+/// unset or not UTF-8.
 fn env_value(key: &str) -> Option<String> {
-    std::env::var(key).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    std::env::var(key).ok().map(|v| v.trim().to_owned())
 }
 
 /// A `git config` value, trimmed; `None` when unset or blank.
@@ -350,5 +356,16 @@ mod tests {
         let email_only = Identity { name: None, email: Some("e@x".to_owned()), from: "`EMAIL`" };
         assert_eq!(identity(&config(&[]).1, &mail), email_only);
         assert_eq!(identity(&config(&[]).1, &none), Identity::default());
+        // `--author 'Bob <>'`: git exports an empty address and records it; not `user.email`.
+        let blank = |k: &str| match k {
+            "GIT_AUTHOR_NAME" => Some("Bob".to_owned()),
+            "GIT_AUTHOR_EMAIL" | "EMAIL" => Some(String::new()),
+            _ => None,
+        };
+        let no_email = Identity { name: Some("Bob".to_owned()), email: None, from: "`GIT_AUTHOR_EMAIL`" };
+        assert_eq!(identity(&config(&user).1, &blank), no_email);
+        // A blank `EMAIL` is skipped, as git skips it.
+        let blank_mail = |k: &str| (k == "EMAIL").then(String::new);
+        assert_eq!(identity(&config(&[]).1, &blank_mail), Identity::default());
     }
 }

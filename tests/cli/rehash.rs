@@ -207,6 +207,22 @@ fn a_hash_never_recorded_and_inline_items_are_rehashed_in_place() {
 }
 
 #[test]
+fn two_items_of_one_name_each_get_their_own_files_hash() {
+    // E0302 (a name listed twice) does not stop an edit; the new hash of the
+    // second item's file must not land in the first item.
+    let repo = program("in-progress");
+    let item = |path: &str, hash: &str| {
+        format!("[[evidence]]\nname = \"Twin\"\npath = \"{path}\"\nsha256 = \"{hash}\"\n")
+    };
+    repo.write(HIPAA_MFA, format!("{}\n{}", item(POLICY, &sha("v1")), item(LOG, &sha("a,b\n"))));
+    repo.write(LOG, "a,b\nc,d\n");
+    run(&repo, &["evidence", "rehash", "mfa", "-a", "hipaa-2026"], 0, true);
+    let expected = format!("{}\n{}", item(POLICY, &sha("v1")), item(LOG, &sha("a,b\nc,d\n")));
+    assert_eq!(repo.read(HIPAA_MFA), expected);
+    run(&repo, &["evidence", "rehash", "mfa", "Twin", "-a", "hipaa-2026"], 0, false);
+}
+
+#[test]
 fn refused_under_a_verdict() {
     let repo = program("passed");
     repo.write(POLICY, "v2");

@@ -161,6 +161,20 @@ fn the_hook_judges_the_author_git_commit_records() {
 }
 
 #[test]
+fn the_hook_judges_an_author_with_no_email_as_git_records_it() {
+    // `--author 'Bob <>'`: git exports an empty `GIT_AUTHOR_EMAIL` to the hook and records
+    // no e-mail, which CI refuses (E0702); the hook must not fall back to `user.email`.
+    let (repo, _) = grouped();
+    install_hook(&repo);
+    repo.set_both("mfa", &state_toml(Some(ANA), "implemented", "passed", &["ca-policy"]));
+    repo.git(&["add", "-A"]);
+    repo.git(&["config", "user.email", CY]);
+    let (ok, stderr) = commit(&repo, &["-q", "-m", "Verdict", "--author=Bob <>"]);
+    assert!(!ok, "the hook let a verdict with no author e-mail through");
+    assert!(stderr.contains("E0702") && stderr.contains("an author with no e-mail"), "{stderr}");
+}
+
+#[test]
 fn the_pre_commit_hook_refuses_the_commit() {
     let (repo, _) = grouped();
     repo.git(&["config", "user.email", BOB]);
