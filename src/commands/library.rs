@@ -9,6 +9,7 @@ use crate::library::{ENTRIES, Entry};
 use crate::model::parse_id;
 use crate::repo::write::{Changeset, WriteStatus};
 use crate::ui::Ui;
+use std::path::Path;
 
 /// Templates built into evident: public frameworks with their actions.
 #[derive(Debug, clap::Subcommand)]
@@ -123,7 +124,7 @@ pub(crate) fn add(
     let mut present = Vec::new();
     let mut clashes = Vec::new();
     for (path, text) in files {
-        match std::fs::read_to_string(root.join(&path)) {
+        match read_regular(&root.join(&path)) {
             Ok(old) if old != text => clashes.push(path),
             Ok(_) => present.push((path, WriteStatus::Unchanged)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => set.put(path, text),
@@ -134,8 +135,9 @@ pub(crate) fn add(
     if !clashes.is_empty() {
         let shown: Vec<&str> = clashes.iter().take(5).map(String::as_str).collect();
         let message = format!(
-            "{} files of `{id}` already exist with other content ({}{}); nothing was written\n  = help: add it under another id with `--template NEW-ID`, or remove the files\n",
-            clashes.len(),
+            "{} of `{id}` already exist{} with other content ({}{}); nothing was written\n  = help: add it under another id with `--template NEW-ID`, or remove the files\n",
+            crate::diag::render::plural(clashes.len(), "file"),
+            if clashes.len() == 1 { "s" } else { "" },
             shown.join(", "),
             if clashes.len() > 5 { ", …" } else { "" }
         );
@@ -254,7 +256,7 @@ fn declared_ids(root: &std::path::Path, set: &Changeset) -> (Vec<(String, String
         for name in names {
             let rel = format!("{dir}/{name}");
             let stem = name.trim_end_matches(".toml");
-            let Some(text) = std::fs::read_to_string(root.join(&rel)).ok() else {
+            let Some(text) = read_regular(&root.join(&rel)).ok() else {
                 unreadable.push(rel);
                 continue;
             };
@@ -277,4 +279,13 @@ fn declared_ids(root: &std::path::Path, set: &Changeset) -> (Vec<(String, String
         }
     }
     (duplicates, unreadable)
+}
+
+/// A regular file's text; anything else (a FIFO that would block the read, a device, a
+/// folder) is an error, as a file that is not UTF-8 is.
+fn read_regular(path: &Path) -> std::io::Result<String> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"));
+    }
+    std::fs::read_to_string(path)
 }

@@ -71,23 +71,7 @@ fn the_environment_is_cleared_but_for_what_the_contract_passes() {
 pub(crate) fn test_within(repo: &TestRepo, secs: u64) -> Run {
     let mut cmd = evident();
     cmd.arg("--repo").arg(repo.path()).arg("test");
-    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().expect("run evident");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
-    while child.try_wait().expect("wait").is_none() {
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("evident test ran longer than {secs} s");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let out = child.wait_with_output().expect("output");
-    Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    run_within(cmd, secs)
 }
 
 #[test]

@@ -159,8 +159,25 @@ fn init_with_a_template_that_clashes_fails() {
         cmd
     });
     assert_eq!(run.code, 1, "{}", run.all());
-    assert!(run.stderr.contains("already exist with other content"), "{}", run.all());
+    assert!(run.stderr.contains("already exist"), "{}", run.all());
     assert!(!dir.path().join("actions/cisa-cpg-2.0-rc-01.toml").exists());
+}
+
+#[test]
+fn a_fifo_where_a_file_would_go_is_a_clash_not_a_hang() {
+    let repo = TestRepo::new();
+    std::fs::create_dir_all(repo.path().join("templates")).unwrap();
+    let fifo = repo.path().join("templates/cisa-cpg-2.0.toml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo is not available: skipped");
+        return;
+    }
+    let mut cmd = crate::support::evident();
+    cmd.arg("--repo").arg(repo.path()).args(["library", "add", "cisa-cpg-2.0"]);
+    let run = crate::support::run_within(cmd, 30);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stderr.contains("1 file of `cisa-cpg-2.0` already exists"), "{}", run.all());
 }
 
 #[test]
