@@ -71,9 +71,10 @@ pub(crate) struct RemoveArgs {
 /// its recorded `sha256` (E0403). When the change is intended, this records
 /// the hash the file has now: of every changed file among ACTION's evidence,
 /// or of the item NAME only; with --all, of every changed evidence file in the
-/// repository, or of the assessments named with --assessment. Items whose file still matches are left as they are; when none
-/// changed, it says so and writes nothing. In a group, every assessment of the
-/// group that lists the action is updated.
+/// repository, or in the assessments named with --assessment. Items whose file
+/// still matches are left as they are; when none changed, it says so and
+/// writes nothing. In a group, every assessment of the group that lists the
+/// action is updated.
 ///
 /// Refused once the test status is passed, failed-* or out-of-scope: the
 /// evidence a verdict rests on may not change (E0701). Restore the file, or
