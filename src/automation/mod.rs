@@ -15,6 +15,7 @@ pub(crate) mod process;
 mod record;
 pub(crate) mod results;
 
+use std::ffi::OsString;
 use std::path::Path;
 use std::time::Duration as StdDuration;
 
@@ -142,7 +143,7 @@ pub(crate) struct Unit<'w> {
     pub assessments: Vec<AssessmentId>,
     /// The group, or the assessment: names the output file.
     pub key: String,
-    pub env: Vec<(String, String)>,
+    pub env: Vec<(String, OsString)>,
 }
 
 /// An automatic pair that was not tested, and why.
@@ -241,22 +242,23 @@ pub(crate) fn plan<'w>(
 }
 
 /// The cleared environment of a check: `PATH`, `HOME`, the `EVIDENT_*` variables, the
-/// assessments' `[automation] env` and the variables evident.toml passes on.
+/// assessments' `[automation] env` and the variables evident.toml passes on. Values from
+/// evident's own environment pass as they are, UTF-8 or not.
 fn environment(
     ws: &Workspace,
     members: &[AssessmentId],
     action: &ActionId,
     root: &Path,
-) -> Vec<(String, String)> {
-    let mut env: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
-    if let Ok(v) = std::env::var("HOME") {
+) -> Vec<(String, OsString)> {
+    let mut env: std::collections::BTreeMap<String, OsString> = std::collections::BTreeMap::new();
+    if let Some(v) = std::env::var_os("HOME") {
         env.insert("HOME".to_owned(), v);
     }
     if let Some(path) = std::env::var_os("PATH").and_then(|p| outside_path(&p, root)) {
         env.insert("PATH".to_owned(), path);
     }
     for key in &ws.config.automation.pass_env {
-        if let Ok(v) = std::env::var(key) {
+        if let Some(v) = std::env::var_os(key) {
             env.insert(key.clone(), v);
         }
     }
@@ -264,17 +266,15 @@ fn environment(
     for m in members.iter().rev() {
         if let Some(auto) = ws.assessments.get(m).and_then(|e| e.assessment.automation.as_ref()) {
             for (k, v) in &auto.env {
-                env.insert(k.clone(), v.clone());
+                env.insert(k.clone(), v.into());
             }
         }
     }
-    env.insert("EVIDENT_REPO".to_owned(), root.display().to_string());
-    env.insert("EVIDENT_ASSESSMENT".to_owned(), members.first().map(ToString::to_string).unwrap_or_default());
-    env.insert(
-        "EVIDENT_ASSESSMENTS".to_owned(),
-        members.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "),
-    );
-    env.insert("EVIDENT_ACTION".to_owned(), action.to_string());
+    env.insert("EVIDENT_REPO".to_owned(), root.as_os_str().to_owned());
+    let ids: Vec<String> = members.iter().map(ToString::to_string).collect();
+    env.insert("EVIDENT_ASSESSMENT".to_owned(), ids.first().cloned().unwrap_or_default().into());
+    env.insert("EVIDENT_ASSESSMENTS".to_owned(), ids.join(" ").into());
+    env.insert("EVIDENT_ACTION".to_owned(), action.to_string().into());
     env.into_iter().collect()
 }
 
@@ -282,7 +282,7 @@ fn environment(
 /// directory, the repository root) or inside the repository: a file the repository adds,
 /// such as `python3` at its root, must not be able to take the place of the program `run`
 /// names, since only changes to the files `run` names need an admin.
-fn outside_path(path: &std::ffi::OsStr, root: &Path) -> Option<String> {
+fn outside_path(path: &std::ffi::OsStr, root: &Path) -> Option<OsString> {
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let kept: Vec<std::path::PathBuf> = std::env::split_paths(path)
         .filter(|p| p.is_absolute())
@@ -291,7 +291,7 @@ fn outside_path(path: &std::ffi::OsStr, root: &Path) -> Option<String> {
             !real.starts_with(&real_root) && !p.starts_with(root)
         })
         .collect();
-    std::env::join_paths(kept).ok().and_then(|p| p.into_string().ok())
+    std::env::join_paths(kept).ok()
 }
 
 /// How a test ended, as the summary counts it.

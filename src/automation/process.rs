@@ -43,7 +43,12 @@ pub(crate) struct Ran {
 }
 
 /// Runs `argv` from `root` with exactly the environment `env`, for at most `timeout`.
-pub(crate) fn run(argv: &[String], root: &Path, env: &[(String, String)], timeout: Duration) -> Ran {
+pub(crate) fn run(
+    argv: &[String],
+    root: &Path,
+    env: &[(String, std::ffi::OsString)],
+    timeout: Duration,
+) -> Ran {
     let start = Instant::now();
     let not_started = |why: String| Ran {
         exit: Exit::NotStarted(why),
@@ -65,7 +70,7 @@ pub(crate) fn run(argv: &[String], root: &Path, env: &[(String, String)], timeou
     cmd.args(args)
         .current_dir(root)
         .env_clear()
-        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(stdout)
         .stderr(stderr);

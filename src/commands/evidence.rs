@@ -71,9 +71,10 @@ pub(crate) struct RemoveArgs {
 /// its recorded `sha256` (E0403). When the change is intended, this records
 /// the hash the file has now: of every changed file among ACTION's evidence,
 /// or of the item NAME only; with --all, of every changed evidence file in the
-/// repository. Items whose file still matches are left as they are; when none
-/// changed, it says so and writes nothing. In a group, every assessment of the
-/// group that lists the action is updated.
+/// repository, or in the assessments named with --assessment. Items whose file
+/// still matches are left as they are; when none changed, it says so and
+/// writes nothing. In a group, every assessment of the group that lists the
+/// action is updated.
 ///
 /// Refused once the test status is passed, failed-* or out-of-scope: the
 /// evidence a verdict rests on may not change (E0701). Restore the file, or
@@ -83,15 +84,17 @@ pub(crate) struct RemoveArgs {
 #[command(after_help = "Examples:
   evident evidence rehash non-discrimination
   evident evidence rehash mfa-admins \"CA policy export\" --assessment hipaa-2026
-  evident evidence rehash --all --dry-run")]
+  evident evidence rehash --all --dry-run
+  evident evidence rehash --all -a hipaa-2026")]
 pub(crate) struct RehashArgs {
     /// The action (its id: actions/<ACTION>.toml).
     #[arg(required_unless_present = "all")]
     pub action: Option<String>,
     /// Only the evidence item of this name. Default: every item whose file changed.
     pub name: Option<String>,
-    /// Every evidence file in the repository that changed since its hash was recorded.
-    #[arg(long, conflicts_with_all = ["action", "assessments"])]
+    /// Every evidence file that changed since its hash was recorded: in the repository, or
+    /// with --assessment in those assessments (and their groups).
+    #[arg(long, conflicts_with = "action")]
     pub all: bool,
     #[command(flatten)]
     pub edit: EditArgs,
@@ -225,11 +228,19 @@ fn rehash(ctx: &Context, args: RehashArgs) -> Result<Outcome> {
                 None => (states, Which::Files, format!("every evidence file of `{}`", action.id)),
             }
         }
-        None => (every_state(ws), Which::Files, "every evidence file".to_owned()),
+        None if args.edit.assessments.is_empty() => {
+            (every_state(ws), Which::Files, "every evidence file".to_owned())
+        }
+        None => {
+            let scope = format!("every evidence file of `{}`", args.edit.assessments.join("`, `"));
+            (states_of(ws, &args.edit.assessments)?, Which::Files, scope)
+        }
     };
     // A state file that does not load is missing from the workspace: its evidence is unknown.
+    let asked = &args.edit.assessments;
     let unloaded = edit::unloaded_states(&loaded.report, |a, action| {
-        args.all || states.iter().any(|s| s == &(a.clone(), action.clone()))
+        let in_scope = asked.is_empty() || asked.iter().any(|x| x == a.as_str());
+        (args.all && in_scope) || states.iter().any(|s| s == &(a.clone(), action.clone()))
     });
     if let Some(report) = unloaded {
         print_refusal(
@@ -268,4 +279,19 @@ fn every_state(ws: &Workspace) -> Vec<(AssessmentId, ActionId)> {
         }
     }
     out
+}
+
+/// Every state of the `asked` assessments, for `rehash --all -a`, with those of the other
+/// members of their groups that list the action: a group keeps a shared action's state identical.
+fn states_of(ws: &Workspace, asked: &[String]) -> Result<Vec<(AssessmentId, ActionId)>> {
+    let asked: BTreeSet<AssessmentId> =
+        asked.iter().map(|a| edit::known_assessment(ws, a)).collect::<Result<_>>()?;
+    let mut out = BTreeSet::new();
+    for (assessment, action) in every_state(ws).into_iter().filter(|(a, _)| asked.contains(a)) {
+        // A state the template no longer lists has no group to keep in sync.
+        let members = edit::targets(ws, &action, &[assessment.to_string()]).unwrap_or_default();
+        out.extend(members.into_iter().map(|m| (m, action.clone())));
+        out.insert((assessment, action));
+    }
+    Ok(out.into_iter().collect())
 }

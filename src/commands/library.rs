@@ -107,16 +107,17 @@ pub(crate) fn entry(id: &str) -> Result<&'static Entry> {
     })
 }
 
-/// Writes the entry's files under `root` (refusing to overwrite other content) with `commit`,
-/// unless `write` asks for a dry run; says what it wrote as `write` asks.
-pub(crate) fn add(
-    ui: &Ui,
-    root: &std::path::Path,
-    id: &str,
-    template: Option<&str>,
-    write: WriteArgs,
-    commit: impl FnOnce(Changeset) -> Result<Vec<(String, WriteStatus)>>,
-) -> Result<Outcome> {
+/// What adding a built-in template under a folder would do, found before anything is written.
+pub(crate) enum Addition {
+    /// Files of the folder stand in the way: why (for stderr), and the same as diagnostics.
+    Refused { message: String, problems: Vec<Diagnostic> },
+    /// The files to write (checked against their schemas), and those already there as they are.
+    Ready { entry: &'static Entry, set: Changeset, present: Vec<(String, WriteStatus)> },
+}
+
+/// Plans adding the built-in `id` (under the id `template`, if given) to the files under
+/// `root`: refused when a file exists with other content or an id would be declared twice.
+pub(crate) fn plan(root: &Path, id: &str, template: Option<&str>) -> Result<Addition> {
     let e = entry(id)?;
     let files = crate::library::files(e, template)
         .map_err(|m| Error::new(format!("the built-in `{id}` is damaged: {m}")))?;
@@ -146,19 +147,7 @@ pub(crate) fn add(
                 .in_file(path)
                 .hint("add it under another id with `--template NEW-ID`, or remove the file")
         });
-        return Ok(refuse(ui, write, &message, &problems.collect::<Vec<_>>()));
-    }
-    let target = template.unwrap_or(e.id);
-    if set.files().next().is_none() {
-        if write.json() {
-            print_file_changes(ui, &present, |_| Vec::new(), write.dry_run, &[]);
-        } else {
-            ui.status(
-                "Unchanged",
-                &format!("template `{target}` ({}) is already present; nothing was written", e.name),
-            );
-        }
-        return Ok(Outcome::Success);
+        return Ok(Addition::Refused { message, problems: problems.collect() });
     }
     // A file under another name that already declares one of the ids (a repository with an
     // id-mismatch error, say) would make a duplicate id; one that cannot be read leaves it open.
@@ -182,23 +171,63 @@ pub(crate) fn add(
             )
             .in_file(rel)
         }));
-        return Ok(refuse(ui, write, &message, &problems));
+        return Ok(Addition::Refused { message, problems });
     }
     crate::scaffold::verify(&set)?;
+    Ok(Addition::Ready { entry: e, set, present })
+}
+
+/// The `what` of a file of the built-in `id` in the `changes` JSON.
+pub(crate) fn what(id: &str) -> Vec<String> {
+    vec![format!("from the built-in `{id}`")]
+}
+
+/// The status line of an addition: the template (under its id in the repository) and how
+/// many files were written.
+pub(crate) fn added_line(ui: &Ui, e: &Entry, target: &str, written: usize, dry_run: bool) {
+    let verb = if dry_run { "Would add" } else { "Added" };
+    ui.status(verb, &format!("template `{target}` ({}) and {written} files", e.name));
+}
+
+/// Writes the entry's files under `root` (refusing to overwrite other content) with `commit`,
+/// unless `write` asks for a dry run; says what it wrote as `write` asks.
+fn add(
+    ui: &Ui,
+    root: &Path,
+    id: &str,
+    template: Option<&str>,
+    write: WriteArgs,
+    commit: impl FnOnce(Changeset) -> Result<Vec<(String, WriteStatus)>>,
+) -> Result<Outcome> {
+    let (e, set, present) = match plan(root, id, template)? {
+        Addition::Refused { message, problems } => return Ok(refuse(ui, write, &message, &problems)),
+        Addition::Ready { entry, set, present } => (entry, set, present),
+    };
+    let target = template.unwrap_or(e.id);
+    if set.files().next().is_none() {
+        if write.json() {
+            print_file_changes(ui, &present, |_| Vec::new(), write.dry_run, &[]);
+        } else {
+            ui.status(
+                "Unchanged",
+                &format!("template `{target}` ({}) is already present; nothing was written", e.name),
+            );
+        }
+        return Ok(Outcome::Success);
+    }
     let mut written = if write.dry_run { set.preview(root)? } else { commit(set)? };
     if write.json() {
         written.extend(present);
-        print_file_changes(ui, &written, |_| vec![format!("from the built-in `{id}`")], write.dry_run, &[]);
+        print_file_changes(ui, &written, |_| what(id), write.dry_run, &[]);
     } else {
-        let verb = if write.dry_run { "Would add" } else { "Added" };
-        ui.status(verb, &format!("template `{target}` ({}) and {} files", e.name, written.len()));
+        added_line(ui, e, target, written.len(), write.dry_run);
     }
     Ok(Outcome::Success)
 }
 
 /// Refuses the addition (exit 1): the message on stderr, and with JSON the problems as the
 /// `diagnostics` of an empty `changes` object on stdout.
-fn refuse(ui: &Ui, write: WriteArgs, message: &str, problems: &[Diagnostic]) -> Outcome {
+pub(crate) fn refuse(ui: &Ui, write: WriteArgs, message: &str, problems: &[Diagnostic]) -> Outcome {
     if write.json() {
         print_file_changes(ui, &[], |_| Vec::new(), write.dry_run, problems);
     }
@@ -236,7 +265,7 @@ fn ids_message(id: &str, duplicates: &[(String, String)], unreadable: &[String])
 /// Of the ids the new files declare (their file names in `templates/` and `actions/`), those
 /// that another file of that folder declares already ("`dora` in templates/old.toml"); and
 /// the files of those folders that do not parse, so that what they declare is unknown.
-fn declared_ids(root: &std::path::Path, set: &Changeset) -> (Vec<(String, String)>, Vec<String>) {
+fn declared_ids(root: &Path, set: &Changeset) -> (Vec<(String, String)>, Vec<String>) {
     let mut duplicates = Vec::new();
     let mut unreadable = Vec::new();
     for dir in ["templates", "actions"] {

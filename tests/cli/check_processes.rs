@@ -67,6 +67,25 @@ fn the_environment_is_cleared_but_for_what_the_contract_passes() {
     assert!(!out.contains("SECRET") && !out.contains("NO_COLOR") && !out.contains("EVIDENT_TODAY"), "{out}");
 }
 
+/// Values that are not UTF-8 (a binary token, a home folder named in Latin-1) reach the check
+/// byte for byte; they were dropped.
+#[test]
+fn variables_that_are_not_utf8_pass_unchanged() {
+    use std::os::unix::ffi::OsStrExt;
+    let run_line = r#"run = ["sh", "-c", "printf %s \"$CI_TOKEN\" | od -An -tx1 > seen.txt; printf %s \"$HOME\" | od -An -tx1 > home.txt"]"#;
+    let repo = repo_with(&[("env", run_line)]);
+    repo.write("evident.toml", "[automation]\npass-env = [\"CI_TOKEN\"]\n");
+    let token = std::ffi::OsStr::from_bytes(b"t\xff0k");
+    let home = std::ffi::OsStr::from_bytes(b"/home/jos\xe9");
+    let mut cmd = evident();
+    cmd.arg("--repo").arg(repo.path()).arg("test").env("CI_TOKEN", token).env("HOME", home);
+    let run = run(cmd);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let bytes = |file: &str| repo.read(file).split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(bytes("seen.txt"), ["74", "ff", "30", "6b"]);
+    assert_eq!(bytes("home.txt"), ["2f", "68", "6f", "6d", "65", "2f", "6a", "6f", "73", "e9"]);
+}
+
 /// `evident test` on `repo`, killed (and the test failed) if it runs longer than `secs`.
 pub(crate) fn test_within(repo: &TestRepo, secs: u64) -> Run {
     let mut cmd = evident();

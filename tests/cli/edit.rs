@@ -645,6 +645,7 @@ fn readme_editing_examples() {
         // The copy is corrected in between (below).
         (&["evidence", "rehash", "non-discrimination", "Opt-out sample"], 0),
         (&["evidence", "rehash", "--all", "--dry-run"], 0),
+        (&["evidence", "rehash", "--all", "-a", "hipaa-2026", "--dry-run"], 0),
     ];
     let readme =
         std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();

@@ -171,3 +171,73 @@ fn library_add_refusals_are_diagnostics_in_json() {
         "{json:#}"
     );
 }
+
+/// `init` lists its files as the other commands that write whole files do, and a dry run
+/// creates nothing: no folder, no git repository.
+#[test]
+fn init_lists_its_files_in_json_and_a_dry_run_writes_nothing() {
+    let repo = TestRepo::bare();
+    let human = repo.run_in(&["init", "c", "--dry-run"]);
+    assert_eq!(human.code, 0, "{}", human.all());
+    assert!(human.stderr.contains("Would create evident.toml"), "{}", human.all());
+    assert!(human.stderr.contains("Would initialise git repository"), "{}", human.all());
+    let dry = changes(&repo.run_in(&["init", "c", "--dry-run", "--format", "json"]));
+    assert!(!repo.path().join("c").exists(), "a dry run creates nothing");
+    assert_eq!((dry["dry_run"].as_bool(), dry["written"].as_bool()), (Some(true), Some(false)));
+    let listed = files(&dry);
+    for expected in [
+        ("evident.toml", "configuration"),
+        ("templates/.gitkeep", "keeps the empty folder `templates/` in git"),
+        (".evident/schemas/state.schema.json", "JSON Schema `state.schema.json` for editors"),
+        (".taplo.toml", "editor set-up (Taplo / Even Better TOML)"),
+        (".gitignore", "ignores `/.evident/local/`"),
+    ] {
+        let file = (expected.0.to_owned(), "created".to_owned(), expected.1.to_owned());
+        assert!(listed.contains(&file), "{file:?} in {listed:?}");
+    }
+
+    let run = changes(&repo.run_in(&["init", "c", "--format", "json"]));
+    assert_eq!(run["written"], true);
+    assert_eq!(files(&run), listed);
+    assert!(repo.path().join("c/.git").is_dir(), "a git repository is created");
+    assert!(repo.path().join("c/.evident/schemas/state.schema.json").is_file());
+}
+
+/// `init --template` prints one `changes` object, its own files and the template's together;
+/// a dry run into an existing folder leaves it as it was.
+#[test]
+fn init_with_a_template_lists_every_file_in_one_json_object() {
+    let repo = TestRepo::bare();
+    repo.write(".gitignore", "/target\n");
+    let before = repo.snapshot_files();
+    let args = ["init", ".", "--no-git", "--template", "cisa-cpg-2.0", "--format", "json"];
+    let dry = changes(&repo.run_in(&[&args[..], &["--dry-run"]].concat()));
+    assert_eq!(repo.snapshot_files(), before, "a dry run writes nothing");
+    let listed = files(&dry);
+    let from = |p: &str| listed.iter().find(|(path, ..)| path == p).cloned();
+    assert_eq!(from("evident.toml").map(|f| f.2), Some("configuration".to_owned()));
+    assert_eq!(
+        from(".gitignore"),
+        Some((".gitignore".to_owned(), "updated".to_owned(), "ignores `/.evident/local/`".to_owned()))
+    );
+    let builtin = "from the built-in `cisa-cpg-2.0`".to_owned();
+    assert_eq!(
+        from("templates/cisa-cpg-2.0.toml"),
+        Some(("templates/cisa-cpg-2.0.toml".to_owned(), "created".to_owned(), builtin.clone()))
+    );
+    let actions: Vec<_> = listed.iter().filter(|(path, ..)| path.starts_with("actions/")).collect();
+    assert!(actions.len() > 1, "{listed:?}");
+    assert!(
+        actions
+            .iter()
+            .all(|(path, change, what)| change == "created"
+                && (*what == builtin || path == "actions/.gitkeep")),
+        "{actions:?}"
+    );
+
+    let run = changes(&repo.run_in(&args));
+    assert_eq!(run["written"], true);
+    assert_eq!(files(&run), listed);
+    assert!(repo.read(".gitignore").starts_with("/target\n"));
+    assert_eq!(repo.run_in(&["validate"]).code, 0);
+}

@@ -161,6 +161,9 @@ fn init_with_a_template_that_clashes_fails() {
     assert_eq!(run.code, 1, "{}", run.all());
     assert!(run.stderr.contains("already exist"), "{}", run.all());
     assert!(!dir.path().join("actions/cisa-cpg-2.0-rc-01.toml").exists());
+    // The template is checked before anything is written: init's own files are not there either.
+    assert!(!dir.path().join("evident.toml").exists(), "{}", run.all());
+    assert!(!run.stderr.contains("Next:"), "{}", run.all());
 }
 
 #[test]

@@ -15,6 +15,7 @@ const GDPR_MFA: &str = "assessments/gdpr-2026/mfa.toml";
 const CCPA_MFA: &str = "assessments/ccpa-2026/mfa.toml";
 const HIPAA_MFA: &str = "assessments/hipaa-2026/mfa.toml";
 const GDPR_ENC: &str = "assessments/gdpr-2026/enc.toml";
+const CCPA_ENC: &str = "assessments/ccpa-2026/enc.toml";
 const POLICY: &str = "evidence/mfa/policy.pdf";
 const LOG: &str = "evidence/mfa/log.csv";
 
@@ -179,6 +180,26 @@ fn all_rehashes_every_changed_file_of_the_repository() {
     let run = run(&repo, &["evidence", "rehash", "--all"], 0, true);
     assert_eq!(run.stderr.matches("Updated").count(), 5, "{}", run.all());
     assert_eq!(codes(&repo), Vec::<String>::new());
+}
+
+/// `--all -a`: every changed file of the named assessment, its group kept identical, and
+/// nothing of the other assessments.
+#[test]
+fn all_of_one_assessment_rehashes_its_group_and_nothing_else() {
+    let repo = program("in-progress");
+    let hipaa = repo.read(HIPAA_MFA);
+    repo.write(POLICY, "v2");
+    repo.write("evidence/enc/keys.md", "# Keys, rotated\n");
+    let run = run(&repo, &["evidence", "rehash", "--all", "-a", "gdpr-2026"], 0, true);
+    let updated: Vec<&str> = run.stderr.lines().filter_map(|l| l.trim().strip_prefix("Updated ")).collect();
+    let paths: Vec<&str> = updated.iter().filter_map(|l| l.split(':').next()).collect();
+    assert_eq!(paths, [CCPA_ENC, CCPA_MFA, GDPR_ENC, GDPR_MFA], "{}", run.all());
+    assert_eq!(repo.read(HIPAA_MFA), hipaa);
+    assert_eq!(codes(&repo), [format!("E0403 {HIPAA_MFA}")]);
+    // Nothing changed any more in the group: nothing to write.
+    let again = self::run(&repo, &["evidence", "rehash", "--all", "-a", "ccpa-2026"], 0, false);
+    assert!(again.stderr.contains("every evidence file of `ccpa-2026` matches"), "{}", again.all());
+    run_ok_then_clean(&repo, &["evidence", "rehash", "--all", "-a", "hipaa-2026"]);
 }
 
 #[test]
@@ -347,7 +368,7 @@ fn usage_errors() {
     for args in [
         &["evidence", "rehash"][..],
         &["evidence", "rehash", "--all", "mfa"],
-        &["evidence", "rehash", "--all", "-a", "gdpr-2026"],
+        &["evidence", "rehash", "--all", "-a", "nope"],
         &["evidence", "rehash", "nope"],
         &["evidence", "rehash", "mfa", "-a", "nope"],
     ] {
