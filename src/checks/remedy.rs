@@ -18,7 +18,10 @@ pub(crate) fn describe(c: &CommitChanges) -> String {
 /// The author's e-mail, or why there is none.
 pub(crate) fn author(c: &CommitChanges) -> String {
     if c.author.email.is_empty() {
-        "an author with no e-mail (`git config user.email` is not set)".to_owned()
+        match c.no_email {
+            Some(why) => format!("an author with no e-mail ({})", why.cause()),
+            None => "an author with no e-mail".to_owned(),
+        }
     } else {
         c.author.email.clone()
     }
@@ -46,7 +49,10 @@ pub(crate) fn hint(c: &CommitChanges, now: &str, then: &str) -> String {
 pub(crate) fn assessor_hint(c: &CommitChanges) -> String {
     if c.uncommitted {
         return if c.author.email.is_empty() {
-            "set your e-mail with `git config user.email` if you are an assessor; otherwise leave the test status as it is in HEAD and ask an assessor to record the result".to_owned()
+            let fix = c.no_email.map_or("set your e-mail with `git config user.email`", |why| why.fix());
+            format!(
+                "{fix} if you are an assessor; otherwise leave the test status as it is in HEAD and ask an assessor to record the result"
+            )
         } else {
             "leave the test status as it is in HEAD and ask an assessor to record the test result".to_owned()
         };

@@ -18,9 +18,9 @@ pub(super) fn warning(root: &Path, config: &Config) -> Option<Diagnostic> {
     }
     let git = crate::history::GitRepo::open(root).ok()?;
     let who = match crate::history::worktree::user_email(&git.repo) {
-        Some((email, _)) if config.is_assessor(&email) => return None,
-        Some((email, from)) => format!("{email} ({from}) is not an assessor"),
-        None => "`git config user.email` is not set".to_owned(),
+        Ok((email, _)) if config.is_assessor(&email) => return None,
+        Ok((email, from)) => format!("{email} ({from}) is not an assessor"),
+        Err(why) => why.cause().to_owned(),
     };
     Some(
         Diagnostic::new(

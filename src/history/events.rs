@@ -61,6 +61,8 @@ pub struct CommitChanges {
     /// The uncommitted changes judged as a commit on top of HEAD
     /// ([`super::worktree`]): no signature, nothing to rewrite yet.
     pub uncommitted: bool,
+    /// Why the author of the uncommitted changes has no e-mail, when so.
+    pub no_email: Option<super::worktree::NoEmail>,
 }
 
 /// Commits reachable from `head` but not from `base`, oldest first.
@@ -271,6 +273,7 @@ fn walk_with(
                 files,
                 config_before,
                 uncommitted: false,
+                no_email: None,
             },
             cache,
         );
@@ -324,6 +327,7 @@ pub(crate) fn walk_read(
                 files,
                 config_before: None,
                 uncommitted: false,
+                no_email: None,
             },
             cache,
         );

@@ -15,6 +15,7 @@ pub(crate) mod scorer;
 #[cfg(test)]
 mod testing;
 pub mod timeline;
+mod tree_update;
 pub(crate) mod worktree;
 
 pub use git::{Change, GitRepo, Signature, short_id};

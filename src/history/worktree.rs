@@ -13,14 +13,24 @@
 //! or `user.email` of the git configuration, else `EMAIL`; when none is set
 //! the author is left empty and the diagnostics say so. Its objects are written to an in-memory object
 //! database: nothing is written under `.git/` and no reference moves.
+//!
+//! Only the data files' content is stored there (state files, `evident.toml`,
+//! assessments, definitions, templates): the history rules read no other
+//! file of the commit. Evidence is judged by its path (E0701) and by the
+//! `sha256` the state files record; a file an automatic test runs, the allowed
+//! signers file, by path and blob id. Those files are hashed as they are read,
+//! in chunks, so a large evidence video costs no memory; their trees are
+//! written by [`super::tree_update`], which does not ask for the blobs.
 
 use std::path::Path;
 
-use git2::build::TreeUpdateBuilder;
+use std::collections::BTreeMap;
+
 use git2::{FileMode, Oid};
 
 use super::GitRepo;
 use super::events::{BlobCache, CommitChanges, split};
+use super::tree_update::{self, Update};
 use crate::error::{Error, Result};
 use crate::repo::layout;
 
@@ -62,46 +72,53 @@ pub(crate) fn uncommitted(git: &GitRepo, cache: &mut BlobCache) -> Result<Uncomm
     let author = author(git).map_err(fail)?;
     let mut parents = vec![head];
     parents.extend(merging(git));
-    let mut worktree = TreeUpdateBuilder::new();
+    let mut worktree = BTreeMap::new();
     for (path, _) in &paths {
-        match read_entry(git, &workdir.join(path)).map_err(fail)? {
-            Some((blob, mode)) => worktree.upsert(path.as_str(), blob, mode),
-            None if full.get_path(Path::new(path)).is_ok() => worktree.remove(path.as_str()),
-            None => &mut worktree,
-        };
+        let entry = read_entry(git, path, &workdir.join(path)).map_err(fail)?;
+        update(&mut worktree, &full, path, entry);
     }
-    out.worktree = judged(git, cache, &full, &mut worktree, &parents, &author, "uncommitted changes")?;
+    let tree = tree_update::updated(&git.repo, &full, &worktree).map_err(fail)?;
+    out.worktree = judged(git, cache, &full, tree, &parents, &author, "uncommitted changes")?;
     if paths.iter().any(|(_, status)| staged_apart(*status)) {
         let index = git.repo.index().map_err(fail)?;
         // Conflicts: nothing can be committed before they are resolved.
         if !index.has_conflicts() {
-            let mut staged = TreeUpdateBuilder::new();
+            let mut staged = BTreeMap::new();
             for (path, _) in paths.iter().filter(|(_, status)| staged_at_all(*status)) {
-                match index.get_path(Path::new(path), 0) {
-                    Some(e) => staged.upsert(path.as_str(), e.id, mode(e.mode)),
-                    None if full.get_path(Path::new(path)).is_ok() => staged.remove(path.as_str()),
-                    None => &mut staged,
-                };
+                let entry = index.get_path(Path::new(path), 0).map(|e| (e.id, mode(e.mode)));
+                update(&mut staged, &full, path, entry);
             }
-            out.staged = judged(git, cache, &full, &mut staged, &parents, &author, "staged changes")?;
+            let tree = tree_update::updated(&git.repo, &full, &staged).map_err(fail)?;
+            out.staged = judged(git, cache, &full, tree, &parents, &author, "staged changes")?;
         }
     }
     Ok(out)
 }
 
-/// The commit of `update` applied to HEAD's tree, with what it changes;
-/// `None` when it changes nothing.
+/// Records a path's new entry; a path that is gone is removed when HEAD has it.
+fn update(
+    updates: &mut BTreeMap<String, Update>,
+    head: &git2::Tree<'_>,
+    path: &str,
+    entry: Option<(Oid, i32)>,
+) {
+    if entry.is_some() || head.get_path(Path::new(path)).is_ok() {
+        updates.insert(path.to_owned(), entry);
+    }
+}
+
+/// The commit of tree `tree_id` on top of HEAD (tree `full`), with what it
+/// changes; `None` when it changes nothing.
 fn judged(
     git: &GitRepo,
     cache: &mut BlobCache,
     full: &git2::Tree<'_>,
-    update: &mut TreeUpdateBuilder,
+    tree_id: Oid,
     parents: &[Oid],
-    (in_commit, author): &(git2::Signature<'static>, super::Signature),
+    (in_commit, author, no_email): &Author,
     summary: &str,
 ) -> Result<Option<CommitChanges>> {
     let fail = |e: git2::Error| Error::git("cannot judge the uncommitted changes", e);
-    let tree_id = update.create_updated(&git.repo, full).map_err(fail)?;
     if tree_id == full.id() {
         return Ok(None);
     }
@@ -131,6 +148,7 @@ fn judged(
         files,
         config_before,
         uncommitted: true,
+        no_email: *no_email,
     }))
 }
 
@@ -183,22 +201,50 @@ fn staged_at_all(status: git2::Status) -> bool {
     )
 }
 
-/// The file mode of an index entry.
-fn mode(mode: u32) -> FileMode {
-    match mode {
+/// The tree mode of an index entry.
+fn mode(mode: u32) -> i32 {
+    i32::from(match mode {
         0o100755 => FileMode::BlobExecutable,
         0o120000 => FileMode::Link,
         0o160000 => FileMode::Commit,
         _ => FileMode::Blob,
-    }
+    })
 }
 
 /// The e-mail address `git commit` would record as the author's, with where
-/// it comes from (`` `git config user.email` ``), if any.
-pub(crate) fn user_email(repo: &git2::Repository) -> Option<(String, &'static str)> {
-    let config = repo.config().ok()?.snapshot().ok()?;
-    let Identity { email, from, .. } = identity(&config, &env_value);
-    Some((email?, from))
+/// it comes from (`` `git config user.email` ``); or why there is none.
+pub(crate) fn user_email(repo: &git2::Repository) -> std::result::Result<(String, &'static str), NoEmail> {
+    let config = repo.config().and_then(|mut c| c.snapshot()).map_err(|_| NoEmail::Unset)?;
+    let who = identity(&config, &env_value);
+    let no_email = who.no_email();
+    who.email.map(|e| (e, who.from)).ok_or(no_email.unwrap_or(NoEmail::Unset))
+}
+
+/// Why `git commit` would record no e-mail for the author.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoEmail {
+    /// None of `GIT_AUTHOR_EMAIL`, `author.email`, `user.email` and `EMAIL` is set.
+    Unset,
+    /// `GIT_AUTHOR_EMAIL` is set but empty (`git commit --author 'Name <>'`).
+    Empty,
+}
+
+impl NoEmail {
+    /// The cause, as the user would see it.
+    pub(crate) fn cause(self) -> &'static str {
+        match self {
+            NoEmail::Unset => "`git config user.email` is not set",
+            NoEmail::Empty => "`GIT_AUTHOR_EMAIL` is empty, as `git commit --author 'Name <>'` sets it",
+        }
+    }
+
+    /// How to give one.
+    pub(crate) fn fix(self) -> &'static str {
+        match self {
+            NoEmail::Unset => "set your e-mail with `git config user.email`",
+            NoEmail::Empty => "give your e-mail in `git commit --author 'Name <e-mail>'`",
+        }
+    }
 }
 
 /// Who `git commit` would record as the author.
@@ -208,6 +254,14 @@ struct Identity {
     email: Option<String>,
     /// Where the e-mail comes from, as the user would set it.
     from: &'static str,
+}
+
+impl Identity {
+    /// Why there is no e-mail, if there is none.
+    fn no_email(&self) -> Option<NoEmail> {
+        let empty = self.from == "`GIT_AUTHOR_EMAIL`";
+        self.email.is_none().then_some(if empty { NoEmail::Empty } else { NoEmail::Unset })
+    }
 }
 
 /// git's order: the `GIT_AUTHOR_*` variables (a hook sees `--author` there),
@@ -242,10 +296,14 @@ fn config_value(config: &git2::Config, key: &str) -> Option<String> {
 }
 
 /// The author of the uncommitted changes: as written into the in-memory
-/// commit (git needs an address there: a stand-in when none is set), and as
-/// the rules see it (no e-mail when none is set).
-fn author(git: &GitRepo) -> std::result::Result<(git2::Signature<'static>, super::Signature), git2::Error> {
-    let Identity { name, email, .. } = identity(&git.repo.config()?.snapshot()?, &env_value);
+/// commit (git needs an address there: a stand-in when none is set), as
+/// the rules see it (no e-mail when none is set), and why it has none.
+type Author = (git2::Signature<'static>, super::Signature, Option<NoEmail>);
+
+fn author(git: &GitRepo) -> std::result::Result<Author, git2::Error> {
+    let who = identity(&git.repo.config()?.snapshot()?, &env_value);
+    let no_email = who.no_email();
+    let Identity { name, email, .. } = who;
     let name = name.filter(|n| !n.contains(['<', '>']));
     let in_commit = git2::Signature::now(
         name.as_deref().unwrap_or("you"),
@@ -255,7 +313,7 @@ fn author(git: &GitRepo) -> std::result::Result<(git2::Signature<'static>, super
     if email.is_none() {
         seen.email.clear();
     }
-    Ok((in_commit, seen))
+    Ok((in_commit, seen, no_email))
 }
 
 /// Paths (relative to the work tree) under the compliance repository that
@@ -285,20 +343,31 @@ fn changed_paths(git: &GitRepo) -> Result<Vec<(String, git2::Status)>> {
         .collect())
 }
 
-/// A working-tree file as a blob and its mode; `None` when it is gone or
-/// is neither a regular file nor a link.
-fn read_entry(git: &GitRepo, path: &Path) -> std::result::Result<Option<(Oid, FileMode)>, git2::Error> {
-    let Ok(meta) = std::fs::symlink_metadata(path) else { return Ok(None) };
+/// A working-tree file (`path` relative to the work tree, at `file`) as a
+/// blob and its mode; `None` when it is gone or is neither a regular file nor
+/// a link. Only a data file's content is stored; any other file is hashed in
+/// chunks and its blob named but not stored (see the module's doc).
+fn read_entry(
+    git: &GitRepo,
+    path: &str,
+    file: &Path,
+) -> std::result::Result<Option<(Oid, i32)>, git2::Error> {
+    let Ok(meta) = std::fs::symlink_metadata(file) else { return Ok(None) };
     if meta.file_type().is_symlink() {
-        let Ok(target) = std::fs::read_link(path) else { return Ok(None) };
+        let Ok(target) = std::fs::read_link(file) else { return Ok(None) };
         let target = target.to_string_lossy().into_owned();
-        return Ok(Some((blob(git, target.as_bytes())?, FileMode::Link)));
+        return Ok(Some((blob(git, target.as_bytes())?, i32::from(FileMode::Link))));
     }
     if !meta.is_file() {
         return Ok(None);
     }
-    let Ok(bytes) = std::fs::read(path) else { return Ok(None) };
-    Ok(Some((blob(git, &bytes)?, if executable(&meta) { FileMode::BlobExecutable } else { FileMode::Blob })))
+    let mode = i32::from(if executable(&meta) { FileMode::BlobExecutable } else { FileMode::Blob });
+    let data = path.strip_prefix(&git.prefix).is_some_and(|p| layout::classify(p).is_data());
+    if !data {
+        return Ok(Oid::hash_file(git2::ObjectType::Blob, file).ok().map(|id| (id, mode)));
+    }
+    let Ok(bytes) = std::fs::read(file) else { return Ok(None) };
+    Ok(Some((blob(git, &bytes)?, mode)))
 }
 
 /// The blob of `bytes`, written to the in-memory objects unless git has it
@@ -323,6 +392,30 @@ fn executable(_: &std::fs::Metadata) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{Identity, identity};
+    use crate::history::testing::{git, one_action, write};
+
+    /// The uncommitted commit names an evidence file's blob without storing
+    /// it, and stores the data files the rules read.
+    #[test]
+    fn only_data_files_are_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q", "-b", "main"]);
+        one_action(root);
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "one"]);
+        write(root, "evidence/video.bin", "a large video");
+        write(root, "actions/a.toml", "id = \"a\"\n");
+        let repo = crate::history::GitRepo::open(root).unwrap();
+        let pending = super::uncommitted(&repo, &mut super::BlobCache::default()).unwrap();
+        let commit = pending.worktree.unwrap();
+        let tree = repo.tree_of(commit.id).unwrap().unwrap();
+        let odb = repo.repo.odb().unwrap();
+        let video = repo.blob_at(&tree, "evidence/video.bin").unwrap();
+        assert_eq!(video, git2::Oid::hash_object(git2::ObjectType::Blob, b"a large video").unwrap());
+        assert!(!odb.exists(video), "the evidence file's content was stored");
+        assert!(odb.exists(repo.blob_at(&tree, "actions/a.toml").unwrap()));
+    }
 
     fn config(entries: &[(&str, &str)]) -> (tempfile::TempDir, git2::Config) {
         let dir = tempfile::tempdir().unwrap();

@@ -5,6 +5,10 @@
 //!
 //! People: ana (owner), bob (not an assessor), cy (assessor).
 
+use std::io::Read as _;
+
+use sha2::Digest as _;
+
 use crate::check::{ANA, BOB, CY, grouped};
 use crate::support::{Run, TestRepo, state_toml};
 
@@ -172,6 +176,13 @@ fn the_hook_judges_an_author_with_no_email_as_git_records_it() {
     let (ok, stderr) = commit(&repo, &["-q", "-m", "Verdict", "--author=Bob <>"]);
     assert!(!ok, "the hook let a verdict with no author e-mail through");
     assert!(stderr.contains("E0702") && stderr.contains("an author with no e-mail"), "{stderr}");
+    // The cause named is the empty address, not an unset `user.email` (it is set).
+    assert!(
+        stderr.contains("(`GIT_AUTHOR_EMAIL` is empty, as `git commit --author 'Name <>'` sets it)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("give your e-mail in `git commit --author 'Name <e-mail>'`"), "{stderr}");
+    assert!(!stderr.contains("is not set"), "{stderr}");
 }
 
 #[test]
@@ -426,4 +437,49 @@ fn no_verdict_warning_when_the_rule_is_off() {
     repo.write("evident.toml", repo.read("evident.toml").replace("\"off\"", "\"warning\""));
     let run = repo.run(&["set", "logs", "-a", "gdpr-2026", "--test", "failed-high"]);
     assert!(run.stderr.contains("will be reported by `evident check`"), "{}", run.stderr);
+}
+
+/// A state file for `logs`-like actions resting on one evidence file.
+fn resting_on(test: &str, path: &str, sha256: &str) -> String {
+    state_toml(Some(ANA), "implemented", test, &[])
+        + &format!("\n[[evidence]]\nname = \"export\"\npath = \"{path}\"\nsha256 = \"{sha256}\"\n")
+}
+
+/// A 64 MiB file of zeros that takes no disk space; its sha256.
+fn large_file(repo: &TestRepo, rel: &str) -> String {
+    const SIZE: u64 = 64 << 20;
+    let file = std::fs::File::create(repo.path().join(rel)).unwrap();
+    file.set_len(SIZE).unwrap();
+    let mut hash = sha2::Sha256::new();
+    std::io::copy(&mut std::io::repeat(0).take(SIZE), &mut hash).unwrap();
+    format!("{:x}", hash.finalize())
+}
+
+/// Evidence files are hashed in chunks for the uncommitted commit, not held in memory: the
+/// rules that judge them by path still hold for a large one.
+#[test]
+fn large_evidence_files_are_judged_as_any_other() {
+    let (repo, _) = grouped();
+    repo.git(&["config", "user.email", CY]);
+    repo.write("evidence/siem.pdf", "export");
+    let small = format!("{:x}", sha2::Sha256::digest(b"export"));
+    repo.write("assessments/gdpr-2026/logs.toml", resting_on("passed", "evidence/siem.pdf", &small));
+    repo.commit(CY, "Logs passed on the SIEM export");
+    // Swapped for a large one under the verdict.
+    large_file(&repo, "evidence/siem.pdf");
+    let run = check(&repo, &[]);
+    assert!(codes(&run).contains(&"E0701".to_owned()), "{}", run.all());
+    let message = first(&run, "E0701")["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("`evidence/siem.pdf` was changed in the uncommitted changes"), "{message}");
+    // Put back; a new large item, untracked, for a test still in progress: fine.
+    repo.git(&["checkout", "--", "evidence/siem.pdf"]);
+    let sha256 = large_file(&repo, "evidence/backup.mp4");
+    repo.write(
+        "assessments/ccpa-2026/backup.toml",
+        resting_on("in-progress", "evidence/backup.mp4", &sha256),
+    );
+    let run = check(&repo, &[]);
+    // Zeros are no PDF nor video (E0408, a warning): no history rule objects.
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(codes(&run).iter().all(|c| c == "E0408"), "{}", run.all());
 }
