@@ -455,6 +455,28 @@ mod tests {
         assert_eq!(ours, Some(theirs));
     }
 
+    /// A file replaced by a link whose target is the file's content has the
+    /// same blob id: it is gone all the same, as `git diff` says.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_replaced_by_a_link_with_its_content_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q", "-b", "main"]);
+        one_action(root);
+        write(root, "checks/run.sh", "elsewhere/run.sh");
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "one"]);
+        std::fs::remove_file(root.join("checks/run.sh")).unwrap();
+        std::os::unix::fs::symlink("elsewhere/run.sh", root.join("checks/run.sh")).unwrap();
+        let repo = crate::history::GitRepo::open(root).unwrap();
+        let pending = super::uncommitted(&repo, &mut super::BlobCache::default()).unwrap();
+        let files = pending.worktree.map(|c| c.files).unwrap_or_default();
+        let changed: Vec<(&str, bool)> =
+            files.iter().map(|f| (f.change.path.as_str(), f.change.new.is_some())).collect();
+        assert_eq!(changed, [("checks/run.sh", false)]);
+    }
+
     fn config(entries: &[(&str, &str)]) -> (tempfile::TempDir, git2::Config) {
         let dir = tempfile::tempdir().unwrap();
         let mut config = git2::Config::open(&dir.path().join("config")).unwrap();
