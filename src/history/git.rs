@@ -413,7 +413,8 @@ impl GitRepo {
                 (std::cmp::Ordering::Equal, Some((x, rest_a)), Some((y, rest_b))) => {
                     a = rest_a;
                     b = rest_b;
-                    if x.raw_id == y.raw_id && x.is_tree() == y.is_tree() {
+                    // A file replaced by a link whose target is the file's content keeps its id.
+                    if x.raw_id == y.raw_id && x.mode & 0o170000 == y.mode & 0o170000 {
                         continue;
                     }
                     if x.is_tree() && y.is_tree() {

@@ -344,14 +344,19 @@ fn changed_paths(git: &GitRepo) -> Result<Vec<(String, git2::Status)>> {
 }
 
 /// A working-tree file (`path` relative to the work tree, at `file`) as a
-/// blob and its mode; `None` when it is gone or is neither a regular file nor
-/// a link. Only a data file's content is stored; any other file is hashed in
-/// chunks and its blob named but not stored (see the module's doc).
+/// blob and its mode; `None` when it is gone, is neither a regular file nor
+/// a link, or lies behind a link (a folder replaced by a link to a copy of
+/// it: git does not follow the link, its files are gone). Only a data file's
+/// content is stored; any other file is hashed in chunks and its blob named
+/// but not stored (see the module's doc).
 fn read_entry(
     git: &GitRepo,
     path: &str,
     file: &Path,
 ) -> std::result::Result<Option<(Oid, i32)>, git2::Error> {
+    if behind_link(file, path) {
+        return Ok(None);
+    }
     let Ok(meta) = std::fs::symlink_metadata(file) else { return Ok(None) };
     if meta.file_type().is_symlink() {
         let Ok(target) = std::fs::read_link(file) else { return Ok(None) };
@@ -368,6 +373,16 @@ fn read_entry(
     }
     let Ok(bytes) = std::fs::read(file) else { return Ok(None) };
     Ok(Some((blob(git, &bytes)?, mode)))
+}
+
+/// Whether a folder on the way to `file` (at `path`, relative to the work
+/// tree) is a link.
+fn behind_link(file: &Path, path: &str) -> bool {
+    let folders = Path::new(path).ancestors().skip(1).filter(|a| !a.as_os_str().is_empty()).count();
+    file.ancestors()
+        .skip(1)
+        .take(folders)
+        .any(|folder| std::fs::symlink_metadata(folder).is_ok_and(|m| m.file_type().is_symlink()))
 }
 
 /// The blob of `bytes`, written to the in-memory objects unless git has it
@@ -415,6 +430,51 @@ mod tests {
         assert_eq!(video, git2::Oid::hash_object(git2::ObjectType::Blob, b"a large video").unwrap());
         assert!(!odb.exists(video), "the evidence file's content was stored");
         assert!(odb.exists(repo.blob_at(&tree, "actions/a.toml").unwrap()));
+    }
+
+    /// A folder replaced by a link to a copy of it: git records the link and
+    /// drops the folder's files, and so does the uncommitted commit (it once
+    /// read the files through the link, and saw the folder unchanged).
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_replaced_by_a_link_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q", "-b", "main"]);
+        one_action(root);
+        write(root, "checks/run.sh", "echo ok");
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "one"]);
+        std::fs::rename(root.join("checks"), root.join("tools")).unwrap();
+        std::os::unix::fs::symlink("tools", root.join("checks")).unwrap();
+        let repo = crate::history::GitRepo::open(root).unwrap();
+        let pending = super::uncommitted(&repo, &mut super::BlobCache::default()).unwrap();
+        let ours = pending.worktree.map(|c| repo.commit(c.id).unwrap().tree_id());
+        git(root, &["add", "-A"]);
+        let theirs = git2::Repository::open(root).unwrap().index().unwrap().write_tree().unwrap();
+        assert_eq!(ours, Some(theirs));
+    }
+
+    /// A file replaced by a link whose target is the file's content has the
+    /// same blob id: it is gone all the same, as `git diff` says.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_replaced_by_a_link_with_its_content_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q", "-b", "main"]);
+        one_action(root);
+        write(root, "checks/run.sh", "elsewhere/run.sh");
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "one"]);
+        std::fs::remove_file(root.join("checks/run.sh")).unwrap();
+        std::os::unix::fs::symlink("elsewhere/run.sh", root.join("checks/run.sh")).unwrap();
+        let repo = crate::history::GitRepo::open(root).unwrap();
+        let pending = super::uncommitted(&repo, &mut super::BlobCache::default()).unwrap();
+        let files = pending.worktree.map(|c| c.files).unwrap_or_default();
+        let changed: Vec<(&str, bool)> =
+            files.iter().map(|f| (f.change.path.as_str(), f.change.new.is_some())).collect();
+        assert_eq!(changed, [("checks/run.sh", false)]);
     }
 
     fn config(entries: &[(&str, &str)]) -> (tempfile::TempDir, git2::Config) {
