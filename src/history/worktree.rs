@@ -360,8 +360,7 @@ fn read_entry(
     let Ok(meta) = std::fs::symlink_metadata(file) else { return Ok(None) };
     if meta.file_type().is_symlink() {
         let Ok(target) = std::fs::read_link(file) else { return Ok(None) };
-        let target = target.to_string_lossy().into_owned();
-        return Ok(Some((blob(git, target.as_bytes())?, i32::from(FileMode::Link))));
+        return Ok(Some((blob(git, &link_bytes(&target))?, i32::from(FileMode::Link))));
     }
     if !meta.is_file() {
         return Ok(None);
@@ -391,6 +390,19 @@ fn behind_link(file: &Path, path: &str) -> bool {
 fn blob(git: &GitRepo, bytes: &[u8]) -> std::result::Result<Oid, git2::Error> {
     let id = Oid::hash_object(git2::ObjectType::Blob, bytes)?;
     if git.repo.odb()?.exists(id) { Ok(id) } else { git.repo.blob(bytes) }
+}
+
+/// A link's target as git stores it: its bytes, not a lossy UTF-8 copy (a target `\xff`
+/// would hash as one that reads `\u{FFFD}`).
+#[cfg(unix)]
+fn link_bytes(target: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    target.as_os_str().as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn link_bytes(target: &Path) -> Vec<u8> {
+    target.to_string_lossy().replace('\\', "/").into_bytes()
 }
 
 #[cfg(unix)]
@@ -475,6 +487,28 @@ mod tests {
         let changed: Vec<(&str, bool)> =
             files.iter().map(|f| (f.change.path.as_str(), f.change.new.is_some())).collect();
         assert_eq!(changed, [("checks/run.sh", false)]);
+    }
+
+    /// A link whose target is not UTF-8 is stored with its bytes, as git stores it (a lossy
+    /// copy would make `\xff` and `\u{FFFD}` the same link).
+    #[cfg(unix)]
+    #[test]
+    fn a_link_target_that_is_not_utf8_is_hashed_as_git_does() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q", "-b", "main"]);
+        one_action(root);
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "one"]);
+        let target = std::ffi::OsStr::from_bytes(b"evidence/\xff.pdf");
+        std::os::unix::fs::symlink(target, root.join("checks-link")).unwrap();
+        let repo = crate::history::GitRepo::open(root).unwrap();
+        let pending = super::uncommitted(&repo, &mut super::BlobCache::default()).unwrap();
+        let ours = pending.worktree.map(|c| repo.commit(c.id).unwrap().tree_id());
+        git(root, &["add", "-A"]);
+        let theirs = git2::Repository::open(root).unwrap().index().unwrap().write_tree().unwrap();
+        assert_eq!(ours, Some(theirs));
     }
 
     fn config(entries: &[(&str, &str)]) -> (tempfile::TempDir, git2::Config) {
