@@ -421,20 +421,45 @@ mod tests {
     use super::{Identity, identity};
     use crate::history::testing::{git, one_action, write};
 
-    /// The uncommitted commit names an evidence file's blob without storing
-    /// it, and stores the data files the rules read.
-    #[test]
-    fn only_data_files_are_stored() {
+    /// A repository with one action and `files`, committed.
+    fn committed(files: &[(&str, &str)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         git(root, &["init", "-q", "-b", "main"]);
         one_action(root);
+        for (rel, text) in files {
+            write(root, rel, text);
+        }
         git(root, &["add", "-A"]);
         git(root, &["commit", "-qm", "one"]);
-        write(root, "evidence/video.bin", "a large video");
-        write(root, "actions/a.toml", "id = \"a\"\n");
+        dir
+    }
+
+    /// The repository at `root` and its uncommitted changes.
+    fn pending(root: &std::path::Path) -> (crate::history::GitRepo, super::Uncommitted) {
         let repo = crate::history::GitRepo::open(root).unwrap();
         let pending = super::uncommitted(&repo, &mut super::BlobCache::default()).unwrap();
+        (repo, pending)
+    }
+
+    /// The uncommitted commit's tree is the one `git add -A` gives.
+    fn assert_tree_is_gits(root: &std::path::Path) {
+        let (repo, pending) = pending(root);
+        let ours = pending.worktree.map(|c| repo.commit(c.id).unwrap().tree_id());
+        git(root, &["add", "-A"]);
+        let theirs = git2::Repository::open(root).unwrap().index().unwrap().write_tree().unwrap();
+        assert_eq!(ours, Some(theirs));
+    }
+
+    /// The uncommitted commit names an evidence file's blob without storing
+    /// it, and stores the data files the rules read.
+    #[test]
+    fn only_data_files_are_stored() {
+        let dir = committed(&[]);
+        let root = dir.path();
+        write(root, "evidence/video.bin", "a large video");
+        write(root, "actions/a.toml", "id = \"a\"\n");
+        let (repo, pending) = pending(root);
         let commit = pending.worktree.unwrap();
         let tree = repo.tree_of(commit.id).unwrap().unwrap();
         let odb = repo.repo.odb().unwrap();
@@ -450,21 +475,11 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_folder_replaced_by_a_link_is_gone() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = committed(&[("checks/run.sh", "echo ok")]);
         let root = dir.path();
-        git(root, &["init", "-q", "-b", "main"]);
-        one_action(root);
-        write(root, "checks/run.sh", "echo ok");
-        git(root, &["add", "-A"]);
-        git(root, &["commit", "-qm", "one"]);
         std::fs::rename(root.join("checks"), root.join("tools")).unwrap();
         std::os::unix::fs::symlink("tools", root.join("checks")).unwrap();
-        let repo = crate::history::GitRepo::open(root).unwrap();
-        let pending = super::uncommitted(&repo, &mut super::BlobCache::default()).unwrap();
-        let ours = pending.worktree.map(|c| repo.commit(c.id).unwrap().tree_id());
-        git(root, &["add", "-A"]);
-        let theirs = git2::Repository::open(root).unwrap().index().unwrap().write_tree().unwrap();
-        assert_eq!(ours, Some(theirs));
+        assert_tree_is_gits(root);
     }
 
     /// A file replaced by a link whose target is the file's content has the
@@ -472,18 +487,11 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_file_replaced_by_a_link_with_its_content_is_gone() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = committed(&[("checks/run.sh", "elsewhere/run.sh")]);
         let root = dir.path();
-        git(root, &["init", "-q", "-b", "main"]);
-        one_action(root);
-        write(root, "checks/run.sh", "elsewhere/run.sh");
-        git(root, &["add", "-A"]);
-        git(root, &["commit", "-qm", "one"]);
         std::fs::remove_file(root.join("checks/run.sh")).unwrap();
         std::os::unix::fs::symlink("elsewhere/run.sh", root.join("checks/run.sh")).unwrap();
-        let repo = crate::history::GitRepo::open(root).unwrap();
-        let pending = super::uncommitted(&repo, &mut super::BlobCache::default()).unwrap();
-        let files = pending.worktree.map(|c| c.files).unwrap_or_default();
+        let files = pending(root).1.worktree.map(|c| c.files).unwrap_or_default();
         let changed: Vec<(&str, bool)> =
             files.iter().map(|f| (f.change.path.as_str(), f.change.new.is_some())).collect();
         assert_eq!(changed, [("checks/run.sh", false)]);
@@ -495,20 +503,10 @@ mod tests {
     #[test]
     fn a_link_target_that_is_not_utf8_is_hashed_as_git_does() {
         use std::os::unix::ffi::OsStrExt;
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        git(root, &["init", "-q", "-b", "main"]);
-        one_action(root);
-        git(root, &["add", "-A"]);
-        git(root, &["commit", "-qm", "one"]);
+        let dir = committed(&[]);
         let target = std::ffi::OsStr::from_bytes(b"evidence/\xff.pdf");
-        std::os::unix::fs::symlink(target, root.join("checks-link")).unwrap();
-        let repo = crate::history::GitRepo::open(root).unwrap();
-        let pending = super::uncommitted(&repo, &mut super::BlobCache::default()).unwrap();
-        let ours = pending.worktree.map(|c| repo.commit(c.id).unwrap().tree_id());
-        git(root, &["add", "-A"]);
-        let theirs = git2::Repository::open(root).unwrap().index().unwrap().write_tree().unwrap();
-        assert_eq!(ours, Some(theirs));
+        std::os::unix::fs::symlink(target, dir.path().join("checks-link")).unwrap();
+        assert_tree_is_gits(dir.path());
     }
 
     fn config(entries: &[(&str, &str)]) -> (tempfile::TempDir, git2::Config) {
