@@ -7,7 +7,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Outcome, Result};
 use crate::library::{ENTRIES, Entry};
 use crate::model::parse_id;
-use crate::repo::write::{Changeset, WriteStatus};
+use crate::repo::write::{Changeset, WriteStatus, read_regular};
 use crate::ui::Ui;
 use std::path::Path;
 
@@ -125,7 +125,7 @@ pub(crate) fn plan(root: &Path, id: &str, template: Option<&str>) -> Result<Addi
     let mut present = Vec::new();
     let mut clashes = Vec::new();
     for (path, text) in files {
-        match read_regular(&root.join(&path)) {
+        match read_regular(&root.join(&path)).and_then(utf8_text) {
             Ok(old) if old != text => clashes.push(path),
             Ok(_) => present.push((path, WriteStatus::Unchanged)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => set.put(path, text),
@@ -285,7 +285,7 @@ fn declared_ids(root: &Path, set: &Changeset) -> (Vec<(String, String)>, Vec<Str
         for name in names {
             let rel = format!("{dir}/{name}");
             let stem = name.trim_end_matches(".toml");
-            let Some(text) = read_regular(&root.join(&rel)).ok() else {
+            let Some(text) = read_regular(&root.join(&rel)).and_then(utf8_text).ok() else {
                 unreadable.push(rel);
                 continue;
             };
@@ -310,11 +310,7 @@ fn declared_ids(root: &Path, set: &Changeset) -> (Vec<(String, String)>, Vec<Str
     (duplicates, unreadable)
 }
 
-/// A regular file's text; anything else (a FIFO that would block the read, a device, a
-/// folder) is an error, as a file that is not UTF-8 is.
-fn read_regular(path: &Path) -> std::io::Result<String> {
-    if !std::fs::metadata(path)?.is_file() {
-        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"));
-    }
-    std::fs::read_to_string(path)
+/// A file's bytes as text; not UTF-8 is an error, as for `read_to_string`.
+fn utf8_text(bytes: Vec<u8>) -> std::io::Result<String> {
+    String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }

@@ -106,7 +106,7 @@ fn enforcement_note(ui: &Ui, trust: Option<&crate::model::Trust>) {
 
 fn read_existing(repo: &Repo, rel: &str) -> Result<String> {
     let path = repo.path(rel);
-    match std::fs::read(&path) {
+    match crate::repo::write::read_regular(&path) {
         Ok(bytes) => String::from_utf8(bytes).map_err(|_| Error::new(format!("`{rel}` is not UTF-8 text"))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
         Err(e) => Err(Error::io("read", &path, e)),

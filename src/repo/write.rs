@@ -69,13 +69,26 @@ impl Changeset {
     /// nothing (`--dry-run`); the same checks as a write, so a path that
     /// leaves `root` is refused here too.
     pub(crate) fn preview(&self, root: &Path) -> Result<Vec<(String, WriteStatus)>> {
-        let mut inside: HashSet<PathBuf> = HashSet::new();
-        let mut statuses = Vec::new();
-        for (rel, contents) in &self.files {
-            let target = contained_in(root, rel, &mut inside)?;
-            statuses.push((rel.clone(), status_of(&target, contents)?));
-        }
-        Ok(statuses)
+        Ok(self.statuses(&self.targets(root, &mut HashSet::new())?))
+    }
+
+    /// Each file's target under `root` and what writing it would do, checked (a path that
+    /// leaves `root`, a target that is not a regular file) before anything is written, so that
+    /// a refusal leaves no folder behind. `inside` keeps the folders found inside `root`: a new
+    /// file in one needs no second walk of every component (an import writes thousands of
+    /// files into `actions/`).
+    fn targets(&self, root: &Path, inside: &mut HashSet<PathBuf>) -> Result<Vec<(PathBuf, WriteStatus)>> {
+        let target = |(rel, contents): &(String, Vec<u8>)| {
+            let target = contained_in(root, rel, inside)?;
+            let status = status_of(&target, contents)?;
+            Ok((target, status))
+        };
+        self.files.iter().map(target).collect()
+    }
+
+    /// Each file's path with what writing it does, from its [`Self::targets`].
+    fn statuses(&self, targets: &[(PathBuf, WriteStatus)]) -> Vec<(String, WriteStatus)> {
+        self.files.iter().zip(targets).map(|((rel, _), (_, status))| (rel.clone(), *status)).collect()
     }
 
     /// Writes every file under `root`, returning what happened to each: for
@@ -96,17 +109,13 @@ impl Changeset {
     }
 
     fn write(&self, root: &Path, state: Option<&StateDir>) -> Result<Vec<(String, WriteStatus)>> {
-        let mut statuses = Vec::new();
         let mut staged = Vec::new();
         let mut created_dirs = Vec::new();
         let mut backups = Cleanup::default();
-        // Folders already resolved inside the repository: a new file in one needs no second
-        // walk of every component (an import writes thousands of files into `actions/`).
         let mut inside: HashSet<PathBuf> = HashSet::new();
-        for (rel, contents) in &self.files {
-            let target = contained_in(root, rel, &mut inside)?;
-            let status = status_of(&target, contents)?;
-            statuses.push((rel.clone(), status));
+        let targets = self.targets(root, &mut inside)?;
+        let statuses = self.statuses(&targets);
+        for ((rel, contents), (target, status)) in self.files.iter().zip(targets) {
             if status == WriteStatus::Unchanged {
                 continue;
             }
@@ -324,9 +333,18 @@ pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     set.apply(parent).map(|_| ())
 }
 
+/// The bytes of a file that is about to be replaced or compared: a regular file's only. Anything
+/// else is an error (a FIFO would block the read until a writer comes, a device never end).
+pub(crate) fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"));
+    }
+    std::fs::read(path)
+}
+
 /// Whether writing `contents` to `target` creates, updates or leaves it.
 fn status_of(target: &Path, contents: &[u8]) -> Result<WriteStatus> {
-    match std::fs::read(target) {
+    match read_regular(target) {
         Ok(existing) if existing == contents => Ok(WriteStatus::Unchanged),
         Ok(_) => Ok(WriteStatus::Updated),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(WriteStatus::Created),

@@ -586,3 +586,40 @@ fn a_reader_overtaken_by_a_write_reads_again() {
     assert!(stdout.contains("p7@example.com"), "the reader answered from an overtaken read:\n{stdout}");
     assert_valid_and_in_sync(&repo);
 }
+
+#[test]
+fn a_fifo_where_a_file_goes_is_an_error_not_a_hang_and_nothing_is_written() {
+    // Reading a FIFO blocks until a writer comes: `init` and `trust add` waited forever.
+    let mkfifo =
+        |path: &std::path::Path| Command::new("mkfifo").arg(path).status().is_ok_and(|s| s.success());
+    let dir = tempfile::tempdir().unwrap();
+    if !mkfifo(&dir.path().join(".taplo.toml")) {
+        eprintln!("mkfifo is not available: skipped");
+        return;
+    }
+    let mut cmd = evident();
+    cmd.arg("init").arg(dir.path()).arg("--no-git");
+    let run = crate::support::run_within(cmd, 30);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains(".taplo.toml`: not a regular file"), "{}", run.all());
+    // Checked before any folder was made.
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, [".taplo.toml"]);
+
+    let repo = TestRepo::example();
+    let signers = repo.path().join(".evident/allowed_signers");
+    std::fs::create_dir_all(signers.parent().unwrap()).unwrap();
+    let _ = std::fs::remove_file(&signers);
+    assert!(mkfifo(&signers));
+    let key = repo.path().join("cy.pub");
+    std::fs::write(
+        &key,
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIM7WjvugWRJSFNJ48RE9vKatCMHijikpSYcc/b9/vuEZ cy\n",
+    )
+    .unwrap();
+    let mut cmd = evident();
+    cmd.arg("--repo").arg(repo.path()).args(["trust", "add", "cy@example.com"]).arg(&key);
+    let run = crate::support::run_within(cmd, 30);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("allowed_signers`: not a regular file"), "{}", run.all());
+}
